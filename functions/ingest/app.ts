@@ -1,0 +1,104 @@
+import { Hono } from 'hono'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { AppError } from '../../shared/errors.js'
+import { type IngestDeps, receiveWebhook, routeNamed } from '../../shared/ingest/receive-webhook.js'
+import type { Logger } from '../../shared/observability.js'
+import type { InboundRequest } from '../../shared/sources/webhook-source.js'
+import { readBody } from './read-body.js'
+
+/** Error code → HTTP status: the one table of this edge. Anything else is a 500. */
+const STATUS: Record<string, ContentfulStatusCode> = {
+  route_unknown: 404,
+  signature_missing: 401,
+  signature_invalid: 401,
+  timestamp_invalid: 401,
+  auth_invalid: 401,
+  payload_too_large: 413,
+  media_unsupported: 415,
+  body_invalid: 400,
+  payload_invalid: 422,
+  queue_unavailable: 503, // the sender retries, which is what we want
+}
+
+export type IngestAppDeps = IngestDeps & { logger: Logger }
+
+const headersOf = (request: Request): Record<string, string> => {
+  const headers: Record<string, string> = {}
+  request.headers.forEach((value, name) => {
+    headers[name] = value
+  })
+  return headers
+}
+
+/**
+ * The ingest HTTP app: `POST /hooks/:route`. Answers 202 with the envelope ids only after the
+ * queue accepted them; every rejection is `{ error: code, detail }` naming the rule that failed.
+ */
+export const createIngestApp = (deps: IngestAppDeps) => {
+  const { logger } = deps
+  const app = new Hono()
+
+  app.get('/health', (c) => c.json({ ok: true, routes: [...deps.routes.keys()] }))
+
+  app.post('/hooks/:route', async (c) => {
+    const route = routeNamed(deps.routes, c.req.param('route'))
+    const request: InboundRequest = {
+      method: c.req.method,
+      url: new URL(c.req.url),
+      headers: headersOf(c.req.raw),
+      body: await readBody(c.req.raw, route.maxBodyBytes),
+    }
+    const outcome = await receiveWebhook(route, request, deps)
+    switch (outcome.kind) {
+      case 'reply':
+        logger.info('handshake answered', { route: route.name, type: outcome.type })
+        return c.body(outcome.reply.body, outcome.reply.status as ContentfulStatusCode, {
+          'content-type': outcome.reply.contentType,
+        })
+      case 'ignored':
+        logger.info('webhook ignored', {
+          route: route.name,
+          type: outcome.type,
+          reason: outcome.reason,
+        })
+        return c.json({ accepted: 0, ids: [], ignored: outcome.reason }, 200)
+      case 'accepted':
+        logger.info('webhook accepted', { route: route.name, type: outcome.type, ids: outcome.ids })
+        return c.json({ accepted: outcome.ids.length, ids: outcome.ids }, 202)
+    }
+  })
+
+  app.all('/hooks/:route', (c) =>
+    c.json({ error: 'method_not_allowed', detail: 'webhooks are delivered with POST' }, 405, {
+      allow: 'POST',
+    }),
+  )
+
+  app.notFound((c) =>
+    c.json({ error: 'not_found', detail: `no endpoint ${c.req.method} ${c.req.path}` }, 404),
+  )
+
+  app.onError((error, c) => {
+    const code = error instanceof AppError ? error.code : 'internal'
+    const status = STATUS[code] ?? 500
+    const route = c.req.param('route')
+    if (status >= 500) {
+      logger.error('webhook failed', { route, code, error })
+    } else {
+      logger.warn('webhook rejected', { route, code, status, detail: error.message })
+    }
+    // 5xx details stay in the log: they may describe our infrastructure.
+    const detail =
+      status >= 500
+        ? 'the webhook was not accepted; retry later'
+        : error instanceof AppError &&
+            'issues' in error &&
+            Array.isArray(error.issues) &&
+            error.issues.length
+          ? `${error.message}: ${error.issues.join('; ')}`
+          : error.message
+    return c.json({ error: code, detail }, status)
+  })
+
+  return app
+}

@@ -1,0 +1,42 @@
+import * as z from 'zod'
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const
+
+/** What every source normalizes to: one ongoing problem, or its resolution. */
+export const AlertSchema = z.object({
+  /** Stable correlation key: the same problem always yields the same key. */
+  key: z.string().min(1).max(512),
+  status: z.enum(['firing', 'resolved']),
+  severity: z.enum(SEVERITIES),
+  title: z.string().min(1).max(500),
+  description: z.string().max(100_000).default(''),
+  /** ISO 8601 instant when the sender says the event happened. */
+  occurredAt: z.iso.datetime({ offset: true }),
+  url: z.string().max(2048).optional(),
+  /** The host, device or service the alert is about. */
+  resource: z.string().max(255).optional(),
+  /** Hints for routing the alert to a Halo client: the sender's customer id and/or name. */
+  tenant: z.object({ id: z.string().optional(), name: z.string().optional() }).optional(),
+  labels: z.record(z.string(), z.string()).default({}),
+})
+
+export type Alert = z.infer<typeof AlertSchema>
+/** An alert before defaults are applied, as sources and templates produce it. */
+export type AlertInput = z.input<typeof AlertSchema>
+
+/** Maps the many severity words senders use onto ours; unknown words become `medium`. */
+export const normalizeSeverity = (value: unknown): Alert['severity'] => {
+  const word = String(value ?? '')
+    .trim()
+    .toLowerCase()
+  if ((SEVERITIES as readonly string[]).includes(word)) return word as Alert['severity']
+  if (['crit', 'fatal', 'disaster', 'emergency', 'p1', 'sev0', 'sev1', 'sev-1'].includes(word))
+    return 'critical'
+  if (['error', 'major', 'p2', 'sev2', 'sev-2', 'severe'].includes(word)) return 'high'
+  if (['warning', 'warn', 'average', 'minor', 'moderate', 'p3', 'sev3'].includes(word))
+    return 'medium'
+  if (['notice', 'p4', 'sev4'].includes(word)) return 'low'
+  if (['information', 'informational', 'debug', 'ok', 'p5', 'not_classified'].includes(word))
+    return 'info'
+  return 'medium'
+}

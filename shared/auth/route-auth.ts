@@ -1,0 +1,133 @@
+import * as z from 'zod'
+import type { AuthVerdict, InboundRequest } from '../sources/webhook-source.js'
+import { hmac, safeEqual } from './safe-equal.js'
+
+const headerName = z
+  .string()
+  .regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name')
+  .transform((name) => name.toLowerCase())
+
+/**
+ * How a route authenticates senders that have no signature scheme of their own. The secret
+ * itself never appears here: it comes from the secret store under the route's name.
+ */
+export const RouteAuthSchema = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('hmac'),
+      /** Header carrying the signature, e.g. `x-signature`. */
+      header: headerName,
+      algorithm: z.enum(['sha256', 'sha512', 'sha1']).default('sha256'),
+      encoding: z.enum(['hex', 'base64']).default('hex'),
+      /** Text before the digest in the header, e.g. `sha256=`. */
+      prefix: z.string().default(''),
+    })
+    .strict(),
+  z.object({ type: z.literal('bearer') }).strict(),
+  z.object({ type: z.literal('header'), header: headerName }).strict(),
+  z.object({ type: z.literal('query'), param: z.string().regex(/^[A-Za-z0-9_.-]+$/) }).strict(),
+  z.object({ type: z.literal('basic'), username: z.string().min(1) }).strict(),
+  z
+    .object({
+      type: z.literal('none'),
+      /** Must be spelled out: anyone who knows the URL can then open tickets. */
+      acknowledge: z.literal('anyone-who-knows-the-url-can-post', {
+        error: 'an unauthenticated route must set acknowledge: "anyone-who-knows-the-url-can-post"',
+      }),
+    })
+    .strict(),
+])
+
+export type RouteAuth = z.infer<typeof RouteAuthSchema>
+export type RouteAuthInput = z.input<typeof RouteAuthSchema>
+
+const missing = (detail: string): AuthVerdict => ({ ok: false, code: 'signature_missing', detail })
+const anyMatches = (given: string, candidates: readonly string[]) =>
+  // Every candidate is compared (no early exit) so timing does not tell which secret matched.
+  candidates.map((candidate) => safeEqual(given, candidate)).includes(true)
+
+const verifyHmac = (
+  auth: Extract<RouteAuth, { type: 'hmac' }>,
+  request: InboundRequest,
+  secrets: readonly string[],
+): AuthVerdict => {
+  const given = request.headers[auth.header]
+  if (!given) return missing(`header ${auth.header} is missing`)
+  const scheme = `HMAC-${auth.algorithm.toUpperCase()} ${auth.encoding}${auth.prefix ? ` with prefix "${auth.prefix}"` : ''}`
+  if (!given.startsWith(auth.prefix)) {
+    return { ok: false, code: 'signature_invalid', detail: `${auth.header} is not ${scheme}` }
+  }
+  const digest = given.slice(auth.prefix.length).trim()
+  // Hex is case-insensitive; base64 is not.
+  const normalized = auth.encoding === 'hex' ? digest.toLowerCase() : digest
+  const expected = secrets.map((secret) =>
+    hmac(auth.algorithm, secret, request.body, auth.encoding),
+  )
+  return anyMatches(normalized, expected)
+    ? { ok: true }
+    : {
+        ok: false,
+        code: 'signature_invalid',
+        detail: `${auth.header} does not match the body (${scheme} of the raw body)`,
+      }
+}
+
+const verifyBasic = (username: string, request: InboundRequest, secrets: readonly string[]) => {
+  const header = request.headers.authorization
+  if (!header) return missing('header authorization (Basic) is missing')
+  const [scheme, encoded = ''] = header.split(' ', 2)
+  if (scheme?.toLowerCase() !== 'basic') {
+    return { ok: false, code: 'auth_invalid', detail: 'authorization is not Basic' } as const
+  }
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8')
+  const matches = anyMatches(
+    decoded,
+    secrets.map((secret) => `${username}:${secret}`),
+  )
+  return matches
+    ? ({ ok: true } as const)
+    : ({ ok: false, code: 'auth_invalid', detail: 'Basic credentials do not match' } as const)
+}
+
+/** Verifies a request against the route's `auth` with any of the route's secrets. */
+export const verifyRouteAuth = (
+  auth: RouteAuth,
+  request: InboundRequest,
+  secrets: readonly string[],
+): AuthVerdict => {
+  switch (auth.type) {
+    case 'none':
+      return { ok: true }
+    case 'hmac':
+      return verifyHmac(auth, request, secrets)
+    case 'basic':
+      return verifyBasic(auth.username, request, secrets)
+    case 'bearer': {
+      const header = request.headers.authorization
+      if (!header) return missing('header authorization (Bearer) is missing')
+      const token = /^bearer\s+(.+)$/i.exec(header)?.[1]?.trim()
+      if (!token) return { ok: false, code: 'auth_invalid', detail: 'authorization is not Bearer' }
+      return anyMatches(token, secrets)
+        ? { ok: true }
+        : { ok: false, code: 'auth_invalid', detail: 'bearer token does not match' }
+    }
+    case 'header': {
+      const given = request.headers[auth.header]
+      if (!given) return missing(`header ${auth.header} is missing`)
+      return anyMatches(given, secrets)
+        ? { ok: true }
+        : { ok: false, code: 'auth_invalid', detail: `${auth.header} does not match` }
+    }
+    case 'query': {
+      const given = request.url.searchParams.get(auth.param)
+      if (!given) return missing(`query parameter ${auth.param} is missing`)
+      return anyMatches(given, secrets)
+        ? { ok: true }
+        : {
+            ok: false,
+            code: 'auth_invalid',
+            detail: `query parameter ${auth.param} does not match`,
+          }
+    }
+  }
+}

@@ -1,0 +1,77 @@
+import * as z from 'zod'
+import { RouteAuthSchema } from '../auth/route-auth.js'
+
+/** A template value: JSON, where strings may embed JSONata as `{% expression %}`. */
+export const TemplateValueSchema = z.json()
+
+const template = TemplateValueSchema.optional()
+
+/** Alert fields a route may derive (or override) with templates over the sender's payload. */
+export const AlertTemplatesSchema = z
+  .object({
+    key: template,
+    status: template,
+    severity: template,
+    title: template,
+    description: template,
+    occurredAt: template,
+    url: template,
+    resource: template,
+    tenantId: template,
+    tenantName: template,
+    labels: template,
+  })
+  .strict()
+
+/**
+ * Halo ticket fields, each a template rendered against `{ alert, payload, route, envelope }`.
+ * Any Halo ticket field may be named; `summary` and `details` default to the alert's title and
+ * description.
+ */
+export const TicketTemplatesSchema = z
+  .object({
+    summary: TemplateValueSchema.default('{% alert.title %}'),
+    details: TemplateValueSchema.default('{% alert.description %}'),
+  })
+  .catchall(TemplateValueSchema)
+
+export const ROUTE_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/
+
+export const RouteSchema = z
+  .object({
+    /** What this route is for, shown by `npm start` and `npm run validate`. */
+    description: z.string().optional(),
+    /** The sender, by id (`generic`, ...): how requests are verified and read. */
+    source: z.string().min(1),
+    /** Options of the source (see its docs). */
+    options: z.unknown().optional(),
+    /** How requests are authenticated when the sender has no signature scheme of its own. */
+    auth: RouteAuthSchema.optional(),
+    /** Largest body accepted, in bytes. @default the top-level `maxBodyBytes` */
+    maxBodyBytes: z.number().int().min(1024).max(6_291_456).optional(),
+    alert: AlertTemplatesSchema.optional(),
+    ticket: TicketTemplatesSchema.default({
+      summary: '{% alert.title %}',
+      details: '{% alert.description %}',
+    }),
+  })
+  .strict()
+
+export const ConfigSchema = z
+  .object({
+    $schema: z.string().optional(),
+    /** Largest body accepted by any route unless it sets its own, in bytes. @default 262144 */
+    maxBodyBytes: z.number().int().min(1024).max(6_291_456).default(262_144),
+    routes: z
+      .record(
+        z.string().regex(ROUTE_NAME, 'route names are lower-case letters, digits and dashes'),
+        RouteSchema,
+      )
+      .refine((routes) => Object.keys(routes).length > 0, 'at least one route is required'),
+  })
+  .strict()
+
+export type Route = z.infer<typeof RouteSchema>
+export type RouteInput = z.input<typeof RouteSchema>
+export type Config = z.infer<typeof ConfigSchema>
+export type ConfigInput = z.input<typeof ConfigSchema>

@@ -1,0 +1,102 @@
+import { verifyRouteAuth } from '../auth/route-auth.js'
+import type { CompiledRoute } from '../config/compile-config.js'
+import { contentHash, type Envelope, envelopeId } from '../envelope.js'
+import { AuthenticationError, ConfigError, PayloadError, UnknownRouteError } from '../errors.js'
+import type { EventQueue } from '../queue/event-queue.js'
+import { type SecretStore, signingSecretsOf } from '../secrets/secret-store.js'
+import type { InboundRequest, SourceContext, SourceReply } from '../sources/webhook-source.js'
+import { finishAlert } from './finish-alert.js'
+
+export type IngestDeps = {
+  routes: ReadonlyMap<string, CompiledRoute>
+  queue: EventQueue
+  secrets: SecretStore
+  now: () => Date
+}
+
+export type IngestOutcome =
+  | { kind: 'accepted'; route: string; type: string; ids: string[] }
+  | { kind: 'ignored'; route: string; type: string; reason: string }
+  | { kind: 'reply'; route: string; type: string; reply: SourceReply }
+
+/** Finds a route by name; throws `UnknownRouteError` (404) for any other name. */
+export const routeNamed = (routes: IngestDeps['routes'], name: string): CompiledRoute => {
+  const route = routes.get(name)
+  if (!route) throw new UnknownRouteError(`no route named "${name.slice(0, 64)}"`)
+  return route
+}
+
+/**
+ * The ingest pipeline for one request to one route: handshake, authenticate the exact bytes,
+ * normalize to alerts, and enqueue one envelope per alert. Resolves only after the queue accepted
+ * every envelope; throws an `AppError` naming the rule that failed otherwise.
+ */
+export const receiveWebhook = async (
+  route: CompiledRoute,
+  request: InboundRequest,
+  deps: IngestDeps,
+): Promise<IngestOutcome> => {
+  if (request.body.byteLength > route.maxBodyBytes) {
+    throw new PayloadError('payload_too_large', `body exceeds ${route.maxBodyBytes} bytes`)
+  }
+  const now = deps.now()
+  const secrets = signingSecretsOf(await deps.secrets.get(), route.name)
+  const context: SourceContext<unknown> = {
+    route: route.name,
+    options: route.options,
+    secrets,
+    now,
+  }
+
+  const handshake = route.source.handshake?.(request, context)
+  if (handshake)
+    return {
+      kind: 'reply',
+      route: route.name,
+      type: `${route.source.id}.handshake`,
+      reply: handshake,
+    }
+
+  if (route.auth?.type !== 'none' && secrets.length === 0) {
+    // Fail closed, with a 5xx so the sender retries once the operator adds the secret.
+    throw new ConfigError(`no signing secret is configured for route "${route.name}"`)
+  }
+  const verdict =
+    route.source.verify && !route.auth
+      ? route.source.verify(request, context)
+      : verifyRouteAuth(route.auth ?? { type: 'bearer' }, request, secrets)
+  if (!verdict.ok) throw new AuthenticationError(verdict.code, verdict.detail)
+
+  const result = await route.source.normalize(request, context)
+  if (result.kind === 'ignored') return { ...result, route: route.name }
+  if (result.kind === 'reply') return { ...result, route: route.name }
+
+  const receivedAt = now.toISOString()
+  const delivery = result.deliveryId ?? contentHash(request.body)
+  const envelopes = new Map<string, Envelope>()
+  for (const draft of result.alerts) {
+    const alert = await finishAlert(draft, route, receivedAt)
+    const id = envelopeId(delivery, alert)
+    envelopes.set(id, {
+      v: 1,
+      id,
+      route: route.name,
+      source: route.source.id,
+      type: result.type,
+      ...(result.deliveryId ? { deliveryId: result.deliveryId } : {}),
+      receivedAt,
+      alert,
+      raw: draft.raw,
+    })
+  }
+  if (envelopes.size === 0) {
+    return {
+      kind: 'ignored',
+      route: route.name,
+      type: result.type,
+      reason: 'the delivery holds no alerts',
+    }
+  }
+  await deps.queue.send([...envelopes.values()])
+  return { kind: 'accepted', route: route.name, type: result.type, ids: [...envelopes.keys()] }
+}

@@ -1,0 +1,48 @@
+import * as z from 'zod'
+import { parseJsonBody } from '../parse-body.js'
+import type { WebhookSource } from '../webhook-source.js'
+
+export const GenericOptionsSchema = z
+  .object({
+    /** Header carrying the sender's delivery id, if it sends one (redeliveries then dedupe). */
+    deliveryIdHeader: z
+      .string()
+      .regex(/^[A-Za-z0-9-]+$/)
+      .transform((name) => name.toLowerCase())
+      .optional(),
+    /** The event type recorded on envelopes. @default "generic.alert" */
+    eventType: z
+      .string()
+      .regex(/^[a-z0-9_]+(\.[a-z0-9_]+)*$/, 'must be lower-case and dotted, e.g. "acme.alert"')
+      .default('generic.alert'),
+  })
+  .strict()
+
+export type GenericOptions = z.infer<typeof GenericOptionsSchema>
+
+/**
+ * Any sender that POSTs JSON. It has no signature scheme of its own (the route's `auth` says how
+ * to verify it) and no fixed payload shape (the route's `alert` templates say where the key,
+ * status and title are). A JSON array body is one alert per element.
+ */
+export const genericSource: WebhookSource<GenericOptions> = {
+  id: 'generic',
+  description: 'any JSON sender; HMAC, bearer, header, query or Basic auth; JSONata mapping',
+  options: GenericOptionsSchema,
+  needsRouteAuth: true,
+  requiredAlertTemplates: ['key', 'title'],
+
+  async normalize(request, { options }) {
+    const body = parseJsonBody(request.body)
+    const items = Array.isArray(body) ? body : [body]
+    const deliveryId = options.deliveryIdHeader
+      ? request.headers[options.deliveryIdHeader]
+      : undefined
+    return {
+      kind: 'alerts',
+      type: options.eventType,
+      ...(deliveryId ? { deliveryId } : {}),
+      alerts: items.map((raw) => ({ alert: {}, raw })),
+    }
+  },
+}
