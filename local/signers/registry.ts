@@ -1,0 +1,7 @@
+import type { Signer } from './signer.js'
+
+/**
+ * Signers for senders with a signature scheme of their own, by source id. Senders without one
+ * are signed from the route's `auth` (route-auth-signer.ts).
+ */
+export const signers: Readonly<Record<string, Signer>> = {}
