@@ -1,9 +1,18 @@
+import * as z from 'zod'
 import type { RouteAuth } from '../auth/route-auth.js'
 import { ConfigError } from '../errors.js'
 import { type CompiledTemplate, compileTemplate, type TemplateIssue } from '../mapping/template.js'
 import { findSource, sources } from '../sources/registry.js'
 import type { WebhookSource } from '../sources/webhook-source.js'
-import { type Config, ConfigSchema, type Route } from './config-schema.js'
+import {
+  AlertTemplatesSchema,
+  type Config,
+  ConfigSchema,
+  ROUTE_NAME,
+  type Route,
+  RouteSchema,
+} from './config-schema.js'
+import { describeConfigIssues } from './describe-config-issue.js'
 
 /** A route ready to serve: its source resolved, options validated, templates compiled. */
 export type CompiledRoute = {
@@ -23,12 +32,31 @@ export type CompiledConfig = {
   routes: ReadonlyMap<string, CompiledRoute>
 }
 
-const pathOf = (path: readonly PropertyKey[]) => path.map(String).join('.') || '(root)'
+const KNOWN_KEYS = [
+  ...Object.keys(ConfigSchema.shape),
+  ...Object.keys(RouteSchema.shape),
+  ...Object.keys(AlertTemplatesSchema.shape),
+  'type',
+  'header',
+  'algorithm',
+  'encoding',
+  'prefix',
+  'param',
+  'username',
+  'acknowledge',
+]
 
+/** The top level, with routes checked one by one afterwards so every route's problems show. */
+const TopLevelSchema = ConfigSchema.extend({ routes: z.record(z.string(), z.unknown()) })
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/** Checks a route that passed its schema against its source, and compiles its templates. */
 const compileRoute = (
   name: string,
   route: Route,
-  config: Config,
+  maxBodyBytes: number,
   issues: string[],
 ): CompiledRoute | undefined => {
   const at = `routes.${name}`
@@ -37,13 +65,14 @@ const compileRoute = (
     issues.push(
       `${at}.source: unknown source "${route.source}" (known: ${Object.keys(sources).join(', ')})`,
     )
+    reportTemplateIssues(name, route, issues)
     return undefined
   }
   const options = source.options.safeParse(route.options ?? {})
   if (!options.success) {
-    for (const issue of options.error.issues) {
-      issues.push(`${at}.options.${pathOf(issue.path)}: ${issue.message}`)
-    }
+    issues.push(
+      ...describeConfigIssues(options.error.issues, ['routes', name, 'options'], KNOWN_KEYS),
+    )
   }
   if (source.needsRouteAuth && !route.auth) {
     issues.push(
@@ -63,32 +92,55 @@ const compileRoute = (
     source,
     options: options.success ? options.data : undefined,
     auth: route.auth,
-    maxBodyBytes: route.maxBodyBytes ?? config.maxBodyBytes,
+    maxBodyBytes: route.maxBodyBytes ?? maxBodyBytes,
     alert: route.alert ? compileTemplate(route.alert, `${at}.alert`, templateIssues) : undefined,
     ticket: compileTemplate(route.ticket, `${at}.ticket`, templateIssues),
   }
-  for (const issue of templateIssues) issues.push(`${issue.path}: ${issue.message}`)
+  issues.push(...templateIssues.map((issue) => `${issue.path}: ${issue.message}`))
   return compiled
+}
+
+/** Compiles what templates a route that failed its schema has, so their errors show too. */
+const reportTemplateIssues = (name: string, raw: unknown, issues: string[]) => {
+  if (!isObject(raw)) return
+  const templateIssues: TemplateIssue[] = []
+  for (const part of ['alert', 'ticket'] as const) {
+    if (isObject(raw[part])) compileTemplate(raw[part], `routes.${name}.${part}`, templateIssues)
+  }
+  issues.push(...templateIssues.map((issue) => `${issue.path}: ${issue.message}`))
 }
 
 /**
  * Validates a config object and compiles every route once. Throws one `ConfigError` listing every
- * problem, each as `<key path>: <rule broken>`.
+ * problem of every route, each as `<key path>: <rule broken>`.
  */
 export const compileConfig = (input: unknown, origin = 'config'): CompiledConfig => {
-  const parsed = ConfigSchema.safeParse(input)
-  if (!parsed.success) {
+  const top = TopLevelSchema.safeParse(input)
+  if (!top.success) {
     throw new ConfigError(
       `${origin} is invalid`,
-      parsed.error.issues.map((issue) => `${pathOf(issue.path)}: ${issue.message}`),
+      describeConfigIssues(top.error.issues, [], KNOWN_KEYS),
     )
   }
   const issues: string[] = []
   const routes = new Map<string, CompiledRoute>()
-  for (const [name, route] of Object.entries(parsed.data.routes)) {
-    const compiled = compileRoute(name, route, parsed.data, issues)
+  const definitions: Record<string, Route> = {}
+  for (const [name, raw] of Object.entries(top.data.routes)) {
+    if (!ROUTE_NAME.test(name)) {
+      issues.push(
+        `routes.${name}: route names are lower-case letters, digits and dashes (at most 63)`,
+      )
+    }
+    const route = RouteSchema.safeParse(raw)
+    if (!route.success) {
+      issues.push(...describeConfigIssues(route.error.issues, ['routes', name], KNOWN_KEYS))
+      reportTemplateIssues(name, raw, issues)
+      continue
+    }
+    definitions[name] = route.data
+    const compiled = compileRoute(name, route.data, top.data.maxBodyBytes, issues)
     if (compiled) routes.set(name, compiled)
   }
   if (issues.length) throw new ConfigError(`${origin} is invalid`, issues)
-  return { config: parsed.data, routes }
+  return { config: { ...top.data, routes: definitions }, routes }
 }

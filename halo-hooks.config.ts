@@ -1,0 +1,54 @@
+import { defineConfig } from './shared/config/define-config.js'
+
+/**
+ * The routes halo-hooks serves: each is `POST /hooks/<name>`. Secrets are not here: they live in
+ * the secret (Secrets Manager in AWS; HALO_HOOKS_SECRETS_FILE locally) under the route's name.
+ * Templates are JSONata inside `{% %}`; see README.md "Configuration".
+ */
+export default defineConfig({
+  $schema: './halo-hooks.schema.json',
+  routes: {
+    'example-hmac': {
+      description: 'any JSON sender that signs the body with HMAC-SHA256 (hex, "sha256=" prefix)',
+      source: 'generic',
+      auth: { type: 'hmac', header: 'x-signature', encoding: 'hex', prefix: 'sha256=' },
+      options: { deliveryIdHeader: 'x-delivery-id' },
+      alert: {
+        key: '{% payload.id %}',
+        status: '{% payload.status %}',
+        severity: '{% payload.severity %}',
+        title: '{% payload.summary %}',
+        description: '{% payload.message %}',
+        resource: '{% payload.host %}',
+        tenantName: '{% payload.customer %}',
+        url: '{% payload.url %}',
+        occurredAt: '{% payload.time %}',
+      },
+      ticket: {
+        summary: '[{% $uppercase(alert.severity) %}] {% alert.title %}',
+        details: '{% alert.description %}\n\nHost: {% alert.resource %}\n{% alert.url %}',
+        tickettype_id: 1,
+        client_id: 1,
+      },
+    },
+    'example-bearer': {
+      description: 'any JSON sender that can send a static bearer token',
+      source: 'generic',
+      auth: { type: 'bearer' },
+      alert: {
+        key: '{% payload.id %}',
+        status: '{% payload.status %}',
+        severity: '{% payload.severity %}',
+        title: '{% payload.summary %}',
+        description: '{% payload.message %}',
+        resource: '{% payload.host %}',
+      },
+      ticket: {
+        summary: '{% alert.title %}',
+        details: '{% alert.description %}',
+        tickettype_id: 1,
+        client_id: 1,
+      },
+    },
+  },
+})

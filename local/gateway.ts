@@ -1,0 +1,95 @@
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
+import { Hono } from 'hono'
+import { deliverEvent } from '../functions/deliver/deliver-event.js'
+import { createIngestApp } from '../functions/ingest/app.js'
+import type { CompiledConfig } from '../shared/config/compile-config.js'
+import { createHaloClient } from '../shared/halo/halo-client.js'
+import type { Logger } from '../shared/observability.js'
+import {
+  createMemoryEventQueue,
+  type MemoryEventQueueOptions,
+} from '../shared/queue/memory-event-queue.js'
+import type { SecretStore } from '../shared/secrets/secret-store.js'
+import { createHaloSandbox, SANDBOX_CREDENTIALS } from './halo-sandbox/halo-sandbox.js'
+import { startLocalWorker } from './local-worker.js'
+
+export type GatewayOptions = {
+  compiled: CompiledConfig
+  secrets: SecretStore
+  logger: Logger
+  /** A real Halo to deliver to; without it the built-in sandbox is mounted at `/halo`. */
+  halo?: { url: string; tenant?: string; clientId?: string; clientSecret?: string }
+  port?: number
+  hostname?: string
+  queue?: MemoryEventQueueOptions
+  now?: () => Date
+}
+
+/**
+ * The whole pipeline in one process: ingest at `/hooks/:route`, the in-memory queue, a worker
+ * delivering to Halo, and (unless a real Halo is given) the Halo sandbox at `/halo`.
+ */
+export const startGateway = async (options: GatewayOptions) => {
+  const { compiled, secrets, logger } = options
+  const now = options.now ?? (() => new Date())
+  const queue = createMemoryEventQueue(options.queue)
+  const sandbox = options.halo ? undefined : createHaloSandbox()
+
+  const app = new Hono()
+  if (sandbox) app.route('/halo', sandbox.app)
+  app.route('/', createIngestApp({ routes: compiled.routes, queue, secrets, now, logger }))
+
+  const hostname = options.hostname ?? '127.0.0.1'
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const started = serve({ fetch: app.fetch, port: options.port ?? 8787, hostname }, () =>
+      resolve(started),
+    )
+  })
+  const { port } = server.address() as AddressInfo
+  const url = `http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${port}`
+  const haloUrl = options.halo?.url ?? `${url}/halo`
+
+  const halo = createHaloClient({
+    baseUrl: haloUrl,
+    tenant: options.halo?.tenant,
+    // Credentials are read when the worker starts; a real Halo's come from env or the secret.
+    ...(await haloCredentials(options, secrets)),
+  })
+  const worker = startLocalWorker({
+    queue,
+    logger,
+    deliver: (envelope) => deliverEvent(envelope, { routes: compiled.routes, halo, logger, now }),
+  })
+
+  return {
+    url,
+    haloUrl,
+    queue,
+    sandbox,
+    halo,
+    routeUrls: [...compiled.routes.keys()].map((name) => ({ name, url: `${url}/hooks/${name}` })),
+    async close() {
+      await worker.stop()
+      await new Promise<void>((resolve, reject) =>
+        server.close((error) => (error ? reject(error) : resolve())),
+      )
+    },
+  }
+}
+
+export type Gateway = Awaited<ReturnType<typeof startGateway>>
+
+const haloCredentials = async (options: GatewayOptions, secrets: SecretStore) => {
+  if (!options.halo) return SANDBOX_CREDENTIALS
+  if (options.halo.clientId && options.halo.clientSecret) {
+    return { clientId: options.halo.clientId, clientSecret: options.halo.clientSecret }
+  }
+  const stored = (await secrets.get()).halo
+  if (!stored) {
+    throw new Error(
+      'HALO_URL is set but no Halo credentials: set HALO_CLIENT_ID and HALO_CLIENT_SECRET',
+    )
+  }
+  return stored
+}

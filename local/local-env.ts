@@ -1,0 +1,51 @@
+import { fileURLToPath } from 'node:url'
+import * as z from 'zod'
+import { ConfigError } from '../shared/errors.js'
+import { createLocalSecretStore } from '../shared/secrets/local-secret-store.js'
+
+/** The development secrets `npm start` uses when none are configured (never for production). */
+export const DEV_SECRETS_FILE = fileURLToPath(new URL('./dev-secrets.json', import.meta.url))
+
+const LocalEnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(8787),
+  HOST: z.string().default('127.0.0.1'),
+  HALO_HOOKS_CONFIG: z.string().optional(),
+  HALO_HOOKS_SECRETS_FILE: z.string().optional(),
+  HALO_HOOKS_SECRETS: z.string().optional(),
+  HALO_URL: z.url().optional(),
+  HALO_TENANT: z.string().optional(),
+  HALO_CLIENT_ID: z.string().optional(),
+  HALO_CLIENT_SECRET: z.string().optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+})
+
+export type LocalEnv = z.infer<typeof LocalEnvSchema>
+
+/** Reads the local commands' environment once; errors name the variable, never its value. */
+export const readLocalEnv = (env: NodeJS.ProcessEnv): LocalEnv => {
+  const result = LocalEnvSchema.safeParse(env)
+  if (!result.success) {
+    throw new ConfigError(
+      'environment is invalid',
+      result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+    )
+  }
+  return result.data
+}
+
+/** Secrets from HALO_HOOKS_SECRETS_FILE or HALO_HOOKS_SECRETS, else the development file. */
+export const localSecretStore = (env: LocalEnv) => {
+  const configured = Boolean(env.HALO_HOOKS_SECRETS_FILE || env.HALO_HOOKS_SECRETS)
+  const store = createLocalSecretStore({
+    file: configured ? env.HALO_HOOKS_SECRETS_FILE : DEV_SECRETS_FILE,
+    json: env.HALO_HOOKS_SECRETS,
+    haloClientId: env.HALO_CLIENT_ID,
+    haloClientSecret: env.HALO_CLIENT_SECRET,
+  })
+  const origin = env.HALO_HOOKS_SECRETS_FILE
+    ? `file ${env.HALO_HOOKS_SECRETS_FILE}`
+    : env.HALO_HOOKS_SECRETS
+      ? 'HALO_HOOKS_SECRETS'
+      : `${DEV_SECRETS_FILE} (development secrets: set HALO_HOOKS_SECRETS_FILE for your own)`
+  return { store, origin }
+}

@@ -1,0 +1,51 @@
+import type { CompiledRoute } from '../config/compile-config.js'
+import type { Envelope } from '../envelope.js'
+import { PayloadError, TemplateError } from '../errors.js'
+import { type HaloTicketInput, HaloTicketInputSchema } from '../halo/schemas.js'
+import { describeIssues } from '../sources/parse-body.js'
+
+/** What a route's templates can reach: `{% alert.title %}`, `{% payload.labels.instance %}`... */
+export const templateContext = (envelope: Envelope) => ({
+  alert: envelope.alert,
+  payload: envelope.raw,
+  route: envelope.route,
+  envelope: {
+    id: envelope.id,
+    type: envelope.type,
+    source: envelope.source,
+    receivedAt: envelope.receivedAt,
+    deliveryId: envelope.deliveryId,
+  },
+})
+
+/**
+ * Renders a route's ticket templates for one alert and validates the result against Halo's ticket
+ * fields, so a wrong type never reaches Halo. The correlation key always travels in
+ * `third_party_id_string`. Throws `PayloadError` (permanent) naming the fields that are wrong.
+ */
+export const mapTicket = async (
+  route: CompiledRoute,
+  envelope: Envelope,
+): Promise<HaloTicketInput> => {
+  let rendered: unknown
+  try {
+    rendered = await route.ticket.render(templateContext(envelope))
+  } catch (error) {
+    if (error instanceof TemplateError) {
+      throw new PayloadError('payload_invalid', `route ${route.name}: ${error.message}`)
+    }
+    throw error
+  }
+  const result = HaloTicketInputSchema.safeParse({
+    ...(rendered as object),
+    third_party_id_string: envelope.alert.key,
+  })
+  if (!result.success) {
+    throw new PayloadError(
+      'payload_invalid',
+      `route ${route.name}: the ticket templates did not yield a valid Halo ticket`,
+      describeIssues(result.error).map((issue) => `ticket.${issue}`),
+    )
+  }
+  return result.data
+}
