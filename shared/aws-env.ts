@@ -1,0 +1,50 @@
+/**
+ * Environment variable names shared by the stack (which sets them) and the Lambda handlers (which
+ * read them once at cold start). Values are never secrets: the secret is referenced by ARN.
+ */
+export const AWS_ENV = {
+  /** URL of the SQS FIFO queue ingest writes to. */
+  queueUrl: 'QUEUE_URL',
+  /** URL of the dead-letter queue deliver parks messages in. */
+  deadLetterQueueUrl: 'DEAD_LETTER_QUEUE_URL',
+  /** ARN (or name) of the Secrets Manager secret holding Halo credentials and signing secrets. */
+  secretId: 'HALO_HOOKS_SECRET_ID',
+  /** How long a fetched secret is trusted before it is read again, in seconds. */
+  secretCacheSeconds: 'SECRET_CACHE_SECONDS',
+  /** DynamoDB table holding correlation records and the shared Halo rate budget. */
+  tableName: 'STATE_TABLE_NAME',
+  /** HaloPSA resource server, e.g. `https://acme.halopsa.com`. */
+  haloBaseUrl: 'HALO_BASE_URL',
+  /** Hosted Halo tenant name, when the instance needs `?tenant=` on token requests. */
+  haloTenant: 'HALO_TENANT',
+  /** Halo requests allowed per window, shared by every deliver instance. */
+  haloBudgetLimit: 'HALO_BUDGET_LIMIT',
+  /** The budget's rolling window, in seconds. */
+  haloBudgetWindowSeconds: 'HALO_BUDGET_WINDOW_SECONDS',
+} as const
+
+export type AwsEnvName = (typeof AWS_ENV)[keyof typeof AWS_ENV]
+
+/** Powertools metric namespace used by both functions and the dashboard and alarms. */
+export const METRICS_NAMESPACE = 'HaloHooks'
+
+/** The metric names the functions emit (EMF) and the stack's alarms and dashboard read. */
+export const METRIC = {
+  received: 'WebhooksReceived',
+  rejected: 'WebhooksRejected',
+  enqueued: 'EnvelopesEnqueued',
+  delivered: 'EnvelopesDelivered',
+  deduplicated: 'EnvelopesDeduplicated',
+  deferred: 'EnvelopesDeferred',
+  parked: 'EnvelopesParked',
+  haloRequests: 'HaloRequests',
+  halo429: 'HaloThrottled',
+} as const
+
+/** Message attributes a parked message carries in the dead-letter queue. */
+export const PARKED_ATTRIBUTE = {
+  reason: 'parked_reason',
+  code: 'parked_code',
+  at: 'parked_at',
+  receiveCount: 'parked_receive_count',
+} as const

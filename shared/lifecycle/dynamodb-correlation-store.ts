@@ -1,0 +1,99 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb'
+import { AppError } from '../errors.js'
+import {
+  type CorrelationRecord,
+  CorrelationRecordSchema,
+  type CorrelationStore,
+} from './correlation-store.js'
+
+/** DynamoDB failed (throttled, unreachable): the delivery is retried later. */
+export class StateStoreError extends AppError {
+  readonly code = 'state_store_unavailable'
+  readonly retryable = true
+}
+
+export type DynamoDbCorrelationStoreOptions = {
+  client: DynamoDBDocumentClient
+  tableName: string
+  /**
+   * Seconds after `lastSeen` when DynamoDB may delete a record (TTL attribute `expiresAt`).
+   * @default 400 days while the ticket is open, 35 days once it is closed or resolved
+   */
+  retentionSeconds?: (record: CorrelationRecord) => number
+}
+
+const DAY = 86_400
+const defaultRetention = (record: CorrelationRecord) =>
+  record.state === 'open' ? 400 * DAY : 35 * DAY
+
+/** The partition key of a correlation record. Route names cannot contain `#`, keys may. */
+export const correlationKey = (route: string, key: string) => `corr#${route}#${key}`
+
+const translate = (operation: string, error: unknown): never => {
+  const name = error instanceof Error ? error.name : 'unknown'
+  throw new StateStoreError(`DynamoDB ${operation} failed (${name})`, { cause: error })
+}
+
+// DynamoDB has no `undefined`; optional fields that are unset are simply left out.
+const withoutUndefined = (record: CorrelationRecord) =>
+  Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined))
+
+/**
+ * {@link CorrelationStore} on a DynamoDB table keyed by `pk`. Reads are strongly consistent and
+ * writes conditional on the version read, so two workers can never both act on a stale record.
+ * Each record carries an `expiresAt` TTL so state of long-finished problems ages out.
+ */
+export const createDynamoDbCorrelationStore = (
+  options: DynamoDbCorrelationStoreOptions,
+): CorrelationStore => {
+  const { client, tableName } = options
+  const retention = options.retentionSeconds ?? defaultRetention
+
+  return {
+    async get(route, key) {
+      const result = await client
+        .send(
+          new GetCommand({
+            TableName: tableName,
+            Key: { pk: correlationKey(route, key) },
+            ConsistentRead: true,
+          }),
+        )
+        .catch((error: unknown) => translate('GetItem', error))
+      if (!result.Item) return undefined
+      const { pk: _pk, expiresAt: _expiresAt, ...stored } = result.Item
+      return CorrelationRecordSchema.parse(stored)
+    },
+
+    async put(record, expectedVersion) {
+      const version = (expectedVersion ?? 0) + 1
+      const expiresAt = Math.floor(Date.parse(record.lastSeen) / 1000) + retention(record)
+      const item = {
+        ...withoutUndefined(CorrelationRecordSchema.parse(record)),
+        version,
+        pk: correlationKey(record.route, record.key),
+        expiresAt,
+      }
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: item,
+            ...(expectedVersion === undefined
+              ? { ConditionExpression: 'attribute_not_exists(pk)' }
+              : {
+                  ConditionExpression: '#version = :expected',
+                  ExpressionAttributeNames: { '#version': 'version' },
+                  ExpressionAttributeValues: { ':expected': expectedVersion },
+                }),
+          }),
+        )
+        return true
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false
+        return translate('PutItem', error)
+      }
+    },
+  }
+}

@@ -1,0 +1,95 @@
+import {
+  GetSecretValueCommand,
+  ResourceNotFoundException,
+  type SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager'
+import { AppError, ConfigError } from '../errors.js'
+import type { Logger } from '../observability.js'
+import { parseSecrets } from './parse-secrets.js'
+import type { SecretStore, Secrets } from './secret-store.js'
+
+/** Secrets Manager could not be read and no earlier value is known: try again later. */
+export class SecretUnavailableError extends AppError {
+  readonly code = 'secret_unavailable'
+  readonly retryable = true
+}
+
+export type AwsSecretStoreOptions = {
+  client: SecretsManagerClient
+  /** Name or ARN of the secret. */
+  secretId: string
+  /** How long a fetched value is used before it is read again, in ms. @default 300_000 */
+  ttlMs?: number
+  /** After a failed read, how long the last good value is used before trying again. @default 30_000 */
+  retryAfterMs?: number
+  now?: () => number
+  logger?: Logger
+}
+
+/**
+ * {@link SecretStore} on one Secrets Manager secret (JSON in the documented shape). The value is
+ * cached as a promise for `ttlMs`, so the concurrent records of a batch share one read, and a
+ * rotated secret is live within `ttlMs` without a redeploy. When Secrets Manager fails or the
+ * secret is edited into an invalid shape, the last good value stays in use (and a warning naming
+ * the problem, never a value, is logged); without one, `get` throws `ConfigError` (missing or
+ * invalid secret) or `SecretUnavailableError` (Secrets Manager unreachable, retryable).
+ */
+export const createAwsSecretStore = (options: AwsSecretStoreOptions): SecretStore => {
+  const ttlMs = options.ttlMs ?? 300_000
+  const retryAfterMs = options.retryAfterMs ?? 30_000
+  const now = options.now ?? Date.now
+  const origin = `secret ${options.secretId}`
+
+  let cached: { value: Promise<Secrets>; expiresAt: number } | undefined
+  let lastGood: Secrets | undefined
+
+  const read = async (): Promise<Secrets> => {
+    let text: string | undefined
+    try {
+      const result = await options.client.send(
+        new GetSecretValueCommand({ SecretId: options.secretId }),
+      )
+      text = result.SecretString
+    } catch (error) {
+      if (error instanceof ResourceNotFoundException) {
+        throw new ConfigError(`${origin} does not exist`, [], { cause: error })
+      }
+      const name = error instanceof Error ? error.name : 'unknown'
+      throw new SecretUnavailableError(`${origin} could not be read (${name})`, { cause: error })
+    }
+    if (text === undefined) throw new ConfigError(`${origin} has no string value`)
+    return parseSecrets(text, origin)
+  }
+
+  const refresh = (at: number) => {
+    const value = read().then(
+      (secrets) => {
+        lastGood = secrets
+        return secrets
+      },
+      (error: unknown) => {
+        if (!lastGood) {
+          cached = undefined // nothing to fall back on: the next call tries again
+          throw error
+        }
+        options.logger?.warn('secret read failed; using the last good value', {
+          secret: options.secretId,
+          code: error instanceof AppError ? error.code : 'internal',
+          detail: error instanceof Error ? error.message : String(error),
+        })
+        if (cached?.value === value) cached.expiresAt = now() + retryAfterMs
+        return lastGood
+      },
+    )
+    cached = { value, expiresAt: at + ttlMs }
+    return value
+  }
+
+  return {
+    get() {
+      const at = now()
+      if (cached && cached.expiresAt > at) return cached.value
+      return refresh(at)
+    },
+  }
+}

