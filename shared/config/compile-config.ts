@@ -47,7 +47,11 @@ const KNOWN_KEYS = [
 ]
 
 /** The top level, with routes checked one by one afterwards so every route's problems show. */
-const TopLevelSchema = ConfigSchema.extend({ routes: z.record(z.string(), z.unknown()) })
+const TopLevelSchema = ConfigSchema.extend({
+  routes: z
+    .record(z.string(), z.unknown())
+    .refine((routes) => Object.keys(routes).length > 0, 'at least one route is required'),
+})
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)

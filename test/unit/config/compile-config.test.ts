@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest'
+import config from '../../../halo-hooks.config.js'
+import { compileConfig } from '../../../shared/config/compile-config.js'
+import { ConfigError } from '../../../shared/errors.js'
+
+const generic = {
+  source: 'generic',
+  auth: { type: 'hmac', header: 'x-signature' },
+  alert: { key: '{% payload.id %}', title: '{% payload.title %}' },
+}
+
+const problemsOf = (input: unknown): readonly string[] => {
+  try {
+    compileConfig(input)
+  } catch (error) {
+    if (error instanceof ConfigError) return error.issues
+    throw error
+  }
+  throw new Error('expected the config to be rejected')
+}
+
+describe('compileConfig', () => {
+  it('compiles the shipped example config', () => {
+    const { routes } = compileConfig(config)
+    expect([...routes.keys()]).toEqual(['example-hmac', 'example-bearer'])
+    expect(routes.get('example-hmac')?.maxBodyBytes).toBe(262_144)
+  })
+
+  it('applies defaults: body limit, ticket summary and details from the alert', async () => {
+    const { routes } = compileConfig({ maxBodyBytes: 4096, routes: { r: generic } })
+    const route = routes.get('r')
+    expect(route?.maxBodyBytes).toBe(4096)
+    expect(await route?.ticket.render({ alert: { title: 'T', description: 'D' } })).toEqual({
+      summary: 'T',
+      details: 'D',
+    })
+  })
+
+  it.each([
+    [
+      'a misspelt route key, with a suggestion',
+      { routes: { r: { ...generic, tikcet: {} } } },
+      'routes.r.tikcet: unknown key (did you mean "ticket"?)',
+    ],
+    ['a misspelt top-level key', { rotues: {} }, 'rotues: unknown key (did you mean "routes"?)'],
+    ['no routes', { routes: {} }, 'routes: at least one route is required'],
+    [
+      'a bad route name',
+      { routes: { 'My Route': generic } },
+      'routes.My Route: route names are lower-case',
+    ],
+    [
+      'an unknown source',
+      { routes: { r: { ...generic, source: 'nagios' } } },
+      'routes.r.source: unknown source "nagios" (known: generic',
+    ],
+    [
+      'an unknown auth type',
+      { routes: { r: { ...generic, auth: { type: 'hmca', header: 'x' } } } },
+      'routes.r.auth.type: Invalid discriminator value',
+    ],
+    [
+      'a bad header name',
+      { routes: { r: { ...generic, auth: { type: 'hmac', header: 'x sig' } } } },
+      'routes.r.auth.header: must be an HTTP header name',
+    ],
+    [
+      'a missing auth for a sender without a scheme',
+      { routes: { r: { ...generic, auth: undefined } } },
+      'routes.r.auth: required',
+    ],
+    [
+      'a missing key template',
+      { routes: { r: { ...generic, alert: { title: 'x' } } } },
+      'routes.r.alert.key: required',
+    ],
+    [
+      'bad source options',
+      { routes: { r: { ...generic, options: { eventType: 'Not Dotted' } } } },
+      'routes.r.options.eventType: must be lower-case and dotted',
+    ],
+    [
+      'a template syntax error',
+      { routes: { r: { ...generic, ticket: { summary: '{% alert.title( %}' } } } },
+      'routes.r.ticket.summary: JSONata',
+    ],
+    [
+      'an unclosed template',
+      { routes: { r: { ...generic, ticket: { details: 'x {% y' } } } },
+      'routes.r.ticket.details: unclosed',
+    ],
+    [
+      'a body limit that is too small',
+      { routes: { r: { ...generic, maxBodyBytes: 10 } } },
+      'routes.r.maxBodyBytes: Too small',
+    ],
+  ])('names the key and the rule for %s', (_, input, problem) => {
+    expect(problemsOf(input).join('\n')).toContain(problem)
+  })
+
+  it('reports the problems of every route at once', () => {
+    const problems = problemsOf({
+      routes: {
+        a: { ...generic, source: 'nope' },
+        b: { ...generic, auth: { type: 'basic' } },
+        c: { ...generic, ticket: { summary: '{% ( %}' } },
+      },
+    })
+    expect(problems.map((line) => line.split(':')[0])).toEqual([
+      'routes.a.source',
+      'routes.b.auth.username',
+      'routes.c.ticket.summary',
+    ])
+  })
+
+  it('never echoes a value in a problem', () => {
+    const problems = problemsOf({
+      routes: { r: { ...generic, auth: { type: 'hmac', header: 'x', prefix: 12345678 } } },
+    })
+    expect(problems.join('\n')).not.toContain('12345678')
+  })
+})
