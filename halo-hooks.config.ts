@@ -27,8 +27,8 @@ export default defineConfig({
       ticket: {
         summary: '[{% $uppercase(alert.severity) %}] {% alert.title %}',
         details: '{% alert.description %}\n\nHost: {% alert.resource %}\n{% alert.url %}',
-        tickettype_id: 1,
-        client_id: 1,
+        tickettype_id: 21,
+        client_id: 12,
       },
     },
     'example-bearer': {
@@ -46,8 +46,8 @@ export default defineConfig({
       ticket: {
         summary: '{% alert.title %}',
         details: '{% alert.description %}',
-        tickettype_id: 1,
-        client_id: 1,
+        tickettype_id: 21,
+        client_id: 12,
       },
     },
   },

@@ -52,12 +52,12 @@ describe('POST /hooks/:route with the generic source', () => {
       source: 'generic',
       type: 'generic.alert',
       alert: {
-        key: 'disk-space-db01-c',
+        key: 'disk-space-acme-dc01-c',
         status: 'firing',
         severity: 'critical',
-        title: 'Disk C: below 5% free on db01',
-        resource: 'db01.acme.local',
-        tenant: { name: 'Acme Ltd' },
+        title: 'Disk C: below 5% free on acme-dc01',
+        resource: 'acme-dc01',
+        tenant: { name: 'Acme Dental' },
         occurredAt: '2026-11-28T07:00:00.000Z',
       },
       raw: JSON.parse(sample),
@@ -129,7 +129,7 @@ describe('POST /hooks/:route with the generic source', () => {
   })
 
   it('rejects a body changed by one byte after signing with 401', async () => {
-    const changed = sample.replace('db01', 'db02')
+    const changed = sample.replace('dc01', 'dc02')
     await expectRejected(
       await post('/hooks/example-hmac', changed, { 'x-signature': sign(sample) }),
       401,
