@@ -1,9 +1,15 @@
+import { alertmanagerSource } from './alertmanager/alertmanager-source.js'
 import { genericSource } from './generic/generic-source.js'
+import { githubSource } from './github/github-source.js'
+import { microsoftGraphSource } from './microsoft-graph/microsoft-graph-source.js'
 import type { WebhookSource } from './webhook-source.js'
 
 /** Every sender halo-hooks understands, by the id a route names in `source`. */
 export const sources: Readonly<Record<string, WebhookSource<never>>> = {
   generic: genericSource as WebhookSource<never>,
+  github: githubSource as WebhookSource<never>,
+  'microsoft-graph': microsoftGraphSource as WebhookSource<never>,
+  alertmanager: alertmanagerSource as WebhookSource<never>,
 }
 
 export const findSource = (id: string): WebhookSource<unknown> | undefined =>

@@ -1,0 +1,202 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { createIngestApp } from '../../../functions/ingest/app.js'
+import { compileConfig } from '../../../shared/config/compile-config.js'
+import { createJsonLogger } from '../../../shared/observability.js'
+import { createMemoryEventQueue } from '../../../shared/queue/memory-event-queue.js'
+import { createMemorySecretStore } from '../../../shared/secrets/memory-secret-store.js'
+
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../fixtures/alertmanager/${name}`, import.meta.url), 'utf8')
+
+const NOW = new Date('2026-11-28T08:00:00Z')
+
+const setup = (
+  auth: Record<string, unknown> = { type: 'bearer' },
+  secret: { current: string; previous?: string } = { current: 'secret' },
+) => {
+  const { routes } = compileConfig({ routes: { r: { source: 'alertmanager', auth } } })
+  const queue = createMemoryEventQueue()
+  const app = createIngestApp({
+    routes,
+    queue,
+    secrets: createMemorySecretStore({ routes: { r: secret } }),
+    logger: createJsonLogger({ write: () => {} }),
+    now: () => NOW,
+  })
+  const post = (body: string | Uint8Array, headers: Record<string, string> = {}) =>
+    app.request('/hooks/r', {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', ...headers },
+    })
+  return { queue, post }
+}
+
+type Answer = { error?: string; detail?: string; ids?: string[]; ignored?: string }
+const answer = async (response: Response): Promise<Answer> => (await response.json()) as Answer
+
+const bearer = (token = 'secret') => ({ authorization: `Bearer ${token}` })
+
+describe('alertmanager source', () => {
+  it('enqueues one firing alert per element of alerts[], keyed by fingerprint', async () => {
+    const { queue, post } = setup()
+
+    const response = await post(fixture('alert.json'), bearer())
+
+    expect(response.status).toBe(202)
+    const envelopes = queue.pending()
+    expect(envelopes.map((envelope) => envelope.alert.key)).toEqual([
+      'a1bc48475b20e73d',
+      'c2ea85182f28cbd9',
+    ])
+    const [first] = envelopes
+    expect(first).toMatchObject({
+      source: 'alertmanager',
+      type: 'alertmanager.notification',
+      alert: {
+        status: 'firing',
+        severity: 'critical',
+        title: 'High CPU core temperature',
+        resource: 'andromeda',
+        occurredAt: '2020-02-06T00:17:58.432Z',
+        labels: { alertname: 'High CPU Temperature', host: 'andromeda', severity: 'critical' },
+      },
+    })
+    expect(first?.alert.url).toMatch(/^http:\/\/cobalt:9090\/graph\?/)
+    expect(first?.alert.description).toContain('CPU core temperature is 34.75C')
+    expect(await answer(response)).toEqual({ accepted: 2, ids: envelopes.map((e) => e.id) })
+  })
+
+  it('marks a resolved alert resolved under the same key as when it fired', async () => {
+    const { queue, post } = setup()
+
+    const response = await post(fixture('single_alert.json'), bearer())
+
+    expect(response.status).toBe(202)
+    expect(queue.pending().map((envelope) => envelope.alert)).toMatchObject([
+      { key: 'a1bc48475b20e73d', status: 'resolved' },
+    ])
+  })
+
+  it('keys an alert without fingerprint by its sorted labels, whatever their order', async () => {
+    const { queue, post } = setup()
+    const payload = JSON.parse(fixture('single_alert.json'))
+    delete payload.alerts[0].fingerprint
+    const reordered = structuredClone(payload)
+    reordered.alerts[0].labels = {
+      severity: 'critical',
+      host: 'andromeda',
+      alertname: 'High CPU Temperature',
+    }
+    reordered.alerts[0].status = 'firing'
+    payload.alerts[0].status = 'firing'
+
+    await post(JSON.stringify(payload), bearer())
+    await post(JSON.stringify(reordered, null, 1), bearer())
+
+    const keys = queue.pending().map((envelope) => envelope.alert.key)
+    expect(keys[0]).toMatch(/^labels:[0-9a-f]{32}$/)
+    expect(new Set(keys).size).toBe(1)
+  })
+
+  it('yields the same envelope ids when the same notification is delivered again', async () => {
+    const first = setup()
+    const second = setup()
+
+    const a = await answer(await first.post(fixture('alert.json'), bearer()))
+    const b = await answer(await second.post(fixture('alert.json'), bearer()))
+    await first.post(fixture('alert.json'), bearer())
+
+    expect(a.ids).toEqual(b.ids)
+    expect(first.queue.pending()).toHaveLength(2)
+  })
+
+  it('accepts the previous secret while a rotation is in flight', async () => {
+    const { queue, post } = setup({ type: 'bearer' }, { current: 'new', previous: 'old' })
+
+    expect((await post(fixture('alert.json'), bearer('old'))).status).toBe(202)
+    expect((await post(fixture('single_alert.json'), bearer('new'))).status).toBe(202)
+    expect(queue.pending()).toHaveLength(3)
+  })
+
+  it('accepts Basic auth as Alertmanager http_config sends it', async () => {
+    const { queue, post } = setup({ type: 'basic', username: 'alertmanager' })
+    const credentials = Buffer.from('alertmanager:secret').toString('base64')
+
+    const response = await post(fixture('alert.json'), { authorization: `Basic ${credentials}` })
+
+    expect(response.status).toBe(202)
+    expect(queue.pending()).toHaveLength(2)
+  })
+
+  it.each([
+    ['a wrong token', bearer('not-the-secret'), 'auth_invalid'],
+    ['no authorization header', {}, 'signature_missing'],
+    ['another scheme', { authorization: 'Token secret' }, 'auth_invalid'],
+  ])('rejects %s with 401 and enqueues nothing', async (_case, headers, code) => {
+    const { queue, post } = setup()
+
+    const response = await post(fixture('alert.json'), headers)
+
+    expect(response.status).toBe(401)
+    expect((await answer(response)).error).toBe(code)
+    expect(queue.pending()).toHaveLength(0)
+  })
+
+  it('rejects a body with one byte changed into invalid JSON with 400', async () => {
+    const { queue, post } = setup()
+    const body = Buffer.from(fixture('alert.json'))
+    body[0] = 0x5b // '{' becomes '['
+
+    const response = await post(body, bearer())
+
+    expect(response.status).toBe(400)
+    expect((await answer(response)).error).toBe('body_invalid')
+    expect(queue.pending()).toHaveLength(0)
+  })
+
+  it('rejects an alert status it does not know with 422 naming the field', async () => {
+    const { queue, post } = setup()
+    const body = fixture('alert.json').replace(
+      '"status": "firing",\n            "labels"',
+      '"status": "burning",\n            "labels"',
+    )
+
+    const response = await post(body, bearer())
+
+    expect(response.status).toBe(422)
+    const rejection = await answer(response)
+    expect(rejection.error).toBe('payload_invalid')
+    expect(rejection.detail).toContain('alerts.0.status')
+    expect(queue.pending()).toHaveLength(0)
+  })
+
+  it('answers 200 with a reason when the group holds no alerts', async () => {
+    const { queue, post } = setup()
+    const payload = { ...JSON.parse(fixture('alert.json')), alerts: [] }
+
+    const response = await post(JSON.stringify(payload), bearer())
+
+    expect(response.status).toBe(200)
+    expect((await answer(response)).ignored).toMatch(/no alerts/)
+    expect(queue.pending()).toHaveLength(0)
+  })
+
+  it('answers 503 and enqueues nothing when the queue refuses, so Alertmanager retries', async () => {
+    const { queue, post } = setup()
+    queue.setUnavailable(true)
+
+    const response = await post(fixture('alert.json'), bearer())
+
+    expect(response.status).toBe(503)
+    queue.setUnavailable(false)
+    expect(queue.pending()).toHaveLength(0)
+  })
+
+  it('refuses a route without auth at config time', () => {
+    expect(() => compileConfig({ routes: { r: { source: 'alertmanager' } } })).toThrow(
+      /routes\.r\.auth: required/,
+    )
+  })
+})
