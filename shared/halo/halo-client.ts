@@ -1,0 +1,508 @@
+import * as z from 'zod'
+import { type BackoffOptions, DEFAULT_BACKOFF } from './backoff.js'
+import { createHaloCallCounter, type HaloCallCounter } from './halo-call-counter.js'
+import { HaloRequestError } from './halo-request-error.js'
+import { createHaloRequester, type HaloRequest } from './halo-requester.js'
+import { createHaloTokenSource } from './halo-token-source.js'
+import {
+  type HaloActionQuery,
+  type HaloAgentQuery,
+  type HaloAssetQuery,
+  type HaloClientQuery,
+  type HaloLookupQuery,
+  type HaloOutcomeQuery,
+  type HaloPriorityQuery,
+  type HaloQueryValues,
+  type HaloSiteQuery,
+  type HaloStatusQuery,
+  type HaloTeamQuery,
+  type HaloTicketGetQuery,
+  type HaloTicketQuery,
+  type HaloTicketTypeQuery,
+  type HaloUserQuery,
+  toQueryString,
+} from './queries.js'
+import type { RateBudget } from './rate-budget.js'
+import {
+  type HaloAction,
+  type HaloActionInput,
+  HaloActionInputSchema,
+  HaloActionSchema,
+  HaloAgentSchema,
+  type HaloAsset,
+  HaloAssetSchema,
+  HaloCustomerSchema,
+  HaloLookupValueSchema,
+  HaloOutcomeSchema,
+  HaloPrioritySchema,
+  HaloSiteSchema,
+  HaloStatusSchema,
+  HaloTeamSchema,
+  type HaloTicket,
+  type HaloTicketInput,
+  HaloTicketInputSchema,
+  type HaloTicketPatch,
+  HaloTicketPatchSchema,
+  HaloTicketSchema,
+  HaloTicketTypeSchema,
+  HaloUserSchema,
+} from './schemas.js'
+
+export type HaloClientOptions = {
+  /** Instance root, e.g. `https://acme.halopsa.com` or `http://localhost:8787/halo`. */
+  baseUrl: string
+  clientId: string
+  clientSecret: string
+  /** Hosted Halo's tenant, sent as `?tenant=` on token requests. */
+  tenant?: string
+  /** Authorisation server root; the token URL is this + `/token`. @default discovered, else `{baseUrl}/auth` */
+  authUrl?: string
+  /** Space-separated scopes. @default 'all' */
+  scope?: string
+  /** Ask `GET /api/authinfo` for the auth server when `authUrl` is not set. @default true */
+  discover?: boolean
+  fetch?: typeof fetch
+  /** Per-request timeout in ms. @default 10_000 */
+  timeoutMs?: number
+  /** Consulted before every request, token requests included. @default no budget */
+  budget?: RateBudget
+  /** Clock in ms since epoch. @default Date.now */
+  now?: () => number
+  /** How the client waits (back-off, budget). Injected by tests. @default setTimeout */
+  sleep?: (ms: number) => Promise<void>
+  /** Randomness for back-off jitter. @default Math.random */
+  random?: () => number
+  /** Longest a call may take, waits included, when no deadline is given. @default 30_000 */
+  maxWaitMs?: number
+  /** Attempts per call for retryable failures, the first included. @default 4 */
+  maxAttempts?: number
+  /** Back-off after 429 without `Retry-After`, and after retryable failures. */
+  backoff?: Partial<BackoffOptions>
+  /** Where calls are counted; pass one to share it across clients. @default a new counter */
+  counter?: HaloCallCounter
+  /** Renew the token this long before it expires. @default 60_000 */
+  tokenRenewMarginMs?: number
+}
+
+/** One page of a list, with Halo's total across all pages. */
+export type HaloPage<T> = { recordCount: number; items: T[] }
+
+/** Ways to find an asset; give exactly what you know. Matching is exact and case-insensitive. */
+export type HaloAssetLookup = {
+  /** Device or host name, matched against the asset's key fields. */
+  hostname?: string
+  /** Same as `hostname`: Halo keeps the device name in a key field. */
+  name?: string
+  /** The asset tag. */
+  inventoryNumber?: string
+  clientId?: number
+}
+
+/** Stock Halo's Closed status id. Other status ids differ per instance. */
+export const HALO_STATUS_CLOSED = 9
+
+/** Halo documents 100 as the largest `page_size` for tickets. */
+const MAX_TICKET_PAGE = 100
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/**
+ * A Halo REST API client: client-credentials tokens (cached, renewed early, single flight,
+ * renewed once on 401), a rate budget consulted before every request, timeouts, retries that
+ * never resend a write blindly, and calls counted per endpoint and outcome.
+ *
+ * Every failure is a {@link HaloRequestError} (a `HaloApiError`) with Halo's own message and a
+ * `retryable` flag; refused credentials are a `ConfigError`. A wait that would end after the
+ * call's deadline is not slept: the error carries `retryAfterMs` for the caller to defer with.
+ *
+ * @example
+ * const halo = createHaloClient({ baseUrl, clientId, clientSecret })
+ * const ticket = await halo.createTicket({ summary: 'Disk full on web-1', client_id: 12 })
+ */
+export const createHaloClient = (options: HaloClientOptions) => {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '')
+  const apiUrl = `${baseUrl}/api`
+  const now = options.now ?? Date.now
+  const maxWaitMs = options.maxWaitMs ?? 30_000
+  const counter = options.counter ?? createHaloCallCounter()
+
+  const send = createHaloRequester({
+    fetch: options.fetch ?? globalThis.fetch,
+    timeoutMs: options.timeoutMs ?? 10_000,
+    budget: options.budget,
+    now,
+    sleep: options.sleep ?? defaultSleep,
+    random: options.random ?? Math.random,
+    counter,
+    maxAttempts: options.maxAttempts ?? 4,
+    backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
+    tokens: () => tokens,
+  })
+  const tokens = createHaloTokenSource({
+    baseUrl,
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    tenant: options.tenant,
+    authUrl: options.authUrl,
+    scope: options.scope,
+    discover: options.discover,
+    renewMarginMs: options.tokenRenewMarginMs,
+    send,
+    now,
+  })
+
+  /** The methods, bound to a deadline (ms since epoch) or to `maxWaitMs` from each call. */
+  const bind = (fixedDeadline: number | undefined) => {
+    const deadline = () => fixedDeadline ?? now() + maxWaitMs
+
+    const call = async (
+      request: Omit<HaloRequest, 'url' | 'auth'> & { path: string; query?: HaloQueryValues },
+    ): Promise<unknown> => {
+      const { path, query, ...rest } = request
+      const response = await send(
+        { ...rest, url: `${apiUrl}${path}${toQueryString(query)}`, auth: true },
+        deadline(),
+      )
+      if (response.text.trim() === '') return undefined
+      try {
+        return JSON.parse(response.text)
+      } catch (error) {
+        throw invalidResponse(request.endpoint, 'body is not JSON', error)
+      }
+    }
+
+    const get = (path: string, endpoint: string, query?: HaloQueryValues) =>
+      call({ method: 'GET', path, endpoint, query, idempotent: true })
+
+    const post = (path: string, endpoint: string, items: unknown[], query?: HaloQueryValues) =>
+      call({
+        method: 'POST',
+        path,
+        endpoint,
+        query,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(items),
+        idempotent: false,
+      })
+
+    /** Validates what we are about to send; a bad field is our bug, so it is not retryable. */
+    const checked = <S extends z.ZodType>(schema: S, value: unknown, endpoint: string) => {
+      const result = schema.safeParse(value)
+      if (!result.success) {
+        throw new HaloRequestError(
+          undefined,
+          `${endpoint}: refusing to send an invalid body: ${z.prettifyError(result.error)}`,
+          { kind: 'invalid_request', endpoint, retryable: false },
+        )
+      }
+      return result.data as z.infer<S>
+    }
+
+    const parsed = <S extends z.ZodType>(schema: S, value: unknown, endpoint: string) => {
+      const result = schema.safeParse(value)
+      if (!result.success) {
+        throw invalidResponse(endpoint, z.prettifyError(result.error), result.error)
+      }
+      return result.data as z.infer<S>
+    }
+
+    /** A one-element POST answers with the saved object; tolerate an array answer too. */
+    const savedOne = <S extends z.ZodType>(schema: S, body: unknown, endpoint: string) =>
+      parsed(schema, Array.isArray(body) ? body.at(-1) : body, endpoint)
+
+    /** Lists come as `{record_count, <key>: [...]}` or as a plain array depending on the endpoint. */
+    const listOf = <S extends z.ZodType>(
+      schema: S,
+      body: unknown,
+      key: string,
+      endpoint: string,
+    ): HaloPage<z.infer<S>> => {
+      const rows = Array.isArray(body) ? body : isRecord(body) ? body[key] : undefined
+      if (!Array.isArray(rows)) throw invalidResponse(endpoint, `no "${key}" list in the answer`)
+      const items = parsed(z.array(schema), rows, endpoint)
+      const total =
+        isRecord(body) && typeof body.record_count === 'number' ? body.record_count : items.length
+      return { recordCount: total, items }
+    }
+
+    /** Walks Halo's pages (`pageinate`, `page_size`, `page_no`) until `record_count` is reached. */
+    async function* pages<S extends z.ZodType, Q extends HaloQueryValues>(
+      schema: S,
+      path: string,
+      key: string,
+      query: Q,
+      pageSize: number,
+    ): AsyncGenerator<z.infer<S>, void, undefined> {
+      const endpoint = `GET ${path}`
+      let seen = 0
+      for (let pageNo = 1; ; pageNo++) {
+        const body = await get(path, endpoint, {
+          ...query,
+          pageinate: true,
+          page_size: pageSize,
+          page_no: pageNo,
+        })
+        const page = listOf(schema, body, key, endpoint)
+        yield* page.items
+        seen += page.items.length
+        // A short or empty page ends the walk even if record_count disagrees, so a
+        // miscounting server cannot make us loop.
+        if (page.items.length < pageSize || seen >= page.recordCount) return
+      }
+    }
+
+    const ticketPage = (query: HaloTicketQuery) =>
+      Math.min(query.page_size ?? MAX_TICKET_PAGE, MAX_TICKET_PAGE)
+
+    const client = {
+      /** Creates one ticket and returns it as Halo saved it (with its numeric `id`). */
+      async createTicket(ticket: HaloTicketInput): Promise<HaloTicket> {
+        const endpoint = 'POST /Tickets'
+        const body = await post('/Tickets', endpoint, [
+          checked(HaloTicketInputSchema, ticket, endpoint),
+        ])
+        return savedOne(HaloTicketSchema, body, endpoint)
+      },
+
+      /** Creates or updates several tickets in one request (`returnall=true`), in order. */
+      async saveTickets(tickets: Array<HaloTicketInput | HaloTicketPatch>): Promise<HaloTicket[]> {
+        const endpoint = 'POST /Tickets'
+        const items = tickets.map((t) =>
+          checked(
+            'id' in t && t.id !== undefined ? HaloTicketPatchSchema : HaloTicketInputSchema,
+            t,
+            endpoint,
+          ),
+        )
+        const body = await post('/Tickets', endpoint, items, { returnall: true })
+        return parsed(z.array(HaloTicketSchema), Array.isArray(body) ? body : [body], endpoint)
+      },
+
+      /** Changes only the fields given alongside `id`. */
+      async updateTicket(patch: HaloTicketPatch): Promise<HaloTicket> {
+        const endpoint = 'POST /Tickets'
+        const body = await post('/Tickets', endpoint, [
+          checked(HaloTicketPatchSchema, patch, endpoint),
+        ])
+        return savedOne(HaloTicketSchema, body, endpoint)
+      },
+
+      /**
+       * Closes a ticket by moving it to a closed status.
+       * @param statusId @default 9, stock Halo's Closed
+       */
+      closeTicket(id: number, statusId: number = HALO_STATUS_CLOSED): Promise<HaloTicket> {
+        return client.updateTicket({ id, status_id: statusId })
+      },
+
+      /** One ticket; a missing id is a non-retryable 404 {@link HaloRequestError}. */
+      async getTicket(id: number, query: HaloTicketGetQuery = {}): Promise<HaloTicket> {
+        const endpoint = 'GET /Tickets/{id}'
+        const body = await get(`/Tickets/${encodeURIComponent(id)}`, endpoint, query)
+        return parsed(HaloTicketSchema, body, endpoint)
+      },
+
+      /** One page of tickets (or the first `count` without paging). */
+      async listTickets(query: HaloTicketQuery = {}): Promise<HaloPage<HaloTicket>> {
+        const endpoint = 'GET /Tickets'
+        const safe =
+          query.page_size === undefined ? query : { ...query, page_size: ticketPage(query) }
+        return listOf(HaloTicketSchema, await get('/Tickets', endpoint, safe), 'tickets', endpoint)
+      },
+
+      /** Every ticket matching `query`, page by page (at most 100 per request). */
+      iterateTickets(query: Omit<HaloTicketQuery, 'pageinate' | 'page_no'> = {}) {
+        return pages(HaloTicketSchema, '/Tickets', 'tickets', query, ticketPage(query))
+      },
+
+      /**
+       * Tickets carrying exactly this `third_party_id_string`. Results are re-checked here: the
+       * filter exists only in newer Halo versions, and an older one would ignore it and return
+       * every ticket; exact-match semantics are not documented either.
+       */
+      async findTicketsByThirdPartyId(
+        thirdPartyId: string,
+        { openOnly = true }: { openOnly?: boolean } = {},
+      ): Promise<HaloTicket[]> {
+        const found: HaloTicket[] = []
+        const query: HaloTicketQuery = { third_party_id_string: thirdPartyId }
+        if (openOnly) query.open_only = true
+        for await (const ticket of client.iterateTickets(query)) {
+          if (ticket.third_party_id_string === thirdPartyId) found.push(ticket)
+        }
+        return found
+      },
+
+      /**
+       * Adds a note or status change to a ticket. Halo requires an outcome (`outcome` by name
+       * or `outcome_id`) and answers 400 without one.
+       */
+      async addAction(action: HaloActionInput): Promise<HaloAction> {
+        const endpoint = 'POST /Actions'
+        const body = await post('/Actions', endpoint, [
+          checked(HaloActionInputSchema, action, endpoint),
+        ])
+        return savedOne(HaloActionSchema, body, endpoint)
+      },
+
+      /** The actions of one ticket, in Halo's order. */
+      async listActions(
+        ticketId: number,
+        query: Omit<HaloActionQuery, 'ticket_id'> = {},
+      ): Promise<HaloAction[]> {
+        const endpoint = 'GET /Actions'
+        const body = await get('/Actions', endpoint, { ...query, ticket_id: ticketId })
+        return listOf(HaloActionSchema, body, 'actions', endpoint).items
+      },
+
+      async listClients(query: HaloClientQuery = {}) {
+        const endpoint = 'GET /Client'
+        return listOf(
+          HaloCustomerSchema,
+          await get('/Client', endpoint, query),
+          'clients',
+          endpoint,
+        )
+      },
+      iterateClients(query: Omit<HaloClientQuery, 'pageinate' | 'page_no'> = {}) {
+        return pages(HaloCustomerSchema, '/Client', 'clients', query, query.page_size ?? 100)
+      },
+      async getClient(id: number) {
+        const endpoint = 'GET /Client/{id}'
+        return parsed(
+          HaloCustomerSchema,
+          await get(`/Client/${encodeURIComponent(id)}`, endpoint),
+          endpoint,
+        )
+      },
+
+      async listSites(query: HaloSiteQuery = {}) {
+        const endpoint = 'GET /Site'
+        return listOf(HaloSiteSchema, await get('/Site', endpoint, query), 'sites', endpoint)
+      },
+      iterateSites(query: Omit<HaloSiteQuery, 'pageinate' | 'page_no'> = {}) {
+        return pages(HaloSiteSchema, '/Site', 'sites', query, query.page_size ?? 100)
+      },
+
+      async listUsers(query: HaloUserQuery = {}) {
+        const endpoint = 'GET /Users'
+        return listOf(HaloUserSchema, await get('/Users', endpoint, query), 'users', endpoint)
+      },
+      iterateUsers(query: Omit<HaloUserQuery, 'pageinate' | 'page_no'> = {}) {
+        return pages(HaloUserSchema, '/Users', 'users', query, query.page_size ?? 100)
+      },
+
+      async listAssets(query: HaloAssetQuery = {}) {
+        const endpoint = 'GET /Asset'
+        return listOf(HaloAssetSchema, await get('/Asset', endpoint, query), 'assets', endpoint)
+      },
+
+      /**
+       * Assets matching a host name, device name or asset tag exactly (case-insensitive). Halo's
+       * `search` matches substrings across many fields, so candidates are filtered here; which
+       * key field holds the host name is instance configuration, so all three are compared.
+       */
+      async findAssets(lookup: HaloAssetLookup): Promise<HaloAsset[]> {
+        const wanted = (lookup.hostname ?? lookup.name)?.toLowerCase()
+        const tag = lookup.inventoryNumber?.toLowerCase()
+        if (wanted === undefined && tag === undefined) return []
+        const query: HaloAssetQuery =
+          tag !== undefined
+            ? { inventory_number: lookup.inventoryNumber }
+            : { search: lookup.hostname ?? lookup.name }
+        if (lookup.clientId !== undefined) query.client_id = lookup.clientId
+        const { items } = await client.listAssets(query)
+        const same = (value: string | null | undefined, target: string | undefined) =>
+          target !== undefined && value?.toLowerCase() === target
+        return items.filter(
+          (asset) =>
+            (tag === undefined || same(asset.inventory_number, tag)) &&
+            (wanted === undefined ||
+              same(asset.key_field, wanted) ||
+              same(asset.key_field2, wanted) ||
+              same(asset.key_field3, wanted)),
+        )
+      },
+
+      async listTicketTypes(query: HaloTicketTypeQuery = {}) {
+        const endpoint = 'GET /TicketType'
+        return listOf(
+          HaloTicketTypeSchema,
+          await get('/TicketType', endpoint, query),
+          'tickettypes',
+          endpoint,
+        ).items
+      },
+      async listStatuses(query: HaloStatusQuery = {}) {
+        const endpoint = 'GET /Status'
+        return listOf(HaloStatusSchema, await get('/Status', endpoint, query), 'statuses', endpoint)
+          .items
+      },
+      async listPriorities(query: HaloPriorityQuery = {}) {
+        const endpoint = 'GET /Priority'
+        return listOf(
+          HaloPrioritySchema,
+          await get('/Priority', endpoint, query),
+          'priorities',
+          endpoint,
+        ).items
+      },
+      async listOutcomes(query: HaloOutcomeQuery = {}) {
+        const endpoint = 'GET /Outcome'
+        return listOf(
+          HaloOutcomeSchema,
+          await get('/Outcome', endpoint, query),
+          'outcomes',
+          endpoint,
+        ).items
+      },
+      /** Values of one lookup list (e.g. 12 Impact, 27 Urgency, 22 Request source). */
+      async listLookup(lookupId: number) {
+        const endpoint = 'GET /Lookup'
+        const query: HaloLookupQuery = { lookupid: lookupId }
+        return listOf(
+          HaloLookupValueSchema,
+          await get('/Lookup', endpoint, query),
+          'lookup',
+          endpoint,
+        ).items
+      },
+      async listAgents(query: HaloAgentQuery = {}) {
+        const endpoint = 'GET /Agent'
+        return listOf(HaloAgentSchema, await get('/Agent', endpoint, query), 'agents', endpoint)
+          .items
+      },
+      async listTeams(query: HaloTeamQuery = {}) {
+        const endpoint = 'GET /Team'
+        return listOf(HaloTeamSchema, await get('/Team', endpoint, query), 'teams', endpoint).items
+      },
+    }
+    return client
+  }
+
+  return {
+    ...bind(undefined),
+    /**
+     * The same client (shared token, budget and counter) whose calls give up — with
+     * `retryAfterMs` — rather than wait past `deadline` (ms since epoch). A Lambda passes
+     * `Date.now() + context.getRemainingTimeInMillis() - margin`.
+     */
+    withDeadline: (deadline: number) => bind(deadline),
+    /** Halo calls made so far, by endpoint and outcome. */
+    calls: counter,
+  }
+}
+
+export type HaloClient = ReturnType<typeof createHaloClient>
+
+const invalidResponse = (endpoint: string, detail: string, cause?: unknown) =>
+  new HaloRequestError(
+    undefined,
+    `${endpoint}: unexpected answer from Halo: ${detail}`,
+    // Halo said 2xx, so a write may have happened; resending blindly could duplicate it.
+    { kind: 'invalid_response', endpoint, retryable: false },
+    { cause },
+  )

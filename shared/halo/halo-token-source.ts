@@ -1,0 +1,176 @@
+import * as z from 'zod'
+import { ConfigError } from '../errors.js'
+import { HaloRequestError } from './halo-request-error.js'
+import type { BearerTokens, HaloRequester } from './halo-requester.js'
+import { HaloTokenResponseSchema } from './schemas.js'
+
+export type HaloTokenSourceOptions = {
+  /** Instance root, e.g. `https://acme.halopsa.com`; `/api` and `/auth` are appended. */
+  baseUrl: string
+  clientId: string
+  clientSecret: string
+  /** Hosted Halo's tenant name, sent as `?tenant=` on the token request. */
+  tenant?: string | undefined
+  /** Authorisation server root (the token URL is this + `/token`). Skips discovery when set. */
+  authUrl?: string | undefined
+  /** Space-separated scopes. @default 'all' */
+  scope?: string | undefined
+  /** Ask `GET /api/authinfo` for the auth server when `authUrl` is not given. @default true */
+  discover?: boolean | undefined
+  /** Renew this long before expiry (capped at a quarter of the lifetime). @default 60_000 */
+  renewMarginMs?: number | undefined
+  send: HaloRequester
+  now: () => number
+}
+
+type AuthTarget = { tokenUrl: string; tenant: string | undefined }
+type CachedToken = { token: string; renewAt: number }
+
+// Halo documents no lifetime and no captured value exists; clients assume an hour. A token that
+// dies sooner costs one 401 and one renewal, which the requester absorbs.
+const ASSUMED_LIFETIME_S = 3600
+
+const AuthInfoSchema = z.looseObject({
+  auth_url: z.string().optional(),
+  tenant_id: z.string().optional(),
+})
+
+const trimSlash = (url: string): string => url.replace(/\/+$/, '')
+
+/**
+ * Client-credentials tokens for one Halo API application, cached for the life of the process
+ * and renewed ahead of expiry. Concurrent callers share one token request (single flight).
+ *
+ * `get` throws {@link ConfigError} when the auth server refuses the credentials (`invalid_client`,
+ * a wrong tenant or scope): retrying cannot help. Other failures are {@link HaloRequestError}s.
+ */
+export const createHaloTokenSource = (options: HaloTokenSourceOptions): BearerTokens => {
+  const { send, now } = options
+  const baseUrl = trimSlash(options.baseUrl)
+  const scope = options.scope ?? 'all'
+  const renewMarginMs = options.renewMarginMs ?? 60_000
+  const fallback: AuthTarget = { tokenUrl: `${baseUrl}/auth/token`, tenant: options.tenant }
+
+  let cached: CachedToken | undefined
+  let pending: Promise<CachedToken> | undefined
+  let target: Promise<AuthTarget> | undefined
+
+  const discover = async (deadline: number): Promise<AuthTarget> => {
+    try {
+      const response = await send(
+        {
+          method: 'GET',
+          url: `${baseUrl}/api/authinfo`,
+          endpoint: 'GET /api/authinfo',
+          auth: false,
+          idempotent: true,
+          attempts: 1,
+        },
+        deadline,
+      )
+      const info = AuthInfoSchema.parse(JSON.parse(response.text))
+      const authUrl = info.auth_url ? trimSlash(info.auth_url) : undefined
+      // The secret goes wherever this URL points: accept only TLS or the instance's own origin.
+      const trusted =
+        authUrl !== undefined &&
+        URL.canParse(authUrl) &&
+        (new URL(authUrl).protocol === 'https:' ||
+          new URL(authUrl).origin === new URL(baseUrl).origin)
+      return {
+        tokenUrl: trusted ? `${authUrl}/token` : fallback.tokenUrl,
+        tenant: options.tenant ?? (info.tenant_id || undefined),
+      }
+    } catch (error) {
+      if (error instanceof HaloRequestError && error.kind === 'budget') throw error
+      return fallback // older instances answer 404 here; the default location is standard
+    }
+  }
+
+  const resolveTarget = (deadline: number): Promise<AuthTarget> => {
+    if (options.authUrl) {
+      return Promise.resolve({
+        tokenUrl: `${trimSlash(options.authUrl)}/token`,
+        tenant: options.tenant,
+      })
+    }
+    if (options.discover === false) return Promise.resolve(fallback)
+    target ??= discover(deadline).catch((error: unknown) => {
+      target = undefined
+      throw error
+    })
+    return target
+  }
+
+  const requestToken = async (deadline: number): Promise<CachedToken> => {
+    const { tokenUrl, tenant } = await resolveTarget(deadline)
+    const url = tenant ? `${tokenUrl}?tenant=${encodeURIComponent(tenant)}` : tokenUrl
+    const form = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: options.clientId,
+      client_secret: options.clientSecret,
+      scope,
+    })
+    const startedAt = now()
+    let text: string
+    try {
+      const response = await send(
+        {
+          method: 'POST',
+          url,
+          endpoint: 'POST /auth/token',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: form.toString(),
+          auth: false,
+          idempotent: true, // a second token request does no harm
+        },
+        deadline,
+      )
+      text = response.text
+    } catch (error) {
+      if (error instanceof HaloRequestError && error.status !== undefined && !error.retryable) {
+        throw new ConfigError(
+          `Halo refused the API credentials (${error.haloMessage ?? `HTTP ${error.status}`}); ` +
+            'check the client id, secret, tenant and scope of the Halo API application',
+          [],
+          { cause: error },
+        )
+      }
+      throw error
+    }
+
+    let body: z.infer<typeof HaloTokenResponseSchema>
+    try {
+      body = HaloTokenResponseSchema.parse(JSON.parse(text))
+    } catch (error) {
+      throw new HaloRequestError(
+        200,
+        'POST /auth/token: answer has no access_token',
+        { kind: 'invalid_response', endpoint: 'POST /auth/token', retryable: true },
+        { cause: error },
+      )
+    }
+    const lifetimeMs = (body.expires_in ?? ASSUMED_LIFETIME_S) * 1000
+    return {
+      token: body.access_token,
+      renewAt: startedAt + lifetimeMs - Math.min(renewMarginMs, lifetimeMs / 4),
+    }
+  }
+
+  return {
+    get(deadline) {
+      if (cached && now() < cached.renewAt) return Promise.resolve(cached.token)
+      pending ??= requestToken(deadline)
+        .then((fresh) => {
+          cached = fresh
+          return fresh
+        })
+        .finally(() => {
+          pending = undefined
+        })
+      return pending.then((fresh) => fresh.token)
+    },
+    invalidate(token) {
+      if (cached?.token === token) cached = undefined
+    },
+  }
+}

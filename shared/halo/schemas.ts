@@ -1,0 +1,239 @@
+import * as z from 'zod'
+
+// Field names and types follow Halo's OpenAPI schemas (`Faults`, `Actions`, `Area`, ...); the
+// contract test in test/integration/halo checks every field we can send against them. Every
+// object schema is loose: Halo returns hundreds of fields and adds more each release, and a field
+// we do not model must pass through untouched instead of failing a delivery.
+
+/** Halo reads may send `null` for any field it has no value for. */
+const maybe = <T extends z.ZodType>(schema: T) => schema.nullish()
+
+/** A custom field value on write: Halo keys custom fields by numeric field id. */
+export const HaloCustomFieldInputSchema = z.looseObject({
+  id: z.int(),
+  value: z.unknown(),
+})
+export type HaloCustomFieldInput = z.infer<typeof HaloCustomFieldInputSchema>
+
+/** A linked asset on a ticket write. */
+export const HaloAssetRefSchema = z.looseObject({ id: z.int() })
+
+/** The ticket fields we write. `summary` is the only field Halo always needs. */
+const ticketWriteFields = {
+  summary: z.string(),
+  details: z.string().optional(),
+  details_html: z.string().optional(),
+  tickettype_id: z.int().optional(),
+  client_id: z.int().optional(),
+  site_id: z.int().optional(),
+  user_id: z.int().optional(),
+  user_name: z.string().optional(),
+  user_email: z.string().optional(),
+  reportedby: z.string().optional(),
+  priority_id: z.int().optional(),
+  status_id: z.int().optional(),
+  sla_id: z.int().optional(),
+  impact: z.int().optional(),
+  urgency: z.int().optional(),
+  /** Team *name*, as Halo expects on tickets. */
+  team: z.string().optional(),
+  agent_id: z.int().optional(),
+  category_1: z.string().optional(),
+  category_2: z.string().optional(),
+  category_3: z.string().optional(),
+  category_4: z.string().optional(),
+  source: z.int().optional(),
+  third_party_id: z.int().optional(),
+  third_party_id_string: z.string().optional(),
+  inventory_number: z.string().optional(),
+  targetdate: z.string().optional(),
+  startdate: z.string().optional(),
+  deadlinedate: z.string().optional(),
+  dont_do_rules: z.boolean().optional(),
+  customfields: z.array(HaloCustomFieldInputSchema).optional(),
+  assets: z.array(HaloAssetRefSchema).optional(),
+}
+
+/** A ticket to create (`POST /api/Tickets` with `[ticket]`). Unknown fields pass through. */
+export const HaloTicketInputSchema = z.looseObject(ticketWriteFields)
+export type HaloTicketInput = z.infer<typeof HaloTicketInputSchema>
+
+/** A partial ticket update: Halo changes only the fields sent alongside `id`. */
+export const HaloTicketPatchSchema = z.looseObject({
+  ...HaloTicketInputSchema.partial().shape,
+  id: z.int().positive(),
+})
+export type HaloTicketPatch = z.infer<typeof HaloTicketPatchSchema>
+
+/** A ticket as Halo returns it (list item, detail, or the reply to a POST). */
+export const HaloTicketSchema = z.looseObject({
+  id: z.int(),
+  summary: maybe(z.string()),
+  details: maybe(z.string()),
+  details_html: maybe(z.string()),
+  tickettype_id: maybe(z.int()),
+  client_id: maybe(z.int()),
+  client_name: maybe(z.string()),
+  site_id: maybe(z.int()),
+  site_name: maybe(z.string()),
+  user_id: maybe(z.int()),
+  user_name: maybe(z.string()),
+  status_id: maybe(z.int()),
+  priority_id: maybe(z.int()),
+  team: maybe(z.string()),
+  agent_id: maybe(z.int()),
+  category_1: maybe(z.string()),
+  third_party_id_string: maybe(z.string()),
+  dateoccurred: maybe(z.string()),
+  hasbeenclosed: maybe(z.boolean()),
+  dateclosed: maybe(z.string()),
+})
+export type HaloTicket = z.infer<typeof HaloTicketSchema>
+
+/**
+ * A note or status change on a ticket (`POST /api/Actions`). Halo rejects an action without an
+ * outcome (`outcome` by name or `outcome_id`); we let Halo say so rather than guess its rules.
+ */
+export const HaloActionInputSchema = z.looseObject({
+  ticket_id: z.int().positive(),
+  /** Set only to update an existing action; ids are numbered per ticket. */
+  id: z.int().optional(),
+  outcome: z.string().optional(),
+  outcome_id: z.int().optional(),
+  note: z.string().optional(),
+  note_html: z.string().optional(),
+  hiddenfromuser: z.boolean().optional(),
+  important: z.boolean().optional(),
+  /** Moves the ticket to this status (9 = stock Closed) in the same request. */
+  new_status: z.int().optional(),
+  sendemail: z.boolean().optional(),
+  timetaken: z.number().optional(),
+  dont_do_rules: z.boolean().optional(),
+})
+export type HaloActionInput = z.infer<typeof HaloActionInputSchema>
+
+/** An action as Halo returns it. */
+export const HaloActionSchema = z.looseObject({
+  id: z.int(),
+  ticket_id: maybe(z.int()),
+  outcome: maybe(z.string()),
+  outcome_id: maybe(z.int()),
+  note: maybe(z.string()),
+  note_html: maybe(z.string()),
+  hiddenfromuser: maybe(z.boolean()),
+  new_status: maybe(z.int()),
+  datetime: maybe(z.string()),
+})
+export type HaloAction = z.infer<typeof HaloActionSchema>
+
+/** A Halo client (customer), schema `Area`. */
+export const HaloCustomerSchema = z.looseObject({
+  id: z.int(),
+  name: maybe(z.string()),
+  toplevel_id: maybe(z.int()),
+  inactive: maybe(z.boolean()),
+})
+export type HaloCustomer = z.infer<typeof HaloCustomerSchema>
+
+export const HaloSiteSchema = z.looseObject({
+  id: z.int(),
+  name: maybe(z.string()),
+  // Halo's spec types the site's client_id as a double; it is an id all the same.
+  client_id: maybe(z.number()),
+  client_name: maybe(z.string()),
+  inactive: maybe(z.boolean()),
+})
+export type HaloSite = z.infer<typeof HaloSiteSchema>
+
+export const HaloUserSchema = z.looseObject({
+  id: z.int(),
+  name: maybe(z.string()),
+  site_id: maybe(z.number()),
+  client_id: maybe(z.int()),
+  emailaddress: maybe(z.string()),
+  inactive: maybe(z.boolean()),
+})
+export type HaloUser = z.infer<typeof HaloUserSchema>
+
+/** An asset (schema `Device`). `key_field` is usually the device or host name. */
+export const HaloAssetSchema = z.looseObject({
+  id: z.int(),
+  inventory_number: maybe(z.string()),
+  key_field: maybe(z.string()),
+  key_field2: maybe(z.string()),
+  key_field3: maybe(z.string()),
+  client_id: maybe(z.int()),
+  site_id: maybe(z.int()),
+  assettype_id: maybe(z.int()),
+  inactive: maybe(z.boolean()),
+})
+export type HaloAsset = z.infer<typeof HaloAssetSchema>
+
+/** A ticket type (schema `RequestType`). */
+export const HaloTicketTypeSchema = z.looseObject({
+  id: z.int(),
+  name: maybe(z.string()),
+  initial_status: maybe(z.int()),
+  default_sla: maybe(z.int()),
+})
+export type HaloTicketType = z.infer<typeof HaloTicketTypeSchema>
+
+/** A status (schema `TStatus`). */
+export const HaloStatusSchema = z.looseObject({
+  id: z.int(),
+  name: maybe(z.string()),
+  shortname: maybe(z.string()),
+  type: maybe(z.int()),
+})
+export type HaloStatus = z.infer<typeof HaloStatusSchema>
+
+/** A priority of one SLA (schema `Policy`); its own `id` is a GUID, tickets use `priorityid`. */
+export const HaloPrioritySchema = z.looseObject({
+  id: z.union([z.string(), z.int()]),
+  slaid: maybe(z.int()),
+  priorityid: maybe(z.int()),
+  name: maybe(z.string()),
+})
+export type HaloPriority = z.infer<typeof HaloPrioritySchema>
+
+/** An action outcome (schema `TOutcome`): what an action is, e.g. "Private Note". */
+export const HaloOutcomeSchema = z.looseObject({
+  id: z.int(),
+  outcome: maybe(z.string()),
+  buttonname: maybe(z.string()),
+  hidden: maybe(z.boolean()),
+})
+export type HaloOutcome = z.infer<typeof HaloOutcomeSchema>
+
+/** One value of a Halo lookup list (impact, urgency, request source, ...). */
+export const HaloLookupValueSchema = z.looseObject({
+  id: z.int(),
+  lookupid: maybe(z.int()),
+  name: maybe(z.string()),
+})
+export type HaloLookupValue = z.infer<typeof HaloLookupValueSchema>
+
+/** An agent (schema `Uname`). */
+export const HaloAgentSchema = z.looseObject({
+  id: z.int(),
+  name: maybe(z.string()),
+  email: maybe(z.string()),
+  team: maybe(z.string()),
+  isdisabled: maybe(z.boolean()),
+})
+export type HaloAgent = z.infer<typeof HaloAgentSchema>
+
+/** A team (schema `SectionDetail`). */
+export const HaloTeamSchema = z.looseObject({
+  id: z.int(),
+  name: maybe(z.string()),
+  inactive: maybe(z.boolean()),
+})
+export type HaloTeam = z.infer<typeof HaloTeamSchema>
+
+/** The auth server's answer to a client-credentials request. */
+export const HaloTokenResponseSchema = z.looseObject({
+  access_token: z.string().min(1),
+  token_type: z.string().optional(),
+  expires_in: z.coerce.number().positive().optional(),
+})

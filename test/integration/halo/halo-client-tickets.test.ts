@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest'
+import { HaloRequestError } from '../../../shared/halo/halo-request-error.js'
+import { useHaloSandbox } from '../../support/halo/halo-sandbox-fixture.js'
+
+describe('createHaloClient against the sandbox: tickets', () => {
+  const halo = useHaloSandbox()
+
+  it('creates a ticket and returns the saved object with its numeric id', async () => {
+    const client = halo.client()
+
+    const ticket = await client.createTicket({
+      summary: 'Disk full on acme-dc01',
+      details: 'C: is at 98%',
+      client_id: 12,
+      tickettype_id: 21,
+      third_party_id_string: 'alertmanager:disk:acme-dc01',
+      customfields: [{ id: 140, value: 'fp-1' }],
+    })
+
+    expect(ticket.id).toBeTypeOf('number')
+    expect(ticket).toMatchObject({ summary: 'Disk full on acme-dc01', client_name: 'Acme Dental' })
+    expect(halo.sandbox.tickets().map((t) => t.id)).toEqual([ticket.id])
+  })
+
+  it('updates only the fields sent with the id', async () => {
+    const client = halo.client()
+    const created = await client.createTicket({ summary: 'Printer offline', client_id: 13 })
+
+    const updated = await client.updateTicket({ id: created.id, priority_id: 1 })
+
+    expect(updated).toMatchObject({ id: created.id, summary: 'Printer offline', priority_id: 1 })
+  })
+
+  it('closes a ticket with status 9 and reports hasbeenclosed and dateclosed', async () => {
+    const client = halo.client()
+    const created = await client.createTicket({ summary: 'VPN down', client_id: 14 })
+
+    await client.closeTicket(created.id)
+    const read = await client.getTicket(created.id)
+
+    expect(read.status_id).toBe(9)
+    expect(read.hasbeenclosed).toBe(true)
+    expect(read.dateclosed).toBeTypeOf('string')
+  })
+
+  it('reads a missing ticket as a non-retryable 404', async () => {
+    const attempt = halo.client().getTicket(999_999)
+
+    await expect(attempt).rejects.toSatisfy(
+      (e) => e instanceof HaloRequestError && e.status === 404 && !e.retryable,
+    )
+  })
+})
