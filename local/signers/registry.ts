@@ -1,7 +1,10 @@
+import { signMicrosoftGraph } from './microsoft-graph.js'
 import type { Signer } from './signer.js'
 
 /**
  * Signers for senders with a signature scheme of their own, by source id. Senders without one
  * are signed from the route's `auth` (route-auth-signer.ts).
  */
-export const signers: Readonly<Record<string, Signer>> = {}
+export const signers: Readonly<Record<string, Signer>> = {
+  'microsoft-graph': signMicrosoftGraph,
+}

@@ -1,0 +1,217 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { createIngestApp } from '../../../functions/ingest/app.js'
+import { compileConfig } from '../../../shared/config/compile-config.js'
+import { createJsonLogger } from '../../../shared/observability.js'
+import { createMemoryEventQueue } from '../../../shared/queue/memory-event-queue.js'
+import { createMemorySecretStore } from '../../../shared/secrets/memory-secret-store.js'
+
+const fixture = (name: string): string =>
+  readFileSync(new URL(`../../fixtures/microsoft-graph/${name}`, import.meta.url), 'utf8')
+
+const CHANGE = fixture('change-notification.json')
+const CHANGE_SECRET = 'secretClientValue' // the clientState the published sample carries
+
+const setup = (
+  secret: { current: string; previous?: string } | undefined = { current: CHANGE_SECRET },
+  options: Record<string, unknown> = {},
+) => {
+  const queue = createMemoryEventQueue()
+  const { routes } = compileConfig({
+    routes: { r: { source: 'microsoft-graph', options } },
+  })
+  const app = createIngestApp({
+    routes,
+    queue,
+    secrets: createMemorySecretStore({ routes: secret ? { r: secret } : {} }),
+    logger: createJsonLogger({ write: () => {} }),
+    now: () => new Date('2026-03-01T10:00:00Z'),
+  })
+  const post = (body: string, query = '') =>
+    app.request(`/hooks/r${query}`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json' },
+    })
+  return { app, queue, post }
+}
+
+describe('microsoft-graph source', () => {
+  it('echoes the validationToken as text/plain before any secret is checked', async () => {
+    // Prepare: no secret configured at all, as when the subscription is first created
+    const { queue, post } = setup(undefined)
+    const token =
+      'Validation: Testing client application reachability for subscription Request-Id: 0ab'
+
+    // Act
+    const res = await post('', `?validationToken=${encodeURIComponent(token)}`)
+
+    // Assess
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/)
+    expect(await res.text()).toBe(token)
+    expect(queue.pending()).toEqual([])
+  })
+
+  it('accepts a change notification whose clientState matches and enqueues one alert', async () => {
+    const { queue, post } = setup()
+
+    const res = await post(CHANGE)
+
+    expect(res.status).toBe(202)
+    const [envelope, ...rest] = queue.pending()
+    expect(rest).toEqual([])
+    expect(envelope?.type).toBe('microsoft-graph.change')
+    expect(envelope?.alert).toMatchObject({
+      key: 'graph:{subscription_guid}:{long_id_string}',
+      status: 'firing',
+      severity: 'medium',
+      title: 'Microsoft Graph: Microsoft.Graph.Message created',
+      resource: 'users/{user_guid}@{tenant_guid}/messages/{long_id_string}',
+      tenant: { id: '84bd8158-6d4d-4958-8b9f-9d6445542f95' },
+      labels: { changeType: 'created', subscriptionId: '{subscription_guid}' },
+    })
+    expect(await res.json()).toEqual({ accepted: 1, ids: [envelope?.id] })
+  })
+
+  it('resolves the same key when the item is deleted', async () => {
+    const { queue, post } = setup()
+
+    await post(CHANGE)
+    await post(CHANGE.replace('"changeType":"created"', '"changeType":"deleted"'))
+
+    const [created, deleted] = queue.pending()
+    expect(deleted?.alert.status).toBe('resolved')
+    expect(deleted?.alert.key).toBe(created?.alert.key)
+  })
+
+  it('rejects a clientState with one byte changed, and enqueues nothing', async () => {
+    const { queue, post } = setup()
+
+    const res = await post(CHANGE.replace('secretClientValue', 'secretClientValuf'))
+
+    expect(res.status).toBe(401)
+    expect(await res.json()).toMatchObject({ error: 'signature_invalid' })
+    expect(queue.pending()).toEqual([])
+  })
+
+  it('rejects the published sample when the route has another secret', async () => {
+    const { queue, post } = setup({ current: 'another-secret' })
+
+    const res = await post(CHANGE)
+
+    expect(res.status).toBe(401)
+    expect(queue.pending()).toEqual([])
+  })
+
+  it('rejects a notification without clientState as signature_missing', async () => {
+    const { queue, post } = setup()
+
+    const res = await post(CHANGE.replace('"clientState":"secretClientValue",', ''))
+
+    expect(res.status).toBe(401)
+    expect(await res.json()).toMatchObject({ error: 'signature_missing' })
+    expect(queue.pending()).toEqual([])
+  })
+
+  it('rejects a whole batch when one notification carries a foreign clientState', async () => {
+    const { queue, post } = setup()
+    const sample = JSON.parse(CHANGE) as { value: Record<string, unknown>[] }
+    const forged = { ...sample.value[0], id: 'other', clientState: 'guess' }
+    const body = JSON.stringify({ value: [sample.value[0], forged] })
+
+    const res = await post(body)
+
+    expect(res.status).toBe(401)
+    expect(await res.json()).toMatchObject({ error: 'signature_invalid', detail: /value\.1/ })
+    expect(queue.pending()).toEqual([])
+  })
+
+  it('accepts the previous secret while a rotation is in flight', async () => {
+    const { queue, post } = setup({ current: 'rotated-secret', previous: CHANGE_SECRET })
+
+    const res = await post(CHANGE)
+
+    expect(res.status).toBe(202)
+    expect(queue.pending()).toHaveLength(1)
+  })
+
+  it('yields the same envelope ids when Graph redelivers the same notification', async () => {
+    const first = await setup().post(CHANGE)
+    const second = await setup().post(CHANGE)
+
+    expect(((await first.json()) as { ids: string[] }).ids).toEqual(
+      ((await second.json()) as { ids: string[] }).ids,
+    )
+  })
+
+  it.each([
+    ['lifecycle-subscription-removed.json', '<secretClientState>', 'subscriptionRemoved', 'high'],
+    ['lifecycle-missed.json', '<secretClientState>', 'missed', 'low'],
+    [
+      'lifecycle-reauthorization-required.json',
+      '{secret client state}',
+      'reauthorizationRequired',
+      'medium',
+    ],
+  ])('turns %s into an operator alert', async (file, secret, event, severity) => {
+    const { queue, post } = setup({ current: secret })
+
+    const res = await post(fixture(file))
+
+    expect(res.status).toBe(202)
+    const [envelope] = queue.pending()
+    expect(envelope?.type).toBe('microsoft-graph.lifecycle')
+    expect(envelope?.alert.key).toMatch(new RegExp(`^graph:subscription:.+:${event}$`))
+    expect(envelope?.alert).toMatchObject({ status: 'firing', severity })
+  })
+
+  it('acknowledges lifecycle notifications with 200 and a reason when the route ignores them', async () => {
+    const { queue, post } = setup(
+      { current: '<secretClientState>' },
+      { lifecycleNotifications: 'ignore' },
+    )
+
+    const res = await post(fixture('lifecycle-missed.json'))
+
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({
+      accepted: 0,
+      ignored: expect.stringMatching(/lifecycle/),
+    })
+    expect(queue.pending()).toEqual([])
+  })
+
+  it('acknowledges change types the route filters out with 200 and a reason', async () => {
+    const { queue, post } = setup({ current: CHANGE_SECRET }, { changeTypes: ['deleted'] })
+
+    const res = await post(CHANGE)
+
+    expect(res.status).toBe(200)
+    expect(queue.pending()).toEqual([])
+  })
+
+  it('answers 422 with field paths for an authenticated body that is not a notification', async () => {
+    const { queue, post } = setup()
+    const body = CHANGE.replace('"subscriptionId":"{subscription_guid}",', '')
+
+    const res = await post(body)
+
+    expect(res.status).toBe(422)
+    expect(await res.json()).toMatchObject({
+      error: 'payload_invalid',
+      detail: expect.stringContaining('value.0.subscriptionId'),
+    })
+    expect(queue.pending()).toEqual([])
+  })
+
+  it('answers 503 and keeps nothing when the queue refuses, so Graph retries', async () => {
+    const { queue, post } = setup()
+    queue.setUnavailable(true)
+
+    const res = await post(CHANGE)
+
+    expect(res.status).toBe(503)
+    expect(queue.pending()).toEqual([])
+  })
+})
