@@ -1,0 +1,246 @@
+import * as z from 'zod'
+import { type AlertInput, normalizeSeverity } from '../../alert.js'
+import { PayloadError } from '../../errors.js'
+import { parseJsonBody, validatePayload } from '../parse-body.js'
+import type { SourceResult, WebhookSource } from '../webhook-source.js'
+import { verifyHubSignature } from './hub-signature.js'
+import {
+  GitHubCodeScanningAlertEventSchema,
+  GitHubDependabotAlertEventSchema,
+  GitHubIssuesEventSchema,
+  type GitHubRepository,
+  GitHubWorkflowRunEventSchema,
+} from './schema.js'
+
+const EVENTS = ['issues', 'workflow_run', 'dependabot_alert', 'code_scanning_alert'] as const
+
+export const GitHubOptionsSchema = z
+  .object({
+    /** GitHub events (`X-GitHub-Event`) this route acts on; others are acknowledged and ignored. */
+    events: z
+      .array(z.enum(EVENTS))
+      .min(1)
+      .default([...EVENTS]),
+    /** `workflow_run` conclusions that raise an alert; a later `success` on the branch resolves it. */
+    failureConclusions: z
+      .array(z.string().min(1))
+      .min(1)
+      .default(['failure', 'timed_out', 'startup_failure']),
+  })
+  .strict()
+
+export type GitHubOptions = z.infer<typeof GitHubOptionsSchema>
+
+/** Lifecycle of each event's `action`: what opens a problem, what ends it; the rest is noise. */
+const LIFECYCLE: Record<string, { firing: string[]; resolved: string[] }> = {
+  issues: { firing: ['opened', 'reopened'], resolved: ['closed', 'deleted'] },
+  dependabot_alert: {
+    firing: ['created', 'reopened', 'reintroduced', 'auto_reopened'],
+    resolved: ['dismissed', 'fixed', 'auto_dismissed'],
+  },
+  code_scanning_alert: {
+    firing: ['created', 'reopened', 'reopened_by_user', 'appeared_in_branch'],
+    resolved: ['fixed', 'closed_by_user'],
+  },
+}
+
+const statusOf = (event: string, action: string): 'firing' | 'resolved' | undefined => {
+  const lifecycle = LIFECYCLE[event]
+  if (lifecycle?.firing.includes(action)) return 'firing'
+  if (lifecycle?.resolved.includes(action)) return 'resolved'
+  return undefined
+}
+
+/** The account that owns the repository is the best tenant hint GitHub gives. */
+const common = (
+  repository: GitHubRepository,
+  organization: { id: string; login: string } | undefined,
+  event: string,
+  action: string,
+): Partial<AlertInput> => {
+  const owner = organization ?? repository.owner
+  return {
+    resource: repository.full_name,
+    ...(owner ? { tenant: { id: owner.id, name: owner.login } } : {}),
+    labels: { event, action, repository: repository.full_name },
+  }
+}
+
+const ignored = (type: string, reason: string): SourceResult => ({ kind: 'ignored', type, reason })
+
+/**
+ * GitHub repository, organization and App webhooks. Verifies `X-Hub-Signature-256`
+ * (HMAC-SHA256 of the raw body, tried with every secret of the route), dedupes on
+ * `X-GitHub-Delivery`, answers `ping` with 200, and drafts alerts from issues, failed workflow
+ * runs, Dependabot alerts and code scanning alerts.
+ *
+ * @see https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries
+ */
+export const githubSource: WebhookSource<GitHubOptions> = {
+  id: 'github',
+  description: 'GitHub webhooks: issues, failed workflow runs, Dependabot and code scanning alerts',
+  options: GitHubOptionsSchema,
+  needsRouteAuth: false,
+
+  verify(request, { secrets }) {
+    return verifyHubSignature(request, secrets, 'x-hub-signature-256')
+  },
+
+  async normalize(request, { options }) {
+    const event = request.headers['x-github-event']?.trim().toLowerCase()
+    if (!event) {
+      throw new PayloadError('payload_invalid', 'header x-github-event is missing')
+    }
+    const deliveryId = request.headers['x-github-delivery']?.trim() || undefined
+    const body = parseJsonBody(request.body)
+    const action =
+      typeof body === 'object' &&
+      body !== null &&
+      'action' in body &&
+      typeof body.action === 'string'
+        ? body.action
+        : undefined
+    const type = action ? `github.${event}.${action}` : `github.${event}`
+
+    if (event === 'ping') return ignored(type, 'ping: GitHub checks that the endpoint answers')
+    if (!(options.events as readonly string[]).includes(event)) {
+      return ignored(type, `the route does not act on GitHub "${event}" events`)
+    }
+    const delivered = (alert: Partial<AlertInput>, raw: unknown): SourceResult => ({
+      kind: 'alerts',
+      type,
+      ...(deliveryId ? { deliveryId } : {}),
+      alerts: [{ alert, raw }],
+    })
+
+    switch (event) {
+      case 'issues': {
+        const payload = validatePayload(GitHubIssuesEventSchema, body, 'GitHub issues event')
+        const status = statusOf(event, payload.action)
+        if (!status)
+          return ignored(type, `issues.${payload.action} does not open or close an issue`)
+        const { issue, repository } = payload
+        const base = common(repository, payload.organization, event, payload.action)
+        return delivered(
+          {
+            ...base,
+            key: `github:issue:${repository.id}:${issue.number}`,
+            status,
+            severity: 'medium',
+            title: `${repository.full_name}#${issue.number}: ${issue.title}`,
+            description: issue.body ?? '',
+            url: issue.html_url,
+            ...(issue.updated_at ? { occurredAt: issue.updated_at } : {}),
+            labels: {
+              ...base.labels,
+              ...(issue.labels?.length
+                ? { issueLabels: issue.labels.map((label) => label.name).join(',') }
+                : {}),
+            },
+          },
+          payload,
+        )
+      }
+      case 'workflow_run': {
+        const payload = validatePayload(GitHubWorkflowRunEventSchema, body, 'GitHub workflow_run')
+        const run = payload.workflow_run
+        if (payload.action !== 'completed') {
+          return ignored(type, `workflow_run.${payload.action}: only completed runs are acted on`)
+        }
+        const conclusion = run.conclusion ?? ''
+        const status = options.failureConclusions.includes(conclusion)
+          ? 'firing'
+          : conclusion === 'success'
+            ? 'resolved'
+            : undefined
+        if (!status) return ignored(type, `workflow_run concluded "${conclusion}"`)
+        const { repository } = payload
+        const workflow = payload.workflow?.name || run.name || `workflow ${run.workflow_id}`
+        const branch = run.head_branch ?? '(no branch)'
+        const base = common(repository, payload.organization, event, payload.action)
+        return delivered(
+          {
+            ...base,
+            // Per workflow and branch, not per run: the next green run closes the red one.
+            key: `github:workflow:${repository.id}:${run.workflow_id}:${branch}`,
+            status,
+            severity: status === 'firing' ? 'high' : 'info',
+            title: `${repository.full_name}: workflow "${workflow}" ${conclusion} on ${branch}`,
+            description: [
+              `Run #${run.run_number ?? run.id}${run.run_attempt ? ` (attempt ${run.run_attempt})` : ''}`,
+              `concluded ${conclusion}`,
+              run.head_sha ? `at ${run.head_sha}` : '',
+              run.event ? `(triggered by ${run.event})` : '',
+            ]
+              .filter(Boolean)
+              .join(' '),
+            url: run.html_url,
+            ...(run.updated_at ? { occurredAt: run.updated_at } : {}),
+            labels: { ...base.labels, workflow, branch, conclusion },
+          },
+          payload,
+        )
+      }
+      case 'dependabot_alert': {
+        const payload = validatePayload(GitHubDependabotAlertEventSchema, body, 'Dependabot alert')
+        const status = statusOf(event, payload.action)
+        if (!status)
+          return ignored(type, `dependabot_alert.${payload.action} is not a lifecycle change`)
+        const { alert, repository } = payload
+        const advisory = alert.security_advisory
+        const pkg = alert.dependency?.package
+        const base = common(repository, payload.organization, event, payload.action)
+        return delivered(
+          {
+            ...base,
+            key: `github:dependabot:${repository.id}:${alert.number}`,
+            status,
+            severity: normalizeSeverity(advisory.severity),
+            title: `${repository.full_name}: ${advisory.summary}${pkg ? ` (${pkg.ecosystem} ${pkg.name})` : ''}`,
+            description: advisory.description ?? '',
+            url: alert.html_url,
+            ...(alert.updated_at ? { occurredAt: alert.updated_at } : {}),
+            labels: {
+              ...base.labels,
+              advisory: advisory.ghsa_id,
+              ...(advisory.cve_id ? { cve: advisory.cve_id } : {}),
+              ...(pkg ? { package: `${pkg.ecosystem}:${pkg.name}` } : {}),
+            },
+          },
+          payload,
+        )
+      }
+      case 'code_scanning_alert': {
+        const payload = validatePayload(GitHubCodeScanningAlertEventSchema, body, 'code scanning')
+        const status = statusOf(event, payload.action)
+        if (!status)
+          return ignored(type, `code_scanning_alert.${payload.action} is not a lifecycle change`)
+        const { alert, repository } = payload
+        const base = common(repository, payload.organization, event, payload.action)
+        const rule = alert.rule.description || alert.rule.id || 'code scanning rule'
+        return delivered(
+          {
+            ...base,
+            key: `github:code-scanning:${repository.id}:${alert.number}`,
+            status,
+            // The security level (critical..low) is sharper than the rule level (error/warning/note).
+            severity: normalizeSeverity(alert.rule.security_severity_level ?? alert.rule.severity),
+            title: `${repository.full_name}: ${rule}`,
+            description: alert.rule.full_description ?? '',
+            url: alert.html_url,
+            occurredAt: alert.updated_at ?? alert.created_at ?? undefined,
+            labels: {
+              ...base.labels,
+              ...(alert.rule.id ? { rule: alert.rule.id } : {}),
+              ...(alert.tool?.name ? { tool: alert.tool.name } : {}),
+              ...(payload.ref ? { ref: payload.ref } : {}),
+            },
+          },
+          payload,
+        )
+      }
+      default:
+        return ignored(type, `GitHub "${event}" events are not understood`)
+    }
+  },
+}
