@@ -1,3 +1,4 @@
+import { signGitHub } from './github.js'
 import { signMicrosoftGraph } from './microsoft-graph.js'
 import type { Signer } from './signer.js'
 
@@ -7,4 +8,5 @@ import type { Signer } from './signer.js'
  */
 export const signers: Readonly<Record<string, Signer>> = {
   'microsoft-graph': signMicrosoftGraph,
+  github: signGitHub,
 }
