@@ -1,4 +1,5 @@
 import { signGitHub } from './github.js'
+import { signGrafana } from './grafana.js'
 import { signMicrosoftGraph } from './microsoft-graph.js'
 import type { Signer } from './signer.js'
 
@@ -9,4 +10,5 @@ import type { Signer } from './signer.js'
 export const signers: Readonly<Record<string, Signer>> = {
   'microsoft-graph': signMicrosoftGraph,
   github: signGitHub,
+  grafana: signGrafana,
 }

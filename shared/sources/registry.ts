@@ -1,6 +1,7 @@
 import { alertmanagerSource } from './alertmanager/alertmanager-source.js'
 import { genericSource } from './generic/generic-source.js'
 import { githubSource } from './github/github-source.js'
+import { grafanaSource } from './grafana/grafana-source.js'
 import { microsoftGraphSource } from './microsoft-graph/microsoft-graph-source.js'
 import type { WebhookSource } from './webhook-source.js'
 
@@ -10,6 +11,7 @@ export const sources: Readonly<Record<string, WebhookSource<never>>> = {
   github: githubSource as WebhookSource<never>,
   'microsoft-graph': microsoftGraphSource as WebhookSource<never>,
   alertmanager: alertmanagerSource as WebhookSource<never>,
+  grafana: grafanaSource as WebhookSource<never>,
 }
 
 export const findSource = (id: string): WebhookSource<unknown> | undefined =>
