@@ -1,4 +1,5 @@
 import { alertmanagerSource } from './alertmanager/alertmanager-source.js'
+import { dattoRmmSource } from './datto-rmm/datto-rmm-source.js'
 import { genericSource } from './generic/generic-source.js'
 import { githubSource } from './github/github-source.js'
 import { grafanaSource } from './grafana/grafana-source.js'
@@ -10,6 +11,7 @@ export const sources: Readonly<Record<string, WebhookSource<never>>> = {
   generic: genericSource as WebhookSource<never>,
   github: githubSource as WebhookSource<never>,
   'microsoft-graph': microsoftGraphSource as WebhookSource<never>,
+  'datto-rmm': dattoRmmSource as WebhookSource<never>,
   alertmanager: alertmanagerSource as WebhookSource<never>,
   grafana: grafanaSource as WebhookSource<never>,
 }
