@@ -139,11 +139,9 @@ describe('createAwsSecretStore', () => {
   })
 
   it('throws ConfigError naming keys, not values, when the secret has the wrong shape', async () => {
-    smMock
-      .on(GetSecretValueCommand)
-      .resolves({
-        SecretString: JSON.stringify({ routes: { a: { current: 'x', extra: 'leak' } } }),
-      })
+    smMock.on(GetSecretValueCommand).resolves({
+      SecretString: JSON.stringify({ routes: { a: { current: 'x', extra: 'leak' } } }),
+    })
     const { store } = setup()
 
     const error = await store.get().catch((caught: unknown) => caught)

@@ -1,0 +1,170 @@
+import { createHmac } from 'node:crypto'
+import { join } from 'node:path'
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
+import {
+  SendMessageBatchCommand,
+  type SendMessageBatchCommandInput,
+  SQSClient,
+} from '@aws-sdk/client-sqs'
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda'
+import { mockClient } from 'aws-sdk-client-mock'
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { AWS_ENV } from '../../../shared/aws-env.js'
+import { bundleHandler, ROOT } from '../../support/aws/bundle-handler.js'
+import { httpApiEvent, lambdaContext } from '../../support/aws/lambda-events.js'
+
+type Result = { statusCode: number; body: string; headers?: Record<string, string> }
+let handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<Result>
+
+const sqsMock = mockClient(SQSClient)
+const secretsMock = mockClient(SecretsManagerClient)
+const SECRET = 'route-signing-secret'
+const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/halo-hooks-queue.fifo'
+
+beforeAll(async () => {
+  Object.assign(process.env, {
+    [AWS_ENV.queueUrl]: QUEUE_URL,
+    [AWS_ENV.secretId]: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:halo-hooks-AbCdEf',
+    AWS_REGION: 'eu-west-1',
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+  })
+  const url = await bundleHandler(
+    'functions/ingest/handler.ts',
+    'ingest',
+    join(ROOT, 'test/support/aws/handler-config.ts'),
+  )
+  handler = (await import(url)).handler
+}, 60_000)
+
+beforeEach(() => {
+  sqsMock.reset()
+  secretsMock.reset()
+  secretsMock
+    .on(GetSecretValueCommand)
+    .resolves({ SecretString: JSON.stringify({ routes: { alerts: { current: SECRET } } }) })
+  sqsMock.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] })
+})
+
+afterEach(() => {
+  vi.restoreAllMocks()
+})
+
+const payload = JSON.stringify({
+  id: 'disk-full:web-1',
+  status: 'firing',
+  severity: 'high',
+  summary: 'Disk full on web-1 — 98 %',
+})
+const sign = (body: string, secret = SECRET) =>
+  `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`
+
+const sent = () =>
+  sqsMock
+    .commandCalls(SendMessageBatchCommand)
+    .flatMap((call) => (call.args[0].input as SendMessageBatchCommandInput).Entries ?? [])
+
+describe('bundled ingest handler (API Gateway HTTP API v2)', () => {
+  it('verifies a base64-encoded body on its exact bytes and answers 202 after SQS accepted it', async () => {
+    const event = httpApiEvent({
+      path: '/hooks/alerts',
+      body: Buffer.from(payload).toString('base64'),
+      isBase64Encoded: true,
+      headers: { 'content-type': 'application/json', 'x-signature': sign(payload) },
+    })
+
+    const response = await handler(event, lambdaContext('ingest'))
+
+    expect(response.statusCode).toBe(202)
+    const { ids } = JSON.parse(response.body) as { ids: string[] }
+    const [entry, ...others] = sent()
+    expect(others).toEqual([])
+    expect(entry?.MessageGroupId).toBe('alerts:disk-full:web-1')
+    expect(entry?.MessageDeduplicationId).toBe(ids[0])
+    expect(JSON.parse(entry?.MessageBody ?? '{}')).toMatchObject({
+      v: 1,
+      id: ids[0],
+      route: 'alerts',
+      alert: { key: 'disk-full:web-1', status: 'firing', title: 'Disk full on web-1 — 98 %' },
+    })
+  })
+
+  it('answers 401 and queues nothing when the signature does not match the bytes', async () => {
+    const event = httpApiEvent({
+      path: '/hooks/alerts',
+      body: Buffer.from(payload.replace('web-1', 'web-2')).toString('base64'),
+      isBase64Encoded: true,
+      headers: { 'content-type': 'application/json', 'x-signature': sign(payload) },
+    })
+
+    const response = await handler(event, lambdaContext('ingest'))
+
+    expect(response.statusCode).toBe(401)
+    expect(JSON.parse(response.body)).toMatchObject({ error: 'signature_invalid' })
+    expect(sent()).toEqual([])
+  })
+
+  it('answers 503 when SQS keeps refusing the envelope, so the sender retries', async () => {
+    sqsMock.on(SendMessageBatchCommand).resolves({
+      Failed: [{ Id: '0', Code: 'InternalError', SenderFault: false }],
+    })
+    const event = httpApiEvent({
+      path: '/hooks/alerts',
+      body: payload,
+      headers: { 'content-type': 'application/json', 'x-signature': sign(payload) },
+    })
+
+    const response = await handler(event, lambdaContext('ingest'))
+
+    expect(response.statusCode).toBe(503)
+    expect(JSON.parse(response.body)).toMatchObject({ error: 'queue_unavailable' })
+  })
+
+  it('routes requests on a named stage, whose name prefixes the raw path', async () => {
+    const event = httpApiEvent({
+      path: '/hooks/alerts',
+      stage: 'prod',
+      body: payload,
+      headers: { 'content-type': 'application/json', 'x-signature': sign(payload) },
+    })
+
+    const response = await handler(event, lambdaContext('ingest'))
+
+    expect(response.statusCode).toBe(202)
+  })
+
+  it('answers 404 for a route that is not configured', async () => {
+    const response = await handler(
+      httpApiEvent({ path: '/hooks/nope', body: payload }),
+      lambdaContext('ingest'),
+    )
+
+    expect(response.statusCode).toBe(404)
+    expect(JSON.parse(response.body)).toMatchObject({ error: 'route_unknown' })
+  })
+
+  it('emits EMF metrics: received, and rejected with the error code as dimension', async () => {
+    const lines: string[] = []
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      lines.push(String(chunk))
+      return true
+    })
+
+    await handler(
+      httpApiEvent({
+        path: '/hooks/alerts',
+        body: payload,
+        headers: { 'x-signature': 'sha256=00' },
+      }),
+      lambdaContext('ingest'),
+    )
+
+    const emf = lines
+      .flatMap((chunk) => chunk.split('\n'))
+      .filter((line) => line.includes('"_aws"'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+    expect(emf).toContainEqual(
+      expect.objectContaining({ code: 'signature_invalid', WebhooksRejected: 1 }),
+    )
+    expect(emf).toContainEqual(expect.objectContaining({ WebhooksReceived: 1 }))
+  })
+})

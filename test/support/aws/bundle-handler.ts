@@ -1,0 +1,46 @@
+import { mkdirSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { build, type Plugin } from 'esbuild'
+import { LAMBDA_BUNDLING } from '../../../infra/bundling.js'
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
+
+/** Replaces the root config file with another one, as a user's own config would be bundled. */
+const configFrom = (configPath: string): Plugin => ({
+  name: 'halo-hooks-config',
+  setup(builder) {
+    builder.onResolve({ filter: /halo-hooks\.config\.js$/ }, () => ({ path: configPath }))
+  },
+})
+
+/**
+ * Bundles a Lambda entry point with the stack's esbuild settings into `.tmp/` inside the repo (so
+ * the external `@aws-sdk/*` imports resolve to the same installed SDK the test mocks). Returns the
+ * file URL to import.
+ */
+export const bundleHandler = async (
+  entry: string,
+  name: string,
+  configPath?: string,
+): Promise<string> => {
+  const outfile = join(ROOT, '.tmp', 'bundles', `${name}-${process.pid}`, 'index.mjs')
+  mkdirSync(dirname(outfile), { recursive: true })
+  await build({
+    entryPoints: [join(ROOT, entry)],
+    outfile,
+    bundle: true,
+    format: LAMBDA_BUNDLING.format,
+    target: LAMBDA_BUNDLING.target,
+    platform: LAMBDA_BUNDLING.platform,
+    minify: LAMBDA_BUNDLING.minify,
+    sourcemap: LAMBDA_BUNDLING.sourcemap,
+    keepNames: LAMBDA_BUNDLING.keepNames,
+    external: [...LAMBDA_BUNDLING.external],
+    mainFields: [...LAMBDA_BUNDLING.mainFields],
+    banner: { js: LAMBDA_BUNDLING.banner },
+    plugins: configPath ? [configFrom(configPath)] : [],
+    logLevel: 'silent',
+  })
+  return pathToFileURL(outfile).href
+}
