@@ -1,0 +1,208 @@
+import { describe, expect, it } from 'vitest'
+import { HaloApiError } from '../../../shared/errors.js'
+import { createHaloClient, type HaloClientOptions } from '../../../shared/halo/halo-client.js'
+import { HaloRequestError } from '../../../shared/halo/halo-request-error.js'
+import { createMemoryRateBudget } from '../../../shared/halo/memory-rate-budget.js'
+import {
+  isTokenCall,
+  json,
+  manualClock,
+  type RecordedCall,
+  type ScriptedAnswer,
+  scriptedFetch,
+  tokenAnswer,
+} from '../../support/halo/scripted-fetch.js'
+
+const setup = (
+  api: (call: RecordedCall, index: number) => ScriptedAnswer | Promise<ScriptedAnswer>,
+  options: Partial<HaloClientOptions> = {},
+) => {
+  const clock = manualClock()
+  let apiIndex = 0
+  const { fetch, calls } = scriptedFetch((call) =>
+    isTokenCall(call) ? tokenAnswer() : api(call, apiIndex++),
+  )
+  const client = createHaloClient({
+    baseUrl: 'https://acme.halo.test',
+    clientId: 'id',
+    clientSecret: 'secret',
+    discover: false,
+    fetch,
+    now: clock.now,
+    sleep: clock.sleep,
+    random: () => 0.5,
+    backoff: { baseMs: 1_000, maxMs: 60_000 },
+    ...options,
+  })
+  const apiCalls = () => calls.filter((c) => !isTokenCall(c))
+  return { client, calls, apiCalls, clock }
+}
+
+const rateLimited = (headers: Record<string, string> = {}) =>
+  new Response('Rate Limit Reached - 300 Requests per rolling 5 minute window', {
+    status: 429,
+    headers,
+  })
+
+describe('createHaloClient retries and deadlines', () => {
+  it('honours Retry-After on 429 and then succeeds, even for a write', async () => {
+    const { client, clock, apiCalls } = setup((_, i) =>
+      i === 0 ? rateLimited({ 'retry-after': '7' }) : json({ id: 1, summary: 's' }),
+    )
+
+    const ticket = await client.createTicket({ summary: 's' })
+
+    expect(ticket.id).toBe(1)
+    expect(clock.sleeps).toEqual([7_000])
+    expect(apiCalls()).toHaveLength(2)
+  })
+
+  it('backs off exponentially with jitter on 429 without Retry-After', async () => {
+    const { client, clock } = setup((_, i) => (i < 3 ? rateLimited() : json({ id: 1 })))
+
+    await client.getTicket(1)
+
+    // random() = 0.5 → three quarters of each doubling ceiling.
+    expect(clock.sleeps).toEqual([750, 1_500, 3_000])
+  })
+
+  it('does not sleep past the deadline: it fails with retryAfterMs so the caller can defer', async () => {
+    const { client, clock } = setup(() => rateLimited({ 'retry-after': '120' }))
+
+    const attempt = client.withDeadline(clock.now() + 30_000).getTicket(1)
+
+    await expect(attempt).rejects.toSatisfy(
+      (e) =>
+        e instanceof HaloRequestError &&
+        e.status === 429 &&
+        e.retryable &&
+        e.retryAfterMs === 120_000,
+    )
+    expect(clock.sleeps).toEqual([])
+  })
+
+  it('retries a GET after 503 but never resends a POST after 503', async () => {
+    const get = setup((_, i) => (i === 0 ? json({ Message: 'down' }, 503) : json({ id: 1 })))
+    await get.client.getTicket(1)
+    expect(get.apiCalls()).toHaveLength(2)
+
+    const post = setup(() => json({ Message: 'down' }, 503))
+    const attempt = post.client.createTicket({ summary: 's' })
+    await expect(attempt).rejects.toSatisfy(
+      (e) =>
+        e instanceof HaloRequestError &&
+        e.status === 503 &&
+        e.retryable &&
+        e.haloMessage === 'down',
+    )
+    expect(post.apiCalls()).toHaveLength(1)
+  })
+
+  it('reports a network failure on a write as retryable, warning that it may have been committed', async () => {
+    const { client, apiCalls } = setup(() => new TypeError('fetch failed'))
+
+    const attempt = client.createTicket({ summary: 's' })
+
+    await expect(attempt).rejects.toSatisfy(
+      (e) =>
+        e instanceof HaloRequestError &&
+        e.kind === 'network' &&
+        e.retryable &&
+        e.status === undefined,
+    )
+    await expect(attempt).rejects.toThrow(/may have been committed/)
+    expect(apiCalls()).toHaveLength(1)
+  })
+
+  it('times out a request that does not answer', async () => {
+    const { client } = setup(
+      (call) =>
+        new Promise<Response>((_, reject) => {
+          // Behaves like fetch: the abort signal rejects the pending request.
+          call.signal?.addEventListener('abort', () => reject(call.signal?.reason))
+        }),
+      { timeoutMs: 20, maxAttempts: 1, sleep: async () => {}, now: Date.now },
+    )
+
+    await expect(client.getTicket(1)).rejects.toSatisfy(
+      (e) => e instanceof HaloRequestError && e.kind === 'timeout' && e.retryable,
+    )
+  })
+
+  it('treats 400 as not retryable and keeps field errors', async () => {
+    const { client, apiCalls } = setup(() => json({ '[0].client_id': ['Could not convert.'] }, 400))
+
+    const attempt = client.createTicket({ summary: 's' })
+
+    await expect(attempt).rejects.toSatisfy(
+      (e) =>
+        e instanceof HaloApiError &&
+        e instanceof HaloRequestError &&
+        !e.retryable &&
+        e.fieldErrors?.['[0].client_id']?.[0] === 'Could not convert.',
+    )
+    expect(apiCalls()).toHaveLength(1)
+  })
+
+  it('waits for the budget when the next slot fits the deadline', async () => {
+    const budget = createMemoryRateBudget({ limit: 2, windowMs: 10_000 })
+    const { client, clock, calls } = setup(() => json({ id: 1 }), { budget })
+
+    await client.getTicket(1) // token + 1 request = 2 slots
+    await client.getTicket(1)
+
+    expect(clock.sleeps).toEqual([10_000])
+    expect(calls).toHaveLength(3)
+  })
+
+  it('tells the caller how long to wait when the budget is exhausted past its deadline', async () => {
+    const budget = createMemoryRateBudget({ limit: 2, windowMs: 300_000 })
+    const { client, clock, calls } = setup(() => json({ id: 1 }), { budget })
+    await client.getTicket(1)
+
+    const attempt = client.withDeadline(clock.now() + 5_000).getTicket(1)
+
+    await expect(attempt).rejects.toSatisfy(
+      (e) =>
+        e instanceof HaloRequestError &&
+        e.kind === 'budget' &&
+        e.retryable &&
+        e.retryAfterMs === 300_000,
+    )
+    expect(clock.sleeps).toEqual([])
+    expect(calls).toHaveLength(2)
+    expect(client.calls.snapshot().byEndpoint['GET /Tickets/{id}']).toEqual({
+      ok: 1,
+      budget_denied: 1,
+    })
+  })
+
+  it('refuses to send a body that fails its own schema, without a request', async () => {
+    const { client, calls } = setup(() => json({ id: 1 }))
+
+    const attempt = client.createTicket({ summary: 's', client_id: '12' as unknown as number })
+
+    await expect(attempt).rejects.toSatisfy(
+      (e) => e instanceof HaloRequestError && e.kind === 'invalid_request' && !e.retryable,
+    )
+    expect(calls).toHaveLength(0)
+  })
+
+  it('counts every call by endpoint and outcome', async () => {
+    const { client } = setup((_, i) =>
+      i === 0 ? rateLimited({ 'retry-after': '1' }) : json({ id: 1 }),
+    )
+
+    await client.getTicket(1)
+    await client.createTicket({ summary: 's' })
+
+    expect(client.calls.snapshot()).toEqual({
+      sent: 4,
+      byEndpoint: {
+        'POST /auth/token': { ok: 1 },
+        'GET /Tickets/{id}': { '429': 1, ok: 1 },
+        'POST /Tickets': { ok: 1 },
+      },
+    })
+  })
+})
