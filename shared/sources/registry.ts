@@ -4,6 +4,7 @@ import { genericSource } from './generic/generic-source.js'
 import { githubSource } from './github/github-source.js'
 import { grafanaSource } from './grafana/grafana-source.js'
 import { microsoftGraphSource } from './microsoft-graph/microsoft-graph-source.js'
+import { ninjaOneSource } from './ninjaone/ninjaone-source.js'
 import type { WebhookSource } from './webhook-source.js'
 
 /** Every sender halo-hooks understands, by the id a route names in `source`. */
@@ -14,6 +15,7 @@ export const sources: Readonly<Record<string, WebhookSource<never>>> = {
   'datto-rmm': dattoRmmSource as WebhookSource<never>,
   alertmanager: alertmanagerSource as WebhookSource<never>,
   grafana: grafanaSource as WebhookSource<never>,
+  ninjaone: ninjaOneSource as WebhookSource<never>,
 }
 
 export const findSource = (id: string): WebhookSource<unknown> | undefined =>
