@@ -1,4 +1,5 @@
 import { alertmanagerSource } from './alertmanager/alertmanager-source.js'
+import { azureMonitorSource } from './azure-monitor/azure-monitor-source.js'
 import { dattoRmmSource } from './datto-rmm/datto-rmm-source.js'
 import { genericSource } from './generic/generic-source.js'
 import { githubSource } from './github/github-source.js'
@@ -13,9 +14,10 @@ export const sources: Readonly<Record<string, WebhookSource<never>>> = {
   github: githubSource as WebhookSource<never>,
   'microsoft-graph': microsoftGraphSource as WebhookSource<never>,
   'datto-rmm': dattoRmmSource as WebhookSource<never>,
+  ninjaone: ninjaOneSource as WebhookSource<never>,
   alertmanager: alertmanagerSource as WebhookSource<never>,
   grafana: grafanaSource as WebhookSource<never>,
-  ninjaone: ninjaOneSource as WebhookSource<never>,
+  'azure-monitor': azureMonitorSource as WebhookSource<never>,
 }
 
 export const findSource = (id: string): WebhookSource<unknown> | undefined =>

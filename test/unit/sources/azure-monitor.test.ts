@@ -1,0 +1,181 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { createIngestApp } from '../../../functions/ingest/app.js'
+import { compileConfig } from '../../../shared/config/compile-config.js'
+import { createJsonLogger } from '../../../shared/observability.js'
+import { createMemoryEventQueue } from '../../../shared/queue/memory-event-queue.js'
+import { createMemorySecretStore } from '../../../shared/secrets/memory-secret-store.js'
+
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../fixtures/azure-monitor/${name}`, import.meta.url), 'utf8')
+const FIRED = fixture('common-alert-log-v2-fired.json')
+const RESOLVED = fixture('common-alert-metric-resolved.json')
+
+type Answer = { error?: string; detail?: string; ids?: string[] }
+const answer = async (response: Response): Promise<Answer> => (await response.json()) as Answer
+
+const setup = (
+  auth: Record<string, unknown> = { type: 'query', param: 'token' },
+  secret: { current: string; previous?: string } = { current: 'secret' },
+) => {
+  const { routes } = compileConfig({ routes: { r: { source: 'azure-monitor', auth } } })
+  const queue = createMemoryEventQueue()
+  const app = createIngestApp({
+    routes,
+    queue,
+    secrets: createMemorySecretStore({ routes: { r: secret } }),
+    logger: createJsonLogger({ write: () => {} }),
+    now: () => new Date('2026-11-28T08:00:00Z'),
+  })
+  const post = (body: string | Uint8Array, query = '?token=secret', headers = {}) =>
+    app.request(`/hooks/r${query}`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', ...headers },
+    })
+  return { queue, post }
+}
+
+describe('azure-monitor source', () => {
+  it('enqueues a Fired alert keyed by alertId, with its target, severity and subscription', async () => {
+    const { queue, post } = setup()
+
+    const response = await post(FIRED)
+
+    expect(response.status).toBe(202)
+    const [envelope] = queue.pending()
+    expect(queue.pending()).toHaveLength(1)
+    expect(envelope).toMatchObject({
+      source: 'azure-monitor',
+      type: 'azure-monitor.fired',
+      alert: {
+        key: '/subscriptions/12345a-1234b-123c-123d-12345678e/providers/Microsoft.AlertsManagement/alerts/12345a-1234b-123c-123d-12345678e',
+        status: 'firing',
+        severity: 'low',
+        title: 'AcmeRule on testvm',
+        resource: 'testvm',
+        occurredAt: '2020-07-09T14:04:49.996Z',
+        tenant: { id: '12345a-1234b-123c-123d-12345678e' },
+        labels: { alertRule: 'AcmeRule', signalType: 'Log', monitoringService: 'Log Alerts V2' },
+      },
+    })
+    expect(envelope?.alert.description).toContain('log alert rule V2')
+    expect(envelope?.alert.url).toMatch(
+      /^https:\/\/portal\.azure\.com\/#view\/Microsoft_Azure_Monitoring_Alerts\/.+%2Fsubscriptions%2F12345a/,
+    )
+  })
+
+  it('enqueues a Resolved alert as resolved, at its resolvedDateTime', async () => {
+    const { queue, post } = setup()
+
+    const response = await post(RESOLVED)
+
+    expect(response.status).toBe(202)
+    expect(queue.pending()[0]).toMatchObject({
+      type: 'azure-monitor.resolved',
+      alert: {
+        status: 'resolved',
+        severity: 'medium',
+        title: 'WCUS-R2-Gen2 on wcus-r2-gen2',
+        resource: 'wcus-r2-gen2',
+        occurredAt: '2019-03-22T14:03:16.224Z',
+      },
+    })
+  })
+
+  it('gives the Fired and the Resolved notification of one alert the same key', async () => {
+    const { queue, post } = setup()
+
+    await post(FIRED)
+    await post(FIRED.replace('"monitorCondition": "Fired"', '"monitorCondition": "Resolved"'))
+
+    const [fired, resolved] = queue.pending()
+    expect(resolved?.alert.key).toBe(fired?.alert.key)
+    expect([fired?.alert.status, resolved?.alert.status]).toEqual(['firing', 'resolved'])
+    expect(resolved?.id).not.toBe(fired?.id)
+  })
+
+  it('keeps the custom properties as labels and reads a customer name from them', async () => {
+    const { queue, post } = setup()
+    const payload = JSON.parse(FIRED)
+    payload.data.customProperties = { customer: 'Contoso', Key2: 'Value2' }
+
+    await post(JSON.stringify(payload))
+
+    expect(queue.pending()[0]?.alert).toMatchObject({
+      tenant: { id: '12345a-1234b-123c-123d-12345678e', name: 'Contoso' },
+      labels: { customer: 'Contoso', Key2: 'Value2' },
+    })
+  })
+
+  it('yields the same envelope ids when Azure retries the same notification', async () => {
+    const { queue, post } = setup()
+
+    const first = await answer(await post(FIRED))
+    const again = await answer(await post(FIRED))
+
+    expect(again.ids).toEqual(first.ids)
+    expect(queue.pending()).toHaveLength(1)
+  })
+
+  it('accepts Basic credentials given in the webhook URI', async () => {
+    const { queue, post } = setup({ type: 'basic', username: 'azure' })
+    const authorization = `Basic ${Buffer.from('azure:secret').toString('base64')}`
+
+    expect((await post(FIRED, '', { authorization })).status).toBe(202)
+    expect(queue.pending()).toHaveLength(1)
+  })
+
+  it('accepts the previous secret while a rotation is in flight', async () => {
+    const { post } = setup(undefined, { current: 'new', previous: 'old' })
+
+    expect((await post(FIRED, '?token=old')).status).toBe(202)
+    expect((await post(RESOLVED, '?token=new')).status).toBe(202)
+  })
+
+  it.each([
+    ['a wrong token', '?token=guess', 'auth_invalid'],
+    ['no token', '', 'signature_missing'],
+    ['the token under another name', '?code=secret', 'signature_missing'],
+  ])('rejects %s with 401 and enqueues nothing', async (_case, query, code) => {
+    const { queue, post } = setup()
+
+    const response = await post(FIRED, query)
+
+    expect(response.status).toBe(401)
+    expect((await answer(response)).error).toBe(code)
+    expect(queue.pending()).toHaveLength(0)
+  })
+
+  it('rejects a body with one byte changed into invalid JSON with 400', async () => {
+    const { queue, post } = setup()
+    const body = Buffer.from(FIRED)
+    body[body.length - 2] = 0x2c // the closing brace becomes a comma
+
+    const response = await post(body)
+
+    expect(response.status).toBe(400)
+    expect(queue.pending()).toHaveLength(0)
+  })
+
+  it('rejects an alert without the common schema with 422 naming schemaId', async () => {
+    const { queue, post } = setup()
+    const legacy = FIRED.replace('azureMonitorCommonAlertSchema', 'AzureMonitorMetricAlert')
+
+    const response = await post(legacy)
+
+    expect(response.status).toBe(422)
+    expect((await answer(response)).detail).toMatch(/schemaId: .*common alert schema/)
+    expect(queue.pending()).toHaveLength(0)
+  })
+
+  it('rejects a monitor condition it does not know with 422 naming the field', async () => {
+    const { queue, post } = setup()
+
+    const response = await post(FIRED.replace('"Fired"', '"Acknowledged"'))
+
+    expect(response.status).toBe(422)
+    expect((await answer(response)).detail).toContain('data.essentials.monitorCondition')
+    expect(queue.pending()).toHaveLength(0)
+  })
+})
