@@ -2,6 +2,7 @@ import { signGitHub } from './github.js'
 import { signGrafana } from './grafana.js'
 import { signMicrosoftGraph } from './microsoft-graph.js'
 import type { Signer } from './signer.js'
+import { signStandardWebhooks } from './standard-webhooks.js'
 
 /**
  * Signers for senders with a signature scheme of their own, by source id. Senders without one
@@ -10,5 +11,6 @@ import type { Signer } from './signer.js'
 export const signers: Readonly<Record<string, Signer>> = {
   'microsoft-graph': signMicrosoftGraph,
   github: signGitHub,
+  'standard-webhooks': signStandardWebhooks,
   grafana: signGrafana,
 }

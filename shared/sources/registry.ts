@@ -6,12 +6,14 @@ import { githubSource } from './github/github-source.js'
 import { grafanaSource } from './grafana/grafana-source.js'
 import { microsoftGraphSource } from './microsoft-graph/microsoft-graph-source.js'
 import { ninjaOneSource } from './ninjaone/ninjaone-source.js'
+import { standardWebhooksSource } from './standard-webhooks/standard-webhooks-source.js'
 import type { WebhookSource } from './webhook-source.js'
 
 /** Every sender halo-hooks understands, by the id a route names in `source`. */
 export const sources: Readonly<Record<string, WebhookSource<never>>> = {
   generic: genericSource as WebhookSource<never>,
   github: githubSource as WebhookSource<never>,
+  'standard-webhooks': standardWebhooksSource as WebhookSource<never>,
   'microsoft-graph': microsoftGraphSource as WebhookSource<never>,
   'datto-rmm': dattoRmmSource as WebhookSource<never>,
   ninjaone: ninjaOneSource as WebhookSource<never>,
