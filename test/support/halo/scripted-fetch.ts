@@ -19,7 +19,7 @@ export const scriptedFetch = (
   script: (call: RecordedCall, index: number) => ScriptedAnswer | Promise<ScriptedAnswer>,
 ) => {
   const calls: RecordedCall[] = []
-  const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+  const fetch = (async (input: string | URL | Request, init?: RequestInit) => {
     const request = new Request(input, init)
     const call: RecordedCall = {
       method: request.method,
