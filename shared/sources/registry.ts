@@ -7,6 +7,7 @@ import { grafanaSource } from './grafana/grafana-source.js'
 import { microsoftGraphSource } from './microsoft-graph/microsoft-graph-source.js'
 import { ninjaOneSource } from './ninjaone/ninjaone-source.js'
 import { standardWebhooksSource } from './standard-webhooks/standard-webhooks-source.js'
+import { uptimeKumaSource } from './uptime-kuma/uptime-kuma-source.js'
 import type { WebhookSource } from './webhook-source.js'
 
 /** Every sender halo-hooks understands, by the id a route names in `source`. */
@@ -20,6 +21,7 @@ export const sources: Readonly<Record<string, WebhookSource<never>>> = {
   alertmanager: alertmanagerSource as WebhookSource<never>,
   grafana: grafanaSource as WebhookSource<never>,
   'azure-monitor': azureMonitorSource as WebhookSource<never>,
+  'uptime-kuma': uptimeKumaSource as WebhookSource<never>,
 }
 
 export const findSource = (id: string): WebhookSource<unknown> | undefined =>

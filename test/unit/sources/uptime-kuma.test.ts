@@ -1,0 +1,194 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { createIngestApp } from '../../../functions/ingest/app.js'
+import { compileConfig } from '../../../shared/config/compile-config.js'
+import { createJsonLogger } from '../../../shared/observability.js'
+import { createMemoryEventQueue } from '../../../shared/queue/memory-event-queue.js'
+import { createMemorySecretStore } from '../../../shared/secrets/memory-secret-store.js'
+
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../fixtures/uptime-kuma/${name}`, import.meta.url), 'utf8')
+const DOWN = fixture('monitor-down.json')
+const UP = fixture('monitor-up.json')
+
+type Answer = { error?: string; detail?: string; ids?: string[]; ignored?: string }
+const answer = async (response: Response): Promise<Answer> => (await response.json()) as Answer
+
+const setup = (
+  route: Record<string, unknown> = {},
+  secret: { current: string; previous?: string } = { current: 'secret' },
+) => {
+  const { routes } = compileConfig({
+    routes: { r: { source: 'uptime-kuma', auth: { type: 'bearer' }, ...route } },
+  })
+  const queue = createMemoryEventQueue()
+  const app = createIngestApp({
+    routes,
+    queue,
+    secrets: createMemorySecretStore({ routes: { r: secret } }),
+    logger: createJsonLogger({ write: () => {} }),
+    now: () => new Date('2026-11-28T08:00:00Z'),
+  })
+  const post = (body: string | Uint8Array, headers: Record<string, string> = bearer()) =>
+    app.request('/hooks/r', {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', ...headers },
+    })
+  return { app, queue, post }
+}
+
+/** What Kuma sends with `{"Authorization": "Bearer secret"}` in "Additional Headers". */
+const bearer = (token = 'secret') => ({ authorization: `Bearer ${token}` })
+
+describe('uptime-kuma source', () => {
+  it('fires an alert keyed by monitor id when a monitor goes down', async () => {
+    const { queue, post } = setup()
+
+    const response = await post(DOWN)
+
+    expect(response.status).toBe(202)
+    expect(queue.pending()).toHaveLength(1)
+    expect(queue.pending()[0]).toMatchObject({
+      source: 'uptime-kuma',
+      type: 'uptime-kuma.monitor.down',
+      alert: {
+        key: 'monitor:7',
+        status: 'firing',
+        severity: 'high',
+        title: 'Acme / Customer portal is down',
+        resource: 'portal.acme.example',
+        url: 'https://portal.acme.example/health',
+        occurredAt: '2026-11-28T07:41:12.513Z',
+        tenant: { name: 'Acme Ltd' },
+        labels: { customer: 'Acme Ltd', monitorType: 'http' },
+      },
+    })
+    expect(queue.pending()[0]?.alert.description).toContain('timeout of 48000ms exceeded')
+  })
+
+  it('resolves the same key when the monitor comes up', async () => {
+    const { queue, post } = setup()
+
+    await post(DOWN)
+    await post(UP)
+
+    expect(queue.pending().map((envelope) => envelope.alert)).toMatchObject([
+      { key: 'monitor:7', status: 'firing' },
+      { key: 'monitor:7', status: 'resolved', title: 'Acme / Customer portal is up' },
+    ])
+  })
+
+  it('uses the severity the route sets', async () => {
+    const { queue, post } = setup({ options: { severity: 'critical' } })
+
+    await post(DOWN)
+
+    expect(queue.pending()[0]?.alert.severity).toBe('critical')
+  })
+
+  it('reads the form-data encoding, with the JSON in the data field', async () => {
+    const { app, queue } = setup()
+    const form = new FormData()
+    form.append('data', DOWN)
+
+    const response = await app.request('/hooks/r', {
+      method: 'POST',
+      body: form,
+      headers: bearer(),
+    })
+
+    expect(response.status).toBe(202)
+    expect(queue.pending()[0]?.alert).toMatchObject({ key: 'monitor:7', status: 'firing' })
+  })
+
+  it('answers the "Test" button with 200 and a reason, enqueuing nothing', async () => {
+    const { queue, post } = setup()
+    const test = JSON.stringify({ heartbeat: null, monitor: null, msg: 'Halo Testing' })
+
+    const response = await post(test)
+
+    expect(response.status).toBe(200)
+    expect((await answer(response)).ignored).toMatch(/Test/)
+    expect(queue.pending()).toHaveLength(0)
+  })
+
+  it.each([
+    [2, /pending/],
+    [3, /maintenance/],
+  ])('ignores a heartbeat with status %i', async (status, reason) => {
+    const { queue, post } = setup()
+
+    const response = await post(DOWN.replace('"status":0', `"status":${status}`))
+
+    expect(response.status).toBe(200)
+    expect((await answer(response)).ignored).toMatch(reason)
+    expect(queue.pending()).toHaveLength(0)
+  })
+
+  it('yields the same envelope ids for the same notification sent twice', async () => {
+    const { queue, post } = setup()
+
+    const first = await answer(await post(DOWN))
+    const again = await answer(await post(DOWN))
+
+    expect(again.ids).toEqual(first.ids)
+    expect(queue.pending()).toHaveLength(1)
+  })
+
+  it('accepts the previous secret while a rotation is in flight', async () => {
+    const { post } = setup({}, { current: 'new', previous: 'old' })
+
+    expect((await post(DOWN, bearer('old'))).status).toBe(202)
+    expect((await post(UP, bearer('new'))).status).toBe(202)
+  })
+
+  it.each([
+    ['a wrong token', bearer('guess'), 'auth_invalid'],
+    ['no authorization header', {}, 'signature_missing'],
+  ])('rejects %s with 401 and enqueues nothing', async (_case, headers, code) => {
+    const { queue, post } = setup()
+
+    const response = await post(DOWN, headers)
+
+    expect(response.status).toBe(401)
+    expect((await answer(response)).error).toBe(code)
+    expect(queue.pending()).toHaveLength(0)
+  })
+
+  it('rejects a body with one byte changed into invalid JSON with 400', async () => {
+    const { queue, post } = setup()
+    const body = Buffer.from(DOWN)
+    body[0] = 0x7d // '{' becomes '}'
+
+    const response = await post(body)
+
+    expect(response.status).toBe(400)
+    expect(queue.pending()).toHaveLength(0)
+  })
+
+  it('rejects a heartbeat status that is not a number with 422 naming the field', async () => {
+    const { queue, post } = setup()
+
+    const response = await post(DOWN.replace('"status":0', '"status":"down"'))
+
+    expect(response.status).toBe(422)
+    expect((await answer(response)).detail).toContain('heartbeat.status')
+    expect(queue.pending()).toHaveLength(0)
+  })
+
+  it('rejects form-data without a data field with 422', async () => {
+    const { app, queue } = setup()
+    const form = new FormData()
+    form.append('payload', DOWN)
+
+    const response = await app.request('/hooks/r', {
+      method: 'POST',
+      body: form,
+      headers: bearer(),
+    })
+
+    expect(response.status).toBe(422)
+    expect(queue.pending()).toHaveLength(0)
+  })
+})
