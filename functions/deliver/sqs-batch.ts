@@ -155,6 +155,7 @@ export const processSqsBatch = async (
         await changeVisibility(rest, failure.delayMs, logger)
         logger.warn('envelope deferred', {
           code: failure.code,
+          detail: error instanceof Error ? error.message : String(error),
           delayMs: failure.delayMs,
           receiveCount,
           heldBehind: rest.length - 1,

@@ -64,6 +64,7 @@ export const startDynamoDbLocal = async (timeoutMs = 30_000): Promise<DynamoDbLo
       '-jar',
       join(dir, 'DynamoDBLocal.jar'),
       '-inMemory',
+      '-sharedDb', // one database whatever region and keys a client uses
       '-port',
       String(port),
     ],

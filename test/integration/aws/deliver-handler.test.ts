@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto'
+import { join } from 'node:path'
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
+import {
+  ChangeMessageVisibilityBatchCommand,
+  type ChangeMessageVisibilityBatchCommandInput,
+  SendMessageCommand,
+  type SendMessageCommandInput,
+  SQSClient,
+} from '@aws-sdk/client-sqs'
+import { GetCommand } from '@aws-sdk/lib-dynamodb'
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda'
+import { mockClient } from 'aws-sdk-client-mock'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { SANDBOX_CREDENTIALS } from '../../../local/halo-sandbox/halo-sandbox.js'
+import {
+  type RunningHaloSandbox,
+  startHaloSandbox,
+} from '../../../local/halo-sandbox/start-halo-sandbox.js'
+import { AWS_ENV, PARKED_ATTRIBUTE } from '../../../shared/aws-env.js'
+import type { Envelope } from '../../../shared/envelope.js'
+import { bundleHandler, ROOT } from '../../support/aws/bundle-handler.js'
+import { envelopeFor } from '../../support/aws/envelopes.js'
+import { lambdaContext, sqsEvent, sqsFifoRecord } from '../../support/aws/lambda-events.js'
+import { type DynamoDbLocal, startDynamoDbLocal } from '../../support/dynamodb-local.js'
+
+type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>
+let handler: Handler
+let local: DynamoDbLocal
+let halo: RunningHaloSandbox
+const table = `state-${randomUUID()}`
+
+const sqsMock = mockClient(SQSClient)
+const secretsMock = mockClient(SecretsManagerClient)
+const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/halo-hooks-queue.fifo'
+const DLQ_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/halo-hooks-dlq.fifo'
+
+beforeAll(async () => {
+  ;[local, halo] = await Promise.all([startDynamoDbLocal(), startHaloSandbox()])
+  await local.createStateTable(table)
+  Object.assign(process.env, {
+    [AWS_ENV.queueUrl]: QUEUE_URL,
+    [AWS_ENV.deadLetterQueueUrl]: DLQ_URL,
+    [AWS_ENV.secretId]: 'halo-hooks/secrets',
+    [AWS_ENV.tableName]: table,
+    [AWS_ENV.haloBaseUrl]: halo.url,
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    // The real SDK of the bundle talks to DynamoDB Local; SQS and Secrets Manager are stubbed.
+    AWS_ENDPOINT_URL_DYNAMODB: local.endpoint,
+    POWERTOOLS_LOG_LEVEL: 'CRITICAL',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+  })
+  const url = await bundleHandler(
+    'functions/deliver/handler.ts',
+    'deliver',
+    join(ROOT, 'test/support/aws/handler-config.ts'),
+  )
+  handler = (await import(url)).handler
+}, 60_000)
+
+afterAll(async () => {
+  await Promise.all([local?.stop(), halo?.close()])
+})
+
+beforeEach(() => {
+  sqsMock.reset()
+  secretsMock.reset()
+  secretsMock
+    .on(GetSecretValueCommand)
+    .resolves({ SecretString: JSON.stringify({ halo: SANDBOX_CREDENTIALS, routes: {} }) })
+  sqsMock.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [], Failed: [] })
+  sqsMock.on(SendMessageCommand).resolves({ MessageId: 'dlq-1' })
+  halo.sandbox.reset()
+})
+
+const envelope = (key: string, title = `Problem ${key}`): Envelope => {
+  const base = envelopeFor({ route: 'alerts' })
+  return { ...base, id: randomUUID(), alert: { ...base.alert, key, title } }
+}
+const recordOf = (value: Envelope | string, receiveCount = 1) => {
+  const body = typeof value === 'string' ? value : JSON.stringify(value)
+  const parsed = typeof value === 'string' ? undefined : value
+  return sqsFifoRecord({
+    body,
+    groupId: parsed ? `${parsed.route}:${parsed.alert.key}` : 'broken',
+    deduplicationId: parsed?.id ?? randomUUID(),
+    receiveCount,
+  })
+}
+const ticketTitles = () => halo.sandbox.tickets().map((ticket) => ticket.summary)
+
+describe('bundled deliver handler (SQS FIFO batches)', () => {
+  it('delivers every record and draws every Halo request from the shared DynamoDB budget', async () => {
+    const grants = async () => {
+      const budget = await local.documents.send(
+        new GetCommand({ TableName: table, Key: { pk: 'budget#halo' } }),
+      )
+      return (budget.Item?.granted as unknown[] | undefined)?.length ?? 0
+    }
+    const before = await grants()
+    const records = [recordOf(envelope('a')), recordOf(envelope('b'))]
+
+    const response = await handler(sqsEvent(records), lambdaContext('deliver'))
+
+    expect(response).toEqual({ batchItemFailures: [] })
+    expect(ticketTitles().sort()).toEqual(['Problem a', 'Problem b'])
+    const seenByHalo = halo.sandbox.requests().length
+    expect(seenByHalo).toBeGreaterThanOrEqual(3) // a token, then two tickets
+    expect((await grants()) - before).toBe(seenByHalo)
+  })
+
+  it('parks a permanent failure in the DLQ with its reason and carries on with the group', async () => {
+    const orphan = { ...envelope('c'), route: 'removed-route' }
+    const next = { ...envelope('c'), route: 'alerts' }
+    const records = [
+      recordOf(orphan),
+      sqsFifoRecord({ ...groupOf(orphan), body: JSON.stringify(next), deduplicationId: next.id }),
+    ]
+
+    const response = await handler(sqsEvent(records), lambdaContext('deliver'))
+
+    expect(response).toEqual({ batchItemFailures: [] })
+    const [parked, ...more] = sqsMock
+      .commandCalls(SendMessageCommand)
+      .map((call) => call.args[0].input as SendMessageCommandInput)
+    expect(more).toEqual([])
+    expect(parked?.QueueUrl).toBe(DLQ_URL)
+    expect(parked?.MessageBody).toBe(records[0]?.body)
+    expect(parked?.MessageGroupId).toBe(records[0]?.attributes.MessageGroupId)
+    expect(parked?.MessageAttributes?.[PARKED_ATTRIBUTE.code]?.StringValue).toBe('route_unknown')
+    expect(parked?.MessageAttributes?.[PARKED_ATTRIBUTE.reason]?.StringValue).toMatch(
+      /^route_unknown: route "removed-route"/,
+    )
+    expect(ticketTitles()).toEqual(['Problem c'])
+  })
+
+  it('parks a message that is not an envelope at all', async () => {
+    const response = await handler(sqsEvent([recordOf('{not json')]), lambdaContext('deliver'))
+
+    expect(response).toEqual({ batchItemFailures: [] })
+    const [parked] = sqsMock.commandCalls(SendMessageCommand)
+    expect(parked?.args[0].input.MessageAttributes?.[PARKED_ATTRIBUTE.code]?.StringValue).toBe(
+      'body_invalid',
+    )
+  })
+
+  it('defers retryable failures by changing visibility and holds the rest of the group behind them', async () => {
+    const first = envelope('d', 'first of d')
+    const second = envelope('d', 'second of d')
+    const other = envelope('e', 'only of e')
+    const records = [
+      recordOf(first, 3),
+      sqsFifoRecord({
+        groupId: 'alerts:d',
+        body: JSON.stringify(second),
+        deduplicationId: second.id,
+      }),
+      recordOf(other, 1),
+    ]
+    halo.sandbox.setFaults({ errorRate: 1, errorStatuses: [503] })
+
+    const response = await handler(sqsEvent(records), lambdaContext('deliver'))
+
+    expect(response.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(
+      records.map((record) => record.messageId),
+    )
+    const changes = sqsMock
+      .commandCalls(ChangeMessageVisibilityBatchCommand)
+      .map((call) => call.args[0].input as ChangeMessageVisibilityBatchCommandInput)
+    expect(changes.every((change) => change.QueueUrl === QUEUE_URL)).toBe(true)
+    const entries = changes.flatMap((change) => change.Entries ?? [])
+    const delayOf = (index: number) =>
+      entries.find((entry) => entry.ReceiptHandle === records[index]?.receiptHandle)
+        ?.VisibilityTimeout
+    expect(entries).toHaveLength(3)
+    // The delay is the failure policy's (here the Halo client's own back-off hint).
+    expect(delayOf(0)).toBeGreaterThanOrEqual(1)
+    // The second of group d waits exactly as long as the first, so it cannot overtake it.
+    expect(delayOf(1)).toBe(delayOf(0))
+    expect(delayOf(2)).toBeGreaterThanOrEqual(1)
+    expect(sqsMock.commandCalls(SendMessageCommand)).toEqual([])
+    expect(ticketTitles()).toEqual([])
+  })
+
+  it('delivers a group in order once Halo is back', async () => {
+    const first = envelope('f', 'first of f')
+    const second = envelope('f', 'second of f')
+    const records = [first, second].map((value) => recordOf(value, 2))
+
+    const response = await handler(sqsEvent(records), lambdaContext('deliver'))
+
+    expect(response).toEqual({ batchItemFailures: [] })
+    const ids = halo.sandbox.tickets().map((ticket) => [ticket.id, ticket.summary] as const)
+    expect([...ids].sort((a, b) => a[0] - b[0]).map(([, summary]) => summary)).toEqual([
+      'first of f',
+      'second of f',
+    ])
+  })
+})
+
+function groupOf(value: Envelope) {
+  return { groupId: `${value.route}:${value.alert.key}` }
+}
