@@ -89,7 +89,8 @@ const recordOf = (value: Envelope | string, receiveCount = 1) => {
     receiveCount,
   })
 }
-const ticketTitles = () => halo.sandbox.tickets().map((ticket) => ticket.summary)
+const ticketTitles = () =>
+  halo.sandbox.tickets().map((ticket) => (ticket as Record<string, unknown>).summary)
 
 describe('bundled deliver handler (SQS FIFO batches)', () => {
   it('delivers every record and draws every Halo request from the shared DynamoDB budget', async () => {
@@ -192,7 +193,9 @@ describe('bundled deliver handler (SQS FIFO batches)', () => {
     const response = await handler(sqsEvent(records), lambdaContext('deliver'))
 
     expect(response).toEqual({ batchItemFailures: [] })
-    const ids = halo.sandbox.tickets().map((ticket) => [ticket.id, ticket.summary] as const)
+    const ids = halo.sandbox
+      .tickets()
+      .map((ticket) => [ticket.id, (ticket as Record<string, unknown>).summary] as const)
     expect([...ids].sort((a, b) => a[0] - b[0]).map(([, summary]) => summary)).toEqual([
       'first of f',
       'second of f',
