@@ -1,5 +1,6 @@
 import * as z from 'zod'
 import { RouteAuthSchema } from '../auth/route-auth.js'
+import { DeploySchema } from './deploy-schema.js'
 
 /** A template value: JSON, where strings may embed JSONata as `{% expression %}`. */
 export const TemplateValueSchema = z.json()
@@ -68,6 +69,8 @@ export const ConfigSchema = z
         RouteSchema,
       )
       .refine((routes) => Object.keys(routes).length > 0, 'at least one route is required'),
+    /** Settings of the AWS deployment (`npx cdk deploy`); see docs/deploy.md. */
+    deploy: DeploySchema.optional(),
   })
   .strict()
 

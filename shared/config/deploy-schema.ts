@@ -1,0 +1,66 @@
+import * as z from 'zod'
+
+/** Log retention periods CloudWatch Logs accepts, in days. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
+] as const
+
+/**
+ * Settings of the AWS deployment (`npx cdk deploy`). Each may also be given as CDK context
+ * (`-c haloUrl=https://...`), which wins over the config file. Secrets never go here.
+ */
+export const DeploySchema = z
+  .object({
+    /** CloudFormation stack name. @default 'HaloHooks' */
+    stackName: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'letters, digits and dashes, starting with a letter')
+      .default('HaloHooks'),
+    /** HTTP API stage; `$default` serves at the API root, any other name prefixes every URL. */
+    stageName: z
+      .string()
+      .regex(/^(\$default|[A-Za-z0-9_-]{1,128})$/, '"$default" or letters, digits, _ and -')
+      .default('$default'),
+    /** The Halo instance, e.g. `https://acme.halopsa.com`. Deliver waits (defers) until it is set. */
+    haloUrl: z.url({ protocol: /^https?$/ }).optional(),
+    /** Hosted Halo's tenant name, sent as `?tenant=` on token requests. */
+    haloTenant: z.string().min(1).optional(),
+    /** Halo requests all workers may make together per window. @default 250 per 300 s */
+    budget: z
+      .object({
+        limit: z.coerce.number().int().min(1).max(100_000).default(250),
+        windowSeconds: z.coerce.number().int().min(1).max(3_600).default(300),
+      })
+      .strict()
+      .default({ limit: 250, windowSeconds: 300 }),
+    /** Where alarms are e-mailed (an SNS subscription to confirm). @default no e-mail */
+    alarmEmail: z.email().optional(),
+    /** Days the functions' and the API's logs are kept. @default 30 */
+    logRetentionDays: z.coerce
+      .number()
+      .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+        message: `one of ${LOG_RETENTION_DAYS.join(', ')}`,
+      })
+      .default(30),
+    /** Use this existing Secrets Manager secret (by name) instead of creating one. */
+    secretName: z.string().min(1).max(512).optional(),
+    /** Requests per second the API accepts before answering 429 (senders retry). @default 50 / burst 100 */
+    throttle: z
+      .object({
+        rateLimit: z.coerce.number().min(1).max(10_000).default(50),
+        burstLimit: z.coerce.number().int().min(1).max(5_000).default(100),
+      })
+      .strict()
+      .default({ rateLimit: 50, burstLimit: 100 }),
+    /** Deliver instances at once (Lambda SQS event source, 2 to 1000). @default 2 */
+    maxConcurrency: z.coerce.number().int().min(2).max(1_000).default(2),
+    /** Receives before SQS moves a message to the DLQ by itself. @default 24 */
+    maxReceiveCount: z.coerce.number().int().min(1).max(1_000).default(24),
+    /** Deliver function timeout in seconds; the queue's visibility timeout is 6×. @default 60 */
+    workerTimeoutSeconds: z.coerce.number().int().min(10).max(900).default(60),
+  })
+  .strict()
+
+export type Deploy = z.infer<typeof DeploySchema>
+export type DeployInput = z.input<typeof DeploySchema>
