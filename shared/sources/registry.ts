@@ -8,6 +8,7 @@ import { microsoftGraphSource } from './microsoft-graph/microsoft-graph-source.j
 import { ninjaOneSource } from './ninjaone/ninjaone-source.js'
 import { standardWebhooksSource } from './standard-webhooks/standard-webhooks-source.js'
 import { uptimeKumaSource } from './uptime-kuma/uptime-kuma-source.js'
+import { uptimeRobotSource } from './uptimerobot/uptimerobot-source.js'
 import type { WebhookSource } from './webhook-source.js'
 
 /** Every sender halo-hooks understands, by the id a route names in `source`. */
@@ -22,6 +23,7 @@ export const sources: Readonly<Record<string, WebhookSource<never>>> = {
   grafana: grafanaSource as WebhookSource<never>,
   'azure-monitor': azureMonitorSource as WebhookSource<never>,
   'uptime-kuma': uptimeKumaSource as WebhookSource<never>,
+  uptimerobot: uptimeRobotSource as WebhookSource<never>,
 }
 
 export const findSource = (id: string): WebhookSource<unknown> | undefined =>
