@@ -723,14 +723,6 @@ export const createHaloSandbox = (options: HaloSandboxOptions = {}) => {
     requests: log.length,
   })
 
-  app.get('/', (c) => {
-    // Relative links on the page need the trailing slash when the app is mounted under a prefix.
-    if (!c.req.path.endsWith('/')) return c.redirect(`${c.req.path}/`, 302)
-    return c.html(
-      renderBoardPage({ tickets: ticketsNewestFirst(), statuses: collections.statuses }),
-    )
-  })
-
   app.get('/sandbox/state', (c) => c.json(state()))
   app.get('/sandbox/requests', (c) => c.json(clone(log)))
   app.post('/sandbox/reset', (c) => {
@@ -759,6 +751,19 @@ export const createHaloSandbox = (options: HaloSandboxOptions = {}) => {
   app.post('/sandbox/tokens/expire', (c) => {
     tokens.clear()
     return c.json({ expired: true })
+  })
+
+  // The board sits at the app root. Mounted as `parent.route('/halo', app)`, Hono joins '/' to
+  // '/halo', so '/halo/' would not match; a catch-all registered last finds the root itself.
+  app.get('/*', (c) => {
+    const prefix = c.req.routePath.replace(/\/\*$/, '')
+    const rest = c.req.path.slice(prefix.length)
+    // Relative links on the page need the trailing slash when the app is mounted under a prefix.
+    if (rest === '') return c.redirect(`${c.req.path}/`, 302)
+    if (rest !== '/' && rest !== '/index.html') return c.text('Not Found', 404)
+    return c.html(
+      renderBoardPage({ tickets: ticketsNewestFirst(), statuses: collections.statuses }),
+    )
   })
 
   return {

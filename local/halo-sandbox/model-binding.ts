@@ -40,6 +40,9 @@ export const FIELD_TYPES: Readonly<Record<string, Readonly<Record<string, FieldT
     dont_do_rules: 'bool',
     customfields: 'array',
     assets: 'array',
+    parent_id: 'int',
+    createdfrom_id: 'int',
+    contract_id: 'int',
   },
   actions: {
     id: 'int',

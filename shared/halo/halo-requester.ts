@@ -52,8 +52,8 @@ const isTimeout = (error: unknown): boolean =>
 
 /**
  * Builds the one function every Halo call goes through. In order, per attempt: take a slot from
- * the rate budget (waiting only while the wait fits before `deadline`), attach the bearer token,
- * send with a timeout, count the outcome, and turn anything but 2xx into a
+ * the rate budget (waiting only while the wait fits before `deadline`), send with the bearer
+ * token and a timeout, count the outcome, and turn anything but 2xx into a
  * {@link HaloRequestError}.
  *
  * Retries: 429 for every request (a rate-limited request was not processed), timeouts, network
@@ -97,8 +97,10 @@ export const createHaloRequester = (deps: HaloRequesterDeps) => {
     }
 
     for (;;) {
-      await takeBudget(endpoint, deadline)
+      // Token first: fetching it spends a slot of its own, and a caller holding an API slot
+      // while waiting for a token slot could starve the token request.
       const token = request.auth ? await deps.tokens().get(deadline) : undefined
+      await takeBudget(endpoint, deadline)
       const remaining = deadline - now()
       if (remaining <= 0) {
         throw new HaloRequestError(undefined, `${endpoint}: deadline passed before sending`, {
