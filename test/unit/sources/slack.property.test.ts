@@ -1,0 +1,121 @@
+import { createHmac } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { ingestHarness } from '../../support/ingest-harness.js'
+
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../fixtures/slack/${name}`, import.meta.url), 'utf8')
+
+const NOW = new Date('2026-11-28T07:00:00Z')
+const TIMESTAMP = String(NOW.getTime() / 1000)
+const SECRET = '8f742231b10e8888abcd99yyyzzz85a5'
+const FIXTURES = [
+  'url_verification.json',
+  'event_callback.message.json',
+  'app_rate_limited.json',
+].map(fixture)
+
+const setup = () =>
+  ingestHarness(
+    { routes: { r: { source: 'slack', options: { resolveReactions: ['white_check_mark'] } } } },
+    { routes: { r: { current: SECRET } } },
+    NOW,
+  )
+
+const slackSign = (body: string, timestamp = TIMESTAMP) =>
+  `v0=${createHmac('sha256', SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`
+
+const mutate = (body: string, index: number) => {
+  const at = index % body.length
+  return `${body.slice(0, at)}${body[at] === 'x' ? 'y' : 'x'}${body.slice(at + 1)}`
+}
+
+const post = (
+  app: ReturnType<typeof setup>['app'],
+  body: string,
+  headers: Record<string, string>,
+) =>
+  app.request('/hooks/r', {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', ...headers },
+  })
+
+describe('slack source, property-based', () => {
+  it('never answers 5xx to a signed body of any shape, and enqueues nothing when it rejects', async () => {
+    const event = fc.record({
+      type: fc.oneof(fc.constantFrom('message', 'reaction_added', 'app_mention'), fc.string()),
+      channel: fc.option(fc.string(), { nil: undefined }),
+      ts: fc.option(fc.string(), { nil: undefined }),
+      text: fc.option(fc.anything(), { nil: undefined }),
+      reaction: fc.option(fc.constantFrom('white_check_mark', 'eyes'), { nil: undefined }),
+      item: fc.option(fc.anything(), { nil: undefined }),
+    })
+    const callback = fc
+      .record({
+        type: fc.constantFrom('event_callback', 'url_verification', 'app_rate_limited'),
+        team_id: fc.oneof(fc.string(), fc.integer()),
+        event_id: fc.oneof(fc.string(), fc.constant(undefined)),
+        event_time: fc.oneof(fc.integer(), fc.double(), fc.constant(undefined)),
+        challenge: fc.oneof(fc.string(), fc.constant(undefined)),
+        event,
+      })
+      .map((value) => JSON.stringify(value))
+    const bodies = fc.oneof(
+      fc.string({ minLength: 1 }),
+      fc.json(),
+      callback,
+      fc.tuple(fc.constantFrom(...FIXTURES), fc.nat()).map(([body, index]) => mutate(body, index)),
+    )
+    await fc.assert(
+      fc.asyncProperty(bodies, async (body) => {
+        const { app, queue } = setup()
+        const response = await post(app, body, {
+          'x-slack-request-timestamp': TIMESTAMP,
+          'x-slack-signature': slackSign(body),
+        })
+        expect(response.status).toBeLessThan(500)
+        if (response.status !== 202) expect(queue.pending()).toEqual([])
+      }),
+      { numRuns: 100 },
+    )
+  })
+
+  it('rejects a changed byte, a forged header or a stale timestamp with 401, enqueuing nothing', async () => {
+    const breakage = fc.oneof(
+      fc.nat().map((index) => ({ kind: 'byte' as const, index })),
+      fc
+        .constantFrom('x-slack-signature', 'x-slack-request-timestamp')
+        .chain((name) => fc.string().map((value) => ({ kind: 'header' as const, name, value }))),
+      fc
+        .integer({ min: 301, max: 10_000_000 })
+        .chain((seconds) => fc.constantFrom(seconds, -seconds))
+        .map((seconds) => ({ kind: 'skew' as const, seconds })),
+    )
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...FIXTURES), breakage, async (body, broken) => {
+        const { app, queue } = setup()
+        const timestamp =
+          broken.kind === 'skew' ? String(Number(TIMESTAMP) + broken.seconds) : TIMESTAMP
+        const headers: Record<string, string> = {
+          'x-slack-request-timestamp': timestamp,
+          'x-slack-signature': slackSign(body, timestamp),
+        }
+        if (broken.kind === 'header') {
+          // A forged value equal to the genuine one (HTTP trims values) breaks nothing.
+          fc.pre(broken.value.trim() !== headers[broken.name])
+          headers[broken.name] = broken.value
+        }
+        const response = await post(
+          app,
+          broken.kind === 'byte' ? mutate(body, broken.index) : body,
+          headers,
+        )
+        expect(response.status).toBe(401)
+        expect(queue.pending()).toEqual([])
+      }),
+      { numRuns: 100 },
+    )
+  })
+})
