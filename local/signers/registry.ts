@@ -2,6 +2,7 @@ import { signGitHub } from './github.js'
 import { signGrafana } from './grafana.js'
 import { signMicrosoftGraph } from './microsoft-graph.js'
 import type { Signer } from './signer.js'
+import { signSlack } from './slack.js'
 import { signStandardWebhooks } from './standard-webhooks.js'
 
 /**
@@ -12,5 +13,6 @@ export const signers: Readonly<Record<string, Signer>> = {
   'microsoft-graph': signMicrosoftGraph,
   github: signGitHub,
   'standard-webhooks': signStandardWebhooks,
+  slack: signSlack,
   grafana: signGrafana,
 }

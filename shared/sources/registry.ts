@@ -6,6 +6,7 @@ import { githubSource } from './github/github-source.js'
 import { grafanaSource } from './grafana/grafana-source.js'
 import { microsoftGraphSource } from './microsoft-graph/microsoft-graph-source.js'
 import { ninjaOneSource } from './ninjaone/ninjaone-source.js'
+import { slackSource } from './slack/slack-source.js'
 import { standardWebhooksSource } from './standard-webhooks/standard-webhooks-source.js'
 import { uptimeKumaSource } from './uptime-kuma/uptime-kuma-source.js'
 import { uptimeRobotSource } from './uptimerobot/uptimerobot-source.js'
@@ -16,6 +17,7 @@ export const sources: Readonly<Record<string, WebhookSource<never>>> = {
   generic: genericSource as WebhookSource<never>,
   github: githubSource as WebhookSource<never>,
   'standard-webhooks': standardWebhooksSource as WebhookSource<never>,
+  slack: slackSource as WebhookSource<never>,
   'microsoft-graph': microsoftGraphSource as WebhookSource<never>,
   'datto-rmm': dattoRmmSource as WebhookSource<never>,
   ninjaone: ninjaOneSource as WebhookSource<never>,
