@@ -1,0 +1,465 @@
+import { describe, expect, it } from 'vitest'
+import {
+  createHaloSandbox,
+  type HaloSandboxOptions,
+  SANDBOX_CREDENTIALS,
+} from '../../../local/halo-sandbox/halo-sandbox.js'
+import { manualClock } from '../../support/halo/scripted-fetch.js'
+
+// These tests pin the sandbox to the Halo fact sheet (shared/reference/halo-api.md): envelopes,
+// status codes and error shapes. A change that drifts from real Halo should fail here first.
+
+type Json = Record<string, unknown>
+
+const setup = async (options: HaloSandboxOptions = {}) => {
+  const sandbox = createHaloSandbox(options)
+  const tokenFor = async (form: Record<string, string> = {}, query = '') =>
+    sandbox.app.request(`/auth/token${query}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: SANDBOX_CREDENTIALS.clientId,
+        client_secret: SANDBOX_CREDENTIALS.clientSecret,
+        scope: 'all',
+        ...form,
+      }).toString(),
+    })
+  const issued = (await (await tokenFor()).json()) as { access_token: string }
+  const auth = { authorization: `Bearer ${issued.access_token}` }
+  const api = (path: string, init: RequestInit = {}) =>
+    sandbox.app.request(`/api${path}`, {
+      ...init,
+      headers: { ...auth, 'content-type': 'application/json', ...init.headers },
+    })
+  const post = (path: string, body: unknown) =>
+    api(path, { method: 'POST', body: JSON.stringify(body) })
+  const getJson = async (path: string) => {
+    const res = await api(path)
+    expect(res.status).toBe(200)
+    return res.json() as Promise<unknown>
+  }
+  return { sandbox, tokenFor, api, post, getJson, auth }
+}
+
+describe('Halo sandbox: auth server', () => {
+  it('issues bearer tokens for client credentials', async () => {
+    const { tokenFor } = await setup({ tokenLifetimeSeconds: 90 })
+
+    const res = await tokenFor()
+
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({
+      token_type: 'Bearer',
+      expires_in: 90,
+      scope: 'all',
+      access_token: expect.any(String),
+      refresh_token: expect.any(String),
+      id_token: expect.any(String),
+    })
+  })
+
+  it('answers 401 invalid_client to a wrong secret', async () => {
+    const { tokenFor } = await setup()
+
+    const res = await tokenFor({ client_secret: 'nope' })
+
+    expect(res.status).toBe(401)
+    expect(await res.json()).toMatchObject({ error: 'invalid_client' })
+  })
+
+  it('answers 400 unsupported_grant_type to other grants', async () => {
+    const { tokenFor } = await setup()
+
+    const res = await tokenFor({ grant_type: 'password' })
+
+    expect(res.status).toBe(400)
+    expect(await res.json()).toMatchObject({ error: 'unsupported_grant_type' })
+  })
+
+  it('checks the tenant when one is configured', async () => {
+    const { tokenFor } = await setup({ tenant: 'acme' })
+
+    expect((await tokenFor({}, '?tenant=acme')).status).toBe(200)
+    expect((await tokenFor({}, '?tenant=other')).status).toBe(401)
+  })
+
+  it('serves /api/authinfo anonymously with the auth URL and tenant', async () => {
+    const { sandbox } = await setup({ tenant: 'acme' })
+
+    const res = await sandbox.app.request('http://halo.local/api/authinfo')
+
+    expect(await res.json()).toMatchObject({
+      auth_url: 'http://halo.local/auth',
+      tenant_id: 'acme',
+    })
+  })
+
+  it('refuses the API without a token, with an unknown one, and with an expired one', async () => {
+    const clock = manualClock()
+    const { sandbox, api } = await setup({ now: clock.now, tokenLifetimeSeconds: 60 })
+
+    expect((await sandbox.app.request('/api/Tickets')).status).toBe(401)
+    expect(
+      (await sandbox.app.request('/api/Tickets', { headers: { authorization: 'Bearer x' } }))
+        .status,
+    ).toBe(401)
+    expect((await api('/Tickets')).status).toBe(200)
+    clock.advance(60_000)
+    expect((await api('/Tickets')).status).toBe(401)
+  })
+})
+
+describe('Halo sandbox: list envelopes (fact sheet §2.3)', () => {
+  it.each([
+    ['/Client', 'clients'],
+    ['/Site', 'sites'],
+    ['/Users', 'users'],
+    ['/Asset', 'assets'],
+  ])('GET %s answers {record_count, %s}', async (path, key) => {
+    const { getJson } = await setup()
+
+    const body = (await getJson(path)) as Json
+
+    expect(Object.keys(body).sort()).toEqual(['record_count', key].sort())
+    expect(body.record_count).toBe((body[key] as unknown[]).length)
+  })
+
+  it.each([
+    '/TicketType',
+    '/Status',
+    '/Priority',
+    '/Team',
+    '/Agent',
+    '/Outcome',
+    '/Lookup?lookupid=12',
+  ])('GET %s answers a plain array', async (path) => {
+    const { getJson } = await setup()
+
+    const body = await getJson(path)
+
+    expect(Array.isArray(body)).toBe(true)
+    expect((body as unknown[]).length).toBeGreaterThan(0)
+  })
+
+  it('GET /Tickets answers {record_count, tickets}, plus page_no and page_size when paging', async () => {
+    const { getJson } = await setup()
+
+    const plain = (await getJson('/Tickets')) as Json
+    const paged = (await getJson('/Tickets?pageinate=true&page_size=10&page_no=1')) as Json
+
+    expect(plain).toMatchObject({ record_count: 0, tickets: [] })
+    expect(paged).toMatchObject({ record_count: 0, tickets: [], page_no: 1, page_size: 10 })
+  })
+
+  it('GET /Actions?ticket_id= answers {ticket_id, record_count, actions}', async () => {
+    const { post, getJson } = await setup()
+    const ticket = (await (await post('/Tickets', [{ summary: 's' }])).json()) as Json
+
+    const body = (await getJson(`/Actions?ticket_id=${ticket.id}`)) as Json
+
+    expect(body).toEqual({ ticket_id: ticket.id, record_count: 0, actions: [] })
+  })
+
+  it('stocks the statuses 1 New to 9 Closed', async () => {
+    const { getJson } = await setup()
+
+    const statuses = (await getJson('/Status')) as Json[]
+
+    expect(statuses.map((s) => s.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9])
+    expect(statuses[0]?.name).toBe('New')
+    expect(statuses[8]?.name).toBe('Closed')
+  })
+
+  it('routes paths case-insensitively', async () => {
+    const { getJson } = await setup()
+
+    for (const path of ['/tickets', '/TICKETS', '/Tickets']) {
+      expect(await getJson(path)).toMatchObject({ record_count: 0 })
+    }
+    expect(await getJson('/client')).toMatchObject({ record_count: 4 })
+  })
+})
+
+describe('Halo sandbox: writes (fact sheet §2.2, §3, §4)', () => {
+  it('creates from an array and answers with the saved object', async () => {
+    const { post } = await setup()
+
+    const res = await post('/Tickets', [{ summary: 'Disk full', client_id: 12 }])
+    const saved = (await res.json()) as Json
+
+    expect(res.status).toBe(200)
+    expect(saved).toMatchObject({
+      id: 1001,
+      summary: 'Disk full',
+      client_name: 'Acme Dental',
+      status_id: 1,
+    })
+  })
+
+  it('answers every saved object with returnall=true, and the last one without', async () => {
+    const { post } = await setup()
+
+    const all = (await (
+      await post('/Tickets?returnall=true', [{ summary: 'a' }, { summary: 'b' }])
+    ).json()) as Json[]
+    const last = (await (
+      await post('/Tickets', [{ summary: 'c' }, { summary: 'd' }])
+    ).json()) as Json
+
+    expect(all.map((t) => t.summary)).toEqual(['a', 'b'])
+    expect(last.summary).toBe('d')
+  })
+
+  it('updates only the fields sent with an id, and rejects an unknown id', async () => {
+    const { post } = await setup()
+    const created = (await (
+      await post('/Tickets', [{ summary: 'a', details: 'keep' }])
+    ).json()) as Json
+
+    const updated = (await (
+      await post('/Tickets', [{ id: created.id, priority_id: 1 }])
+    ).json()) as Json
+    const missing = await post('/Tickets', [{ id: 424242, summary: 'x' }])
+
+    expect(updated).toMatchObject({ summary: 'a', details: 'keep', priority_id: 1 })
+    expect(missing.status).toBe(400)
+  })
+
+  it('closes with status_id 9 and records hasbeenclosed and dateclosed', async () => {
+    const { post, getJson } = await setup()
+    const created = (await (await post('/Tickets', [{ summary: 'a' }])).json()) as Json
+
+    await post('/Tickets', [{ id: created.id, status_id: 9 }])
+    const read = (await getJson(`/Tickets/${created.id}`)) as Json
+
+    expect(read).toMatchObject({
+      status_id: 9,
+      hasbeenclosed: true,
+      dateclosed: expect.any(String),
+    })
+  })
+
+  it('rejects a body that is not an array, and wrongly typed known fields, as model-binding 400s', async () => {
+    const { post } = await setup()
+
+    const notArray = await post('/Tickets', { summary: 'a' })
+    const badInt = await post('/Tickets', [
+      { summary: 'a', client_id: 'twelve', priority_id: 95.5 },
+    ])
+    const badBool = await post('/Actions', [{ ticket_id: 1, outcome: 'x', hiddenfromuser: 'yes' }])
+
+    expect(notArray.status).toBe(400)
+    expect(badInt.status).toBe(400)
+    expect(Object.keys((await badInt.json()) as Json).sort()).toEqual([
+      '[0].client_id',
+      '[0].priority_id',
+    ])
+    expect(badBool.status).toBe(400)
+    expect(Object.keys((await badBool.json()) as Json)).toEqual(['[0].hiddenfromuser'])
+  })
+
+  it('accepts ints sent as strings, as Halo does for UI-style bodies', async () => {
+    const { post } = await setup()
+
+    const res = await post('/Tickets', [{ summary: 'a', client_id: '13' }])
+
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({ client_id: 13, client_name: 'Brightwater Logistics' })
+  })
+
+  it('requires an outcome on actions, with the .NET exception message', async () => {
+    const { post } = await setup()
+    const ticket = (await (await post('/Tickets', [{ summary: 'a' }])).json()) as Json
+
+    const res = await post('/Actions', [{ ticket_id: ticket.id, note: 'n' }])
+
+    expect(res.status).toBe(400)
+    expect(await res.json()).toMatchObject({
+      ClassName: 'System.Exception',
+      Message: 'An Outcome must be entered for this Action',
+    })
+  })
+
+  it('requires a ticket_id on actions', async () => {
+    const { post } = await setup()
+
+    expect((await post('/Actions', [{ outcome: 'Private Note', note: 'n' }])).status).toBe(400)
+  })
+
+  it('creates actions with 201, per-ticket ids, and new_status applied to the ticket', async () => {
+    const { post, getJson } = await setup()
+    const ticket = (await (await post('/Tickets', [{ summary: 'a' }])).json()) as Json
+
+    const first = await post('/Actions', [
+      { ticket_id: ticket.id, outcome: 'Private Note', note: 'n' },
+    ])
+    const second = await post('/Actions', [
+      { ticket_id: String(ticket.id), outcome_id: '6', new_status: '9' },
+    ])
+
+    expect(first.status).toBe(201)
+    expect(await first.json()).toMatchObject({ id: 1, actionby_application_id: 'halo-hooks-local' })
+    expect(await second.json()).toMatchObject({ id: 2, new_status: 9, new_status_name: 'Closed' })
+    expect(await getJson(`/Tickets/${ticket.id}`)).toMatchObject({
+      status_id: 9,
+      hasbeenclosed: true,
+    })
+  })
+
+  it('answers 404 for a missing ticket, and deletes by id', async () => {
+    const { api, post } = await setup()
+    const ticket = (await (await post('/Tickets', [{ summary: 'a' }])).json()) as Json
+
+    expect((await api('/Tickets/999')).status).toBe(404)
+    const deleted = await api(`/Tickets/${ticket.id}`, { method: 'DELETE' })
+    expect(await deleted.json()).toEqual({ id: ticket.id })
+    expect((await api(`/Tickets/${ticket.id}`)).status).toBe(404)
+  })
+
+  it('rejects a non-integer value for an integer query parameter', async () => {
+    const { api } = await setup()
+
+    const res = await api('/Tickets?client_id=abc')
+
+    expect(res.status).toBe(400)
+    expect(Object.keys((await res.json()) as Json)).toEqual(['client_id'])
+  })
+})
+
+describe('Halo sandbox: filters and paging (fact sheet §2.4, §2.5)', () => {
+  const seeded = async () => {
+    const ctx = await setup()
+    const rows = Array.from({ length: 130 }, (_, i) => ({
+      summary: i % 2 ? `Disk full ${i}` : `CPU high ${i}`,
+      client_id: i % 3 ? 12 : 13,
+      third_party_id_string: `key-${i}`,
+      ...(i < 10 ? { status_id: 9 } : {}),
+    }))
+    await ctx.post('/Tickets', rows)
+    return ctx
+  }
+
+  it('caps a ticket page at 100 and counts every match in record_count', async () => {
+    const { getJson } = await seeded()
+
+    const page = (await getJson('/Tickets?pageinate=true&page_size=150&page_no=1')) as Json
+
+    expect((page.tickets as unknown[]).length).toBe(100)
+    expect(page.record_count).toBe(130)
+    expect(page.page_size).toBe(100)
+  })
+
+  it('returns the rest on the last page and limits with count when not paging', async () => {
+    const { getJson } = await seeded()
+
+    const last = (await getJson('/Tickets?pageinate=true&page_size=50&page_no=3')) as Json
+    const counted = (await getJson('/Tickets?count=5')) as Json
+
+    expect((last.tickets as unknown[]).length).toBe(30)
+    expect((counted.tickets as unknown[]).length).toBe(5)
+  })
+
+  it('filters by third_party_id_string exactly, open_only, client_id and search', async () => {
+    const { getJson } = await seeded()
+
+    const exact = (await getJson('/Tickets?third_party_id_string=key-1')) as Json
+    const open = (await getJson('/Tickets?open_only=true')) as Json
+    const client = (await getJson('/Tickets?client_id=13')) as Json
+    const search = (await getJson('/Tickets?search=disk%20full%2011')) as Json
+
+    expect((exact.tickets as Json[]).map((t) => t.third_party_id_string)).toEqual(['key-1'])
+    expect(open.record_count).toBe(120)
+    expect(client.record_count).toBe(44)
+    expect((search.tickets as Json[]).map((t) => t.summary)).toEqual([
+      'Disk full 11',
+      'Disk full 111',
+      'Disk full 113',
+      'Disk full 115',
+      'Disk full 117',
+      'Disk full 119',
+    ])
+  })
+})
+
+describe('Halo sandbox: rate limit and faults', () => {
+  it('does not limit by default', async () => {
+    const { api } = await setup()
+
+    const statuses = await Promise.all(
+      Array.from({ length: 400 }, () => api('/Status').then((r) => r.status)),
+    )
+
+    expect(new Set(statuses)).toEqual(new Set([200]))
+  })
+
+  it('answers 429 with Halo’s message past N requests per rolling window', async () => {
+    const clock = manualClock()
+    const { api } = await setup({ now: clock.now, rateLimit: { limit: 3, windowMs: 300_000 } })
+
+    // The token request was the first of the three.
+    expect((await api('/Status')).status).toBe(200)
+    expect((await api('/Status')).status).toBe(200)
+    const limited = await api('/Status')
+    clock.advance(300_000)
+    const later = await api('/Status')
+
+    expect(limited.status).toBe(429)
+    expect(limited.headers.get('retry-after')).toBeNull()
+    expect(await limited.text()).toBe('Rate Limit Reached - 3 Requests per rolling 5 minute window')
+    expect(later.status).toBe(200)
+  })
+
+  it('sets, reads and clears faults through the admin API', async () => {
+    const { sandbox, api } = await setup()
+
+    const put = await sandbox.app.request('/sandbox/faults', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ next: [{ status: 503, match: 'get /api/status' }] }),
+    })
+    expect(put.status).toBe(200)
+    expect((await api('/Status')).status).toBe(503)
+    expect((await api('/Status')).status).toBe(200)
+
+    await sandbox.app.request('/sandbox/faults', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ errorRate: 1, errorStatuses: [502] }),
+    })
+    expect((await api('/Team')).status).toBe(502)
+    await sandbox.app.request('/sandbox/faults', { method: 'DELETE' })
+    expect((await api('/Team')).status).toBe(200)
+  })
+
+  it('resets to the seed through the admin API', async () => {
+    const { sandbox, post } = await setup()
+    await post('/Tickets', [{ summary: 'a' }])
+
+    const res = await sandbox.app.request('/sandbox/reset', { method: 'POST' })
+
+    expect(res.status).toBe(200)
+    expect(sandbox.tickets()).toEqual([])
+  })
+})
+
+describe('Halo sandbox: board page', () => {
+  it('lists tickets newest first with status, client and actions, escaping HTML', async () => {
+    const { sandbox, post } = await setup()
+    const old = (await (
+      await post('/Tickets', [{ summary: 'Older <b>one</b>', client_id: 13 }])
+    ).json()) as Json
+    await post('/Tickets', [{ summary: 'Newer one', client_id: 12 }])
+    await post('/Actions', [{ ticket_id: old.id, outcome: 'Private Note', note: 'Looked at it' }])
+
+    const res = await sandbox.app.request('/')
+    const html = await res.text()
+
+    expect(res.headers.get('content-type')).toMatch(/text\/html/)
+    expect(html.indexOf('Newer one')).toBeLessThan(html.indexOf('Older &lt;b&gt;one&lt;/b&gt;'))
+    expect(html).toContain('Brightwater Logistics')
+    expect(html).toContain('Looked at it')
+    expect(html).toContain('>New<')
+    expect(html).not.toContain('<b>one</b>')
+  })
+})
