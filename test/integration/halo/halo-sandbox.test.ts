@@ -27,7 +27,7 @@ const setup = async (options: HaloSandboxOptions = {}) => {
     })
   const issued = (await (await tokenFor()).json()) as { access_token: string }
   const auth = { authorization: `Bearer ${issued.access_token}` }
-  const api = (path: string, init: RequestInit = {}) =>
+  const api = async (path: string, init: RequestInit = {}): Promise<Response> =>
     sandbox.app.request(`/api${path}`, {
       ...init,
       headers: { ...auth, 'content-type': 'application/json', ...init.headers },
