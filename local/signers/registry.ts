@@ -1,3 +1,4 @@
+import { signAwsSns } from './aws-sns.js'
 import { signGitHub } from './github.js'
 import { signGrafana } from './grafana.js'
 import { signMicrosoftGraph } from './microsoft-graph.js'
@@ -15,4 +16,5 @@ export const signers: Readonly<Record<string, Signer>> = {
   'standard-webhooks': signStandardWebhooks,
   slack: signSlack,
   grafana: signGrafana,
+  'aws-sns': signAwsSns,
 }

@@ -1,4 +1,5 @@
 import { alertmanagerSource } from './alertmanager/alertmanager-source.js'
+import { awsSnsSource } from './aws-sns/aws-sns-source.js'
 import { azureMonitorSource } from './azure-monitor/azure-monitor-source.js'
 import { dattoRmmSource } from './datto-rmm/datto-rmm-source.js'
 import { genericSource } from './generic/generic-source.js'
@@ -26,6 +27,7 @@ export const sources: Readonly<Record<string, WebhookSource<never>>> = {
   'azure-monitor': azureMonitorSource as WebhookSource<never>,
   'uptime-kuma': uptimeKumaSource as WebhookSource<never>,
   uptimerobot: uptimeRobotSource as WebhookSource<never>,
+  'aws-sns': awsSnsSource as WebhookSource<never>,
 }
 
 export const findSource = (id: string): WebhookSource<unknown> | undefined =>

@@ -1,0 +1,266 @@
+import * as z from 'zod'
+import { SEVERITIES } from '../../alert.js'
+import { AuthenticationError } from '../../errors.js'
+import { bodyText } from '../parse-body.js'
+import type { AuthVerdict, InboundRequest, SourceResult, WebhookSource } from '../webhook-source.js'
+import { cloudWatchAlarmIn, draftFromAlarm } from './cloudwatch-alarm.js'
+import {
+  type SnsConfirmation,
+  type SnsMessage,
+  SnsMessageSchema,
+  type SnsNotification,
+} from './schema.js'
+import {
+  createCertificateCache,
+  digestFor,
+  type FetchCertificate,
+  fetchCertificateOverHttps,
+  signatureMatches,
+  signingCertificateUrl,
+  snsUrl,
+} from './sns-signature.js'
+
+const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d+:[A-Za-z0-9_.-]+$/
+
+export const AwsSnsOptionsSchema = z
+  .object({
+    /** Topics this route accepts. Required: any AWS account can sign for its own topics. */
+    topicArns: z.array(z.string().regex(TOPIC_ARN, 'must be an SNS topic ARN')).min(1),
+    /** Visit the `SubscribeURL` of a verified confirmation ourselves. @default false */
+    autoConfirm: z.boolean().default(false),
+    /** Oldest (or most future) `Timestamp` accepted, in seconds. @default 3600 */
+    toleranceSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(30 * 24 * 3600)
+      .default(3600),
+    /** Severity of alarms and other alerts (SNS and CloudWatch carry none). @default "high" */
+    severity: z.enum(SEVERITIES).default('high'),
+    /** What a notification that is not a CloudWatch alarm becomes. @default "alert" */
+    otherMessages: z.enum(['alert', 'ignore']).default('alert'),
+  })
+  .strict()
+
+export type AwsSnsOptions = z.infer<typeof AwsSnsOptionsSchema>
+
+export type AwsSnsDeps = {
+  /** Fetches a signing certificate; tests inject their own. @default https fetch */
+  fetchCertificate?: FetchCertificate
+  /** Visits a `SubscribeURL` when `autoConfirm` is on. @default https GET */
+  confirmSubscription?: (url: URL) => Promise<void>
+  /** Certificates kept in memory. @default 32 */
+  maxCachedCertificates?: number
+}
+
+const visitOverHttps = async (url: URL) => {
+  const response = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(5_000) })
+  if (!response.ok) throw new Error(`${url.hostname} answered ${response.status}`)
+}
+
+type Checked = { ok: true; message: SnsMessage } | { ok: false; verdict: AuthVerdict }
+
+const refuse = (code: Extract<AuthVerdict, { ok: false }>['code'], detail: string): Checked => ({
+  ok: false,
+  verdict: { ok: false, code, detail },
+})
+
+/**
+ * Everything about a message that can be checked without the network: shape, type header, topic
+ * allow-list, signature version, certificate URL (the SSRF guard) and the replay window.
+ */
+const checkMessage = (request: InboundRequest, options: AwsSnsOptions, now: Date): Checked => {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(bodyText(request.body))
+  } catch {
+    return refuse('signature_missing', 'body is not an SNS JSON message (raw delivery must be off)')
+  }
+  const result = SnsMessageSchema.safeParse(parsed)
+  if (!result.success) {
+    return refuse('signature_missing', 'body is not a signed SNS message')
+  }
+  const message = result.data
+  const type = request.headers['x-amz-sns-message-type']
+  if (!type) return refuse('signature_missing', 'header x-amz-sns-message-type is missing')
+  if (type !== message.Type) {
+    return refuse('signature_invalid', 'x-amz-sns-message-type does not match the body Type')
+  }
+  if (!options.topicArns.includes(message.TopicArn)) {
+    return refuse('auth_invalid', 'TopicArn is not one of the route topicArns')
+  }
+  if (!digestFor(message.SignatureVersion)) {
+    return refuse('signature_invalid', 'SignatureVersion is neither 1 nor 2')
+  }
+  if (!signingCertificateUrl(message.SigningCertURL)) {
+    return refuse('signature_invalid', 'SigningCertURL is not an https .pem URL on an SNS host')
+  }
+  const sent = Date.parse(message.Timestamp)
+  if (Number.isNaN(sent) || Math.abs(now.getTime() - sent) > options.toleranceSeconds * 1000) {
+    return refuse(
+      'timestamp_invalid',
+      `Timestamp is not within ${options.toleranceSeconds} s of the time of receipt`,
+    )
+  }
+  return { ok: true, message }
+}
+
+/**
+ * AWS SNS HTTP(S) subscriptions, with CloudWatch alarms understood. Each message is verified
+ * against the RSA certificate at its `SigningCertURL` (SignatureVersion 1 = SHA1, 2 = SHA256),
+ * fetched only from an https SNS host and cached. A verified `SubscriptionConfirmation` is
+ * answered 200 with its `SubscribeURL` (visited only when `autoConfirm` is on).
+ */
+export const createAwsSnsSource = (deps: AwsSnsDeps = {}): WebhookSource<AwsSnsOptions> => {
+  const certificates = createCertificateCache(
+    deps.fetchCertificate ?? fetchCertificateOverHttps,
+    deps.maxCachedCertificates,
+  )
+  const confirmSubscription = deps.confirmSubscription ?? visitOverHttps
+
+  /** Full authentication: the offline checks, then the signature against the certificate. */
+  const authenticate = async (
+    request: InboundRequest,
+    options: AwsSnsOptions,
+    now: Date,
+  ): Promise<SnsMessage> => {
+    const checked = checkMessage(request, options, now)
+    if (!checked.ok) {
+      const { code, detail } = checked.verdict as Extract<AuthVerdict, { ok: false }>
+      throw new AuthenticationError(code, detail)
+    }
+    const url = signingCertificateUrl(checked.message.SigningCertURL) as URL
+    let certificate: Awaited<ReturnType<typeof certificates.get>>
+    try {
+      certificate = await certificates.get(url)
+    } catch (error) {
+      // SNS or the network is down: a 5xx makes SNS retry the delivery later.
+      throw new Error(`could not fetch the SNS signing certificate from ${url.hostname}`, {
+        cause: error,
+      })
+    }
+    if (!certificate) {
+      throw new AuthenticationError('signature_invalid', 'SigningCertURL has no certificate')
+    }
+    if (!signatureMatches(checked.message, certificate)) {
+      throw new AuthenticationError(
+        'signature_invalid',
+        `Signature does not match (SignatureVersion ${checked.message.SignatureVersion})`,
+      )
+    }
+    return checked.message
+  }
+
+  const confirm = async (
+    message: SnsConfirmation,
+    options: AwsSnsOptions,
+  ): Promise<SourceResult> => {
+    const subscribeUrl = snsUrl(message.SubscribeURL)
+    if (!subscribeUrl) {
+      throw new AuthenticationError('signature_invalid', 'SubscribeURL is not an https SNS URL')
+    }
+    const report = (subscription: string, extra: Record<string, string> = {}): SourceResult => ({
+      kind: 'reply',
+      type: 'aws-sns.subscription-confirmation',
+      reply: {
+        status: 200,
+        contentType: 'application/json',
+        body: JSON.stringify({
+          subscription,
+          topicArn: message.TopicArn,
+          subscribeUrl: subscribeUrl.href,
+          ...extra,
+        }),
+      },
+    })
+    if (!options.autoConfirm) return report('pending_confirmation')
+    try {
+      await confirmSubscription(subscribeUrl)
+      return report('confirmed')
+    } catch {
+      // SNS does not resend a confirmation: report it, and let the operator confirm by hand.
+      return report('confirmation_failed', { detail: 'visit subscribeUrl to confirm' })
+    }
+  }
+
+  const notify = (message: SnsNotification, options: AwsSnsOptions): SourceResult => {
+    const alarm = cloudWatchAlarmIn(message.Message)
+    if (alarm) {
+      const draft = draftFromAlarm(alarm, message, options.severity)
+      const state = alarm.NewStateValue.toLowerCase()
+      if (!draft) {
+        return {
+          kind: 'ignored',
+          type: 'aws-sns.cloudwatch-alarm',
+          reason: `alarm state ${alarm.NewStateValue} neither fires nor resolves`,
+        }
+      }
+      return {
+        kind: 'alerts',
+        type: `aws-sns.cloudwatch-alarm.${state === 'alarm' ? 'alarm' : 'ok'}`,
+        deliveryId: message.MessageId,
+        alerts: [draft],
+      }
+    }
+    if (options.otherMessages === 'ignore') {
+      return {
+        kind: 'ignored',
+        type: 'aws-sns.notification',
+        reason: 'not a CloudWatch alarm, and the route ignores other messages',
+      }
+    }
+    const firstLine = message.Message.split('\n', 1)[0]?.trim()
+    return {
+      kind: 'alerts',
+      type: 'aws-sns.notification',
+      deliveryId: message.MessageId,
+      alerts: [
+        {
+          alert: {
+            // A message of unknown shape has no identity beyond itself.
+            key: `sns:${message.TopicArn}:${message.MessageId}`,
+            status: 'firing',
+            severity: options.severity,
+            title: message.Subject || firstLine || `SNS message ${message.MessageId}`,
+            description: message.Message,
+            occurredAt: message.Timestamp,
+            labels: { topicArn: message.TopicArn },
+          },
+          raw: message,
+        },
+      ],
+    }
+  }
+
+  return {
+    id: 'aws-sns',
+    description: 'AWS SNS HTTP(S) subscriptions (signature v1/v2), CloudWatch alarms understood',
+    options: AwsSnsOptionsSchema,
+    needsRouteAuth: false,
+
+    verify(request, { options, now }) {
+      const checked = checkMessage(request, options, now)
+      // The signature itself needs the certificate (network), so normalize checks it.
+      return checked.ok ? { ok: true } : checked.verdict
+    },
+
+    async normalize(request, { options, now }) {
+      const message = await authenticate(request, options, now)
+      switch (message.Type) {
+        case 'SubscriptionConfirmation':
+          return confirm(message, options)
+        case 'UnsubscribeConfirmation':
+          return {
+            kind: 'ignored',
+            type: 'aws-sns.unsubscribe-confirmation',
+            reason: `unsubscribed from ${message.TopicArn}`,
+          }
+        case 'Notification':
+          return notify(message, options)
+      }
+    },
+  }
+}
+
+/** The SNS source with the default https certificate fetch, as the registry serves it. */
+export const awsSnsSource = createAwsSnsSource()

@@ -1,0 +1,64 @@
+import * as z from 'zod'
+
+const signed = {
+  MessageId: z.string().min(1).max(256),
+  TopicArn: z.string().min(1).max(1024),
+  Message: z.string(),
+  Timestamp: z.string().min(1).max(64),
+  SignatureVersion: z.string(),
+  Signature: z.string().min(1).max(4096),
+  SigningCertURL: z.string().min(1).max(2048),
+}
+
+/** A message published to the topic. `Subject` is signed only when present. */
+export const SnsNotificationSchema = z.looseObject({
+  ...signed,
+  Type: z.literal('Notification'),
+  Subject: z.string().nullish(),
+  UnsubscribeURL: z.string().optional(),
+})
+
+/** The subscribe and unsubscribe handshakes: both carry a `SubscribeURL` and its `Token`. */
+export const SnsConfirmationSchema = z.looseObject({
+  ...signed,
+  Type: z.enum(['SubscriptionConfirmation', 'UnsubscribeConfirmation']),
+  SubscribeURL: z.string().min(1).max(4096),
+  Token: z.string().min(1).max(4096),
+})
+
+/** The JSON body SNS POSTs to an HTTP(S) subscription (raw message delivery off). */
+export const SnsMessageSchema = z.discriminatedUnion('Type', [
+  SnsNotificationSchema,
+  SnsConfirmationSchema,
+])
+
+export type SnsNotification = z.infer<typeof SnsNotificationSchema>
+export type SnsConfirmation = z.infer<typeof SnsConfirmationSchema>
+export type SnsMessage = z.infer<typeof SnsMessageSchema>
+
+/**
+ * A CloudWatch alarm state change, as CloudWatch publishes it in the SNS `Message` (a JSON
+ * string). Only the fields we read are declared.
+ */
+export const CloudWatchAlarmSchema = z.looseObject({
+  AlarmName: z.string().min(1),
+  AlarmDescription: z.string().nullish(),
+  AWSAccountId: z.string().optional(),
+  NewStateValue: z.string().min(1),
+  NewStateReason: z.string().optional(),
+  StateChangeTime: z.string().optional(),
+  Region: z.string().optional(),
+  AlarmArn: z.string().optional(),
+  OldStateValue: z.string().optional(),
+  Trigger: z
+    .looseObject({
+      MetricName: z.string().optional(),
+      Namespace: z.string().optional(),
+      Dimensions: z
+        .array(z.looseObject({ name: z.string().optional(), value: z.unknown() }))
+        .optional(),
+    })
+    .optional(),
+})
+
+export type CloudWatchAlarm = z.infer<typeof CloudWatchAlarmSchema>

@@ -1,0 +1,411 @@
+import { execFileSync } from 'node:child_process'
+import { createSign } from 'node:crypto'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { createIngestApp } from '../../../functions/ingest/app.js'
+import { compileConfig } from '../../../shared/config/compile-config.js'
+import { createJsonLogger } from '../../../shared/observability.js'
+import { createMemoryEventQueue } from '../../../shared/queue/memory-event-queue.js'
+import { createMemorySecretStore } from '../../../shared/secrets/memory-secret-store.js'
+import { createAwsSnsSource } from '../../../shared/sources/aws-sns/aws-sns-source.js'
+import type { WebhookSource } from '../../../shared/sources/webhook-source.js'
+
+const fixture = (name: string): string =>
+  readFileSync(new URL(`../../fixtures/aws-sns/${name}`, import.meta.url), 'utf8')
+
+/** A throwaway RSA key and self-signed certificate, standing in for AWS's signing pair. */
+const keyPair = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sns-test-'))
+  const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')]
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert].concat([
+      '-days',
+      '2',
+      '-subj',
+      '/CN=sns.amazonaws.com',
+    ]),
+    { stdio: 'ignore' },
+  )
+  return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') }
+}
+
+const AWS = keyPair()
+const OTHER = keyPair()
+
+// The test signer follows the AWS developer guide on its own (it does not reuse our code):
+// `name\nvalue\n` for each signed field present, in byte order, RSA-SHA1 (v1) or RSA-SHA256 (v2).
+const SIGNED_FIELDS: Record<string, string[]> = {
+  Notification: ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type'],
+  SubscriptionConfirmation: ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token'],
+  UnsubscribeConfirmation: ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token'],
+}
+
+/** Re-signs a published sample in place: only its Signature (and version) bytes change. */
+const sign = (body: string, key = AWS.key, version: '1' | '2' = '1'): string => {
+  const message = JSON.parse(body) as Record<string, string>
+  const type = message.Type as string
+  const fields = [...(SIGNED_FIELDS[type] ?? [])]
+  if (type !== 'Notification') fields.push('TopicArn', 'Type')
+  const text = fields
+    .filter((name) => typeof message[name] === 'string')
+    .map((name) => `${name}\n${message[name]}\n`)
+    .join('')
+  const signature = createSign(version === '1' ? 'RSA-SHA1' : 'RSA-SHA256')
+    .update(text)
+    .sign(key, 'base64')
+  return body
+    .replace(
+      `"SignatureVersion" : "${message.SignatureVersion}"`,
+      `"SignatureVersion" : "${version}"`,
+    )
+    .replace(message.Signature as string, signature)
+}
+
+const TOPICS = [
+  'arn:aws:sns:us-west-2:123456789012:MyTopic',
+  'arn:aws:sns:eu-west-1:1234567890:alerta-test',
+]
+
+type Setup = {
+  now: string
+  options?: Record<string, unknown>
+  certificates?: Record<string, string>
+}
+
+const setup = ({ now, options = {}, certificates = {} }: Setup) => {
+  const fetched: string[] = []
+  const confirmed: string[] = []
+  const source = createAwsSnsSource({
+    fetchCertificate: async (url) => {
+      fetched.push(url.href)
+      return certificates[url.href] ?? AWS.cert
+    },
+    confirmSubscription: async (url) => {
+      confirmed.push(url.href)
+    },
+  })
+  const compiled = compileConfig({
+    routes: { r: { source: 'aws-sns', options: { topicArns: TOPICS, ...options } } },
+  })
+  const routes = new Map(
+    [...compiled.routes].map(([name, route]) => [
+      name,
+      { ...route, source: source as WebhookSource<unknown> },
+    ]),
+  )
+  const queue = createMemoryEventQueue()
+  const app = createIngestApp({
+    routes,
+    queue,
+    // SNS needs no shared secret, but ingest refuses a route without one (see docs).
+    secrets: createMemorySecretStore({ routes: { r: { current: 'unused' } } }),
+    logger: createJsonLogger({ write: () => {} }),
+    now: () => new Date(now),
+  })
+  const post = (body: string, headers: Record<string, string | undefined> = {}) => {
+    const message = JSON.parse(body) as Record<string, string>
+    const all: Record<string, string | undefined> = {
+      'content-type': 'text/plain; charset=UTF-8',
+      'x-amz-sns-message-type': message.Type,
+      'x-amz-sns-message-id': message.MessageId,
+      'x-amz-sns-topic-arn': message.TopicArn,
+      ...headers,
+    }
+    return app.request('/hooks/r', {
+      method: 'POST',
+      body,
+      headers: Object.fromEntries(
+        Object.entries(all).filter((entry): entry is [string, string] => entry[1] !== undefined),
+      ),
+    })
+  }
+  return { queue, post, fetched, confirmed }
+}
+
+const ALARM = fixture('cloudwatch-alarm.json')
+const ALARM_AT = '2019-02-15T23:55:00Z'
+const NOTIFICATION = fixture('notification.json')
+const NOTIFICATION_AT = '2012-05-02T00:55:00Z'
+
+describe('aws-sns source', () => {
+  it('accepts a CloudWatch ALARM signed with SignatureVersion 1 and enqueues a firing alert', async () => {
+    const { queue, post } = setup({ now: ALARM_AT })
+
+    const res = await post(sign(ALARM))
+
+    expect(res.status).toBe(202)
+    const [envelope, ...rest] = queue.pending()
+    expect(rest).toEqual([])
+    expect(envelope).toMatchObject({
+      type: 'aws-sns.cloudwatch-alarm.alarm',
+      deliveryId: 'e288882d-4281-5be4-8fde-dccc11c8cb01',
+    })
+    expect(envelope?.alert).toMatchObject({
+      key: 'cloudwatch:1234567890:bucketbytesAlarm',
+      status: 'firing',
+      severity: 'high',
+      title: 'bucketbytesAlarm: bucket bytes size exceeded',
+      occurredAt: '2019-02-15T23:53:45.093Z',
+      resource: 'StorageType=StandardStorage, BucketName=try.alerta.io',
+      tenant: { id: '1234567890' },
+      labels: { namespace: 'AWS/S3', metricName: 'BucketSizeBytes', BucketName: 'try.alerta.io' },
+    })
+  })
+
+  it('accepts SignatureVersion 2 (SHA256)', async () => {
+    const { queue, post } = setup({ now: ALARM_AT })
+
+    const res = await post(sign(ALARM, AWS.key, '2'))
+
+    expect(res.status).toBe(202)
+    expect(queue.pending()).toHaveLength(1)
+  })
+
+  it('resolves the same key when the alarm returns to OK', async () => {
+    const { queue, post } = setup({ now: ALARM_AT })
+    const ok = ALARM.replace(
+      '\\"NewStateValue\\":\\"ALARM\\"',
+      '\\"NewStateValue\\":\\"OK\\"',
+    ).replace('"MessageId" : "e288882d', '"MessageId" : "f288882d')
+
+    await post(sign(ALARM))
+    await post(sign(ok))
+
+    const [fired, resolved] = queue.pending()
+    expect(resolved?.type).toBe('aws-sns.cloudwatch-alarm.ok')
+    expect(resolved?.alert.status).toBe('resolved')
+    expect(resolved?.alert.key).toBe(fired?.alert.key)
+  })
+
+  it('keys an alarm by its AlarmArn when CloudWatch sends one', async () => {
+    const { queue, post } = setup({ now: ALARM_AT })
+    const arn = 'arn:aws:cloudwatch:eu-west-1:1234567890:alarm:bucketbytesAlarm'
+    const body = ALARM.replace(
+      '\\"Region\\":\\"EU (Ireland)\\",',
+      `\\"Region\\":\\"EU (Ireland)\\",\\"AlarmArn\\":\\"${arn}\\",`,
+    )
+
+    await post(sign(body))
+
+    expect(queue.pending()[0]?.alert).toMatchObject({
+      key: arn,
+      url: expect.stringContaining('https://eu-west-1.console.aws.amazon.com/cloudwatch/'),
+    })
+  })
+
+  it('acknowledges INSUFFICIENT_DATA with 200 and a reason', async () => {
+    const { queue, post } = setup({ now: '2019-05-13T08:42:00Z' })
+
+    const res = await post(sign(fixture('cloudwatch-insufficient-data.json')))
+
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({
+      ignored: expect.stringContaining('INSUFFICIENT_DATA'),
+    })
+    expect(queue.pending()).toEqual([])
+  })
+
+  it('turns any other notification into one alert keyed by its MessageId', async () => {
+    const { queue, post } = setup({ now: NOTIFICATION_AT })
+
+    const res = await post(sign(NOTIFICATION))
+
+    expect(res.status).toBe(202)
+    expect(queue.pending()[0]).toMatchObject({
+      type: 'aws-sns.notification',
+      alert: {
+        key: 'sns:arn:aws:sns:us-west-2:123456789012:MyTopic:22b80b92-fdea-4c2c-8f9d-bdfb0c7bf324',
+        title: 'My First Message',
+        description: 'Hello world!',
+        status: 'firing',
+      },
+    })
+  })
+
+  it('rejects a body with one byte changed after signing, and enqueues nothing', async () => {
+    const { queue, post } = setup({ now: ALARM_AT })
+
+    const res = await post(sign(ALARM).replace('bucketbytesAlarm\\",', 'bucketbytesAlarn\\",'))
+
+    expect(res.status).toBe(401)
+    expect(await res.json()).toMatchObject({ error: 'signature_invalid' })
+    expect(queue.pending()).toEqual([])
+  })
+
+  it('rejects a changed signature', async () => {
+    const { queue, post } = setup({ now: ALARM_AT })
+    const body = sign(ALARM)
+    const signature = (JSON.parse(body) as { Signature: string }).Signature
+    const flipped = (signature[10] === 'A' ? 'B' : 'A') + signature.slice(11)
+
+    const res = await post(body.replace(signature, signature.slice(0, 10) + flipped))
+
+    expect(res.status).toBe(401)
+    expect(queue.pending()).toEqual([])
+  })
+
+  it('rejects a message signed with another key (the wrong secret, for SNS)', async () => {
+    const { queue, post } = setup({ now: ALARM_AT })
+
+    const res = await post(sign(ALARM, OTHER.key))
+
+    expect(res.status).toBe(401)
+    expect(await res.json()).toMatchObject({ error: 'signature_invalid' })
+    expect(queue.pending()).toEqual([])
+  })
+
+  it('rejects a SHA256 signature that claims SignatureVersion 1', async () => {
+    const { queue, post } = setup({ now: ALARM_AT })
+    const v2 = sign(ALARM, AWS.key, '2')
+
+    const res = await post(v2.replace('"SignatureVersion" : "2"', '"SignatureVersion" : "1"'))
+
+    expect(res.status).toBe(401)
+    expect(queue.pending()).toEqual([])
+  })
+
+  it('rejects a replay outside the tolerance as timestamp_invalid, before fetching anything', async () => {
+    const { queue, post, fetched } = setup({ now: '2019-02-16T01:00:00Z' })
+
+    const res = await post(sign(ALARM))
+
+    expect(res.status).toBe(401)
+    expect(await res.json()).toMatchObject({ error: 'timestamp_invalid' })
+    expect(fetched).toEqual([])
+    expect(queue.pending()).toEqual([])
+  })
+
+  it('honours a wider tolerance from the route options', async () => {
+    const { post } = setup({ now: '2019-02-16T01:00:00Z', options: { toleranceSeconds: 7200 } })
+
+    expect((await post(sign(ALARM))).status).toBe(202)
+  })
+
+  it('rejects a request without the x-amz-sns-message-type header', async () => {
+    const { queue, post } = setup({ now: ALARM_AT })
+
+    const res = await post(sign(ALARM), { 'x-amz-sns-message-type': undefined })
+
+    expect(res.status).toBe(401)
+    expect(await res.json()).toMatchObject({ error: 'signature_missing' })
+    expect(queue.pending()).toEqual([])
+  })
+
+  it('rejects a topic the route does not list, even when AWS signed it', async () => {
+    const { queue, post } = setup({ now: ALARM_AT, options: { topicArns: [TOPICS[0]] } })
+
+    const res = await post(sign(ALARM))
+
+    expect(res.status).toBe(401)
+    expect(await res.json()).toMatchObject({ error: 'auth_invalid' })
+    expect(queue.pending()).toEqual([])
+  })
+
+  it.each([
+    'http://sns.eu-west-1.amazonaws.com/SimpleNotificationService-6aad65c2f9911b05cd53efda11f913f9.pem',
+    'https://sns.eu-west-1.amazonaws.com.evil.example/SimpleNotificationService-1.pem',
+    'https://evil.example/sns.eu-west-1.amazonaws.com/SimpleNotificationService-1.pem',
+    'https://sns.eu-west-1.amazonaws.com:8443/SimpleNotificationService-1.pem',
+    'https://user@sns.eu-west-1.amazonaws.com/SimpleNotificationService-1.pem',
+    'https://s3.eu-west-1.amazonaws.com/SimpleNotificationService-1.pem',
+    'https://sns.eu-west-1.amazonaws.com/latest/meta-data',
+    'https://169.254.169.254/latest/meta-data.pem',
+  ])('never fetches a certificate from %s (SSRF guard)', async (url) => {
+    const { queue, post, fetched } = setup({ now: ALARM_AT })
+    const original = (JSON.parse(ALARM) as { SigningCertURL: string }).SigningCertURL
+
+    const res = await post(sign(ALARM).replace(original, url))
+
+    expect(res.status).toBe(401)
+    expect(fetched).toEqual([])
+    expect(queue.pending()).toEqual([])
+  })
+
+  it('caches the certificate between deliveries', async () => {
+    const { post, fetched } = setup({ now: ALARM_AT })
+    const second = ALARM.replace('"MessageId" : "e288882d', '"MessageId" : "a288882d')
+
+    await post(sign(ALARM))
+    await post(sign(second))
+
+    expect(fetched).toHaveLength(1)
+  })
+
+  it('verifies against the certificate its SigningCertURL names (AWS key rotation)', async () => {
+    const rotated = 'https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-rotated.pem'
+    const { queue, post } = setup({
+      now: ALARM_AT,
+      certificates: { [rotated]: OTHER.cert },
+    })
+    const original = (JSON.parse(ALARM) as { SigningCertURL: string }).SigningCertURL
+    const second = ALARM.replace('"MessageId" : "e288882d', '"MessageId" : "b288882d')
+
+    const old = await post(sign(ALARM))
+    const renewed = await post(sign(second.replace(original, rotated), OTHER.key))
+
+    expect([old.status, renewed.status]).toEqual([202, 202])
+    expect(queue.pending()).toHaveLength(2)
+  })
+
+  it('yields the same envelope ids when SNS redelivers a message', async () => {
+    const body = sign(ALARM)
+    const first = await setup({ now: ALARM_AT }).post(body)
+    const second = await setup({ now: ALARM_AT }).post(body)
+
+    expect(((await first.json()) as { ids: string[] }).ids).toEqual(
+      ((await second.json()) as { ids: string[] }).ids,
+    )
+  })
+
+  describe('subscription handshake', () => {
+    const CONFIRMATION = fixture('subscription-confirmation.json')
+    const CONFIRMATION_AT = '2012-04-26T20:46:00Z'
+    const SUBSCRIBE_URL = (JSON.parse(CONFIRMATION) as { SubscribeURL: string }).SubscribeURL
+
+    it('answers a verified confirmation with 200 and the SubscribeURL, visiting nothing', async () => {
+      const { queue, post, confirmed } = setup({ now: CONFIRMATION_AT })
+
+      const res = await post(sign(CONFIRMATION))
+
+      expect(res.status).toBe(200)
+      expect(await res.json()).toEqual({
+        subscription: 'pending_confirmation',
+        topicArn: 'arn:aws:sns:us-west-2:123456789012:MyTopic',
+        subscribeUrl: SUBSCRIBE_URL,
+      })
+      expect(confirmed).toEqual([])
+      expect(queue.pending()).toEqual([])
+    })
+
+    it('visits the SubscribeURL through the injected fetch when autoConfirm is on', async () => {
+      const { post, confirmed } = setup({ now: CONFIRMATION_AT, options: { autoConfirm: true } })
+
+      const res = await post(sign(CONFIRMATION))
+
+      expect(await res.json()).toMatchObject({ subscription: 'confirmed' })
+      expect(confirmed).toEqual([SUBSCRIBE_URL])
+    })
+
+    it('refuses a confirmation whose signature does not verify, and confirms nothing', async () => {
+      const { post, confirmed } = setup({ now: CONFIRMATION_AT, options: { autoConfirm: true } })
+
+      const res = await post(sign(CONFIRMATION, OTHER.key))
+
+      expect(res.status).toBe(401)
+      expect(confirmed).toEqual([])
+    })
+
+    it('acknowledges an unsubscribe confirmation with 200 and a reason', async () => {
+      const { queue, post } = setup({ now: '2012-04-26T20:07:00Z' })
+
+      const res = await post(sign(fixture('unsubscribe-confirmation.json')))
+
+      expect(res.status).toBe(200)
+      expect(await res.json()).toMatchObject({ ignored: expect.stringContaining('unsubscribed') })
+      expect(queue.pending()).toEqual([])
+    })
+  })
+})
