@@ -12,6 +12,7 @@ import { standardWebhooksSource } from './standard-webhooks/standard-webhooks-so
 import { uptimeKumaSource } from './uptime-kuma/uptime-kuma-source.js'
 import { uptimeRobotSource } from './uptimerobot/uptimerobot-source.js'
 import type { WebhookSource } from './webhook-source.js'
+import { zabbixSource } from './zabbix/zabbix-source.js'
 
 /** Every sender halo-hooks understands, by the id a route names in `source`. */
 export const sources: Readonly<Record<string, WebhookSource<never>>> = {
@@ -22,12 +23,13 @@ export const sources: Readonly<Record<string, WebhookSource<never>>> = {
   'microsoft-graph': microsoftGraphSource as WebhookSource<never>,
   'datto-rmm': dattoRmmSource as WebhookSource<never>,
   ninjaone: ninjaOneSource as WebhookSource<never>,
+  'aws-sns': awsSnsSource as WebhookSource<never>,
   alertmanager: alertmanagerSource as WebhookSource<never>,
   grafana: grafanaSource as WebhookSource<never>,
   'azure-monitor': azureMonitorSource as WebhookSource<never>,
   'uptime-kuma': uptimeKumaSource as WebhookSource<never>,
   uptimerobot: uptimeRobotSource as WebhookSource<never>,
-  'aws-sns': awsSnsSource as WebhookSource<never>,
+  zabbix: zabbixSource as WebhookSource<never>,
 }
 
 export const findSource = (id: string): WebhookSource<unknown> | undefined =>
