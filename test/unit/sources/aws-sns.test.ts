@@ -72,7 +72,7 @@ const TOPICS = [
 type Setup = {
   now: string
   options?: Record<string, unknown>
-  certificates?: Record<string, string>
+  certificates?: Record<string, string | undefined | Error>
 }
 
 const setup = ({ now, options = {}, certificates = {} }: Setup) => {
@@ -81,7 +81,10 @@ const setup = ({ now, options = {}, certificates = {} }: Setup) => {
   const source = createAwsSnsSource({
     fetchCertificate: async (url) => {
       fetched.push(url.href)
-      return certificates[url.href] ?? AWS.cert
+      if (!Object.hasOwn(certificates, url.href)) return AWS.cert
+      const answer = certificates[url.href]
+      if (answer instanceof Error) throw answer
+      return answer
     },
     confirmSubscription: async (url) => {
       confirmed.push(url.href)
@@ -348,6 +351,30 @@ describe('aws-sns source', () => {
 
     expect([old.status, renewed.status]).toEqual([202, 202])
     expect(queue.pending()).toHaveLength(2)
+  })
+
+  it('answers 500 when the certificate cannot be fetched, so SNS retries later', async () => {
+    const url = (JSON.parse(ALARM) as { SigningCertURL: string }).SigningCertURL
+    const { queue, post } = setup({
+      now: ALARM_AT,
+      certificates: { [url]: new Error('connect ETIMEDOUT') },
+    })
+
+    const res = await post(sign(ALARM))
+
+    expect(res.status).toBe(500)
+    expect(queue.pending()).toEqual([])
+  })
+
+  it('rejects a message whose SNS certificate URL holds no certificate', async () => {
+    const url = (JSON.parse(ALARM) as { SigningCertURL: string }).SigningCertURL
+    const { queue, post } = setup({ now: ALARM_AT, certificates: { [url]: undefined } })
+
+    const res = await post(sign(ALARM))
+
+    expect(res.status).toBe(401)
+    expect(await res.json()).toMatchObject({ error: 'signature_invalid' })
+    expect(queue.pending()).toEqual([])
   })
 
   it('yields the same envelope ids when SNS redelivers a message', async () => {

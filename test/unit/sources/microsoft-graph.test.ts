@@ -53,6 +53,15 @@ describe('microsoft-graph source', () => {
     expect(queue.pending()).toEqual([])
   })
 
+  it('does not echo an oversized validationToken: the request then needs a clientState', async () => {
+    const { queue, post } = setup()
+
+    const res = await post('', `?validationToken=${'a'.repeat(5000)}`)
+
+    expect(res.status).toBe(401)
+    expect(queue.pending()).toEqual([])
+  })
+
   it('accepts a change notification whose clientState matches and enqueues one alert', async () => {
     const { queue, post } = setup()
 
