@@ -41,7 +41,7 @@ export type HaloSandboxOptions = {
   hangMs?: number
 }
 
-/** One request the sandbox answered, for tests and benchmarks. */
+/** One request the sandbox answered (`at` = arrival, ms since epoch), for tests and benchmarks. */
 export type SandboxRequestLog = { method: string; path: string; status: number; at: number }
 
 type Collection = keyof SandboxSeed
@@ -446,6 +446,7 @@ export const createHaloSandbox = (options: HaloSandboxOptions = {}) => {
   /** Rate limit, faults and latency, in front of everything Halo itself would serve. */
   const gate: MiddlewareHandler = async (c, next) => {
     const label = labelOf(c)
+    const arrivedAt = now() // logs keep arrival time: that is what a rolling window counts
     const latency = faults.latency()
     if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency))
 
@@ -459,7 +460,7 @@ export const createHaloSandbox = (options: HaloSandboxOptions = {}) => {
           const waitMs = (rateWindow[0] ?? at) + rateLimit.windowMs - at
           c.header('Retry-After', String(Math.max(1, Math.ceil(waitMs / 1000))))
         }
-        log.push({ method: c.req.method, path: label, status: 429, at })
+        log.push({ method: c.req.method, path: label, status: 429, at: arrivedAt })
         return c.text(
           `Rate Limit Reached - ${rateLimit.limit} Requests per rolling ${minutes} minute window`,
           429,
@@ -470,14 +471,14 @@ export const createHaloSandbox = (options: HaloSandboxOptions = {}) => {
 
     const fault = faults.before(label)
     if (fault.kind === 'status') {
-      log.push({ method: c.req.method, path: label, status: fault.status, at: now() })
+      log.push({ method: c.req.method, path: label, status: fault.status, at: arrivedAt })
       const headers: Record<string, string> = { 'content-type': fault.contentType }
       if (fault.retryAfter !== undefined) headers['retry-after'] = fault.retryAfter
       return new Response(fault.body, { status: fault.status, headers })
     }
 
     await next()
-    log.push({ method: c.req.method, path: label, status: c.res.status, at: now() })
+    log.push({ method: c.req.method, path: label, status: c.res.status, at: arrivedAt })
 
     if (c.req.method !== 'GET' && c.res.ok) {
       const drop = faults.after(label)
