@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { createIngestApp } from '../../../functions/ingest/app.js'
+import { signRequest } from '../../../local/sign-request.js'
 import { compileConfig } from '../../../shared/config/compile-config.js'
 import { createJsonLogger } from '../../../shared/observability.js'
 import { createMemoryEventQueue } from '../../../shared/queue/memory-event-queue.js'
@@ -222,6 +223,24 @@ describe('grafana source', () => {
     expect((await post(fixture('alert-9.json'), { authorization: bad })).status).toBe(401)
     expect(queue.pending()).toHaveLength(0)
     expect((await post(fixture('alert-9.json'), { authorization: good })).status).toBe(202)
+    expect(queue.pending()).toHaveLength(1)
+  })
+
+  it('is signed by the npm run send signer in a way the source accepts', async () => {
+    const { queue, post } = setup(TIMESTAMPED)
+    const { routes } = compileConfig({ routes: { r: { source: 'grafana', ...TIMESTAMPED } } })
+    const route = routes.get('r')
+    if (!route) throw new Error('route r did not compile')
+    const sent = fixture('alert-9.json').toString('utf8')
+
+    const signed = signRequest(route, {
+      body: sent,
+      secret: 'secret',
+      url: new URL('http://localhost/hooks/r'),
+      now: NOW,
+    })
+
+    expect((await post(sent, signed.headers)).status).toBe(202)
     expect(queue.pending()).toHaveLength(1)
   })
 
