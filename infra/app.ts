@@ -1,0 +1,32 @@
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { App, Validations } from 'aws-cdk-lib'
+import { AwsSolutionsChecks } from 'cdk-nag'
+import config from '../halo-hooks.config.js'
+import { compileConfig } from '../shared/config/compile-config.js'
+import { HaloHooksStack } from './halo-hooks-stack.js'
+import { resolveDeploySettings } from './settings.js'
+
+const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+
+/**
+ * Builds the CDK app: the config file's routes and deploy settings (CDK context overrides them),
+ * one stack, and cdk-nag's AwsSolutions checks, whose unacknowledged findings fail the synth.
+ */
+export const createApp = (app = new App()): { app: App; stack: HaloHooksStack } => {
+  // Same file the handlers bundle, validated the same way.
+  const { config: parsed, routes } = compileConfig(config, 'halo-hooks.config.ts')
+  const settings = resolveDeploySettings(parsed.deploy, (key) => app.node.tryGetContext(key))
+  const stack = new HaloHooksStack(app, settings.stackName, {
+    settings,
+    routes: [...routes.keys()],
+    projectRoot,
+    description: 'halo-hooks: webhooks in, HaloPSA tickets out',
+  })
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app))
+  return { app, stack }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  createApp().app.synth()
+}

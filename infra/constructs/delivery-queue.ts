@@ -1,0 +1,75 @@
+import { Duration } from 'aws-cdk-lib'
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda'
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources'
+import {
+  DeduplicationScope,
+  FifoThroughputLimit,
+  Queue,
+  QueueEncryption,
+} from 'aws-cdk-lib/aws-sqs'
+import { Construct } from 'constructs'
+import { AWS_ENV } from '../../shared/aws-env.js'
+
+export type DeliveryQueueProps = {
+  /** Timeout of the consuming function; the visibility timeout is six times it (AWS guidance). */
+  readonly consumerTimeout: Duration
+  /** Receives before SQS itself moves a message to the DLQ. @default 24 */
+  readonly maxReceiveCount?: number
+}
+
+/**
+ * The FIFO buffer between ingest and deliver, with its FIFO dead-letter queue: SSE, TLS only,
+ * deduplication by message (the envelope id) per group, and 14 days in the DLQ.
+ */
+export class DeliveryQueue extends Construct {
+  readonly queue: Queue
+  readonly deadLetterQueue: Queue
+
+  constructor(scope: Construct, id: string, props: DeliveryQueueProps) {
+    super(scope, id)
+    this.deadLetterQueue = new Queue(this, 'Dlq', {
+      fifo: true,
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    })
+    this.queue = new Queue(this, 'Queue', {
+      fifo: true,
+      // Deduplication is per envelope id (set by ingest), not by body hash.
+      contentBasedDeduplication: false,
+      deduplicationScope: DeduplicationScope.MESSAGE_GROUP,
+      fifoThroughputLimit: FifoThroughputLimit.PER_MESSAGE_GROUP_ID,
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(4),
+      visibilityTimeout: Duration.seconds(props.consumerTimeout.toSeconds() * 6),
+      deadLetterQueue: {
+        queue: this.deadLetterQueue,
+        maxReceiveCount: props.maxReceiveCount ?? 24,
+      },
+    })
+  }
+
+  /** Ingest: may send to the queue, and learns its URL. */
+  bindProducer(fn: LambdaFunction): void {
+    this.queue.grantSendMessages(fn)
+    fn.addEnvironment(AWS_ENV.queueUrl, this.queue.queueUrl)
+  }
+
+  /**
+   * Deliver: consumes batches with partial batch failures, may change a message's visibility
+   * (defer) and send to the DLQ (park), and learns both URLs.
+   */
+  bindConsumer(fn: LambdaFunction, options: { maxConcurrency: number }): void {
+    fn.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: 10,
+        reportBatchItemFailures: true,
+        maxConcurrency: options.maxConcurrency,
+      }),
+    )
+    this.deadLetterQueue.grantSendMessages(fn)
+    fn.addEnvironment(AWS_ENV.queueUrl, this.queue.queueUrl)
+    fn.addEnvironment(AWS_ENV.deadLetterQueueUrl, this.deadLetterQueue.queueUrl)
+  }
+}

@@ -1,0 +1,185 @@
+import { Duration } from 'aws-cdk-lib'
+import type { HttpStage } from 'aws-cdk-lib/aws-apigatewayv2'
+import {
+  Alarm,
+  AlarmStatusWidget,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  MathExpression,
+  Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch'
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions'
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda'
+import { Topic } from 'aws-cdk-lib/aws-sns'
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions'
+import type { Queue } from 'aws-cdk-lib/aws-sqs'
+import { Construct } from 'constructs'
+import { METRIC, METRICS_NAMESPACE } from '../../shared/aws-env.js'
+
+export type OperationsProps = {
+  readonly queue: Queue
+  readonly deadLetterQueue: Queue
+  readonly stage: HttpStage
+  readonly ingest: LambdaFunction
+  readonly deliver: LambdaFunction
+  /** Alarms are e-mailed here (through an SNS topic) when set. */
+  readonly alarmEmail?: string
+  /** Oldest message age that raises an alarm. @default 30 minutes */
+  readonly maxMessageAge?: Duration
+}
+
+const FIVE_MINUTES = Duration.minutes(5)
+
+/** Alarms (optionally e-mailed) and one dashboard for the whole pipeline. */
+export class Operations extends Construct {
+  readonly alarms: Alarm[]
+  readonly topic: Topic | undefined
+  readonly dashboard: Dashboard
+
+  constructor(scope: Construct, id: string, props: OperationsProps) {
+    super(scope, id)
+    const app = (name: string, service: 'ingest' | 'deliver', label: string) =>
+      new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: name,
+        dimensionsMap: { service },
+        statistic: 'Sum',
+        period: FIVE_MINUTES,
+        label,
+      })
+    const haloRequests = app(METRIC.haloRequests, 'deliver', 'Halo requests')
+    const halo429 = app(METRIC.halo429, 'deliver', 'Halo 429 answers')
+
+    this.alarms = [
+      new Alarm(this, 'DeadLetters', {
+        alarmDescription:
+          'Messages are parked in the DLQ: read their parked_reason, fix, then npm run replay',
+        metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: FIVE_MINUTES,
+          statistic: 'Maximum',
+        }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      new Alarm(this, 'OldestMessage', {
+        alarmDescription: 'Deliveries are falling behind (Halo down, budget exhausted, or errors)',
+        metric: props.queue.metricApproximateAgeOfOldestMessage({
+          period: FIVE_MINUTES,
+          statistic: 'Maximum',
+        }),
+        threshold: (props.maxMessageAge ?? Duration.minutes(30)).toSeconds(),
+        evaluationPeriods: 2,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      new Alarm(this, 'Ingest5xx', {
+        alarmDescription: 'Ingest answers 5xx: senders are retrying (queue or secret trouble?)',
+        metric: props.stage.metricServerError({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        threshold: 5,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      new Alarm(this, 'DeliverErrors', {
+        alarmDescription: 'The deliver function failed whole invocations (crash or timeout)',
+        metric: props.deliver.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      new Alarm(this, 'Halo429Rate', {
+        alarmDescription:
+          'Over 10% of Halo requests are answered 429: lower deploy.budget, or another app shares the API',
+        metric: new MathExpression({
+          expression: 'IF(requests > 0, throttled / requests, 0)',
+          usingMetrics: { requests: haloRequests, throttled: halo429 },
+          period: FIVE_MINUTES,
+          label: 'share of Halo requests answered 429',
+        }),
+        threshold: 0.1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    ]
+
+    if (props.alarmEmail) {
+      this.topic = new Topic(this, 'Alarms', { enforceSSL: true })
+      this.topic.addSubscription(new EmailSubscription(props.alarmEmail))
+      for (const alarm of this.alarms) {
+        alarm.addAlarmAction(new SnsAction(this.topic))
+        alarm.addOkAction(new SnsAction(this.topic))
+      }
+    }
+
+    this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(6) })
+    this.dashboard.addWidgets(
+      new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 3 }),
+    )
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Ingest',
+        width: 8,
+        left: [
+          app(METRIC.received, 'ingest', 'received'),
+          app(METRIC.enqueued, 'ingest', 'enqueued'),
+          new MathExpression({
+            expression:
+              "SUM(SEARCH('{HaloHooks,service,code} MetricName=\"WebhooksRejected\"', 'Sum', 300))",
+            label: 'rejected',
+            period: FIVE_MINUTES,
+          }),
+        ],
+      }),
+      new GraphWidget({
+        title: 'Deliver',
+        width: 8,
+        left: [
+          app(METRIC.delivered, 'deliver', 'delivered'),
+          app(METRIC.deduplicated, 'deliver', 'deduplicated'),
+          app(METRIC.deferred, 'deliver', 'deferred'),
+          app(METRIC.parked, 'deliver', 'parked'),
+        ],
+      }),
+      new GraphWidget({ title: 'Halo', width: 8, left: [haloRequests, halo429] }),
+    )
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Queue',
+        width: 8,
+        left: [
+          props.queue.metricApproximateNumberOfMessagesVisible({ label: 'waiting' }),
+          props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ label: 'in DLQ' }),
+        ],
+        right: [props.queue.metricApproximateAgeOfOldestMessage({ label: 'oldest (s)' })],
+      }),
+      new GraphWidget({
+        title: 'Functions',
+        width: 8,
+        left: [
+          props.ingest.metricErrors({ label: 'ingest errors' }),
+          props.deliver.metricErrors({ label: 'deliver errors' }),
+          props.deliver.metricThrottles({ label: 'deliver throttles' }),
+        ],
+        right: [
+          props.ingest.metricDuration({ label: 'ingest p99 ms', statistic: 'p99' }),
+          props.deliver.metricDuration({ label: 'deliver p99 ms', statistic: 'p99' }),
+        ],
+      }),
+      new GraphWidget({
+        title: 'API',
+        width: 8,
+        left: [
+          props.stage.metricCount({ label: 'requests' }),
+          props.stage.metricClientError({ label: '4xx' }),
+          props.stage.metricServerError({ label: '5xx' }),
+        ],
+      }),
+    )
+  }
+}

@@ -1,0 +1,32 @@
+import { RemovalPolicy } from 'aws-cdk-lib'
+import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb'
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda'
+import { Construct } from 'constructs'
+import { AWS_ENV } from '../../shared/aws-env.js'
+
+/**
+ * Deliver's state: correlation records (`corr#route#key`) and the shared Halo rate budget
+ * (`budget#halo`) in one on-demand table with TTL (`expiresAt`) and point-in-time recovery.
+ */
+export class StateTable extends Construct {
+  readonly table: TableV2
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id)
+    this.table = new TableV2(this, 'Table', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      billing: Billing.onDemand(),
+      timeToLiveAttribute: 'expiresAt',
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: false,
+      // Correlation state prevents duplicate tickets; keep it if the stack is deleted by mistake.
+      removalPolicy: RemovalPolicy.RETAIN,
+    })
+  }
+
+  /** Reads and conditional writes of items, nothing else (no scans of other tables, no admin). */
+  bindReadWrite(fn: LambdaFunction): void {
+    this.table.grant(fn, 'dynamodb:GetItem', 'dynamodb:PutItem')
+    fn.addEnvironment(AWS_ENV.tableName, this.table.tableName)
+  }
+}

@@ -1,0 +1,115 @@
+import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib'
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs'
+import type { Construct } from 'constructs'
+import { AWS_ENV } from '../shared/aws-env.js'
+import type { Deploy } from '../shared/config/deploy-schema.js'
+import { DeliveryQueue } from './constructs/delivery-queue.js'
+import { HaloSecret } from './constructs/halo-secret.js'
+import { IngestApi } from './constructs/ingest-api.js'
+import { NodeFunction } from './constructs/node-function.js'
+import { Operations } from './constructs/operations.js'
+import { StateTable } from './constructs/state-table.js'
+
+export type HaloHooksStackProps = StackProps & {
+  readonly settings: Deploy
+  /** Names of the configured routes; each gets a URL output. */
+  readonly routes: readonly string[]
+  /** The project root (lockfile, handlers, config file). */
+  readonly projectRoot: string
+}
+
+const outputId = (route: string) =>
+  `RouteUrl${route.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase())}`
+
+/** The whole deployment: HTTP API → ingest → SQS FIFO → deliver → Halo, with state and alarms. */
+export class HaloHooksStack extends Stack {
+  readonly ingest: NodeFunction
+  readonly deliver: NodeFunction
+  readonly queue: DeliveryQueue
+  readonly table: StateTable
+  readonly secret: HaloSecret
+  readonly api: IngestApi
+  readonly operations: Operations
+
+  constructor(scope: Construct, id: string, props: HaloHooksStackProps) {
+    super(scope, id, props)
+    const { settings } = props
+    const logRetention = settings.logRetentionDays as RetentionDays
+    const workerTimeout = Duration.seconds(settings.workerTimeoutSeconds)
+
+    this.ingest = new NodeFunction(this, 'Ingest', {
+      entry: 'functions/ingest/handler.ts',
+      serviceName: 'halo-hooks-ingest',
+      timeout: Duration.seconds(10),
+      logRetention,
+      projectRoot: props.projectRoot,
+    })
+    this.deliver = new NodeFunction(this, 'Deliver', {
+      entry: 'functions/deliver/handler.ts',
+      serviceName: 'halo-hooks-deliver',
+      timeout: workerTimeout,
+      logRetention,
+      projectRoot: props.projectRoot,
+    })
+
+    this.queue = new DeliveryQueue(this, 'Delivery', {
+      consumerTimeout: workerTimeout,
+      maxReceiveCount: settings.maxReceiveCount,
+    })
+    this.queue.bindProducer(this.ingest.fn)
+    this.queue.bindConsumer(this.deliver.fn, { maxConcurrency: settings.maxConcurrency })
+
+    this.table = new StateTable(this, 'State')
+    this.table.bindReadWrite(this.deliver.fn)
+
+    this.secret = new HaloSecret(this, 'Secrets', { existingSecretName: settings.secretName })
+    this.secret.bindReader(this.ingest.fn)
+    this.secret.bindReader(this.deliver.fn)
+
+    if (settings.haloUrl) {
+      this.deliver.fn.addEnvironment(AWS_ENV.haloBaseUrl, settings.haloUrl)
+    } else {
+      Annotations.of(this).addWarningV2(
+        'halo-hooks:no-halo-url',
+        'No Halo URL: deliveries wait in the queue until deploy.haloUrl (or -c haloUrl=...) is set and deployed',
+      )
+    }
+    if (settings.haloTenant) this.deliver.fn.addEnvironment(AWS_ENV.haloTenant, settings.haloTenant)
+    this.deliver.fn.addEnvironment(AWS_ENV.haloBudgetLimit, String(settings.budget.limit))
+    this.deliver.fn.addEnvironment(
+      AWS_ENV.haloBudgetWindowSeconds,
+      String(settings.budget.windowSeconds),
+    )
+
+    this.api = new IngestApi(this, 'Http', {
+      ingest: this.ingest.fn,
+      stageName: settings.stageName,
+      throttle: settings.throttle,
+      logRetention,
+    })
+
+    this.operations = new Operations(this, 'Operations', {
+      queue: this.queue.queue,
+      deadLetterQueue: this.queue.deadLetterQueue,
+      stage: this.api.stage,
+      ingest: this.ingest.fn,
+      deliver: this.deliver.fn,
+      alarmEmail: settings.alarmEmail,
+    })
+
+    new CfnOutput(this, 'BaseUrl', { value: this.api.baseUrl, description: 'API root' })
+    for (const route of props.routes) {
+      new CfnOutput(this, outputId(route), {
+        value: this.api.routeUrl(route),
+        description: `POST webhooks for route "${route}" here`,
+      })
+    }
+    new CfnOutput(this, 'SecretId', {
+      value: this.secret.secretId,
+      description: 'Put Halo credentials and signing secrets here (npm run secrets)',
+    })
+    new CfnOutput(this, 'QueueUrl', { value: this.queue.queue.queueUrl })
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.queue.deadLetterQueue.queueUrl })
+    new CfnOutput(this, 'DashboardName', { value: this.operations.dashboard.dashboardName })
+  }
+}

@@ -1,0 +1,68 @@
+import { type Deploy, type DeployInput, DeploySchema } from '../shared/config/deploy-schema.js'
+import { ConfigError } from '../shared/errors.js'
+
+/** CDK context keys (`-c key=value`) that override `deploy` in the config file. */
+export const CONTEXT_KEYS = [
+  'stackName',
+  'stageName',
+  'haloUrl',
+  'haloTenant',
+  'budgetLimit',
+  'budgetWindowSeconds',
+  'alarmEmail',
+  'logRetentionDays',
+  'secretName',
+  'maxConcurrency',
+  'maxReceiveCount',
+  'workerTimeoutSeconds',
+] as const
+
+type ContextKey = (typeof CONTEXT_KEYS)[number]
+
+/**
+ * The deployment's settings: the config file's `deploy` section, overridden by CDK context, then
+ * validated. Throws one `ConfigError` listing every problem.
+ */
+export const resolveDeploySettings = (
+  fromConfig: DeployInput | undefined,
+  context: (key: ContextKey) => unknown,
+): Deploy => {
+  const given = (key: ContextKey) => {
+    const value = context(key)
+    return value === undefined || value === '' ? undefined : value
+  }
+  const input: Record<string, unknown> = { ...fromConfig }
+  for (const key of [
+    'stackName',
+    'stageName',
+    'haloUrl',
+    'haloTenant',
+    'alarmEmail',
+    'logRetentionDays',
+    'secretName',
+    'maxConcurrency',
+    'maxReceiveCount',
+    'workerTimeoutSeconds',
+  ] as const) {
+    if (given(key) !== undefined) input[key] = given(key)
+  }
+  if (given('budgetLimit') !== undefined || given('budgetWindowSeconds') !== undefined) {
+    input.budget = {
+      ...fromConfig?.budget,
+      ...(given('budgetLimit') !== undefined && { limit: given('budgetLimit') }),
+      ...(given('budgetWindowSeconds') !== undefined && {
+        windowSeconds: given('budgetWindowSeconds'),
+      }),
+    }
+  }
+  const result = DeploySchema.safeParse(input)
+  if (!result.success) {
+    throw new ConfigError(
+      'deploy settings are invalid (config file `deploy` or -c context)',
+      result.error.issues.map(
+        (issue) => `deploy.${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`,
+      ),
+    )
+  }
+  return result.data
+}
