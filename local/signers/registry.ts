@@ -2,6 +2,7 @@ import { signAwsSns } from './aws-sns.js'
 import { signGitHub } from './github.js'
 import { signGrafana } from './grafana.js'
 import { signMicrosoftGraph } from './microsoft-graph.js'
+import { signSentry } from './sentry.js'
 import type { Signer } from './signer.js'
 import { signSlack } from './slack.js'
 import { signStandardWebhooks } from './standard-webhooks.js'
@@ -15,6 +16,7 @@ export const signers: Readonly<Record<string, Signer>> = {
   github: signGitHub,
   'standard-webhooks': signStandardWebhooks,
   slack: signSlack,
+  sentry: signSentry,
   grafana: signGrafana,
   'aws-sns': signAwsSns,
 }
