@@ -7,8 +7,9 @@ import { verifyGrafanaSignature } from './grafana-signature.js'
 import { type GrafanaAlert, GrafanaPayloadSchema } from './schema.js'
 
 /**
- * Grafana's "Test" button sends this made-up alert (grafana `ngalert/notifier/testreceivers.go`).
- * Matched on all three fields so that a real rule is never mistaken for it.
+ * Grafana's "Test" button sends this made-up alert unless the user edits it (grafana/alerting
+ * `notify/receivers.go`, `newTestAlert`). All three fields must match, so that a real rule is
+ * never mistaken for it.
  */
 const isTestNotification = (alert: GrafanaAlert) =>
   alert.labels.alertname === 'TestAlert' &&
