@@ -508,9 +508,16 @@ export const createHaloSandbox = (options: HaloSandboxOptions = {}) => {
 
   // ---- auth server ------------------------------------------------------------------------
 
+  /**
+   * The sandbox's own root URL as the caller sees it. `app.route('/halo', ...)` keeps the full
+   * path, but `app.mount('/halo', ...)` strips the prefix from the request; the Node request in
+   * `c.env.incoming` still has the path the caller used, so prefer it when it is there.
+   */
   const rootOf = (c: Context, suffix: RegExp) => {
     const url = new URL(c.req.url)
-    return `${url.origin}${url.pathname.replace(suffix, '')}`
+    const original = (c.env as { incoming?: { url?: string } } | undefined)?.incoming?.url
+    const path = original ? new URL(original, url.origin).pathname : url.pathname
+    return `${url.origin}${(suffix.test(path) ? path : url.pathname).replace(suffix, '')}`
   }
 
   app.get('/auth/.well-known/openid-configuration', (c) => {

@@ -102,7 +102,29 @@ export const createHaloTokenSource = (options: HaloTokenSourceOptions): BearerTo
   }
 
   const requestToken = async (deadline: number): Promise<CachedToken> => {
-    const { tokenUrl, tenant } = await resolveTarget(deadline)
+    const resolved = await resolveTarget(deadline)
+    try {
+      return await requestTokenFrom(resolved, deadline)
+    } catch (error) {
+      // A discovered auth URL that has no token endpoint (404) is a discovery problem, not a
+      // credentials one: fall back to the standard location once, and keep it if it works.
+      const discovered = !options.authUrl && resolved.tokenUrl !== fallback.tokenUrl
+      const missing =
+        error instanceof ConfigError &&
+        error.cause instanceof HaloRequestError &&
+        error.cause.status === 404
+      if (!discovered || !missing) throw error
+      const standard = { tokenUrl: fallback.tokenUrl, tenant: resolved.tenant }
+      const token = await requestTokenFrom(standard, deadline)
+      target = Promise.resolve(standard)
+      return token
+    }
+  }
+
+  const requestTokenFrom = async (
+    { tokenUrl, tenant }: AuthTarget,
+    deadline: number,
+  ): Promise<CachedToken> => {
     const url = tenant ? `${tokenUrl}?tenant=${encodeURIComponent(tenant)}` : tokenUrl
     const form = new URLSearchParams({
       grant_type: 'client_credentials',

@@ -151,6 +151,29 @@ describe('the sandbox mounted under a prefix', () => {
     }
   })
 
+  it('also works behind app.mount, which strips the prefix from the request', async () => {
+    const sandbox = createHaloSandbox()
+    const parent = new Hono()
+    parent.mount('/halo', sandbox.app.fetch)
+    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+      const s = serve({ fetch: parent.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s))
+    })
+    try {
+      const address = server.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      const baseUrl = `http://127.0.0.1:${port}/halo`
+      const client = createHaloClient({ baseUrl, ...SANDBOX_CREDENTIALS })
+
+      const info = (await (await fetch(`${baseUrl}/api/authinfo`)).json()) as { auth_url: string }
+      const ticket = await client.createTicket({ summary: 'mounted' })
+
+      expect(info.auth_url).toBe(`${baseUrl}/auth`)
+      expect(ticket.id).toBeTypeOf('number')
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+    }
+  })
+
   it('starts alone on an ephemeral port with startHaloSandbox', async () => {
     const running = await startHaloSandbox()
     try {

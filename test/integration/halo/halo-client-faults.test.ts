@@ -225,6 +225,16 @@ describe('createHaloClient against the sandbox: server failures and lost answers
     halo.sandbox.releaseHangs()
   })
 
+  it('adds the configured latency, so a client with a shorter timeout gives up', async () => {
+    const client = halo.client({ timeoutMs: 100, maxAttempts: 1 })
+    await client.listTeams()
+    halo.sandbox.setFaults({ latencyMs: 400 })
+
+    const attempt = client.listTeams()
+
+    await expect(attempt).rejects.toSatisfy((e) => isHaloError(e) && e.kind === 'timeout')
+  })
+
   it('injects a configured fraction of failures, reproducibly, through the admin endpoint', async () => {
     const put = await fetch(`${halo.url}/sandbox/faults`, {
       method: 'PUT',

@@ -109,6 +109,27 @@ describe('Halo token source (through createHaloClient)', () => {
     }
   })
 
+  it('falls back to {baseUrl}/auth/token when the discovered token endpoint does not exist', async () => {
+    const { client, calls } = setup(
+      (call) => {
+        if (call.url.pathname === '/api/authinfo') return json({ auth_url: `${BASE}/elsewhere` })
+        if (call.url.pathname === '/elsewhere/token')
+          return new Response('Not Found', { status: 404 })
+        return isTokenCall(call) ? tokenAnswer() : ticketAnswer()
+      },
+      { discover: true },
+    )
+
+    await client.getTicket(7)
+
+    expect(calls.map((c) => c.url.pathname)).toEqual([
+      '/api/authinfo',
+      '/elsewhere/token',
+      '/auth/token',
+      '/api/Tickets/7',
+    ])
+  })
+
   it('reuses the token until shortly before it expires, then renews it', async () => {
     let issued = 0
     const { client, calls, clock } = setup((call) =>
