@@ -319,18 +319,30 @@ export const createHaloClient = (options: HaloClientOptions) => {
       },
 
       /**
-       * Tickets carrying exactly this `third_party_id_string`. Results are re-checked here: the
-       * filter exists only in newer Halo versions, and an older one would ignore it and return
-       * every ticket; exact-match semantics are not documented either.
+       * Tickets carrying exactly this `third_party_id_string`. Results are re-checked here:
+       * exact-match semantics are not documented, and the filter exists only in newer Halo
+       * versions, so an older one would ignore it and answer with every ticket.
+       *
+       * @throws HaloRequestError (`invalid_response`, not retryable) when more than
+       * `maxMatches` tickets come back: the filter is evidently being ignored, and paging through
+       * the whole ticket list for every event would spend the rate budget on nothing.
        */
       async findTicketsByThirdPartyId(
         thirdPartyId: string,
-        { openOnly = true }: { openOnly?: boolean } = {},
+        { openOnly = true, maxMatches = 200 }: { openOnly?: boolean; maxMatches?: number } = {},
       ): Promise<HaloTicket[]> {
-        const found: HaloTicket[] = []
+        const endpoint = 'GET /Tickets'
         const query: HaloTicketQuery = { third_party_id_string: thirdPartyId }
         if (openOnly) query.open_only = true
+        const found: HaloTicket[] = []
+        let seen = 0
         for await (const ticket of client.iterateTickets(query)) {
+          if (++seen > maxMatches) {
+            throw invalidResponse(
+              endpoint,
+              `more than ${maxMatches} tickets match third_party_id_string; this Halo seems to ignore the filter`,
+            )
+          }
           if (ticket.third_party_id_string === thirdPartyId) found.push(ticket)
         }
         return found

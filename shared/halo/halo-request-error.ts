@@ -14,6 +14,7 @@ export type HaloFailureKind =
   | 'invalid_request'
   | 'invalid_response'
 
+/** What a {@link HaloRequestError} carries besides status and message. */
 export type HaloRequestErrorDetails = {
   kind: HaloFailureKind
   /** `GET /Tickets` style label, without ids or query, safe for logs and metrics. */

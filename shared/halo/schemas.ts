@@ -135,6 +135,7 @@ export const HaloCustomerSchema = z.looseObject({
 })
 export type HaloCustomer = z.infer<typeof HaloCustomerSchema>
 
+/** A site of a client. */
 export const HaloSiteSchema = z.looseObject({
   id: z.int(),
   name: maybe(z.string()),
@@ -145,6 +146,7 @@ export const HaloSiteSchema = z.looseObject({
 })
 export type HaloSite = z.infer<typeof HaloSiteSchema>
 
+/** An end user (contact) at a client's site. */
 export const HaloUserSchema = z.looseObject({
   id: z.int(),
   name: maybe(z.string()),
@@ -235,5 +237,6 @@ export type HaloTeam = z.infer<typeof HaloTeamSchema>
 export const HaloTokenResponseSchema = z.looseObject({
   access_token: z.string().min(1),
   token_type: z.string().optional(),
-  expires_in: z.coerce.number().positive().optional(),
+  // Lifetime in seconds; anything unreadable counts as absent and the client assumes a default.
+  expires_in: z.coerce.number().positive().optional().catch(undefined),
 })
