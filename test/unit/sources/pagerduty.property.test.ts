@@ -1,0 +1,126 @@
+import { createHmac } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { ingestHarness } from '../../support/ingest-harness.js'
+
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../fixtures/pagerduty/${name}`, import.meta.url), 'utf8')
+
+const SECRET = 'pagerduty-subscription-secret'
+const FIXTURES = [
+  'incident.triggered.json',
+  'incident.resolved.json',
+  'incident.acknowledged.json',
+  'service.created.json',
+].map(fixture)
+
+const setup = () =>
+  ingestHarness(
+    {
+      routes: {
+        r: {
+          source: 'pagerduty',
+          options: { events: ['incident.triggered', 'incident.acknowledged', 'incident.resolved'] },
+        },
+      },
+    },
+    { routes: { r: { current: SECRET } } },
+  )
+
+const v1 = (body: string) => `v1=${createHmac('sha256', SECRET).update(body).digest('hex')}`
+
+const mutate = (body: string, index: number) => {
+  const at = index % body.length
+  return `${body.slice(0, at)}${body[at] === 'x' ? 'y' : 'x'}${body.slice(at + 1)}`
+}
+
+const post = (app: ReturnType<typeof setup>['app'], body: string, signature: string) =>
+  app.request('/hooks/r', {
+    method: 'POST',
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'x-webhook-id': 'webhook-1',
+      'x-pagerduty-signature': signature,
+    },
+  })
+
+describe('pagerduty source, property-based', () => {
+  it('never answers 5xx to a signed body of any shape, and enqueues nothing when it rejects', async () => {
+    const shaped = fc
+      .record({
+        event: fc.record(
+          {
+            id: fc.oneof(fc.string(), fc.anything()),
+            event_type: fc.oneof(
+              fc.constantFrom('incident.triggered', 'incident.resolved', 'pagey.ping'),
+              fc.anything(),
+            ),
+            occurred_at: fc.anything(),
+            agent: fc.anything(),
+            data: fc.oneof(
+              fc.anything(),
+              fc.record(
+                {
+                  id: fc.anything(),
+                  title: fc.anything(),
+                  number: fc.anything(),
+                  urgency: fc.anything(),
+                  priority: fc.anything(),
+                  service: fc.anything(),
+                  assignees: fc.anything(),
+                },
+                { requiredKeys: [] },
+              ),
+            ),
+          },
+          { requiredKeys: [] },
+        ),
+      })
+      .map((value) => JSON.stringify(value))
+    const bodies = fc.oneof(
+      fc.string({ minLength: 1 }),
+      fc.json(),
+      shaped,
+      fc.constantFrom(...FIXTURES),
+      fc.tuple(fc.constantFrom(...FIXTURES), fc.nat()).map(([body, index]) => mutate(body, index)),
+    )
+    await fc.assert(
+      fc.asyncProperty(bodies, async (body) => {
+        const { app, queue } = setup()
+        const response = await post(app, body, v1(body))
+        expect(response.status).toBeLessThan(500)
+        if (response.status !== 202) expect(queue.pending()).toEqual([])
+      }),
+      { numRuns: 100 },
+    )
+  })
+
+  it('rejects any changed byte or forged signature list with 401 and enqueues nothing', async () => {
+    const forgedList = fc.array(
+      fc.oneof(
+        fc.string(),
+        fc.stringMatching(/^[0-9a-f]{64}$/).map((hex) => `v1=${hex}`),
+      ),
+      { maxLength: 4 },
+    )
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...FIXTURES),
+        fc.nat(),
+        fc.option(forgedList, { nil: undefined }),
+        async (body, index, forged) => {
+          const { app, queue } = setup()
+          const response =
+            forged === undefined
+              ? await post(app, mutate(body, index), v1(body))
+              : await post(app, body, forged.join(','))
+          expect(response.status).toBe(401)
+          expect(queue.pending()).toEqual([])
+        },
+      ),
+      { numRuns: 100 },
+    )
+  })
+})

@@ -1,0 +1,223 @@
+import { createHmac } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { signPagerDuty } from '../../../local/signers/pagerduty.js'
+import { ingestHarness } from '../../support/ingest-harness.js'
+
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../fixtures/pagerduty/${name}`, import.meta.url), 'utf8')
+
+const SECRET = 'pagerduty-subscription-secret'
+const PREVIOUS = 'pagerduty-subscription-secret-old'
+const WEBHOOK_ID = 'e4a1c1d0-4b8f-11ee-a8c3-0242ac120002'
+
+const setup = (options?: Record<string, unknown>) =>
+  ingestHarness(
+    { routes: { r: { source: 'pagerduty', ...(options ? { options } : {}) } } },
+    { routes: { r: { current: SECRET, previous: PREVIOUS } } },
+  )
+
+/** PagerDuty's documented scheme with node:crypto: `v1=` + hex HMAC-SHA256 of the raw body. */
+const v1 = (secret: string, body: string) =>
+  `v1=${createHmac('sha256', secret).update(body).digest('hex')}`
+
+type Delivery = {
+  secrets?: string[]
+  headers?: Record<string, string | undefined>
+  sent?: string
+  webhookId?: string
+}
+
+const deliver = (app: ReturnType<typeof setup>['app'], body: string, delivery: Delivery = {}) => {
+  const { secrets = [SECRET], headers = {}, webhookId = WEBHOOK_ID } = delivery
+  const all: Record<string, string | undefined> = {
+    'content-type': 'application/json; charset=utf-8',
+    'user-agent': 'PagerDuty-Webhook/V3.0',
+    'x-webhook-id': webhookId,
+    'x-webhook-subscription': 'PF9KMXH',
+    'x-pagerduty-signature': secrets.map((secret) => v1(secret, body)).join(','),
+    ...headers,
+  }
+  const defined = Object.fromEntries(
+    Object.entries(all).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  )
+  return app.request('/hooks/r', { method: 'POST', body: delivery.sent ?? body, headers: defined })
+}
+
+describe('pagerduty source', () => {
+  it('enqueues a triggered incident as a firing alert keyed by the incident id', async () => {
+    const { app, queue } = setup()
+
+    const response = await deliver(app, fixture('incident.triggered.json'))
+
+    expect(response.status).toBe(202)
+    expect(queue.pending()).toMatchObject([
+      {
+        source: 'pagerduty',
+        type: 'pagerduty.incident.triggered',
+        deliveryId: WEBHOOK_ID,
+        alert: {
+          key: 'pagerduty:incident:PFQZPSY',
+          status: 'firing',
+          severity: 'high',
+          title: 'Test Incident 3',
+          url: 'https://pig208.pagerduty.com/incidents/PFQZPSY',
+          resource: 'pig208',
+          occurredAt: '2021-06-04T13:35:29.781Z',
+          labels: {
+            event: 'incident.triggered',
+            number: '9',
+            urgency: 'high',
+            serviceId: 'PA2P440',
+          },
+        },
+      },
+    ])
+    expect(queue.pending()[0]?.alert.description).toContain('Assigned to: PIG 208')
+  })
+
+  it('resolves the incident key on incident.resolved', async () => {
+    const { app, queue } = setup()
+
+    const response = await deliver(app, fixture('incident.resolved.json'))
+
+    expect(response.status).toBe(202)
+    expect(queue.pending()[0]?.alert).toMatchObject({
+      key: 'pagerduty:incident:PCPZE64',
+      status: 'resolved',
+    })
+  })
+
+  it('ignores an acknowledgement unless the route asks for it, then notes it as firing', async () => {
+    const quiet = setup()
+    const noisy = setup({
+      events: ['incident.triggered', 'incident.resolved', 'incident.acknowledged'],
+    })
+
+    const ignored = await deliver(quiet.app, fixture('incident.acknowledged.json'))
+    const noted = await deliver(noisy.app, fixture('incident.acknowledged.json'))
+
+    expect(ignored.status).toBe(200)
+    expect(quiet.queue.pending()).toEqual([])
+    expect(noted.status).toBe(202)
+    expect(noisy.queue.pending()[0]?.alert).toMatchObject({
+      key: 'pagerduty:incident:PQ1K5C8',
+      status: 'firing',
+    })
+  })
+
+  it('ignores events about other resources with 200 and a reason', async () => {
+    const { app, queue } = setup()
+
+    const response = await deliver(app, fixture('service.created.json'))
+
+    expect(response.status).toBe(200)
+    expect(await response.json()).toMatchObject({
+      ignored: expect.stringContaining('service.created'),
+    })
+    expect(queue.pending()).toEqual([])
+  })
+
+  it('accepts a signature list during a rotation, matching any entry', async () => {
+    const { app, queue } = setup()
+
+    const response = await deliver(app, fixture('incident.triggered.json'), {
+      secrets: ['a-secret-we-do-not-know', SECRET],
+    })
+
+    expect(response.status).toBe(202)
+    expect(queue.pending()).toHaveLength(1)
+  })
+
+  it("accepts a delivery signed only with the route's previous secret", async () => {
+    const { app } = setup()
+
+    const response = await deliver(app, fixture('incident.triggered.json'), { secrets: [PREVIOUS] })
+
+    expect(response.status).toBe(202)
+  })
+
+  it('yields the same envelope ids when PagerDuty retries the delivery', async () => {
+    const { app, queue } = setup()
+    const body = fixture('incident.triggered.json')
+
+    const first = await deliver(app, body)
+    const retry = await deliver(app, body)
+
+    const ids = async (response: Response) => ((await response.json()) as { ids: string[] }).ids
+    expect(await ids(retry)).toEqual(await ids(first))
+    expect(queue.pending()).toHaveLength(1)
+  })
+
+  it('accepts the sample that npm run send signs with the local signer', async () => {
+    const { app, queue } = setup()
+    const body = readFileSync(
+      new URL('../../../local/samples/pagerduty.json', import.meta.url),
+      'utf8',
+    )
+    const url = new URL('http://localhost/hooks/r')
+    const signed = signPagerDuty({ body, secret: SECRET, url, now: new Date(), options: {} })
+
+    const response = await app.request(signed.url, {
+      method: 'POST',
+      body,
+      headers: signed.headers,
+    })
+
+    expect(response.status).toBe(202)
+    expect(queue.pending()).toHaveLength(1)
+  })
+
+  describe('rejects, with nothing enqueued,', () => {
+    const body = fixture('incident.triggered.json')
+    const cases: [string, Delivery, string][] = [
+      [
+        'a body with one byte changed',
+        { sent: body.replace('Incident 3', 'Incident 4') },
+        'signature_invalid',
+      ],
+      [
+        'a changed signature',
+        { headers: { 'x-pagerduty-signature': `v1=${'0'.repeat(64)}` } },
+        'signature_invalid',
+      ],
+      [
+        'a signature from the wrong secret',
+        { secrets: ['some-other-subscription'] },
+        'signature_invalid',
+      ],
+      [
+        'a signature of another scheme version',
+        { headers: { 'x-pagerduty-signature': v1(SECRET, body).replace('v1=', 'v2=') } },
+        'signature_invalid',
+      ],
+      [
+        'a missing signature',
+        { headers: { 'x-pagerduty-signature': undefined } },
+        'signature_missing',
+      ],
+    ]
+    it.each(cases)('%s', async (_name, delivery, code) => {
+      const { app, queue } = setup()
+
+      const response = await deliver(app, body, delivery)
+
+      expect(response.status).toBe(401)
+      expect(await response.json()).toMatchObject({ error: code })
+      expect(queue.pending()).toEqual([])
+    })
+
+    it('a signed incident event without the incident id (422)', async () => {
+      const { app, queue } = setup()
+      const broken = JSON.stringify({
+        event: { id: 'E1', event_type: 'incident.triggered', data: { title: 'x' } },
+      })
+
+      const response = await deliver(app, broken)
+
+      expect(response.status).toBe(422)
+      expect(await response.json()).toMatchObject({ detail: expect.stringContaining('id') })
+      expect(queue.pending()).toEqual([])
+    })
+  })
+})
