@@ -2,6 +2,7 @@ import { signAwsSns } from './aws-sns.js'
 import { signGitHub } from './github.js'
 import { signGrafana } from './grafana.js'
 import { signMicrosoftGraph } from './microsoft-graph.js'
+import { signPagerDuty } from './pagerduty.js'
 import { signSentry } from './sentry.js'
 import type { Signer } from './signer.js'
 import { signSlack } from './slack.js'
@@ -17,6 +18,7 @@ export const signers: Readonly<Record<string, Signer>> = {
   'standard-webhooks': signStandardWebhooks,
   slack: signSlack,
   sentry: signSentry,
+  pagerduty: signPagerDuty,
   grafana: signGrafana,
   'aws-sns': signAwsSns,
 }
