@@ -1,0 +1,419 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { App } from 'aws-cdk-lib'
+import { Match, Template } from 'aws-cdk-lib/assertions'
+import { Queue } from 'aws-cdk-lib/aws-sqs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApp } from '../../infra/app.js'
+import type { HaloHooksStack } from '../../infra/halo-hooks-stack.js'
+import { AWS_ENV } from '../../shared/aws-env.js'
+
+const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] }
+
+const synth = (context: Record<string, unknown> = {}) => {
+  const { stack } = createApp(new App({ context: { ...NO_BUNDLING, ...context } }))
+  return { stack, template: Template.fromStack(stack) }
+}
+
+type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>
+
+/** The logical id a CloudFormation value points at (Ref / GetAtt), or its literal text. */
+const target = (value: unknown): string => {
+  if (typeof value === 'string') return value
+  const v = value as Record<string, unknown>
+  if (v.Ref) return String(v.Ref)
+  if (v['Fn::GetAtt']) return String((v['Fn::GetAtt'] as unknown[])[0])
+  if (v['Fn::Join']) {
+    const parts = (v['Fn::Join'] as [string, unknown[]])[1]
+    return parts.map((part) => (typeof part === 'string' ? part : `{${target(part)}}`)).join('')
+  }
+  return JSON.stringify(value)
+}
+
+/** Every `action → resource` a role may perform, from all policies attached to it. */
+const grantsOf = (template: Template, roleLogicalIdPrefix: string): string[] => {
+  const resources = template.toJSON().Resources as Resources
+  const grants: string[] = []
+  for (const resource of Object.values(resources)) {
+    if (resource.Type !== 'AWS::IAM::Policy') continue
+    const roles = ((resource.Properties?.Roles ?? []) as unknown[]).map(target)
+    if (!roles.some((role) => role.startsWith(roleLogicalIdPrefix))) continue
+    const document = resource.Properties?.PolicyDocument as {
+      Statement: Array<{ Effect: string; Action: string | string[]; Resource: unknown }>
+    }
+    for (const statement of document.Statement) {
+      expect(statement.Effect).toBe('Allow')
+      const actions = [statement.Action].flat()
+      const targets = [statement.Resource].flat().map(target)
+      for (const action of actions) for (const to of targets) grants.push(`${action} → ${to}`)
+    }
+  }
+  return grants.sort()
+}
+
+const logicalId = (template: Template, type: string, props: Record<string, unknown>) => {
+  const found = Object.keys(template.findResources(type, { Properties: Match.objectLike(props) }))
+  expect(found).toHaveLength(1)
+  return found[0] as string
+}
+
+describe('HaloHooksStack', () => {
+  let template: Template
+  let queue: string
+  let dlq: string
+  let table: string
+  let secret: string
+
+  beforeAll(() => {
+    ;({ template } = synth())
+    queue = logicalId(template, 'AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() })
+    dlq = logicalId(template, 'AWS::SQS::Queue', { MessageRetentionPeriod: 1_209_600 })
+    table = logicalId(template, 'AWS::DynamoDB::GlobalTable', {})
+    secret = logicalId(template, 'AWS::SecretsManager::Secret', {})
+  })
+
+  it('buffers in an encrypted FIFO queue whose visibility is 6× the worker timeout', () => {
+    const deliverTimeout = template.findResources('AWS::Lambda::Function', {
+      Properties: { Handler: 'index.handler', Timeout: 60 },
+    })
+    expect(Object.keys(deliverTimeout)).toHaveLength(1)
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      FifoQueue: true,
+      ContentBasedDeduplication: false,
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 360,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] }, maxReceiveCount: 24 },
+    })
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      FifoQueue: true,
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 86_400,
+    })
+  })
+
+  it('refuses plain-HTTP access to both queues', () => {
+    for (const id of [queue, dlq]) {
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: id }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      })
+    }
+  })
+
+  it('runs both functions on ARM64 with the newest Node.js runtime and source maps', () => {
+    const functions = template.findResources('AWS::Lambda::Function')
+    expect(Object.keys(functions)).toHaveLength(2)
+    for (const fn of Object.values(functions)) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
+      })
+    }
+  })
+
+  it('consumes with partial batch failures and a bounded concurrency', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [queue, 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 10,
+      ScalingConfig: { MaximumConcurrency: 2 },
+    })
+  })
+
+  it('keeps state in an on-demand table with TTL and point-in-time recovery', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      Replicas: [
+        Match.objectLike({
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        }),
+      ],
+    })
+  })
+
+  it('creates the secret holding no secret value, only the empty shape', () => {
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      SecretString: '{"routes":{}}',
+      Description: Match.stringLikeRegexp('"routes":\\{"<route>":\\{"current"'),
+    })
+  })
+
+  it('serves POST /hooks/{route} publicly and /dry-run/{route} only with IAM', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'POST /hooks/{route}',
+      AuthorizationType: 'NONE',
+    })
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'POST /dry-run/{route}',
+      AuthorizationType: 'AWS_IAM',
+    })
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 2)
+  })
+
+  it('logs access and throttles on the stage', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      AccessLogSettings: {
+        DestinationArn: Match.anyValue(),
+        Format: Match.stringLikeRegexp('\\$context.requestId'),
+      },
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+    })
+  })
+
+  it('grants ingest only: its logs, sending to the queue, reading the secret', () => {
+    expect(grantsOf(template, 'IngestRole')).toEqual(
+      [
+        `logs:CreateLogStream → ${logsOf(template, 'Ingest')}`,
+        `logs:PutLogEvents → ${logsOf(template, 'Ingest')}`,
+        `secretsmanager:DescribeSecret → ${secret}`,
+        `secretsmanager:GetSecretValue → ${secret}`,
+        `sqs:GetQueueAttributes → ${queue}`,
+        `sqs:GetQueueUrl → ${queue}`,
+        `sqs:SendMessage → ${queue}`,
+      ].sort(),
+    )
+  })
+
+  it('grants deliver only: its logs, consuming the queue, parking in the DLQ, items of the table, reading the secret', () => {
+    expect(grantsOf(template, 'DeliverRole')).toEqual(
+      [
+        `logs:CreateLogStream → ${logsOf(template, 'Deliver')}`,
+        `logs:PutLogEvents → ${logsOf(template, 'Deliver')}`,
+        `sqs:ReceiveMessage → ${queue}`,
+        `sqs:ChangeMessageVisibility → ${queue}`,
+        `sqs:DeleteMessage → ${queue}`,
+        `sqs:GetQueueAttributes → ${queue}`,
+        `sqs:GetQueueUrl → ${queue}`,
+        `sqs:SendMessage → ${dlq}`,
+        `sqs:GetQueueAttributes → ${dlq}`,
+        `sqs:GetQueueUrl → ${dlq}`,
+        `dynamodb:GetItem → ${table}`,
+        `dynamodb:PutItem → ${table}`,
+        `secretsmanager:DescribeSecret → ${secret}`,
+        `secretsmanager:GetSecretValue → ${secret}`,
+      ].sort(),
+    )
+  })
+
+  it('attaches no managed policies to the function roles', () => {
+    for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
+      expect(role.Properties?.ManagedPolicyArns).toBeUndefined()
+    }
+  })
+
+  it('hands every function the env var of each thing it was bound to', () => {
+    const env = (prefix: string) => {
+      const [fn] = Object.entries(template.findResources('AWS::Lambda::Function')).filter(([id]) =>
+        id.startsWith(prefix),
+      )
+      return Object.keys(
+        (fn?.[1].Properties?.Environment as { Variables: Record<string, unknown> } | undefined)
+          ?.Variables ?? {},
+      )
+    }
+    expect(env('Ingest')).toEqual(
+      expect.arrayContaining([AWS_ENV.queueUrl, AWS_ENV.secretId, AWS_ENV.secretCacheSeconds]),
+    )
+    expect(env('Ingest')).not.toContain(AWS_ENV.tableName)
+    expect(env('Deliver')).toEqual(
+      expect.arrayContaining([
+        AWS_ENV.queueUrl,
+        AWS_ENV.deadLetterQueueUrl,
+        AWS_ENV.secretId,
+        AWS_ENV.tableName,
+        AWS_ENV.haloBudgetLimit,
+        AWS_ENV.haloBudgetWindowSeconds,
+      ]),
+    )
+  })
+
+  it('raises five alarms and draws a dashboard', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 5)
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlq, 'QueueName'] } }],
+      Threshold: 1,
+    })
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateAgeOfOldestMessage',
+    })
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'IF(requests > 0, throttled / requests, 0)' }),
+      ]),
+    })
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1)
+    template.resourceCountIs('AWS::SNS::Topic', 0)
+  })
+
+  it('outputs the base URL and one URL per configured route', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>
+    expect(outputs.BaseUrl).toBeDefined()
+    const routeUrls = Object.keys(outputs).filter((key) => key.startsWith('RouteUrl'))
+    expect(routeUrls.length).toBeGreaterThan(0)
+    for (const key of routeUrls) {
+      expect(JSON.stringify(outputs[key]?.Value)).toMatch(/hooks\/[a-z0-9-]+"/)
+    }
+  })
+})
+
+type NagReport = {
+  pluginReports: Array<{
+    pluginName: string
+    conclusion: string
+    violations: Array<{ ruleName: string }>
+    suppressedViolations: Array<{ ruleName: string; reason: string }>
+  }>
+}
+
+/** Synthesises as `cdk synth` does, with cdk-nag as a validation plugin, and reads its report. */
+const nagReport = (context: Record<string, unknown>, change?: (stack: HaloHooksStack) => void) => {
+  const outdir = mkdtempSync(join(tmpdir(), 'halo-hooks-nag-'))
+  try {
+    const { app, stack } = createApp(new App({ outdir, context: { ...NO_BUNDLING, ...context } }))
+    change?.(stack)
+    let failure: unknown
+    try {
+      app.synth()
+    } catch (error) {
+      failure = error
+    }
+    const report = JSON.parse(
+      readFileSync(join(outdir, 'validation-report.json'), 'utf8'),
+    ) as NagReport
+    const nag = report.pluginReports.find((plugin) => plugin.pluginName === 'AwsSolutions')
+    return { failure, nag }
+  } finally {
+    rmSync(outdir, { recursive: true, force: true })
+  }
+}
+
+describe('cdk-nag AwsSolutions', () => {
+  it('reports nothing unacknowledged, and only the two deliberate, reasoned acknowledgements', () => {
+    const { failure, nag } = nagReport({})
+
+    expect(failure).toBeUndefined()
+    expect(nag?.conclusion).toBe('success')
+    expect(nag?.violations).toEqual([])
+    expect(nag?.suppressedViolations.map((v) => v.ruleName).sort()).toEqual([
+      'AwsSolutions-APIG4',
+      'AwsSolutions-SMG4',
+    ])
+    for (const acknowledged of nag?.suppressedViolations ?? []) {
+      expect(acknowledged.reason.length).toBeGreaterThan(200)
+    }
+  })
+
+  it('stays clean with every optional setting on (topic, imported secret, named stage)', () => {
+    const { failure, nag } = nagReport({
+      alarmEmail: 'ops@example.com',
+      secretName: 'halo-hooks/prod',
+      stageName: 'prod',
+    })
+
+    expect(failure).toBeUndefined()
+    expect(nag?.violations).toEqual([])
+  })
+
+  it('fails the synth when a resource breaks a rule (the check is live)', () => {
+    const { failure, nag } = nagReport({}, (stack) => {
+      new Queue(stack, 'Careless')
+    })
+
+    expect(String(failure)).toMatch(/ValidationFailed/)
+    expect(nag?.violations.map((v) => v.ruleName)).toContain('AwsSolutions-SQS4')
+  })
+})
+
+describe('HaloHooksStack with deploy settings from CDK context', () => {
+  it('e-mails alarms, imports an existing secret by name and sets the Halo instance', () => {
+    const { template } = synth({
+      alarmEmail: 'ops@example.com',
+      secretName: 'halo-hooks/prod',
+      haloUrl: 'https://acme.halopsa.com',
+      haloTenant: 'acme',
+      stageName: 'prod',
+      maxConcurrency: '5',
+    })
+
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    })
+    for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
+      expect(alarm.Properties?.AlarmActions).toHaveLength(1)
+    }
+    template.resourceCountIs('AWS::SecretsManager::Secret', 0)
+    expect(grantsOf(template, 'IngestRole')).toContain(
+      'secretsmanager:GetSecretValue → arn:{AWS::Partition}:secretsmanager:{AWS::Region}:{AWS::AccountId}:secret:halo-hooks/prod-??????',
+    )
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          [AWS_ENV.haloBaseUrl]: 'https://acme.halopsa.com',
+          [AWS_ENV.haloTenant]: 'acme',
+          [AWS_ENV.secretId]: 'halo-hooks/prod',
+        }),
+      },
+    })
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: 'prod' })
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      ScalingConfig: { MaximumConcurrency: 5 },
+    })
+  })
+
+  it('refuses invalid settings, naming each one', () => {
+    expect(() => synth({ haloUrl: 'not a url', logRetentionDays: '13' })).toThrow(
+      /deploy\.haloUrl[\s\S]*deploy\.logRetentionDays/,
+    )
+  })
+})
+
+describe('HaloHooksStack bundling (as cdk synth does it)', () => {
+  let outdir: string
+  beforeAll(() => {
+    outdir = mkdtempSync(join(tmpdir(), 'halo-hooks-synth-'))
+  })
+  afterAll(() => {
+    rmSync(outdir, { recursive: true, force: true })
+  })
+
+  it('bundles both handlers with the local esbuild into ESM with source maps', () => {
+    const { app } = createApp(new App({ outdir }))
+    app.synth()
+
+    const bundles = readdirSync(outdir)
+      .filter((name) => name.startsWith('asset.'))
+      .map((name) => join(outdir, name))
+      .filter((dir) => existsSync(join(dir, 'index.mjs')))
+    expect(bundles).toHaveLength(2)
+    for (const dir of bundles) {
+      const code = readFileSync(join(dir, 'index.mjs'), 'utf8')
+      expect(code).toMatch(/createRequire/)
+      expect(code).toMatch(/export\s*\{[^}]*\bhandler\b/)
+      expect(code).toMatch(/from\s*"@aws-sdk\/client-sqs"/) // the runtime's SDK, not a bundled copy
+      expect(existsSync(join(dir, 'index.mjs.map'))).toBe(true)
+    }
+  })
+})
+
+function logsOf(template: Template, prefix: string): string {
+  const [id] = Object.keys(template.findResources('AWS::Logs::LogGroup')).filter((key) =>
+    key.startsWith(`${prefix}Logs`),
+  )
+  return String(id)
+}
