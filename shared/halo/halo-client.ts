@@ -4,6 +4,7 @@ import { createHaloCallCounter, type HaloCallCounter } from './halo-call-counter
 import { HaloRequestError } from './halo-request-error.js'
 import { createHaloRequester, type HaloRequest } from './halo-requester.js'
 import { createHaloTokenSource } from './halo-token-source.js'
+import { createMemoryRateBudget } from './memory-rate-budget.js'
 import {
   type HaloActionQuery,
   type HaloAgentQuery,
@@ -22,7 +23,7 @@ import {
   type HaloUserQuery,
   toQueryString,
 } from './queries.js'
-import type { RateBudget } from './rate-budget.js'
+import { DEFAULT_RATE_BUDGET, type RateBudget } from './rate-budget.js'
 import {
   type HaloAction,
   type HaloActionInput,
@@ -64,8 +65,12 @@ export type HaloClientOptions = {
   fetch?: typeof fetch
   /** Per-request timeout in ms. @default 10_000 */
   timeoutMs?: number
-  /** Consulted before every request, token requests included. @default no budget */
-  budget?: RateBudget
+  /**
+   * Consulted before every request, token requests included. Share one across workers (the
+   * DynamoDB adapter) in production; `false` turns budgeting off, e.g. to load-test the sandbox.
+   * @default an in-memory budget of 250 requests per rolling 300 s, for this client alone
+   */
+  budget?: RateBudget | false
   /** Clock in ms since epoch. @default Date.now */
   now?: () => number
   /** How the client waits (back-off, budget). Injected by tests. @default setTimeout */
@@ -132,7 +137,10 @@ export const createHaloClient = (options: HaloClientOptions) => {
   const send = createHaloRequester({
     fetch: options.fetch ?? globalThis.fetch,
     timeoutMs: options.timeoutMs ?? 10_000,
-    budget: options.budget,
+    budget:
+      options.budget === false
+        ? undefined
+        : (options.budget ?? createMemoryRateBudget(DEFAULT_RATE_BUDGET)),
     now,
     sleep: options.sleep ?? defaultSleep,
     random: options.random ?? Math.random,

@@ -177,6 +177,33 @@ describe('createHaloClient retries and deadlines', () => {
     })
   })
 
+  it('spends a default budget of 250 requests per rolling 300 s when none is given', async () => {
+    const { client, clock, calls } = setup(() => json({ id: 1 }))
+    for (let i = 0; i < 249; i++) await client.getTicket(1) // + 1 token request = 250
+
+    const attempt = client.withDeadline(clock.now() + 1_000).getTicket(1)
+
+    await expect(attempt).rejects.toSatisfy(
+      (e) => e instanceof HaloRequestError && e.kind === 'budget' && e.retryAfterMs === 300_000,
+    )
+    expect(calls).toHaveLength(250)
+  })
+
+  it('sends without a budget when told budget: false', async () => {
+    const { client, calls } = setup(() => json({ id: 1 }), { budget: false })
+    for (let i = 0; i < 300; i++) await client.getTicket(1)
+
+    expect(calls).toHaveLength(301)
+  })
+
+  it('treats 408 as retryable', async () => {
+    const { client, apiCalls } = setup((_, i) => (i === 0 ? json('timeout', 408) : json({ id: 1 })))
+
+    await client.getTicket(1)
+
+    expect(apiCalls()).toHaveLength(2)
+  })
+
   it('refuses to send a body that fails its own schema, without a request', async () => {
     const { client, calls } = setup(() => json({ id: 1 }))
 
