@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs'
+import { sign } from '@octokit/webhooks-methods'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { ingestHarness } from '../../support/ingest-harness.js'
+
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../fixtures/jira/${name}`, import.meta.url), 'utf8')
+
+const SECRET = 'jira-admin-webhook-secret'
+const FIXTURES = ['issue_created.json', 'issue_updated.status.json'].map(fixture)
+
+const setup = () =>
+  ingestHarness({ routes: { r: { source: 'jira' } } }, { routes: { r: { current: SECRET } } })
+
+const mutate = (body: string, index: number) => {
+  const at = index % body.length
+  return `${body.slice(0, at)}${body[at] === 'x' ? 'y' : 'x'}${body.slice(at + 1)}`
+}
+
+const post = (app: ReturnType<typeof setup>['app'], body: string, signature: string) =>
+  app.request('/hooks/r', {
+    method: 'POST',
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'x-atlassian-webhook-identifier': 'delivery-1',
+      'x-hub-signature': signature,
+    },
+  })
+
+describe('jira source, property-based', () => {
+  it('never answers 5xx to a signed body of any shape, and enqueues nothing when it rejects', async () => {
+    const shaped = fc
+      .record(
+        {
+          webhookEvent: fc.oneof(
+            fc.constantFrom('jira:issue_created', 'jira:issue_updated', 'jira:issue_deleted'),
+            fc.anything(),
+          ),
+          timestamp: fc.oneof(fc.integer(), fc.double(), fc.anything()),
+          issue: fc.oneof(
+            fc.anything(),
+            fc.record(
+              {
+                id: fc.anything(),
+                key: fc.anything(),
+                self: fc.anything(),
+                fields: fc.oneof(
+                  fc.anything(),
+                  fc.record(
+                    {
+                      summary: fc.anything(),
+                      description: fc.anything(),
+                      priority: fc.anything(),
+                      status: fc.anything(),
+                      project: fc.anything(),
+                      resolution: fc.anything(),
+                    },
+                    { requiredKeys: [] },
+                  ),
+                ),
+              },
+              { requiredKeys: [] },
+            ),
+          ),
+          changelog: fc.anything(),
+        },
+        { requiredKeys: [] },
+      )
+      .map((value) => JSON.stringify(value))
+    const bodies = fc.oneof(
+      fc.string({ minLength: 1 }),
+      fc.json(),
+      shaped,
+      fc.constantFrom(...FIXTURES),
+      fc.tuple(fc.constantFrom(...FIXTURES), fc.nat()).map(([body, index]) => mutate(body, index)),
+    )
+    await fc.assert(
+      fc.asyncProperty(bodies, async (body) => {
+        const { app, queue } = setup()
+        const response = await post(app, body, await sign(SECRET, body))
+        expect(response.status).toBeLessThan(500)
+        if (response.status !== 202) expect(queue.pending()).toEqual([])
+      }),
+      { numRuns: 100 },
+    )
+  })
+
+  it('rejects any changed byte or forged signature with 401 and enqueues nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...FIXTURES),
+        fc.nat(),
+        fc.option(fc.string(), { nil: undefined }),
+        async (body, index, forged) => {
+          const { app, queue } = setup()
+          const response =
+            forged === undefined
+              ? await post(app, mutate(body, index), await sign(SECRET, body))
+              : await post(app, body, forged)
+          expect(response.status).toBe(401)
+          expect(queue.pending()).toEqual([])
+        },
+      ),
+      { numRuns: 100 },
+    )
+  })
+})

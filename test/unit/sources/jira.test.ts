@@ -1,0 +1,207 @@
+import { readFileSync } from 'node:fs'
+import { sign } from '@octokit/webhooks-methods'
+import { describe, expect, it } from 'vitest'
+import { signJira } from '../../../local/signers/jira.js'
+import { ingestHarness } from '../../support/ingest-harness.js'
+
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../fixtures/jira/${name}`, import.meta.url), 'utf8')
+
+const SECRET = 'jira-admin-webhook-secret'
+const PREVIOUS = 'jira-admin-webhook-secret-old'
+const IDENTIFIER = '1a2b3c4d-0000-4000-8000-00000000abcd'
+
+const setup = (options?: Record<string, unknown>) =>
+  ingestHarness(
+    { routes: { r: { source: 'jira', ...(options ? { options } : {}) } } },
+    { routes: { r: { current: SECRET, previous: PREVIOUS } } },
+  )
+
+type Delivery = {
+  secret?: string
+  headers?: Record<string, string | undefined>
+  sent?: string
+}
+
+/**
+ * A delivery as a Jira admin webhook with a secret sends it. Its `X-Hub-Signature` has the same
+ * `sha256=<hex>` format as GitHub's, so Octokit's `sign()` produces it.
+ */
+const deliver = async (
+  app: ReturnType<typeof setup>['app'],
+  body: string,
+  delivery: Delivery = {},
+) => {
+  const { secret = SECRET, headers = {} } = delivery
+  const all: Record<string, string | undefined> = {
+    'content-type': 'application/json',
+    'x-atlassian-webhook-identifier': IDENTIFIER,
+    'x-atlassian-webhook-flow': 'Primary',
+    'x-hub-signature': await sign(secret, body),
+    ...headers,
+  }
+  const defined = Object.fromEntries(
+    Object.entries(all).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  )
+  return app.request('/hooks/r', { method: 'POST', body: delivery.sent ?? body, headers: defined })
+}
+
+const done = (body: string) =>
+  body
+    .replace('"key": "indeterminate"', '"key": "done"')
+    .replace('"toString": "In Progress"', '"toString": "Done"')
+
+describe('jira source', () => {
+  it('enqueues a created issue as a firing alert keyed by the issue id', async () => {
+    const { app, queue } = setup()
+
+    const response = await deliver(app, fixture('issue_created.json'))
+
+    expect(response.status).toBe(202)
+    expect(queue.pending()).toMatchObject([
+      {
+        source: 'jira',
+        type: 'jira.issue_created',
+        deliveryId: IDENTIFIER,
+        alert: {
+          key: 'jira:issue:10400',
+          status: 'firing',
+          severity: 'high',
+          title: 'BUG-15: New bug with hook',
+          description: 'Fix me please',
+          url: 'http://lfranchi.com:8080/browse/BUG-15',
+          occurredAt: '2013-03-27T16:53:58.369Z',
+          resource: 'BUG',
+          tenant: { id: 'BUG', name: 'buggery-test' },
+          labels: { issueKey: 'BUG-15', issueType: 'Bug', jiraStatus: 'Open', priority: 'Major' },
+        },
+      },
+    ])
+  })
+
+  it('notes a status move that is not Done as firing, and resolves when it reaches Done', async () => {
+    const { app, queue } = setup()
+    const moved = fixture('issue_updated.status.json')
+
+    await deliver(app, moved, { headers: { 'x-atlassian-webhook-identifier': 'w-1' } })
+    await deliver(app, done(moved), { headers: { 'x-atlassian-webhook-identifier': 'w-2' } })
+
+    expect(queue.pending().map((envelope) => envelope.alert)).toMatchObject([
+      { key: 'jira:issue:10000', status: 'firing', severity: 'medium', title: 'TEST-1: Fix That' },
+      { key: 'jira:issue:10000', status: 'resolved' },
+    ])
+  })
+
+  it('resolves a deleted issue', async () => {
+    const { app, queue } = setup()
+    const deleted = fixture('issue_created.json').replace(
+      'jira:issue_created',
+      'jira:issue_deleted',
+    )
+
+    const response = await deliver(app, deleted)
+
+    expect(response.status).toBe(202)
+    expect(queue.pending()[0]?.alert).toMatchObject({ key: 'jira:issue:10400', status: 'resolved' })
+  })
+
+  it.each([
+    [
+      'an update that does not move the status',
+      fixture('issue_updated.status.json').replace('"field": "status"', '"field": "priority"'),
+      undefined,
+    ],
+    [
+      'a comment webhook',
+      fixture('issue_updated.status.json').replace('jira:issue_updated', 'comment_created'),
+      undefined,
+    ],
+    ['an issue of another project', fixture('issue_created.json'), { projects: ['OPS'] }],
+    ['an issue of another type', fixture('issue_created.json'), { issueTypes: ['Incident'] }],
+  ])('ignores %s with 200 and a reason', async (_name, body, options) => {
+    const { app, queue } = setup(options)
+
+    const response = await deliver(app, body)
+
+    expect(response.status).toBe(200)
+    expect(await response.json()).toMatchObject({ accepted: 0, ignored: expect.any(String) })
+    expect(queue.pending()).toEqual([])
+  })
+
+  it("accepts a delivery signed with the route's previous secret", async () => {
+    const { app } = setup()
+
+    const response = await deliver(app, fixture('issue_created.json'), { secret: PREVIOUS })
+
+    expect(response.status).toBe(202)
+  })
+
+  it('yields the same envelope ids when Jira retries the delivery', async () => {
+    const { app, queue } = setup()
+    const body = fixture('issue_created.json')
+
+    const first = await deliver(app, body)
+    const retry = await deliver(app, body, { headers: { 'x-atlassian-webhook-retry': '1' } })
+
+    const ids = async (response: Response) => ((await response.json()) as { ids: string[] }).ids
+    expect(await ids(retry)).toEqual(await ids(first))
+    expect(queue.pending()).toHaveLength(1)
+  })
+
+  it('accepts the sample that npm run send signs with the local signer', async () => {
+    const { app, queue } = setup()
+    const body = readFileSync(new URL('../../../local/samples/jira.json', import.meta.url), 'utf8')
+    const url = new URL('http://localhost/hooks/r')
+    const signed = signJira({ body, secret: SECRET, url, now: new Date(), options: {} })
+
+    const response = await app.request(signed.url, {
+      method: 'POST',
+      body,
+      headers: signed.headers,
+    })
+
+    expect(response.status).toBe(202)
+    expect(queue.pending()).toHaveLength(1)
+  })
+
+  describe('rejects, with nothing enqueued,', () => {
+    const body = fixture('issue_created.json')
+    const cases: [string, Delivery, string][] = [
+      [
+        'a body with one byte changed',
+        { sent: body.replace('Fix me', 'Fix us') },
+        'signature_invalid',
+      ],
+      [
+        'a changed signature',
+        { headers: { 'x-hub-signature': `sha256=${'1'.repeat(64)}` } },
+        'signature_invalid',
+      ],
+      ['a signature from the wrong secret', { secret: 'another-webhook' }, 'signature_invalid'],
+      ['a missing signature', { headers: { 'x-hub-signature': undefined } }, 'signature_missing'],
+    ]
+    it.each(cases)('%s', async (_name, delivery, code) => {
+      const { app, queue } = setup()
+
+      const response = await deliver(app, body, delivery)
+
+      expect(response.status).toBe(401)
+      expect(await response.json()).toMatchObject({ error: code })
+      expect(queue.pending()).toEqual([])
+    })
+
+    it('a signed issue webhook without the issue key (422)', async () => {
+      const { app, queue } = setup()
+      const broken = JSON.stringify({
+        webhookEvent: 'jira:issue_created',
+        issue: { id: '1', fields: {} },
+      })
+
+      const response = await deliver(app, broken)
+
+      expect(response.status).toBe(422)
+      expect(await response.json()).toMatchObject({ detail: expect.stringContaining('issue.key') })
+      expect(queue.pending()).toEqual([])
+    })
+  })
+})
