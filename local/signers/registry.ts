@@ -1,6 +1,7 @@
 import { signAwsSns } from './aws-sns.js'
 import { signGitHub } from './github.js'
 import { signGrafana } from './grafana.js'
+import { signJira } from './jira.js'
 import { signMicrosoftGraph } from './microsoft-graph.js'
 import { signPagerDuty } from './pagerduty.js'
 import { signSentry } from './sentry.js'
@@ -19,6 +20,7 @@ export const signers: Readonly<Record<string, Signer>> = {
   slack: signSlack,
   sentry: signSentry,
   pagerduty: signPagerDuty,
+  jira: signJira,
   grafana: signGrafana,
   'aws-sns': signAwsSns,
 }

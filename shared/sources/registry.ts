@@ -7,6 +7,7 @@ import { githubSource } from './github/github-source.js'
 import { grafanaSource } from './grafana/grafana-source.js'
 import { microsoftGraphSource } from './microsoft-graph/microsoft-graph-source.js'
 import { ninjaOneSource } from './ninjaone/ninjaone-source.js'
+import { jiraSource } from './jira/jira-source.js'
 import { pagerDutySource } from './pagerduty/pagerduty-source.js'
 import { sentrySource } from './sentry/sentry-source.js'
 import { slackSource } from './slack/slack-source.js'
@@ -24,6 +25,7 @@ export const sources: Readonly<Record<string, WebhookSource<never>>> = {
   slack: slackSource as WebhookSource<never>,
   sentry: sentrySource as WebhookSource<never>,
   pagerduty: pagerDutySource as WebhookSource<never>,
+  jira: jiraSource as WebhookSource<never>,
   'microsoft-graph': microsoftGraphSource as WebhookSource<never>,
   'datto-rmm': dattoRmmSource as WebhookSource<never>,
   ninjaone: ninjaOneSource as WebhookSource<never>,
