@@ -140,7 +140,7 @@ export const createHaloSandbox = (options: HaloSandboxOptions = {}) => {
     tokens.clear()
     rateWindow.length = 0
     log.length = 0
-    faults.set({})
+    faults.set(options.faults ?? {})
     rateLimit = options.rateLimit
     lifetimeSeconds = options.tokenLifetimeSeconds ?? 3600
     releaseHangs()
@@ -162,7 +162,7 @@ export const createHaloSandbox = (options: HaloSandboxOptions = {}) => {
   const decorateTicket = (ticket: SandboxRecord & { id: number }, previousStatus: unknown) => {
     ticket.client_name = nameOf('clients', ticket.client_id)
     ticket.site_name = nameOf('sites', ticket.site_id)
-    ticket.user_name = (ticket.user_name as string | undefined) ?? nameOf('users', ticket.user_id)
+    ticket.user_name = nameOf('users', ticket.user_id) ?? ticket.user_name ?? null
     ticket.status_name = nameOf('statuses', ticket.status_id)
     ticket.tickettype_name = nameOf('tickettypes', ticket.tickettype_id)
     ticket.agent_name = nameOf('agents', ticket.agent_id)
@@ -777,7 +777,7 @@ export const createHaloSandbox = (options: HaloSandboxOptions = {}) => {
   return {
     /** The Hono app; serve it alone or mount it with `parent.route('/halo', app)`. */
     app,
-    /** Back to the seed: no tickets, no tokens, no faults, rate limit as configured. */
+    /** Back to the seed: no tickets, no tokens; faults, rate limit and token lifetime as configured. */
     reset,
     /** Current tickets, newest first, each with its `actions`. Copies: changing them does nothing. */
     tickets: ticketsNewestFirst,
