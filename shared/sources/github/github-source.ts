@@ -1,8 +1,8 @@
 import * as z from 'zod'
 import { type AlertInput, normalizeSeverity } from '../../alert.js'
 import { PayloadError } from '../../errors.js'
-import { parseJsonBody, validatePayload } from '../parse-body.js'
-import type { SourceResult, WebhookSource } from '../webhook-source.js'
+import { bodyText, parseJsonBody, validatePayload } from '../parse-body.js'
+import type { InboundRequest, SourceResult, WebhookSource } from '../webhook-source.js'
 import { verifyHubSignature } from './hub-signature.js'
 import {
   GitHubCodeScanningAlertEventSchema,
@@ -69,6 +69,22 @@ const common = (
 const ignored = (type: string, reason: string): SourceResult => ({ kind: 'ignored', type, reason })
 
 /**
+ * The event object. A hook set to `application/x-www-form-urlencoded` sends the same JSON in a
+ * `payload` form field; the signature still covers the form body as sent, verified before this.
+ */
+const githubBody = (request: InboundRequest): unknown => {
+  const contentType = request.headers['content-type']?.toLowerCase() ?? ''
+  if (!contentType.startsWith('application/x-www-form-urlencoded')) {
+    return parseJsonBody(request.body)
+  }
+  const payload = new URLSearchParams(bodyText(request.body)).get('payload')
+  if (payload === null) {
+    throw new PayloadError('body_invalid', 'form body has no "payload" field')
+  }
+  return parseJsonBody(Buffer.from(payload, 'utf8'))
+}
+
+/**
  * GitHub repository, organization and App webhooks. Verifies `X-Hub-Signature-256`
  * (HMAC-SHA256 of the raw body, tried with every secret of the route), dedupes on
  * `X-GitHub-Delivery`, answers `ping` with 200, and drafts alerts from issues, failed workflow
@@ -92,7 +108,7 @@ export const githubSource: WebhookSource<GitHubOptions> = {
       throw new PayloadError('payload_invalid', 'header x-github-event is missing')
     }
     const deliveryId = request.headers['x-github-delivery']?.trim() || undefined
-    const body = parseJsonBody(request.body)
+    const body = githubBody(request)
     const action =
       typeof body === 'object' &&
       body !== null &&

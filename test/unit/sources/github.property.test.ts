@@ -43,6 +43,7 @@ describe('github source, property-based', () => {
       fc.string(),
       fc.json(),
       fc.constantFrom(...FIXTURES),
+      fc.constantFrom(...FIXTURES).map((body) => `payload=${encodeURIComponent(body)}`),
       fc.tuple(fc.constantFrom(...FIXTURES), fc.nat()).map(([body, index]) => mutate(body, index)),
       // Known shapes with fields of the wrong type.
       fc
@@ -53,9 +54,11 @@ describe('github source, property-based', () => {
       fc.asyncProperty(
         bodies.filter((body) => body.length > 0),
         fc.constantFrom(...EVENTS),
-        async (body, event) => {
+        fc.constantFrom('application/json', 'application/x-www-form-urlencoded'),
+        async (body, event, contentType) => {
           const { app, queue } = setup()
           const response = await post(app, body, {
+            'content-type': contentType,
             'x-github-event': event,
             'x-github-delivery': 'delivery-1',
             'x-hub-signature-256': await sign(SECRET, body),

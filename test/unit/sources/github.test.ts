@@ -176,6 +176,19 @@ describe('github source', () => {
     })
   })
 
+  it('reads a hook set to the form content type, verifying the form body as sent', async () => {
+    const { app, queue } = setup()
+    const form = `payload=${encodeURIComponent(fixture('issues.opened.json'))}`
+
+    const response = await deliver(app, form, {
+      event: 'issues',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    })
+
+    expect(response.status).toBe(202)
+    expect(queue.pending()[0]?.alert.key).toBe('github:issue:186853002:1')
+  })
+
   it('answers ping with 200 and enqueues nothing', async () => {
     const { app, queue } = setup()
 
@@ -296,6 +309,19 @@ describe('github source', () => {
       const { app, queue } = setup()
 
       const response = await deliver(app, 'action=opened', { event: 'issues' })
+
+      expect(response.status).toBe(400)
+      expect(await response.json()).toMatchObject({ error: 'body_invalid' })
+      expect(queue.pending()).toEqual([])
+    })
+
+    it('a signed form body without its payload field (400)', async () => {
+      const { app, queue } = setup()
+
+      const response = await deliver(app, 'action=opened', {
+        event: 'issues',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      })
 
       expect(response.status).toBe(400)
       expect(await response.json()).toMatchObject({ error: 'body_invalid' })
