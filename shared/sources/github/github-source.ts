@@ -66,6 +66,14 @@ const common = (
   }
 }
 
+/** A lower-case `[a-z0-9_]` word, for event types built from what the sender says. */
+const word = (value: string) =>
+  value
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_')
+    .slice(0, 64)
+
 const ignored = (type: string, reason: string): SourceResult => ({ kind: 'ignored', type, reason })
 
 /**
@@ -103,7 +111,8 @@ export const githubSource: WebhookSource<GitHubOptions> = {
   },
 
   async normalize(request, { options }) {
-    const event = request.headers['x-github-event']?.trim().toLowerCase()
+    // The header is not covered by the signature: keep it to the characters event names use.
+    const event = word(request.headers['x-github-event'] ?? '')
     if (!event) {
       throw new PayloadError('payload_invalid', 'header x-github-event is missing')
     }
@@ -116,7 +125,7 @@ export const githubSource: WebhookSource<GitHubOptions> = {
       typeof body.action === 'string'
         ? body.action
         : undefined
-    const type = action ? `github.${event}.${action}` : `github.${event}`
+    const type = action ? `github.${event}.${word(action)}` : `github.${event}`
 
     if (event === 'ping') return ignored(type, 'ping: GitHub checks that the endpoint answers')
     if (!(options.events as readonly string[]).includes(event)) {

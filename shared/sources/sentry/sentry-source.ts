@@ -89,8 +89,9 @@ export const sentrySource: WebhookSource<SentryOptions> = {
   async normalize(request, { options }): Promise<SourceResult> {
     const body = parseJsonBody(request.body)
     const any = validatePayload(SentryAnyWebhookSchema, body, 'Sentry webhook')
-    const resource = resourceOf(request.headers['sentry-hook-resource'], body) ?? 'unknown'
-    const type = `sentry.${word(resource)}${any.action ? `.${word(any.action)}` : ''}`
+    // The header is not covered by the signature: keep it to the characters resource names use.
+    const resource = word(resourceOf(request.headers['sentry-hook-resource'], body) ?? 'unknown')
+    const type = `sentry.${resource}${any.action ? `.${word(any.action)}` : ''}`
     const deliveryId = request.headers['request-id']?.trim() || undefined
     const ignored = (reason: string): SourceResult => ({ kind: 'ignored', type, reason })
     const one = (alert: Partial<AlertInput>, raw: unknown): SourceResult => ({
