@@ -78,6 +78,8 @@ export const runSecrets = async (
   argv: readonly string[],
   out: (text: string) => void,
   env: NodeJS.ProcessEnv = process.env,
+  /** Where help goes, so `npm run secrets > file` writes only the JSON. */
+  err: (text: string) => void = out,
 ): Promise<number> => {
   const [command, file] = argv
   if (command === '--help' || command === 'help') {
@@ -86,11 +88,12 @@ export const runSecrets = async (
   }
   const { routes } = await loadConfigFile(configPath(env))
   if (command === undefined) {
-    out(`${secretTemplate(routes.values())}\n\n${USAGE}\n`)
+    out(`${secretTemplate(routes.values())}\n`)
+    err(`\n${USAGE}\n`)
     return 0
   }
   if (command !== 'check' || !file) {
-    out(`${USAGE}\n`)
+    err(`${USAGE}\n`)
     return 2
   }
   const text = await readFile(file, 'utf8').catch((error: unknown) => {
@@ -102,7 +105,12 @@ export const runSecrets = async (
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  runSecrets(process.argv.slice(2), (text) => process.stdout.write(text))
+  runSecrets(
+    process.argv.slice(2),
+    (text) => process.stdout.write(text),
+    process.env,
+    (text) => process.stderr.write(text),
+  )
     .then((code) => {
       process.exitCode = code
     })
