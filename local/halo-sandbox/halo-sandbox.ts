@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
-import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { renderBoardPage } from './board-page.js'
 import { createFaultInjector, type SandboxFaults } from './faults.js'
-import { bindingErrors, coerceField } from './model-binding.js'
-import { CLOSED_STATUS_ID, createSeed, type SandboxRecord, type SandboxSeed } from './seed.js'
+import { bindingErrors } from './model-binding.js'
+import { createSandboxStore, isAnswer, isTrue, type SandboxAnswer } from './sandbox-store.js'
+import { createSeed, type SandboxSeed } from './seed.js'
 
 /** Credentials the sandbox accepts out of the box. Not a secret: it only guards a local emulator. */
 export const SANDBOX_CREDENTIALS = {
@@ -44,25 +44,6 @@ export type HaloSandboxOptions = {
 /** One request the sandbox answered (`at` = arrival, ms since epoch), for tests and benchmarks. */
 export type SandboxRequestLog = { method: string; path: string; status: number; at: number }
 
-type Collection = keyof SandboxSeed
-type ListShape = { collection: Collection; envelope?: string }
-
-// Envelopes as real Halo sends them (fact sheet §2.3): an object for tickets, actions, clients,
-// sites, users and assets; a plain array for the configuration lists.
-const LISTS: Record<string, ListShape> = {
-  client: { collection: 'clients', envelope: 'clients' },
-  site: { collection: 'sites', envelope: 'sites' },
-  users: { collection: 'users', envelope: 'users' },
-  asset: { collection: 'assets', envelope: 'assets' },
-  tickettype: { collection: 'tickettypes' },
-  status: { collection: 'statuses' },
-  priority: { collection: 'priorities' },
-  outcome: { collection: 'outcomes' },
-  agent: { collection: 'agents' },
-  team: { collection: 'teams' },
-  lookup: { collection: 'lookups' },
-}
-
 const INT_PARAMS = new Set([
   'agent_id',
   'asset_id',
@@ -84,22 +65,6 @@ const INT_PARAMS = new Set([
   'user_id',
 ])
 
-/** Halo documents 100 as the largest ticket page; larger requests are cut to it. */
-const MAX_TICKET_PAGE = 100
-const DEFAULT_PAGE = 50
-
-type HttpError = { status: ContentfulStatusCode; body: unknown }
-
-const exception = (message: string, status: ContentfulStatusCode = 400): HttpError => ({
-  status,
-  // The shape of a serialised .NET exception, as Halo answers business-rule failures.
-  body: { ClassName: 'System.Exception', Message: message, Data: null, InnerException: null },
-})
-
-const isTrue = (value: string | undefined) => value !== undefined && /^(true|1)$/i.test(value)
-
-const clone = <T>(value: T): T => structuredClone(value)
-
 /**
  * An in-memory Halo for local runs and tests: the auth server, the API resources halo-hooks uses
  * with Halo's envelopes, paging, create-or-update POSTs and error shapes, rate limiting and fault
@@ -117,10 +82,7 @@ export const createHaloSandbox = (options: HaloSandboxOptions = {}) => {
 
   let lifetimeSeconds = options.tokenLifetimeSeconds ?? 3600
   let rateLimit: SandboxRateLimit | undefined = options.rateLimit
-  let collections: SandboxSeed = seed()
-  let tickets = new Map<number, SandboxRecord & { id: number }>()
-  let actions = new Map<number, (SandboxRecord & { id: number })[]>()
-  let nextTicketId = 1001
+  const store = createSandboxStore({ now, seed, applicationName })
   const tokens = new Map<string, number>()
   const rateWindow: number[] = []
   const log: SandboxRequestLog[] = []
@@ -133,10 +95,7 @@ export const createHaloSandbox = (options: HaloSandboxOptions = {}) => {
   }
 
   const reset = () => {
-    collections = seed()
-    tickets = new Map()
-    actions = new Map()
-    nextTicketId = 1001
+    store.reset()
     tokens.clear()
     rateWindow.length = 0
     log.length = 0
@@ -144,292 +103,6 @@ export const createHaloSandbox = (options: HaloSandboxOptions = {}) => {
     rateLimit = options.rateLimit
     lifetimeSeconds = options.tokenLifetimeSeconds ?? 3600
     releaseHangs()
-  }
-
-  const iso = () => new Date(now()).toISOString()
-  const findIn = (collection: Collection, id: unknown) =>
-    collections[collection].find((r) => String(r.id) === String(id))
-  const nameOf = (collection: Collection, id: unknown, field = 'name') => {
-    const record = id === undefined || id === null ? undefined : findIn(collection, id)
-    return (record?.[field] as string | undefined) ?? null
-  }
-  const isClosedStatus = (statusId: unknown) =>
-    Number(statusId) === CLOSED_STATUS_ID || findIn('statuses', statusId)?.type === 1
-
-  // ---- tickets ---------------------------------------------------------------------------
-
-  /** Derived fields Halo fills in on every save: names for ids, and the closed state. */
-  const decorateTicket = (ticket: SandboxRecord & { id: number }, previousStatus: unknown) => {
-    ticket.client_name = nameOf('clients', ticket.client_id)
-    ticket.site_name = nameOf('sites', ticket.site_id)
-    ticket.user_name = nameOf('users', ticket.user_id) ?? ticket.user_name ?? null
-    ticket.status_name = nameOf('statuses', ticket.status_id)
-    ticket.tickettype_name = nameOf('tickettypes', ticket.tickettype_id)
-    ticket.agent_name = nameOf('agents', ticket.agent_id)
-    ticket.last_update = iso()
-    const closed = isClosedStatus(ticket.status_id)
-    if (closed && !isClosedStatus(previousStatus)) {
-      ticket.hasbeenclosed = true
-      ticket.dateclosed = iso()
-    } else if (!closed) {
-      // Reopening clears the flag: integrations read `hasbeenclosed` as "is closed now".
-      ticket.hasbeenclosed = false
-    }
-  }
-
-  const saveTicket = (input: Record<string, unknown>): SandboxRecord & { id: number } => {
-    const fields = Object.fromEntries(
-      Object.entries(input).map(([k, v]) => [k, coerceField('tickets', k, v)]),
-    )
-    if (fields.id !== undefined && fields.id !== null && Number(fields.id) > 0) {
-      const existing = tickets.get(Number(fields.id))
-      if (!existing) throw exception(`Ticket ${fields.id} does not exist.`)
-      const previousStatus = existing.status_id
-      Object.assign(existing, fields, { id: existing.id })
-      decorateTicket(existing, previousStatus)
-      return existing
-    }
-    const tickettypeId = fields.tickettype_id ?? 1
-    const type = findIn('tickettypes', tickettypeId)
-    const site =
-      fields.site_id ?? collections.sites.find((s) => s.client_id === fields.client_id)?.id
-    const ticket: SandboxRecord & { id: number } = {
-      ...fields,
-      id: nextTicketId++,
-      summary: fields.summary ?? '',
-      details: fields.details ?? '',
-      tickettype_id: tickettypeId,
-      status_id: fields.status_id ?? type?.initial_status ?? 1,
-      priority_id: fields.priority_id ?? 3,
-      client_id: fields.client_id ?? 1,
-      site_id: site ?? null,
-      user_id: fields.user_id ?? null,
-      agent_id: fields.agent_id ?? null,
-      team: fields.team ?? null,
-      third_party_id_string: fields.third_party_id_string ?? null,
-      dateoccurred: iso(),
-      datecreated: iso(),
-      hasbeenclosed: false,
-      dateclosed: null,
-      source: fields.source ?? 1,
-    }
-    decorateTicket(ticket, undefined)
-    tickets.set(ticket.id, ticket)
-    actions.set(ticket.id, [])
-    return ticket
-  }
-
-  const ticketFilters = (q: Record<string, string>) => {
-    const tests: ((t: SandboxRecord) => boolean)[] = []
-    const eq = (param: string, field = param) => {
-      if (q[param] !== undefined) tests.push((t) => String(t[field]) === q[param])
-    }
-    for (const field of [
-      'client_id',
-      'site_id',
-      'user_id',
-      'agent_id',
-      'status_id',
-      'third_party_id',
-    ])
-      eq(field)
-    eq('requesttype_id', 'tickettype_id')
-    if (q.third_party_id_string !== undefined) {
-      tests.push((t) => t.third_party_id_string === q.third_party_id_string)
-    }
-    if (q.asset_id !== undefined) {
-      tests.push((t) =>
-        Array.isArray(t.assets)
-          ? t.assets.some((a: { id?: unknown }) => String(a?.id) === q.asset_id)
-          : false,
-      )
-    }
-    if (isTrue(q.open_only)) tests.push((t) => !isClosedStatus(t.status_id))
-    if (isTrue(q.closed_only)) tests.push((t) => isClosedStatus(t.status_id))
-    const contains = (param: string, fields: string[]) => {
-      const needle = q[param]?.toLowerCase()
-      if (needle)
-        tests.push((t) =>
-          fields.some((f) =>
-            String(t[f] ?? '')
-              .toLowerCase()
-              .includes(needle),
-          ),
-        )
-    }
-    contains('search', ['id', 'summary', 'details', 'user_name', 'client_name'])
-    contains('search_summary', ['summary'])
-    return (t: SandboxRecord) => tests.every((test) => test(t))
-  }
-
-  // ---- generic lists ---------------------------------------------------------------------
-
-  const ordered = (rows: SandboxRecord[], q: Record<string, string>) => {
-    if (!q.order) return rows
-    const field = q.order
-    const sign = isTrue(q.orderdesc) ? -1 : 1
-    return [...rows].sort((a, b) => {
-      const x = a[field] as string | number
-      const y = b[field] as string | number
-      return x === y ? 0 : x > y ? sign : -sign
-    })
-  }
-
-  /** Halo's paging: opt-in with `pageinate`, 1-based `page_no`; `count` limits when not paging. */
-  const paged = (rows: SandboxRecord[], q: Record<string, string>, maxPage?: number) => {
-    if (isTrue(q.pageinate)) {
-      const size = Math.min(
-        Number(q.page_size ?? DEFAULT_PAGE) || DEFAULT_PAGE,
-        maxPage ?? Infinity,
-      )
-      const pageNo = Math.max(1, Number(q.page_no ?? 1) || 1)
-      return {
-        rows: rows.slice((pageNo - 1) * size, pageNo * size),
-        paging: { page_no: pageNo, page_size: size },
-      }
-    }
-    const count = q.count === undefined ? undefined : Number(q.count)
-    return { rows: count === undefined ? rows : rows.slice(0, count), paging: undefined }
-  }
-
-  const genericFilter = (resource: string, q: Record<string, string>) => {
-    const tests: ((r: SandboxRecord) => boolean)[] = []
-    for (const field of [
-      'client_id',
-      'site_id',
-      'toplevel_id',
-      'assettype_id',
-      'lookupid',
-      'slaid',
-    ]) {
-      if (q[field] !== undefined) tests.push((r) => String(r[field]) === q[field])
-    }
-    if (q.inventory_number) {
-      const tag = q.inventory_number.toLowerCase()
-      tests.push((r) =>
-        String(r.inventory_number ?? '')
-          .toLowerCase()
-          .includes(tag),
-      )
-    }
-    if (q.search) {
-      const needle = q.search.toLowerCase()
-      tests.push((r) =>
-        Object.values(r).some((v) => typeof v === 'string' && v.toLowerCase().includes(needle)),
-      )
-    }
-    if (['client', 'site', 'users', 'asset'].includes(resource) && !isTrue(q.includeinactive)) {
-      tests.push((r) => r.inactive !== true)
-    }
-    if (resource === 'status' && isTrue(q.excludeclosed)) tests.push((r) => r.type !== 1)
-    if (resource === 'agent') {
-      if (q.team) tests.push((r) => r.team === q.team)
-      if (!isTrue(q.includedisabled)) tests.push((r) => r.isdisabled !== true)
-    }
-    if (resource === 'tickettype' && !isTrue(q.showinactive)) tests.push((r) => r.inactive !== true)
-    return (r: SandboxRecord) => tests.every((test) => test(r))
-  }
-
-  const saveGeneric = (
-    resource: string,
-    collection: Collection,
-    input: Record<string, unknown>,
-  ) => {
-    const fields = Object.fromEntries(
-      Object.entries(input).map(([k, v]) => [k, coerceField(resource, k, v)]),
-    )
-    const rows = collections[collection]
-    const sameKey = (r: SandboxRecord) =>
-      String(r.id) === String(fields.id) &&
-      (resource !== 'lookup' || String(r.lookupid) === String(fields.lookupid))
-    const existing = fields.id !== undefined && fields.id !== null ? rows.find(sameKey) : undefined
-    if (existing) {
-      Object.assign(existing, fields, { id: existing.id })
-      return existing
-    }
-    if (
-      fields.id !== undefined &&
-      fields.id !== null &&
-      Number(fields.id) > 0 &&
-      resource !== 'lookup'
-    ) {
-      throw exception(`The ${resource} record ${fields.id} does not exist.`)
-    }
-    const id =
-      resource === 'priority'
-        ? crypto.randomUUID()
-        : Math.max(0, ...rows.map((r) => Number(r.id) || 0)) + 1
-    const record: SandboxRecord = { ...fields, id }
-    rows.push(record)
-    return record
-  }
-
-  // ---- actions ---------------------------------------------------------------------------
-
-  const saveAction = (input: Record<string, unknown>) => {
-    const fields = Object.fromEntries(
-      Object.entries(input).map(([k, v]) => [k, coerceField('actions', k, v)]),
-    )
-    const ticketId = Number(fields.ticket_id)
-    if (!fields.ticket_id || !Number.isInteger(ticketId)) {
-      throw exception('Please select a valid Ticket for this Action.')
-    }
-    const ticket = tickets.get(ticketId)
-    if (!ticket) throw exception(`Ticket ${ticketId} does not exist.`)
-    const list = actions.get(ticketId) ?? []
-    if (fields.id !== undefined && fields.id !== null && Number(fields.id) > 0) {
-      const existing = list.find((a) => a.id === Number(fields.id))
-      if (!existing)
-        throw exception(`Action ${fields.id} does not exist on ticket ${ticketId}.`, 404)
-      Object.assign(existing, fields, { id: existing.id, ticket_id: ticketId })
-      return existing
-    }
-    const outcome =
-      fields.outcome_id !== undefined && fields.outcome_id !== null
-        ? findIn('outcomes', fields.outcome_id)
-        : typeof fields.outcome === 'string' && fields.outcome.trim() !== ''
-          ? collections.outcomes.find(
-              (o) =>
-                String(o.outcome).toLowerCase() === String(fields.outcome).trim().toLowerCase(),
-            )
-          : undefined
-    if (
-      (fields.outcome_id === undefined || fields.outcome_id === null) &&
-      (typeof fields.outcome !== 'string' || fields.outcome.trim() === '')
-    ) {
-      throw exception('An Outcome must be entered for this Action')
-    }
-    // Halo answers this when the API agent may not use the outcome; an unknown one looks the same.
-    if (!outcome) throw exception('You do not have access to this Action at the moment')
-
-    const oldStatus = ticket.status_id
-    const action: SandboxRecord & { id: number } = {
-      ...fields,
-      // Action ids are numbered per ticket, continuing from the highest one.
-      id: Math.max(0, ...list.map((a) => a.id)) + 1,
-      ticket_id: ticketId,
-      outcome: outcome.outcome,
-      outcome_id: outcome.id,
-      note:
-        fields.note ??
-        (typeof fields.note_html === 'string' ? fields.note_html.replace(/<[^>]*>/g, '') : ''),
-      hiddenfromuser: fields.hiddenfromuser ?? false,
-      datetime: iso(),
-      who: applicationName,
-      actionby_application_id: applicationName,
-      old_status: oldStatus,
-    }
-    if (fields.new_status !== undefined && fields.new_status !== null) {
-      if (!findIn('statuses', fields.new_status))
-        throw exception(`Status ${fields.new_status} does not exist.`)
-      ticket.status_id = Number(fields.new_status)
-      action.new_status_name = nameOf('statuses', fields.new_status)
-      decorateTicket(ticket, oldStatus)
-    }
-    ticket.lastactiondate = action.datetime
-    list.push(action)
-    actions.set(ticketId, list)
-    return action
   }
 
   // ---- HTTP ------------------------------------------------------------------------------
@@ -583,7 +256,10 @@ export const createHaloSandbox = (options: HaloSandboxOptions = {}) => {
     return expiresAt !== undefined && now() < expiresAt
   }
 
-  const respond = (c: Context, result: HttpError) => c.json(result.body as object, result.status)
+  const send = (c: Context, answer: SandboxAnswer) =>
+    'json' in answer
+      ? c.json(answer.json as object, answer.status)
+      : c.text(answer.text, answer.status)
 
   const queryErrors = (q: Record<string, string>) => {
     const errors: Record<string, string[]> = {}
@@ -619,98 +295,21 @@ export const createHaloSandbox = (options: HaloSandboxOptions = {}) => {
         const body = await c.req.json().catch(() => undefined)
         const errors = bindingErrors(resource, body)
         if (Object.keys(errors).length > 0) return c.json(errors, 400)
-        const items = body as Record<string, unknown>[]
-        let saved: SandboxRecord[]
-        if (resource === 'tickets') saved = items.map(saveTicket)
-        else if (resource === 'actions') saved = items.map(saveAction)
-        else {
-          const shape = LISTS[resource]
-          if (!shape) return c.text('Not Found', 404)
-          saved = items.map((item) => saveGeneric(resource, shape.collection, item))
-        }
+        const saved = store.save(resource, body as Record<string, unknown>[])
+        if (!saved) return c.text('Not Found', 404)
         const status = resource === 'actions' ? 201 : 200
         // One element (or the last of several) unless the caller asks for all of them.
-        return c.json(isTrue(q.returnall) ? clone(saved) : clone(saved.at(-1) ?? {}), status)
+        return c.json(isTrue(q.returnall) ? saved : (saved.at(-1) ?? {}), status)
       }
 
-      if (method === 'GET' && id === undefined) return list(c, resource, q)
-      if (method === 'GET' && id !== undefined) return getOne(c, resource, id, q)
-      if (method === 'DELETE' && id !== undefined) return deleteOne(c, resource, id, q)
+      if (method === 'GET' && id === undefined) return send(c, store.list(resource, q))
+      if (method === 'GET' && id !== undefined) return send(c, store.get(resource, id, q))
+      if (method === 'DELETE' && id !== undefined) return send(c, store.remove(resource, id, q))
       return c.text('Method Not Allowed', 405)
     } catch (error) {
-      if (error && typeof error === 'object' && 'status' in error && 'body' in error) {
-        return respond(c, error as HttpError)
-      }
+      if (isAnswer(error)) return send(c, error)
       throw error
     }
-  }
-
-  const list = (c: Context, resource: string, q: Record<string, string>) => {
-    if (resource === 'tickets') {
-      const matching = ordered([...tickets.values()].filter(ticketFilters(q)), q)
-      const { rows, paging } = paged(matching, q, MAX_TICKET_PAGE)
-      return c.json({
-        ...paging,
-        record_count: matching.length,
-        tickets: clone(rows),
-        include_children: false,
-      })
-    }
-    if (resource === 'actions') {
-      if (q.ticket_id === undefined) return respond(c, exception('Please specify a ticket_id.'))
-      const ticketId = Number(q.ticket_id)
-      let rows = actions.get(ticketId) ?? []
-      if (isTrue(q.excludeprivate)) rows = rows.filter((a) => a.hiddenfromuser !== true)
-      if (q.count !== undefined) rows = rows.slice(0, Number(q.count))
-      return c.json({ ticket_id: ticketId, record_count: rows.length, actions: clone(rows) })
-    }
-    const shape = LISTS[resource]
-    if (!shape) return c.text('Not Found', 404)
-    const matching = ordered(collections[shape.collection].filter(genericFilter(resource, q)), q)
-    if (!shape.envelope) return c.json(clone(matching))
-    const { rows, paging } = paged(matching, q)
-    return c.json({ ...paging, record_count: matching.length, [shape.envelope]: clone(rows) })
-  }
-
-  const getOne = (c: Context, resource: string, id: string, q: Record<string, string>) => {
-    if (resource === 'tickets') {
-      const ticket = tickets.get(Number(id))
-      return ticket ? c.json(clone(ticket)) : c.text(`Ticket ${id} not found`, 404)
-    }
-    if (resource === 'actions') {
-      const action = (actions.get(Number(q.ticket_id)) ?? []).find((a) => a.id === Number(id))
-      return action ? c.json(clone(action)) : c.text('Action not found', 404)
-    }
-    if (resource === 'agent' && id.toLowerCase() === 'me') {
-      return c.json(clone(collections.agents[0] ?? {}))
-    }
-    const shape = LISTS[resource]
-    const record = shape ? findIn(shape.collection, id) : undefined
-    return record ? c.json(clone(record)) : c.text('Not Found', 404)
-  }
-
-  const deleteOne = (c: Context, resource: string, id: string, q: Record<string, string>) => {
-    if (resource === 'tickets') {
-      const ticket = tickets.get(Number(id))
-      if (!ticket) return c.text(`Ticket ${id} not found`, 404)
-      tickets.delete(ticket.id)
-      actions.delete(ticket.id)
-      return c.json({ id: ticket.id })
-    }
-    if (resource === 'actions') {
-      const rows = actions.get(Number(q.ticket_id)) ?? []
-      const index = rows.findIndex((a) => a.id === Number(id))
-      if (index < 0) return c.text('Action not found', 404)
-      rows.splice(index, 1)
-      return c.json({ id: Number(id) })
-    }
-    const shape = LISTS[resource]
-    if (!shape) return c.text('Not Found', 404)
-    const rows = collections[shape.collection]
-    const index = rows.findIndex((r) => String(r.id) === id)
-    if (index < 0) return c.text('Not Found', 404)
-    rows.splice(index, 1)
-    return c.json({ id: Number(id) || id })
   }
 
   app.all('/api/:resource', handleApi)
@@ -718,10 +317,7 @@ export const createHaloSandbox = (options: HaloSandboxOptions = {}) => {
 
   // ---- board page and admin API ------------------------------------------------------------
 
-  const ticketsNewestFirst = () =>
-    [...tickets.values()]
-      .sort((a, b) => b.id - a.id)
-      .map((t) => ({ ...clone(t), actions: clone(actions.get(t.id) ?? []) }))
+  const ticketsNewestFirst = store.ticketsNewestFirst
 
   const state = () => ({
     tickets: ticketsNewestFirst(),
@@ -732,7 +328,7 @@ export const createHaloSandbox = (options: HaloSandboxOptions = {}) => {
   })
 
   app.get('/sandbox/state', (c) => c.json(state()))
-  app.get('/sandbox/requests', (c) => c.json(clone(log)))
+  app.get('/sandbox/requests', (c) => c.json(log))
   app.post('/sandbox/reset', (c) => {
     reset()
     return c.json({ reset: true })
@@ -770,7 +366,7 @@ export const createHaloSandbox = (options: HaloSandboxOptions = {}) => {
     if (rest === '') return c.redirect(`${c.req.path}/`, 302)
     if (rest !== '/' && rest !== '/index.html') return c.text('Not Found', 404)
     return c.html(
-      renderBoardPage({ tickets: ticketsNewestFirst(), statuses: collections.statuses }),
+      renderBoardPage({ tickets: ticketsNewestFirst(), statuses: store.records('statuses') }),
     )
   })
 
@@ -782,7 +378,7 @@ export const createHaloSandbox = (options: HaloSandboxOptions = {}) => {
     /** Current tickets, newest first, each with its `actions`. Copies: changing them does nothing. */
     tickets: ticketsNewestFirst,
     /** Actions of one ticket, oldest first. */
-    actions: (ticketId: number) => clone(actions.get(ticketId) ?? []),
+    actions: store.actionsOf,
     /** Replaces the fault settings (scripted faults included). */
     setFaults: (next: SandboxFaults) => faults.set(next),
     clearFaults: () => {
@@ -801,9 +397,9 @@ export const createHaloSandbox = (options: HaloSandboxOptions = {}) => {
     /** Invalidates every issued token, as if each had expired. */
     expireTokens: () => tokens.clear(),
     /** Requests answered so far (auth and API), in order. */
-    requests: () => clone(log),
+    requests: () => structuredClone(log),
     /** Seed and saved records of one list resource, e.g. `records('clients')`. */
-    records: (collection: Collection) => clone(collections[collection]),
+    records: store.records,
     /** Lets go of any responses held back by `hang` drops (call before closing a server). */
     releaseHangs,
     credentials,
