@@ -89,13 +89,19 @@ export const verifyStandardWebhook = (
       detail: `${signature.name} holds no "v1," (HMAC-SHA256) signature`,
     }
   }
-  const expected = options.secrets.map((secret) =>
-    signStandardWebhook(
-      signingKey(secret, options.secretFormat),
-      id.value,
-      timestamp.value,
-      request.body,
-    ),
+  // A secret that decodes to no bytes would make an empty HMAC key anyone can sign with.
+  const keys = options.secrets
+    .map((secret) => signingKey(secret, options.secretFormat))
+    .filter((key) => key.byteLength > 0)
+  if (keys.length === 0) {
+    return {
+      ok: false,
+      code: 'signature_invalid',
+      detail: `the route's secret yields no key (expected whsec_<base64>; or set secretFormat "raw")`,
+    }
+  }
+  const expected = keys.map((key) =>
+    signStandardWebhook(key, id.value, timestamp.value, request.body),
   )
   // Every pair is compared (no early exit), so timing does not tell which one matched.
   const matches = given.flatMap((candidate) => expected.map((value) => safeEqual(candidate, value)))

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { Webhook } from 'standardwebhooks'
 import { describe, expect, it } from 'vitest'
@@ -184,6 +185,27 @@ describe('standard-webhooks source', () => {
 
     expect(response.status).toBe(202)
     expect(queue.pending()).toHaveLength(1)
+  })
+
+  it('refuses to verify with a secret that decodes to no key, even a matching signature', async () => {
+    const { app, queue } = ingestHarness(
+      { routes: { r: ROUTE } },
+      { routes: { r: { current: 'whsec_' } } },
+      NOW,
+    )
+    const body = fixture('contact.created.json')
+    // What an attacker could compute if an empty key were accepted.
+    const forged = `v1,${createHmac('sha256', Buffer.alloc(0))
+      .update(`${MSG_ID}.${NOW.getTime() / 1000}.${body}`)
+      .digest('base64')}`
+
+    const response = await deliver(app, body, {
+      headers: { 'webhook-signature': forged },
+    })
+
+    expect(response.status).toBe(401)
+    expect(await response.json()).toMatchObject({ error: 'signature_invalid' })
+    expect(queue.pending()).toEqual([])
   })
 
   describe('rejects, with nothing enqueued,', () => {
