@@ -85,6 +85,19 @@ describe('createHaloClient against the sandbox: authentication', () => {
     expect(halo.sandbox.tickets()).toHaveLength(20)
   })
 
+  it('renews once for many callers refused together after the token was revoked', async () => {
+    const client = halo.client({ now: clock.now })
+    await client.listStatuses()
+    halo.sandbox.expireTokens()
+    const before = halo.sandbox.requests().length
+
+    await Promise.all(Array.from({ length: 10 }, () => client.listTeams()))
+
+    const after = halo.sandbox.requests().slice(before)
+    expect(after.filter((r) => r.path === 'post /auth/token')).toHaveLength(1)
+    expect(after.filter((r) => r.path === 'get /api/team' && r.status === 200)).toHaveLength(10)
+  })
+
   it('reports wrong credentials as a non-retryable ConfigError naming invalid_client', async () => {
     const client = halo.client({ clientSecret: 'wrong', now: clock.now })
 
