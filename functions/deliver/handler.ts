@@ -151,6 +151,7 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
       logger,
       deliver,
       onResult,
+      remainingMs: () => context.getRemainingTimeInMillis(),
     })
   } finally {
     const calls = counter.snapshot()

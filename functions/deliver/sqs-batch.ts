@@ -28,6 +28,13 @@ export type SqsBatchDeps = {
   /** Called once per record with what happened to it. */
   onResult?: (result: RecordResult) => void
   now?: () => Date
+  /** Time left before the Lambda times out, in ms (`context.getRemainingTimeInMillis`). */
+  remainingMs?: () => number
+  /**
+   * A record is not started with less time than this left; it and the rest of its group are
+   * handed back at once instead, so a timeout never fails the whole batch. @default 25_000
+   */
+  minRemainingMs?: number
 }
 
 const MAX_VISIBILITY_SECONDS = 43_200 // SQS caps a message's visibility timeout at 12 hours
@@ -118,12 +125,22 @@ export const processSqsBatch = async (
     )
   }
 
+  const minRemainingMs = deps.minRemainingMs ?? 25_000
+
   const runGroup = async (records: SQSRecord[]) => {
     for (const [index, record] of records.entries()) {
       const logger = withFields(deps.logger, {
         correlation_id: record.attributes.MessageDeduplicationId ?? record.messageId,
         message_id: record.messageId,
       })
+      if (deps.remainingMs && deps.remainingMs() < minRemainingMs) {
+        const rest = records.slice(index)
+        await changeVisibility(rest, 0, logger)
+        logger.warn('out of time: handing the rest of the group back', { count: rest.length })
+        for (const _ of rest) report({ kind: 'held', delayMs: 0 })
+        failed.push(...rest.map((held) => held.messageId))
+        return
+      }
       const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1
       try {
         const outcome = await deps.deliver(record.body, logger)

@@ -11,7 +11,7 @@ import {
 import { GetCommand } from '@aws-sdk/lib-dynamodb'
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda'
 import { mockClient } from 'aws-sdk-client-mock'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { SANDBOX_CREDENTIALS } from '../../../local/halo-sandbox/halo-sandbox.js'
 import {
   type RunningHaloSandbox,
@@ -50,7 +50,6 @@ beforeAll(async () => {
     // The real SDK of the bundle talks to DynamoDB Local; SQS and Secrets Manager are stubbed.
     AWS_ENDPOINT_URL_DYNAMODB: local.endpoint,
     POWERTOOLS_LOG_LEVEL: 'CRITICAL',
-    POWERTOOLS_METRICS_DISABLED: 'true',
   })
   const url = await bundleHandler(
     'functions/deliver/handler.ts',
@@ -73,7 +72,27 @@ beforeEach(() => {
   sqsMock.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [], Failed: [] })
   sqsMock.on(SendMessageCommand).resolves({ MessageId: 'dlq-1' })
   halo.sandbox.reset()
+  stdout.length = 0
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    stdout.push(String(chunk))
+    return true
+  })
 })
+
+afterEach(() => {
+  vi.restoreAllMocks()
+})
+
+const stdout: string[] = []
+/** The sum of one EMF metric over everything the handler printed in this test. */
+const emf = (metric: string) =>
+  stdout
+    .flatMap((chunk) => chunk.split('\n'))
+    .filter((line) => line.includes('"_aws"'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    // EMF writes a metric added several times in one flush as an array of values.
+    .flatMap((entry) => [entry[metric] ?? []].flat())
+    .reduce((sum: number, value) => sum + Number(value), 0)
 
 const envelope = (key: string, title = `Problem ${key}`): Envelope => {
   const base = envelopeFor({ route: 'alerts' })
@@ -110,6 +129,8 @@ describe('bundled deliver handler (SQS FIFO batches)', () => {
     const seenByHalo = halo.sandbox.requests().length
     expect(seenByHalo).toBeGreaterThanOrEqual(3) // a token, then two tickets
     expect((await grants()) - before).toBe(seenByHalo)
+    expect(emf('EnvelopesDelivered')).toBe(2)
+    expect(emf('HaloRequests')).toBe(seenByHalo)
   })
 
   it('parks a permanent failure in the DLQ with its reason and carries on with the group', async () => {
@@ -135,6 +156,8 @@ describe('bundled deliver handler (SQS FIFO batches)', () => {
       /^route_unknown: route "removed-route"/,
     )
     expect(ticketTitles()).toEqual(['Problem c'])
+    expect(emf('EnvelopesParked')).toBe(1)
+    expect(emf('EnvelopesDelivered')).toBe(1)
   })
 
   it('parks a message that is not an envelope at all', async () => {
@@ -183,6 +206,22 @@ describe('bundled deliver handler (SQS FIFO batches)', () => {
     expect(delayOf(2)).toBeGreaterThanOrEqual(1)
     expect(sqsMock.commandCalls(SendMessageCommand)).toEqual([])
     expect(ticketTitles()).toEqual([])
+    expect(emf('EnvelopesDeferred')).toBe(3)
+  })
+
+  it('hands records back untouched when too little time is left to start them', async () => {
+    const records = [recordOf(envelope('g')), recordOf(envelope('h'))]
+
+    const response = await handler(sqsEvent(records), lambdaContext('deliver', 5_000))
+
+    expect(response.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(
+      records.map((record) => record.messageId),
+    )
+    const entries = sqsMock
+      .commandCalls(ChangeMessageVisibilityBatchCommand)
+      .flatMap((call) => call.args[0].input.Entries ?? [])
+    expect(entries.map((entry) => entry.VisibilityTimeout)).toEqual([0, 0])
+    expect(halo.sandbox.requests()).toEqual([])
   })
 
   it('delivers a group in order once Halo is back', async () => {

@@ -75,7 +75,7 @@ export const sqsFifoRecord = (options: {
 
 export const sqsEvent = (records: SQSRecord[]): SQSEvent => ({ Records: records })
 
-export const lambdaContext = (functionName: string): Context => ({
+export const lambdaContext = (functionName: string, remainingMs = 60_000): Context => ({
   callbackWaitsForEmptyEventLoop: false,
   functionName,
   functionVersion: '$LATEST',
@@ -84,7 +84,7 @@ export const lambdaContext = (functionName: string): Context => ({
   awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
   logGroupName: `/aws/lambda/${functionName}`,
   logStreamName: '2026/01/01/[$LATEST]abcdef',
-  getRemainingTimeInMillis: () => 30_000,
+  getRemainingTimeInMillis: () => remainingMs,
   done: () => {},
   fail: () => {},
   succeed: () => {},
