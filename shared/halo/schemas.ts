@@ -8,6 +8,16 @@ import * as z from 'zod'
 /** Halo reads may send `null` for any field it has no value for. */
 const maybe = <T extends z.ZodType>(schema: T) => schema.nullish()
 
+/**
+ * An integer on the read side. Halo accepts ids as strings as well as numbers on write, so we
+ * also read a numeric string as a number rather than fail a delivery over its representation.
+ * Writes stay strict: we always send JSON integers.
+ */
+const readInt = z.preprocess(
+  (value) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value),
+  z.int(),
+)
+
 /** A custom field value on write: Halo keys custom fields by numeric field id. */
 export const HaloCustomFieldInputSchema = z.looseObject({
   id: z.int(),
@@ -67,21 +77,21 @@ export type HaloTicketPatch = z.infer<typeof HaloTicketPatchSchema>
 
 /** A ticket as Halo returns it (list item, detail, or the reply to a POST). */
 export const HaloTicketSchema = z.looseObject({
-  id: z.int(),
+  id: readInt,
   summary: maybe(z.string()),
   details: maybe(z.string()),
   details_html: maybe(z.string()),
-  tickettype_id: maybe(z.int()),
-  client_id: maybe(z.int()),
+  tickettype_id: maybe(readInt),
+  client_id: maybe(readInt),
   client_name: maybe(z.string()),
-  site_id: maybe(z.int()),
+  site_id: maybe(readInt),
   site_name: maybe(z.string()),
-  user_id: maybe(z.int()),
+  user_id: maybe(readInt),
   user_name: maybe(z.string()),
-  status_id: maybe(z.int()),
-  priority_id: maybe(z.int()),
+  status_id: maybe(readInt),
+  priority_id: maybe(readInt),
   team: maybe(z.string()),
-  agent_id: maybe(z.int()),
+  agent_id: maybe(readInt),
   category_1: maybe(z.string()),
   third_party_id_string: maybe(z.string()),
   dateoccurred: maybe(z.string()),
@@ -114,30 +124,30 @@ export type HaloActionInput = z.infer<typeof HaloActionInputSchema>
 
 /** An action as Halo returns it. */
 export const HaloActionSchema = z.looseObject({
-  id: z.int(),
-  ticket_id: maybe(z.int()),
+  id: readInt,
+  ticket_id: maybe(readInt),
   outcome: maybe(z.string()),
-  outcome_id: maybe(z.int()),
+  outcome_id: maybe(readInt),
   note: maybe(z.string()),
   note_html: maybe(z.string()),
   hiddenfromuser: maybe(z.boolean()),
-  new_status: maybe(z.int()),
+  new_status: maybe(readInt),
   datetime: maybe(z.string()),
 })
 export type HaloAction = z.infer<typeof HaloActionSchema>
 
 /** A Halo client (customer), schema `Area`. */
 export const HaloCustomerSchema = z.looseObject({
-  id: z.int(),
+  id: readInt,
   name: maybe(z.string()),
-  toplevel_id: maybe(z.int()),
+  toplevel_id: maybe(readInt),
   inactive: maybe(z.boolean()),
 })
 export type HaloCustomer = z.infer<typeof HaloCustomerSchema>
 
 /** A site of a client. */
 export const HaloSiteSchema = z.looseObject({
-  id: z.int(),
+  id: readInt,
   name: maybe(z.string()),
   // Halo's spec types the site's client_id as a double; it is an id all the same.
   client_id: maybe(z.number()),
@@ -148,10 +158,10 @@ export type HaloSite = z.infer<typeof HaloSiteSchema>
 
 /** An end user (contact) at a client's site. */
 export const HaloUserSchema = z.looseObject({
-  id: z.int(),
+  id: readInt,
   name: maybe(z.string()),
   site_id: maybe(z.number()),
-  client_id: maybe(z.int()),
+  client_id: maybe(readInt),
   emailaddress: maybe(z.string()),
   inactive: maybe(z.boolean()),
 })
@@ -159,48 +169,48 @@ export type HaloUser = z.infer<typeof HaloUserSchema>
 
 /** An asset (schema `Device`). `key_field` is usually the device or host name. */
 export const HaloAssetSchema = z.looseObject({
-  id: z.int(),
+  id: readInt,
   inventory_number: maybe(z.string()),
   key_field: maybe(z.string()),
   key_field2: maybe(z.string()),
   key_field3: maybe(z.string()),
-  client_id: maybe(z.int()),
-  site_id: maybe(z.int()),
-  assettype_id: maybe(z.int()),
+  client_id: maybe(readInt),
+  site_id: maybe(readInt),
+  assettype_id: maybe(readInt),
   inactive: maybe(z.boolean()),
 })
 export type HaloAsset = z.infer<typeof HaloAssetSchema>
 
 /** A ticket type (schema `RequestType`). */
 export const HaloTicketTypeSchema = z.looseObject({
-  id: z.int(),
+  id: readInt,
   name: maybe(z.string()),
-  initial_status: maybe(z.int()),
-  default_sla: maybe(z.int()),
+  initial_status: maybe(readInt),
+  default_sla: maybe(readInt),
 })
 export type HaloTicketType = z.infer<typeof HaloTicketTypeSchema>
 
 /** A status (schema `TStatus`). */
 export const HaloStatusSchema = z.looseObject({
-  id: z.int(),
+  id: readInt,
   name: maybe(z.string()),
   shortname: maybe(z.string()),
-  type: maybe(z.int()),
+  type: maybe(readInt),
 })
 export type HaloStatus = z.infer<typeof HaloStatusSchema>
 
 /** A priority of one SLA (schema `Policy`); its own `id` is a GUID, tickets use `priorityid`. */
 export const HaloPrioritySchema = z.looseObject({
-  id: z.union([z.string(), z.int()]),
-  slaid: maybe(z.int()),
-  priorityid: maybe(z.int()),
+  id: z.union([z.string(), readInt]),
+  slaid: maybe(readInt),
+  priorityid: maybe(readInt),
   name: maybe(z.string()),
 })
 export type HaloPriority = z.infer<typeof HaloPrioritySchema>
 
 /** An action outcome (schema `TOutcome`): what an action is, e.g. "Private Note". */
 export const HaloOutcomeSchema = z.looseObject({
-  id: z.int(),
+  id: readInt,
   outcome: maybe(z.string()),
   buttonname: maybe(z.string()),
   hidden: maybe(z.boolean()),
@@ -209,15 +219,15 @@ export type HaloOutcome = z.infer<typeof HaloOutcomeSchema>
 
 /** One value of a Halo lookup list (impact, urgency, request source, ...). */
 export const HaloLookupValueSchema = z.looseObject({
-  id: z.int(),
-  lookupid: maybe(z.int()),
+  id: readInt,
+  lookupid: maybe(readInt),
   name: maybe(z.string()),
 })
 export type HaloLookupValue = z.infer<typeof HaloLookupValueSchema>
 
 /** An agent (schema `Uname`). */
 export const HaloAgentSchema = z.looseObject({
-  id: z.int(),
+  id: readInt,
   name: maybe(z.string()),
   email: maybe(z.string()),
   team: maybe(z.string()),
@@ -227,7 +237,7 @@ export type HaloAgent = z.infer<typeof HaloAgentSchema>
 
 /** A team (schema `SectionDetail`). */
 export const HaloTeamSchema = z.looseObject({
-  id: z.int(),
+  id: readInt,
   name: maybe(z.string()),
   inactive: maybe(z.boolean()),
 })
