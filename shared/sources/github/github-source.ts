@@ -14,6 +14,7 @@ import {
 
 const EVENTS = ['issues', 'workflow_run', 'dependabot_alert', 'code_scanning_alert'] as const
 
+/** Per-route options of the `github` source. */
 export const GitHubOptionsSchema = z
   .object({
     /** GitHub events (`X-GitHub-Event`) this route acts on; others are acknowledged and ignored. */

@@ -5,6 +5,7 @@ import * as z from 'zod'
 
 const id = z.union([z.number(), z.string()]).transform(String)
 
+/** The repository every repository-scoped event carries. */
 export const GitHubRepositorySchema = z.looseObject({
   id,
   full_name: z.string(),
@@ -12,6 +13,7 @@ export const GitHubRepositorySchema = z.looseObject({
   owner: z.looseObject({ id, login: z.string() }).optional(),
 })
 
+/** The organization, present when the repository belongs to one. */
 export const GitHubOrganizationSchema = z.looseObject({ id, login: z.string() })
 
 /** What every event we act on carries besides its own object. */
@@ -21,6 +23,7 @@ const base = {
   organization: GitHubOrganizationSchema.optional(),
 }
 
+/** `X-GitHub-Event: issues`. */
 export const GitHubIssuesEventSchema = z.looseObject({
   ...base,
   action: z.string(),
@@ -36,6 +39,7 @@ export const GitHubIssuesEventSchema = z.looseObject({
   }),
 })
 
+/** `X-GitHub-Event: workflow_run`. */
 export const GitHubWorkflowRunEventSchema = z.looseObject({
   ...base,
   action: z.string(),
@@ -56,6 +60,7 @@ export const GitHubWorkflowRunEventSchema = z.looseObject({
   }),
 })
 
+/** `X-GitHub-Event: dependabot_alert`. */
 export const GitHubDependabotAlertEventSchema = z.looseObject({
   ...base,
   action: z.string(),
@@ -80,6 +85,7 @@ export const GitHubDependabotAlertEventSchema = z.looseObject({
   }),
 })
 
+/** `X-GitHub-Event: code_scanning_alert`. */
 export const GitHubCodeScanningAlertEventSchema = z.looseObject({
   ...base,
   action: z.string(),

@@ -5,6 +5,7 @@ import { parseJsonBody, validatePayload } from '../parse-body.js'
 import type { SourceResult, WebhookSource } from '../webhook-source.js'
 import { JiraAnyWebhookSchema, type JiraIssue, JiraIssueWebhookSchema } from './schema.js'
 
+/** Per-route options of the `jira` source. */
 export const JiraOptionsSchema = z
   .object({
     /** Project keys whose issues become alerts. @default every project the webhook covers */

@@ -4,6 +4,7 @@ import * as z from 'zod'
 
 const named = z.looseObject({ id: z.string().optional(), name: z.string().nullish() })
 
+/** The issue as Jira's REST API shows it, as far as halo-hooks reads it. */
 export const JiraIssueSchema = z.looseObject({
   id: z.string().min(1),
   key: z.string().min(1),

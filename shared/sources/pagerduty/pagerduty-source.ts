@@ -7,6 +7,7 @@ import { PagerDutyIncidentSchema, PagerDutyWebhookSchema } from './schema.js'
 
 const DEFAULT_EVENTS = ['incident.triggered', 'incident.reopened', 'incident.resolved']
 
+/** Per-route options of the `pagerduty` source. */
 export const PagerDutyOptionsSchema = z
   .object({
     /**

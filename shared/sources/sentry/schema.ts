@@ -6,6 +6,7 @@ const id = z.union([z.string(), z.number()]).transform(String)
 
 const installation = z.looseObject({ uuid: z.string() }).nullish()
 
+/** The project an issue belongs to. */
 export const SentryProjectSchema = z.looseObject({
   id: id.optional(),
   slug: z.string().optional(),

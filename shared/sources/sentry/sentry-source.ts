@@ -12,6 +12,7 @@ import {
 
 const RESOURCES = ['issue', 'event_alert', 'metric_alert'] as const
 
+/** Per-route options of the `sentry` source. */
 export const SentryOptionsSchema = z
   .object({
     /** `Sentry-Hook-Resource`s this route acts on; others are acknowledged and ignored. */

@@ -8,6 +8,7 @@ export const SlackUrlVerificationSchema = z.looseObject({
   challenge: z.string().min(1).max(1000),
 })
 
+/** The inner event: a message, an app mention or a reaction. */
 export const SlackMessageEventSchema = z.looseObject({
   type: z.string(),
   subtype: z.string().optional(),

@@ -9,6 +9,7 @@ import {
 } from './schema.js'
 import { verifySlackSignature } from './slack-signature.js'
 
+/** Per-route options of the `slack` source. */
 export const SlackOptionsSchema = z
   .object({
     /** Channel ids (`C…`) whose messages become alerts. @default every channel the app is in */

@@ -4,6 +4,7 @@ import type { WebhookSource } from '../webhook-source.js'
 import { StandardWebhookPayloadSchema } from './schema.js'
 import { messageIdOf, verifyStandardWebhook } from './standard-webhooks-signature.js'
 
+/** Per-route options of the `standard-webhooks` source. */
 export const StandardWebhooksOptionsSchema = z
   .object({
     /**
