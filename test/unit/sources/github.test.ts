@@ -223,6 +223,30 @@ describe('github source', () => {
     expect(queue.pending()).toHaveLength(1)
   })
 
+  it('rejects the previous secret once the rotation is finished', async () => {
+    const { app, queue, secretStore } = setup()
+    secretStore.set({ routes: { r: { current: SECRET } } })
+
+    const response = await deliver(app, fixture('issues.opened.json'), {
+      event: 'issues',
+      secret: PREVIOUS,
+    })
+
+    expect(response.status).toBe(401)
+    expect(queue.pending()).toEqual([])
+  })
+
+  it('answers 503 so GitHub can redeliver when the queue refuses, keeping nothing', async () => {
+    const { app, queue } = setup()
+    queue.setUnavailable(true)
+
+    const response = await deliver(app, fixture('issues.opened.json'), { event: 'issues' })
+
+    expect(response.status).toBe(503)
+    expect(await response.json()).toMatchObject({ error: 'queue_unavailable' })
+    expect(queue.pending()).toEqual([])
+  })
+
   it('yields the same envelope ids when GitHub redelivers the same delivery', async () => {
     const { app, queue } = setup()
     const body = fixture('issues.opened.json')
