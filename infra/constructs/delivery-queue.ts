@@ -13,7 +13,7 @@ import { AWS_ENV } from '../../shared/aws-env.js'
 export type DeliveryQueueProps = {
   /** Timeout of the consuming function; the visibility timeout is six times it (AWS guidance). */
   readonly consumerTimeout: Duration
-  /** Receives before SQS itself moves a message to the DLQ. @default 24 */
+  /** Receives before SQS itself moves a message to the DLQ. @default 100 */
   readonly maxReceiveCount?: number
 }
 
@@ -41,11 +41,12 @@ export class DeliveryQueue extends Construct {
       fifoThroughputLimit: FifoThroughputLimit.PER_MESSAGE_GROUP_ID,
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      retentionPeriod: Duration.days(4),
+      // The most SQS allows: a long Halo outage must not expire messages before they are parked.
+      retentionPeriod: Duration.days(14),
       visibilityTimeout: Duration.seconds(props.consumerTimeout.toSeconds() * 6),
       deadLetterQueue: {
         queue: this.deadLetterQueue,
-        maxReceiveCount: props.maxReceiveCount ?? 24,
+        maxReceiveCount: props.maxReceiveCount ?? 100,
       },
     })
   }

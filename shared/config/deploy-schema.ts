@@ -55,8 +55,12 @@ export const DeploySchema = z
       .default({ rateLimit: 50, burstLimit: 100 }),
     /** Deliver instances at once (Lambda SQS event source, 2 to 1000). @default 2 */
     maxConcurrency: z.coerce.number().int().min(2).max(1_000).default(2),
-    /** Receives before SQS moves a message to the DLQ by itself. @default 24 */
-    maxReceiveCount: z.coerce.number().int().min(1).max(1_000).default(24),
+    /**
+     * Receives before SQS moves a message to the DLQ by itself. Every deferral (Halo busy, budget
+     * used up) is a receive, so this is high: with back-off capped at 15 minutes it allows about
+     * a day of deferrals. @default 100
+     */
+    maxReceiveCount: z.coerce.number().int().min(1).max(1_000).default(100),
     /** Deliver function timeout in seconds; the queue's visibility timeout is 6×. @default 60 */
     workerTimeoutSeconds: z.coerce.number().int().min(10).max(900).default(60),
   })

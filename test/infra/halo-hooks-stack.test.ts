@@ -68,7 +68,7 @@ describe('HaloHooksStack', () => {
   beforeAll(() => {
     ;({ template } = synth())
     queue = logicalId(template, 'AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() })
-    dlq = logicalId(template, 'AWS::SQS::Queue', { MessageRetentionPeriod: 1_209_600 })
+    dlq = Object.keys(template.findResources('AWS::SQS::Queue')).find((id) => id !== queue) ?? ''
     table = logicalId(template, 'AWS::DynamoDB::GlobalTable', {})
     secret = logicalId(template, 'AWS::SecretsManager::Secret', {})
   })
@@ -83,9 +83,11 @@ describe('HaloHooksStack', () => {
       ContentBasedDeduplication: false,
       SqsManagedSseEnabled: true,
       VisibilityTimeout: 360,
-      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] }, maxReceiveCount: 24 },
+      MessageRetentionPeriod: 14 * 86_400,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] }, maxReceiveCount: 100 },
     })
-    template.hasResourceProperties('AWS::SQS::Queue', {
+    const resources = template.toJSON().Resources as Resources
+    expect(resources[dlq]?.Properties).toEqual({
       FifoQueue: true,
       SqsManagedSseEnabled: true,
       MessageRetentionPeriod: 14 * 86_400,

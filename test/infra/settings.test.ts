@@ -13,7 +13,7 @@ describe('resolveDeploySettings', () => {
       logRetentionDays: 30,
       throttle: { rateLimit: 50, burstLimit: 100 },
       maxConcurrency: 2,
-      maxReceiveCount: 24,
+      maxReceiveCount: 100,
       workerTimeoutSeconds: 60,
     })
   })
