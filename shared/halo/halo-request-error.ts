@@ -24,8 +24,8 @@ export type HaloRequestErrorDetails = {
   /** Field-keyed model-binding errors (`[0].client_id` → messages), when Halo sent them. */
   fieldErrors?: Readonly<Record<string, readonly string[]>> | undefined
   /**
-   * How long to wait before trying again, when known: from `Retry-After`, from the back-off
-   * schedule, or from the rate budget. A worker defers its message by this much.
+   * How long to wait before trying again, when Halo said so (`Retry-After`) or the rate budget
+   * did. Absent otherwise: the caller's own schedule applies. A worker defers its message by it.
    */
   retryAfterMs?: number | undefined
   retryable?: boolean | undefined

@@ -58,8 +58,9 @@ const isTimeout = (error: unknown): boolean =>
  *
  * Retries: 429 for every request (a rate-limited request was not processed), timeouts, network
  * errors, 408 and 5xx only for idempotent requests, and a 401 renews the token once. A wait that
- * would end after `deadline` is never slept: the error carries `retryAfterMs` instead, so a
- * Lambda worker can defer its message rather than run out of time.
+ * would end after `deadline` is never slept: the error carries the wait Halo asked for
+ * (`Retry-After`) or the budget named as `retryAfterMs` instead, so a Lambda worker can defer its
+ * message rather than run out of time.
  */
 export const createHaloRequester = (deps: HaloRequesterDeps) => {
   const { counter, now, sleep } = deps
@@ -133,7 +134,7 @@ export const createHaloRequester = (deps: HaloRequesterDeps) => {
           undefined,
           `${endpoint}: ${kind === 'timeout' ? 'no answer in time' : 'connection failed'}` +
             (request.idempotent ? '' : ' (the write may have been committed)'),
-          { kind, endpoint, retryable: true, retryAfterMs: waitMs },
+          { kind, endpoint, retryable: true },
           { cause: error },
         )
       }
@@ -153,9 +154,10 @@ export const createHaloRequester = (deps: HaloRequesterDeps) => {
 
       const { message, fieldErrors } = parseHaloErrorBody(text)
       const retryable = isRetryableStatus(response.status)
-      const waitMs =
-        parseRetryAfter(response.headers.get('retry-after'), now()) ??
-        backoffDelay(attempt, deps.backoff, deps.random)
+      // Only Halo's own Retry-After travels with the error: our back-off guess is for this
+      // call's retries, and a queue consumer has its own schedule across redeliveries.
+      const asked = parseRetryAfter(response.headers.get('retry-after'), now())
+      const waitMs = asked ?? backoffDelay(attempt, deps.backoff, deps.random)
       // A 429 means Halo turned the request away before doing anything, so even a write may be
       // sent again. (Assumed: Halo's limiter sits in front of the API; not confirmed by Halo.)
       const mayRetry = retryable && (response.status === 429 || request.idempotent)
@@ -170,7 +172,7 @@ export const createHaloRequester = (deps: HaloRequesterDeps) => {
           haloMessage: message,
           fieldErrors,
           retryable,
-          retryAfterMs: retryable ? waitMs : undefined,
+          retryAfterMs: retryable ? asked : undefined,
         },
       )
     }

@@ -93,7 +93,8 @@ describe('createHaloClient retries and deadlines', () => {
         e instanceof HaloRequestError &&
         e.status === 503 &&
         e.retryable &&
-        e.haloMessage === 'down',
+        e.haloMessage === 'down' &&
+        e.retryAfterMs === undefined,
     )
     expect(post.apiCalls()).toHaveLength(1)
   })
