@@ -37,7 +37,11 @@ export const startGateway = async (options: GatewayOptions) => {
   const sandbox = options.halo ? undefined : createHaloSandbox()
 
   const app = new Hono()
-  if (sandbox) app.route('/halo', sandbox.app)
+  if (sandbox) {
+    // The board's relative links need the trailing slash; mount strips the prefix for the app.
+    app.get('/halo', (c) => c.redirect('/halo/', 302))
+    app.mount('/halo', sandbox.app.fetch)
+  }
   app.route('/', createIngestApp({ routes: compiled.routes, queue, secrets, now, logger }))
 
   const hostname = options.hostname ?? '127.0.0.1'

@@ -22,7 +22,9 @@ export const classifyFailure = (error: unknown, receiveCount: number): FailureAc
     return { action: 'defer', delayMs, code: error.code }
   }
   if (error instanceof AppError) {
-    return { action: 'park', reason: `${error.code}: ${error.message}`, code: error.code }
+    const { issues } = error as { issues?: unknown }
+    const details = Array.isArray(issues) && issues.length ? ` (${issues.join('; ')})` : ''
+    return { action: 'park', reason: `${error.code}: ${error.message}${details}`, code: error.code }
   }
   const message = error instanceof Error ? error.message : String(error)
   return { action: 'park', reason: `internal: ${message}`, code: 'internal' }

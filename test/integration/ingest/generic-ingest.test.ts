@@ -210,7 +210,6 @@ describe('POST /hooks/:route with the generic source', () => {
     const response = await harness.app.request('/hooks/example-hmac', {
       method: 'POST',
       body: stream,
-      // @ts-expect-error: Node's fetch needs `duplex` for a streamed body
       duplex: 'half',
     })
     await expectRejected(response, 413, 'payload_too_large', 'exceeds')

@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { eventually, REPO_ROOT, runNpm, waitForOutput } from '../support/processes.js'
+
+type Ticket = { id: number; summary: string; client_id: number; third_party_id_string: string }
+
+const haloToken = async (haloUrl: string) => {
+  const response = await fetch(`${haloUrl}/auth/token`, {
+    method: 'POST',
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: 'halo-hooks-local',
+      client_secret: 'local-sandbox-secret',
+      scope: 'all',
+    }),
+  })
+  return ((await response.json()) as { access_token: string }).access_token
+}
+
+const ticketsIn = async (haloUrl: string): Promise<Ticket[]> => {
+  const response = await fetch(`${haloUrl}/api/tickets`, {
+    headers: { authorization: `Bearer ${await haloToken(haloUrl)}` },
+  })
+  return ((await response.json()) as { tickets: Ticket[] }).tickets
+}
+
+describe('the README quick start', () => {
+  it('npm start, then npm run send, creates a ticket in the sandbox; Ctrl-C stops cleanly', async () => {
+    const gateway = runNpm(['start'], { PORT: '0' })
+    try {
+      const [, url] = await waitForOutput(gateway, /listening on (http:\/\/\S+)/)
+      const output = await waitForOutput(gateway, /stop: +Ctrl-C/)
+      expect(gateway.output()).toContain(`POST ${url}/hooks/example-hmac`)
+      expect(gateway.output()).toContain(`${url}/halo/ (board)`)
+      expect(output).toBeTruthy()
+
+      const send = runNpm(['send', '--', 'example-hmac'], { HALO_HOOKS_URL: String(url) })
+      expect(await send.exited).toBe(0)
+      expect(send.output()).toContain('-> 202')
+
+      const haloUrl = `${url}/halo`
+      const [ticket] = await eventually(async () => {
+        const tickets = await ticketsIn(haloUrl)
+        return tickets.length ? tickets : undefined
+      })
+      const sample = JSON.parse(readFileSync(`${REPO_ROOT}/local/samples/generic.json`, 'utf8'))
+      expect(ticket).toMatchObject({
+        summary: `[CRITICAL] ${sample.summary}`,
+        client_id: 12,
+        third_party_id_string: sample.id,
+      })
+      const board = await (await fetch(`${haloUrl}/`)).text()
+      expect(board).toContain(sample.summary)
+    } finally {
+      gateway.interrupt()
+    }
+    await gateway.exited
+    // npm itself dies of the SIGINT as in a terminal; what matters is that our process finished
+    // its work, said so, and left no process of the group behind.
+    expect(gateway.output()).toContain('SIGINT: finishing deliveries in hand and stopping')
+    await eventually(async () => (gateway.groupAlive() ? undefined : true), 10_000)
+  })
+
+  it('npm run send explains a route that does not exist', async () => {
+    const send = runNpm(['send', '--', 'no-such-route'], { HALO_HOOKS_URL: 'http://127.0.0.1:9' })
+    expect(await send.exited).toBe(1)
+    expect(send.output()).toContain(
+      'no route "no-such-route"; routes: example-hmac, example-bearer',
+    )
+  })
+
+  it('npm run validate prints every problem of a broken config at once and fails', async () => {
+    const validate = runNpm([
+      'validate',
+      '--',
+      `${REPO_ROOT}/test/fixtures/config/broken.config.ts`,
+    ])
+    expect(await validate.exited).toBe(1)
+    const output = validate.output()
+    expect(output).toContain('routes.alerts.tikcet: unknown key (did you mean "ticket"?)')
+    expect(output).toContain('routes.alerts.auth.header: must be an HTTP header name')
+    expect(output).toContain('routes.other.source: unknown source "nagios"')
+  })
+})

@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { deliverEvent } from '../../../functions/deliver/deliver-event.js'
+import config from '../../../halo-hooks.config.js'
+import { startHaloSandbox } from '../../../local/halo-sandbox/start-halo-sandbox.js'
+import { compileConfig } from '../../../shared/config/compile-config.js'
+import { classifyFailure } from '../../../shared/delivery/failure-policy.js'
+import { createHaloClient } from '../../../shared/halo/halo-client.js'
+import { createJsonLogger } from '../../../shared/observability.js'
+import { envelopeFor } from '../../support/envelopes.js'
+
+const { routes } = compileConfig(config)
+let sandbox: Awaited<ReturnType<typeof startHaloSandbox>>
+const logs: string[] = []
+
+beforeAll(async () => {
+  sandbox = await startHaloSandbox({ port: 0 })
+})
+afterAll(async () => {
+  await sandbox.close()
+})
+beforeEach(() => {
+  sandbox.sandbox.reset()
+  logs.length = 0
+})
+
+const deps = () => ({
+  routes,
+  halo: createHaloClient({
+    baseUrl: sandbox.url,
+    clientId: 'halo-hooks-local',
+    clientSecret: 'local-sandbox-secret',
+    maxAttempts: 1,
+  }),
+  logger: createJsonLogger({ write: (line) => logs.push(line) }),
+  now: () => new Date('2026-11-28T07:00:05Z'),
+})
+
+describe('deliverEvent', () => {
+  it('creates a Halo ticket from the route templates, carrying the correlation key', async () => {
+    const envelope = envelopeFor({
+      key: 'disk-acme-dc01',
+      title: 'Disk full',
+      severity: 'critical',
+      resource: 'acme-dc01',
+      description: 'C: 3% free',
+    })
+
+    const outcome = await deliverEvent(JSON.stringify(envelope), deps())
+
+    const [ticket] = sandbox.sandbox.tickets()
+    expect(outcome).toEqual({
+      outcome: 'delivered',
+      envelopeId: envelope.id,
+      route: 'example-hmac',
+      ticketId: ticket?.id,
+      action: 'created',
+    })
+    expect(ticket).toMatchObject({
+      summary: '[CRITICAL] Disk full',
+      details: expect.stringContaining('Host: acme-dc01'),
+      tickettype_id: 21,
+      client_id: 12,
+      third_party_id_string: 'disk-acme-dc01',
+    })
+    expect(logs.some((line) => line.includes('"envelope delivered"'))).toBe(true)
+  })
+
+  it('refuses a message that is not an envelope, permanently', async () => {
+    const attempt = deliverEvent('{"v":2}', deps())
+    await expect(attempt).rejects.toSatisfy((error) => classifyFailure(error, 1).action === 'park')
+    expect(sandbox.sandbox.tickets()).toEqual([])
+  })
+
+  it('refuses an envelope whose route is gone, permanently', async () => {
+    const attempt = deliverEvent(envelopeFor({}, { route: 'removed-route' }), deps())
+    await expect(attempt).rejects.toSatisfy(
+      (error) => classifyFailure(error, 1).code === 'route_unknown',
+    )
+  })
+
+  it('parks a ticket whose templates yield a wrong type, before calling Halo', async () => {
+    const { routes: broken } = compileConfig({
+      routes: {
+        'example-hmac': {
+          source: 'generic',
+          auth: { type: 'bearer' },
+          alert: { key: '{% payload.id %}', title: '{% payload.t %}' },
+          ticket: { client_id: '{% alert.title %}' },
+        },
+      },
+    })
+    const attempt = deliverEvent(envelopeFor(), { ...deps(), routes: broken })
+    await expect(attempt).rejects.toSatisfy((error) => {
+      const failure = classifyFailure(error, 1)
+      return failure.action === 'park' && failure.reason.includes('ticket.client_id')
+    })
+    expect(sandbox.sandbox.tickets()).toEqual([])
+  })
+
+  it('defers when Halo answers 503', async () => {
+    sandbox.sandbox.setFaults({ errorRate: 1, errorStatuses: [503] })
+    const attempt = deliverEvent(envelopeFor(), deps())
+    await expect(attempt).rejects.toSatisfy((error) => classifyFailure(error, 1).action === 'defer')
+  })
+})
