@@ -1,6 +1,6 @@
 import type { CompiledRoute } from '../shared/config/compile-config.js'
-import { signForRouteAuth } from './signers/route-auth-signer.js'
 import { signers } from './signers/registry.js'
+import { signForRouteAuth } from './signers/route-auth-signer.js'
 import type { SignedRequest } from './signers/signer.js'
 
 /** Signs `body` for `route` exactly as its sender would, with the route's current secret. */
