@@ -90,6 +90,12 @@ export const FIELD_TYPES: Readonly<Record<string, Readonly<Record<string, FieldT
   lookup: { id: 'int', lookupid: 'int', name: 'string', inactive: 'bool' },
 }
 
+/** Typed fields inside array elements (`customfields: [{ id, value }]`, `assets: [{ id }]`). */
+export const ELEMENT_TYPES: Readonly<Record<string, Readonly<Record<string, FieldType>>>> = {
+  customfields: { id: 'int' },
+  assets: { id: 'int' },
+}
+
 const INTEGER = /^-?\d+$/
 
 // Halo's binder is lenient the way Json.NET is: numbers in strings and numbers as strings are
@@ -148,10 +154,26 @@ export const bindingErrors = (resource: string, body: unknown): Record<string, s
     }
     for (const [field, value] of Object.entries(item)) {
       const type = types[field]
+      const path = `[${index}].${field}`
       if (type && !accepts(type, value)) {
-        errors[`[${index}].${field}`] = [
-          `The JSON value could not be converted to ${TYPE_NAMES[type]}. Path: $[${index}].${field}`,
+        errors[path] = [
+          `The JSON value could not be converted to ${TYPE_NAMES[type]}. Path: $${path}`,
         ]
+        continue
+      }
+      const elementTypes = ELEMENT_TYPES[field]
+      if (type === 'array' && elementTypes && Array.isArray(value)) {
+        value.forEach((element: unknown, at) => {
+          for (const [key, elementType] of Object.entries(elementTypes)) {
+            const inner = (element as Record<string, unknown> | null)?.[key]
+            if (inner !== undefined && !accepts(elementType, inner)) {
+              const innerPath = `${path}[${at}].${key}`
+              errors[innerPath] = [
+                `The JSON value could not be converted to ${TYPE_NAMES[elementType]}. Path: $${innerPath}`,
+              ]
+            }
+          }
+        })
       }
     }
   })

@@ -259,6 +259,20 @@ describe('Halo sandbox: writes (fact sheet §2.2, §3, §4)', () => {
     expect(Object.keys((await badBool.json()) as Json)).toEqual(['[0].hiddenfromuser'])
   })
 
+  it('checks typed fields inside custom fields and linked assets', async () => {
+    const { post } = await setup()
+
+    const res = await post('/Tickets', [
+      { summary: 'a', customfields: [{ id: 'x', value: 1 }], assets: [{ id: 501 }, { id: true }] },
+    ])
+
+    expect(res.status).toBe(400)
+    expect(Object.keys((await res.json()) as Json).sort()).toEqual([
+      '[0].assets[1].id',
+      '[0].customfields[0].id',
+    ])
+  })
+
   it('accepts ints sent as strings, as Halo does for UI-style bodies', async () => {
     const { post } = await setup()
 

@@ -1,7 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import type * as z from 'zod'
-import { FIELD_TYPES, type FieldType } from '../../../local/halo-sandbox/model-binding.js'
+import {
+  ELEMENT_TYPES,
+  FIELD_TYPES,
+  type FieldType,
+} from '../../../local/halo-sandbox/model-binding.js'
 import { createHaloClient } from '../../../shared/halo/halo-client.js'
 import * as queries from '../../../shared/halo/queries.js'
 import {
@@ -262,6 +266,22 @@ describe("sandbox model binding matches Halo's field types", () => {
         return COMPATIBLE[type](property)
           ? []
           : [`${field}: sandbox says ${type}, Halo says ${property.type}`]
+      })
+      expect(problems).toEqual([])
+    },
+  )
+
+  it.each(Object.entries(ELEMENT_TYPES))(
+    'the element table of %s agrees with the ticket schema',
+    (field, types) => {
+      const property = checker.schemaNamed('Faults').properties?.[field]
+      const items = checker.resolve(property?.items)
+      const problems = Object.entries(types).flatMap(([key, type]) => {
+        const inner = items?.properties?.[key]
+        if (!inner) return [`${field}[].${key}: not in Halo's schema`]
+        return COMPATIBLE[type](inner)
+          ? []
+          : [`${field}[].${key}: sandbox says ${type}, Halo says ${inner.type}`]
       })
       expect(problems).toEqual([])
     },
