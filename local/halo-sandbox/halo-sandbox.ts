@@ -277,11 +277,8 @@ export const createHaloSandbox = (options: HaloSandboxOptions = {}) => {
 
     if (resource === 'authinfo' && method === 'GET') {
       const root = rootOf(c, /\/api\/authinfo$/i)
-      return c.json({
-        auth_url: `${root}/auth`,
-        tenant_id: options.tenant ?? null,
-        has_tenant: options.tenant !== undefined,
-      })
+      // The two fields clients are known to read; Halo documents no schema for this endpoint.
+      return c.json({ auth_url: `${root}/auth`, tenant_id: options.tenant ?? null })
     }
     if (!authorised(c))
       return c.body(null, 401, { 'www-authenticate': 'Bearer error="invalid_token"' })
