@@ -20,7 +20,10 @@ export type AwsSecretStoreOptions = {
   secretId: string
   /** How long a fetched value is used before it is read again, in ms. @default 300_000 */
   ttlMs?: number
-  /** After a failed read, how long the last good value is used before trying again. @default 30_000 */
+  /**
+   * After a failed read, how long before Secrets Manager is asked again; meanwhile the last good
+   * value is used, or (with none) the failure is repeated. @default 30_000
+   */
   retryAfterMs?: number
   now?: () => number
   logger?: Logger
@@ -32,7 +35,8 @@ export type AwsSecretStoreOptions = {
  * rotated secret is live within `ttlMs` without a redeploy. When Secrets Manager fails or the
  * secret is edited into an invalid shape, the last good value stays in use (and a warning naming
  * the problem, never a value, is logged); without one, `get` throws `ConfigError` (missing or
- * invalid secret) or `SecretUnavailableError` (Secrets Manager unreachable, retryable).
+ * invalid secret) or `SecretUnavailableError` (Secrets Manager unreachable, retryable). Either
+ * way Secrets Manager is asked again only after `retryAfterMs`.
  */
 export const createAwsSecretStore = (options: AwsSecretStoreOptions): SecretStore => {
   const ttlMs = options.ttlMs ?? 300_000
@@ -69,7 +73,8 @@ export const createAwsSecretStore = (options: AwsSecretStoreOptions): SecretStor
       },
       (error: unknown) => {
         if (!lastGood) {
-          cached = undefined // nothing to fall back on: the next call tries again
+          // Nothing to fall back on: fail fast for a short while instead of one read per request.
+          if (cached?.value === value) cached.expiresAt = now() + retryAfterMs
           throw error
         }
         options.logger?.warn('secret read failed; using the last good value', {

@@ -130,11 +130,15 @@ describe('createAwsSecretStore', () => {
       .on(GetSecretValueCommand)
       .rejectsOnce(new Error('timeout'))
       .resolves({ SecretString: JSON.stringify(V1) })
-    const { store } = setup()
+    const { store, advance } = setup()
 
     await expect(store.get()).rejects.toSatisfy(
       (error) => error instanceof SecretUnavailableError && error.retryable,
     )
+    // Within the retry pause the failure is repeated without another read.
+    await expect(store.get()).rejects.toBeInstanceOf(SecretUnavailableError)
+    expect(smMock.commandCalls(GetSecretValueCommand)).toHaveLength(1)
+    advance(5_000)
     expect(await store.get()).toEqual(V1)
   })
 
