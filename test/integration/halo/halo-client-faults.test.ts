@@ -213,10 +213,12 @@ describe('createHaloClient against the sandbox: server failures and lost answers
 
   it('commit then hang: the ticket exists, the client times out', async () => {
     halo.sandbox.setFaults({ next: [{ drop: 'hang', match: 'post /api/actions' }] })
-    const client = halo.client({ timeoutMs: 300 })
+    const client = halo.client({ timeoutMs: 5_000 })
     const ticket = await client.createTicket({ summary: 'x' })
 
-    const attempt = client.addAction({ ticket_id: ticket.id, outcome: 'Private Note', note: 'n' })
+    const attempt = client
+      .withDeadline(Date.now() + 300)
+      .addAction({ ticket_id: ticket.id, outcome: 'Private Note', note: 'n' })
 
     await expect(attempt).rejects.toSatisfy(
       (e) => isHaloError(e) && e.kind === 'timeout' && e.retryable,
@@ -225,12 +227,12 @@ describe('createHaloClient against the sandbox: server failures and lost answers
     halo.sandbox.releaseHangs()
   })
 
-  it('adds the configured latency, so a client with a shorter timeout gives up', async () => {
-    const client = halo.client({ timeoutMs: 100, maxAttempts: 1 })
+  it('adds the configured latency, so a caller with an earlier deadline gives up', async () => {
+    const client = halo.client({ timeoutMs: 5_000, maxAttempts: 1 })
     await client.listTeams()
-    halo.sandbox.setFaults({ latencyMs: 400 })
+    halo.sandbox.setFaults({ latencyMs: 1_000 })
 
-    const attempt = client.listTeams()
+    const attempt = client.withDeadline(Date.now() + 150).listTeams()
 
     await expect(attempt).rejects.toSatisfy((e) => isHaloError(e) && e.kind === 'timeout')
   })

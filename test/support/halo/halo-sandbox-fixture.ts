@@ -40,7 +40,7 @@ export const useHaloSandbox = (options: StartHaloSandboxOptions = {}) => {
         baseUrl: get().url,
         ...SANDBOX_CREDENTIALS,
         backoff: { baseMs: 10, maxMs: 50 },
-        timeoutMs: 2_000,
+        timeoutMs: 5_000,
         ...overrides,
       }),
   }
