@@ -5,7 +5,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs'
 import type { Envelope } from '../envelope.js'
-import { QueueError } from '../errors.js'
+import { PayloadError, QueueError } from '../errors.js'
 import { type EventQueue, messageGroupId } from './event-queue.js'
 
 export type SqsEventQueueOptions = {
@@ -19,6 +19,7 @@ export type SqsEventQueueOptions = {
 }
 
 const MAX_ENTRIES = 10 // SendMessageBatch takes at most 10 entries
+const MAX_MESSAGE_BYTES = 1_048_576 // SQS message size limit (1 MiB)
 // MessageGroupId and MessageDeduplicationId: 1-128 characters, alphanumeric and punctuation.
 const SQS_ID = /^[\x21-\x7e]{1,128}$/
 
@@ -55,7 +56,8 @@ const chunksOf = (entries: SendMessageBatchRequestEntry[], maxBytes: number) => 
  * {@link EventQueue} on an SQS FIFO queue. Envelopes go out in `SendMessageBatch` calls of at most
  * ten; entries SQS reports as failed (and whole calls that threw) are retried a few times, and if
  * any entry still fails `send` throws `QueueError`, so ingest answers 503 and the sender retries.
- * The deduplication id is the envelope id, so what did get through is not queued twice.
+ * The deduplication id is the envelope id, so what did get through is not queued twice. An
+ * envelope larger than an SQS message can be is refused up front with `PayloadError` (413).
  */
 export const createSqsEventQueue = (
   sqs: SQSClient,
@@ -105,6 +107,16 @@ export const createSqsEventQueue = (
           MessageDeduplicationId: envelope.id,
         }),
       )
+      for (const entry of entries) {
+        const bytes = Buffer.byteLength(entry.MessageBody ?? '')
+        if (bytes > MAX_MESSAGE_BYTES) {
+          // Retrying cannot help: refuse it (413) rather than answer 503 forever.
+          throw new PayloadError(
+            'payload_too_large',
+            `an envelope of ${bytes} bytes exceeds the queue's ${MAX_MESSAGE_BYTES}-byte message limit`,
+          )
+        }
+      }
       // Every chunk is attempted even when one fails, so a retry by the sender has less to redo.
       const results = await Promise.allSettled(
         chunksOf(entries, maxBatchBytes).map((chunk) => sendChunk(chunk)),

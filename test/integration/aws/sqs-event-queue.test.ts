@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-sqs'
 import { mockClient } from 'aws-sdk-client-mock'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { QueueError } from '../../../shared/errors.js'
+import { PayloadError, QueueError } from '../../../shared/errors.js'
 import { createSqsEventQueue, fifoGroupId } from '../../../shared/queue/sqs-event-queue.js'
 import { envelopeFor } from '../../support/aws/envelopes.js'
 
@@ -60,6 +60,17 @@ describe('createSqsEventQueue', () => {
     await queue().send([big('a'), big('b'), big('c')])
 
     expect(inputs().map((input) => input.Entries?.length)).toEqual([2, 1])
+  })
+
+  it('refuses an envelope larger than an SQS message with a 413 error, sending nothing', async () => {
+    const huge = envelopeFor({ raw: { blob: 'x'.repeat(1_100_000) } })
+
+    const attempt = queue().send([envelopeFor(), huge])
+
+    await expect(attempt).rejects.toSatisfy(
+      (error) => error instanceof PayloadError && error.code === 'payload_too_large',
+    )
+    expect(inputs()).toEqual([])
   })
 
   it('retries only the entries SQS reported as failed', async () => {
