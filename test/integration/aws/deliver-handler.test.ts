@@ -160,6 +160,27 @@ describe('bundled deliver handler (SQS FIFO batches)', () => {
     expect(emf('EnvelopesDelivered')).toBe(1)
   })
 
+  it('retries (reports failed) a message it could not park, holding its group behind it', async () => {
+    sqsMock.on(SendMessageCommand).rejects(new Error('DLQ unavailable'))
+    const orphan = { ...envelope('k'), route: 'removed-route' }
+    const next = envelope('k')
+    const records = [
+      recordOf(orphan),
+      sqsFifoRecord({
+        ...groupOf(orphan),
+        body: JSON.stringify(next),
+        deduplicationId: next.id,
+      }),
+    ]
+
+    const response = await handler(sqsEvent(records), lambdaContext('deliver'))
+
+    expect(response.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(
+      records.map((record) => record.messageId),
+    )
+    expect(ticketTitles()).toEqual([])
+  })
+
   it('parks a message that is not an envelope at all', async () => {
     const response = await handler(sqsEvent([recordOf('{not json')]), lambdaContext('deliver'))
 
