@@ -149,6 +149,15 @@ export const createHaloTokenSource = (options: HaloTokenSourceOptions): BearerTo
       )
       text = response.text
     } catch (error) {
+      if (error instanceof HaloRequestError && error.status === 404) {
+        throw new ConfigError(
+          `no Halo token endpoint at ${tokenUrl} (HTTP 404); check the Halo URL`,
+          [],
+          {
+            cause: error,
+          },
+        )
+      }
       if (error instanceof HaloRequestError && error.status !== undefined && !error.retryable) {
         throw new ConfigError(
           `Halo refused the API credentials (${error.haloMessage ?? `HTTP ${error.status}`}); ` +

@@ -215,6 +215,15 @@ describe('Halo token source (through createHaloClient)', () => {
     await expect(attempt).rejects.toMatchObject({ retryable: false })
   })
 
+  it('names the URL when there is no token endpoint there (a wrong Halo URL)', async () => {
+    const { client } = setup(() => new Response('Not Found', { status: 404 }))
+
+    const attempt = client.getTicket(7)
+
+    await expect(attempt).rejects.toBeInstanceOf(ConfigError)
+    await expect(attempt).rejects.toThrow(`no Halo token endpoint at ${BASE}/auth/token`)
+  })
+
   it('keeps a token server 503 retryable rather than a configuration error', async () => {
     const { client } = setup(() => json({ Message: 'busy' }, 503), { maxAttempts: 1 })
 
