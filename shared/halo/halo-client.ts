@@ -378,6 +378,7 @@ export const createHaloClient = (options: HaloClientOptions) => {
         return listOf(HaloActionSchema, body, 'actions', endpoint).items
       },
 
+      /** One page of clients (Halo's `Client`, schema `Area`). */
       async listClients(query: HaloClientQuery = {}) {
         const endpoint = 'GET /Client'
         return listOf(
@@ -387,9 +388,11 @@ export const createHaloClient = (options: HaloClientOptions) => {
           endpoint,
         )
       },
+      /** Every client matching `query`, page by page. */
       iterateClients(query: Omit<HaloClientQuery, 'pageinate' | 'page_no'> = {}) {
         return pages(HaloCustomerSchema, '/Client', 'clients', query, query.page_size ?? 100)
       },
+      /** One client; a missing id is a non-retryable 404. */
       async getClient(id: number) {
         const endpoint = 'GET /Client/{id}'
         return parsed(
@@ -399,22 +402,27 @@ export const createHaloClient = (options: HaloClientOptions) => {
         )
       },
 
+      /** One page of sites, e.g. `{ client_id }`. */
       async listSites(query: HaloSiteQuery = {}) {
         const endpoint = 'GET /Site'
         return listOf(HaloSiteSchema, await get('/Site', endpoint, query), 'sites', endpoint)
       },
+      /** Every site matching `query`, page by page. */
       iterateSites(query: Omit<HaloSiteQuery, 'pageinate' | 'page_no'> = {}) {
         return pages(HaloSiteSchema, '/Site', 'sites', query, query.page_size ?? 100)
       },
 
+      /** One page of end users, e.g. `{ client_id, search }`. */
       async listUsers(query: HaloUserQuery = {}) {
         const endpoint = 'GET /Users'
         return listOf(HaloUserSchema, await get('/Users', endpoint, query), 'users', endpoint)
       },
+      /** Every user matching `query`, page by page. */
       iterateUsers(query: Omit<HaloUserQuery, 'pageinate' | 'page_no'> = {}) {
         return pages(HaloUserSchema, '/Users', 'users', query, query.page_size ?? 100)
       },
 
+      /** One page of assets; prefer `findAssets` for exact lookups. */
       async listAssets(query: HaloAssetQuery = {}) {
         const endpoint = 'GET /Asset'
         return listOf(HaloAssetSchema, await get('/Asset', endpoint, query), 'assets', endpoint)
@@ -447,6 +455,7 @@ export const createHaloClient = (options: HaloClientOptions) => {
         )
       },
 
+      /** Ticket types (a plain array in Halo). */
       async listTicketTypes(query: HaloTicketTypeQuery = {}) {
         const endpoint = 'GET /TicketType'
         return listOf(
@@ -456,11 +465,13 @@ export const createHaloClient = (options: HaloClientOptions) => {
           endpoint,
         ).items
       },
+      /** Statuses; ids other than 9 (Closed) differ per instance, so look them up by name. */
       async listStatuses(query: HaloStatusQuery = {}) {
         const endpoint = 'GET /Status'
         return listOf(HaloStatusSchema, await get('/Status', endpoint, query), 'statuses', endpoint)
           .items
       },
+      /** Priorities of each SLA; tickets refer to them by `priorityid`. */
       async listPriorities(query: HaloPriorityQuery = {}) {
         const endpoint = 'GET /Priority'
         return listOf(
@@ -470,6 +481,7 @@ export const createHaloClient = (options: HaloClientOptions) => {
           endpoint,
         ).items
       },
+      /** Action outcomes, for choosing `outcome`/`outcome_id` on actions. */
       async listOutcomes(query: HaloOutcomeQuery = {}) {
         const endpoint = 'GET /Outcome'
         return listOf(
@@ -490,11 +502,13 @@ export const createHaloClient = (options: HaloClientOptions) => {
           endpoint,
         ).items
       },
+      /** Agents, e.g. `{ team }`. */
       async listAgents(query: HaloAgentQuery = {}) {
         const endpoint = 'GET /Agent'
         return listOf(HaloAgentSchema, await get('/Agent', endpoint, query), 'agents', endpoint)
           .items
       },
+      /** Teams. */
       async listTeams(query: HaloTeamQuery = {}) {
         const endpoint = 'GET /Team'
         return listOf(HaloTeamSchema, await get('/Team', endpoint, query), 'teams', endpoint).items
