@@ -51,7 +51,11 @@ export const createIngestApp = (deps: IngestAppDeps) => {
     const outcome = await receiveWebhook(route, request, deps)
     switch (outcome.kind) {
       case 'reply':
-        logger.info('handshake answered', { route: route.name, type: outcome.type })
+        logger.info('handshake answered', {
+          ...outcome.reply.log,
+          route: route.name,
+          type: outcome.type,
+        })
         return c.body(outcome.reply.body, outcome.reply.status as ContentfulStatusCode, {
           'content-type': outcome.reply.contentType,
         })

@@ -15,6 +15,7 @@ import { signStandardWebhooks } from './standard-webhooks.js'
  */
 export const signers: Readonly<Record<string, Signer>> = {
   'microsoft-graph': signMicrosoftGraph,
+  'aws-sns': signAwsSns,
   github: signGitHub,
   'standard-webhooks': signStandardWebhooks,
   slack: signSlack,
@@ -22,5 +23,4 @@ export const signers: Readonly<Record<string, Signer>> = {
   pagerduty: signPagerDuty,
   jira: signJira,
   grafana: signGrafana,
-  'aws-sns': signAwsSns,
 }

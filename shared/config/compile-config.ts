@@ -78,7 +78,11 @@ const compileRoute = (
       ...describeConfigIssues(options.error.issues, ['routes', name, 'options'], KNOWN_KEYS),
     )
   }
-  if (source.needsRouteAuth && !route.auth) {
+  const needsRouteAuth =
+    typeof source.needsRouteAuth === 'function'
+      ? options.success && source.needsRouteAuth(options.data)
+      : source.needsRouteAuth
+  if (needsRouteAuth && !route.auth) {
     issues.push(
       `${at}.auth: required: the ${source.id} source has no signature scheme of its own ` +
         '(use hmac, bearer, header, query or basic)',

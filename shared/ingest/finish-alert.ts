@@ -41,13 +41,16 @@ const normalizeStatus = (value: unknown): unknown => {
   return value // left as is: the schema names the rule it breaks
 }
 
+const ZONELESS = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/
+
 const normalizeInstant = (value: unknown, fallback: string): unknown => {
   if (value === undefined || value === null || value === '') return fallback
   // Unix time in seconds or milliseconds, as many senders send it.
+  // A time without a zone is read as UTC, not as this server's local time.
+  const written = String(value)
+  const zoned = ZONELESS.test(written) ? `${written.replace(' ', 'T')}Z` : written
   const date =
-    typeof value === 'number'
-      ? new Date(value < 1e12 ? value * 1000 : value)
-      : new Date(String(value))
+    typeof value === 'number' ? new Date(value < 1e12 ? value * 1000 : value) : new Date(zoned)
   return Number.isNaN(date.getTime()) ? value : date.toISOString()
 }
 
@@ -110,13 +113,14 @@ export const finishAlert = async (
   const candidate = {
     ...fields,
     key: boundedKey(text(fields.key)),
+    // Over-long text is cut rather than refused: a long message must not lose the alert.
     title: text(fields.title)?.slice(0, 500),
-    description: text(fields.description),
+    description: text(fields.description)?.slice(0, 100_000),
     status: normalizeStatus(fields.status),
     severity: normalizeSeverity(fields.severity),
     occurredAt: normalizeInstant(fields.occurredAt, receivedAt),
-    url: text(fields.url),
-    resource: text(fields.resource),
+    url: text(fields.url)?.slice(0, 2048),
+    resource: text(fields.resource)?.slice(0, 255),
     labels: stringRecord(fields.labels),
   }
   const result = AlertSchema.safeParse(candidate)

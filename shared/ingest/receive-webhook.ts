@@ -57,15 +57,22 @@ export const receiveWebhook = async (
       reply: handshake,
     }
 
-  if (route.auth?.type !== 'none' && secrets.length === 0) {
+  const needsSecret = route.auth ? route.auth.type !== 'none' : route.source.needsSecret !== false
+  if (needsSecret && secrets.length === 0) {
     // Fail closed, with a 5xx so the sender retries once the operator adds the secret.
     throw new ConfigError(`no signing secret is configured for route "${route.name}"`)
   }
-  const verdict =
-    route.source.verify && !route.auth
-      ? route.source.verify(request, context)
-      : verifyRouteAuth(route.auth ?? { type: 'bearer' }, request, secrets)
-  if (!verdict.ok) throw new AuthenticationError(verdict.code, verdict.detail)
+  // Every check the route has must pass: the sender's own scheme, then the route's auth.
+  const verdicts = [
+    ...(route.source.verify ? [await route.source.verify(request, context)] : []),
+    ...(route.auth ? [verifyRouteAuth(route.auth, request, secrets)] : []),
+  ]
+  if (verdicts.length === 0) {
+    throw new ConfigError(`route "${route.name}" has no way to authenticate requests`)
+  }
+  for (const verdict of verdicts) {
+    if (!verdict.ok) throw new AuthenticationError(verdict.code, verdict.detail)
+  }
 
   const result = await route.source.normalize(request, context)
   if (result.kind === 'ignored') return { ...result, route: route.name }

@@ -5,9 +5,9 @@ import { dattoRmmSource } from './datto-rmm/datto-rmm-source.js'
 import { genericSource } from './generic/generic-source.js'
 import { githubSource } from './github/github-source.js'
 import { grafanaSource } from './grafana/grafana-source.js'
+import { jiraSource } from './jira/jira-source.js'
 import { microsoftGraphSource } from './microsoft-graph/microsoft-graph-source.js'
 import { ninjaOneSource } from './ninjaone/ninjaone-source.js'
-import { jiraSource } from './jira/jira-source.js'
 import { pagerDutySource } from './pagerduty/pagerduty-source.js'
 import { sentrySource } from './sentry/sentry-source.js'
 import { slackSource } from './slack/slack-source.js'
@@ -17,26 +17,30 @@ import { uptimeRobotSource } from './uptimerobot/uptimerobot-source.js'
 import type { WebhookSource } from './webhook-source.js'
 import { zabbixSource } from './zabbix/zabbix-source.js'
 
+/** Sources are listed without their option types: each validates its own options at load. */
+const erase = <Options>(source: WebhookSource<Options>) =>
+  source as unknown as WebhookSource<unknown>
+
 /** Every sender halo-hooks understands, by the id a route names in `source`. */
-export const sources: Readonly<Record<string, WebhookSource<never>>> = {
-  generic: genericSource as WebhookSource<never>,
-  github: githubSource as WebhookSource<never>,
-  'standard-webhooks': standardWebhooksSource as WebhookSource<never>,
-  slack: slackSource as WebhookSource<never>,
-  sentry: sentrySource as WebhookSource<never>,
-  pagerduty: pagerDutySource as WebhookSource<never>,
-  jira: jiraSource as WebhookSource<never>,
-  'microsoft-graph': microsoftGraphSource as WebhookSource<never>,
-  'datto-rmm': dattoRmmSource as WebhookSource<never>,
-  ninjaone: ninjaOneSource as WebhookSource<never>,
-  'aws-sns': awsSnsSource as WebhookSource<never>,
-  alertmanager: alertmanagerSource as WebhookSource<never>,
-  grafana: grafanaSource as WebhookSource<never>,
-  'azure-monitor': azureMonitorSource as WebhookSource<never>,
-  'uptime-kuma': uptimeKumaSource as WebhookSource<never>,
-  uptimerobot: uptimeRobotSource as WebhookSource<never>,
-  zabbix: zabbixSource as WebhookSource<never>,
+export const sources: Readonly<Record<string, WebhookSource<unknown>>> = {
+  generic: erase(genericSource),
+  github: erase(githubSource),
+  'standard-webhooks': erase(standardWebhooksSource),
+  slack: erase(slackSource),
+  sentry: erase(sentrySource),
+  pagerduty: erase(pagerDutySource),
+  jira: erase(jiraSource),
+  'microsoft-graph': erase(microsoftGraphSource),
+  'datto-rmm': erase(dattoRmmSource),
+  ninjaone: erase(ninjaOneSource),
+  'aws-sns': erase(awsSnsSource),
+  alertmanager: erase(alertmanagerSource),
+  grafana: erase(grafanaSource),
+  'azure-monitor': erase(azureMonitorSource),
+  'uptime-kuma': erase(uptimeKumaSource),
+  uptimerobot: erase(uptimeRobotSource),
+  zabbix: erase(zabbixSource),
 }
 
 export const findSource = (id: string): WebhookSource<unknown> | undefined =>
-  Object.hasOwn(sources, id) ? (sources[id] as WebhookSource<unknown>) : undefined
+  Object.hasOwn(sources, id) ? sources[id] : undefined

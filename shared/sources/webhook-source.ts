@@ -22,7 +22,13 @@ export type AuthVerdict =
     }
 
 /** A response a sender's protocol requires (a handshake), sent instead of enqueuing anything. */
-export type SourceReply = { status: number; contentType: string; body: string }
+export type SourceReply = {
+  status: number
+  contentType: string
+  body: string
+  /** Safe facts for the operator's log (e.g. an SNS SubscribeURL); never secrets. */
+  log?: Record<string, unknown>
+}
 
 /** One alert drafted by a source, with the part of the payload it came from (for templates). */
 export type AlertDraft = { alert: Partial<AlertInput>; raw: unknown }
@@ -55,8 +61,8 @@ export type SourceContext<Options> = {
  * The inbound port: one implementation per sender, in `shared/sources/<sender>/`.
  *
  * Ingest calls, in order: `handshake` (unauthenticated protocol checks only), authentication
- * (`verify` when the sender has a signature scheme of its own, else the route's `auth`), then
- * `normalize`. Route-level `alert` templates are applied to each draft afterwards, and the result
+ * (`verify` when the sender has a signature scheme of its own, and the route's `auth` when it has
+ * one: every check present must pass), then `normalize`. Route-level `alert` templates are applied to each draft afterwards, and the result
  * is validated against the Alert schema.
  */
 export interface WebhookSource<Options = unknown> {
@@ -66,16 +72,28 @@ export interface WebhookSource<Options = unknown> {
   /** Schema of this source's per-route `options`. */
   readonly options: z.ZodType<Options>
   /**
-   * True when the sender has no signature scheme, so the route must name an `auth` (a secret
-   * token in a header, the query string or Basic auth, or an HMAC the operator can configure).
+   * True when the route must name an `auth` (a secret token in a header, the query string or
+   * Basic auth, or an HMAC the operator configures) because the sender has no signature scheme
+   * of its own, or none with these options.
    */
-  readonly needsRouteAuth: boolean
+  readonly needsRouteAuth: boolean | ((options: Options) => boolean)
+  /**
+   * False when the sender's proof needs no per-route secret (SNS signs with AWS's key).
+   * @default true
+   */
+  readonly needsSecret?: boolean
   /** Alert fields this source cannot derive itself, so the route's `alert` templates must. */
   readonly requiredAlertTemplates?: readonly ('key' | 'title' | 'status')[]
   /** Answers a handshake that comes before any credential (Graph `validationToken`). */
   handshake?(request: InboundRequest, context: SourceContext<Options>): SourceReply | undefined
-  /** Verifies the sender's own signature scheme over the exact bytes. */
-  verify?(request: InboundRequest, context: SourceContext<Options>): AuthVerdict
+  /**
+   * Verifies the sender's own signature scheme over the exact bytes. Always runs when defined;
+   * a route's `auth`, when set, must pass as well.
+   */
+  verify?(
+    request: InboundRequest,
+    context: SourceContext<Options>,
+  ): AuthVerdict | Promise<AuthVerdict>
   /** Parses and validates the body (throws `PayloadError`) and drafts one alert per problem. */
   normalize(request: InboundRequest, context: SourceContext<Options>): Promise<SourceResult>
 }

@@ -237,6 +237,8 @@ export const createAwsSnsSource = (deps: AwsSnsDeps = {}): WebhookSource<AwsSnsO
     description: 'AWS SNS HTTP(S) subscriptions (signature v1/v2), CloudWatch alarms understood',
     options: AwsSnsOptionsSchema,
     needsRouteAuth: false,
+    // AWS signs with its own key; the route's secret plays no part.
+    needsSecret: false,
 
     verify(request, { options, now }) {
       const checked = checkMessage(request, options, now)

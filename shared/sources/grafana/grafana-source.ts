@@ -41,16 +41,11 @@ export const grafanaSource: WebhookSource<GrafanaOptions> = {
   description:
     'Grafana alerting webhook contact point; optional HMAC (with timestamp) or route auth',
   options: GrafanaOptionsSchema,
-  // Not required: a route may verify Grafana's HMAC instead (see verify).
-  needsRouteAuth: false,
+  // Grafana's HMAC is optional; without it the route's auth (Basic or a header) must verify.
+  needsRouteAuth: (options) => !options.hmac,
 
-  verify(request, { options, route, secrets, now }) {
-    if (!options.hmac) {
-      // Only reached when the route sets no `auth` either: refuse everything, loudly.
-      throw new ConfigError(
-        `route "${route}" (grafana) sets neither options.hmac nor auth, so nothing can verify it`,
-      )
-    }
+  verify(request, { options, secrets, now }) {
+    if (!options.hmac) return { ok: true } // the route's auth, required at load time, verifies
     return verifyGrafanaSignature(options.hmac, request, secrets, now)
   },
 

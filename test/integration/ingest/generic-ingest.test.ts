@@ -250,3 +250,34 @@ describe('POST /hooks/:route with the generic source', () => {
     expect(harness.logs.some((line) => line.includes('webhook rejected'))).toBe(true)
   })
 })
+
+describe('a route that adds its own auth to a sender with a signature scheme', () => {
+  it('requires both the sender signature and the route credential', async () => {
+    const github = ingestHarness(
+      { routes: { gh: { source: 'github', auth: { type: 'bearer' } } } },
+      { routes: { gh: { current: HMAC_SECRET } } },
+    )
+    const body = JSON.stringify({ zen: 'Keep it logically awesome.', hook_id: 1 })
+    const headers = {
+      'content-type': 'application/json',
+      'x-github-event': 'ping',
+      'x-github-delivery': 'd-1',
+    }
+    const bearerOnly = await github.app.request('/hooks/gh', {
+      method: 'POST',
+      body,
+      headers: { ...headers, authorization: `Bearer ${HMAC_SECRET}` },
+    })
+    expect(bearerOnly.status).toBe(401)
+    const both = await github.app.request('/hooks/gh', {
+      method: 'POST',
+      body,
+      headers: {
+        ...headers,
+        authorization: `Bearer ${HMAC_SECRET}`,
+        'x-hub-signature-256': sign(body),
+      },
+    })
+    expect(both.status).toBe(200)
+  })
+})

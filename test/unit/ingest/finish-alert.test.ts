@@ -62,6 +62,7 @@ describe('finishAlert', () => {
     [1_764_313_200, '2025-11-28T07:00:00.000Z'],
     [1_764_313_200_000, '2025-11-28T07:00:00.000Z'],
     ['2025-11-28T08:00:00+01:00', '2025-11-28T07:00:00.000Z'],
+    ['2025-11-28 07:00:00', '2025-11-28T07:00:00.000Z'],
   ])('reads instant %s', async (value, iso) => {
     expect(
       (await finish({ id: 'k', t: 'T', at: value }, { occurredAt: '{% payload.at %}' })).occurredAt,
@@ -74,6 +75,16 @@ describe('finishAlert', () => {
     const first = await finish({ id: long, t: 'T' })
     expect(first.key).toMatch(/^sha256:[0-9a-f]{64}$/)
     expect((await finish({ id: long, t: 'T' })).key).toBe(first.key)
+  })
+
+  it('cuts over-long text instead of refusing the alert', async () => {
+    const alert = await finish(
+      { id: 'k', t: 'T'.repeat(600), d: 'd'.repeat(200_000), h: 'h'.repeat(300) },
+      { description: '{% payload.d %}', resource: '{% payload.h %}' },
+    )
+    expect([alert.title.length, alert.description.length, alert.resource?.length]).toEqual([
+      500, 100_000, 255,
+    ])
   })
 
   it('collects tenant id and name and stringifies labels', async () => {

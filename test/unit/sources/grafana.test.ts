@@ -244,14 +244,22 @@ describe('grafana source', () => {
     expect(queue.pending()).toHaveLength(1)
   })
 
-  it('fails closed when the route sets neither hmac nor auth', async () => {
-    const { queue, post } = setup({})
+  it('refuses, at load time, a route that sets neither hmac nor auth', () => {
+    expect(() => setup({})).toThrow(/routes\.r\.auth: required/)
+  })
+
+  it('checks both the HMAC and the route auth when a route sets both', async () => {
+    const { queue, post } = setup({
+      options: { hmac: {} },
+      auth: { type: 'header', header: 'x-token' },
+    })
     const sent = fixture('alert-9.json')
+    const signature = { 'x-grafana-alert-signature': sign('secret', sent) }
 
-    const response = await post(sent, { 'x-grafana-alert-signature': sign('secret', sent) })
-
-    expect(response.status).toBe(500)
+    expect((await post(sent, signature)).status).toBe(401)
+    expect((await post(sent, { 'x-token': 'secret' })).status).toBe(401)
     expect(queue.pending()).toHaveLength(0)
+    expect((await post(sent, { ...signature, 'x-token': 'secret' })).status).toBe(202)
   })
 
   describe('test notifications', () => {
