@@ -171,6 +171,8 @@ export const createAwsSnsSource = (deps: AwsSnsDeps = {}): WebhookSource<AwsSnsO
           subscribeUrl: subscribeUrl.href,
           ...extra,
         }),
+        // The operator confirms by visiting this URL; the log is where they will look for it.
+        log: { subscription, topicArn: message.TopicArn, subscribeUrl: subscribeUrl.href },
       },
     })
     if (!options.autoConfirm) return report('pending_confirmation')
