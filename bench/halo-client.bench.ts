@@ -31,6 +31,27 @@ const timeEach = async (
   return times
 }
 
+/** Times `a` and `b` alternately, round by round, so drift (JIT, GC, a busy machine) hits both. */
+const timeInterleaved = async (
+  rounds: number,
+  a: (i: number) => Promise<unknown>,
+  b: (i: number) => Promise<unknown>,
+): Promise<[number[], number[]]> => {
+  const timesA: number[] = []
+  const timesB: number[] = []
+  for (let i = 0; i < rounds; i++) {
+    const [first, second, firstTimes, secondTimes] =
+      i % 2 ? [a, b, timesA, timesB] : [b, a, timesB, timesA]
+    let start = performance.now()
+    await first(i)
+    firstTimes.push(performance.now() - start)
+    start = performance.now()
+    await second(i)
+    secondTimes.push(performance.now() - start)
+  }
+  return [timesA, timesB]
+}
+
 const us = (ms: number) => `${(ms * 1000).toFixed(0)} µs`
 
 /** Most events inside any window of `windowMs` ending at one of them. */
@@ -91,13 +112,12 @@ const measureOverhead = async (): Promise<string[]> => {
       ['GET /Tickets/{id}', rawGet, clientGet],
       ['POST /Tickets', rawPost, clientPost],
     ] as const) {
-      const rawTimes = await timeEach(ROUNDS, raw)
-      const clientTimes = await timeEach(ROUNDS, wrapped)
+      const [rawTimes, clientTimes] = await timeInterleaved(ROUNDS, raw, wrapped)
       const rawMedian = median(rawTimes)
       const clientMedian = median(clientTimes)
       lines.push(
         `halo-client ${label}: raw fetch ${us(rawMedian)}, client ${us(clientMedian)} ` +
-          `(median of ${ROUNDS}); overhead ${us(clientMedian - rawMedian)}/request, ` +
+          `(median of ${ROUNDS}, interleaved); overhead ${us(clientMedian - rawMedian)}/request, ` +
           `ratio ${(clientMedian / rawMedian).toFixed(2)}x`,
       )
     }
