@@ -19,7 +19,7 @@ import {
 } from '../../../local/halo-sandbox/start-halo-sandbox.js'
 import { AWS_ENV, PARKED_ATTRIBUTE } from '../../../shared/aws-env.js'
 import type { Envelope } from '../../../shared/envelope.js'
-import { bundleHandler, ROOT } from '../../support/aws/bundle-handler.js'
+import { bundleHandler, ROOT, removeBundles } from '../../support/aws/bundle-handler.js'
 import { envelopeFor } from '../../support/aws/envelopes.js'
 import { lambdaContext, sqsEvent, sqsFifoRecord } from '../../support/aws/lambda-events.js'
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../support/dynamodb-local.js'
@@ -61,6 +61,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([local?.stop(), halo?.close()])
+  removeBundles('deliver')
 })
 
 beforeEach(() => {

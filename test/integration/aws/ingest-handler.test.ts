@@ -8,9 +8,9 @@ import {
 } from '@aws-sdk/client-sqs'
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda'
 import { mockClient } from 'aws-sdk-client-mock'
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { AWS_ENV } from '../../../shared/aws-env.js'
-import { bundleHandler, ROOT } from '../../support/aws/bundle-handler.js'
+import { bundleHandler, ROOT, removeBundles } from '../../support/aws/bundle-handler.js'
 import { httpApiEvent, lambdaContext } from '../../support/aws/lambda-events.js'
 
 type Result = { statusCode: number; body: string; headers?: Record<string, string> }
@@ -47,6 +47,10 @@ beforeEach(() => {
 
 afterEach(() => {
   vi.restoreAllMocks()
+})
+
+afterAll(() => {
+  removeBundles('ingest')
 })
 
 const payload = JSON.stringify({

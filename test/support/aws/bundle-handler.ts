@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, rmSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { build, type Plugin } from 'esbuild'
@@ -43,4 +43,9 @@ export const bundleHandler = async (
     logLevel: 'silent',
   })
   return pathToFileURL(outfile).href
+}
+
+/** Deletes the bundles this process built (call from `afterAll`). */
+export const removeBundles = (name: string): void => {
+  rmSync(join(ROOT, '.tmp', 'bundles', `${name}-${process.pid}`), { recursive: true, force: true })
 }
