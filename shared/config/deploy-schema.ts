@@ -61,8 +61,11 @@ export const DeploySchema = z
      * a day of deferrals. @default 100
      */
     maxReceiveCount: z.coerce.number().int().min(1).max(1_000).default(100),
-    /** Deliver function timeout in seconds; the queue's visibility timeout is 6×. @default 60 */
-    workerTimeoutSeconds: z.coerce.number().int().min(10).max(900).default(60),
+    /**
+     * Deliver function timeout in seconds; the queue's visibility timeout is 6×. At least 30: a
+     * record is started only with 25 s left (a Halo call may wait up to 20 s). @default 60
+     */
+    workerTimeoutSeconds: z.coerce.number().int().min(30).max(900).default(60),
   })
   .strict()
 
