@@ -12,7 +12,9 @@ npm run secrets -- check <file>  validate a candidate secret file (values are ne
 Then store it:  aws secretsmanager put-secret-value --secret-id <SecretId output> \\
                   --secret-string file://<file>`
 
-const needsSecret = (route: CompiledRoute) => route.auth?.type !== 'none'
+/** As ingest decides it: route auth other than `none`, or a source that verifies with a secret. */
+const needsSecret = (route: CompiledRoute) =>
+  route.auth ? route.auth.type !== 'none' : route.source.needsSecret !== false
 
 /** The secret's JSON shape for the configured routes, with placeholders instead of values. */
 export const secretTemplate = (routes: Iterable<CompiledRoute>): string => {
