@@ -5,6 +5,9 @@ import { deliverEvent } from '../functions/deliver/deliver-event.js'
 import { createIngestApp } from '../functions/ingest/app.js'
 import type { CompiledConfig } from '../shared/config/compile-config.js'
 import { createHaloClient } from '../shared/halo/halo-client.js'
+import { createHaloDirectory } from '../shared/halo/halo-directory.js'
+import type { CorrelationStore } from '../shared/lifecycle/correlation-store.js'
+import { createMemoryCorrelationStore } from '../shared/lifecycle/memory-correlation-store.js'
 import type { Logger } from '../shared/observability.js'
 import {
   createMemoryEventQueue,
@@ -23,6 +26,8 @@ export type GatewayOptions = {
   port?: number
   hostname?: string
   queue?: MemoryEventQueueOptions
+  /** Correlation state; in memory unless given. */
+  store?: CorrelationStore
   now?: () => Date
 }
 
@@ -59,11 +64,16 @@ export const startGateway = async (options: GatewayOptions) => {
     tenant: options.halo?.tenant,
     // Credentials are read when the worker starts; a real Halo's come from env or the secret.
     ...(await haloCredentials(options, secrets)),
+    // The sandbox has no rate limit unless asked; a real Halo gets the default budget.
+    ...(options.halo ? {} : { budget: false as const }),
   })
+  const store = options.store ?? createMemoryCorrelationStore()
+  const directory = createHaloDirectory(halo, { ttlMs: 60 * 60_000 })
   const worker = startLocalWorker({
     queue,
     logger,
-    deliver: (envelope) => deliverEvent(envelope, { routes: compiled.routes, halo, logger, now }),
+    deliver: (envelope) =>
+      deliverEvent(envelope, { routes: compiled.routes, halo, directory, store, logger, now }),
   })
 
   return {
@@ -72,6 +82,7 @@ export const startGateway = async (options: GatewayOptions) => {
     queue,
     sandbox,
     halo,
+    store,
     routeUrls: [...compiled.routes.keys()].map((name) => ({ name, url: `${url}/hooks/${name}` })),
     async close() {
       await worker.stop()

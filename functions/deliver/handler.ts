@@ -13,11 +13,15 @@ import { AppError, ConfigError } from '../../shared/errors.js'
 import { createDynamoDbRateBudget } from '../../shared/halo/dynamodb-rate-budget.js'
 import { createHaloCallCounter } from '../../shared/halo/halo-call-counter.js'
 import { createHaloClient, type HaloClient } from '../../shared/halo/halo-client.js'
+import { createHaloDirectory, type HaloDirectory } from '../../shared/halo/halo-directory.js'
 import { createDynamoDbCorrelationStore } from '../../shared/lifecycle/dynamodb-correlation-store.js'
 import type { Logger } from '../../shared/observability.js'
 import { createAwsSecretStore } from '../../shared/secrets/aws-secret-store.js'
 import { deliverEvent } from './deliver-event.js'
 import { processSqsBatch, type RecordResult } from './sqs-batch.js'
+
+/** Halo lookups for tenant routing are cached this long per warm container. */
+const DIRECTORY_TTL_MS = 60 * 60_000
 
 const EnvSchema = z.object({
   [AWS_ENV.queueUrl]: z.url(),
@@ -79,8 +83,8 @@ const correlations = createDynamoDbCorrelationStore({
 const counter = createHaloCallCounter()
 
 // The Halo client holds a token for its credentials: rebuilt only when the secret's change.
-let current: { credentials: string; client: HaloClient } | undefined
-const haloClient = async (): Promise<HaloClient> => {
+let current: { credentials: string; client: HaloClient; directory: HaloDirectory } | undefined
+const haloClient = async () => {
   const baseUrl = env[AWS_ENV.haloBaseUrl]
   if (!baseUrl) {
     throw new DeployIncompleteError('no Halo URL is deployed (set deploy.haloUrl and redeploy)')
@@ -91,29 +95,33 @@ const haloClient = async (): Promise<HaloClient> => {
   }
   const credentials = JSON.stringify([halo.clientId, halo.clientSecret])
   if (current?.credentials !== credentials) {
-    current = {
-      credentials,
-      client: createHaloClient({
-        baseUrl,
-        clientId: halo.clientId,
-        clientSecret: halo.clientSecret,
-        tenant: env[AWS_ENV.haloTenant],
-        budget,
-        counter,
-        // Wait in-process only briefly; longer waits are deferrals through the queue.
-        maxAttempts: 3,
-        maxWaitMs: 20_000,
-      }),
-    }
+    const client = createHaloClient({
+      baseUrl,
+      clientId: halo.clientId,
+      clientSecret: halo.clientSecret,
+      tenant: env[AWS_ENV.haloTenant],
+      budget,
+      counter,
+      // Wait in-process only briefly; longer waits are deferrals through the queue.
+      maxAttempts: 3,
+      maxWaitMs: 20_000,
+    })
+    const directory = createHaloDirectory(client, { ttlMs: DIRECTORY_TTL_MS })
+    current = { credentials, client, directory }
   }
-  return current.client
+  return current
 }
 
 const deliver = async (body: string, recordLogger: Logger) => {
-  const halo = await haloClient()
-  // Extra dependencies (the correlation store) are offered to deliverEvent as they are added.
-  const deps = { routes, halo, logger: recordLogger, now: () => new Date(), correlations }
-  return deliverEvent(body, deps)
+  const { client: halo, directory } = await haloClient()
+  return deliverEvent(body, {
+    routes,
+    halo,
+    directory,
+    store: correlations,
+    logger: recordLogger,
+    now: () => new Date(),
+  })
 }
 
 const count = (name: string, value = 1) => metrics.addMetric(name, MetricUnit.Count, value)

@@ -1,5 +1,7 @@
 import * as z from 'zod'
 import { RouteAuthSchema } from '../auth/route-auth.js'
+import { LifecyclePolicySchema, NoisePolicySchema } from '../lifecycle/lifecycle-policy.js'
+import { TenantPolicySchema } from '../mapping/tenant-policy.js'
 import { DeploySchema } from './deploy-schema.js'
 
 /** A template value: JSON, where strings may embed JSONata as `{% expression %}`. */
@@ -55,6 +57,14 @@ export const RouteSchema = z
       summary: '{% alert.title %}',
       details: '{% alert.description %}',
     }),
+    /** Value tables for templates, e.g. `{% $lookup(maps.priority, alert.severity) %}`. */
+    maps: z.record(z.string(), z.record(z.string(), TemplateValueSchema)).default({}),
+    /** Create, note, close and reopen rules. */
+    lifecycle: LifecyclePolicySchema.default(LifecyclePolicySchema.parse({})),
+    /** Occurrence thresholds and maintenance windows. */
+    noise: NoisePolicySchema.default(NoisePolicySchema.parse({})),
+    /** How alerts find their Halo client, site and asset. */
+    tenant: TenantPolicySchema.default(TenantPolicySchema.parse({})),
   })
   .strict()
 

@@ -1,19 +1,39 @@
 import * as z from 'zod'
 
+/** A Halo write begun but not yet recorded as done: what to reconcile after a crash or timeout. */
+export const PendingWriteSchema = z.object({
+  envelopeId: z.string(),
+  action: z.enum(['create', 'note', 'close', 'resolveNote', 'reopen']),
+  ticketId: z.number().int().optional(),
+  at: z.iso.datetime(),
+})
+
 /** What is remembered per (route, correlation key): the Halo ticket and the problem's history. */
 export const CorrelationRecordSchema = z.object({
   route: z.string(),
   key: z.string(),
-  /** The Halo ticket that tracks this problem, once one exists. */
+  /** The Halo ticket that tracks (or last tracked) this problem. */
   ticketId: z.number().int().optional(),
-  state: z.enum(['open', 'closed', 'resolved']),
+  /**
+   * `open`: a ticket is open for it. `closed`: its ticket was closed (by us or in Halo).
+   * `resolved`: resolved without a ticket. `pending`: firing, below the occurrence threshold.
+   * `suppressed`: firing during a maintenance window that counts only.
+   */
+  state: z.enum(['open', 'closed', 'resolved', 'pending', 'suppressed']),
+  /** Firing events since the current problem began. */
   occurrences: z.number().int().nonnegative(),
   firstSeen: z.iso.datetime(),
   lastSeen: z.iso.datetime(),
   /** When a "recurred" note was last added, to rate-limit notes. */
   lastNotedAt: z.iso.datetime().optional(),
-  /** When the ticket's state was last confirmed in Halo. */
+  /** Occurrences already reported in a note, so the next note says how many came since. */
+  notedOccurrences: z.number().int().nonnegative().optional(),
+  /** When the ticket's state was last confirmed in Halo (or written by us). */
   checkedAt: z.iso.datetime().optional(),
+  /** When the ticket was closed, for the reopen window. */
+  closedAt: z.iso.datetime().optional(),
+  /** A write in flight (see PendingWriteSchema). */
+  pending: PendingWriteSchema.optional(),
   /** Envelope ids already applied, newest last (bounded), so a redelivery is recognised. */
   applied: z.array(z.string()).default([]),
   /** Optimistic-concurrency version: every successful write increments it. */
@@ -21,6 +41,7 @@ export const CorrelationRecordSchema = z.object({
 })
 
 export type CorrelationRecord = z.infer<typeof CorrelationRecordSchema>
+export type PendingWrite = z.infer<typeof PendingWriteSchema>
 
 /**
  * Correlation state. Adapters: memory (local, tests) and DynamoDB (AWS, conditional writes).

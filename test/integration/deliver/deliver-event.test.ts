@@ -5,6 +5,8 @@ import { startHaloSandbox } from '../../../local/halo-sandbox/start-halo-sandbox
 import { compileConfig } from '../../../shared/config/compile-config.js'
 import { classifyFailure } from '../../../shared/delivery/failure-policy.js'
 import { createHaloClient } from '../../../shared/halo/halo-client.js'
+import { createHaloDirectory } from '../../../shared/halo/halo-directory.js'
+import { createMemoryCorrelationStore } from '../../../shared/lifecycle/memory-correlation-store.js'
 import { createJsonLogger } from '../../../shared/observability.js'
 import { envelopeFor } from '../../support/envelopes.js'
 
@@ -23,17 +25,22 @@ beforeEach(() => {
   logs.length = 0
 })
 
-const deps = () => ({
-  routes,
-  halo: createHaloClient({
+const deps = () => {
+  const halo = createHaloClient({
     baseUrl: sandbox.url,
     clientId: 'halo-hooks-local',
     clientSecret: 'local-sandbox-secret',
     maxAttempts: 1,
-  }),
-  logger: createJsonLogger({ write: (line) => logs.push(line) }),
-  now: () => new Date('2026-11-28T07:00:05Z'),
-})
+  })
+  return {
+    routes,
+    halo,
+    directory: createHaloDirectory(halo, { ttlMs: 60_000 }),
+    store: createMemoryCorrelationStore(),
+    logger: createJsonLogger({ write: (line) => logs.push(line) }),
+    now: () => new Date('2026-11-28T07:00:05Z'),
+  }
+}
 
 describe('deliverEvent', () => {
   it('creates a Halo ticket from the route templates, carrying the correlation key', async () => {
@@ -52,8 +59,10 @@ describe('deliverEvent', () => {
       outcome: 'delivered',
       envelopeId: envelope.id,
       route: 'example-hmac',
+      key: 'disk-acme-dc01',
       ticketId: ticket?.id,
-      action: 'created',
+      action: 'create',
+      routing: { clientId: 12, via: 'ticket template' },
     })
     expect(ticket).toMatchObject({
       summary: '[CRITICAL] Disk full',

@@ -1,0 +1,87 @@
+import * as z from 'zod'
+
+const minutes = z.number().int().nonnegative()
+
+/** What a route does over an alert's life. Every field has the default a technician expects. */
+export const LifecyclePolicySchema = z
+  .object({
+    /** A repeat while the ticket is open: add a private note, or only count it. @default note */
+    repeat: z.enum(['note', 'count']).default('note'),
+    /** At most one "recurred" note per this many minutes; repeats between are counted. @default 60 */
+    noteEveryMinutes: minutes.default(60),
+    /** A resolve while the ticket is open: close it (with a note), note it only, or ignore it. */
+    resolve: z.enum(['close', 'note', 'ignore']).default('close'),
+    /** The status that closes a ticket. @default 9 (stock Halo's Closed) */
+    closedStatusId: z.number().int().positive().default(9),
+    /** The status a reopened ticket gets. @default 1 (New) */
+    reopenStatusId: z.number().int().positive().default(1),
+    /** Outcome (action type) of our notes, by name as Halo shows it. @default "Private Note" */
+    outcome: z.string().min(1).default('Private Note'),
+    /** Firing after the ticket was closed: reopen it (within the window) or open a new one. */
+    afterClosed: z.enum(['new', 'reopen']).default('new'),
+    /** With `afterClosed: reopen`: how long after closing a ticket is reopened. @default 1440 */
+    reopenWithinMinutes: minutes.default(1440),
+    /** Name the previous ticket in a new ticket's details. @default true */
+    linkPrevious: z.boolean().default(true),
+    /**
+     * Re-check an open ticket in Halo (was it closed there?) when our knowledge of it is older
+     * than this, before noting or closing it. 0 checks every time. @default 15
+     */
+    recheckAfterMinutes: minutes.default(15),
+  })
+  .strict()
+
+const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const
+const CLOCK = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24 h)')
+
+export const MaintenanceWindowSchema = z
+  .object({
+    /** During the window: drop the alert, or count it on the record without any Halo call. */
+    action: z.enum(['drop', 'count']).default('count'),
+    /** A one-off window. */
+    start: z.iso.datetime({ offset: true }).optional(),
+    end: z.iso.datetime({ offset: true }).optional(),
+    /** A weekly window; `to` before `from` runs past midnight. */
+    weekly: z
+      .object({
+        days: z
+          .array(z.enum(DAYS))
+          .min(1)
+          .default([...DAYS]),
+        from: CLOCK,
+        to: CLOCK,
+        /** IANA time zone of `from`/`to`. @default UTC */
+        timezone: z
+          .string()
+          .refine((zone) => {
+            try {
+              new Intl.DateTimeFormat('en-GB', { timeZone: zone })
+              return true
+            } catch {
+              return false
+            }
+          }, 'must be an IANA time zone such as Europe/London')
+          .default('UTC'),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .refine((window) => Boolean(window.weekly) !== Boolean(window.start || window.end), {
+    message: 'a window has either start and end, or weekly',
+  })
+  .refine((window) => !window.start === !window.end, { message: 'start and end go together' })
+
+export const NoisePolicySchema = z
+  .object({
+    /** Open a ticket only once this many firing events arrived within `withinMinutes`. @default 1 */
+    minOccurrences: z.number().int().positive().default(1),
+    withinMinutes: z.number().int().positive().default(60),
+    maintenance: z.array(MaintenanceWindowSchema).default([]),
+  })
+  .strict()
+
+export type LifecyclePolicy = z.infer<typeof LifecyclePolicySchema>
+export type NoisePolicy = z.infer<typeof NoisePolicySchema>
+export type MaintenanceWindow = z.infer<typeof MaintenanceWindowSchema>
+export { DAYS }
