@@ -250,15 +250,22 @@ describe('ingest size and shape limits', () => {
           return new Uint8Array(Buffer.from(head + payload, 'utf8'))
         }),
     )
+    const seen = new Set<number>()
     try {
       await fc.assert(
         fc.asyncProperty(requests, async (payload) => {
           const answer = await raw(payload)
           const statuses = [...answer.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => Number(m[1]))
-          for (const status of statuses) expect(status).toBeLessThan(500)
+          for (const status of statuses) {
+            seen.add(status)
+            expect(status).toBeLessThan(500)
+          }
         }),
         { numRuns: 120 },
       )
+      // The garbage did reach the app and its parser: both answered with 4xx.
+      expect([...seen].some((status) => status === 400)).toBe(true)
+      expect([...seen].some((status) => status === 401 || status === 413)).toBe(true)
       const health = await fetch(`http://127.0.0.1:${port}/health`)
       expect(health.status).toBe(200)
       expect(harness.queue.pending()).toEqual([])
