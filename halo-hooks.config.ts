@@ -8,6 +8,28 @@ import { defineConfig } from './shared/config/define-config.js'
 export default defineConfig({
   $schema: './halo-hooks.schema.json',
   routes: {
+    prometheus: {
+      description: 'Prometheus Alertmanager: one ticket per alert, noted on repeat, closed on resolve',
+      source: 'alertmanager',
+      auth: { type: 'bearer' },
+      ticket: {
+        summary: '[{% $uppercase(alert.severity) %}] {% alert.title %}',
+        details: '{% alert.description %}\n\nHost: {% alert.resource %}\n{% alert.url %}',
+        tickettype_id: 21,
+        priority_id: '{% $lookup(maps.priority, alert.severity) %}',
+        category_1: 'Monitoring>Prometheus',
+      },
+      maps: { priority: { critical: 1, high: 2, medium: 3, low: 4, info: 4 } },
+      lifecycle: { repeat: 'note', noteEveryMinutes: 60, resolve: 'close', afterClosed: 'new' },
+      tenant: {
+        // The `tenant`/`customer` label of an alert, or the client its host belongs to in Halo.
+        clients: { acme: 12, brightwater: 13, cobalt: 14 },
+        lookupClientByName: true,
+        asset: 'hostname',
+        // Alerts of our own infrastructure (no customer label, unknown host) go to the internal client.
+        fallbackClientId: 1,
+      },
+    },
     'example-hmac': {
       description: 'any JSON sender that signs the body with HMAC-SHA256 (hex, "sha256=" prefix)',
       source: 'generic',

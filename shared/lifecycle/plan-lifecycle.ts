@@ -139,7 +139,7 @@ export const planLifecycle = (input: LifecycleInput): LifecyclePlan => {
         firstSeen: at,
         lastSeen: at,
         checkedAt: at,
-        lastNotedAt: at,
+        lastNotedAt: undefined, // the first repeat after a reopen is noted
         notedOccurrences: 1,
         closedAt: undefined,
       }),
@@ -185,7 +185,7 @@ export const planLifecycle = (input: LifecycleInput): LifecyclePlan => {
       firstSeen,
       lastSeen: at,
       checkedAt: at,
-      lastNotedAt: at,
+      lastNotedAt: undefined, // the first repeat is always noted, later ones once per interval
       notedOccurrences: occurrences,
       closedAt: undefined,
     }),
