@@ -22,51 +22,56 @@ const SNS_TOPIC = 'arn:aws:sns:eu-west-1:1234567890:alerta-test'
  * One route per sender, each authenticated the way that sender can be: its own signature scheme
  * where it has one, else a route `auth` of the kind its docs suggest.
  */
-export const EVERY_SENDER_CONFIG = {
-  routes: {
-    generic: {
-      source: 'generic',
-      auth: { type: 'hmac', header: 'x-signature', encoding: 'hex', prefix: 'sha256=' },
-      options: { deliveryIdHeader: 'x-delivery-id' },
-      alert: {
-        key: '{% payload.id %}',
-        status: '{% payload.status %}',
-        severity: '{% payload.severity %}',
-        title: '{% payload.summary %}',
-        description: '{% payload.message %}',
-        resource: '{% payload.host %}',
-      },
+const ROUTES = {
+  generic: {
+    source: 'generic',
+    auth: { type: 'hmac', header: 'x-signature', encoding: 'hex', prefix: 'sha256=' },
+    options: { deliveryIdHeader: 'x-delivery-id' },
+    alert: {
+      key: '{% payload.id %}',
+      status: '{% payload.status %}',
+      severity: '{% payload.severity %}',
+      title: '{% payload.summary %}',
+      description: '{% payload.message %}',
+      resource: '{% payload.host %}',
     },
-    github: { source: 'github' },
-    'standard-webhooks': {
-      source: 'standard-webhooks',
-      alert: {
-        key: 'contact:{% payload.data.id %}',
-        title: '{% payload.type %} {% payload.data.fullName %}',
-      },
-    },
-    slack: { source: 'slack' },
-    sentry: { source: 'sentry' },
-    pagerduty: { source: 'pagerduty' },
-    jira: { source: 'jira' },
-    'microsoft-graph': { source: 'microsoft-graph' },
-    'datto-rmm': { source: 'datto-rmm', auth: { type: 'query', param: 'token' } },
-    ninjaone: { source: 'ninjaone', auth: { type: 'header', header: 'x-ninja-token' } },
-    'aws-sns': { source: 'aws-sns', options: { topicArns: [SNS_TOPIC] } },
-    alertmanager: { source: 'alertmanager', auth: { type: 'bearer' } },
-    grafana: {
-      source: 'grafana',
-      options: { hmac: { header: 'x-grafana-alert-signature', timestampHeader: 'x-grafana-ts' } },
-    },
-    'azure-monitor': { source: 'azure-monitor', auth: { type: 'query', param: 'token' } },
-    'uptime-kuma': { source: 'uptime-kuma', auth: { type: 'bearer' } },
-    uptimerobot: { source: 'uptimerobot', auth: { type: 'query', param: 'token' } },
-    zabbix: { source: 'zabbix', auth: { type: 'basic', username: 'zabbix' } },
   },
+  github: { source: 'github' },
+  'standard-webhooks': {
+    source: 'standard-webhooks',
+    alert: {
+      key: 'contact:{% payload.data.id %}',
+      title: '{% payload.type %} {% payload.data.fullName %}',
+    },
+  },
+  slack: { source: 'slack' },
+  sentry: { source: 'sentry' },
+  pagerduty: { source: 'pagerduty' },
+  jira: { source: 'jira' },
+  'microsoft-graph': { source: 'microsoft-graph' },
+  'datto-rmm': { source: 'datto-rmm', auth: { type: 'query', param: 'token' } },
+  ninjaone: { source: 'ninjaone', auth: { type: 'header', header: 'x-ninja-token' } },
+  'aws-sns': { source: 'aws-sns', options: { topicArns: [SNS_TOPIC] } },
+  alertmanager: { source: 'alertmanager', auth: { type: 'bearer' } },
+  grafana: {
+    source: 'grafana',
+    options: { hmac: { header: 'x-grafana-alert-signature', timestampHeader: 'x-grafana-ts' } },
+  },
+  'azure-monitor': { source: 'azure-monitor', auth: { type: 'query', param: 'token' } },
+  'uptime-kuma': { source: 'uptime-kuma', auth: { type: 'bearer' } },
+  uptimerobot: { source: 'uptimerobot', auth: { type: 'query', param: 'token' } },
+  zabbix: { source: 'zabbix', auth: { type: 'basic', username: 'zabbix' } },
 } as const
 
-export type SenderName = keyof typeof EVERY_SENDER_CONFIG.routes
-export const SENDERS = Object.keys(EVERY_SENDER_CONFIG.routes) as SenderName[]
+export type SenderName = keyof typeof ROUTES
+export const SENDERS = Object.keys(ROUTES) as SenderName[]
+
+/** The routes, each delivering to the sandbox's client 12 when its alert names no known client. */
+export const EVERY_SENDER_CONFIG = {
+  routes: Object.fromEntries(
+    SENDERS.map((name) => [name, { ...ROUTES[name], tenant: { fallbackClientId: 12 } }]),
+  ) as { [Name in SenderName]: (typeof ROUTES)[Name] & { tenant: { fallbackClientId: number } } },
+}
 
 /** A distinct, recognisable current and previous secret per route. */
 const secretFor = (route: string, which: 'current' | 'previous') =>
@@ -146,7 +151,7 @@ export const sample = (source: string): string =>
  * An SNS message re-timed to NOW and re-signed with the throwaway key (the signature lives in the
  * body). A body that is not a JSON object is sent as it is: nothing in it can be signed.
  */
-const snsBody = (body: string, key?: string): string => {
+const snsBody = (body: string, now: Date, key?: string): string => {
   let message: Record<string, string>
   try {
     message = JSON.parse(body) as Record<string, string>
@@ -154,7 +159,7 @@ const snsBody = (body: string, key?: string): string => {
     return body
   }
   if (typeof message !== 'object' || message === null || Array.isArray(message)) return body
-  message.Timestamp = NOW.toISOString()
+  message.Timestamp = now.toISOString()
   message.SignatureVersion = '1'
   message.Signature = signSnsMessage(message, key)
   return JSON.stringify(message)
@@ -184,14 +189,11 @@ const signWith = (route: CompiledRoute, input: Parameters<typeof signRequest>[1]
 
 export type Sent = { path: string; headers: Record<string, string>; body: string }
 
-export type EveryCertificateFetch = { urls: string[] }
-
 /**
- * The real ingest app with a route per sender, the memory queue and secrets, and every log line
- * captured. The SNS route's certificate fetch is injected (no network): it answers the throwaway
- * certificate for any SNS host URL, and records what was asked for.
+ * The compiled routes of EVERY_SENDER_CONFIG, with the SNS route's certificate fetch injected (no
+ * network): it answers the throwaway certificate for any SNS host URL and records what was asked.
  */
-export const everySenderApp = (options: { maxMessages?: number } = {}) => {
+export const everySenderRoutes = () => {
   const compiled = compileConfig(EVERY_SENDER_CONFIG)
   const certificateFetches: string[] = []
   const confirmations: string[] = []
@@ -210,6 +212,50 @@ export const everySenderApp = (options: { maxMessages?: number } = {}) => {
       name === 'aws-sns' ? { ...route, source: sns as WebhookSource<unknown> } : route,
     ]),
   )
+  return { compiled: { ...compiled, routes }, routes, certificateFetches, confirmations }
+}
+
+/**
+ * Makes requests as each sender would: its sample (or `body`) signed with the route secret at
+ * `now`, or with `forgedSecret` instead (for SNS: signed with a key that is not AWS's; for Graph:
+ * the body's clientState replaced, since Graph's secret travels in the body).
+ */
+export const signerFor =
+  (routes: ReadonlyMap<string, CompiledRoute>, now: () => Date = () => NOW) =>
+  (
+    route: SenderName,
+    body = sample(EVERY_SENDER_CONFIG.routes[route].source),
+    forgedSecret?: string,
+  ): Sent => {
+    const compiledRoute = routes.get(route) as CompiledRoute
+    const secret = forgedSecret ?? (SECRETS.routes[route]?.current as string)
+    const at = now()
+    const sent =
+      route === 'aws-sns'
+        ? snsBody(body, at, forgedSecret === undefined ? undefined : forgerKeys().key)
+        : route === 'microsoft-graph' && forgedSecret !== undefined
+          ? body.replaceAll(
+              '"clientState":"secretClientValue"',
+              JSON.stringify({ clientState: forgedSecret }).slice(1, -1),
+            )
+          : body
+    const { headers, url } = signWith(compiledRoute, {
+      body: sent,
+      secret,
+      url: new URL(`http://ingest.test/hooks/${route}`),
+      now: at,
+    })
+    if (route === 'aws-sns' && sent !== body) {
+      const message = JSON.parse(sent) as Record<string, unknown>
+      if (typeof message.MessageId === 'string') headers['x-amz-sns-message-id'] = message.MessageId
+      if (typeof message.TopicArn === 'string') headers['x-amz-sns-topic-arn'] = message.TopicArn
+    }
+    return { path: `${url.pathname}${url.search}`, headers, body: sent }
+  }
+
+/** The real ingest app with a route per sender, the memory queue and secrets, logs captured. */
+export const everySenderApp = (options: { maxMessages?: number } = {}) => {
+  const { routes, certificateFetches, confirmations } = everySenderRoutes()
   const queue = createMemoryEventQueue(
     options.maxMessages ? { maxMessages: options.maxMessages } : {},
   )
@@ -221,41 +267,7 @@ export const everySenderApp = (options: { maxMessages?: number } = {}) => {
     now: () => NOW,
     logger: createJsonLogger({ level: 'debug', write: (line) => logs.push(line) }),
   })
-
-  /**
-   * A request as the sender would make it: its sample (or `body`) signed with the route secret,
-   * or with `forgedSecret` instead (for SNS: signed with a key that is not AWS's; for Graph: the
-   * body's clientState replaced, since Graph's secret travels in the body).
-   */
-  const signed = (
-    route: SenderName,
-    body = sample(EVERY_SENDER_CONFIG.routes[route].source),
-    forgedSecret?: string,
-  ) => {
-    const compiledRoute = routes.get(route) as CompiledRoute
-    const secret = forgedSecret ?? (SECRETS.routes[route]?.current as string)
-    const sent =
-      route === 'aws-sns'
-        ? snsBody(body, forgedSecret === undefined ? undefined : forgerKeys().key)
-        : route === 'microsoft-graph' && forgedSecret !== undefined
-          ? body.replaceAll(
-              '"clientState":"secretClientValue"',
-              JSON.stringify({ clientState: forgedSecret }).slice(1, -1),
-            )
-          : body
-    const { headers, url } = signWith(compiledRoute, {
-      body: sent,
-      secret,
-      url: new URL(`http://ingest.test/hooks/${route}`),
-      now: NOW,
-    })
-    if (route === 'aws-sns' && sent !== body) {
-      const message = JSON.parse(sent) as Record<string, unknown>
-      if (typeof message.MessageId === 'string') headers['x-amz-sns-message-id'] = message.MessageId
-      if (typeof message.TopicArn === 'string') headers['x-amz-sns-topic-arn'] = message.TopicArn
-    }
-    return { path: `${url.pathname}${url.search}`, headers, body: sent } satisfies Sent
-  }
+  const signed = signerFor(routes)
 
   const post = (sent: Sent, method = 'POST') =>
     app.request(sent.path, {
