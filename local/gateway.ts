@@ -4,7 +4,7 @@ import { Hono } from 'hono'
 import { deliverEvent } from '../functions/deliver/deliver-event.js'
 import { createIngestApp } from '../functions/ingest/app.js'
 import type { CompiledConfig } from '../shared/config/compile-config.js'
-import { createHaloClient } from '../shared/halo/halo-client.js'
+import { createHaloClient, type HaloClientOptions } from '../shared/halo/halo-client.js'
 import { createHaloDirectory } from '../shared/halo/halo-directory.js'
 import type { CorrelationStore } from '../shared/lifecycle/correlation-store.js'
 import { createMemoryCorrelationStore } from '../shared/lifecycle/memory-correlation-store.js'
@@ -15,7 +15,7 @@ import {
 } from '../shared/queue/memory-event-queue.js'
 import type { SecretStore } from '../shared/secrets/secret-store.js'
 import { createHaloSandbox, SANDBOX_CREDENTIALS } from './halo-sandbox/halo-sandbox.js'
-import { startLocalWorker } from './local-worker.js'
+import { type LocalWorkerOptions, startLocalWorker } from './local-worker.js'
 
 export type GatewayOptions = {
   compiled: CompiledConfig
@@ -28,6 +28,10 @@ export type GatewayOptions = {
   queue?: MemoryEventQueueOptions
   /** Correlation state; in memory unless given. */
   store?: CorrelationStore
+  /** Halo client settings (timeouts, retries, budget) over the defaults. */
+  haloClient?: Partial<HaloClientOptions>
+  /** Worker settings (concurrency, deferral base). */
+  worker?: Pick<LocalWorkerOptions, 'concurrency' | 'pollMs' | 'retryBaseMs'>
   now?: () => Date
 }
 
@@ -66,10 +70,12 @@ export const startGateway = async (options: GatewayOptions) => {
     ...(await haloCredentials(options, secrets)),
     // The sandbox has no rate limit unless asked; a real Halo gets the default budget.
     ...(options.halo ? {} : { budget: false as const }),
+    ...options.haloClient,
   })
   const store = options.store ?? createMemoryCorrelationStore()
   const directory = createHaloDirectory(halo, { ttlMs: 60 * 60_000 })
   const worker = startLocalWorker({
+    ...options.worker,
     queue,
     logger,
     deliver: (envelope) =>

@@ -12,6 +12,8 @@ export type LocalWorkerOptions = {
   concurrency?: number
   /** How long an idle worker waits before looking again (deferred messages reappear). @default 250 */
   pollMs?: number
+  /** First deferral of a failed delivery, doubling per attempt. @default 2_000 */
+  retryBaseMs?: number
 }
 
 /**
@@ -24,6 +26,7 @@ export const startLocalWorker = ({
   logger,
   concurrency = 4,
   pollMs = 250,
+  retryBaseMs = 2_000,
 }: LocalWorkerOptions) => {
   let running = true
 
@@ -33,7 +36,7 @@ export const startLocalWorker = ({
       await deliver(envelope)
       queue.ack(receiptHandle)
     } catch (error) {
-      const failure = classifyFailure(error, receiveCount)
+      const failure = classifyFailure(error, receiveCount, retryBaseMs)
       const audit = {
         envelopeId: envelope.id,
         route: envelope.route,

@@ -14,10 +14,15 @@ const MAX_DEFER_MS = 15 * 60_000 // longer needs a different mechanism than a me
  * exponential backoff (or the wait the failure asks for), never burned toward the DLQ; anything
  * not retryable, or not ours to judge, is parked at once with its reason.
  */
-export const classifyFailure = (error: unknown, receiveCount: number): FailureAction => {
+export const classifyFailure = (
+  error: unknown,
+  receiveCount: number,
+  /** First deferral; doubles per receive. @default 2_000 */
+  baseDelayMs = 2_000,
+): FailureAction => {
   if (error instanceof AppError && error.retryable) {
     const asked = (error as { retryAfterMs?: unknown }).retryAfterMs
-    const backoff = Math.min(MAX_DEFER_MS, 2_000 * 2 ** Math.max(0, receiveCount - 1))
+    const backoff = Math.min(MAX_DEFER_MS, baseDelayMs * 2 ** Math.max(0, receiveCount - 1))
     const delayMs = typeof asked === 'number' && asked > 0 ? Math.min(asked, MAX_DEFER_MS) : backoff
     return { action: 'defer', delayMs, code: error.code }
   }

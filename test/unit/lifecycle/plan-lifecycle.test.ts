@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { CorrelationRecord } from '../../../shared/lifecycle/correlation-store.js'
 import {
-  type LifecyclePolicy,
   LifecyclePolicySchema,
-  type NoisePolicy,
   NoisePolicySchema,
 } from '../../../shared/lifecycle/lifecycle-policy.js'
 import { needsRecheck, planLifecycle } from '../../../shared/lifecycle/plan-lifecycle.js'
@@ -30,8 +28,8 @@ const record = (fields: Partial<CorrelationRecord> = {}): CorrelationRecord => (
 const decide = (
   stored: CorrelationRecord | undefined,
   status: 'firing' | 'resolved',
-  policy: Partial<LifecyclePolicy> = {},
-  noise: Partial<NoisePolicy> = {},
+  policy: object = {},
+  noise: object = {},
   envelopeId = 'e1',
 ) =>
   planLifecycle({

@@ -1,0 +1,87 @@
+import config from '../../halo-hooks.config.js'
+import { startGateway } from '../../local/gateway.js'
+import type { HaloSandbox } from '../../local/halo-sandbox/halo-sandbox.js'
+import { compileConfig } from '../../shared/config/compile-config.js'
+import { createJsonLogger } from '../../shared/observability.js'
+import { createMemorySecretStore } from '../../shared/secrets/memory-secret-store.js'
+import type { Secrets } from '../../shared/secrets/secret-store.js'
+import { eventually } from './processes.js'
+
+/** What tests read of a sandbox ticket. */
+export type SandboxTicket = {
+  id: number
+  summary: string
+  details?: string
+  client_id?: number
+  site_id?: number
+  status_id: number
+  hasbeenclosed?: boolean
+  third_party_id_string?: string
+  assets?: { id: number }[]
+  actions: { id: number; note?: string; outcome?: string; new_status?: number }[]
+}
+
+export const PROMETHEUS_TOKEN = 'e2e-prometheus-token'
+
+/**
+ * The local gateway on an ephemeral port with the shipped config (or another), fast retries, a
+ * settable clock, and every log line captured.
+ */
+export const startTestGateway = async (
+  options: {
+    config?: unknown
+    secrets?: Secrets
+    haloTimeoutMs?: number
+    /** Window in which the queue drops a repeated envelope id (SQS FIFO: 5 min). */
+    deduplicationWindowMs?: number
+  } = {},
+) => {
+  const logs: string[] = []
+  let now = new Date('2026-11-28T12:00:00Z')
+  const gateway = await startGateway({
+    compiled: compileConfig(options.config ?? config),
+    secrets: createMemorySecretStore(
+      options.secrets ?? { routes: { prometheus: { current: PROMETHEUS_TOKEN } } },
+    ),
+    logger: createJsonLogger({ write: (line) => logs.push(line) }),
+    port: 0,
+    now: () => now,
+    queue: {
+      visibilityTimeoutMs: 5_000,
+      maxReceiveCount: 50,
+      deduplicationWindowMs: options.deduplicationWindowMs ?? 300_000,
+    },
+    haloClient: { timeoutMs: options.haloTimeoutMs ?? 1_000, backoff: { baseMs: 5, maxMs: 20 } },
+    worker: { retryBaseMs: 10, pollMs: 10 },
+  })
+  const sandbox = gateway.sandbox as HaloSandbox
+  return {
+    gateway,
+    sandbox,
+    logs,
+    advance(minutes: number) {
+      now = new Date(now.getTime() + minutes * 60_000)
+    },
+    post: (route: string, body: string, headers: Record<string, string> = {}) =>
+      fetch(`${gateway.url}/hooks/${route}`, {
+        method: 'POST',
+        body,
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${PROMETHEUS_TOKEN}`,
+          ...headers,
+        },
+      }),
+    /** Resolves once every queued envelope was delivered, deduplicated, recorded or parked. */
+    settled: () =>
+      eventually(async () => {
+        const { queued, inFlight } = gateway.queue.stats()
+        return queued + inFlight === 0 ? true : undefined
+      }, 60_000),
+    /** Tickets carrying the correlation key, oldest first, with their actions. */
+    ticketsOf: (key: string) =>
+      (sandbox.tickets() as unknown as SandboxTicket[])
+        .filter((ticket) => ticket.third_party_id_string === key)
+        .reverse(),
+  }
+}
