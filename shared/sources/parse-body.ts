@@ -19,16 +19,42 @@ export const bodyText = (body: Uint8Array): string => {
   }
 }
 
-/** Parses the body as JSON; anything else is a 400 naming the rule. */
-export const parseJsonBody = (body: Uint8Array): unknown => {
-  const text = bodyText(body)
+/** Deeper than any sender's payload; deep enough nesting overflows the stack of every consumer. */
+export const MAX_JSON_DEPTH = 64
+
+/** How deeply a JSON text nests arrays and objects (brackets inside strings do not count). */
+export const jsonDepth = (text: string): number => {
+  let depth = 0
+  let deepest = 0
+  let inString = false
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index)
+    if (inString) {
+      if (code === 0x5c)
+        index++ // backslash: skip the escaped character
+      else if (code === 0x22) inString = false
+    } else if (code === 0x22) inString = true
+    else if (code === 0x7b || code === 0x5b) deepest = Math.max(deepest, ++depth)
+    else if (code === 0x7d || code === 0x5d) depth--
+  }
+  return deepest
+}
+
+/** Parses JSON text, refusing nesting deeper than MAX_JSON_DEPTH; anything else is a 400. */
+export const parseJsonText = (text: string, what = 'body'): unknown => {
+  if (jsonDepth(text) > MAX_JSON_DEPTH) {
+    throw new PayloadError('body_invalid', `${what} nests deeper than ${MAX_JSON_DEPTH} levels`)
+  }
   try {
     return JSON.parse(text)
   } catch (error) {
     const reason = error instanceof SyntaxError ? error.message : 'unparseable'
-    throw new PayloadError('body_invalid', `body is not valid JSON (${reason})`)
+    throw new PayloadError('body_invalid', `${what} is not valid JSON (${reason})`)
   }
 }
+
+/** Parses the body as JSON; anything else is a 400 naming the rule. */
+export const parseJsonBody = (body: Uint8Array): unknown => parseJsonText(bodyText(body))
 
 /** Validates a parsed body with the sender's schema; failures carry field paths only. */
 export const validatePayload = <T>(schema: z.ZodType<T>, value: unknown, what: string): T => {

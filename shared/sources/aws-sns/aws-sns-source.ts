@@ -1,7 +1,7 @@
 import * as z from 'zod'
 import { SEVERITIES } from '../../alert.js'
 import { AuthenticationError } from '../../errors.js'
-import { bodyText } from '../parse-body.js'
+import { bodyText, parseJsonText } from '../parse-body.js'
 import type { AuthVerdict, InboundRequest, SourceResult, WebhookSource } from '../webhook-source.js'
 import { cloudWatchAlarmIn, draftFromAlarm } from './cloudwatch-alarm.js'
 import {
@@ -72,7 +72,7 @@ const refuse = (code: Extract<AuthVerdict, { ok: false }>['code'], detail: strin
 const checkMessage = (request: InboundRequest, options: AwsSnsOptions, now: Date): Checked => {
   let parsed: unknown
   try {
-    parsed = JSON.parse(bodyText(request.body))
+    parsed = parseJsonText(bodyText(request.body))
   } catch {
     return refuse('signature_missing', 'body is not an SNS JSON message (raw delivery must be off)')
   }

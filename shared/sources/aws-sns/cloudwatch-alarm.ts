@@ -1,4 +1,5 @@
 import type { Alert } from '../../alert.js'
+import { parseJsonText } from '../parse-body.js'
 import type { AlertDraft } from '../webhook-source.js'
 import { type CloudWatchAlarm, CloudWatchAlarmSchema, type SnsNotification } from './schema.js'
 
@@ -6,7 +7,7 @@ import { type CloudWatchAlarm, CloudWatchAlarmSchema, type SnsNotification } fro
 export const cloudWatchAlarmIn = (message: string): CloudWatchAlarm | undefined => {
   let parsed: unknown
   try {
-    parsed = JSON.parse(message)
+    parsed = parseJsonText(message, 'Message')
   } catch {
     return undefined
   }

@@ -246,7 +246,7 @@ describe('bundled deliver handler (SQS FIFO batches)', () => {
     expect(halo.sandbox.requests()).toEqual([])
   })
 
-  it('delivers a group in order once Halo is back', async () => {
+  it('delivers a group in order once Halo is back: a ticket, then a note on it', async () => {
     const first = envelope('f', 'first of f')
     const second = envelope('f', 'second of f')
     const records = [first, second].map((value) => recordOf(value, 2))
@@ -254,12 +254,13 @@ describe('bundled deliver handler (SQS FIFO batches)', () => {
     const response = await handler(sqsEvent(records), lambdaContext('deliver'))
 
     expect(response).toEqual({ batchItemFailures: [] })
-    const ids = halo.sandbox
-      .tickets()
-      .map((ticket) => [ticket.id, (ticket as Record<string, unknown>).summary] as const)
-    expect([...ids].sort((a, b) => a[0] - b[0]).map(([, summary]) => summary)).toEqual([
-      'first of f',
-      'second of f',
+    const tickets = halo.sandbox.tickets() as unknown as {
+      summary: string
+      actions: { note?: string }[]
+    }[]
+    expect(tickets.map((ticket) => ticket.summary)).toEqual(['first of f'])
+    expect(tickets[0]?.actions.map((action) => action.note)).toEqual([
+      expect.stringContaining('second of f'),
     ])
   })
 })
