@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto'
+import { Agent, request as httpRequest } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { BENCH_SECRETS, sequencedBody } from './support/bench-config.js'
@@ -44,7 +45,7 @@ const TARGETS: Target[] = [
   },
 ]
 
-type Load = { rps: number; p50: number; p99: number; ok: number; failed: number }
+type Load = { rps: number; mean: number; p50: number; p99: number; ok: number; failed: number }
 
 /** One autocannon run: every request a new delivery (its own sequence number and signature). */
 const load = async (url: string, target: Target, seconds: number): Promise<Load> => {
@@ -65,6 +66,7 @@ const load = async (url: string, target: Target, seconds: number): Promise<Load>
   })
   return {
     rps: result.requests.average,
+    mean: result.latency.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
     ok: result['2xx'],
@@ -77,67 +79,94 @@ const PROBES = 2_000
 const percentile = (sorted: number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0
 
+const summary = (times: number[]) => {
+  const sorted = times.slice(times.length / 10).sort((a, b) => a - b) // first tenth: warm-up
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) }
+}
+
+/** One POST over a keep-alive agent, timed from send to the last byte of the answer. */
+const timedPost = (agent: Agent, url: string, sent: Sent): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const start = performance.now()
+    const request = httpRequest(url, { method: 'POST', agent, headers: sent.headers }, (res) => {
+      res.on('data', () => {})
+      res.on('end', () => resolve(performance.now() - start))
+    })
+    request.on('error', reject)
+    request.end(sent.body)
+  })
+
 /**
  * Latency without load, at microsecond resolution (autocannon's histogram is in whole ms): one
- * keep-alive connection, requests one after another, each timed from send to the end of the body.
+ * keep-alive connection to each server, requests one at a time, alternating between the gateway
+ * and the bare server round by round so that drift (GC, JIT, a busy machine) hits both alike.
  */
-const probe = async (url: string, target: Target) => {
-  const times: number[] = []
-  for (let i = 0; i < PROBES; i++) {
-    const sent = target.request(1_000_000 + i)
-    const start = performance.now()
-    const response = await fetch(`${url}${target.path}`, { method: 'POST', ...sent })
-    await response.arrayBuffer()
-    times.push(performance.now() - start)
+const probe = async (gatewayUrl: string, bareUrl: string, target: Target) => {
+  const agents = [new Agent({ keepAlive: true, maxSockets: 1 }), new Agent({ keepAlive: true })]
+  const [gatewayAgent, bareAgent] = agents as [Agent, Agent]
+  const gateway: number[] = []
+  const bare: number[] = []
+  try {
+    for (let i = 0; i < PROBES; i++) {
+      const sent = target.request(1_000_000 + i)
+      if (i % 2) {
+        gateway.push(await timedPost(gatewayAgent, `${gatewayUrl}${target.path}`, sent))
+        bare.push(await timedPost(bareAgent, `${bareUrl}${target.path}`, sent))
+      } else {
+        bare.push(await timedPost(bareAgent, `${bareUrl}${target.path}`, sent))
+        gateway.push(await timedPost(gatewayAgent, `${gatewayUrl}${target.path}`, sent))
+      }
+    }
+  } finally {
+    for (const agent of agents) agent.destroy()
   }
-  const sorted = times.slice(PROBES / 10).sort((a, b) => a - b) // first tenth is warm-up
-  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) }
+  return { gateway: summary(gateway), bare: summary(bare) }
 }
 
 const measure = async (server: ChildServer, target: Target) => {
   await load(server.url, target, WARMUP_SECONDS)
-  const loaded = await load(server.url, target, SECONDS)
-  return { ...loaded, idle: await probe(server.url, target) }
+  return load(server.url, target, SECONDS)
 }
 
 /**
- * For each target: the bare server, then a fresh gateway process, then the bare server again
- * (its two runs averaged, so drift during the run hits the baseline and the gateway alike).
+ * For each target, a bare server and a fresh gateway, each in its own process: load on the bare
+ * server, on the gateway, on the bare server again (its two runs averaged, so drift hits the
+ * baseline and the gateway alike), then the interleaved one-at-a-time latency probe.
  */
 export const benchIngestThroughput = async (): Promise<string[]> => {
   const lines = [
-    `method: autocannon, ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up + ${SECONDS} s measured per run, loopback; server in a child process; every request a distinct signed delivery`,
-    'baseline: bare node:http server (reads the body, answers 202) driven identically, run before and after the gateway',
+    `method: autocannon, ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up + ${SECONDS} s measured per run, loopback, each server in its own child process, every request a distinct signed delivery; then ${PROBES} sequential requests per server, interleaved, over keep-alive node:http (first tenth discarded)`,
+    'baseline: bare node:http server (reads the body, answers 202) driven identically, load run before and after the gateway',
   ]
   for (const target of TARGETS) {
     const bare = await startChildServer('bare')
-    const before = await measure(bare, target).finally(() => bare.stop())
-    const gateway = await startChildServer('gateway')
-    let through: Awaited<ReturnType<typeof measure>>
-    let stats: Record<string, unknown>
+    let gateway: ChildServer | undefined
+    let stats: Record<string, unknown> = {}
     try {
-      through = await measure(gateway, target)
-    } finally {
+      const before = await measure(bare, target)
+      gateway = await startChildServer('gateway')
+      const through = await measure(gateway, target)
+      const after = await measure(bare, target)
+      const idle = await probe(gateway.url, bare.url, target)
       stats = await gateway.stop()
+      gateway = undefined
+      const baseline = {
+        rps: (before.rps + after.rps) / 2,
+        mean: (before.mean + after.mean) / 2,
+        p50: (before.p50 + after.p50) / 2,
+        p99: (before.p99 + after.p99) / 2,
+      }
+      lines.push(
+        `ingest ${target.name}:`,
+        `  throughput ${through.rps.toFixed(0)} req/s vs bare ${baseline.rps.toFixed(0)} req/s = ${ratio(through.rps, baseline.rps)} of bare`,
+        `  latency under that load (autocannon): mean ${ms(through.mean)} vs ${ms(baseline.mean)} = ${ratio(through.mean, baseline.mean)}; p50 ${ms(through.p50)} vs ${ms(baseline.p50)}, p99 ${ms(through.p99)} vs ${ms(baseline.p99)} (percentiles in whole ms: a bare 0 ms means under 1 ms)`,
+        `  latency one request at a time (µs timer): p50 ${us(idle.gateway.p50)} vs ${us(idle.bare.p50)} = ${ratio(idle.gateway.p50, idle.bare.p50)}; p99 ${us(idle.gateway.p99)} vs ${us(idle.bare.p99)} = ${ratio(idle.gateway.p99, idle.bare.p99)}`,
+        `  gateway answered ${through.ok} × 2xx, ${through.failed} failed under load; at stop: ${JSON.stringify(stats)} (the worker delivers to the sandbox behind ingest)`,
+      )
+    } finally {
+      await gateway?.stop()
+      await bare.stop()
     }
-    const bareAgain = await startChildServer('bare')
-    const after = await measure(bareAgain, target).finally(() => bareAgain.stop())
-    const baseline = {
-      rps: (before.rps + after.rps) / 2,
-      p50: (before.p50 + after.p50) / 2,
-      p99: (before.p99 + after.p99) / 2,
-      idle: {
-        p50: (before.idle.p50 + after.idle.p50) / 2,
-        p99: (before.idle.p99 + after.idle.p99) / 2,
-      },
-    }
-    lines.push(
-      `ingest ${target.name}:`,
-      `  throughput ${through.rps.toFixed(0)} req/s vs bare ${baseline.rps.toFixed(0)} req/s = ${ratio(through.rps, baseline.rps)} of bare`,
-      `  latency under that load (autocannon, whole ms): p50 ${ms(through.p50)} vs ${ms(baseline.p50)}; p99 ${ms(through.p99)} vs ${ms(baseline.p99)} = ${ratio(through.p99, baseline.p99)}`,
-      `  latency one request at a time (${PROBES} sequential, keep-alive, µs timer): p50 ${us(through.idle.p50)} vs ${us(baseline.idle.p50)} = ${ratio(through.idle.p50, baseline.idle.p50)}; p99 ${us(through.idle.p99)} vs ${us(baseline.idle.p99)} = ${ratio(through.idle.p99, baseline.idle.p99)}`,
-      `  gateway answered ${through.ok} × 2xx, ${through.failed} failed; at stop: ${JSON.stringify(stats)} (the worker delivers to the sandbox behind ingest)`,
-    )
   }
   return lines
 }
