@@ -44,6 +44,7 @@ export const startGateway = async (options: GatewayOptions) => {
   const now = options.now ?? (() => new Date())
   const queue = createMemoryEventQueue(options.queue)
   const sandbox = options.halo ? undefined : createHaloSandbox()
+  const store = options.store ?? createMemoryCorrelationStore()
 
   const app = new Hono()
   if (sandbox) {
@@ -51,7 +52,10 @@ export const startGateway = async (options: GatewayOptions) => {
     app.get('/halo', (c) => c.redirect('/halo/', 302))
     app.mount('/halo', sandbox.app.fetch)
   }
-  app.route('/', createIngestApp({ routes: compiled.routes, queue, secrets, now, logger }))
+  app.route(
+    '/',
+    createIngestApp({ routes: compiled.routes, queue, secrets, now, logger, preview: { store } }),
+  )
 
   const hostname = options.hostname ?? '127.0.0.1'
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
@@ -72,7 +76,6 @@ export const startGateway = async (options: GatewayOptions) => {
     ...(options.halo ? {} : { budget: false as const }),
     ...options.haloClient,
   })
-  const store = options.store ?? createMemoryCorrelationStore()
   const directory = createHaloDirectory(halo, { ttlMs: 60 * 60_000 })
   const worker = startLocalWorker({
     ...options.worker,

@@ -1,7 +1,16 @@
 import { Hono } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { previewDelivery } from '../../shared/delivery/preview-delivery.js'
 import { AppError } from '../../shared/errors.js'
-import { type IngestDeps, receiveWebhook, routeNamed } from '../../shared/ingest/receive-webhook.js'
+import {
+  authenticate,
+  type IngestDeps,
+  readWebhook,
+  receiveWebhook,
+  routeNamed,
+  sourceContext,
+} from '../../shared/ingest/receive-webhook.js'
+import type { CorrelationStore } from '../../shared/lifecycle/correlation-store.js'
 import type { Logger } from '../../shared/observability.js'
 import type { InboundRequest } from '../../shared/sources/webhook-source.js'
 import { readBody } from './read-body.js'
@@ -18,9 +27,14 @@ const STATUS: Record<string, ContentfulStatusCode> = {
   body_invalid: 400,
   payload_invalid: 422,
   queue_unavailable: 503, // the sender retries, which is what we want
+  secret_unavailable: 503,
 }
 
-export type IngestAppDeps = IngestDeps & { logger: Logger }
+export type IngestAppDeps = IngestDeps & {
+  logger: Logger
+  /** Enables `POST /dry-run/:route`, which reads (never writes) the correlation state. */
+  preview?: { store: CorrelationStore }
+}
 
 const headersOf = (request: Request): Record<string, string> => {
   const headers: Record<string, string> = {}
@@ -29,6 +43,13 @@ const headersOf = (request: Request): Record<string, string> => {
   })
   return headers
 }
+
+const inboundRequest = async (request: Request, limit: number): Promise<InboundRequest> => ({
+  method: request.method,
+  url: new URL(request.url),
+  headers: headersOf(request),
+  body: await readBody(request, limit),
+})
 
 /**
  * The ingest HTTP app: `POST /hooks/:route`. Answers 202 with the envelope ids only after the
@@ -42,12 +63,7 @@ export const createIngestApp = (deps: IngestAppDeps) => {
 
   app.post('/hooks/:route', async (c) => {
     const route = routeNamed(deps.routes, c.req.param('route'))
-    const request: InboundRequest = {
-      method: c.req.method,
-      url: new URL(c.req.url),
-      headers: headersOf(c.req.raw),
-      body: await readBody(c.req.raw, route.maxBodyBytes),
-    }
+    const request = await inboundRequest(c.req.raw, route.maxBodyBytes)
     const outcome = await receiveWebhook(route, request, deps)
     switch (outcome.kind) {
       case 'reply':
@@ -70,6 +86,38 @@ export const createIngestApp = (deps: IngestAppDeps) => {
         logger.info('webhook accepted', { route: route.name, type: outcome.type, ids: outcome.ids })
         return c.json({ accepted: outcome.ids.length, ids: outcome.ids }, 202)
     }
+  })
+
+  app.post('/dry-run/:route', async (c) => {
+    const { preview } = deps
+    if (!preview)
+      return c.json({ error: 'not_found', detail: 'the dry run is not enabled here' }, 404)
+    const route = routeNamed(deps.routes, c.req.param('route'))
+    const request = await inboundRequest(c.req.raw, route.maxBodyBytes)
+    const context = await sourceContext(route, deps)
+    const handshake = route.source.handshake?.(request, context)
+    if (handshake) return c.json({ route: route.name, handshake })
+    const verdict = await authenticate(route, request, context).catch((error: unknown) => {
+      if (error instanceof AppError)
+        return { ok: false as const, code: error.code, detail: error.message }
+      throw error
+    })
+    const authentication = verdict.ok
+      ? { authenticated: true }
+      : { authenticated: false, rejected: verdict }
+    const read = await readWebhook(route, request, context).catch((error: unknown) => {
+      if (!(error instanceof AppError)) throw error
+      const { issues } = error as { issues?: unknown }
+      return { kind: 'error' as const, error: { code: error.code, detail: error.message, issues } }
+    })
+    const result = { route: route.name, ...authentication }
+    if (read.kind === 'error') return c.json({ ...result, ...read })
+    if (read.kind !== 'envelopes') return c.json({ ...result, ...read })
+    const plans = []
+    for (const envelope of read.envelopes) {
+      plans.push(await previewDelivery(envelope, route, { store: preview.store, now: deps.now }))
+    }
+    return c.json({ ...result, type: read.type, alerts: read.envelopes.map((e) => e.alert), plans })
   })
 
   app.all('/hooks/:route', (c) =>

@@ -5,8 +5,12 @@ import { type HaloTicketInput, HaloTicketInputSchema } from '../halo/schemas.js'
 import { describeIssues } from '../sources/parse-body.js'
 
 /** What a route's templates can reach: `{% alert.title %}`, `{% payload.labels.instance %}`... */
-export const templateContext = (envelope: Envelope) => ({
+export const templateContext = (
+  envelope: Envelope,
+  maps: Readonly<Record<string, unknown>> = {},
+) => ({
   alert: envelope.alert,
+  maps,
   payload: envelope.raw,
   route: envelope.route,
   envelope: {
@@ -29,7 +33,7 @@ export const mapTicket = async (
 ): Promise<HaloTicketInput> => {
   let rendered: unknown
   try {
-    rendered = await route.ticket.render(templateContext(envelope))
+    rendered = await route.ticket.render(templateContext(envelope, route.definition.maps))
   } catch (error) {
     if (error instanceof TemplateError) {
       throw new PayloadError('payload_invalid', `route ${route.name}: ${error.message}`)

@@ -1,0 +1,82 @@
+import type { CompiledRoute } from '../config/compile-config.js'
+import type { Envelope } from '../envelope.js'
+import { AppError } from '../errors.js'
+import type { HaloDirectory } from '../halo/halo-directory.js'
+import type { CorrelationStore } from '../lifecycle/correlation-store.js'
+import { needsRecheck } from '../lifecycle/plan-lifecycle.js'
+import type { HaloCommand } from '../mapping/halo-command.js'
+import { planEnvelope } from './deliver-envelope.js'
+
+/** A Halo request as it would be sent. */
+export type HaloCall = { method: 'POST'; path: string; body: unknown[] }
+
+const callOf = (command: HaloCommand): HaloCall =>
+  command.kind === 'createTicket'
+    ? { method: 'POST', path: '/api/Tickets', body: [command.ticket] }
+    : { method: 'POST', path: '/api/Actions', body: [command.action] }
+
+/**
+ * What delivering an envelope would do now, without any write and without calling Halo: the
+ * stored state it starts from, the lifecycle decision, and the Halo calls with their bodies.
+ * Halo lookups that routing would make are listed instead of made.
+ */
+export const previewDelivery = async (
+  envelope: Envelope,
+  route: CompiledRoute,
+  deps: { store: CorrelationStore; now: () => Date },
+) => {
+  const now = deps.now()
+  const record = await deps.store.get(route.name, envelope.alert.key)
+  const lookups: string[] = []
+  const directory: HaloDirectory = {
+    clientIdByName: async (name) => {
+      lookups.push(`Halo client named "${name}"`)
+      return undefined
+    },
+    asset: async ({ hostname, inventoryNumber }) => {
+      lookups.push(
+        hostname
+          ? `Halo asset with host name "${hostname}"`
+          : `Halo asset tagged "${inventoryNumber}"`,
+      )
+      return undefined
+    },
+  }
+  const base = {
+    envelopeId: envelope.id,
+    key: envelope.alert.key,
+    status: envelope.alert.status,
+    state: record
+      ? {
+          state: record.state,
+          ticketId: record.ticketId,
+          occurrences: record.occurrences,
+          lastSeen: record.lastSeen,
+        }
+      : null,
+    // Delivery would first ask Halo whether the ticket is still open.
+    recheck: record ? needsRecheck(record, route.definition.lifecycle, now) : false,
+  }
+  try {
+    const planned = await planEnvelope(envelope, route, { directory, record, now })
+    return {
+      ...base,
+      decision: planned.plan.decision,
+      calls: planned.commands.map(callOf),
+      ...(planned.routing ? { routing: planned.routing } : {}),
+      ...(lookups.length ? { lookupsNotMade: lookups } : {}),
+    }
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error
+    const { issues } = error as { issues?: unknown }
+    return {
+      ...base,
+      error: {
+        code: error.code,
+        detail: error.message,
+        ...(Array.isArray(issues) && issues.length ? { issues } : {}),
+      },
+      ...(lookups.length ? { lookupsNotMade: lookups } : {}),
+    }
+  }
+}
