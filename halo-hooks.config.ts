@@ -9,7 +9,8 @@ export default defineConfig({
   $schema: './halo-hooks.schema.json',
   routes: {
     prometheus: {
-      description: 'Prometheus Alertmanager: one ticket per alert, noted on repeat, closed on resolve',
+      description:
+        'Prometheus Alertmanager: one ticket per alert, noted on repeat, closed on resolve',
       source: 'alertmanager',
       auth: { type: 'bearer' },
       ticket: {

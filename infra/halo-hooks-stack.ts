@@ -61,6 +61,7 @@ export class HaloHooksStack extends Stack {
 
     this.table = new StateTable(this, 'State')
     this.table.bindReadWrite(this.deliver.fn)
+    this.table.bindReader(this.ingest.fn) // the dry run reads the correlation state
 
     this.secret = new HaloSecret(this, 'Secrets', { existingSecretName: settings.secretName })
     this.secret.bindReader(this.ingest.fn)

@@ -1,7 +1,9 @@
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger'
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics'
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
 import { SQSClient } from '@aws-sdk/client-sqs'
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda'
 import { handle, type LambdaEvent } from 'hono/aws-lambda'
 import * as z from 'zod'
@@ -9,6 +11,7 @@ import config from '../../halo-hooks.config.js'
 import { AWS_ENV, METRIC, METRICS_NAMESPACE } from '../../shared/aws-env.js'
 import { compileConfig } from '../../shared/config/compile-config.js'
 import { ConfigError } from '../../shared/errors.js'
+import { createDynamoDbCorrelationStore } from '../../shared/lifecycle/dynamodb-correlation-store.js'
 import type { Logger } from '../../shared/observability.js'
 import { createSqsEventQueue } from '../../shared/queue/sqs-event-queue.js'
 import { createAwsSecretStore } from '../../shared/secrets/aws-secret-store.js'
@@ -18,6 +21,8 @@ const EnvSchema = z.object({
   [AWS_ENV.queueUrl]: z.url(),
   [AWS_ENV.secretId]: z.string().min(1),
   [AWS_ENV.secretCacheSeconds]: z.coerce.number().int().min(0).default(300),
+  /** Set by the stack so the dry run can show the stored state; without it the dry run is off. */
+  [AWS_ENV.tableName]: z.string().min(1).optional(),
 })
 
 const parsed = EnvSchema.safeParse(process.env)
@@ -39,6 +44,7 @@ const logger: Logger = {
 }
 const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'ingest' })
 const { routes } = compileConfig(config, 'halo-hooks.config.ts')
+const tableName = env[AWS_ENV.tableName]
 const app = createIngestApp({
   routes,
   queue: createSqsEventQueue(new SQSClient({}), env[AWS_ENV.queueUrl]),
@@ -50,6 +56,16 @@ const app = createIngestApp({
   }),
   now: () => new Date(),
   logger,
+  ...(tableName
+    ? {
+        preview: {
+          store: createDynamoDbCorrelationStore({
+            client: DynamoDBDocumentClient.from(new DynamoDBClient({})),
+            tableName,
+          }),
+        },
+      }
+    : {}),
 })
 // hono/aws-lambda decodes `isBase64Encoded` bodies to the exact bytes before the app (and so
 // the signature check) sees them.

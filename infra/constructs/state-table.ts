@@ -24,6 +24,12 @@ export class StateTable extends Construct {
     })
   }
 
+  /** Reads of single items only: ingest's dry run shows the stored state, never changes it. */
+  bindReader(fn: LambdaFunction): void {
+    this.table.grant(fn, 'dynamodb:GetItem')
+    fn.addEnvironment(AWS_ENV.tableName, this.table.tableName)
+  }
+
   /** Reads and conditional writes of items, nothing else (no scans of other tables, no admin). */
   bindReadWrite(fn: LambdaFunction): void {
     this.table.grant(fn, 'dynamodb:GetItem', 'dynamodb:PutItem')

@@ -244,10 +244,13 @@ export const deliverEnvelope = async (
       }
   const version = await save(intent, record?.version)
 
-  const ticketId =
-    command.kind === 'createTicket'
-      ? (await halo.createTicket(command.ticket)).id
-      : (await halo.addAction(command.action), command.action.ticket_id)
+  let ticketId: number
+  if (command.kind === 'createTicket') {
+    ticketId = (await halo.createTicket(command.ticket)).id
+  } else {
+    await halo.addAction(command.action)
+    ticketId = command.action.ticket_id
+  }
 
   const next = lifecycle.next(ticketId)
   if (next) await save(next, version)

@@ -1,4 +1,3 @@
-import { ConfigError } from '../../errors.js'
 import { describeAlert } from '../alertmanager/describe-alert.js'
 import { parseJsonBody, validatePayload } from '../parse-body.js'
 import type { AlertDraft, WebhookSource } from '../webhook-source.js'
