@@ -1,3 +1,5 @@
+import { createHmac } from 'node:crypto'
+import { gzipSync } from 'node:zlib'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -69,6 +71,42 @@ const BODY_SIGNED: readonly SenderName[] = [
   'jira',
   'grafana',
 ]
+
+/**
+ * Senders whose authentication does not depend on the body being text: a static token, or a
+ * plain HMAC of the raw bytes (re-signed here over bytes, as `signRequest` signs strings).
+ */
+const BYTE_AUTHENTICATED = [
+  'generic',
+  'github',
+  'sentry',
+  'pagerduty',
+  'datto-rmm',
+  'ninjaone',
+  'alertmanager',
+  'azure-monitor',
+  'uptime-kuma',
+  'uptimerobot',
+  'zabbix',
+] as const satisfies readonly SenderName[]
+
+/** The signature header of a plain-HMAC sender, computed over raw bytes. */
+const signBytes = (route: SenderName, body: Buffer): Record<string, string> => {
+  const secret = SECRETS.routes[route]?.current as string
+  const hex = createHmac('sha256', secret).update(body).digest('hex')
+  switch (route) {
+    case 'generic':
+      return { 'x-signature': `sha256=${hex}` }
+    case 'github':
+      return { 'x-hub-signature-256': `sha256=${hex}` }
+    case 'sentry':
+      return { 'sentry-hook-signature': hex }
+    case 'pagerduty':
+      return { 'x-pagerduty-signature': `v1=${hex}` }
+    default:
+      return {}
+  }
+}
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD', 'PROPFIND', 'FOO']
 
@@ -371,7 +409,8 @@ describe('the ingest app under hostile input, with a route for every sender', ()
             const at = broken[0] % body.length
             body = Buffer.concat([body.subarray(0, at), Buffer.from(broken[1]), body.subarray(at)])
           }
-          // The signature covers the bytes as sent (latin1 keeps each byte one char).
+          // Signed as text (latin1), so a body-HMAC sender fails authentication on the invalid
+          // bytes; the next property signs raw bytes and reaches the UTF-8 decoder.
           const sent = harness.signed(route, broken ? body.toString('latin1') : text)
           const count = harness.queue.pending().length
           const response = await harness.app.request(sent.path, {
@@ -393,6 +432,44 @@ describe('the ingest app under hostile input, with a route for every sender', ()
         },
       ),
       { numRuns: 300 },
+    )
+  })
+
+  it('refuses authenticated bodies that are not UTF-8 text (invalid bytes, gzip) with 400', async () => {
+    const harness = everySenderApp()
+    const rawBytes = fc.oneof(
+      fc
+        .tuple(fc.nat(), fc.constantFrom([0xff], [0xc3, 0x28], [0xed, 0xa0, 0x80], [0xc0, 0xaf]))
+        .map(([at, bad]) => ({ bad, at, gzip: false })),
+      fc.constant({ bad: [] as number[], at: 0, gzip: true }),
+    )
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...BYTE_AUTHENTICATED), rawBytes, async (route, change) => {
+        const text = sample(EVERY_SENDER_CONFIG.routes[route].source)
+        let body = Buffer.from(text)
+        if (change.gzip) body = gzipSync(body)
+        else {
+          const at = change.at % body.length
+          body = Buffer.concat([body.subarray(0, at), Buffer.from(change.bad), body.subarray(at)])
+        }
+        const sent = harness.signed(route, text)
+        const headers = { ...sent.headers, ...signBytes(route, body) }
+        if (change.gzip) headers['content-encoding'] = 'gzip'
+        const response = await harness.app.request(sent.path, {
+          method: 'POST',
+          headers,
+          body: new Uint8Array(body),
+        })
+        const answer = (await response.json()) as { error: string }
+        // Authentication passed (the signature covers these exact bytes); decoding refused them.
+        expect({ route, status: response.status, error: answer.error }).toEqual({
+          route,
+          status: 400,
+          error: 'body_invalid',
+        })
+        expect(harness.queue.pending()).toEqual([])
+      }),
+      { numRuns: 150 },
     )
   })
 
