@@ -175,11 +175,12 @@ describe('HaloHooksStack', () => {
     })
   })
 
-  it('grants ingest only: its logs, sending to the queue, reading the secret', () => {
+  it('grants ingest only: its logs, sending to the queue, reading the secret, reading items (dry run)', () => {
     expect(grantsOf(template, 'IngestRole')).toEqual(
       [
         `logs:CreateLogStream → ${logsOf(template, 'Ingest')}`,
         `logs:PutLogEvents → ${logsOf(template, 'Ingest')}`,
+        `dynamodb:GetItem → ${table}`,
         `secretsmanager:DescribeSecret → ${secret}`,
         `secretsmanager:GetSecretValue → ${secret}`,
         `sqs:GetQueueAttributes → ${queue}`,
@@ -227,9 +228,14 @@ describe('HaloHooksStack', () => {
       )
     }
     expect(env('Ingest')).toEqual(
-      expect.arrayContaining([AWS_ENV.queueUrl, AWS_ENV.secretId, AWS_ENV.secretCacheSeconds]),
+      expect.arrayContaining([
+        AWS_ENV.queueUrl,
+        AWS_ENV.secretId,
+        AWS_ENV.secretCacheSeconds,
+        AWS_ENV.tableName, // read-only, for the dry run
+      ]),
     )
-    expect(env('Ingest')).not.toContain(AWS_ENV.tableName)
+    expect(env('Ingest')).not.toContain(AWS_ENV.haloBudgetLimit)
     expect(env('Deliver')).toEqual(
       expect.arrayContaining([
         AWS_ENV.queueUrl,
