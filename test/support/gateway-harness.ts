@@ -2,6 +2,7 @@ import config from '../../halo-hooks.config.js'
 import { startGateway } from '../../local/gateway.js'
 import type { HaloSandbox } from '../../local/halo-sandbox/halo-sandbox.js'
 import { compileConfig } from '../../shared/config/compile-config.js'
+import type { CorrelationStore } from '../../shared/lifecycle/correlation-store.js'
 import { createJsonLogger } from '../../shared/observability.js'
 import { createMemorySecretStore } from '../../shared/secrets/memory-secret-store.js'
 import type { Secrets } from '../../shared/secrets/secret-store.js'
@@ -34,6 +35,7 @@ export const startTestGateway = async (
     haloTimeoutMs?: number
     /** Window in which the queue drops a repeated envelope id (SQS FIFO: 5 min). */
     deduplicationWindowMs?: number
+    store?: CorrelationStore
   } = {},
 ) => {
   const logs: string[] = []
@@ -46,6 +48,7 @@ export const startTestGateway = async (
     logger: createJsonLogger({ write: (line) => logs.push(line) }),
     port: 0,
     now: () => now,
+    ...(options.store ? { store: options.store } : {}),
     queue: {
       visibilityTimeoutMs: 5_000,
       maxReceiveCount: 50,

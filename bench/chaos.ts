@@ -1,0 +1,31 @@
+import { runChaos } from '../test/support/chaos/chaos-run.js'
+
+/**
+ * `npm run chaos [-- keys seed]`: a long chaos run (thousands of events) through the local
+ * gateway into the Halo sandbox with Halo faults and worker crashes; prints the tallies and
+ * exits non-zero if Halo's final state differs from the model's in any way.
+ */
+const [keysArg, seedArg] = process.argv.slice(2)
+const keys = Number(keysArg ?? 600)
+const seed = Number(seedArg ?? Date.now() % 1_000_000)
+
+process.stdout.write(
+  `chaos: ${keys} alerts, seed ${seed} (repeat with: npm run chaos -- ${keys} ${seed})\n`,
+)
+const { tallies, mismatches, deadLetters } = await runChaos({ keys, seed, maxEvents: 10 })
+for (const [name, value] of Object.entries(tallies)) {
+  process.stdout.write(`  ${name.padEnd(24)} ${value}\n`)
+}
+process.stdout.write(
+  `  halo requests per event  ${(tallies.haloRequests / tallies.events).toFixed(2)} (faults and retries included)\n`,
+)
+if (mismatches.length || deadLetters.length || tallies.queueLeft) {
+  process.stdout.write(
+    `FAILED: ${mismatches.length} alert(s) differ from the model, ${deadLetters.length} dead-lettered\n`,
+  )
+  for (const mismatch of mismatches.slice(0, 20))
+    process.stdout.write(`  ${JSON.stringify(mismatch)}\n`)
+  process.exitCode = 1
+} else {
+  process.stdout.write(`OK: Halo matches the model exactly for all ${tallies.alerts} alerts\n`)
+}

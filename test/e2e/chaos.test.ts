@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest'
+import { runChaos } from '../support/chaos/chaos-run.js'
+
+describe('chaos: a shuffled, duplicated alert history under Halo faults and worker crashes', () => {
+  it('leaves Halo exactly as the model says, with nothing queued or dead-lettered', async () => {
+    const { tallies, mismatches, deadLetters } = await runChaos({ keys: 24, seed: 20261128 })
+
+    expect(mismatches).toEqual([])
+    expect(deadLetters).toEqual([])
+    expect(tallies.queueLeft).toBe(0)
+    // The run was hostile: every kind of fault happened at least once.
+    expect(tallies.haloFailures).toBeGreaterThan(0)
+    expect(tallies.deferred).toBeGreaterThan(0)
+    expect(tallies.crashesBeforeStoreWrite).toBeGreaterThan(0)
+    expect(tallies.crashesAfterStoreWrite).toBeGreaterThan(0)
+    expect(tallies.interruptedWritesFound).toBeGreaterThan(0)
+    expect(tallies.deduplicated).toBeGreaterThan(0)
+    expect(tallies.posts).toBeGreaterThan(tallies.events)
+  })
+})
