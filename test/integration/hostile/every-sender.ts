@@ -148,8 +148,10 @@ export const sample = (source: string): string =>
   readFileSync(new URL(`../../../local/samples/${source}.json`, import.meta.url), 'utf8')
 
 /**
- * An SNS message re-timed to NOW and re-signed with the throwaway key (the signature lives in the
- * body). A body that is not a JSON object is sent as it is: nothing in it can be signed.
+ * An SNS message re-timed to `now` and re-signed with the throwaway key (the signature lives in
+ * the body). The three fields are replaced in the text itself, so whatever else the body holds
+ * (however deeply nested) is sent byte for byte; a body without them is re-serialised with them.
+ * A body that is not a JSON object is sent as it is: nothing in it can be signed.
  */
 const snsBody = (body: string, now: Date, key?: string): string => {
   let message: Record<string, string>
@@ -162,7 +164,14 @@ const snsBody = (body: string, now: Date, key?: string): string => {
   message.Timestamp = now.toISOString()
   message.SignatureVersion = '1'
   message.Signature = signSnsMessage(message, key)
-  return JSON.stringify(message)
+  const fields = ['Timestamp', 'SignatureVersion', 'Signature'] as const
+  const patterns = fields.map((name) => new RegExp(`"${name}"\\s*:\\s*"[^"]*"`))
+  if (!patterns.every((pattern) => pattern.test(body))) return JSON.stringify(message)
+  return fields.reduce(
+    (text, name, index) =>
+      text.replace(patterns[index] as RegExp, () => `"${name}":${JSON.stringify(message[name])}`),
+    body,
+  )
 }
 
 /**
