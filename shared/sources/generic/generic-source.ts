@@ -1,4 +1,5 @@
 import * as z from 'zod'
+import { PayloadError } from '../../errors.js'
 import { parseJsonBody } from '../parse-body.js'
 import type { WebhookSource } from '../webhook-source.js'
 
@@ -33,6 +34,12 @@ export const genericSource: WebhookSource<GenericOptions> = {
   requiredAlertTemplates: ['key', 'title'],
 
   async normalize(request, { options }) {
+    // Form bodies are refused by name (415); any other type is tried as JSON, since many senders
+    // label JSON as text/plain or send no type at all.
+    const type = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase()
+    if (type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data') {
+      throw new PayloadError('media_unsupported', `generic routes take JSON bodies, not ${type}`)
+    }
     const body = parseJsonBody(request.body)
     const items = Array.isArray(body) ? body : [body]
     const deliveryId = options.deliveryIdHeader

@@ -166,6 +166,27 @@ describe('POST /hooks/:route with the generic source', () => {
     )
   })
 
+  it('rejects a signed form body with 415 naming the type', async () => {
+    const body = 'id=1&status=firing'
+    await expectRejected(
+      await post('/hooks/example-hmac', body, {
+        'x-signature': sign(body),
+        'content-type': 'application/x-www-form-urlencoded',
+      }),
+      415,
+      'media_unsupported',
+      'not application/x-www-form-urlencoded',
+    )
+  })
+
+  it('reads JSON labelled text/plain, as some senders label it', async () => {
+    const response = await post('/hooks/example-hmac', sample, {
+      'x-signature': sign(sample),
+      'content-type': 'text/plain; charset=utf-8',
+    })
+    expect(response.status).toBe(202)
+  })
+
   it('rejects a signed body that is not UTF-8 with 400', async () => {
     const body = Buffer.from([0x7b, 0xff, 0xfe, 0x7d])
     await expectRejected(
