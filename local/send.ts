@@ -36,7 +36,8 @@ const main = async () => {
   const signed = signRequest(route, {
     body,
     secret: secret ?? '',
-    url: new URL(`/hooks/${routeName}`, base),
+    // Relative to the base, so a stage path in HALO_HOOKS_URL (…/prod) is kept.
+    url: new URL(`hooks/${routeName}`, base.endsWith('/') ? base : `${base}/`),
     now: new Date(),
   })
   const response = await fetch(signed.url, { method: 'POST', headers: signed.headers, body })

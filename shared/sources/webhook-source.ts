@@ -6,7 +6,10 @@ export type InboundRequest = {
   method: string
   /** Path and query as received (signature schemes such as Twilio's sign the URL). */
   url: URL
-  /** Header names lower-cased; repeated headers joined with ", ". */
+  /**
+   * Header names lower-cased; repeated headers joined with ", ". Headers outside a sender's
+   * signature (an event-type header, say) are whatever the caller chose: validate them like body.
+   */
   headers: Readonly<Record<string, string>>
   body: Uint8Array
 }
