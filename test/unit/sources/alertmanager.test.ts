@@ -1,42 +1,32 @@
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { createIngestApp } from '../../../functions/ingest/app.js'
 import { compileConfig } from '../../../shared/config/compile-config.js'
-import { createJsonLogger } from '../../../shared/observability.js'
-import { createMemoryEventQueue } from '../../../shared/queue/memory-event-queue.js'
-import { createMemorySecretStore } from '../../../shared/secrets/memory-secret-store.js'
+import type { RotatingSecret } from '../../../shared/secrets/secret-store.js'
+import {
+  answer,
+  type Body,
+  bearer,
+  createSourceHarness,
+  fixtureReader,
+} from '../../support/sources/source-harness.js'
 
-const fixture = (name: string) =>
-  readFileSync(new URL(`../../fixtures/alertmanager/${name}`, import.meta.url), 'utf8')
+const fixture = fixtureReader('alertmanager')
 
 const NOW = new Date('2026-11-28T08:00:00Z')
 
 const setup = (
   auth: Record<string, unknown> = { type: 'bearer' },
-  secret: { current: string; previous?: string } = { current: 'secret' },
+  secret: RotatingSecret = { current: 'secret' },
 ) => {
-  const { routes } = compileConfig({ routes: { r: { source: 'alertmanager', auth } } })
-  const queue = createMemoryEventQueue()
-  const app = createIngestApp({
-    routes,
-    queue,
-    secrets: createMemorySecretStore({ routes: { r: secret } }),
-    logger: createJsonLogger({ write: () => {} }),
-    now: () => NOW,
+  const { queue, post } = createSourceHarness({
+    route: { source: 'alertmanager', auth },
+    secret,
+    now: NOW,
   })
-  const post = (body: string | Uint8Array, headers: Record<string, string> = {}) =>
-    app.request('/hooks/r', {
-      method: 'POST',
-      body,
-      headers: { 'content-type': 'application/json', ...headers },
-    })
-  return { queue, post }
+  return {
+    queue,
+    post: (body: Body, headers: Record<string, string> = {}) => post(body, { headers }),
+  }
 }
-
-type Answer = { error?: string; detail?: string; ids?: string[]; ignored?: string }
-const answer = async (response: Response): Promise<Answer> => (await response.json()) as Answer
-
-const bearer = (token = 'secret') => ({ authorization: `Bearer ${token}` })
 
 describe('alertmanager source', () => {
   it('enqueues one firing alert per element of alerts[], keyed by fingerprint', async () => {
