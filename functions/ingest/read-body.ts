@@ -6,6 +6,14 @@ import { PayloadError } from '../../shared/errors.js'
  * upload never sits in memory whole.
  */
 export const readBody = async (request: Request, limit: number): Promise<Uint8Array> => {
+  // Signatures cover the bytes as sent; no sender we know compresses, so say so plainly.
+  const encoding = request.headers.get('content-encoding')?.trim().toLowerCase()
+  if (encoding && encoding !== 'identity') {
+    throw new PayloadError(
+      'media_unsupported',
+      `Content-Encoding ${encoding.slice(0, 32)} is not supported: send the body uncompressed`,
+    )
+  }
   const tooLarge = () => new PayloadError('payload_too_large', `body exceeds ${limit} bytes`)
   const declared = Number(request.headers.get('content-length') ?? Number.NaN)
   if (declared > limit) throw tooLarge()

@@ -6,7 +6,8 @@ import type { Signer } from './signer.js'
 const eventOf = (body: string): string => {
   let payload: Record<string, unknown> = {}
   try {
-    payload = JSON.parse(body) as Record<string, unknown>
+    const parsed: unknown = JSON.parse(body)
+    if (parsed !== null && typeof parsed === 'object') payload = parsed as Record<string, unknown>
   } catch {
     // Not JSON: send it as an issues event and let ingest say what is wrong with it.
   }

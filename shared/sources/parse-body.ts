@@ -48,8 +48,10 @@ export const parseJsonText = (text: string, what = 'body'): unknown => {
   try {
     return JSON.parse(text)
   } catch (error) {
-    const reason = error instanceof SyntaxError ? error.message : 'unparseable'
-    throw new PayloadError('body_invalid', `${what} is not valid JSON (${reason})`)
+    // V8's message quotes the input; keep only where it went wrong, never the sender's bytes.
+    const position = error instanceof Error ? /position (\d+)/.exec(error.message)?.[1] : undefined
+    const where = position === undefined ? '' : ` (at character ${position})`
+    throw new PayloadError('body_invalid', `${what} is not valid JSON${where}`)
   }
 }
 

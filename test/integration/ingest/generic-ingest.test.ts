@@ -156,13 +156,24 @@ describe('POST /hooks/:route with the generic source', () => {
     )
   })
 
-  it('rejects a signed body that is not JSON with 400', async () => {
+  it('rejects a signed body that is not JSON with 400, without quoting it back', async () => {
     const body = 'status=firing&id=1'
+    const response = await post('/hooks/example-hmac', body, { 'x-signature': sign(body) })
+    const copy = response.clone()
+    await expectRejected(response, 400, 'body_invalid', 'not valid JSON')
+    expect(await copy.text()).not.toContain('firing')
+    expect(harness.logs.join('\n')).not.toContain('status=firing')
+  })
+
+  it('refuses a compressed body with 415 before reading it', async () => {
     await expectRejected(
-      await post('/hooks/example-hmac', body, { 'x-signature': sign(body) }),
-      400,
-      'body_invalid',
-      'not valid JSON',
+      await post('/hooks/example-hmac', sample, {
+        'x-signature': sign(sample),
+        'content-encoding': 'gzip',
+      }),
+      415,
+      'media_unsupported',
+      'Content-Encoding gzip is not supported',
     )
   })
 
