@@ -1,45 +1,35 @@
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { createIngestApp } from '../../../functions/ingest/app.js'
-import { compileConfig } from '../../../shared/config/compile-config.js'
-import { createJsonLogger } from '../../../shared/observability.js'
-import { createMemoryEventQueue } from '../../../shared/queue/memory-event-queue.js'
-import { createMemorySecretStore } from '../../../shared/secrets/memory-secret-store.js'
+import type { RotatingSecret } from '../../../shared/secrets/secret-store.js'
+import {
+  answer,
+  type Body,
+  bearer,
+  createSourceHarness,
+  fixtureReader,
+} from '../../support/sources/source-harness.js'
 
-const fixture = (name: string) =>
-  readFileSync(new URL(`../../fixtures/uptime-kuma/${name}`, import.meta.url), 'utf8')
+const fixture = fixtureReader('uptime-kuma')
 const DOWN = fixture('monitor-down.json')
 const UP = fixture('monitor-up.json')
 
-type Answer = { error?: string; detail?: string; ids?: string[]; ignored?: string }
-const answer = async (response: Response): Promise<Answer> => (await response.json()) as Answer
-
+// `bearer()` is what Kuma sends with `{"Authorization": "Bearer secret"}` in "Additional Headers".
 const setup = (
   route: Record<string, unknown> = {},
-  secret: { current: string; previous?: string } = { current: 'secret' },
+  secret: RotatingSecret = { current: 'secret' },
 ) => {
-  const { routes } = compileConfig({
-    routes: { r: { source: 'uptime-kuma', auth: { type: 'bearer' }, ...route } },
+  const { app, queue, post } = createSourceHarness({
+    route: { source: 'uptime-kuma', auth: { type: 'bearer' }, ...route },
+    secret,
+    now: new Date('2026-11-28T08:00:00Z'),
   })
-  const queue = createMemoryEventQueue()
-  const app = createIngestApp({
-    routes,
+  return {
     queue,
-    secrets: createMemorySecretStore({ routes: { r: secret } }),
-    logger: createJsonLogger({ write: () => {} }),
-    now: () => new Date('2026-11-28T08:00:00Z'),
-  })
-  const post = (body: string | Uint8Array, headers: Record<string, string> = bearer()) =>
-    app.request('/hooks/r', {
-      method: 'POST',
-      body,
-      headers: { 'content-type': 'application/json', ...headers },
-    })
-  return { app, queue, post }
+    post: (body: Body, headers: Record<string, string> = bearer()) => post(body, { headers }),
+    /** Posts multipart form data as Kuma's form encoding does, with the bearer token. */
+    postForm: (form: FormData) =>
+      app.request('/hooks/r', { method: 'POST', body: form, headers: bearer() }),
+  }
 }
-
-/** What Kuma sends with `{"Authorization": "Bearer secret"}` in "Additional Headers". */
-const bearer = (token = 'secret') => ({ authorization: `Bearer ${token}` })
 
 describe('uptime-kuma source', () => {
   it('fires an alert keyed by monitor id when a monitor goes down', async () => {
@@ -88,15 +78,11 @@ describe('uptime-kuma source', () => {
   })
 
   it('reads the form-data encoding, with the JSON in the data field', async () => {
-    const { app, queue } = setup()
+    const { queue, postForm } = setup()
     const form = new FormData()
     form.append('data', DOWN)
 
-    const response = await app.request('/hooks/r', {
-      method: 'POST',
-      body: form,
-      headers: bearer(),
-    })
+    const response = await postForm(form)
 
     expect(response.status).toBe(202)
     expect(queue.pending()[0]?.alert).toMatchObject({ key: 'monitor:7', status: 'firing' })
@@ -178,15 +164,11 @@ describe('uptime-kuma source', () => {
   })
 
   it('rejects form-data without a data field with 422', async () => {
-    const { app, queue } = setup()
+    const { queue, postForm } = setup()
     const form = new FormData()
     form.append('payload', DOWN)
 
-    const response = await app.request('/hooks/r', {
-      method: 'POST',
-      body: form,
-      headers: bearer(),
-    })
+    const response = await postForm(form)
 
     expect(response.status).toBe(422)
     expect(queue.pending()).toHaveLength(0)

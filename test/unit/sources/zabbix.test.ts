@@ -1,40 +1,27 @@
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { createIngestApp } from '../../../functions/ingest/app.js'
-import { compileConfig } from '../../../shared/config/compile-config.js'
-import { createJsonLogger } from '../../../shared/observability.js'
-import { createMemoryEventQueue } from '../../../shared/queue/memory-event-queue.js'
-import { createMemorySecretStore } from '../../../shared/secrets/memory-secret-store.js'
+import type { RotatingSecret } from '../../../shared/secrets/secret-store.js'
+import {
+  answer,
+  type Body,
+  bearer,
+  createSourceHarness,
+  fixtureReader,
+} from '../../support/sources/source-harness.js'
 
-const fixture = (name: string) =>
-  readFileSync(new URL(`../../fixtures/zabbix/${name}`, import.meta.url), 'utf8')
+const fixture = fixtureReader('zabbix')
 const PROBLEM = fixture('problem.json')
 const RECOVERY = fixture('recovery.json')
 
-type Answer = { error?: string; detail?: string; ids?: string[]; ignored?: string }
-const answer = async (response: Response): Promise<Answer> => (await response.json()) as Answer
-
-const bearer = (token = 'secret') => ({ authorization: `Bearer ${token}` })
-
-const setup = (secret: { current: string; previous?: string } = { current: 'secret' }) => {
-  const { routes } = compileConfig({
-    routes: { r: { source: 'zabbix', auth: { type: 'bearer' } } },
+const setup = (secret: RotatingSecret = { current: 'secret' }) => {
+  const { queue, post } = createSourceHarness({
+    route: { source: 'zabbix', auth: { type: 'bearer' } },
+    secret,
+    now: new Date('2026-11-28T08:00:00Z'),
   })
-  const queue = createMemoryEventQueue()
-  const app = createIngestApp({
-    routes,
+  return {
     queue,
-    secrets: createMemorySecretStore({ routes: { r: secret } }),
-    logger: createJsonLogger({ write: () => {} }),
-    now: () => new Date('2026-11-28T08:00:00Z'),
-  })
-  const post = (body: string | Uint8Array, headers: Record<string, string> = bearer()) =>
-    app.request('/hooks/r', {
-      method: 'POST',
-      body,
-      headers: { 'content-type': 'application/json', ...headers },
-    })
-  return { queue, post }
+    post: (body: Body, headers: Record<string, string> = bearer()) => post(body, { headers }),
+  }
 }
 
 const edit = (json: string, changes: Record<string, unknown>) =>
