@@ -172,3 +172,19 @@ export const expectRejected = async (
   if (error !== undefined) expect(await response.json()).toMatchObject({ error })
   expect(queue.pending()).toEqual([])
 }
+
+/**
+ * Sends one delivery twice, as a sender retrying it would, and asserts both answers carry the same
+ * envelope ids and the queue holds the first delivery's `count` envelopes only.
+ */
+export const expectSameIdsWhenSentAgain = async (
+  send: () => Promise<Response>,
+  queue: MemoryEventQueue,
+  count: number,
+) => {
+  const first = await answer(await send())
+  const again = await answer(await send())
+
+  expect(again.ids).toEqual(first.ids)
+  expect(queue.pending()).toHaveLength(count)
+}

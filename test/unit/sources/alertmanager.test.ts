@@ -6,6 +6,7 @@ import {
   type Body,
   bearer,
   createSourceHarness,
+  expectRejected,
   fixtureReader,
 } from '../../support/sources/source-harness.js'
 
@@ -129,9 +130,7 @@ describe('alertmanager source', () => {
 
     const response = await post(fixture('alert.json'), headers)
 
-    expect(response.status).toBe(401)
-    expect((await answer(response)).error).toBe(code)
-    expect(queue.pending()).toHaveLength(0)
+    await expectRejected(response, queue, 401, code)
   })
 
   it('rejects a body with one byte changed into invalid JSON with 400', async () => {
@@ -141,9 +140,7 @@ describe('alertmanager source', () => {
 
     const response = await post(body, bearer())
 
-    expect(response.status).toBe(400)
-    expect((await answer(response)).error).toBe('body_invalid')
-    expect(queue.pending()).toHaveLength(0)
+    await expectRejected(response, queue, 400, 'body_invalid')
   })
 
   it('rejects an alert status it does not know with 422 naming the field', async () => {

@@ -1,39 +1,32 @@
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { createIngestApp } from '../../../functions/ingest/app.js'
-import { compileConfig } from '../../../shared/config/compile-config.js'
-import { createJsonLogger } from '../../../shared/observability.js'
-import { createMemoryEventQueue } from '../../../shared/queue/memory-event-queue.js'
-import { createMemorySecretStore } from '../../../shared/secrets/memory-secret-store.js'
+import type { RotatingSecret } from '../../../shared/secrets/secret-store.js'
+import {
+  answer,
+  type Body,
+  createSourceHarness,
+  expectRejected,
+  expectSameIdsWhenSentAgain,
+  fixtureReader,
+} from '../../support/sources/source-harness.js'
 
-const fixture = (name: string) =>
-  readFileSync(new URL(`../../fixtures/azure-monitor/${name}`, import.meta.url), 'utf8')
+const fixture = fixtureReader('azure-monitor')
 const FIRED = fixture('common-alert-log-v2-fired.json')
 const RESOLVED = fixture('common-alert-metric-resolved.json')
 
-type Answer = { error?: string; detail?: string; ids?: string[] }
-const answer = async (response: Response): Promise<Answer> => (await response.json()) as Answer
-
 const setup = (
   auth: Record<string, unknown> = { type: 'query', param: 'token' },
-  secret: { current: string; previous?: string } = { current: 'secret' },
+  secret: RotatingSecret = { current: 'secret' },
 ) => {
-  const { routes } = compileConfig({ routes: { r: { source: 'azure-monitor', auth } } })
-  const queue = createMemoryEventQueue()
-  const app = createIngestApp({
-    routes,
-    queue,
-    secrets: createMemorySecretStore({ routes: { r: secret } }),
-    logger: createJsonLogger({ write: () => {} }),
-    now: () => new Date('2026-11-28T08:00:00Z'),
+  const { queue, post } = createSourceHarness({
+    route: { source: 'azure-monitor', auth },
+    secret,
+    now: new Date('2026-11-28T08:00:00Z'),
   })
-  const post = (body: string | Uint8Array, query = '?token=secret', headers = {}) =>
-    app.request(`/hooks/r${query}`, {
-      method: 'POST',
-      body,
-      headers: { 'content-type': 'application/json', ...headers },
-    })
-  return { queue, post }
+  return {
+    queue,
+    post: (body: Body, query = '?token=secret', headers: Record<string, string> = {}) =>
+      post(body, { query, headers }),
+  }
 }
 
 describe('azure-monitor source', () => {
@@ -111,11 +104,7 @@ describe('azure-monitor source', () => {
   it('yields the same envelope ids when Azure retries the same notification', async () => {
     const { queue, post } = setup()
 
-    const first = await answer(await post(FIRED))
-    const again = await answer(await post(FIRED))
-
-    expect(again.ids).toEqual(first.ids)
-    expect(queue.pending()).toHaveLength(1)
+    await expectSameIdsWhenSentAgain(() => post(FIRED), queue, 1)
   })
 
   it('accepts Basic credentials given in the webhook URI', async () => {
@@ -142,9 +131,7 @@ describe('azure-monitor source', () => {
 
     const response = await post(FIRED, query)
 
-    expect(response.status).toBe(401)
-    expect((await answer(response)).error).toBe(code)
-    expect(queue.pending()).toHaveLength(0)
+    await expectRejected(response, queue, 401, code)
   })
 
   it('rejects a body with one byte changed into invalid JSON with 400', async () => {
@@ -154,8 +141,7 @@ describe('azure-monitor source', () => {
 
     const response = await post(body)
 
-    expect(response.status).toBe(400)
-    expect(queue.pending()).toHaveLength(0)
+    await expectRejected(response, queue, 400)
   })
 
   it('rejects an alert without the common schema with 422 naming schemaId', async () => {

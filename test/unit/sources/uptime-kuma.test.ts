@@ -5,6 +5,8 @@ import {
   type Body,
   bearer,
   createSourceHarness,
+  expectRejected,
+  expectSameIdsWhenSentAgain,
   fixtureReader,
 } from '../../support/sources/source-harness.js'
 
@@ -115,11 +117,7 @@ describe('uptime-kuma source', () => {
   it('yields the same envelope ids for the same notification sent twice', async () => {
     const { queue, post } = setup()
 
-    const first = await answer(await post(DOWN))
-    const again = await answer(await post(DOWN))
-
-    expect(again.ids).toEqual(first.ids)
-    expect(queue.pending()).toHaveLength(1)
+    await expectSameIdsWhenSentAgain(() => post(DOWN), queue, 1)
   })
 
   it('accepts the previous secret while a rotation is in flight', async () => {
@@ -137,9 +135,7 @@ describe('uptime-kuma source', () => {
 
     const response = await post(DOWN, headers)
 
-    expect(response.status).toBe(401)
-    expect((await answer(response)).error).toBe(code)
-    expect(queue.pending()).toHaveLength(0)
+    await expectRejected(response, queue, 401, code)
   })
 
   it('rejects a body with one byte changed into invalid JSON with 400', async () => {
@@ -149,8 +145,7 @@ describe('uptime-kuma source', () => {
 
     const response = await post(body)
 
-    expect(response.status).toBe(400)
-    expect(queue.pending()).toHaveLength(0)
+    await expectRejected(response, queue, 400)
   })
 
   it('rejects a heartbeat status that is not a number with 422 naming the field', async () => {
@@ -170,7 +165,6 @@ describe('uptime-kuma source', () => {
 
     const response = await postForm(form)
 
-    expect(response.status).toBe(422)
-    expect(queue.pending()).toHaveLength(0)
+    await expectRejected(response, queue, 422)
   })
 })

@@ -1,45 +1,32 @@
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { createIngestApp } from '../../../functions/ingest/app.js'
-import { compileConfig } from '../../../shared/config/compile-config.js'
-import { createJsonLogger } from '../../../shared/observability.js'
-import { createMemoryEventQueue } from '../../../shared/queue/memory-event-queue.js'
-import { createMemorySecretStore } from '../../../shared/secrets/memory-secret-store.js'
+import type { RotatingSecret } from '../../../shared/secrets/secret-store.js'
+import {
+  answer,
+  type Body,
+  createSourceHarness,
+  expectRejected,
+  expectSameIdsWhenSentAgain,
+  fixtureReader,
+} from '../../support/sources/source-harness.js'
 
-const fixture = (name: string) =>
-  readFileSync(new URL(`../../fixtures/uptimerobot/${name}`, import.meta.url), 'utf8')
+const fixture = fixtureReader('uptimerobot')
 const DOWN = fixture('monitor_down.json')
 const UP = fixture('monitor_up.json')
 
-type Answer = { error?: string; detail?: string; ids?: string[]; ignored?: string }
-const answer = async (response: Response): Promise<Answer> => (await response.json()) as Answer
-
 const setup = (
   route: Record<string, unknown> = {},
-  secret: { current: string; previous?: string } = { current: 'secret' },
+  secret: RotatingSecret = { current: 'secret' },
 ) => {
-  const { routes } = compileConfig({
-    routes: { r: { source: 'uptimerobot', auth: { type: 'query', param: 'token' }, ...route } },
+  const { queue, post } = createSourceHarness({
+    route: { source: 'uptimerobot', auth: { type: 'query', param: 'token' }, ...route },
+    secret,
+    now: new Date('2026-11-28T08:00:00Z'),
   })
-  const queue = createMemoryEventQueue()
-  const app = createIngestApp({
-    routes,
+  return {
     queue,
-    secrets: createMemorySecretStore({ routes: { r: secret } }),
-    logger: createJsonLogger({ write: () => {} }),
-    now: () => new Date('2026-11-28T08:00:00Z'),
-  })
-  const post = (
-    body: string | Uint8Array,
-    query = '?token=secret',
-    contentType = 'application/json',
-  ) =>
-    app.request(`/hooks/r${query}`, {
-      method: 'POST',
-      body,
-      headers: { 'content-type': contentType },
-    })
-  return { queue, post }
+    post: (body: Body, query = '?token=secret', contentType = 'application/json') =>
+      post(body, { query, headers: { 'content-type': contentType } }),
+  }
 }
 
 describe('uptimerobot source', () => {
@@ -143,11 +130,7 @@ describe('uptimerobot source', () => {
   it('yields the same envelope ids when the same alert is delivered again', async () => {
     const { queue, post } = setup()
 
-    const first = await answer(await post(DOWN))
-    const again = await answer(await post(DOWN))
-
-    expect(again.ids).toEqual(first.ids)
-    expect(queue.pending()).toHaveLength(1)
+    await expectSameIdsWhenSentAgain(() => post(DOWN), queue, 1)
   })
 
   it('accepts the previous secret while a rotation is in flight', async () => {
@@ -165,9 +148,7 @@ describe('uptimerobot source', () => {
 
     const response = await post(DOWN, query)
 
-    expect(response.status).toBe(401)
-    expect((await answer(response)).error).toBe(code)
-    expect(queue.pending()).toHaveLength(0)
+    await expectRejected(response, queue, 401, code)
   })
 
   it('rejects a body with one byte changed into invalid JSON with 400', async () => {
@@ -177,7 +158,6 @@ describe('uptimerobot source', () => {
 
     const response = await post(body)
 
-    expect(response.status).toBe(400)
-    expect(queue.pending()).toHaveLength(0)
+    await expectRejected(response, queue, 400)
   })
 })

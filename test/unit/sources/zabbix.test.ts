@@ -5,6 +5,8 @@ import {
   type Body,
   bearer,
   createSourceHarness,
+  expectRejected,
+  expectSameIdsWhenSentAgain,
   fixtureReader,
 } from '../../support/sources/source-harness.js'
 
@@ -125,11 +127,7 @@ describe('zabbix source', () => {
   it('yields the same envelope ids when Zabbix retries the same message', async () => {
     const { queue, post } = setup()
 
-    const first = await answer(await post(PROBLEM))
-    const again = await answer(await post(PROBLEM))
-
-    expect(again.ids).toEqual(first.ids)
-    expect(queue.pending()).toHaveLength(1)
+    await expectSameIdsWhenSentAgain(() => post(PROBLEM), queue, 1)
   })
 
   it('accepts the previous secret while a rotation is in flight', async () => {
@@ -147,9 +145,7 @@ describe('zabbix source', () => {
 
     const response = await post(PROBLEM, headers)
 
-    expect(response.status).toBe(401)
-    expect((await answer(response)).error).toBe(code)
-    expect(queue.pending()).toHaveLength(0)
+    await expectRejected(response, queue, 401, code)
   })
 
   it('rejects a body with one byte changed into invalid JSON with 400', async () => {
@@ -159,8 +155,7 @@ describe('zabbix source', () => {
 
     const response = await post(body)
 
-    expect(response.status).toBe(400)
-    expect(queue.pending()).toHaveLength(0)
+    await expectRejected(response, queue, 400)
   })
 
   it.each([
