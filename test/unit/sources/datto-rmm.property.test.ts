@@ -1,36 +1,24 @@
-import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { createIngestApp } from '../../../functions/ingest/app.js'
-import { compileConfig } from '../../../shared/config/compile-config.js'
-import { EnvelopeSchema } from '../../../shared/envelope.js'
-import { createJsonLogger } from '../../../shared/observability.js'
-import { createMemoryEventQueue } from '../../../shared/queue/memory-event-queue.js'
-import { createMemorySecretStore } from '../../../shared/secrets/memory-secret-store.js'
+import { createSourceHarness, readFixture } from '../../support/sources/source-harness.js'
+import {
+  expectNoServerErrorNorStrayEnvelope,
+  expectValidEnvelopes,
+  extraHeaders,
+  PROPERTY_RUNS,
+  withOneCharReplaced,
+} from '../../support/sources/source-properties.js'
 
-const SAMPLE = readFileSync(
-  new URL('../../fixtures/datto-rmm/alert-bridge-sample.json', import.meta.url),
-  'utf8',
-)
+const SAMPLE = readFixture('datto-rmm', 'alert-bridge-sample.json')
 
-const setup = () => {
-  const queue = createMemoryEventQueue()
-  const { routes } = compileConfig({
-    routes: { r: { source: 'datto-rmm', auth: { type: 'query', param: 'token' } } },
+const setup = () =>
+  createSourceHarness({
+    route: { source: 'datto-rmm', auth: { type: 'query', param: 'token' } },
+    secret: { current: 'tok' },
+    now: new Date('2026-03-01T10:00:00Z'),
   })
-  const app = createIngestApp({
-    routes,
-    queue,
-    secrets: createMemorySecretStore({ routes: { r: { current: 'tok' } } }),
-    logger: createJsonLogger({ write: () => {} }),
-    now: () => new Date('2026-03-01T10:00:00Z'),
-  })
-  return { app, queue }
-}
 
-const mutatedSample = fc
-  .tuple(fc.nat({ max: SAMPLE.length - 1 }), fc.string({ minLength: 1, maxLength: 1 }))
-  .map(([at, char]) => SAMPLE.slice(0, at) + char + SAMPLE.slice(at + 1))
+const mutatedSample = withOneCharReplaced(SAMPLE)
 
 const alertish = fc
   .record(
@@ -50,32 +38,24 @@ const alertish = fc
 
 const body = fc.oneof(fc.string(), fc.json(), mutatedSample, alertish)
 const token = fc.constantFrom('tok', 'tok2', '', undefined)
-const headers = fc.dictionary(
-  fc.stringMatching(/^x-[a-z]{1,12}$/),
-  fc.stringMatching(/^[\x20-\x7e]{0,40}$/),
-  { maxKeys: 4 },
-)
+const headers = extraHeaders()
 
 describe('datto-rmm source under random input', () => {
   it('never throws, never answers 5xx, and enqueues only what it accepted', async () => {
     await fc.assert(
       fc.asyncProperty(body, token, headers, async (payload, given, extra) => {
-        const { app, queue } = setup()
+        const { queue, post } = setup()
 
-        const res = await app.request(`/hooks/r${given === undefined ? '' : `?token=${given}`}`, {
-          method: 'POST',
-          body: payload,
-          headers: { 'content-type': 'application/json', ...extra },
+        const res = await post(payload, {
+          query: given === undefined ? '' : `?token=${given}`,
+          headers: extra,
         })
 
-        expect(res.status).toBeLessThan(500)
-        const pending = queue.pending()
-        if (res.status !== 202) expect(pending).toEqual([])
+        expectNoServerErrorNorStrayEnvelope(res, queue)
         if (given !== 'tok') expect(res.status).toBe(401)
-        for (const envelope of pending)
-          expect(EnvelopeSchema.safeParse(envelope).success).toBe(true)
+        expectValidEnvelopes(queue)
       }),
-      { numRuns: 100 },
+      PROPERTY_RUNS,
     )
   })
 })

@@ -1,41 +1,32 @@
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { createIngestApp } from '../../../functions/ingest/app.js'
 import { compileConfig } from '../../../shared/config/compile-config.js'
 import { ConfigError } from '../../../shared/errors.js'
-import { createJsonLogger } from '../../../shared/observability.js'
-import { createMemoryEventQueue } from '../../../shared/queue/memory-event-queue.js'
-import { createMemorySecretStore } from '../../../shared/secrets/memory-secret-store.js'
+import type { RotatingSecret } from '../../../shared/secrets/secret-store.js'
+import {
+  answer,
+  createSourceHarness,
+  expectRejected,
+  readFixture,
+} from '../../support/sources/source-harness.js'
 
-const SAMPLE = readFileSync(
-  new URL('../../fixtures/datto-rmm/alert-bridge-sample.json', import.meta.url),
-  'utf8',
-)
+const SAMPLE = readFixture('datto-rmm', 'alert-bridge-sample.json')
 const TOKEN = 'datto-route-token'
 
 /** The resolution payload Datto sends for the same alert when the monitor is given one. */
 const resolvedFrom = (body: string, flag: string) =>
   body.replace('"platform": "Pinotage"', `"platform": "Pinotage",\n    "resolved": ${flag}`)
 
-const setup = (secret: { current: string; previous?: string } = { current: TOKEN }) => {
-  const queue = createMemoryEventQueue()
-  const { routes } = compileConfig({
-    routes: { r: { source: 'datto-rmm', auth: { type: 'query', param: 'token' } } },
+const setup = (secret: RotatingSecret = { current: TOKEN }) => {
+  const { queue, post } = createSourceHarness({
+    route: { source: 'datto-rmm', auth: { type: 'query', param: 'token' } },
+    secret,
+    now: new Date('2026-03-01T10:00:00Z'),
   })
-  const app = createIngestApp({
-    routes,
+  return {
     queue,
-    secrets: createMemorySecretStore({ routes: { r: secret } }),
-    logger: createJsonLogger({ write: () => {} }),
-    now: () => new Date('2026-03-01T10:00:00Z'),
-  })
-  const post = (body: string, token: string | null = TOKEN) =>
-    app.request(`/hooks/r${token === null ? '' : `?token=${encodeURIComponent(token)}`}`, {
-      method: 'POST',
-      body,
-      headers: { 'content-type': 'application/json' },
-    })
-  return { queue, post }
+    post: (body: string, token: string | null = TOKEN) =>
+      post(body, { query: token === null ? '' : `?token=${encodeURIComponent(token)}` }),
+  }
 }
 
 describe('datto-rmm source', () => {
@@ -104,9 +95,7 @@ describe('datto-rmm source', () => {
 
     const res = await post(SAMPLE, `${TOKEN}x`)
 
-    expect(res.status).toBe(401)
-    expect(await res.json()).toMatchObject({ error: 'auth_invalid' })
-    expect(queue.pending()).toEqual([])
+    await expectRejected(res, queue, 401, 'auth_invalid')
   })
 
   it('rejects a request without the token as signature_missing', async () => {
@@ -114,9 +103,7 @@ describe('datto-rmm source', () => {
 
     const res = await post(SAMPLE, null)
 
-    expect(res.status).toBe(401)
-    expect(await res.json()).toMatchObject({ error: 'signature_missing' })
-    expect(queue.pending()).toEqual([])
+    await expectRejected(res, queue, 401, 'signature_missing')
   })
 
   it('accepts the previous token while a rotation is in flight', async () => {
@@ -147,17 +134,13 @@ describe('datto-rmm source', () => {
 
     const res = await post(SAMPLE.slice(0, -1))
 
-    expect(res.status).toBe(400)
-    expect(await res.json()).toMatchObject({ error: 'body_invalid' })
-    expect(queue.pending()).toEqual([])
+    await expectRejected(res, queue, 400, 'body_invalid')
   })
 
   it('yields the same envelope ids when the same alert is delivered twice', async () => {
     const first = await setup().post(SAMPLE)
     const second = await setup().post(SAMPLE)
 
-    expect(((await first.json()) as { ids: string[] }).ids).toEqual(
-      ((await second.json()) as { ids: string[] }).ids,
-    )
+    expect((await answer(first)).ids).toEqual((await answer(second)).ids)
   })
 })

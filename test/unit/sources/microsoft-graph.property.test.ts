@@ -1,35 +1,25 @@
-import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
-import { describe, expect, it } from 'vitest'
-import { createIngestApp } from '../../../functions/ingest/app.js'
-import { compileConfig } from '../../../shared/config/compile-config.js'
-import { EnvelopeSchema } from '../../../shared/envelope.js'
-import { createJsonLogger } from '../../../shared/observability.js'
-import { createMemoryEventQueue } from '../../../shared/queue/memory-event-queue.js'
-import { createMemorySecretStore } from '../../../shared/secrets/memory-secret-store.js'
+import { describe, it } from 'vitest'
+import { createSourceHarness, readFixture } from '../../support/sources/source-harness.js'
+import {
+  expectNoServerErrorNorStrayEnvelope,
+  expectValidEnvelopes,
+  extraHeaders,
+  PROPERTY_RUNS,
+  withOneCharReplaced,
+} from '../../support/sources/source-properties.js'
 
-const SAMPLE = readFileSync(
-  new URL('../../fixtures/microsoft-graph/change-notification.json', import.meta.url),
-  'utf8',
-)
+const SAMPLE = readFixture('microsoft-graph', 'change-notification.json')
 
-const setup = () => {
-  const queue = createMemoryEventQueue()
-  const { routes } = compileConfig({ routes: { r: { source: 'microsoft-graph' } } })
-  const app = createIngestApp({
-    routes,
-    queue,
-    secrets: createMemorySecretStore({ routes: { r: { current: 'secretClientValue' } } }),
-    logger: createJsonLogger({ write: () => {} }),
-    now: () => new Date('2026-03-01T10:00:00Z'),
+const setup = () =>
+  createSourceHarness({
+    route: { source: 'microsoft-graph' },
+    secret: { current: 'secretClientValue' },
+    now: new Date('2026-03-01T10:00:00Z'),
   })
-  return { app, queue }
-}
 
 /** The sample with one character replaced: most land outside clientState and still verify. */
-const mutatedSample = fc
-  .tuple(fc.nat({ max: SAMPLE.length - 1 }), fc.string({ minLength: 1, maxLength: 1 }))
-  .map(([at, char]) => SAMPLE.slice(0, at) + char + SAMPLE.slice(at + 1))
+const mutatedSample = withOneCharReplaced(SAMPLE)
 
 const notification = fc.record(
   {
@@ -51,8 +41,7 @@ const body = fc.oneof(
   fc.array(notification, { maxLength: 4 }).map((value) => JSON.stringify({ value })),
 )
 
-const headerValue = fc.stringMatching(/^[\x20-\x7e]{0,40}$/)
-const headers = fc.dictionary(fc.stringMatching(/^x-[a-z]{1,12}$/), headerValue, { maxKeys: 4 })
+const headers = extraHeaders()
 const query = fc.option(
   fc
     .oneof(fc.string({ maxLength: 5000 }), fc.constant(''))
@@ -64,21 +53,14 @@ describe('microsoft-graph source under random input', () => {
   it('never throws, never answers 5xx, and enqueues only what it accepted', async () => {
     await fc.assert(
       fc.asyncProperty(body, headers, query, async (payload, extra, search) => {
-        const { app, queue } = setup()
+        const { queue, post } = setup()
 
-        const res = await app.request(`/hooks/r${search}`, {
-          method: 'POST',
-          body: payload,
-          headers: { 'content-type': 'application/json', ...extra },
-        })
+        const res = await post(payload, { query: search, headers: extra })
 
-        expect(res.status).toBeLessThan(500)
-        const pending = queue.pending()
-        if (res.status !== 202) expect(pending).toEqual([])
-        for (const envelope of pending)
-          expect(EnvelopeSchema.safeParse(envelope).success).toBe(true)
+        expectNoServerErrorNorStrayEnvelope(res, queue)
+        expectValidEnvelopes(queue)
       }),
-      { numRuns: 100 },
+      PROPERTY_RUNS,
     )
   })
 })

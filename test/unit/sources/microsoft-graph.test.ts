@@ -1,39 +1,27 @@
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { createIngestApp } from '../../../functions/ingest/app.js'
-import { compileConfig } from '../../../shared/config/compile-config.js'
-import { createJsonLogger } from '../../../shared/observability.js'
-import { createMemoryEventQueue } from '../../../shared/queue/memory-event-queue.js'
-import { createMemorySecretStore } from '../../../shared/secrets/memory-secret-store.js'
+import type { RotatingSecret } from '../../../shared/secrets/secret-store.js'
+import {
+  answer,
+  createSourceHarness,
+  expectRejected,
+  fixtureReader,
+} from '../../support/sources/source-harness.js'
 
-const fixture = (name: string): string =>
-  readFileSync(new URL(`../../fixtures/microsoft-graph/${name}`, import.meta.url), 'utf8')
+const fixture = fixtureReader('microsoft-graph')
 
 const CHANGE = fixture('change-notification.json')
 const CHANGE_SECRET = 'secretClientValue' // the clientState the published sample carries
 
 const setup = (
-  secret: { current: string; previous?: string } | undefined = { current: CHANGE_SECRET },
+  secret: RotatingSecret | undefined = { current: CHANGE_SECRET },
   options: Record<string, unknown> = {},
 ) => {
-  const queue = createMemoryEventQueue()
-  const { routes } = compileConfig({
-    routes: { r: { source: 'microsoft-graph', options } },
+  const { queue, post } = createSourceHarness({
+    route: { source: 'microsoft-graph', options },
+    secret,
+    now: new Date('2026-03-01T10:00:00Z'),
   })
-  const app = createIngestApp({
-    routes,
-    queue,
-    secrets: createMemorySecretStore({ routes: secret ? { r: secret } : {} }),
-    logger: createJsonLogger({ write: () => {} }),
-    now: () => new Date('2026-03-01T10:00:00Z'),
-  })
-  const post = (body: string, query = '') =>
-    app.request(`/hooks/r${query}`, {
-      method: 'POST',
-      body,
-      headers: { 'content-type': 'application/json' },
-    })
-  return { app, queue, post }
+  return { queue, post: (body: string, query = '') => post(body, { query }) }
 }
 
 describe('microsoft-graph source', () => {
@@ -58,8 +46,7 @@ describe('microsoft-graph source', () => {
 
     const res = await post('', `?validationToken=${'a'.repeat(5000)}`)
 
-    expect(res.status).toBe(401)
-    expect(queue.pending()).toEqual([])
+    await expectRejected(res, queue, 401)
   })
 
   it('accepts a change notification whose clientState matches and enqueues one alert', async () => {
@@ -99,9 +86,7 @@ describe('microsoft-graph source', () => {
 
     const res = await post(CHANGE.replace('secretClientValue', 'secretClientValuf'))
 
-    expect(res.status).toBe(401)
-    expect(await res.json()).toMatchObject({ error: 'signature_invalid' })
-    expect(queue.pending()).toEqual([])
+    await expectRejected(res, queue, 401, 'signature_invalid')
   })
 
   it('rejects the published sample when the route has another secret', async () => {
@@ -109,8 +94,7 @@ describe('microsoft-graph source', () => {
 
     const res = await post(CHANGE)
 
-    expect(res.status).toBe(401)
-    expect(queue.pending()).toEqual([])
+    await expectRejected(res, queue, 401)
   })
 
   it('rejects a notification without clientState as signature_missing', async () => {
@@ -118,9 +102,7 @@ describe('microsoft-graph source', () => {
 
     const res = await post(CHANGE.replace('"clientState":"secretClientValue",', ''))
 
-    expect(res.status).toBe(401)
-    expect(await res.json()).toMatchObject({ error: 'signature_missing' })
-    expect(queue.pending()).toEqual([])
+    await expectRejected(res, queue, 401, 'signature_missing')
   })
 
   it('rejects a whole batch when one notification carries a foreign clientState', async () => {
@@ -149,9 +131,7 @@ describe('microsoft-graph source', () => {
     const first = await setup().post(CHANGE)
     const second = await setup().post(CHANGE)
 
-    expect(((await first.json()) as { ids: string[] }).ids).toEqual(
-      ((await second.json()) as { ids: string[] }).ids,
-    )
+    expect((await answer(first)).ids).toEqual((await answer(second)).ids)
   })
 
   it.each([

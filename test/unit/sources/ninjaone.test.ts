@@ -1,16 +1,15 @@
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { createIngestApp } from '../../../functions/ingest/app.js'
 import { compileConfig } from '../../../shared/config/compile-config.js'
 import { ConfigError } from '../../../shared/errors.js'
-import { createJsonLogger } from '../../../shared/observability.js'
-import { createMemoryEventQueue } from '../../../shared/queue/memory-event-queue.js'
-import { createMemorySecretStore } from '../../../shared/secrets/memory-secret-store.js'
+import type { RotatingSecret } from '../../../shared/secrets/secret-store.js'
+import {
+  answer,
+  createSourceHarness,
+  expectRejected,
+  readFixture,
+} from '../../support/sources/source-harness.js'
 
-const SAMPLE = readFileSync(
-  new URL('../../fixtures/ninjaone/condition-triggered.json', import.meta.url),
-  'utf8',
-)
+const SAMPLE = readFixture('ninjaone', 'condition-triggered.json')
 const TOKEN = 'ninja-route-token'
 
 /** The reset of the same condition: NinjaOne sends a new activity with statusCode RESET. */
@@ -19,32 +18,19 @@ const RESET = SAMPLE.replace('"id": 177210', '"id": 177344')
   .replace('"status": "Triggered"', '"status": "Reset"')
 
 const setup = (
-  secret: { current: string; previous?: string } = { current: TOKEN },
+  secret: RotatingSecret = { current: TOKEN },
   options: Record<string, unknown> = {},
 ) => {
-  const queue = createMemoryEventQueue()
-  const { routes } = compileConfig({
-    routes: {
-      r: { source: 'ninjaone', auth: { type: 'header', header: 'x-ninja-token' }, options },
-    },
+  const { queue, post } = createSourceHarness({
+    route: { source: 'ninjaone', auth: { type: 'header', header: 'x-ninja-token' }, options },
+    secret,
+    now: new Date('2026-03-01T10:00:00Z'),
   })
-  const app = createIngestApp({
-    routes,
+  return {
     queue,
-    secrets: createMemorySecretStore({ routes: { r: secret } }),
-    logger: createJsonLogger({ write: () => {} }),
-    now: () => new Date('2026-03-01T10:00:00Z'),
-  })
-  const post = (body: string, token: string | null = TOKEN) =>
-    app.request('/hooks/r', {
-      method: 'POST',
-      body,
-      headers: {
-        'content-type': 'application/json',
-        ...(token === null ? {} : { 'x-ninja-token': token }),
-      },
-    })
-  return { queue, post }
+    post: (body: string, token: string | null = TOKEN) =>
+      post(body, { headers: token === null ? {} : { 'x-ninja-token': token } }),
+  }
 }
 
 describe('ninjaone source', () => {
@@ -122,9 +108,7 @@ describe('ninjaone source', () => {
 
     const res = await post(SAMPLE, 'ninja-route-tokem')
 
-    expect(res.status).toBe(401)
-    expect(await res.json()).toMatchObject({ error: 'auth_invalid' })
-    expect(queue.pending()).toEqual([])
+    await expectRejected(res, queue, 401, 'auth_invalid')
   })
 
   it('rejects a request without the token header as signature_missing', async () => {
@@ -132,9 +116,7 @@ describe('ninjaone source', () => {
 
     const res = await post(SAMPLE, null)
 
-    expect(res.status).toBe(401)
-    expect(await res.json()).toMatchObject({ error: 'signature_missing' })
-    expect(queue.pending()).toEqual([])
+    await expectRejected(res, queue, 401, 'signature_missing')
   })
 
   it('accepts the previous token while a rotation is in flight', async () => {
@@ -154,16 +136,13 @@ describe('ninjaone source', () => {
 
     const res = await post(body)
 
-    expect(res.status).toBe(422)
-    expect(queue.pending()).toEqual([])
+    await expectRejected(res, queue, 422)
   })
 
   it('yields the same envelope ids when NinjaOne redelivers the same activity', async () => {
     const first = await setup().post(SAMPLE)
     const second = await setup().post(SAMPLE)
 
-    expect(((await first.json()) as { ids: string[] }).ids).toEqual(
-      ((await second.json()) as { ids: string[] }).ids,
-    )
+    expect((await answer(first)).ids).toEqual((await answer(second)).ids)
   })
 })
