@@ -6,8 +6,9 @@ import type { MemoryEventQueue } from './source-harness.js'
 /** How many random inputs each sender property tries. */
 export const PROPERTY_RUNS = { numRuns: 100 }
 
-/** Printable ASCII only, as an HTTP header value must be. */
-const printable = (text: string) => text.replace(/[^\x20-\x7e]/g, '')
+/** Any string with all but printable ASCII removed, as an HTTP header value must be. */
+export const printableString = (): fc.Arbitrary<string> =>
+  fc.string().map((text) => text.replace(/[^\x20-\x7e]/g, ''))
 
 /** `value` as the UTF-8 bytes of its JSON text. */
 export const jsonBytes = (value: unknown): Uint8Array =>
@@ -55,7 +56,7 @@ export const bearerHeaders = (
       authorization: fc.oneof(
         fc.constant('Bearer secret'),
         fc.constant('Bearer wrong'),
-        fc.string().map(printable),
+        printableString(),
       ),
       'content-type': fc.constantFrom(...contentTypes),
     },

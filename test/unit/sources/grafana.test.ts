@@ -1,42 +1,28 @@
 import { createHmac } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { createIngestApp } from '../../../functions/ingest/app.js'
 import { signRequest } from '../../../local/sign-request.js'
 import { compileConfig } from '../../../shared/config/compile-config.js'
-import { createJsonLogger } from '../../../shared/observability.js'
-import { createMemoryEventQueue } from '../../../shared/queue/memory-event-queue.js'
-import { createMemorySecretStore } from '../../../shared/secrets/memory-secret-store.js'
+import type { RotatingSecret } from '../../../shared/secrets/secret-store.js'
+import {
+  answer,
+  type Body,
+  createSourceHarness,
+  expectRejected,
+  readFixtureBytes,
+} from '../../support/sources/source-harness.js'
 
-const fixture = (name: string) =>
-  readFileSync(new URL(`../../fixtures/grafana/${name}`, import.meta.url))
+const fixture = (name: string) => readFixtureBytes('grafana', name)
 
 const NOW = new Date('2026-11-28T08:00:00Z')
 const NOW_SECONDS = Math.floor(NOW.getTime() / 1000)
 
-type Answer = { error?: string; detail?: string; ids?: string[]; ignored?: string }
-const answer = async (response: Response): Promise<Answer> => (await response.json()) as Answer
-
-const setup = (
-  route: Record<string, unknown>,
-  secret: { current: string; previous?: string } = { current: 'secret' },
-) => {
-  const { routes } = compileConfig({ routes: { r: { source: 'grafana', ...route } } })
-  const queue = createMemoryEventQueue()
-  const app = createIngestApp({
-    routes,
-    queue,
-    secrets: createMemorySecretStore({ routes: { r: secret } }),
-    logger: createJsonLogger({ write: () => {} }),
-    now: () => NOW,
+const setup = (route: Record<string, unknown>, secret: RotatingSecret = { current: 'secret' }) => {
+  const { queue, post } = createSourceHarness({
+    route: { source: 'grafana', ...route },
+    secret,
+    now: NOW,
   })
-  const post = (body: Uint8Array | string, headers: Record<string, string>) =>
-    app.request('/hooks/r', {
-      method: 'POST',
-      body,
-      headers: { 'content-type': 'application/json', ...headers },
-    })
-  return { queue, post }
+  return { queue, post: (body: Body, headers: Record<string, string>) => post(body, { headers }) }
 }
 
 /** Grafana's documented scheme, written out independently of the source: hex HMAC-SHA256. */
@@ -192,9 +178,7 @@ describe('grafana source', () => {
 
     const response = await post(sent, headers)
 
-    expect(response.status).toBe(401)
-    expect((await answer(response)).error).toBe(code)
-    expect(queue.pending()).toHaveLength(0)
+    await expectRejected(response, queue, 401, code)
   })
 
   it('accepts a timestamp 300 s old, the edge of the tolerance', async () => {
