@@ -1,11 +1,16 @@
-import { readFileSync } from 'node:fs'
 import { sign } from '@octokit/webhooks-methods'
 import { describe, expect, it } from 'vitest'
 import { signJira } from '../../../local/signers/jira.js'
 import { ingestHarness } from '../../support/ingest-harness.js'
+import {
+  type DeliveryChanges,
+  expectRejected,
+  fixtureReader,
+  sendDelivery,
+  sendLocalSample,
+} from '../../support/sources/source-harness.js'
 
-const fixture = (name: string) =>
-  readFileSync(new URL(`../../fixtures/jira/${name}`, import.meta.url), 'utf8')
+const fixture = fixtureReader('jira')
 
 const SECRET = 'jira-admin-webhook-secret'
 const PREVIOUS = 'jira-admin-webhook-secret-old'
@@ -17,11 +22,7 @@ const setup = (options?: Record<string, unknown>) =>
     { routes: { r: { current: SECRET, previous: PREVIOUS } } },
   )
 
-type Delivery = {
-  secret?: string
-  headers?: Record<string, string | undefined>
-  sent?: string
-}
+type Delivery = DeliveryChanges & { secret?: string }
 
 /**
  * A delivery as a Jira admin webhook with a secret sends it. Its `X-Hub-Signature` has the same
@@ -32,18 +33,14 @@ const deliver = async (
   body: string,
   delivery: Delivery = {},
 ) => {
-  const { secret = SECRET, headers = {} } = delivery
-  const all: Record<string, string | undefined> = {
+  const { secret = SECRET } = delivery
+  const signed = {
     'content-type': 'application/json',
     'x-atlassian-webhook-identifier': IDENTIFIER,
     'x-atlassian-webhook-flow': 'Primary',
     'x-hub-signature': await sign(secret, body),
-    ...headers,
   }
-  const defined = Object.fromEntries(
-    Object.entries(all).filter((entry): entry is [string, string] => entry[1] !== undefined),
-  )
-  return app.request('/hooks/r', { method: 'POST', body: delivery.sent ?? body, headers: defined })
+  return sendDelivery(app, body, signed, delivery)
 }
 
 const done = (body: string) =>
@@ -150,14 +147,9 @@ describe('jira source', () => {
 
   it('accepts the sample that npm run send signs with the local signer', async () => {
     const { app, queue } = setup()
-    const body = readFileSync(new URL('../../../local/samples/jira.json', import.meta.url), 'utf8')
-    const url = new URL('http://localhost/hooks/r')
-    const signed = signJira({ body, secret: SECRET, url, now: new Date(), options: {} })
-
-    const response = await app.request(signed.url, {
-      method: 'POST',
-      body,
-      headers: signed.headers,
+    const response = await sendLocalSample(app, 'jira', signJira, {
+      secret: SECRET,
+      now: new Date(),
     })
 
     expect(response.status).toBe(202)
@@ -185,9 +177,7 @@ describe('jira source', () => {
 
       const response = await deliver(app, body, delivery)
 
-      expect(response.status).toBe(401)
-      expect(await response.json()).toMatchObject({ error: code })
-      expect(queue.pending()).toEqual([])
+      await expectRejected(response, queue, 401, code)
     })
 
     it('a signed issue webhook without the issue key (422)', async () => {

@@ -1,11 +1,16 @@
 import { createHmac } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { signPagerDuty } from '../../../local/signers/pagerduty.js'
 import { ingestHarness } from '../../support/ingest-harness.js'
+import {
+  type DeliveryChanges,
+  expectRejected,
+  fixtureReader,
+  sendDelivery,
+  sendLocalSample,
+} from '../../support/sources/source-harness.js'
 
-const fixture = (name: string) =>
-  readFileSync(new URL(`../../fixtures/pagerduty/${name}`, import.meta.url), 'utf8')
+const fixture = fixtureReader('pagerduty')
 
 const SECRET = 'pagerduty-subscription-secret'
 const PREVIOUS = 'pagerduty-subscription-secret-old'
@@ -21,27 +26,18 @@ const setup = (options?: Record<string, unknown>) =>
 const v1 = (secret: string, body: string) =>
   `v1=${createHmac('sha256', secret).update(body).digest('hex')}`
 
-type Delivery = {
-  secrets?: string[]
-  headers?: Record<string, string | undefined>
-  sent?: string
-  webhookId?: string
-}
+type Delivery = DeliveryChanges & { secrets?: string[]; webhookId?: string }
 
 const deliver = (app: ReturnType<typeof setup>['app'], body: string, delivery: Delivery = {}) => {
-  const { secrets = [SECRET], headers = {}, webhookId = WEBHOOK_ID } = delivery
-  const all: Record<string, string | undefined> = {
+  const { secrets = [SECRET], webhookId = WEBHOOK_ID } = delivery
+  const signed = {
     'content-type': 'application/json; charset=utf-8',
     'user-agent': 'PagerDuty-Webhook/V3.0',
     'x-webhook-id': webhookId,
     'x-webhook-subscription': 'PF9KMXH',
     'x-pagerduty-signature': secrets.map((secret) => v1(secret, body)).join(','),
-    ...headers,
   }
-  const defined = Object.fromEntries(
-    Object.entries(all).filter((entry): entry is [string, string] => entry[1] !== undefined),
-  )
-  return app.request('/hooks/r', { method: 'POST', body: delivery.sent ?? body, headers: defined })
+  return sendDelivery(app, body, signed, delivery)
 }
 
 describe('pagerduty source', () => {
@@ -151,17 +147,9 @@ describe('pagerduty source', () => {
 
   it('accepts the sample that npm run send signs with the local signer', async () => {
     const { app, queue } = setup()
-    const body = readFileSync(
-      new URL('../../../local/samples/pagerduty.json', import.meta.url),
-      'utf8',
-    )
-    const url = new URL('http://localhost/hooks/r')
-    const signed = signPagerDuty({ body, secret: SECRET, url, now: new Date(), options: {} })
-
-    const response = await app.request(signed.url, {
-      method: 'POST',
-      body,
-      headers: signed.headers,
+    const response = await sendLocalSample(app, 'pagerduty', signPagerDuty, {
+      secret: SECRET,
+      now: new Date(),
     })
 
     expect(response.status).toBe(202)
@@ -202,9 +190,7 @@ describe('pagerduty source', () => {
 
       const response = await deliver(app, body, delivery)
 
-      expect(response.status).toBe(401)
-      expect(await response.json()).toMatchObject({ error: code })
-      expect(queue.pending()).toEqual([])
+      await expectRejected(response, queue, 401, code)
     })
 
     it('a signed incident event without the incident id (422)', async () => {
