@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto'
 import fc from 'fast-check'
-import { describe, expect, it } from 'vitest'
+import { describe, it } from 'vitest'
 import { ingestHarness } from '../../support/ingest-harness.js'
 import { fixtureReader } from '../../support/sources/source-harness.js'
 import {
