@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { signJira } from '../../../local/signers/jira.js'
 import { ingestHarness } from '../../support/ingest-harness.js'
 import {
+  answer,
   type DeliveryChanges,
   expectRejected,
   fixtureReader,
@@ -140,8 +141,7 @@ describe('jira source', () => {
     const first = await deliver(app, body)
     const retry = await deliver(app, body, { headers: { 'x-atlassian-webhook-retry': '1' } })
 
-    const ids = async (response: Response) => ((await response.json()) as { ids: string[] }).ids
-    expect(await ids(retry)).toEqual(await ids(first))
+    expect((await answer(retry)).ids).toEqual((await answer(first)).ids)
     expect(queue.pending()).toHaveLength(1)
   })
 

@@ -1,11 +1,17 @@
 import { createHmac } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { signSlack } from '../../../local/signers/slack.js'
 import { ingestHarness } from '../../support/ingest-harness.js'
+import {
+  answer,
+  type DeliveryChanges,
+  expectRejected,
+  fixtureReader,
+  sendDelivery,
+  sendLocalSample,
+} from '../../support/sources/source-harness.js'
 
-const fixture = (name: string) =>
-  readFileSync(new URL(`../../fixtures/slack/${name}`, import.meta.url), 'utf8')
+const fixture = fixtureReader('slack')
 
 const NOW = new Date('2026-11-28T07:00:00Z')
 const SECRET = '8f742231b10e8888abcd99yyyzzz85a5'
@@ -26,26 +32,17 @@ const setup = (options?: Record<string, unknown>) =>
 const slackSign = (secret: string, timestamp: string, body: string) =>
   `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`
 
-type Delivery = {
-  secret?: string
-  at?: Date
-  headers?: Record<string, string | undefined>
-  sent?: string
-}
+type Delivery = DeliveryChanges & { secret?: string; at?: Date }
 
 const deliver = (app: ReturnType<typeof setup>['app'], body: string, delivery: Delivery = {}) => {
-  const { secret = SECRET, at = NOW, headers = {} } = delivery
+  const { secret = SECRET, at = NOW } = delivery
   const timestamp = String(Math.floor(at.getTime() / 1000))
-  const all: Record<string, string | undefined> = {
+  const signed = {
     'content-type': 'application/json',
     'x-slack-request-timestamp': timestamp,
     'x-slack-signature': slackSign(secret, timestamp, body),
-    ...headers,
   }
-  const defined = Object.fromEntries(
-    Object.entries(all).filter((entry): entry is [string, string] => entry[1] !== undefined),
-  )
-  return app.request('/hooks/r', { method: 'POST', body: delivery.sent ?? body, headers: defined })
+  return sendDelivery(app, body, signed, delivery)
 }
 
 /** The fixture's message event with fields changed, as Slack would send for another message. */
@@ -172,8 +169,7 @@ describe('slack source', () => {
       headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' },
     })
 
-    const ids = async (response: Response) => ((await response.json()) as { ids: string[] }).ids
-    expect(await ids(retry)).toEqual(await ids(first))
+    expect((await answer(retry)).ids).toEqual((await answer(first)).ids)
     expect(queue.pending()).toHaveLength(1)
   })
 
@@ -189,15 +185,7 @@ describe('slack source', () => {
 
   it('accepts the sample that npm run send signs with the local signer', async () => {
     const { app, queue } = setup()
-    const body = readFileSync(new URL('../../../local/samples/slack.json', import.meta.url), 'utf8')
-    const url = new URL('http://localhost/hooks/r')
-    const signed = signSlack({ body, secret: SECRET, url, now: NOW, options: {} })
-
-    const response = await app.request(signed.url, {
-      method: 'POST',
-      body,
-      headers: signed.headers,
-    })
+    const response = await sendLocalSample(app, 'slack', signSlack, { secret: SECRET, now: NOW })
 
     expect(response.status).toBe(202)
     expect(queue.pending()).toHaveLength(1)
@@ -253,9 +241,7 @@ describe('slack source', () => {
 
       const response = await deliver(app, body, delivery)
 
-      expect(response.status).toBe(401)
-      expect(await response.json()).toMatchObject({ error: code })
-      expect(queue.pending()).toEqual([])
+      await expectRejected(response, queue, 401, code)
     })
 
     it('a signed event_callback without its event id (422)', async () => {

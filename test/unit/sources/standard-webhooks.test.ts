@@ -1,13 +1,19 @@
 import { createHmac } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import { Webhook } from 'standardwebhooks'
 import { describe, expect, it } from 'vitest'
 import { signStandardWebhooks } from '../../../local/signers/standard-webhooks.js'
 import { compileConfig } from '../../../shared/config/compile-config.js'
 import { ingestHarness } from '../../support/ingest-harness.js'
+import {
+  answer,
+  type DeliveryChanges,
+  expectRejected,
+  fixtureReader,
+  sendDelivery,
+  sendLocalSample,
+} from '../../support/sources/source-harness.js'
 
-const fixture = (name: string) =>
-  readFileSync(new URL(`../../fixtures/standard-webhooks/${name}`, import.meta.url), 'utf8')
+const fixture = fixtureReader('standard-webhooks')
 
 const NOW = new Date('2026-11-28T07:00:00Z')
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
@@ -29,32 +35,25 @@ const setup = (options?: Record<string, unknown>) =>
     NOW,
   )
 
-type Delivery = {
+type Delivery = DeliveryChanges & {
   secret?: string
   id?: string
   at?: Date
   prefix?: 'webhook' | 'svix'
-  /** Headers to set or (with `undefined`) remove after signing. */
-  headers?: Record<string, string | undefined>
-  sent?: string
   rawSecret?: boolean
 }
 
 /** A delivery signed by the reference `standardwebhooks` library; break one thing. */
 const deliver = (app: ReturnType<typeof setup>['app'], body: string, delivery: Delivery = {}) => {
-  const { secret = SECRET, id = MSG_ID, at = NOW, prefix = 'webhook', headers = {} } = delivery
+  const { secret = SECRET, id = MSG_ID, at = NOW, prefix = 'webhook' } = delivery
   const signer = delivery.rawSecret ? new Webhook(secret, { format: 'raw' }) : new Webhook(secret)
-  const all: Record<string, string | undefined> = {
+  const signed = {
     'content-type': 'application/json',
     [`${prefix}-id`]: id,
     [`${prefix}-timestamp`]: String(Math.floor(at.getTime() / 1000)),
     [`${prefix}-signature`]: signer.sign(id, at, body),
-    ...headers,
   }
-  const defined = Object.fromEntries(
-    Object.entries(all).filter((entry): entry is [string, string] => entry[1] !== undefined),
-  )
-  return app.request('/hooks/r', { method: 'POST', body: delivery.sent ?? body, headers: defined })
+  return sendDelivery(app, body, signed, delivery)
 }
 
 describe('standard-webhooks source', () => {
@@ -136,8 +135,7 @@ describe('standard-webhooks source', () => {
     const first = await deliver(app, body)
     const retry = await deliver(app, body, { at: new Date(NOW.getTime() - 120_000) })
 
-    const ids = async (response: Response) => ((await response.json()) as { ids: string[] }).ids
-    expect(await ids(retry)).toEqual(await ids(first))
+    expect((await answer(retry)).ids).toEqual((await answer(first)).ids)
     expect(queue.pending()).toHaveLength(1)
   })
 
@@ -170,17 +168,9 @@ describe('standard-webhooks source', () => {
 
   it('accepts the sample that npm run send signs with the local signer', async () => {
     const { app, queue } = setup()
-    const body = readFileSync(
-      new URL('../../../local/samples/standard-webhooks.json', import.meta.url),
-      'utf8',
-    )
-    const url = new URL('http://localhost/hooks/r')
-    const signed = signStandardWebhooks({ body, secret: SECRET, url, now: NOW, options: {} })
-
-    const response = await app.request(signed.url, {
-      method: 'POST',
-      body,
-      headers: signed.headers,
+    const response = await sendLocalSample(app, 'standard-webhooks', signStandardWebhooks, {
+      secret: SECRET,
+      now: NOW,
     })
 
     expect(response.status).toBe(202)
@@ -203,9 +193,7 @@ describe('standard-webhooks source', () => {
       headers: { 'webhook-signature': forged },
     })
 
-    expect(response.status).toBe(401)
-    expect(await response.json()).toMatchObject({ error: 'signature_invalid' })
-    expect(queue.pending()).toEqual([])
+    await expectRejected(response, queue, 401, 'signature_invalid')
   })
 
   describe('rejects, with nothing enqueued,', () => {
@@ -265,9 +253,7 @@ describe('standard-webhooks source', () => {
 
       const response = await deliver(app, body, delivery)
 
-      expect(response.status).toBe(401)
-      expect(await response.json()).toMatchObject({ error: code })
-      expect(queue.pending()).toEqual([])
+      await expectRejected(response, queue, 401, code)
     })
 
     it('a signed body that is not a JSON object (422)', async () => {
@@ -275,8 +261,7 @@ describe('standard-webhooks source', () => {
 
       const response = await deliver(app, '["contact.created"]')
 
-      expect(response.status).toBe(422)
-      expect(queue.pending()).toEqual([])
+      await expectRejected(response, queue, 422)
     })
   })
 })
