@@ -2,7 +2,7 @@ import { sign } from '@octokit/webhooks-methods'
 import fc from 'fast-check'
 import { describe, it } from 'vitest'
 import { ingestHarness } from '../../support/ingest-harness.js'
-import { fixtureReader } from '../../support/sources/source-harness.js'
+import { fixtureReader, type IngestApp, postJson } from '../../support/sources/source-harness.js'
 import {
   expectNoServerErrorNorStrayEnvelope,
   expectUnauthorized,
@@ -19,15 +19,9 @@ const FIXTURES = ['issue_created.json', 'issue_updated.status.json'].map(fixture
 const setup = () =>
   ingestHarness({ routes: { r: { source: 'jira' } } }, { routes: { r: { current: SECRET } } })
 
-const post = (app: ReturnType<typeof setup>['app'], body: string, signature: string) =>
-  app.request('/hooks/r', {
-    method: 'POST',
-    body,
-    headers: {
-      'content-type': 'application/json',
-      'x-atlassian-webhook-identifier': 'delivery-1',
-      'x-hub-signature': signature,
-    },
+const post = (app: IngestApp, body: string, signature: string) =>
+  postJson(app, body, {
+    headers: { 'x-atlassian-webhook-identifier': 'delivery-1', 'x-hub-signature': signature },
   })
 
 describe('jira source, property-based', () => {

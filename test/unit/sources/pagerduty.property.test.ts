@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto'
 import fc from 'fast-check'
 import { describe, it } from 'vitest'
 import { ingestHarness } from '../../support/ingest-harness.js'
-import { fixtureReader } from '../../support/sources/source-harness.js'
+import { fixtureReader, type IngestApp, postJson } from '../../support/sources/source-harness.js'
 import {
   expectNoServerErrorNorStrayEnvelope,
   expectUnauthorized,
@@ -36,15 +36,9 @@ const setup = () =>
 
 const v1 = (body: string) => `v1=${createHmac('sha256', SECRET).update(body).digest('hex')}`
 
-const post = (app: ReturnType<typeof setup>['app'], body: string, signature: string) =>
-  app.request('/hooks/r', {
-    method: 'POST',
-    body,
-    headers: {
-      'content-type': 'application/json',
-      'x-webhook-id': 'webhook-1',
-      'x-pagerduty-signature': signature,
-    },
+const post = (app: IngestApp, body: string, signature: string) =>
+  postJson(app, body, {
+    headers: { 'x-webhook-id': 'webhook-1', 'x-pagerduty-signature': signature },
   })
 
 describe('pagerduty source, property-based', () => {

@@ -1,11 +1,17 @@
-import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
 import { Webhook } from 'standardwebhooks'
-import { describe, expect, it } from 'vitest'
+import { describe, it } from 'vitest'
 import { ingestHarness } from '../../support/ingest-harness.js'
+import { fixtureReader, postToRoute } from '../../support/sources/source-harness.js'
+import {
+  expectNoServerErrorNorStrayEnvelope,
+  expectUnauthorized,
+  mutate,
+  mutatedFixture,
+  PROPERTY_RUNS,
+} from '../../support/sources/source-properties.js'
 
-const fixture = (name: string) =>
-  readFileSync(new URL(`../../fixtures/standard-webhooks/${name}`, import.meta.url), 'utf8')
+const fixture = fixtureReader('standard-webhooks')
 
 const NOW = new Date('2026-11-28T07:00:00Z')
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
@@ -25,11 +31,6 @@ const setup = () =>
     NOW,
   )
 
-const mutate = (body: string, index: number) => {
-  const at = index % body.length
-  return `${body.slice(0, at)}${body[at] === 'x' ? 'y' : 'x'}${body.slice(at + 1)}`
-}
-
 const headers = (id: string, at: Date, body: string) => ({
   'content-type': 'application/json',
   'webhook-id': id,
@@ -43,7 +44,7 @@ describe('standard-webhooks source, property-based', () => {
       fc.string({ minLength: 1 }),
       fc.json(),
       fc.constantFrom(...FIXTURES),
-      fc.tuple(fc.constantFrom(...FIXTURES), fc.nat()).map(([body, index]) => mutate(body, index)),
+      mutatedFixture(FIXTURES),
       fc
         .record({ type: fc.anything(), timestamp: fc.anything(), data: fc.anything() })
         .map((value) => JSON.stringify(value) ?? '{}'),
@@ -51,15 +52,10 @@ describe('standard-webhooks source, property-based', () => {
     await fc.assert(
       fc.asyncProperty(bodies, fc.stringMatching(/^[A-Za-z0-9_-]{1,40}$/), async (body, id) => {
         const { app, queue } = setup()
-        const response = await app.request('/hooks/r', {
-          method: 'POST',
-          body,
-          headers: headers(id, NOW, body),
-        })
-        expect(response.status).toBeLessThan(500)
-        if (response.status !== 202) expect(queue.pending()).toEqual([])
+        const response = await postToRoute(app, body, { headers: headers(id, NOW, body) })
+        expectNoServerErrorNorStrayEnvelope(response, queue)
       }),
-      { numRuns: 100 },
+      PROPERTY_RUNS,
     )
   })
 
@@ -85,15 +81,11 @@ describe('standard-webhooks source, property-based', () => {
           broken.kind !== 'header' ||
             broken.value.trim() !== headers('msg_1', at, body)[broken.name],
         )
-        const response = await app.request('/hooks/r', {
-          method: 'POST',
-          body: broken.kind === 'byte' ? mutate(body, broken.index) : body,
-          headers: signed,
-        })
-        expect(response.status).toBe(401)
-        expect(queue.pending()).toEqual([])
+        const sent = broken.kind === 'byte' ? mutate(body, broken.index) : body
+        const response = await postToRoute(app, sent, { headers: signed })
+        expectUnauthorized(response, queue)
       }),
-      { numRuns: 100 },
+      PROPERTY_RUNS,
     )
   })
 })
