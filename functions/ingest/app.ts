@@ -1,15 +1,8 @@
 import { Hono } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import { previewDelivery } from '../../shared/delivery/preview-delivery.js'
 import { AppError } from '../../shared/errors.js'
-import {
-  authenticate,
-  type IngestDeps,
-  readWebhook,
-  receiveWebhook,
-  routeNamed,
-  sourceContext,
-} from '../../shared/ingest/receive-webhook.js'
+import { previewWebhook } from '../../shared/ingest/preview-webhook.js'
+import { type IngestDeps, receiveWebhook, routeNamed } from '../../shared/ingest/receive-webhook.js'
 import type { CorrelationStore } from '../../shared/lifecycle/correlation-store.js'
 import type { Logger } from '../../shared/observability.js'
 import type { InboundRequest } from '../../shared/sources/webhook-source.js'
@@ -90,34 +83,12 @@ export const createIngestApp = (deps: IngestAppDeps) => {
 
   app.post('/dry-run/:route', async (c) => {
     const { preview } = deps
-    if (!preview)
+    if (!preview) {
       return c.json({ error: 'not_found', detail: 'the dry run is not enabled here' }, 404)
+    }
     const route = routeNamed(deps.routes, c.req.param('route'))
     const request = await inboundRequest(c.req.raw, route.maxBodyBytes)
-    const context = await sourceContext(route, deps)
-    const handshake = route.source.handshake?.(request, context)
-    if (handshake) return c.json({ route: route.name, handshake })
-    const verdict = await authenticate(route, request, context).catch((error: unknown) => {
-      if (error instanceof AppError)
-        return { ok: false as const, code: error.code, detail: error.message }
-      throw error
-    })
-    const authentication = verdict.ok
-      ? { authenticated: true }
-      : { authenticated: false, rejected: verdict }
-    const read = await readWebhook(route, request, context).catch((error: unknown) => {
-      if (!(error instanceof AppError)) throw error
-      const { issues } = error as { issues?: unknown }
-      return { kind: 'error' as const, error: { code: error.code, detail: error.message, issues } }
-    })
-    const result = { route: route.name, ...authentication }
-    if (read.kind === 'error') return c.json({ ...result, ...read })
-    if (read.kind !== 'envelopes') return c.json({ ...result, ...read })
-    const plans = []
-    for (const envelope of read.envelopes) {
-      plans.push(await previewDelivery(envelope, route, { store: preview.store, now: deps.now }))
-    }
-    return c.json({ ...result, type: read.type, alerts: read.envelopes.map((e) => e.alert), plans })
+    return c.json(await previewWebhook(route, request, { ...deps, store: preview.store }))
   })
 
   app.all('/hooks/:route', (c) =>

@@ -1,0 +1,50 @@
+import type { CompiledRoute } from '../config/compile-config.js'
+import { previewDelivery } from '../delivery/preview-delivery.js'
+import { AppError } from '../errors.js'
+import type { CorrelationStore } from '../lifecycle/correlation-store.js'
+import type { SecretStore } from '../secrets/secret-store.js'
+import type { InboundRequest } from '../sources/webhook-source.js'
+import { authenticate, readWebhook, sourceContext } from './receive-webhook.js'
+
+/** An AppError as the dry run reports it: code, message and field issues, never a value. */
+const reported = (error: unknown) => {
+  if (!(error instanceof AppError)) throw error
+  const { issues } = error as { issues?: unknown }
+  return {
+    code: error.code,
+    detail: error.message,
+    ...(Array.isArray(issues) && issues.length ? { issues } : {}),
+  }
+}
+
+/**
+ * The dry run of one request: whether it authenticates (reported, not enforced), the alerts it
+ * yields, and for each what delivery would decide and send to Halo now. Writes nothing, queues
+ * nothing, calls no Halo.
+ */
+export const previewWebhook = async (
+  route: CompiledRoute,
+  request: InboundRequest,
+  deps: { secrets: SecretStore; store: CorrelationStore; now: () => Date },
+) => {
+  const context = await sourceContext(route, deps)
+  const handshake = route.source.handshake?.(request, context)
+  if (handshake) return { route: route.name, handshake }
+  const verdict = await authenticate(route, request, context).catch((error: unknown) => ({
+    ok: false as const,
+    ...reported(error),
+  }))
+  const result = verdict.ok
+    ? { route: route.name, authenticated: true }
+    : { route: route.name, authenticated: false, rejected: verdict }
+  const read = await readWebhook(route, request, context).catch((error: unknown) => ({
+    kind: 'error' as const,
+    error: reported(error),
+  }))
+  if (read.kind !== 'envelopes') return { ...result, ...read }
+  const plans = []
+  for (const envelope of read.envelopes) {
+    plans.push(await previewDelivery(envelope, route, deps))
+  }
+  return { ...result, type: read.type, alerts: read.envelopes.map((e) => e.alert), plans }
+}
