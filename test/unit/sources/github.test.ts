@@ -1,11 +1,16 @@
-import { readFileSync } from 'node:fs'
 import { sign } from '@octokit/webhooks-methods'
 import { describe, expect, it } from 'vitest'
 import { signGitHub } from '../../../local/signers/github.js'
 import { ingestHarness } from '../../support/ingest-harness.js'
+import {
+  type DeliveryChanges,
+  expectRejected,
+  fixtureReader,
+  sendDelivery,
+  sendLocalSample,
+} from '../../support/sources/source-harness.js'
 
-const fixture = (name: string) =>
-  readFileSync(new URL(`../../fixtures/github/${name}`, import.meta.url), 'utf8')
+const fixture = fixtureReader('github')
 
 const SECRET = 'github-current-secret'
 const PREVIOUS = 'github-previous-secret'
@@ -17,34 +22,26 @@ const setup = (options?: Record<string, unknown>) =>
     { routes: { r: { current: SECRET, previous: PREVIOUS } } },
   )
 
-type Delivery = {
+type Delivery = DeliveryChanges & {
   event?: string | undefined
   secret?: string
   delivery?: string | undefined
-  /** Headers to set or (with `undefined`) to remove after signing. */
-  headers?: Record<string, string | undefined>
-  /** The bytes actually sent, when they differ from the bytes signed. */
-  sent?: string
 }
 
 /** A delivery exactly as GitHub makes it, signed by Octokit's own `sign()`; break one thing. */
 const deliver = async (
   app: ReturnType<typeof setup>['app'],
   body: string,
-  { event, secret = SECRET, delivery = DELIVERY, headers = {}, sent = body }: Delivery,
+  { event, secret = SECRET, delivery = DELIVERY, ...changes }: Delivery,
 ) => {
-  const all: Record<string, string | undefined> = {
+  const signed = {
     'content-type': 'application/json',
     'user-agent': 'GitHub-Hookshot/044aadd',
     'x-github-event': event,
     'x-github-delivery': delivery,
     'x-hub-signature-256': await sign(secret, body),
-    ...headers,
   }
-  const defined = Object.fromEntries(
-    Object.entries(all).filter((entry): entry is [string, string] => entry[1] !== undefined),
-  )
-  return app.request('/hooks/r', { method: 'POST', body: sent, headers: defined })
+  return sendDelivery(app, body, signed, changes)
 }
 
 describe('github source', () => {
@@ -232,8 +229,7 @@ describe('github source', () => {
       secret: PREVIOUS,
     })
 
-    expect(response.status).toBe(401)
-    expect(queue.pending()).toEqual([])
+    await expectRejected(response, queue, 401)
   })
 
   it('answers 503 so GitHub can redeliver when the queue refuses, keeping nothing', async () => {
@@ -264,17 +260,9 @@ describe('github source', () => {
 
   it('accepts the sample that npm run send signs with the local GitHub signer', async () => {
     const { app, queue } = setup()
-    const body = readFileSync(
-      new URL('../../../local/samples/github.json', import.meta.url),
-      'utf8',
-    )
-    const url = new URL('http://localhost/hooks/r')
-    const signed = signGitHub({ body, secret: SECRET, url, now: new Date(), options: {} })
-
-    const response = await app.request(signed.url, {
-      method: 'POST',
-      body,
-      headers: signed.headers,
+    const response = await sendLocalSample(app, 'github', signGitHub, {
+      secret: SECRET,
+      now: new Date(),
     })
 
     expect(response.status).toBe(202)
@@ -324,9 +312,7 @@ describe('github source', () => {
 
       const response = await deliver(app, body, delivery)
 
-      expect(response.status).toBe(status)
-      expect(await response.json()).toMatchObject({ error: code })
-      expect(queue.pending()).toEqual([])
+      await expectRejected(response, queue, status, code)
     })
 
     it('a signed body that is not JSON (400)', async () => {
@@ -334,9 +320,7 @@ describe('github source', () => {
 
       const response = await deliver(app, 'action=opened', { event: 'issues' })
 
-      expect(response.status).toBe(400)
-      expect(await response.json()).toMatchObject({ error: 'body_invalid' })
-      expect(queue.pending()).toEqual([])
+      await expectRejected(response, queue, 400, 'body_invalid')
     })
 
     it('a signed form body without its payload field (400)', async () => {
@@ -347,9 +331,7 @@ describe('github source', () => {
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
       })
 
-      expect(response.status).toBe(400)
-      expect(await response.json()).toMatchObject({ error: 'body_invalid' })
-      expect(queue.pending()).toEqual([])
+      await expectRejected(response, queue, 400, 'body_invalid')
     })
 
     it('a signed issues event without its issue, naming the field (422)', async () => {

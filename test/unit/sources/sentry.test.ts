@@ -1,11 +1,17 @@
 import { createHmac } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { signSentry } from '../../../local/signers/sentry.js'
 import { ingestHarness } from '../../support/ingest-harness.js'
+import {
+  answer,
+  type DeliveryChanges,
+  expectRejected,
+  fixtureReader,
+  sendDelivery,
+  sendLocalSample,
+} from '../../support/sources/source-harness.js'
 
-const fixture = (name: string) =>
-  readFileSync(new URL(`../../fixtures/sentry/${name}`, import.meta.url), 'utf8')
+const fixture = fixtureReader('sentry')
 
 const SECRET = 'sentry-client-secret-current'
 const PREVIOUS = 'sentry-client-secret-previous'
@@ -21,28 +27,22 @@ const setup = (options?: Record<string, unknown>) =>
 const sentrySign = (secret: string, body: string) =>
   createHmac('sha256', secret).update(body, 'utf8').digest('hex')
 
-type Delivery = {
+type Delivery = DeliveryChanges & {
   resource?: string | undefined
   secret?: string
   requestId?: string
-  headers?: Record<string, string | undefined>
-  sent?: string
 }
 
 const deliver = (app: ReturnType<typeof setup>['app'], body: string, delivery: Delivery = {}) => {
-  const { resource, secret = SECRET, requestId = REQUEST_ID, headers = {} } = delivery
-  const all: Record<string, string | undefined> = {
+  const { resource, secret = SECRET, requestId = REQUEST_ID } = delivery
+  const signed = {
     'content-type': 'application/json',
     'request-id': requestId,
     'sentry-hook-resource': resource,
     'sentry-hook-timestamp': '1764313200',
     'sentry-hook-signature': sentrySign(secret, body),
-    ...headers,
   }
-  const defined = Object.fromEntries(
-    Object.entries(all).filter((entry): entry is [string, string] => entry[1] !== undefined),
-  )
-  return app.request('/hooks/r', { method: 'POST', body: delivery.sent ?? body, headers: defined })
+  return sendDelivery(app, body, signed, delivery)
 }
 
 describe('sentry source', () => {
@@ -170,8 +170,7 @@ describe('sentry source', () => {
     const first = await deliver(app, body, { resource: 'issue' })
     const again = await deliver(app, body, { resource: 'issue' })
 
-    const ids = async (response: Response) => ((await response.json()) as { ids: string[] }).ids
-    expect(await ids(again)).toEqual(await ids(first))
+    expect((await answer(again)).ids).toEqual((await answer(first)).ids)
     expect(queue.pending()).toHaveLength(1)
   })
 
@@ -188,17 +187,9 @@ describe('sentry source', () => {
 
   it('accepts the sample that npm run send signs with the local signer', async () => {
     const { app, queue } = setup()
-    const body = readFileSync(
-      new URL('../../../local/samples/sentry.json', import.meta.url),
-      'utf8',
-    )
-    const url = new URL('http://localhost/hooks/r')
-    const signed = signSentry({ body, secret: SECRET, url, now: new Date(), options: {} })
-
-    const response = await app.request(signed.url, {
-      method: 'POST',
-      body,
-      headers: signed.headers,
+    const response = await sendLocalSample(app, 'sentry', signSentry, {
+      secret: SECRET,
+      now: new Date(),
     })
 
     expect(response.status).toBe(202)
@@ -230,9 +221,7 @@ describe('sentry source', () => {
 
       const response = await deliver(app, body, { resource: 'issue', ...delivery })
 
-      expect(response.status).toBe(401)
-      expect(await response.json()).toMatchObject({ error: code })
-      expect(queue.pending()).toEqual([])
+      await expectRejected(response, queue, 401, code)
     })
 
     it('a signed issue webhook without its issue, naming the field (422)', async () => {
