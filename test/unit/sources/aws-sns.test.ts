@@ -1,68 +1,25 @@
-import { execFileSync } from 'node:child_process'
-import { createSign } from 'node:crypto'
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { createIngestApp } from '../../../functions/ingest/app.js'
-import { compileConfig } from '../../../shared/config/compile-config.js'
-import { createJsonLogger } from '../../../shared/observability.js'
-import { createMemoryEventQueue } from '../../../shared/queue/memory-event-queue.js'
-import { createMemorySecretStore } from '../../../shared/secrets/memory-secret-store.js'
-import { createAwsSnsSource } from '../../../shared/sources/aws-sns/aws-sns-source.js'
-import type { WebhookSource } from '../../../shared/sources/webhook-source.js'
+import {
+  createSnsHarness,
+  createSnsKeyPair,
+  signSnsMessage,
+} from '../../support/sources/aws-sns-harness.js'
+import {
+  answer,
+  definedHeaders,
+  expectRejected,
+  fixtureReader,
+  postToRoute,
+} from '../../support/sources/source-harness.js'
 
-const fixture = (name: string): string =>
-  readFileSync(new URL(`../../fixtures/aws-sns/${name}`, import.meta.url), 'utf8')
+const fixture = fixtureReader('aws-sns')
 
-/** A throwaway RSA key and self-signed certificate, standing in for AWS's signing pair. */
-const keyPair = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sns-test-'))
-  const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')]
-  execFileSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert].concat([
-      '-days',
-      '2',
-      '-subj',
-      '/CN=sns.amazonaws.com',
-    ]),
-    { stdio: 'ignore' },
-  )
-  return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') }
-}
-
-const AWS = keyPair()
-const OTHER = keyPair()
-
-// The test signer follows the AWS developer guide on its own (it does not reuse our code):
-// `name\nvalue\n` for each signed field present, in byte order, RSA-SHA1 (v1) or RSA-SHA256 (v2).
-const SIGNED_FIELDS: Record<string, string[]> = {
-  Notification: ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type'],
-  SubscriptionConfirmation: ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token'],
-  UnsubscribeConfirmation: ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token'],
-}
+const AWS = createSnsKeyPair()
+const OTHER = createSnsKeyPair()
 
 /** Re-signs a published sample in place: only its Signature (and version) bytes change. */
-const sign = (body: string, key = AWS.key, version: '1' | '2' = '1'): string => {
-  const message = JSON.parse(body) as Record<string, string>
-  const type = message.Type as string
-  const fields = [...(SIGNED_FIELDS[type] ?? [])]
-  if (type !== 'Notification') fields.push('TopicArn', 'Type')
-  const text = fields
-    .filter((name) => typeof message[name] === 'string')
-    .map((name) => `${name}\n${message[name]}\n`)
-    .join('')
-  const signature = createSign(version === '1' ? 'RSA-SHA1' : 'RSA-SHA256')
-    .update(text)
-    .sign(key, 'base64')
-  return body
-    .replace(
-      `"SignatureVersion" : "${message.SignatureVersion}"`,
-      `"SignatureVersion" : "${version}"`,
-    )
-    .replace(message.Signature as string, signature)
-}
+const sign = (body: string, key = AWS.key, version: '1' | '2' = '1'): string =>
+  signSnsMessage(body, key, version)
 
 const TOPICS = [
   'arn:aws:sns:us-west-2:123456789012:MyTopic',
@@ -76,53 +33,23 @@ type Setup = {
 }
 
 const setup = ({ now, options = {}, certificates = {} }: Setup) => {
-  const fetched: string[] = []
-  const confirmed: string[] = []
-  const source = createAwsSnsSource({
-    fetchCertificate: async (url) => {
-      fetched.push(url.href)
-      if (!Object.hasOwn(certificates, url.href)) return AWS.cert
-      const answer = certificates[url.href]
-      if (answer instanceof Error) throw answer
-      return answer
-    },
-    confirmSubscription: async (url) => {
-      confirmed.push(url.href)
-    },
+  const { app, queue, fetched, confirmed } = createSnsHarness({
+    now: new Date(now),
+    options: { topicArns: TOPICS, ...options },
+    cert: AWS.cert,
+    certificates,
   })
-  const compiled = compileConfig({
-    routes: { r: { source: 'aws-sns', options: { topicArns: TOPICS, ...options } } },
-  })
-  const routes = new Map(
-    [...compiled.routes].map(([name, route]) => [
-      name,
-      { ...route, source: source as WebhookSource<unknown> },
-    ]),
-  )
-  const queue = createMemoryEventQueue()
-  const app = createIngestApp({
-    routes,
-    queue,
-    // SNS needs no shared secret, but ingest refuses a route without one (see docs).
-    secrets: createMemorySecretStore({ routes: { r: { current: 'unused' } } }),
-    logger: createJsonLogger({ write: () => {} }),
-    now: () => new Date(now),
-  })
+  /** Posts a message with the headers SNS derives from it; `undefined` removes one. */
   const post = (body: string, headers: Record<string, string | undefined> = {}) => {
     const message = JSON.parse(body) as Record<string, string>
-    const all: Record<string, string | undefined> = {
-      'content-type': 'text/plain; charset=UTF-8',
-      'x-amz-sns-message-type': message.Type,
-      'x-amz-sns-message-id': message.MessageId,
-      'x-amz-sns-topic-arn': message.TopicArn,
-      ...headers,
-    }
-    return app.request('/hooks/r', {
-      method: 'POST',
-      body,
-      headers: Object.fromEntries(
-        Object.entries(all).filter((entry): entry is [string, string] => entry[1] !== undefined),
-      ),
+    return postToRoute(app, body, {
+      headers: definedHeaders({
+        'content-type': 'text/plain; charset=UTF-8',
+        'x-amz-sns-message-type': message.Type,
+        'x-amz-sns-message-id': message.MessageId,
+        'x-amz-sns-topic-arn': message.TopicArn,
+        ...headers,
+      }),
     })
   }
   return { queue, post, fetched, confirmed }
@@ -233,9 +160,7 @@ describe('aws-sns source', () => {
 
     const res = await post(sign(ALARM).replace('bucketbytesAlarm\\",', 'bucketbytesAlarn\\",'))
 
-    expect(res.status).toBe(401)
-    expect(await res.json()).toMatchObject({ error: 'signature_invalid' })
-    expect(queue.pending()).toEqual([])
+    await expectRejected(res, queue, 401, 'signature_invalid')
   })
 
   it('rejects a changed signature', async () => {
@@ -246,8 +171,7 @@ describe('aws-sns source', () => {
 
     const res = await post(body.replace(signature, signature.slice(0, 10) + flipped))
 
-    expect(res.status).toBe(401)
-    expect(queue.pending()).toEqual([])
+    await expectRejected(res, queue, 401)
   })
 
   it('rejects a message signed with another key (the wrong secret, for SNS)', async () => {
@@ -255,9 +179,7 @@ describe('aws-sns source', () => {
 
     const res = await post(sign(ALARM, OTHER.key))
 
-    expect(res.status).toBe(401)
-    expect(await res.json()).toMatchObject({ error: 'signature_invalid' })
-    expect(queue.pending()).toEqual([])
+    await expectRejected(res, queue, 401, 'signature_invalid')
   })
 
   it('rejects a SHA256 signature that claims SignatureVersion 1', async () => {
@@ -266,8 +188,7 @@ describe('aws-sns source', () => {
 
     const res = await post(v2.replace('"SignatureVersion" : "2"', '"SignatureVersion" : "1"'))
 
-    expect(res.status).toBe(401)
-    expect(queue.pending()).toEqual([])
+    await expectRejected(res, queue, 401)
   })
 
   it('rejects a replay outside the tolerance as timestamp_invalid, before fetching anything', async () => {
@@ -292,9 +213,7 @@ describe('aws-sns source', () => {
 
     const res = await post(sign(ALARM), { 'x-amz-sns-message-type': undefined })
 
-    expect(res.status).toBe(401)
-    expect(await res.json()).toMatchObject({ error: 'signature_missing' })
-    expect(queue.pending()).toEqual([])
+    await expectRejected(res, queue, 401, 'signature_missing')
   })
 
   it('rejects a topic the route does not list, even when AWS signed it', async () => {
@@ -302,9 +221,7 @@ describe('aws-sns source', () => {
 
     const res = await post(sign(ALARM))
 
-    expect(res.status).toBe(401)
-    expect(await res.json()).toMatchObject({ error: 'auth_invalid' })
-    expect(queue.pending()).toEqual([])
+    await expectRejected(res, queue, 401, 'auth_invalid')
   })
 
   it.each([
@@ -372,9 +289,7 @@ describe('aws-sns source', () => {
 
     const res = await post(sign(ALARM))
 
-    expect(res.status).toBe(401)
-    expect(await res.json()).toMatchObject({ error: 'signature_invalid' })
-    expect(queue.pending()).toEqual([])
+    await expectRejected(res, queue, 401, 'signature_invalid')
   })
 
   it('yields the same envelope ids when SNS redelivers a message', async () => {
@@ -382,9 +297,7 @@ describe('aws-sns source', () => {
     const first = await setup({ now: ALARM_AT }).post(body)
     const second = await setup({ now: ALARM_AT }).post(body)
 
-    expect(((await first.json()) as { ids: string[] }).ids).toEqual(
-      ((await second.json()) as { ids: string[] }).ids,
-    )
+    expect((await answer(first)).ids).toEqual((await answer(second)).ids)
   })
 
   describe('subscription handshake', () => {
