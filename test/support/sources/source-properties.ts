@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { expect } from 'vitest'
 import { EnvelopeSchema } from '../../../shared/envelope.js'
-import type { MemoryEventQueue } from './source-harness.js'
+import { createSourceHarness, type MemoryEventQueue } from './source-harness.js'
 
 /** How many random inputs each sender property tries. */
 export const PROPERTY_RUNS = { numRuns: 100 }
@@ -100,3 +100,163 @@ export const expectUnauthorized = (response: Response, queue: MemoryEventQueue) 
   expect(response.status).toBe(401)
   expect(queue.pending()).toEqual([])
 }
+
+/** The clock of the bearer- and query-token routes under random input. */
+const TOKEN_ROUTE_NOW = new Date('2026-11-28T08:00:00Z')
+
+/**
+ * Bodies for a sender under random input: the fixture with one byte replaced, random JSON, bodies
+ * of roughly the sender's shape (`shaped`), or random bytes.
+ */
+const randomBodiesAround = (sample: Uint8Array, shaped: fc.Arbitrary<Uint8Array>) =>
+  fc.oneof(
+    withOneByteReplaced(sample),
+    randomJsonBytes(),
+    shaped,
+    fc.uint8Array({ maxLength: 512 }),
+  )
+
+export type RandomInputOptions = {
+  /** The sender, as the route's `source` names it. */
+  source: string
+  /** A real payload of the sender, mutated one byte at a time. */
+  sample: Uint8Array
+  /** Bodies of roughly the sender's shape, as bytes. */
+  shaped: fc.Arbitrary<Uint8Array>
+}
+
+/**
+ * Runs the random-input property of a bearer-token route (secret `secret`): whatever the body and
+ * headers, no exception and no 5xx, nothing enqueued unless accepted, and 401 unless the token is
+ * right.
+ */
+export const assertBearerRouteUnderRandomInput = async ({
+  source,
+  sample,
+  shaped,
+  contentTypes,
+}: RandomInputOptions & { contentTypes?: readonly string[] }) => {
+  const setup = () =>
+    createSourceHarness({
+      route: { source, auth: { type: 'bearer' } },
+      secret: { current: 'secret' },
+      now: TOKEN_ROUTE_NOW,
+    })
+  await fc.assert(
+    fc.asyncProperty(
+      randomBodiesAround(sample, shaped),
+      bearerHeaders(contentTypes),
+      async (body, given) => {
+        const { queue, send } = setup()
+        const response = await send(body, { headers: given })
+        expectNoServerErrorNorStrayEnvelope(response, queue)
+        if (given.authorization !== 'Bearer secret') expect(response.status).toBe(401)
+      },
+    ),
+    PROPERTY_RUNS,
+  )
+}
+
+/**
+ * Runs the random-input property of a route whose token is the `?token=` query parameter (secret
+ * `secret`): no exception and no 5xx, nothing enqueued unless accepted, and 401 unless the token
+ * is right.
+ */
+export const assertQueryTokenRouteUnderRandomInput = async ({
+  source,
+  sample,
+  shaped,
+}: RandomInputOptions) => {
+  const setup = () =>
+    createSourceHarness({
+      route: { source, auth: { type: 'query', param: 'token' } },
+      secret: { current: 'secret' },
+      now: TOKEN_ROUTE_NOW,
+    })
+  await fc.assert(
+    fc.asyncProperty(
+      randomBodiesAround(sample, shaped),
+      queryTokens(),
+      queryContentTypes(),
+      async (body, token, contentType) => {
+        const { queue, send } = setup()
+        const query = token === null ? '' : `?${new URLSearchParams({ token })}`
+        const response = await send(body, { query, headers: { 'content-type': contentType } })
+        expectNoServerErrorNorStrayEnvelope(response, queue)
+        if (token !== 'secret') expect(response.status).toBe(401)
+      },
+    ),
+    PROPERTY_RUNS,
+  )
+}
+
+/**
+ * Runs the random-text property of a `?token=` route whose token is `tok`: for any `bodies`, a
+ * right, wrong, empty or missing token and stray `x-…` headers, no exception and no 5xx, nothing
+ * enqueued unless accepted, 401 unless the token is right, and only valid envelopes enqueued.
+ */
+export const assertTokenRouteUnderRandomText = async ({
+  source,
+  bodies,
+}: {
+  source: string
+  bodies: fc.Arbitrary<string>
+}) => {
+  const setup = () =>
+    createSourceHarness({
+      route: { source, auth: { type: 'query', param: 'token' } },
+      secret: { current: 'tok' },
+      now: new Date('2026-03-01T10:00:00Z'),
+    })
+  const token = fc.constantFrom('tok', 'tok2', '', undefined)
+  await fc.assert(
+    fc.asyncProperty(bodies, token, extraHeaders(), async (payload, given, extra) => {
+      const { queue, post } = setup()
+
+      const res = await post(payload, {
+        query: given === undefined ? '' : `?token=${given}`,
+        headers: extra,
+      })
+
+      expectNoServerErrorNorStrayEnvelope(res, queue)
+      if (given !== 'tok') expect(res.status).toBe(401)
+      expectValidEnvelopes(queue)
+    }),
+    PROPERTY_RUNS,
+  )
+}
+
+/** What a property delivers one random input to, and what it asserts on afterwards. */
+export type Delivered = { response: Response; queue: MemoryEventQueue }
+
+/**
+ * Asserts, over `inputs`, that delivering any of them answers no 5xx and enqueues nothing unless
+ * it was accepted. `deliver` builds a fresh app for each input.
+ */
+export const assertNeverServerError = <T>(
+  inputs: fc.Arbitrary<T>,
+  deliver: (input: T) => Promise<Delivered>,
+) =>
+  fc.assert(
+    fc.asyncProperty(inputs, async (input) => {
+      const { response, queue } = await deliver(input)
+      expectNoServerErrorNorStrayEnvelope(response, queue)
+    }),
+    PROPERTY_RUNS,
+  )
+
+/**
+ * Asserts, over `inputs`, that delivering any of them answers 401 and enqueues nothing: for
+ * deliveries broken after signing. `deliver` builds a fresh app for each input.
+ */
+export const assertAlwaysUnauthorized = <T>(
+  inputs: fc.Arbitrary<T>,
+  deliver: (input: T) => Promise<Delivered>,
+) =>
+  fc.assert(
+    fc.asyncProperty(inputs, async (input) => {
+      const { response, queue } = await deliver(input)
+      expectUnauthorized(response, queue)
+    }),
+    PROPERTY_RUNS,
+  )

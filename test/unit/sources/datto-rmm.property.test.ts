@@ -1,22 +1,12 @@
 import fc from 'fast-check'
-import { describe, expect, it } from 'vitest'
-import { createSourceHarness, readFixture } from '../../support/sources/source-harness.js'
+import { describe, it } from 'vitest'
+import { readFixture } from '../../support/sources/source-harness.js'
 import {
-  expectNoServerErrorNorStrayEnvelope,
-  expectValidEnvelopes,
-  extraHeaders,
-  PROPERTY_RUNS,
+  assertTokenRouteUnderRandomText,
   withOneCharReplaced,
 } from '../../support/sources/source-properties.js'
 
 const SAMPLE = readFixture('datto-rmm', 'alert-bridge-sample.json')
-
-const setup = () =>
-  createSourceHarness({
-    route: { source: 'datto-rmm', auth: { type: 'query', param: 'token' } },
-    secret: { current: 'tok' },
-    now: new Date('2026-03-01T10:00:00Z'),
-  })
 
 const mutatedSample = withOneCharReplaced(SAMPLE)
 
@@ -36,26 +26,11 @@ const alertish = fc
   )
   .map((value) => JSON.stringify(value))
 
-const body = fc.oneof(fc.string(), fc.json(), mutatedSample, alertish)
-const token = fc.constantFrom('tok', 'tok2', '', undefined)
-const headers = extraHeaders()
-
 describe('datto-rmm source under random input', () => {
   it('never throws, never answers 5xx, and enqueues only what it accepted', async () => {
-    await fc.assert(
-      fc.asyncProperty(body, token, headers, async (payload, given, extra) => {
-        const { queue, post } = setup()
-
-        const res = await post(payload, {
-          query: given === undefined ? '' : `?token=${given}`,
-          headers: extra,
-        })
-
-        expectNoServerErrorNorStrayEnvelope(res, queue)
-        if (given !== 'tok') expect(res.status).toBe(401)
-        expectValidEnvelopes(queue)
-      }),
-      PROPERTY_RUNS,
-    )
+    await assertTokenRouteUnderRandomText({
+      source: 'datto-rmm',
+      bodies: fc.oneof(fc.string(), fc.json(), mutatedSample, alertish),
+    })
   })
 })
