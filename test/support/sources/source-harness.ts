@@ -8,6 +8,7 @@ import { createMemoryEventQueue } from '../../../shared/queue/memory-event-queue
 import { createMemorySecretStore } from '../../../shared/secrets/memory-secret-store.js'
 import type { RotatingSecret } from '../../../shared/secrets/secret-store.js'
 import type { WebhookSource } from '../../../shared/sources/webhook-source.js'
+import { ingestHarness } from '../ingest-harness.js'
 
 /** The one route every sender test configures, and the path it is posted to. */
 export const ROUTE = 'r'
@@ -75,6 +76,22 @@ export const createSourceHarness = ({ route, secret, now, source }: SourceHarnes
     send: (body: Body, options?: PostOptions) => postToRoute(app, body, options),
   }
 }
+
+/**
+ * The shared {@link ingestHarness} (debug logs recorded) for a signed sender: route `r` is `route`
+ * plus `options` when given, signed with the rotating `secret`; `now` defaults to its clock.
+ */
+export const signedSenderHarness = (
+  route: Record<string, unknown>,
+  options: Record<string, unknown> | undefined,
+  secret: RotatingSecret,
+  now?: Date,
+) =>
+  ingestHarness(
+    { routes: { [ROUTE]: { ...route, ...(options ? { options } : {}) } } },
+    { routes: { [ROUTE]: secret } },
+    now,
+  )
 
 export type PostOptions = {
   /** Appended to the route path as is, e.g. `?token=secret`. */

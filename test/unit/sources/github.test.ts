@@ -1,13 +1,13 @@
 import { sign } from '@octokit/webhooks-methods'
 import { describe, expect, it } from 'vitest'
 import { signGitHub } from '../../../local/signers/github.js'
-import { ingestHarness } from '../../support/ingest-harness.js'
 import {
   type DeliveryChanges,
   expectRejected,
   fixtureReader,
   sendDelivery,
   sendLocalSample,
+  signedSenderHarness,
 } from '../../support/sources/source-harness.js'
 
 const fixture = fixtureReader('github')
@@ -17,10 +17,7 @@ const PREVIOUS = 'github-previous-secret'
 const DELIVERY = '72d3162e-cc78-11e3-81ab-4c9367dc0958'
 
 const setup = (options?: Record<string, unknown>) =>
-  ingestHarness(
-    { routes: { r: { source: 'github', ...(options ? { options } : {}) } } },
-    { routes: { r: { current: SECRET, previous: PREVIOUS } } },
-  )
+  signedSenderHarness({ source: 'github' }, options, { current: SECRET, previous: PREVIOUS })
 
 type Delivery = DeliveryChanges & {
   event?: string | undefined

@@ -1,7 +1,6 @@
 import { sign } from '@octokit/webhooks-methods'
 import { describe, expect, it } from 'vitest'
 import { signJira } from '../../../local/signers/jira.js'
-import { ingestHarness } from '../../support/ingest-harness.js'
 import {
   answer,
   type DeliveryChanges,
@@ -9,6 +8,7 @@ import {
   fixtureReader,
   sendDelivery,
   sendLocalSample,
+  signedSenderHarness,
 } from '../../support/sources/source-harness.js'
 
 const fixture = fixtureReader('jira')
@@ -18,10 +18,7 @@ const PREVIOUS = 'jira-admin-webhook-secret-old'
 const IDENTIFIER = '1a2b3c4d-0000-4000-8000-00000000abcd'
 
 const setup = (options?: Record<string, unknown>) =>
-  ingestHarness(
-    { routes: { r: { source: 'jira', ...(options ? { options } : {}) } } },
-    { routes: { r: { current: SECRET, previous: PREVIOUS } } },
-  )
+  signedSenderHarness({ source: 'jira' }, options, { current: SECRET, previous: PREVIOUS })
 
 type Delivery = DeliveryChanges & { secret?: string }
 

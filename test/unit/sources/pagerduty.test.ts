@@ -1,13 +1,13 @@
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { signPagerDuty } from '../../../local/signers/pagerduty.js'
-import { ingestHarness } from '../../support/ingest-harness.js'
 import {
   type DeliveryChanges,
   expectRejected,
   fixtureReader,
   sendDelivery,
   sendLocalSample,
+  signedSenderHarness,
 } from '../../support/sources/source-harness.js'
 
 const fixture = fixtureReader('pagerduty')
@@ -17,10 +17,7 @@ const PREVIOUS = 'pagerduty-subscription-secret-old'
 const WEBHOOK_ID = 'e4a1c1d0-4b8f-11ee-a8c3-0242ac120002'
 
 const setup = (options?: Record<string, unknown>) =>
-  ingestHarness(
-    { routes: { r: { source: 'pagerduty', ...(options ? { options } : {}) } } },
-    { routes: { r: { current: SECRET, previous: PREVIOUS } } },
-  )
+  signedSenderHarness({ source: 'pagerduty' }, options, { current: SECRET, previous: PREVIOUS })
 
 /** PagerDuty's documented scheme with node:crypto: `v1=` + hex HMAC-SHA256 of the raw body. */
 const v1 = (secret: string, body: string) =>

@@ -1,7 +1,6 @@
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { signSentry } from '../../../local/signers/sentry.js'
-import { ingestHarness } from '../../support/ingest-harness.js'
 import {
   answer,
   type DeliveryChanges,
@@ -9,6 +8,7 @@ import {
   fixtureReader,
   sendDelivery,
   sendLocalSample,
+  signedSenderHarness,
 } from '../../support/sources/source-harness.js'
 
 const fixture = fixtureReader('sentry')
@@ -18,10 +18,7 @@ const PREVIOUS = 'sentry-client-secret-previous'
 const REQUEST_ID = '6c4c5e58-5e3f-4f2a-9a43-0e8d3f0b6a21'
 
 const setup = (options?: Record<string, unknown>) =>
-  ingestHarness(
-    { routes: { r: { source: 'sentry', ...(options ? { options } : {}) } } },
-    { routes: { r: { current: SECRET, previous: PREVIOUS } } },
-  )
+  signedSenderHarness({ source: 'sentry' }, options, { current: SECRET, previous: PREVIOUS })
 
 /** Sentry's documented scheme with node:crypto (no official signer): hex HMAC-SHA256 of the body. */
 const sentrySign = (secret: string, body: string) =>

@@ -1,7 +1,6 @@
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { signSlack } from '../../../local/signers/slack.js'
-import { ingestHarness } from '../../support/ingest-harness.js'
 import {
   answer,
   type DeliveryChanges,
@@ -9,6 +8,7 @@ import {
   fixtureReader,
   sendDelivery,
   sendLocalSample,
+  signedSenderHarness,
 } from '../../support/sources/source-harness.js'
 
 const fixture = fixtureReader('slack')
@@ -19,11 +19,7 @@ const PREVIOUS = 'e6b19c573432dcc6b075501d51b51bb8'
 const KEY = 'slack:T06NRA6HM3P:C06NRA6JLER:1719209506.817929'
 
 const setup = (options?: Record<string, unknown>) =>
-  ingestHarness(
-    { routes: { r: { source: 'slack', ...(options ? { options } : {}) } } },
-    { routes: { r: { current: SECRET, previous: PREVIOUS } } },
-    NOW,
-  )
+  signedSenderHarness({ source: 'slack' }, options, { current: SECRET, previous: PREVIOUS }, NOW)
 
 /**
  * Slack's documented scheme, written out here with node:crypto (Slack publishes no signing

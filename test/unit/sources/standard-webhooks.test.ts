@@ -11,6 +11,7 @@ import {
   fixtureReader,
   sendDelivery,
   sendLocalSample,
+  signedSenderHarness,
 } from '../../support/sources/source-harness.js'
 
 const fixture = fixtureReader('standard-webhooks')
@@ -29,11 +30,7 @@ const ROUTE = {
 }
 
 const setup = (options?: Record<string, unknown>) =>
-  ingestHarness(
-    { routes: { r: { ...ROUTE, ...(options ? { options } : {}) } } },
-    { routes: { r: { current: SECRET, previous: PREVIOUS } } },
-    NOW,
-  )
+  signedSenderHarness(ROUTE, options, { current: SECRET, previous: PREVIOUS }, NOW)
 
 type Delivery = DeliveryChanges & {
   secret?: string
