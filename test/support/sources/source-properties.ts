@@ -45,6 +45,19 @@ export const mutatedFixture = (fixtures: readonly string[]): fc.Arbitrary<string
   fc.tuple(fc.constantFrom(...fixtures), fc.nat()).map(([body, index]) => mutate(body, index))
 
 /**
+ * Text bodies for a signed sender: any non-empty string, random JSON, bodies of roughly the
+ * sender's shape (`shaped`), the real `fixtures`, or a fixture with one character changed.
+ */
+export const textBodiesAround = (fixtures: readonly string[], shaped: fc.Arbitrary<string>) =>
+  fc.oneof(
+    fc.string({ minLength: 1 }),
+    fc.json(),
+    shaped,
+    fc.constantFrom(...fixtures),
+    mutatedFixture(fixtures),
+  )
+
+/**
  * Headers for a bearer-token route with secret `secret`: the right token, a wrong one or printable
  * junk, each header possibly missing.
  */
@@ -229,6 +242,20 @@ export const assertTokenRouteUnderRandomText = async ({
 /** What a property delivers one random input to, and what it asserts on afterwards. */
 export type Delivered = { response: Response; queue: MemoryEventQueue }
 
+/** Runs `expectation` on what delivering each of `inputs` (to a fresh app) answers. */
+const assertEvery = <T>(
+  inputs: fc.Arbitrary<T>,
+  deliver: (input: T) => Promise<Delivered>,
+  expectation: (response: Response, queue: MemoryEventQueue) => void,
+) =>
+  fc.assert(
+    fc.asyncProperty(inputs, async (input) => {
+      const { response, queue } = await deliver(input)
+      expectation(response, queue)
+    }),
+    PROPERTY_RUNS,
+  )
+
 /**
  * Asserts, over `inputs`, that delivering any of them answers no 5xx and enqueues nothing unless
  * it was accepted. `deliver` builds a fresh app for each input.
@@ -236,14 +263,7 @@ export type Delivered = { response: Response; queue: MemoryEventQueue }
 export const assertNeverServerError = <T>(
   inputs: fc.Arbitrary<T>,
   deliver: (input: T) => Promise<Delivered>,
-) =>
-  fc.assert(
-    fc.asyncProperty(inputs, async (input) => {
-      const { response, queue } = await deliver(input)
-      expectNoServerErrorNorStrayEnvelope(response, queue)
-    }),
-    PROPERTY_RUNS,
-  )
+) => assertEvery(inputs, deliver, expectNoServerErrorNorStrayEnvelope)
 
 /**
  * Asserts, over `inputs`, that delivering any of them answers 401 and enqueues nothing: for
@@ -252,11 +272,11 @@ export const assertNeverServerError = <T>(
 export const assertAlwaysUnauthorized = <T>(
   inputs: fc.Arbitrary<T>,
   deliver: (input: T) => Promise<Delivered>,
-) =>
-  fc.assert(
-    fc.asyncProperty(inputs, async (input) => {
-      const { response, queue } = await deliver(input)
-      expectUnauthorized(response, queue)
-    }),
-    PROPERTY_RUNS,
-  )
+) => assertEvery(inputs, deliver, expectUnauthorized)
+
+/**
+ * One of `fixtures`, an index for {@link mutate}, and either `undefined` (send it signed, then
+ * changed at the index) or a forged signature string (send it unchanged with that signature).
+ */
+export const changedOrForged = (fixtures: readonly string[]) =>
+  fc.tuple(fc.constantFrom(...fixtures), fc.nat(), fc.option(fc.string(), { nil: undefined }))
