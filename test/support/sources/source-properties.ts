@@ -58,6 +58,23 @@ export const textBodiesAround = (fixtures: readonly string[], shaped: fc.Arbitra
   )
 
 /**
+ * One thing to break in a signed, timestamped delivery: a byte of the body (at `index`, via
+ * {@link mutate}), one of `headerNames` set to any string, or the clock skewed by more than the
+ * five-minute tolerance either way.
+ */
+export const breakOneThing = <Name extends string>(headerNames: readonly Name[]) =>
+  fc.oneof(
+    fc.nat().map((index) => ({ kind: 'byte' as const, index })),
+    fc
+      .constantFrom(...headerNames)
+      .chain((name) => fc.string().map((value) => ({ kind: 'header' as const, name, value }))),
+    fc
+      .integer({ min: 301, max: 10_000_000 })
+      .chain((seconds) => fc.constantFrom(seconds, -seconds))
+      .map((seconds) => ({ kind: 'skew' as const, seconds })),
+  )
+
+/**
  * Headers for a bearer-token route with secret `secret`: the right token, a wrong one or printable
  * junk, each header possibly missing.
  */
