@@ -11,7 +11,7 @@ import type { WebhookSource } from '../../../shared/sources/webhook-source.js'
 import { ingestHarness } from '../ingest-harness.js'
 
 /** The one route every sender test configures, and the path it is posted to. */
-export const ROUTE = 'r'
+const ROUTE = 'r'
 const ROUTE_PATH = `/hooks/${ROUTE}`
 
 export type IngestApp = ReturnType<typeof createIngestApp>
