@@ -13,12 +13,13 @@ const CHANGE = fixture('change-notification.json')
 const CHANGE_SECRET = 'secretClientValue' // the clientState the published sample carries
 
 const setup = (
-  secret: RotatingSecret | undefined = { current: CHANGE_SECRET },
+  /** `null` configures no secret at all (a default parameter would replace `undefined`). */
+  secret: RotatingSecret | null = { current: CHANGE_SECRET },
   options: Record<string, unknown> = {},
 ) => {
   const { queue, post } = createSourceHarness({
     route: { source: 'microsoft-graph', options },
-    secret,
+    secret: secret ?? undefined,
     now: new Date('2026-03-01T10:00:00Z'),
   })
   return { queue, post: (body: string, query = '') => post(body, { query }) }
@@ -27,7 +28,7 @@ const setup = (
 describe('microsoft-graph source', () => {
   it('echoes the validationToken as text/plain before any secret is checked', async () => {
     // Prepare: no secret configured at all, as when the subscription is first created
-    const { queue, post } = setup(undefined)
+    const { queue, post } = setup(null)
     const token =
       'Validation: Testing client application reachability for subscription Request-Id: 0ab'
 
