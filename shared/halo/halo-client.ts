@@ -236,6 +236,14 @@ export const createHaloClient = (options: HaloClientOptions) => {
       return { recordCount: total, items }
     }
 
+    /** `GET <path>` read as a list: `{record_count, <key>: [...]}` or a plain array. */
+    const getList = async <S extends z.ZodType>(
+      schema: S,
+      path: string,
+      key: string,
+      query?: HaloQueryValues,
+    ) => listOf(schema, await get(path, `GET ${path}`, query), key, `GET ${path}`)
+
     /** Walks Halo's pages (`pageinate`, `page_size`, `page_no`) until `record_count` is reached. */
     async function* pages<S extends z.ZodType, Q extends HaloQueryValues>(
       schema: S,
@@ -380,13 +388,7 @@ export const createHaloClient = (options: HaloClientOptions) => {
 
       /** One page of clients (Halo's `Client`, schema `Area`). */
       async listClients(query: HaloClientQuery = {}) {
-        const endpoint = 'GET /Client'
-        return listOf(
-          HaloCustomerSchema,
-          await get('/Client', endpoint, query),
-          'clients',
-          endpoint,
-        )
+        return getList(HaloCustomerSchema, '/Client', 'clients', query)
       },
       /** Every client matching `query`, page by page. */
       iterateClients(query: Omit<HaloClientQuery, 'pageinate' | 'page_no'> = {}) {
@@ -404,8 +406,7 @@ export const createHaloClient = (options: HaloClientOptions) => {
 
       /** One page of sites, e.g. `{ client_id }`. */
       async listSites(query: HaloSiteQuery = {}) {
-        const endpoint = 'GET /Site'
-        return listOf(HaloSiteSchema, await get('/Site', endpoint, query), 'sites', endpoint)
+        return getList(HaloSiteSchema, '/Site', 'sites', query)
       },
       /** Every site matching `query`, page by page. */
       iterateSites(query: Omit<HaloSiteQuery, 'pageinate' | 'page_no'> = {}) {
@@ -414,8 +415,7 @@ export const createHaloClient = (options: HaloClientOptions) => {
 
       /** One page of end users, e.g. `{ client_id, search }`. */
       async listUsers(query: HaloUserQuery = {}) {
-        const endpoint = 'GET /Users'
-        return listOf(HaloUserSchema, await get('/Users', endpoint, query), 'users', endpoint)
+        return getList(HaloUserSchema, '/Users', 'users', query)
       },
       /** Every user matching `query`, page by page. */
       iterateUsers(query: Omit<HaloUserQuery, 'pageinate' | 'page_no'> = {}) {
@@ -424,8 +424,7 @@ export const createHaloClient = (options: HaloClientOptions) => {
 
       /** One page of assets; prefer `findAssets` for exact lookups. */
       async listAssets(query: HaloAssetQuery = {}) {
-        const endpoint = 'GET /Asset'
-        return listOf(HaloAssetSchema, await get('/Asset', endpoint, query), 'assets', endpoint)
+        return getList(HaloAssetSchema, '/Asset', 'assets', query)
       },
 
       /**
@@ -457,61 +456,32 @@ export const createHaloClient = (options: HaloClientOptions) => {
 
       /** Ticket types (a plain array in Halo). */
       async listTicketTypes(query: HaloTicketTypeQuery = {}) {
-        const endpoint = 'GET /TicketType'
-        return listOf(
-          HaloTicketTypeSchema,
-          await get('/TicketType', endpoint, query),
-          'tickettypes',
-          endpoint,
-        ).items
+        return (await getList(HaloTicketTypeSchema, '/TicketType', 'tickettypes', query)).items
       },
       /** Statuses; ids other than 9 (Closed) differ per instance, so look them up by name. */
       async listStatuses(query: HaloStatusQuery = {}) {
-        const endpoint = 'GET /Status'
-        return listOf(HaloStatusSchema, await get('/Status', endpoint, query), 'statuses', endpoint)
-          .items
+        return (await getList(HaloStatusSchema, '/Status', 'statuses', query)).items
       },
       /** Priorities of each SLA; tickets refer to them by `priorityid`. */
       async listPriorities(query: HaloPriorityQuery = {}) {
-        const endpoint = 'GET /Priority'
-        return listOf(
-          HaloPrioritySchema,
-          await get('/Priority', endpoint, query),
-          'priorities',
-          endpoint,
-        ).items
+        return (await getList(HaloPrioritySchema, '/Priority', 'priorities', query)).items
       },
       /** Action outcomes, for choosing `outcome`/`outcome_id` on actions. */
       async listOutcomes(query: HaloOutcomeQuery = {}) {
-        const endpoint = 'GET /Outcome'
-        return listOf(
-          HaloOutcomeSchema,
-          await get('/Outcome', endpoint, query),
-          'outcomes',
-          endpoint,
-        ).items
+        return (await getList(HaloOutcomeSchema, '/Outcome', 'outcomes', query)).items
       },
       /** Values of one lookup list (e.g. 12 Impact, 27 Urgency, 22 Request source). */
       async listLookup(lookupId: number) {
-        const endpoint = 'GET /Lookup'
         const query: HaloLookupQuery = { lookupid: lookupId }
-        return listOf(
-          HaloLookupValueSchema,
-          await get('/Lookup', endpoint, query),
-          'lookup',
-          endpoint,
-        ).items
+        return (await getList(HaloLookupValueSchema, '/Lookup', 'lookup', query)).items
       },
       /** Agents, e.g. `{ team }`. */
       async listAgents(query: HaloAgentQuery = {}) {
-        const endpoint = 'GET /Agent'
-        return listOf(HaloAgentSchema, await get('/Agent', endpoint, query), 'agents', endpoint)
-          .items
+        return (await getList(HaloAgentSchema, '/Agent', 'agents', query)).items
       },
       /** Teams. */
       async listTeams(query: HaloTeamQuery = {}) {
-        const endpoint = 'GET /Team'
-        return listOf(HaloTeamSchema, await get('/Team', endpoint, query), 'teams', endpoint).items
+        return (await getList(HaloTeamSchema, '/Team', 'teams', query)).items
       },
     }
     return client
