@@ -1,8 +1,5 @@
-import { execFileSync } from 'node:child_process'
 import { createHmac, createSign } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { createIngestApp } from '../../../functions/ingest/app.js'
 import { signRequest } from '../../../local/sign-request.js'
 import { type CompiledRoute, compileConfig } from '../../../shared/config/compile-config.js'
@@ -12,6 +9,7 @@ import { createMemorySecretStore } from '../../../shared/secrets/memory-secret-s
 import type { Secrets } from '../../../shared/secrets/secret-store.js'
 import { createAwsSnsSource } from '../../../shared/sources/aws-sns/aws-sns-source.js'
 import type { WebhookSource } from '../../../shared/sources/webhook-source.js'
+import { createSnsKeyPair } from '../../support/sources/aws-sns-harness.js'
 
 /** The clock every request is signed and received at. */
 export const NOW = new Date('2026-11-28T07:00:00Z')
@@ -97,37 +95,16 @@ export const secretValues = (): string[] => [
   ...(SECRETS.halo ? [SECRETS.halo.clientSecret] : []),
 ]
 
-/** A throwaway RSA key and self-signed certificate, standing in for AWS's SNS signing pair. */
-const snsKeyPair = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hostile-sns-'))
-  try {
-    const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')]
-    execFileSync(
-      'openssl',
-      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert].concat([
-        '-days',
-        '2',
-        '-subj',
-        '/CN=sns.amazonaws.com',
-      ]),
-      { stdio: 'ignore' },
-    )
-    return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') }
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
-}
-
 let snsPair: { key: string; cert: string } | undefined
 let otherPair: { key: string; cert: string } | undefined
 /** The pair whose certificate the injected fetch answers for every SNS URL. */
 const snsKeys = () => {
-  snsPair ??= snsKeyPair()
+  snsPair ??= createSnsKeyPair('hostile-sns-')
   return snsPair
 }
 /** A second pair: what a forger who is not AWS could sign with. */
 const forgerKeys = () => {
-  otherPair ??= snsKeyPair()
+  otherPair ??= createSnsKeyPair('hostile-sns-')
   return otherPair
 }
 

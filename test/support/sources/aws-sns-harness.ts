@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { createSign } from 'node:crypto'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createAwsSnsSource } from '../../../shared/sources/aws-sns/aws-sns-source.js'
@@ -17,18 +17,22 @@ export type SnsKeyPair = { key: string; cert: string }
  */
 export const createSnsKeyPair = (prefix = 'sns-test-'): SnsKeyPair => {
   const dir = mkdtempSync(join(tmpdir(), prefix))
-  const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')]
-  execFileSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert].concat([
-      '-days',
-      '2',
-      '-subj',
-      '/CN=sns.amazonaws.com',
-    ]),
-    { stdio: 'ignore' },
-  )
-  return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') }
+  try {
+    const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')]
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert].concat([
+        '-days',
+        '2',
+        '-subj',
+        '/CN=sns.amazonaws.com',
+      ]),
+      { stdio: 'ignore' },
+    )
+    return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 }
 
 // The test signer follows the AWS developer guide on its own (it does not reuse our code):
