@@ -5,7 +5,7 @@ import { deliverEvent } from '../functions/deliver/deliver-event.js'
 import { createIngestApp } from '../functions/ingest/app.js'
 import type { CompiledConfig } from '../shared/config/compile-config.js'
 import { createHaloClient, type HaloClientOptions } from '../shared/halo/halo-client.js'
-import { createHaloDirectory } from '../shared/halo/halo-directory.js'
+import { createHaloDirectory, DIRECTORY_TTL_MS } from '../shared/halo/halo-directory.js'
 import type { CorrelationStore } from '../shared/lifecycle/correlation-store.js'
 import { createMemoryCorrelationStore } from '../shared/lifecycle/memory-correlation-store.js'
 import type { Logger } from '../shared/observability.js'
@@ -76,7 +76,7 @@ export const startGateway = async (options: GatewayOptions) => {
     ...(options.halo ? {} : { budget: false as const }),
     ...options.haloClient,
   })
-  const directory = createHaloDirectory(halo, { ttlMs: 60 * 60_000 })
+  const directory = createHaloDirectory(halo, { ttlMs: DIRECTORY_TTL_MS })
   const worker = startLocalWorker({
     ...options.worker,
     queue,

@@ -86,3 +86,15 @@ export class HaloApiError extends AppError {
       (status === undefined || status === 408 || status === 429 || status >= 500)
   }
 }
+
+/** The field issues an error carries (PayloadError, ConfigError), else none. */
+export const issuesOf = (error: unknown): readonly string[] => {
+  const issues = (error as { issues?: unknown } | null | undefined)?.issues
+  return Array.isArray(issues) ? issues.filter((issue) => typeof issue === 'string') : []
+}
+
+/** What an AppError may tell outside: its code, message and field issues, never a value. */
+export const describeError = (error: AppError) => {
+  const issues = issuesOf(error)
+  return { code: error.code, detail: error.message, ...(issues.length ? { issues } : {}) }
+}

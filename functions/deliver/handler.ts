@@ -13,15 +13,16 @@ import { AppError, ConfigError } from '../../shared/errors.js'
 import { createDynamoDbRateBudget } from '../../shared/halo/dynamodb-rate-budget.js'
 import { createHaloCallCounter } from '../../shared/halo/halo-call-counter.js'
 import { createHaloClient, type HaloClient } from '../../shared/halo/halo-client.js'
-import { createHaloDirectory, type HaloDirectory } from '../../shared/halo/halo-directory.js'
+import {
+  createHaloDirectory,
+  DIRECTORY_TTL_MS,
+  type HaloDirectory,
+} from '../../shared/halo/halo-directory.js'
 import { createDynamoDbCorrelationStore } from '../../shared/lifecycle/dynamodb-correlation-store.js'
 import type { Logger } from '../../shared/observability.js'
 import { createAwsSecretStore } from '../../shared/secrets/aws-secret-store.js'
 import { deliverEvent } from './deliver-event.js'
 import { processSqsBatch, type RecordResult } from './sqs-batch.js'
-
-/** Halo lookups for tenant routing are cached this long per warm container. */
-const DIRECTORY_TTL_MS = 60 * 60_000
 
 const EnvSchema = z.object({
   [AWS_ENV.queueUrl]: z.url(),

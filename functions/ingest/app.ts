@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import { AppError } from '../../shared/errors.js'
+import { AppError, issuesOf } from '../../shared/errors.js'
 import { previewWebhook } from '../../shared/ingest/preview-webhook.js'
 import { type IngestDeps, receiveWebhook, routeNamed } from '../../shared/ingest/receive-webhook.js'
 import type { CorrelationStore } from '../../shared/lifecycle/correlation-store.js'
@@ -114,11 +114,8 @@ export const createIngestApp = (deps: IngestAppDeps) => {
     const detail =
       status >= 500
         ? 'the webhook was not accepted; retry later'
-        : error instanceof AppError &&
-            'issues' in error &&
-            Array.isArray(error.issues) &&
-            error.issues.length
-          ? `${error.message}: ${error.issues.join('; ')}`
+        : issuesOf(error).length
+          ? `${error.message}: ${issuesOf(error).join('; ')}`
           : error.message
     return c.json({ error: code, detail }, status)
   })

@@ -1,4 +1,4 @@
-import { AppError } from '../errors.js'
+import { AppError, issuesOf } from '../errors.js'
 
 /** What a worker does with a message whose delivery failed. */
 export type FailureAction =
@@ -27,8 +27,8 @@ export const classifyFailure = (
     return { action: 'defer', delayMs, code: error.code }
   }
   if (error instanceof AppError) {
-    const { issues } = error as { issues?: unknown }
-    const details = Array.isArray(issues) && issues.length ? ` (${issues.join('; ')})` : ''
+    const issues = issuesOf(error)
+    const details = issues.length ? ` (${issues.join('; ')})` : ''
     return { action: 'park', reason: `${error.code}: ${error.message}${details}`, code: error.code }
   }
   const message = error instanceof Error ? error.message : String(error)

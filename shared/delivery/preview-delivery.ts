@@ -1,6 +1,6 @@
 import type { CompiledRoute } from '../config/compile-config.js'
 import type { Envelope } from '../envelope.js'
-import { AppError } from '../errors.js'
+import { AppError, describeError } from '../errors.js'
 import type { HaloDirectory } from '../halo/halo-directory.js'
 import type { CorrelationStore } from '../lifecycle/correlation-store.js'
 import { needsRecheck } from '../lifecycle/plan-lifecycle.js'
@@ -68,14 +68,9 @@ export const previewDelivery = async (
     }
   } catch (error) {
     if (!(error instanceof AppError)) throw error
-    const { issues } = error as { issues?: unknown }
     return {
       ...base,
-      error: {
-        code: error.code,
-        detail: error.message,
-        ...(Array.isArray(issues) && issues.length ? { issues } : {}),
-      },
+      error: describeError(error),
       ...(lookups.length ? { lookupsNotMade: lookups } : {}),
     }
   }

@@ -12,6 +12,9 @@ export interface HaloDirectory {
   }): Promise<DirectoryAsset | undefined>
 }
 
+/** How long routing lookups are kept: long enough that steady state spends no requests on them. */
+export const DIRECTORY_TTL_MS = 60 * 60_000
+
 type Cached<T> = { value: T; expiresAt: number }
 
 /**

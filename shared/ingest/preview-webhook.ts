@@ -1,20 +1,15 @@
 import type { CompiledRoute } from '../config/compile-config.js'
 import { previewDelivery } from '../delivery/preview-delivery.js'
-import { AppError } from '../errors.js'
+import { AppError, describeError } from '../errors.js'
 import type { CorrelationStore } from '../lifecycle/correlation-store.js'
 import type { SecretStore } from '../secrets/secret-store.js'
 import type { InboundRequest } from '../sources/webhook-source.js'
 import { authenticate, readWebhook, sourceContext } from './receive-webhook.js'
 
-/** An AppError as the dry run reports it: code, message and field issues, never a value. */
+/** An AppError as the dry run reports it; anything else is a real failure. */
 const reported = (error: unknown) => {
   if (!(error instanceof AppError)) throw error
-  const { issues } = error as { issues?: unknown }
-  return {
-    code: error.code,
-    detail: error.message,
-    ...(Array.isArray(issues) && issues.length ? { issues } : {}),
-  }
+  return describeError(error)
 }
 
 /**
