@@ -1,4 +1,5 @@
 import { type Deploy, type DeployInput, DeploySchema } from '../shared/config/deploy-schema.js'
+import { describeIssues } from '../shared/describe-issues.js'
 import { ConfigError } from '../shared/errors.js'
 
 /** CDK context keys (`-c key=value`) that override `deploy` in the config file. */
@@ -59,9 +60,7 @@ export const resolveDeploySettings = (
   if (!result.success) {
     throw new ConfigError(
       'deploy settings are invalid (config file `deploy` or -c context)',
-      result.error.issues.map(
-        (issue) => `deploy.${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`,
-      ),
+      describeIssues(result.error, { prefix: ['deploy'], schema: DeploySchema }),
     )
   }
   return result.data

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import * as z from 'zod'
+import { describeIssues } from '../shared/describe-issues.js'
 import { ConfigError } from '../shared/errors.js'
 import { createLocalSecretStore } from '../shared/secrets/local-secret-store.js'
 
@@ -25,10 +26,7 @@ export type LocalEnv = z.infer<typeof LocalEnvSchema>
 export const readLocalEnv = (env: NodeJS.ProcessEnv): LocalEnv => {
   const result = LocalEnvSchema.safeParse(env)
   if (!result.success) {
-    throw new ConfigError(
-      'environment is invalid',
-      result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
-    )
+    throw new ConfigError('environment is invalid', describeIssues(result.error))
   }
   return result.data
 }

@@ -12,10 +12,6 @@ npm run secrets -- check <file>  validate a candidate secret file (values are ne
 Then store it:  aws secretsmanager put-secret-value --secret-id <SecretId output> \\
                   --secret-string file://<file>`
 
-/** As ingest decides it: route auth other than `none`, or a source that verifies with a secret. */
-const needsSecret = (route: CompiledRoute) =>
-  route.auth ? route.auth.type !== 'none' : route.source.needsSecret !== false
-
 /** The secret's JSON shape for the configured routes, with placeholders instead of values. */
 export const secretTemplate = (routes: Iterable<CompiledRoute>): string => {
   const shape = {
@@ -24,12 +20,14 @@ export const secretTemplate = (routes: Iterable<CompiledRoute>): string => {
       clientSecret: '<Halo API application: Client Secret>',
     },
     routes: Object.fromEntries(
-      [...routes].filter(needsSecret).map((route) => [
-        route.name,
-        {
-          current: `<${route.auth?.type ?? route.source.id} secret the sender of "${route.name}" uses>`,
-        },
-      ]),
+      [...routes]
+        .filter((route) => route.needsSecret)
+        .map((route) => [
+          route.name,
+          {
+            current: `<${route.auth?.type ?? route.source.id} secret the sender of "${route.name}" uses>`,
+          },
+        ]),
     ),
   }
   return JSON.stringify(shape, null, 2)
@@ -56,7 +54,7 @@ export const checkSecret = (
   if (!secrets.halo) problems.push('halo: missing: deliver cannot get a Halo token without it')
   for (const route of routes.values()) {
     const count = signingSecretsOf(secrets, route.name).length
-    if (needsSecret(route) && count === 0) {
+    if (route.needsSecret && count === 0) {
       problems.push(`routes.${route.name}: missing: its requests will be refused (5xx) until set`)
     } else if (count === 2) {
       notes.push(`routes.${route.name}: rotating (current and previous both verify)`)

@@ -35,7 +35,7 @@ const main = async () => {
     '  routes:',
     ...[...compiled.routes.values()].map(
       (route) =>
-        `    POST ${gateway.url}/hooks/${route.name}  (${route.source.id}${route.definition.description ? `: ${route.definition.description}` : ''})${route.auth?.type === 'none' ? '  WARNING: unauthenticated' : ''}`,
+        `    POST ${gateway.url}/hooks/${route.name}  (${route.source.id}${route.description ? `: ${route.description}` : ''})${route.auth?.type === 'none' ? '  WARNING: unauthenticated' : ''}`,
     ),
     gateway.sandbox
       ? `  halo:    sandbox; tickets at ${gateway.haloUrl}/ (board) and ${gateway.haloUrl}/api/tickets (API)`

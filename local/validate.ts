@@ -13,10 +13,11 @@ const main = async () => {
   const secrets = await store.get()
   for (const route of compiled.routes.values()) {
     const hasSecret = signingSecretsOf(secrets, route.name).length > 0
-    const needsSecret = route.auth?.type !== 'none'
     lines.push(
       `  ${route.name}: ${route.source.id}${route.auth ? `, auth ${route.auth.type}` : ''}` +
-        (needsSecret && !hasSecret ? `  WARNING: no secret for this route in ${origin}` : '') +
+        (route.needsSecret && !hasSecret
+          ? `  WARNING: no secret for this route in ${origin}`
+          : '') +
         (route.auth?.type === 'none' ? '  WARNING: unauthenticated' : ''),
     )
   }

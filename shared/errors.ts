@@ -1,17 +1,46 @@
+/** What every {@link AppError} may carry besides its message. */
+export type AppErrorOptions = ErrorOptions & {
+  /** Field paths and the rules they broke, never values. */
+  issues?: readonly string[]
+  /** How long to wait before the same input could succeed, when the failure knows it. */
+  retryAfterMs?: number | undefined
+}
+
 /**
- * Failures raised on purpose. `code` is the stable identity that logs, metrics, tests and
- * responses key on; `retryable` says whether the same input could succeed later. No HTTP status
- * lives here: each edge maps codes to its own protocol in one table.
+ * Failures raised on purpose, and the only kind the system raises. `code` is the stable identity
+ * that logs, metrics, tests and responses key on; `retryable` says whether the same input could
+ * succeed later, `retryAfterMs` when; `issues` are the field paths and rules that failed. The
+ * message is safe detail: it never holds a secret, a signature or a payload value. No HTTP
+ * status lives here: each edge maps codes to its own protocol in one table.
  */
 export abstract class AppError extends Error {
   abstract readonly code: string
   abstract readonly retryable: boolean
+  readonly issues: readonly string[]
+  readonly retryAfterMs: number | undefined
 
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options)
+  constructor(message: string, options: AppErrorOptions = {}) {
+    const { issues = [], retryAfterMs, ...errorOptions } = options
+    super(message, errorOptions)
     this.name = new.target.name // bundles use keepNames so this survives minification
+    this.issues = issues
+    this.retryAfterMs = retryAfterMs
+  }
+
+  /** The message with its field issues in one line, for logs, park reasons and rejections. */
+  get detail(): string {
+    return this.issues.length ? `${this.message}: ${this.issues.join('; ')}` : this.message
   }
 }
+
+/** What an AppError may tell outside: its code, message and field issues, never a value. */
+export const describeError = (error: AppError) => ({
+  code: error.code,
+  detail: error.message,
+  ...(error.issues.length ? { issues: error.issues } : {}),
+})
+
+// ── ingest: who sent it and what it is ─────────────────────────────────────────────────────────
 
 /** The request did not prove it came from the route's sender. `code` names the rule that failed. */
 export class AuthenticationError extends AppError {
@@ -32,9 +61,9 @@ export class PayloadError extends AppError {
   constructor(
     readonly code: 'body_invalid' | 'payload_invalid' | 'payload_too_large' | 'media_unsupported',
     message: string,
-    readonly issues: readonly string[] = [],
+    issues: readonly string[] = [],
   ) {
-    super(message)
+    super(message, { issues })
   }
 }
 
@@ -43,24 +72,30 @@ export class UnknownRouteError extends AppError {
   readonly retryable = false
 }
 
-/** The queue did not accept every envelope; the sender must retry. */
-export class QueueError extends AppError {
-  readonly code = 'queue_unavailable'
-  readonly retryable = true
-}
+// ── configuration: what the operator set ───────────────────────────────────────────────────────
 
-/** A configuration or secret file is invalid. `issues` lists every problem at once. */
+/** A configuration, environment or secret file is invalid. `issues` lists every problem at once. */
 export class ConfigError extends AppError {
   readonly code = 'config_invalid'
   readonly retryable = false
 
-  constructor(
-    message: string,
-    readonly issues: readonly string[] = [],
-    options?: ErrorOptions,
-  ) {
-    super(issues.length ? `${message}:\n  - ${issues.join('\n  - ')}` : message, options)
+  constructor(message: string, issues: readonly string[] = [], options?: ErrorOptions) {
+    super(issues.length ? `${message}:\n  - ${issues.join('\n  - ')}` : message, {
+      ...options,
+      issues,
+    })
   }
+
+  /** The message already lists every issue. */
+  override get detail(): string {
+    return this.message
+  }
+}
+
+/** The deployment is missing a setting deliver needs; messages wait (deferred) until it is set. */
+export class DeployIncompleteError extends AppError {
+  readonly code = 'deploy_incomplete'
+  readonly retryable = true
 }
 
 /** A JSONata template failed while rendering an alert (not at compile time). */
@@ -69,32 +104,134 @@ export class TemplateError extends AppError {
   readonly retryable = false
 }
 
-/** Any non-2xx answer from Halo, or no answer at all. */
+/** No rule routed the alert to a Halo client, and the route names no fallback. */
+export class UnroutableError extends AppError {
+  readonly code = 'unroutable'
+  readonly retryable = false
+}
+
+// ── infrastructure: the queue, the stores, the secret ──────────────────────────────────────────
+
+/** The queue did not accept every envelope; the sender must retry. */
+export class QueueError extends AppError {
+  readonly code = 'queue_unavailable'
+  readonly retryable = true
+}
+
+/** The state store failed (throttled, unreachable): the delivery is retried later. */
+export class StateStoreError extends AppError {
+  readonly code = 'state_store_unavailable'
+  readonly retryable = true
+}
+
+/** Another worker changed the record between our read and our write: retry shortly. */
+export class StateConflictError extends AppError {
+  readonly code = 'state_conflict'
+  readonly retryable = true
+
+  constructor(message: string) {
+    super(message, { retryAfterMs: 1_000 })
+  }
+}
+
+/** The secret store could not be read; the request or delivery is retried later. */
+export class SecretUnavailableError extends AppError {
+  readonly code = 'secret_unavailable'
+  readonly retryable = true
+}
+
+/** The shared rate budget could not be read or written; deliveries are retried later. */
+export class RateBudgetUnavailableError extends AppError {
+  readonly code = 'rate_budget_unavailable'
+  readonly retryable = true
+}
+
+// ── Halo ───────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Why a Halo request failed: Halo answered non-2xx (`http`), it did not answer in time
+ * (`timeout`), the caller's deadline passed before it was sent (`deadline`), the connection
+ * failed (`network`), the rate budget had no slot before the caller's
+ * deadline (`budget`), we refused to send a body that fails our own schema (`invalid_request`), or
+ * Halo answered 2xx with a body we could not read (`invalid_response`).
+ */
+export type HaloFailureKind =
+  | 'http'
+  | 'timeout'
+  | 'deadline'
+  | 'network'
+  | 'budget'
+  | 'invalid_request'
+  | 'invalid_response'
+
+/** What a {@link HaloApiError} carries besides status and message. */
+export type HaloFailure = {
+  kind: HaloFailureKind
+  /** `GET /Tickets` style label, without ids or query, safe for logs and metrics. */
+  endpoint: string
+  /** Halo's own message, parsed from whichever body shape it used. */
+  haloMessage?: string | undefined
+  /** Field-keyed model-binding errors (`[0].client_id` → messages), when Halo sent them. */
+  fieldErrors?: Readonly<Record<string, readonly string[]>> | undefined
+  /**
+   * How long to wait before trying again, when Halo said so (`Retry-After`) or the rate budget
+   * did. Absent otherwise: the caller's own schedule applies. A worker defers its message by it.
+   */
+  retryAfterMs?: number | undefined
+  /** @default by status: timeouts, 408, 429 and 5xx are transient; other 4xx are our mistake */
+  retryable?: boolean | undefined
+}
+
+/** Statuses worth trying again later: timeout, rate limit and server-side failures. */
+export const isRetryableStatus = (status: number): boolean =>
+  status === 408 || status === 429 || status >= 500
+
+/** Per failure kind: could a write the request carried have reached Halo? */
+const MAY_HAVE_WRITTEN: Record<HaloFailureKind, (status: number | undefined) => boolean> = {
+  // The answer was lost, or Halo said 2xx with a body we could not read.
+  timeout: () => true,
+  network: () => true,
+  invalid_response: () => true,
+  // A 5xx may come after Halo committed; an answered 4xx (429 included) wrote nothing.
+  http: (status) => status === undefined || status >= 500,
+  // Never sent.
+  deadline: () => false,
+  budget: () => false,
+  invalid_request: () => false,
+}
+
+/**
+ * Every failed Halo request, whatever the cause, with what a worker needs to decide between
+ * retry, defer and park, and whether a write it carried may have been committed.
+ */
 export class HaloApiError extends AppError {
   readonly code = 'halo_request_failed'
   readonly retryable: boolean
+  readonly kind: HaloFailureKind
+  readonly endpoint: string
+  readonly haloMessage: string | undefined
+  readonly fieldErrors: Readonly<Record<string, readonly string[]>> | undefined
 
   constructor(
     readonly status: number | undefined,
     message: string,
-    options?: ErrorOptions & { retryable?: boolean },
+    failure: HaloFailure,
+    options?: ErrorOptions,
   ) {
-    super(message, options)
-    // Timeouts, 408, 429 and 5xx are transient; other 4xx mean our request is wrong.
-    this.retryable =
-      options?.retryable ??
-      (status === undefined || status === 408 || status === 429 || status >= 500)
+    super(message, { ...options, retryAfterMs: failure.retryAfterMs })
+    this.kind = failure.kind
+    this.endpoint = failure.endpoint
+    this.haloMessage = failure.haloMessage
+    this.fieldErrors = failure.fieldErrors
+    this.retryable = failure.retryable ?? (status === undefined || isRetryableStatus(status))
   }
-}
 
-/** The field issues an error carries (PayloadError, ConfigError), else none. */
-export const issuesOf = (error: unknown): readonly string[] => {
-  const issues = (error as { issues?: unknown } | null | undefined)?.issues
-  return Array.isArray(issues) ? issues.filter((issue) => typeof issue === 'string') : []
-}
-
-/** What an AppError may tell outside: its code, message and field issues, never a value. */
-export const describeError = (error: AppError) => {
-  const issues = issuesOf(error)
-  return { code: error.code, detail: error.message, ...(issues.length ? { issues } : {}) }
+  /**
+   * Whether a write this request carried may have reached Halo: Halo answered 2xx with a body we
+   * could not read, or the answer was lost (timeout, dropped connection, 5xx after sending). An
+   * answered 4xx (429 included), a budget refusal and our own refusal to send wrote nothing.
+   */
+  get mayHaveWritten(): boolean {
+    return MAY_HAVE_WRITTEN[this.kind](this.status)
+  }
 }

@@ -4,9 +4,9 @@ import {
   type DeliveryOutcome,
   deliverEnvelope,
 } from '../../shared/delivery/deliver-envelope.js'
+import { describeIssues } from '../../shared/describe-issues.js'
 import { type Envelope, EnvelopeSchema } from '../../shared/envelope.js'
 import { PayloadError, UnknownRouteError } from '../../shared/errors.js'
-import { describeIssues } from '../../shared/sources/parse-body.js'
 
 export type { DeliveryOutcome }
 

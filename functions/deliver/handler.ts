@@ -9,7 +9,7 @@ import * as z from 'zod'
 import config from '../../halo-hooks.config.js'
 import { AWS_ENV, METRIC, METRICS_NAMESPACE } from '../../shared/aws-env.js'
 import { compileConfig } from '../../shared/config/compile-config.js'
-import { AppError, ConfigError } from '../../shared/errors.js'
+import { ConfigError, DeployIncompleteError } from '../../shared/errors.js'
 import { createDynamoDbRateBudget } from '../../shared/halo/dynamodb-rate-budget.js'
 import { createHaloCallCounter } from '../../shared/halo/halo-call-counter.js'
 import { createHaloClient, type HaloClient } from '../../shared/halo/halo-client.js'
@@ -35,12 +35,6 @@ const EnvSchema = z.object({
   [AWS_ENV.haloBudgetLimit]: z.coerce.number().int().min(1).default(250),
   [AWS_ENV.haloBudgetWindowSeconds]: z.coerce.number().int().min(1).default(300),
 })
-
-/** The deployment is missing a setting deliver needs; messages wait (deferred) until it is set. */
-class DeployIncompleteError extends AppError {
-  readonly code = 'deploy_incomplete'
-  readonly retryable = true
-}
 
 const parsed = EnvSchema.safeParse(process.env)
 if (!parsed.success) {

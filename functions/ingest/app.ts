@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import { AppError, issuesOf } from '../../shared/errors.js'
+import { AppError } from '../../shared/errors.js'
 import { previewWebhook } from '../../shared/ingest/preview-webhook.js'
 import { type IngestDeps, receiveWebhook, routeNamed } from '../../shared/ingest/receive-webhook.js'
 import type { CorrelationStore } from '../../shared/lifecycle/correlation-store.js'
@@ -112,11 +112,9 @@ export const createIngestApp = (deps: IngestAppDeps) => {
     }
     // 5xx details stay in the log: they may describe our infrastructure.
     const detail =
-      status >= 500
+      status >= 500 || !(error instanceof AppError)
         ? 'the webhook was not accepted; retry later'
-        : issuesOf(error).length
-          ? `${error.message}: ${issuesOf(error).join('; ')}`
-          : error.message
+        : error.detail
     return c.json({ error: code, detail }, status)
   })
 

@@ -1,50 +1,41 @@
 import * as z from 'zod'
 import type { RouteAuth } from '../auth/route-auth.js'
+import { describeIssues } from '../describe-issues.js'
 import { ConfigError } from '../errors.js'
+import type { LifecyclePolicy, NoisePolicy } from '../lifecycle/lifecycle-policy.js'
 import { type CompiledTemplate, compileTemplate, type TemplateIssue } from '../mapping/template.js'
+import type { TenantPolicy } from '../mapping/tenant-policy.js'
 import { findSource, sources } from '../sources/registry.js'
 import type { WebhookSource } from '../sources/webhook-source.js'
-import {
-  AlertTemplatesSchema,
-  type Config,
-  ConfigSchema,
-  ROUTE_NAME,
-  type Route,
-  RouteSchema,
-} from './config-schema.js'
-import { describeConfigIssues } from './describe-config-issue.js'
+import { type Config, ConfigSchema, ROUTE_NAME, type Route, RouteSchema } from './config-schema.js'
 
-/** A route ready to serve: its source resolved, options validated, templates compiled. */
+/** A route ready to serve: its source resolved, options validated, templates compiled, and
+ * every fact a caller needs decided here, once. */
 export type CompiledRoute = {
   name: string
-  definition: Route
+  /** What the route is for, shown by `npm start` and `npm run validate`. */
+  description: string | undefined
   source: WebhookSource<unknown>
+  /** The source's validated options. */
   options: unknown
   auth: RouteAuth | undefined
+  /** Requests are verified with a secret from the store (route auth, or the sender's scheme). */
+  needsSecret: boolean
   maxBodyBytes: number
   /** Alert fields the route derives or overrides; undefined when it sets none. */
   alert: CompiledTemplate | undefined
   ticket: CompiledTemplate
+  /** Value tables for templates. */
+  maps: Route['maps']
+  lifecycle: LifecyclePolicy
+  noise: NoisePolicy
+  tenant: TenantPolicy
 }
 
 export type CompiledConfig = {
   config: Config
   routes: ReadonlyMap<string, CompiledRoute>
 }
-
-const KNOWN_KEYS = [
-  ...Object.keys(ConfigSchema.shape),
-  ...Object.keys(RouteSchema.shape),
-  ...Object.keys(AlertTemplatesSchema.shape),
-  'type',
-  'header',
-  'algorithm',
-  'encoding',
-  'prefix',
-  'param',
-  'username',
-  'acknowledge',
-]
 
 /** The top level, with routes checked one by one afterwards so every route's problems show. */
 const TopLevelSchema = ConfigSchema.extend({
@@ -75,7 +66,10 @@ const compileRoute = (
   const options = source.options.safeParse(route.options ?? {})
   if (!options.success) {
     issues.push(
-      ...describeConfigIssues(options.error.issues, ['routes', name, 'options'], KNOWN_KEYS),
+      ...describeIssues(options.error, {
+        prefix: ['routes', name, 'options'],
+        schema: source.options,
+      }),
     )
   }
   const needsRouteAuth =
@@ -96,13 +90,19 @@ const compileRoute = (
   const templateIssues: TemplateIssue[] = []
   const compiled: CompiledRoute = {
     name,
-    definition: route,
+    description: route.description,
     source,
     options: options.success ? options.data : undefined,
     auth: route.auth,
+    // Route auth other than `none` always takes a secret; without it the sender's scheme decides.
+    needsSecret: route.auth ? route.auth.type !== 'none' : source.needsSecret !== false,
     maxBodyBytes: route.maxBodyBytes ?? maxBodyBytes,
     alert: route.alert ? compileTemplate(route.alert, `${at}.alert`, templateIssues) : undefined,
     ticket: compileTemplate(route.ticket, `${at}.ticket`, templateIssues),
+    maps: route.maps,
+    lifecycle: route.lifecycle,
+    noise: route.noise,
+    tenant: route.tenant,
   }
   issues.push(...templateIssues.map((issue) => `${issue.path}: ${issue.message}`))
   return compiled
@@ -127,7 +127,7 @@ export const compileConfig = (input: unknown, origin = 'config'): CompiledConfig
   if (!top.success) {
     throw new ConfigError(
       `${origin} is invalid`,
-      describeConfigIssues(top.error.issues, [], KNOWN_KEYS),
+      describeIssues(top.error, { schema: ConfigSchema }),
     )
   }
   const issues: string[] = []
@@ -141,7 +141,7 @@ export const compileConfig = (input: unknown, origin = 'config'): CompiledConfig
     }
     const route = RouteSchema.safeParse(raw)
     if (!route.success) {
-      issues.push(...describeConfigIssues(route.error.issues, ['routes', name], KNOWN_KEYS))
+      issues.push(...describeIssues(route.error, { prefix: ['routes', name], schema: RouteSchema }))
       reportTemplateIssues(name, raw, issues)
       continue
     }

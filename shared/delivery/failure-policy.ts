@@ -1,4 +1,4 @@
-import { AppError, issuesOf } from '../errors.js'
+import { AppError } from '../errors.js'
 
 /** What a worker does with a message whose delivery failed. */
 export type FailureAction =
@@ -21,15 +21,13 @@ export const classifyFailure = (
   baseDelayMs = 2_000,
 ): FailureAction => {
   if (error instanceof AppError && error.retryable) {
-    const asked = (error as { retryAfterMs?: unknown }).retryAfterMs
+    const asked = error.retryAfterMs
     const backoff = Math.min(MAX_DEFER_MS, baseDelayMs * 2 ** Math.max(0, receiveCount - 1))
-    const delayMs = typeof asked === 'number' && asked > 0 ? Math.min(asked, MAX_DEFER_MS) : backoff
+    const delayMs = asked !== undefined && asked > 0 ? Math.min(asked, MAX_DEFER_MS) : backoff
     return { action: 'defer', delayMs, code: error.code }
   }
   if (error instanceof AppError) {
-    const issues = issuesOf(error)
-    const details = issues.length ? ` (${issues.join('; ')})` : ''
-    return { action: 'park', reason: `${error.code}: ${error.message}${details}`, code: error.code }
+    return { action: 'park', reason: `${error.code}: ${error.detail}`, code: error.code }
   }
   const message = error instanceof Error ? error.message : String(error)
   return { action: 'park', reason: `internal: ${message}`, code: 'internal' }

@@ -4,16 +4,8 @@ import { AppError, describeError } from '../errors.js'
 import type { HaloDirectory } from '../halo/halo-directory.js'
 import type { CorrelationStore } from '../lifecycle/correlation-store.js'
 import { needsRecheck } from '../lifecycle/plan-lifecycle.js'
-import type { HaloCommand } from '../mapping/halo-command.js'
-import { planEnvelope } from './deliver-envelope.js'
-
-/** A Halo request as it would be sent. */
-export type HaloCall = { method: 'POST'; path: string; body: unknown[] }
-
-const callOf = (command: HaloCommand): HaloCall =>
-  command.kind === 'createTicket'
-    ? { method: 'POST', path: '/api/Tickets', body: [command.ticket] }
-    : { method: 'POST', path: '/api/Actions', body: [command.action] }
+import { callOf } from './halo-commands.js'
+import { planEnvelope } from './plan-envelope.js'
 
 /**
  * What delivering an envelope would do now, without any write and without calling Halo: the
@@ -55,14 +47,14 @@ export const previewDelivery = async (
         }
       : null,
     // Delivery would first ask Halo whether the ticket is still open.
-    recheck: record ? needsRecheck(record, route.definition.lifecycle, now) : false,
+    recheck: record ? needsRecheck(record, route.lifecycle, now) : false,
   }
   try {
     const planned = await planEnvelope(envelope, route, { directory, record, now })
     return {
       ...base,
-      decision: planned.plan.decision,
-      calls: planned.commands.map(callOf),
+      decision: planned.decision,
+      calls: planned.command ? [callOf(planned.command)] : [],
       ...(planned.routing ? { routing: planned.routing } : {}),
       ...(lookups.length ? { lookupsNotMade: lookups } : {}),
     }

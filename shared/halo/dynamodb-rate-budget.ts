@@ -1,18 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb'
-import { AppError } from '../errors.js'
+import { RateBudgetUnavailableError } from '../errors.js'
 import {
   type BudgetDecision,
   DEFAULT_RATE_BUDGET,
   type RateBudget,
   type RateBudgetLimits,
 } from './rate-budget.js'
-
-/** The shared budget could not be read or written; the delivery is retried later. */
-export class RateBudgetUnavailableError extends AppError {
-  readonly code = 'rate_budget_unavailable'
-  readonly retryable = true
-}
 
 export type DynamoDbRateBudgetOptions = Partial<RateBudgetLimits> & {
   client: DynamoDBDocumentClient

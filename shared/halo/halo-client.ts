@@ -1,7 +1,7 @@
 import * as z from 'zod'
+import { HaloApiError } from '../errors.js'
 import { type BackoffOptions, DEFAULT_BACKOFF } from './backoff.js'
 import { createHaloCallCounter, type HaloCallCounter } from './halo-call-counter.js'
-import { HaloRequestError } from './halo-request-error.js'
 import { createHaloRequester, type HaloRequest } from './halo-requester.js'
 import { createHaloTokenSource } from './halo-token-source.js'
 import { createMemoryRateBudget } from './memory-rate-budget.js'
@@ -119,7 +119,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  * renewed once on 401), a rate budget consulted before every request, timeouts, retries that
  * never resend a write blindly, and calls counted per endpoint and outcome.
  *
- * Every failure is a {@link HaloRequestError} (a `HaloApiError`) with Halo's own message and a
+ * Every failure is a {@link HaloApiError} (a `HaloApiError`) with Halo's own message and a
  * `retryable` flag; refused credentials are a `ConfigError`. A wait that would end after the
  * call's deadline is not slept: the error carries `retryAfterMs` for the caller to defer with.
  *
@@ -200,7 +200,7 @@ export const createHaloClient = (options: HaloClientOptions) => {
     const checked = <S extends z.ZodType>(schema: S, value: unknown, endpoint: string) => {
       const result = schema.safeParse(value)
       if (!result.success) {
-        throw new HaloRequestError(
+        throw new HaloApiError(
           undefined,
           `${endpoint}: refusing to send an invalid body: ${z.prettifyError(result.error)}`,
           { kind: 'invalid_request', endpoint, retryable: false },
@@ -314,7 +314,7 @@ export const createHaloClient = (options: HaloClientOptions) => {
         return client.updateTicket({ id, status_id: statusId })
       },
 
-      /** One ticket; a missing id is a non-retryable 404 {@link HaloRequestError}. */
+      /** One ticket; a missing id is a non-retryable 404 {@link HaloApiError}. */
       async getTicket(id: number, query: HaloTicketGetQuery = {}): Promise<HaloTicket> {
         const endpoint = 'GET /Tickets/{id}'
         const body = await get(`/Tickets/${encodeURIComponent(id)}`, endpoint, query)
@@ -339,7 +339,7 @@ export const createHaloClient = (options: HaloClientOptions) => {
        * exact-match semantics are not documented, and the filter exists only in newer Halo
        * versions, so an older one would ignore it and answer with every ticket.
        *
-       * @throws HaloRequestError (`invalid_response`, not retryable) when more than
+       * @throws HaloApiError (`invalid_response`, not retryable) when more than
        * `maxMatches` tickets come back: the filter is evidently being ignored, and paging through
        * the whole ticket list for every event would spend the rate budget on nothing.
        */
@@ -503,7 +503,7 @@ export const createHaloClient = (options: HaloClientOptions) => {
 export type HaloClient = ReturnType<typeof createHaloClient>
 
 const invalidResponse = (endpoint: string, detail: string, cause?: unknown) =>
-  new HaloRequestError(
+  new HaloApiError(
     undefined,
     `${endpoint}: unexpected answer from Halo: ${detail}`,
     // Halo said 2xx, so a write may have happened; resending blindly could duplicate it.

@@ -1,7 +1,7 @@
+import { HaloApiError, isRetryableStatus } from '../errors.js'
 import { type BackoffOptions, backoffDelay, parseRetryAfter } from './backoff.js'
 import type { HaloCallCounter } from './halo-call-counter.js'
 import { parseHaloErrorBody } from './halo-error-body.js'
-import { HaloRequestError, isRetryableStatus } from './halo-request-error.js'
 import type { RateBudget } from './rate-budget.js'
 
 /** One HTTP exchange with Halo, before retries. */
@@ -54,7 +54,7 @@ const isTimeout = (error: unknown): boolean =>
  * Builds the one function every Halo call goes through. In order, per attempt: take a slot from
  * the rate budget (waiting only while the wait fits before `deadline`), send with the bearer
  * token and a timeout, count the outcome, and turn anything but 2xx into a
- * {@link HaloRequestError}.
+ * {@link HaloApiError}.
  *
  * Retries: 429 for every request (a rate-limited request was not processed), timeouts, network
  * errors, 408 and 5xx only for idempotent requests, and a 401 renews the token once. A wait that
@@ -72,7 +72,7 @@ export const createHaloRequester = (deps: HaloRequesterDeps) => {
       if (decision.granted) return
       if (now() + decision.retryAfterMs > deadline) {
         counter.record(endpoint, 'budget_denied')
-        throw new HaloRequestError(
+        throw new HaloApiError(
           undefined,
           `${endpoint}: Halo request budget exhausted, next slot in ${decision.retryAfterMs} ms`,
           { kind: 'budget', endpoint, retryAfterMs: decision.retryAfterMs, retryable: true },
@@ -104,8 +104,8 @@ export const createHaloRequester = (deps: HaloRequesterDeps) => {
       await takeBudget(endpoint, deadline)
       const remaining = deadline - now()
       if (remaining <= 0) {
-        throw new HaloRequestError(undefined, `${endpoint}: deadline passed before sending`, {
-          kind: 'timeout',
+        throw new HaloApiError(undefined, `${endpoint}: deadline passed before sending`, {
+          kind: 'deadline',
           endpoint,
           retryable: true,
         })
@@ -130,7 +130,7 @@ export const createHaloRequester = (deps: HaloRequesterDeps) => {
         counter.record(endpoint, kind)
         const waitMs = backoffDelay(attempt, deps.backoff, deps.random)
         if (await retryAfter(waitMs, request.idempotent)) continue
-        throw new HaloRequestError(
+        throw new HaloApiError(
           undefined,
           `${endpoint}: ${kind === 'timeout' ? 'no answer in time' : 'connection failed'}` +
             (request.idempotent ? '' : ' (the write may have been committed)'),
@@ -163,7 +163,7 @@ export const createHaloRequester = (deps: HaloRequesterDeps) => {
       const mayRetry = retryable && (response.status === 429 || request.idempotent)
       if (await retryAfter(waitMs, mayRetry)) continue
 
-      throw new HaloRequestError(
+      throw new HaloApiError(
         response.status,
         `${endpoint} -> ${response.status}${message ? `: ${message}` : ''}`,
         {

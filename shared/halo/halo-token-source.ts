@@ -1,6 +1,5 @@
 import * as z from 'zod'
-import { ConfigError } from '../errors.js'
-import { HaloRequestError } from './halo-request-error.js'
+import { ConfigError, HaloApiError } from '../errors.js'
 import type { BearerTokens, HaloRequester } from './halo-requester.js'
 import { HaloTokenResponseSchema } from './schemas.js'
 
@@ -42,7 +41,7 @@ const trimSlash = (url: string): string => url.replace(/\/+$/, '')
  * and renewed ahead of expiry. Concurrent callers share one token request (single flight).
  *
  * `get` throws {@link ConfigError} when the auth server refuses the credentials (`invalid_client`,
- * a wrong tenant or scope): retrying cannot help. Other failures are {@link HaloRequestError}s.
+ * a wrong tenant or scope): retrying cannot help. Other failures are {@link HaloApiError}s.
  */
 export const createHaloTokenSource = (options: HaloTokenSourceOptions): BearerTokens => {
   const { send, now } = options
@@ -81,7 +80,7 @@ export const createHaloTokenSource = (options: HaloTokenSourceOptions): BearerTo
         tenant: options.tenant ?? (info.tenant_id || undefined),
       }
     } catch (error) {
-      if (error instanceof HaloRequestError && error.kind === 'budget') throw error
+      if (error instanceof HaloApiError && error.kind === 'budget') throw error
       return fallback // older instances answer 404 here; the default location is standard
     }
   }
@@ -111,7 +110,7 @@ export const createHaloTokenSource = (options: HaloTokenSourceOptions): BearerTo
       const discovered = !options.authUrl && resolved.tokenUrl !== fallback.tokenUrl
       const missing =
         error instanceof ConfigError &&
-        error.cause instanceof HaloRequestError &&
+        error.cause instanceof HaloApiError &&
         error.cause.status === 404
       if (!discovered || !missing) throw error
       const standard = { tokenUrl: fallback.tokenUrl, tenant: resolved.tenant }
@@ -149,7 +148,7 @@ export const createHaloTokenSource = (options: HaloTokenSourceOptions): BearerTo
       )
       text = response.text
     } catch (error) {
-      if (error instanceof HaloRequestError && error.status === 404) {
+      if (error instanceof HaloApiError && error.status === 404) {
         throw new ConfigError(
           `no Halo token endpoint at ${tokenUrl} (HTTP 404); check the Halo URL`,
           [],
@@ -158,7 +157,7 @@ export const createHaloTokenSource = (options: HaloTokenSourceOptions): BearerTo
           },
         )
       }
-      if (error instanceof HaloRequestError && error.status !== undefined && !error.retryable) {
+      if (error instanceof HaloApiError && error.status !== undefined && !error.retryable) {
         throw new ConfigError(
           `Halo refused the API credentials (${error.haloMessage ?? `HTTP ${error.status}`}); ` +
             'check the client id, secret, tenant and scope of the Halo API application',
@@ -173,7 +172,7 @@ export const createHaloTokenSource = (options: HaloTokenSourceOptions): BearerTo
     try {
       body = HaloTokenResponseSchema.parse(JSON.parse(text))
     } catch (error) {
-      throw new HaloRequestError(
+      throw new HaloApiError(
         200,
         'POST /auth/token: answer has no access_token',
         { kind: 'invalid_response', endpoint: 'POST /auth/token', retryable: true },

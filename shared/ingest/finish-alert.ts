@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
 import { type Alert, AlertSchema, normalizeSeverity } from '../alert.js'
 import type { CompiledRoute } from '../config/compile-config.js'
+import { describeIssues } from '../describe-issues.js'
 import { PayloadError, TemplateError } from '../errors.js'
-import { describeIssues } from '../sources/parse-body.js'
 import type { AlertDraft } from '../sources/webhook-source.js'
 
 const FIRING = [
@@ -128,7 +128,7 @@ export const finishAlert = async (
     throw new PayloadError(
       'payload_invalid',
       'the payload did not yield a valid alert',
-      describeIssues(result.error).map((issue) => `alert.${issue}`),
+      describeIssues(result.error, { prefix: ['alert'], root: 'alert' }),
     )
   }
   return result.data

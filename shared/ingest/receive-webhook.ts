@@ -57,8 +57,7 @@ export const authenticate = async (
   request: InboundRequest,
   context: SourceContext<unknown>,
 ): Promise<AuthVerdict> => {
-  const needsSecret = route.auth ? route.auth.type !== 'none' : route.source.needsSecret !== false
-  if (needsSecret && context.secrets.length === 0) {
+  if (route.needsSecret && context.secrets.length === 0) {
     throw new ConfigError(`no signing secret is configured for route "${route.name}"`)
   }
   const { source, auth } = route

@@ -1,15 +1,8 @@
 import * as z from 'zod'
-
-/** A Halo write begun but not yet recorded as done: what to reconcile after a crash or timeout. */
-export const PendingWriteSchema = z.object({
-  envelopeId: z.string(),
-  action: z.enum(['create', 'note', 'close', 'resolveNote', 'reopen']),
-  ticketId: z.number().int().optional(),
-  at: z.iso.datetime(),
-})
+import { HaloCommandSchema } from '../mapping/halo-command.js'
 
 /** What is remembered per (route, correlation key): the Halo ticket and the problem's history. */
-export const CorrelationRecordSchema = z.object({
+export const CorrelationStateSchema = z.object({
   route: z.string(),
   key: z.string(),
   /** The Halo ticket that tracks (or last tracked) this problem. */
@@ -32,14 +25,33 @@ export const CorrelationRecordSchema = z.object({
   checkedAt: z.iso.datetime().optional(),
   /** When the ticket was closed, for the reopen window. */
   closedAt: z.iso.datetime().optional(),
-  /** A write in flight (see PendingWriteSchema). */
-  pending: PendingWriteSchema.optional(),
   /** Envelope ids already applied, newest last (bounded), so a redelivery is recognised. */
   applied: z.array(z.string()).default([]),
+})
+
+/**
+ * A Halo write decided but not yet recorded as done: exactly the call to make and the state to
+ * store once it is made. After a crash or an ambiguous failure the next attempt finds the write
+ * in Halo or makes exactly this call; it never decides again.
+ */
+export const PendingWriteSchema = z.object({
+  envelopeId: z.string(),
+  command: HaloCommandSchema,
+  /** The state to store once the write is done (a created ticket's id is added then). */
+  next: CorrelationStateSchema,
+  at: z.iso.datetime(),
+  /** Known not to be in Halo (refused before it was processed): make it without asking first. */
+  unsent: z.boolean().optional(),
+})
+
+export const CorrelationRecordSchema = CorrelationStateSchema.extend({
+  /** A write in flight (see PendingWriteSchema). */
+  pending: PendingWriteSchema.optional(),
   /** Optimistic-concurrency version: every successful write increments it. */
   version: z.number().int().nonnegative(),
 })
 
+export type CorrelationState = z.infer<typeof CorrelationStateSchema>
 export type CorrelationRecord = z.infer<typeof CorrelationRecordSchema>
 export type PendingWrite = z.infer<typeof PendingWriteSchema>
 

@@ -1,17 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb'
-import { AppError } from '../errors.js'
+import { StateStoreError } from '../errors.js'
 import {
   type CorrelationRecord,
   CorrelationRecordSchema,
   type CorrelationStore,
 } from './correlation-store.js'
-
-/** DynamoDB failed (throttled, unreachable): the delivery is retried later. */
-export class StateStoreError extends AppError {
-  readonly code = 'state_store_unavailable'
-  readonly retryable = true
-}
 
 export type DynamoDbCorrelationStoreOptions = {
   client: DynamoDBDocumentClient
@@ -35,9 +29,10 @@ const translate = (operation: string, error: unknown): never => {
   throw new StateStoreError(`DynamoDB ${operation} failed (${name})`, { cause: error })
 }
 
-// DynamoDB has no `undefined`; optional fields that are unset are simply left out.
-const withoutUndefined = (record: CorrelationRecord) =>
-  Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined))
+// DynamoDB has no `undefined`; optional fields that are unset are left out, nested ones too (the
+// intent's next state).
+const withoutUndefined = (record: CorrelationRecord): Record<string, unknown> =>
+  JSON.parse(JSON.stringify(record))
 
 /**
  * {@link CorrelationStore} on a DynamoDB table keyed by `pk`. Reads are strongly consistent and

@@ -11,3 +11,4 @@ export const HaloCommandSchema = z.discriminatedUnion('kind', [
 ])
 
 export type HaloCommand = z.infer<typeof HaloCommandSchema>
+export type HaloCommandKind = HaloCommand['kind']

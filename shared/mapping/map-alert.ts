@@ -1,8 +1,9 @@
 import type { CompiledRoute } from '../config/compile-config.js'
+import { describeIssues } from '../describe-issues.js'
 import type { Envelope } from '../envelope.js'
 import { PayloadError, TemplateError } from '../errors.js'
 import { type HaloTicketInput, HaloTicketInputSchema } from '../halo/schemas.js'
-import { describeIssues } from '../sources/parse-body.js'
+import { problemIdentity } from '../lifecycle/problem-identity.js'
 
 /** What a route's templates can reach: `{% alert.title %}`, `{% payload.labels.instance %}`... */
 export const templateContext = (
@@ -24,8 +25,8 @@ export const templateContext = (
 
 /**
  * Renders a route's ticket templates for one alert and validates the result against Halo's ticket
- * fields, so a wrong type never reaches Halo. The correlation key always travels in
- * `third_party_id_string`. Throws `PayloadError` (permanent) naming the fields that are wrong.
+ * fields, so a wrong type never reaches Halo. The problem's route-scoped identity always travels
+ * in `third_party_id_string` (see problemIdentity). Throws `PayloadError` (permanent) naming the fields that are wrong.
  */
 export const mapTicket = async (
   route: CompiledRoute,
@@ -33,7 +34,7 @@ export const mapTicket = async (
 ): Promise<HaloTicketInput> => {
   let rendered: unknown
   try {
-    rendered = await route.ticket.render(templateContext(envelope, route.definition.maps))
+    rendered = await route.ticket.render(templateContext(envelope, route.maps))
   } catch (error) {
     if (error instanceof TemplateError) {
       throw new PayloadError('payload_invalid', `route ${route.name}: ${error.message}`)
@@ -42,13 +43,13 @@ export const mapTicket = async (
   }
   const result = HaloTicketInputSchema.safeParse({
     ...(rendered as object),
-    third_party_id_string: envelope.alert.key,
+    third_party_id_string: problemIdentity(route.name, envelope.alert.key),
   })
   if (!result.success) {
     throw new PayloadError(
       'payload_invalid',
       `route ${route.name}: the ticket templates did not yield a valid Halo ticket`,
-      describeIssues(result.error).map((issue) => `ticket.${issue}`),
+      describeIssues(result.error, { prefix: ['ticket'], root: 'ticket' }),
     )
   }
   return result.data

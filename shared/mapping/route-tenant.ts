@@ -1,14 +1,8 @@
 import type { Alert } from '../alert.js'
-import { AppError } from '../errors.js'
+import { UnroutableError } from '../errors.js'
 import type { HaloDirectory } from '../halo/halo-directory.js'
 import type { HaloTicketInput } from '../halo/schemas.js'
 import type { TenantPolicy } from './tenant-policy.js'
-
-/** No rule routed the alert to a Halo client, and the route names no fallback. */
-export class UnroutableError extends AppError {
-  readonly code = 'unroutable'
-  readonly retryable = false
-}
 
 /** How the client was found, for the audit line and the dry run. */
 export type TenantRouting = { clientId: number; via: string; assetId?: number; siteId?: number }

@@ -3,16 +3,10 @@ import {
   ResourceNotFoundException,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager'
-import { AppError, ConfigError } from '../errors.js'
+import { AppError, ConfigError, SecretUnavailableError } from '../errors.js'
 import type { Logger } from '../observability.js'
 import { parseSecrets } from './parse-secrets.js'
 import type { SecretStore, Secrets } from './secret-store.js'
-
-/** Secrets Manager could not be read and no earlier value is known: try again later. */
-export class SecretUnavailableError extends AppError {
-  readonly code = 'secret_unavailable'
-  readonly retryable = true
-}
 
 export type AwsSecretStoreOptions = {
   client: SecretsManagerClient

@@ -1,3 +1,4 @@
+import { describeIssues } from '../describe-issues.js'
 import { ConfigError } from '../errors.js'
 import { type Secrets, SecretsSchema } from './secret-store.js'
 
@@ -13,7 +14,7 @@ export const parseSecrets = (text: string, origin: string): Secrets => {
   if (!result.success) {
     throw new ConfigError(
       `${origin} does not have the secret's shape`,
-      result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+      describeIssues(result.error, { schema: SecretsSchema }),
     )
   }
   return result.data

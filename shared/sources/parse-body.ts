@@ -1,14 +1,8 @@
 import type * as z from 'zod'
+import { describeIssues } from '../describe-issues.js'
 import { PayloadError } from '../errors.js'
 
 const decoder = new TextDecoder('utf-8', { fatal: true })
-
-/** Field paths and rules of a zod failure, never the values (they may hold secrets or PII). */
-export const describeIssues = (error: z.ZodError): string[] =>
-  error.issues.map((issue) => {
-    const path = issue.path.length ? issue.path.map(String).join('.') : '(body)'
-    return `${path}: ${issue.message}`
-  })
 
 /** Decodes the body as UTF-8 text; invalid UTF-8 is a 400, not a garbled payload. */
 export const bodyText = (body: Uint8Array): string => {
@@ -62,7 +56,7 @@ export const parseJsonBody = (body: Uint8Array): unknown => parseJsonText(bodyTe
 export const validatePayload = <T>(schema: z.ZodType<T>, value: unknown, what: string): T => {
   const result = schema.safeParse(value)
   if (!result.success) {
-    const issues = describeIssues(result.error)
+    const issues = describeIssues(result.error, { root: '(body)' })
     throw new PayloadError('payload_invalid', `${what} failed validation`, issues)
   }
   return result.data

@@ -41,7 +41,7 @@ describe('POST /dry-run/:route', () => {
     expect(first.authenticated).toBe(true)
     expect(first.alerts).toEqual([expect.objectContaining({ key: 'fp-1', status: 'firing' })])
     const [plan] = first.plans
-    expect(plan?.decision).toEqual({ kind: 'create' })
+    expect(plan?.decision).toMatchObject({ kind: 'create', occurrences: 1 })
     expect(plan?.routing).toMatchObject({ clientId: 12, via: 'tenant map (acme)' })
     expect(plan?.lookupsNotMade).toEqual(['Halo asset with host name "acme-dc01"'])
     expect(plan?.calls).toEqual([
@@ -49,7 +49,11 @@ describe('POST /dry-run/:route', () => {
         method: 'POST',
         path: '/api/Tickets',
         body: [
-          expect.objectContaining({ client_id: 12, third_party_id_string: 'fp-1', priority_id: 1 }),
+          expect.objectContaining({
+            client_id: 12,
+            third_party_id_string: 'hh:prometheus:fp-1',
+            priority_id: 1,
+          }),
         ],
       },
     ])
@@ -81,6 +85,6 @@ describe('POST /dry-run/:route', () => {
     )
     expect(result.authenticated).toBe(false)
     expect(result.rejected).toMatchObject({ code: 'auth_invalid' })
-    expect(result.plans[0]?.decision).toEqual({ kind: 'create' })
+    expect(result.plans[0]?.decision).toMatchObject({ kind: 'create' })
   })
 })

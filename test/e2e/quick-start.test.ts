@@ -47,7 +47,7 @@ describe('the README quick start', () => {
       expect(ticket).toMatchObject({
         summary: `[CRITICAL] ${sample.summary}`,
         client_id: 12,
-        third_party_id_string: sample.id,
+        third_party_id_string: `hh:example-hmac:${sample.id}`,
       })
       const board = await (await fetch(`${haloUrl}/`)).text()
       expect(board).toContain(sample.summary)

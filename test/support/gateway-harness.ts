@@ -3,6 +3,7 @@ import { startGateway } from '../../local/gateway.js'
 import type { HaloSandbox } from '../../local/halo-sandbox/halo-sandbox.js'
 import { compileConfig } from '../../shared/config/compile-config.js'
 import type { CorrelationStore } from '../../shared/lifecycle/correlation-store.js'
+import { problemIdentity } from '../../shared/lifecycle/problem-identity.js'
 import { createJsonLogger } from '../../shared/observability.js'
 import { createMemorySecretStore } from '../../shared/secrets/memory-secret-store.js'
 import type { Secrets } from '../../shared/secrets/secret-store.js'
@@ -81,10 +82,10 @@ export const startTestGateway = async (
         const { queued, inFlight } = gateway.queue.stats()
         return queued + inFlight === 0 ? true : undefined
       }, 60_000),
-    /** Tickets carrying the correlation key, oldest first, with their actions. */
-    ticketsOf: (key: string) =>
+    /** Tickets of one problem (route + correlation key), oldest first, with their actions. */
+    ticketsOf: (key: string, route = 'prometheus') =>
       (sandbox.tickets() as unknown as SandboxTicket[])
-        .filter((ticket) => ticket.third_party_id_string === key)
+        .filter((ticket) => ticket.third_party_id_string === problemIdentity(route, key))
         .reverse(),
   }
 }

@@ -5,11 +5,8 @@ import {
 } from '@aws-sdk/client-secrets-manager'
 import { mockClient } from 'aws-sdk-client-mock'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { ConfigError } from '../../../shared/errors.js'
-import {
-  createAwsSecretStore,
-  SecretUnavailableError,
-} from '../../../shared/secrets/aws-secret-store.js'
+import { ConfigError, SecretUnavailableError } from '../../../shared/errors.js'
+import { createAwsSecretStore } from '../../../shared/secrets/aws-secret-store.js'
 
 const smMock = mockClient(SecretsManagerClient)
 

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { StateStoreError } from '../../../shared/errors.js'
 import { createDynamoDbRateBudget } from '../../../shared/halo/dynamodb-rate-budget.js'
 import type { CorrelationRecord } from '../../../shared/lifecycle/correlation-store.js'
 import {
   correlationKey,
   createDynamoDbCorrelationStore,
-  StateStoreError,
 } from '../../../shared/lifecycle/dynamodb-correlation-store.js'
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../support/dynamodb-local.js'
 

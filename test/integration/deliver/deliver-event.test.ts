@@ -43,7 +43,7 @@ const deps = () => {
 }
 
 describe('deliverEvent', () => {
-  it('creates a Halo ticket from the route templates, carrying the correlation key', async () => {
+  it('creates a Halo ticket from the route templates, carrying the problem identity, scoped to the route', async () => {
     const envelope = envelopeFor({
       key: 'disk-acme-dc01',
       title: 'Disk full',
@@ -69,7 +69,7 @@ describe('deliverEvent', () => {
       details: expect.stringContaining('Host: acme-dc01'),
       tickettype_id: 21,
       client_id: 12,
-      third_party_id_string: 'disk-acme-dc01',
+      third_party_id_string: 'hh:example-hmac:disk-acme-dc01',
     })
     expect(logs.some((line) => line.includes('"envelope delivered"'))).toBe(true)
   })

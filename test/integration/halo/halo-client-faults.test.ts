@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { HaloRequestError } from '../../../shared/halo/halo-request-error.js'
+import { HaloApiError } from '../../../shared/errors.js'
 import { createMemoryRateBudget } from '../../../shared/halo/memory-rate-budget.js'
 import { useHaloSandbox } from '../../support/halo/halo-sandbox-fixture.js'
 
@@ -9,7 +9,7 @@ const recordedSleep = () => {
   return { sleeps, sleep: async (ms: number) => void sleeps.push(ms) }
 }
 
-const isHaloError = (e: unknown): e is HaloRequestError => e instanceof HaloRequestError
+const isHaloError = (e: unknown): e is HaloApiError => e instanceof HaloApiError
 
 describe('createHaloClient against the sandbox: rate limits', () => {
   const halo = useHaloSandbox()
@@ -251,7 +251,7 @@ describe('createHaloClient against the sandbox: server failures and lost answers
       outcomes.push(
         await client.listTeams().then(
           () => 'ok',
-          (e: HaloRequestError) => String(e.status),
+          (e: HaloApiError) => String(e.status),
         ),
       )
     }

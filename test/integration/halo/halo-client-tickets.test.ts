@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { HaloRequestError } from '../../../shared/halo/halo-request-error.js'
+import { HaloApiError } from '../../../shared/errors.js'
 import { useHaloSandbox } from '../../support/halo/halo-sandbox-fixture.js'
 
 describe('createHaloClient against the sandbox: tickets', () => {
@@ -47,7 +47,7 @@ describe('createHaloClient against the sandbox: tickets', () => {
     const attempt = halo.client().getTicket(999_999)
 
     await expect(attempt).rejects.toSatisfy(
-      (e) => e instanceof HaloRequestError && e.status === 404 && !e.retryable,
+      (e) => e instanceof HaloApiError && e.status === 404 && !e.retryable,
     )
   })
 })

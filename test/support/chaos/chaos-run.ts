@@ -18,7 +18,10 @@ import {
 export class InjectedCrash extends AppError {
   readonly code = 'injected_crash'
   readonly retryable = true
-  readonly retryAfterMs = 5
+
+  constructor(message: string) {
+    super(message, { retryAfterMs: 5 })
+  }
 }
 
 const SECRETS = {
@@ -209,7 +212,7 @@ export const runChaos = async (options: ChaosOptions) => {
   const mismatches: ChaosMismatch[] = []
   for (const lane of lanes) {
     const expected = expectedTickets(lane)
-    const actual = harness.ticketsOf(lane.key).map((ticket) => ({
+    const actual = harness.ticketsOf(lane.key, lane.route).map((ticket) => ({
       closed: ticket.status_id === 9,
       notes: ticket.actions.filter((action) => action.note?.includes('[halo-hooks ref ')).length,
     }))

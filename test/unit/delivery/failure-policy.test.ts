@@ -9,7 +9,12 @@ describe('classifyFailure', () => {
     [500, 3, 8_000],
     [502, 20, 900_000],
   ])('defers a Halo %i on receive %i by %i ms', (status, receiveCount, delayMs) => {
-    expect(classifyFailure(new HaloApiError(status, 'x'), receiveCount)).toEqual({
+    expect(
+      classifyFailure(
+        new HaloApiError(status, 'x', { kind: 'http', endpoint: 'POST /Tickets' }),
+        receiveCount,
+      ),
+    ).toEqual({
       action: 'defer',
       delayMs,
       code: 'halo_request_failed',
@@ -17,12 +22,20 @@ describe('classifyFailure', () => {
   })
 
   it('defers by the wait a failure asks for', () => {
-    const error = Object.assign(new QueueError('busy'), { retryAfterMs: 12_345 })
+    const error = new QueueError('busy', { retryAfterMs: 12_345 })
     expect(classifyFailure(error, 1)).toMatchObject({ action: 'defer', delayMs: 12_345 })
   })
 
   it('parks a permanent failure at once with its code and reason', () => {
-    expect(classifyFailure(new HaloApiError(400, 'An Outcome must be entered'), 1)).toEqual({
+    expect(
+      classifyFailure(
+        new HaloApiError(400, 'An Outcome must be entered', {
+          kind: 'http',
+          endpoint: 'POST /Tickets',
+        }),
+        1,
+      ),
+    ).toEqual({
       action: 'park',
       code: 'halo_request_failed',
       reason: 'halo_request_failed: An Outcome must be entered',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { HaloApiError } from '../../../shared/errors.js'
 import { createHaloClient } from '../../../shared/halo/halo-client.js'
-import { HaloRequestError } from '../../../shared/halo/halo-request-error.js'
 import {
   isTokenCall,
   json,
@@ -37,7 +37,7 @@ describe('findTicketsByThirdPartyId', () => {
     const attempt = clientFor(fetch).findTicketsByThirdPartyId('alert-1')
 
     await expect(attempt).rejects.toSatisfy(
-      (e) => e instanceof HaloRequestError && e.kind === 'invalid_response' && !e.retryable,
+      (e) => e instanceof HaloApiError && e.kind === 'invalid_response' && !e.retryable,
     )
     await expect(attempt).rejects.toThrow(/ignore the filter/)
     expect(calls.filter((c) => !isTokenCall(c)).length).toBeLessThanOrEqual(3)

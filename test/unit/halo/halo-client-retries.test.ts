@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { HaloApiError } from '../../../shared/errors.js'
 import { createHaloClient, type HaloClientOptions } from '../../../shared/halo/halo-client.js'
-import { HaloRequestError } from '../../../shared/halo/halo-request-error.js'
 import { createMemoryRateBudget } from '../../../shared/halo/memory-rate-budget.js'
 import {
   isTokenCall,
@@ -73,10 +72,7 @@ describe('createHaloClient retries and deadlines', () => {
 
     await expect(attempt).rejects.toSatisfy(
       (e) =>
-        e instanceof HaloRequestError &&
-        e.status === 429 &&
-        e.retryable &&
-        e.retryAfterMs === 120_000,
+        e instanceof HaloApiError && e.status === 429 && e.retryable && e.retryAfterMs === 120_000,
     )
     expect(clock.sleeps).toEqual([])
   })
@@ -90,7 +86,7 @@ describe('createHaloClient retries and deadlines', () => {
     const attempt = post.client.createTicket({ summary: 's' })
     await expect(attempt).rejects.toSatisfy(
       (e) =>
-        e instanceof HaloRequestError &&
+        e instanceof HaloApiError &&
         e.status === 503 &&
         e.retryable &&
         e.haloMessage === 'down' &&
@@ -106,10 +102,7 @@ describe('createHaloClient retries and deadlines', () => {
 
     await expect(attempt).rejects.toSatisfy(
       (e) =>
-        e instanceof HaloRequestError &&
-        e.kind === 'network' &&
-        e.retryable &&
-        e.status === undefined,
+        e instanceof HaloApiError && e.kind === 'network' && e.retryable && e.status === undefined,
     )
     await expect(attempt).rejects.toThrow(/may have been committed/)
     expect(apiCalls()).toHaveLength(1)
@@ -126,7 +119,7 @@ describe('createHaloClient retries and deadlines', () => {
     )
 
     await expect(client.getTicket(1)).rejects.toSatisfy(
-      (e) => e instanceof HaloRequestError && e.kind === 'timeout' && e.retryable,
+      (e) => e instanceof HaloApiError && e.kind === 'timeout' && e.retryable,
     )
   })
 
@@ -138,7 +131,7 @@ describe('createHaloClient retries and deadlines', () => {
     await expect(attempt).rejects.toSatisfy(
       (e) =>
         e instanceof HaloApiError &&
-        e instanceof HaloRequestError &&
+        e instanceof HaloApiError &&
         !e.retryable &&
         e.fieldErrors?.['[0].client_id']?.[0] === 'Could not convert.',
     )
@@ -165,7 +158,7 @@ describe('createHaloClient retries and deadlines', () => {
 
     await expect(attempt).rejects.toSatisfy(
       (e) =>
-        e instanceof HaloRequestError &&
+        e instanceof HaloApiError &&
         e.kind === 'budget' &&
         e.retryable &&
         e.retryAfterMs === 300_000,
@@ -185,7 +178,7 @@ describe('createHaloClient retries and deadlines', () => {
     const attempt = client.withDeadline(clock.now() + 1_000).getTicket(1)
 
     await expect(attempt).rejects.toSatisfy(
-      (e) => e instanceof HaloRequestError && e.kind === 'budget' && e.retryAfterMs === 300_000,
+      (e) => e instanceof HaloApiError && e.kind === 'budget' && e.retryAfterMs === 300_000,
     )
     expect(calls).toHaveLength(250)
   })
@@ -211,7 +204,7 @@ describe('createHaloClient retries and deadlines', () => {
     const attempt = client.createTicket({ summary: 's', client_id: '12' as unknown as number })
 
     await expect(attempt).rejects.toSatisfy(
-      (e) => e instanceof HaloRequestError && e.kind === 'invalid_request' && !e.retryable,
+      (e) => e instanceof HaloApiError && e.kind === 'invalid_request' && !e.retryable,
     )
     expect(calls).toHaveLength(0)
   })

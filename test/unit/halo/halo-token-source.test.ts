@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError } from '../../../shared/errors.js'
+import { ConfigError, HaloApiError } from '../../../shared/errors.js'
 import { createHaloClient, type HaloClientOptions } from '../../../shared/halo/halo-client.js'
-import { HaloRequestError } from '../../../shared/halo/halo-request-error.js'
 import {
   isTokenCall,
   json,
@@ -192,7 +191,7 @@ describe('Halo token source (through createHaloClient)', () => {
     const attempt = client.getTicket(7)
 
     await expect(attempt).rejects.toSatisfy(
-      (e) => e instanceof HaloRequestError && e.status === 401 && !e.retryable,
+      (e) => e instanceof HaloApiError && e.status === 401 && !e.retryable,
     )
     expect(calls.filter((c) => !isTokenCall(c))).toHaveLength(2)
   })
@@ -228,7 +227,7 @@ describe('Halo token source (through createHaloClient)', () => {
     const { client } = setup(() => json({ Message: 'busy' }, 503), { maxAttempts: 1 })
 
     await expect(client.getTicket(7)).rejects.toSatisfy(
-      (e) => e instanceof HaloRequestError && e.status === 503 && e.retryable,
+      (e) => e instanceof HaloApiError && e.status === 503 && e.retryable,
     )
   })
 })

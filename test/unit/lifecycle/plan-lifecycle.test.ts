@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import type { CorrelationRecord } from '../../../shared/lifecycle/correlation-store.js'
+import { planEffect } from '../../../shared/lifecycle/effects.js'
 import {
   LifecyclePolicySchema,
   NoisePolicySchema,
 } from '../../../shared/lifecycle/lifecycle-policy.js'
-import { needsRecheck, planLifecycle } from '../../../shared/lifecycle/plan-lifecycle.js'
+import { decideLifecycle, needsRecheck } from '../../../shared/lifecycle/plan-lifecycle.js'
 
 const NOW = new Date('2026-11-28T12:00:00Z')
 const minutesAgo = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000).toISOString()
@@ -32,17 +33,38 @@ const decide = (
   noise: object = {},
   envelopeId = 'e1',
 ) =>
-  planLifecycle({
+  decideLifecycle({
     record: stored,
-    route: 'r',
-    alert: { key: 'k', status },
+    alert: { status },
     envelopeId,
     policy: LifecyclePolicySchema.parse(policy),
     noise: NoisePolicySchema.parse(noise),
     now: NOW,
   })
 
-describe('planLifecycle', () => {
+/** The state the effect table stores after the decision for this event is carried out. */
+const nextAfter = async (
+  stored: CorrelationRecord | undefined,
+  status: 'firing' | 'resolved',
+  envelopeId = 'e1',
+) => {
+  const policy = LifecyclePolicySchema.parse({})
+  const decision = decide(stored, status, {}, {}, envelopeId)
+  const { next } = await planEffect(
+    decision,
+    stored,
+    { route: 'r', key: 'k', envelopeId, at: NOW.toISOString() },
+    {
+      alert: { title: 't', description: '' },
+      envelopeId,
+      policy,
+      ticket: async () => ({ summary: 't' }),
+    },
+  )
+  return { decision, next }
+}
+
+describe('decideLifecycle', () => {
   it.each([
     ['firing, nothing stored', undefined, 'firing', {}, {}, { kind: 'create' }],
     [
@@ -254,45 +276,59 @@ describe('planLifecycle', () => {
       { kind: 'suppress', rule: 'maintenance window (drop)' },
     ],
   ] as const)('%s', (_, stored, status, policy, noise, decision) => {
-    expect(decide(stored, status, policy, noise).decision).toEqual(decision)
+    expect(decide(stored, status, policy, noise)).toMatchObject(decision)
   })
 
   it('recognises a redelivered envelope', () => {
-    expect(decide(record({ applied: ['e0', 'e1'] }), 'firing').decision).toEqual({
+    expect(decide(record({ applied: ['e0', 'e1'] }), 'firing')).toEqual({
       kind: 'duplicate',
     })
   })
 
-  it('records the new ticket and occurrence after a create, leaving the first repeat due a note', () => {
-    const next = decide(undefined, 'firing').next(42)
-    expect(next).toMatchObject({ state: 'open', ticketId: 42, occurrences: 1, applied: ['e1'] })
+  it('opens the problem after a create, the ticket id to come, leaving the first repeat due a note', async () => {
+    const { decision, next } = await nextAfter(undefined, 'firing')
+    expect(decision).toEqual({ kind: 'create', occurrences: 1, firstSeen: NOW.toISOString() })
+    expect(next).toMatchObject({ state: 'open', occurrences: 1, applied: ['e1'] })
+    expect(next?.ticketId).toBeUndefined()
     expect(next?.lastNotedAt).toBeUndefined()
-    const created = { ...(next as CorrelationRecord), version: 1 }
-    expect(decide(created, 'firing', {}, {}, 'e2').decision).toMatchObject({ kind: 'note' })
+    const created = { ...(next as CorrelationRecord), ticketId: 42, version: 1 }
+    expect(decide(created, 'firing', {}, {}, 'e2')).toMatchObject({ kind: 'note', ticketId: 42 })
   })
 
-  it('counts repeats on the record and remembers what the last note covered', () => {
-    const counted = decide(record({ occurrences: 4, lastNotedAt: minutesAgo(5) }), 'firing').next()
-    expect(counted).toMatchObject({ occurrences: 5, notedOccurrences: 1, applied: ['e0', 'e1'] })
-    const noted = decide(record({ occurrences: 5, notedOccurrences: 2 }), 'firing')
+  it('counts repeats on the record and remembers what the last note covered', async () => {
+    const counted = await nextAfter(
+      record({ occurrences: 4, lastNotedAt: minutesAgo(5) }),
+      'firing',
+    )
+    expect(counted.decision).toMatchObject({ kind: 'record' })
+    expect(counted.next).toMatchObject({
+      occurrences: 5,
+      notedOccurrences: 1,
+      applied: ['e0', 'e1'],
+    })
+    const noted = await nextAfter(record({ occurrences: 5, notedOccurrences: 2 }), 'firing')
     expect(noted.decision).toEqual({ kind: 'note', ticketId: 7, occurrences: 6, since: 2 })
-    expect(noted.next()).toMatchObject({ notedOccurrences: 6, lastNotedAt: NOW.toISOString() })
+    expect(noted.next).toMatchObject({ notedOccurrences: 6, lastNotedAt: NOW.toISOString() })
   })
 
-  it('marks the ticket closed, with the time, after a close', () => {
-    expect(decide(record(), 'resolved').next()).toMatchObject({
+  it('marks the ticket closed, with the time, after a close', async () => {
+    expect((await nextAfter(record(), 'resolved')).next).toMatchObject({
       state: 'closed',
       closedAt: NOW.toISOString(),
       ticketId: 7,
     })
   })
 
-  it('keeps only the last 50 applied envelope ids', () => {
+  it('keeps only the last 50 applied envelope ids', async () => {
     const applied = Array.from({ length: 50 }, (_, i) => `old${i}`)
-    const next = decide(record({ applied }), 'firing').next()
+    const { next } = await nextAfter(record({ applied }), 'firing')
     expect(next?.applied).toHaveLength(50)
     expect(next?.applied.at(-1)).toBe('e1')
     expect(next?.applied[0]).toBe('old1')
+  })
+
+  it('stores nothing for a redelivery or a dropped alert', async () => {
+    expect((await nextAfter(record({ applied: ['e1'] }), 'firing')).next).toBeUndefined()
   })
 
   it('asks for a recheck only of open tickets whose state is older than the policy allows', () => {

@@ -19,12 +19,12 @@ const routeWith = (fields: Record<string, unknown>) => {
 }
 
 describe('mapTicket', () => {
-  it('defaults the summary and details to the alert and carries the key in third_party_id_string', async () => {
+  it('defaults the summary and details to the alert and carries the route-scoped identity in third_party_id_string', async () => {
     const ticket = await mapTicket(
       routeWith({}),
       envelopeFor({ key: 'k1', title: 'T', description: 'D' }),
     )
-    expect(ticket).toEqual({ summary: 'T', details: 'D', third_party_id_string: 'k1' })
+    expect(ticket).toEqual({ summary: 'T', details: 'D', third_party_id_string: 'hh:r:k1' })
   })
 
   it('maps values through route tables with $lookup, and leaves out what the table lacks', async () => {

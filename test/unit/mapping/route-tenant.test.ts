@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { UnroutableError } from '../../../shared/errors.js'
 import type { HaloDirectory } from '../../../shared/halo/halo-directory.js'
-import { routeTenant, UnroutableError } from '../../../shared/mapping/route-tenant.js'
+import { routeTenant } from '../../../shared/mapping/route-tenant.js'
 import { TenantPolicySchema } from '../../../shared/mapping/tenant-policy.js'
 
 /** A directory over a fixed table, as Halo would answer: Acme is client 12, its DC is asset 501. */

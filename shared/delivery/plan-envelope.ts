@@ -1,0 +1,56 @@
+import type { CompiledRoute } from '../config/compile-config.js'
+import type { Envelope } from '../envelope.js'
+import type { HaloDirectory } from '../halo/halo-directory.js'
+import type { CorrelationRecord } from '../lifecycle/correlation-store.js'
+import { type PlannedEffect, planEffect } from '../lifecycle/effects.js'
+import { decideLifecycle, type LifecycleDecision } from '../lifecycle/plan-lifecycle.js'
+import { mapTicket } from '../mapping/map-alert.js'
+import { routeTenant, type TenantRouting } from '../mapping/route-tenant.js'
+
+/** The plan for one envelope: its decision, the Halo call that carries it out, the state after. */
+export type DeliveryPlan = PlannedEffect & {
+  decision: LifecycleDecision
+  /** How the ticket found its Halo client, when the plan creates one. */
+  routing?: TenantRouting
+}
+
+/**
+ * Plans one envelope without changing anything: decides from the stored state and the clock,
+ * then builds the Halo call and the next state from the effect table. Only a create renders the
+ * route's ticket templates and routes the tenant (which may look clients and assets up through
+ * `directory`); the dry run shows exactly this plan.
+ */
+export const planEnvelope = async (
+  envelope: Envelope,
+  route: CompiledRoute,
+  deps: { directory: HaloDirectory; record: CorrelationRecord | undefined; now: Date },
+): Promise<DeliveryPlan> => {
+  const { record, now } = deps
+  const { alert } = envelope
+  const decision = decideLifecycle({
+    record,
+    alert,
+    envelopeId: envelope.id,
+    policy: route.lifecycle,
+    noise: route.noise,
+    now,
+  })
+  let routing: TenantRouting | undefined
+  const planned = await planEffect(
+    decision,
+    record,
+    { route: route.name, key: alert.key, envelopeId: envelope.id, at: now.toISOString() },
+    {
+      alert,
+      envelopeId: envelope.id,
+      policy: route.lifecycle,
+      ticket: async () => {
+        const mapped = await mapTicket(route, envelope)
+        const routed = await routeTenant(mapped, alert, route.tenant, deps.directory)
+        routing = routed.routing
+        return routed.ticket
+      },
+    },
+  )
+  return { ...planned, decision, ...(routing ? { routing } : {}) }
+}

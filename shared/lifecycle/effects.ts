@@ -1,0 +1,219 @@
+import type { Alert } from '../alert.js'
+import type { HaloTicketInput } from '../halo/schemas.js'
+import type { HaloCommand } from '../mapping/halo-command.js'
+import type { CorrelationRecord, CorrelationState } from './correlation-store.js'
+import type { LifecyclePolicy } from './lifecycle-policy.js'
+import type { LifecycleDecision, LifecycleKind } from './plan-lifecycle.js'
+
+/** How an envelope's audit line names what happened to it. */
+export type DeliveryOutcomeKind = 'delivered' | 'deduplicated' | 'suppressed' | 'recorded'
+
+/** What a decision's Halo call is built from. */
+export type EffectContext = {
+  alert: Pick<Alert, 'title' | 'description'>
+  envelopeId: string
+  policy: LifecyclePolicy
+  /** The ticket the route's templates and tenant routing make for this alert; only a create asks. */
+  ticket: () => Promise<HaloTicketInput>
+}
+
+/** The event a decision is carried out for, as the next state records it. */
+export type EffectEvent = { route: string; key: string; envelopeId: string; at: string }
+
+/** What one kind of decision does: its Halo call (if any), the state after it, its audit line. */
+type Effect<Decision extends LifecycleDecision> = {
+  outcome: DeliveryOutcomeKind
+  /** Why nothing was written, for the audit line; decisions that write have no reason. */
+  reason?: (decision: Decision) => string
+  command: (decision: Decision, context: EffectContext) => Promise<HaloCommand> | undefined
+  /** The state to store once the command is done; `undefined`: store nothing. */
+  next: (decision: Decision, base: CorrelationState, at: string) => CorrelationState | undefined
+}
+
+type EffectTable = { [Kind in LifecycleKind]: Effect<Extract<LifecycleDecision, { kind: Kind }>> }
+
+/**
+ * The reference every action we add carries, so that after a timeout we can tell whether Halo
+ * saved it (Halo has no idempotency key): the envelope id is unique per event.
+ */
+export const effectReference = (envelopeId: string) => `[halo-hooks ref ${envelopeId}]`
+
+const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`
+
+const withBody = ({ title, description }: EffectContext['alert']) =>
+  description ? `${title}\n\n${description}` : title
+
+/** A private note on the ticket, with our reference, optionally moving it to `newStatus`. */
+const action = async (
+  ticketId: number,
+  context: EffectContext,
+  text: string,
+  newStatus?: number,
+): Promise<HaloCommand> => ({
+  kind: 'addAction',
+  action: {
+    ticket_id: ticketId,
+    outcome: context.policy.outcome,
+    note: `${text}\n\n${effectReference(context.envelopeId)}`,
+    hiddenfromuser: true,
+    ...(newStatus === undefined ? {} : { new_status: newStatus }),
+  },
+})
+
+const none = () => undefined
+
+/**
+ * Every decision kind's Halo call, note text and next state, in one table the type checker keeps
+ * complete: a new kind in `LifecycleDecision` does not compile until it has its entry here.
+ */
+export const effects = {
+  duplicate: {
+    outcome: 'deduplicated',
+    reason: () => 'envelope already applied',
+    command: none,
+    next: () => undefined,
+  },
+  suppress: {
+    outcome: 'suppressed',
+    reason: (decision) => decision.rule,
+    command: none,
+    next: () => undefined,
+  },
+  record: {
+    outcome: 'recorded',
+    reason: (decision) => decision.reason,
+    command: none,
+    next: (decision, base, at) => ({ ...base, lastSeen: at, ...decision.change }),
+  },
+  create: {
+    outcome: 'delivered',
+    async command(decision, context) {
+      const ticket = await context.ticket()
+      if (decision.previousTicketId === undefined) return { kind: 'createTicket', ticket }
+      const link = `Previous ticket for this alert: #${decision.previousTicketId}`
+      const details = ticket.details ? `${ticket.details}\n\n${link}` : link
+      return { kind: 'createTicket', ticket: { ...ticket, details } }
+    },
+    next: (decision, base, at) => ({
+      ...base,
+      ticketId: undefined, // the created ticket's id, once Halo has answered
+      state: 'open',
+      occurrences: decision.occurrences,
+      firstSeen: decision.firstSeen,
+      lastSeen: at,
+      checkedAt: at,
+      lastNotedAt: undefined, // the first repeat is always noted, later ones once per interval
+      notedOccurrences: decision.occurrences,
+      closedAt: undefined,
+    }),
+  },
+  note: {
+    outcome: 'delivered',
+    command: (decision, context) =>
+      action(
+        decision.ticketId,
+        context,
+        `Recurred: ${plural(decision.occurrences - decision.since, 'more occurrence')} since the last note (${decision.occurrences} in total).\n${withBody(context.alert)}`,
+      ),
+    next: (decision, base, at) => ({
+      ...base,
+      occurrences: decision.occurrences,
+      lastSeen: at,
+      lastNotedAt: at,
+      notedOccurrences: decision.occurrences,
+    }),
+  },
+  close: {
+    outcome: 'delivered',
+    command: (decision, context) =>
+      action(
+        decision.ticketId,
+        context,
+        `Resolved at the source; closing.\n${context.alert.title}`,
+        context.policy.closedStatusId,
+      ),
+    next: (_, base, at) => ({
+      ...base,
+      state: 'closed',
+      lastSeen: at,
+      closedAt: at,
+      checkedAt: at,
+    }),
+  },
+  resolveNote: {
+    outcome: 'delivered',
+    command: (decision, context) =>
+      action(
+        decision.ticketId,
+        context,
+        `Resolved at the source (the ticket stays open for review).\n${context.alert.title}`,
+      ),
+    next: (_, base, at) => ({ ...base, lastSeen: at, checkedAt: at }),
+  },
+  reopen: {
+    outcome: 'delivered',
+    command: (decision, context) =>
+      action(
+        decision.ticketId,
+        context,
+        `Recurred after the ticket was closed; reopening.\n${withBody(context.alert)}`,
+        context.policy.reopenStatusId,
+      ),
+    next: (_, base, at) => ({
+      ...base,
+      state: 'open',
+      occurrences: 1,
+      firstSeen: at,
+      lastSeen: at,
+      checkedAt: at,
+      lastNotedAt: undefined, // the first repeat after a reopen is noted
+      notedOccurrences: 1,
+      closedAt: undefined,
+    }),
+  },
+} satisfies EffectTable
+
+const APPLIED_KEPT = 50
+
+/** The stored state an event starts from: the record with the envelope applied, or a new one. */
+const baseState = (record: CorrelationRecord | undefined, event: EffectEvent): CorrelationState => {
+  if (!record) {
+    return {
+      route: event.route,
+      key: event.key,
+      state: 'resolved',
+      occurrences: 0,
+      firstSeen: event.at,
+      lastSeen: event.at,
+      applied: [event.envelopeId],
+    }
+  }
+  const { pending: _pending, version: _version, ...state } = record
+  return { ...state, applied: [...state.applied, event.envelopeId].slice(-APPLIED_KEPT) }
+}
+
+/** A decision carried out on paper: the Halo call to make and the state to store after it. */
+export type PlannedEffect = {
+  outcome: DeliveryOutcomeKind
+  reason: string | undefined
+  command: HaloCommand | undefined
+  next: CorrelationState | undefined
+}
+
+/** Looks a decision up in the effect table and builds its call and next state. */
+export const planEffect = async (
+  decision: LifecycleDecision,
+  record: CorrelationRecord | undefined,
+  event: EffectEvent,
+  context: EffectContext,
+): Promise<PlannedEffect> => {
+  // TypeScript cannot tie a union value to the table entry of its own kind; the table's type
+  // above is what guarantees each entry takes exactly its kind.
+  const effect = effects[decision.kind] as Effect<LifecycleDecision>
+  return {
+    outcome: effect.outcome,
+    reason: effect.reason?.(decision),
+    command: await effect.command(decision, context),
+    next: effect.next(decision, baseState(record, event), event.at),
+  }
+}
