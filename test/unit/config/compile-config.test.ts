@@ -98,6 +98,55 @@ describe('compileConfig', () => {
     expect(problemsOf(input).join('\n')).toContain(problem)
   })
 
+  it.each([
+    [
+      { lifecycle: { noteEveryMinute: 5 } },
+      'routes.r.lifecycle.noteEveryMinute',
+      'noteEveryMinutes',
+    ],
+    [{ noise: { minOccurences: 2 } }, 'routes.r.noise.minOccurences', 'minOccurrences'],
+    [
+      { noise: { maintenance: [{ weekly: { from: '01:00', to: '02:00', timezon: 'UTC' } }] } },
+      'routes.r.noise.maintenance.0.weekly.timezon',
+      'timezone',
+    ],
+    [{ tenant: { fallbackClientID: 3 } }, 'routes.r.tenant.fallbackClientID', 'fallbackClientId'],
+    [{ auth: { type: 'hmac', headr: 'x' } }, 'routes.r.auth.headr', 'header'],
+    [{ options: { eventTyp: 'a.b' } }, 'routes.r.options.eventTyp', 'eventType'],
+    [{ alert: { key: 'k', title: 't', severty: 'high' } }, 'routes.r.alert.severty', 'severity'],
+  ])('suggests the intended key for a misspelt %o', (fields, path, intended) => {
+    expect(problemsOf({ routes: { r: { ...generic, ...fields } } })).toContain(
+      `${path}: unknown key (did you mean "${intended}"?)`,
+    )
+  })
+
+  it('suggests the intended deploy key', () => {
+    expect(problemsOf({ routes: { r: generic }, deploy: { budget: { limt: 100 } } })).toContain(
+      'deploy.budget.limt: unknown key (did you mean "limit"?)',
+    )
+  })
+
+  it('decides once whether a route needs a secret', () => {
+    const { routes } = compileConfig({
+      routes: {
+        signed: generic,
+        open: {
+          ...generic,
+          auth: { type: 'none', acknowledge: 'anyone-who-knows-the-url-can-post' },
+        },
+        sns: {
+          source: 'aws-sns',
+          options: { topicArns: ['arn:aws:sns:eu-west-1:123456789012:alarms'] },
+        },
+      },
+    })
+    expect([...routes.values()].map(({ name, needsSecret }) => [name, needsSecret])).toEqual([
+      ['signed', true],
+      ['open', false],
+      ['sns', false],
+    ])
+  })
+
   it('reports the problems of every route at once', () => {
     const problems = problemsOf({
       routes: {
