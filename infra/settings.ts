@@ -1,6 +1,5 @@
 import { type Deploy, type DeployInput, DeploySchema } from '../shared/config/deploy-schema.js'
-import { describeIssues } from '../shared/describe-issues.js'
-import { ConfigError } from '../shared/errors.js'
+import { parseSettings } from '../shared/config/parse-settings.js'
 
 /** CDK context keys (`-c key=value`) that override `deploy` in the config file. */
 export const CONTEXT_KEYS = [
@@ -56,12 +55,10 @@ export const resolveDeploySettings = (
       }),
     }
   }
-  const result = DeploySchema.safeParse(input)
-  if (!result.success) {
-    throw new ConfigError(
-      'deploy settings are invalid (config file `deploy` or -c context)',
-      describeIssues(result.error, { prefix: ['deploy'], schema: DeploySchema }),
-    )
-  }
-  return result.data
+  return parseSettings(
+    DeploySchema,
+    input,
+    'deploy settings (config file `deploy` or -c context)',
+    ['deploy'],
+  )
 }

@@ -81,8 +81,15 @@ export const startGateway = async (options: GatewayOptions) => {
     ...options.worker,
     queue,
     logger,
-    deliver: (envelope) =>
-      deliverEvent(envelope, { routes: compiled.routes, halo, directory, store, logger, now }),
+    deliver: (message, messageLogger) =>
+      deliverEvent(message, {
+        routes: compiled.routes,
+        halo,
+        directory,
+        store,
+        logger: messageLogger,
+        now,
+      }),
   })
 
   return {

@@ -1,7 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import * as z from 'zod'
-import { describeIssues } from '../shared/describe-issues.js'
-import { ConfigError } from '../shared/errors.js'
+import { parseSettings } from '../shared/config/parse-settings.js'
 import { createLocalSecretStore } from '../shared/secrets/local-secret-store.js'
 
 /** The development secrets `npm start` uses when none are configured (never for production). */
@@ -23,13 +22,8 @@ const LocalEnvSchema = z.object({
 export type LocalEnv = z.infer<typeof LocalEnvSchema>
 
 /** Reads the local commands' environment once; errors name the variable, never its value. */
-export const readLocalEnv = (env: NodeJS.ProcessEnv): LocalEnv => {
-  const result = LocalEnvSchema.safeParse(env)
-  if (!result.success) {
-    throw new ConfigError('environment is invalid', describeIssues(result.error))
-  }
-  return result.data
-}
+export const readLocalEnv = (env: NodeJS.ProcessEnv): LocalEnv =>
+  parseSettings(LocalEnvSchema, env, 'environment')
 
 /** Secrets from HALO_HOOKS_SECRETS_FILE or HALO_HOOKS_SECRETS, else the development file. */
 export const localSecretStore = (env: LocalEnv) => {

@@ -1,12 +1,13 @@
-import { classifyFailure } from '../shared/delivery/failure-policy.js'
-import type { Envelope } from '../shared/envelope.js'
+import type { DeliveryOutcome } from '../shared/delivery/deliver-envelope.js'
+import { processBatch } from '../shared/delivery/process-batch.js'
 import type { Logger } from '../shared/observability.js'
-import type { MemoryEventQueue, ReceivedMessage } from '../shared/queue/memory-event-queue.js'
+import { createMemoryBatchQueue, memoryBatchMessage } from '../shared/queue/memory-batch-queue.js'
+import type { MemoryEventQueue } from '../shared/queue/memory-event-queue.js'
 
 export type LocalWorkerOptions = {
   queue: MemoryEventQueue
-  /** Delivers one envelope; throws an AppError on failure (as deliverEvent does). */
-  deliver: (envelope: Envelope) => Promise<unknown>
+  /** Delivers one queue message; throws an AppError on failure (as deliverEvent does). */
+  deliver: (message: unknown, logger: Logger) => Promise<DeliveryOutcome>
   logger: Logger
   /** Messages processed at once (each from a different group, so per-key order holds). @default 4 */
   concurrency?: number
@@ -17,8 +18,8 @@ export type LocalWorkerOptions = {
 }
 
 /**
- * The local stand-in for the deliver Lambda's SQS event source: receives from the memory queue,
- * delivers, and acks, defers or parks each message with the same failure policy as in AWS.
+ * The local stand-in for the deliver Lambda's SQS event source: receives from the memory queue
+ * and runs each batch through the same batch policy as in AWS (deliver, defer or park).
  */
 export const startLocalWorker = ({
   queue,
@@ -29,29 +30,7 @@ export const startLocalWorker = ({
   retryBaseMs = 2_000,
 }: LocalWorkerOptions) => {
   let running = true
-
-  const handle = async (message: ReceivedMessage) => {
-    const { envelope, receiptHandle, receiveCount } = message
-    try {
-      await deliver(envelope)
-      queue.ack(receiptHandle)
-    } catch (error) {
-      const failure = classifyFailure(error, receiveCount, retryBaseMs)
-      const audit = {
-        envelopeId: envelope.id,
-        route: envelope.route,
-        code: failure.code,
-        receiveCount,
-      }
-      if (failure.action === 'defer') {
-        queue.changeVisibility(receiptHandle, failure.delayMs)
-        logger.warn('envelope deferred', { ...audit, delayMs: failure.delayMs })
-      } else {
-        queue.deadLetter(receiptHandle, failure.reason)
-        logger.error('envelope parked', { ...audit, reason: failure.reason })
-      }
-    }
-  }
+  const batchQueue = createMemoryBatchQueue(queue)
 
   const loop = (async () => {
     while (running) {
@@ -60,7 +39,12 @@ export const startLocalWorker = ({
         await queue.waitForMessages(pollMs)
         continue
       }
-      await Promise.all(batch.map(handle))
+      await processBatch(batch.map(memoryBatchMessage), {
+        queue: batchQueue,
+        deliver: (message, messageLogger) => deliver(message.body, messageLogger),
+        logger,
+        retryBaseMs,
+      })
     }
   })()
 

@@ -1,5 +1,3 @@
-import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger'
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
 import { SQSClient } from '@aws-sdk/client-sqs'
@@ -7,9 +5,11 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda'
 import * as z from 'zod'
 import config from '../../halo-hooks.config.js'
-import { AWS_ENV, METRIC, METRICS_NAMESPACE } from '../../shared/aws-env.js'
+import { AWS_ENV, METRIC } from '../../shared/aws-env.js'
 import { compileConfig } from '../../shared/config/compile-config.js'
-import { ConfigError, DeployIncompleteError } from '../../shared/errors.js'
+import { parseSettings } from '../../shared/config/parse-settings.js'
+import { processBatch, type RecordResult } from '../../shared/delivery/process-batch.js'
+import { DeployIncompleteError } from '../../shared/errors.js'
 import { createDynamoDbRateBudget } from '../../shared/halo/dynamodb-rate-budget.js'
 import { createHaloCallCounter } from '../../shared/halo/halo-call-counter.js'
 import { createHaloClient, type HaloClient } from '../../shared/halo/halo-client.js'
@@ -20,40 +20,30 @@ import {
 } from '../../shared/halo/halo-directory.js'
 import { createDynamoDbCorrelationStore } from '../../shared/lifecycle/dynamodb-correlation-store.js'
 import type { Logger } from '../../shared/observability.js'
+import { createPowertoolsObservability } from '../../shared/powertools-observability.js'
+import { createSqsBatchQueue, sqsBatchMessage } from '../../shared/queue/sqs-batch-queue.js'
 import { createAwsSecretStore } from '../../shared/secrets/aws-secret-store.js'
 import { deliverEvent } from './deliver-event.js'
-import { processSqsBatch, type RecordResult } from './sqs-batch.js'
 
-const EnvSchema = z.object({
-  [AWS_ENV.queueUrl]: z.url(),
-  [AWS_ENV.deadLetterQueueUrl]: z.url(),
-  [AWS_ENV.secretId]: z.string().min(1),
-  [AWS_ENV.secretCacheSeconds]: z.coerce.number().int().min(0).default(300),
-  [AWS_ENV.tableName]: z.string().min(1),
-  [AWS_ENV.haloBaseUrl]: z.url().optional(),
-  [AWS_ENV.haloTenant]: z.string().min(1).optional(),
-  [AWS_ENV.haloBudgetLimit]: z.coerce.number().int().min(1).default(250),
-  [AWS_ENV.haloBudgetWindowSeconds]: z.coerce.number().int().min(1).default(300),
-})
-
-const parsed = EnvSchema.safeParse(process.env)
-if (!parsed.success) {
-  throw new ConfigError(
-    'deliver environment is invalid',
-    parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
-  )
-}
-const env = parsed.data
+const env = parseSettings(
+  z.object({
+    [AWS_ENV.queueUrl]: z.url(),
+    [AWS_ENV.deadLetterQueueUrl]: z.url(),
+    [AWS_ENV.secretId]: z.string().min(1),
+    [AWS_ENV.secretCacheSeconds]: z.coerce.number().int().min(0).default(300),
+    [AWS_ENV.tableName]: z.string().min(1),
+    [AWS_ENV.haloBaseUrl]: z.url().optional(),
+    [AWS_ENV.haloTenant]: z.string().min(1).optional(),
+    [AWS_ENV.haloBudgetLimit]: z.coerce.number().int().min(1).default(250),
+    [AWS_ENV.haloBudgetWindowSeconds]: z.coerce.number().int().min(1).default(300),
+  }),
+  process.env,
+  'deliver environment',
+)
 
 // Built once per cold start and reused by every invocation of this instance.
-const powertools = new PowertoolsLogger({ serviceName: 'halo-hooks-deliver' })
-const logger: Logger = {
-  debug: (message, fields) => powertools.debug(message, fields ?? {}),
-  info: (message, fields) => powertools.info(message, fields ?? {}),
-  warn: (message, fields) => powertools.warn(message, fields ?? {}),
-  error: (message, fields) => powertools.error(message, fields ?? {}),
-}
-const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'deliver' })
+const observability = createPowertoolsObservability('deliver')
+const { logger, count } = observability
 const { routes } = compileConfig(config, 'halo-hooks.config.ts')
 const sqs = new SQSClient({})
 const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
@@ -76,6 +66,12 @@ const correlations = createDynamoDbCorrelationStore({
   tableName: env[AWS_ENV.tableName],
 })
 const counter = createHaloCallCounter()
+const queue = createSqsBatchQueue({
+  sqs,
+  queueUrl: env[AWS_ENV.queueUrl],
+  deadLetterQueueUrl: env[AWS_ENV.deadLetterQueueUrl],
+  logger,
+})
 
 // The Halo client holds a token for its credentials: rebuilt only when the secret's change.
 let current: { credentials: string; client: HaloClient; directory: HaloDirectory } | undefined
@@ -107,7 +103,7 @@ const haloClient = async () => {
   return current
 }
 
-const deliver = async (body: string, recordLogger: Logger) => {
+const deliver = async (body: unknown, recordLogger: Logger) => {
   const { client: halo, directory } = await haloClient()
   return deliverEvent(body, {
     routes,
@@ -119,51 +115,37 @@ const deliver = async (body: string, recordLogger: Logger) => {
   })
 }
 
-const count = (name: string, value = 1) => metrics.addMetric(name, MetricUnit.Count, value)
-
-const onResult = (result: RecordResult) => {
-  switch (result.kind) {
-    case 'done': {
-      const outcome = (result.outcome as { outcome?: unknown } | undefined)?.outcome
-      count(
-        typeof outcome === 'string' && /dup/.test(outcome) ? METRIC.deduplicated : METRIC.delivered,
-      )
-      return
-    }
-    case 'deferred':
-    case 'held':
-      count(METRIC.deferred)
-      return
-    case 'parked':
-      count(METRIC.parked)
-      return
-    case 'failed':
-      return
-  }
+const RESULT_METRIC: Record<RecordResult['kind'], string | undefined> = {
+  done: METRIC.delivered,
+  deferred: METRIC.deferred,
+  held: METRIC.deferred,
+  parked: METRIC.parked,
+  failed: undefined,
 }
 
-/** SQS FIFO event source handler: partial batch failures, defer and park (see sqs-batch.ts). */
+const onResult = (result: RecordResult) => {
+  const deduplicated = result.kind === 'done' && result.outcome.outcome === 'deduplicated'
+  const metric = deduplicated ? METRIC.deduplicated : RESULT_METRIC[result.kind]
+  if (metric) count(metric)
+}
+
+/** SQS FIFO event source handler: partial batch failures, defer and park (see processBatch). */
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-  powertools.addContext(context)
+  observability.addContext(context)
   counter.reset()
   try {
-    return await processSqsBatch(event, {
-      sqs,
-      queueUrl: env[AWS_ENV.queueUrl],
-      deadLetterQueueUrl: env[AWS_ENV.deadLetterQueueUrl],
+    const unfinished = await processBatch(event.Records.map(sqsBatchMessage), {
+      queue,
       logger,
-      deliver,
+      deliver: (message, recordLogger) => deliver(message.body, recordLogger),
       onResult,
       remainingMs: () => context.getRemainingTimeInMillis(),
     })
+    return { batchItemFailures: unfinished.map(({ id }) => ({ itemIdentifier: id })) }
   } finally {
     const calls = counter.snapshot()
-    const throttled = Object.values(calls.byEndpoint).reduce(
-      (sum, outcomes) => sum + (outcomes['429'] ?? 0),
-      0,
-    )
     count(METRIC.haloRequests, calls.sent)
-    count(METRIC.halo429, throttled)
-    metrics.publishStoredMetrics()
+    count(METRIC.halo429, calls.throttled)
+    observability.flush()
   }
 }

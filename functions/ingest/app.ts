@@ -23,11 +23,25 @@ const STATUS: Record<string, ContentfulStatusCode> = {
   secret_unavailable: 503,
 }
 
+/** What became of one webhook, for metrics: its answer's status, and its code or count. */
+export type WebhookResult = {
+  route: string
+  status: number
+  /** The rejection's code (`signature_invalid`, ...). */
+  code?: string
+  /** Envelopes queued. */
+  accepted?: number
+}
+
 export type IngestAppDeps = IngestDeps & {
   logger: Logger
   /** Enables `POST /dry-run/:route`, which reads (never writes) the correlation state. */
   preview?: { store: CorrelationStore }
+  /** Told of every `POST /hooks/:route` once it is answered. */
+  onResult?: (result: WebhookResult) => void
 }
+
+type Variables = { accepted?: number; code?: string }
 
 const headersOf = (request: Request): Record<string, string> => {
   const headers: Record<string, string> = {}
@@ -50,7 +64,18 @@ const inboundRequest = async (request: Request, limit: number): Promise<InboundR
  */
 export const createIngestApp = (deps: IngestAppDeps) => {
   const { logger } = deps
-  const app = new Hono()
+  const app = new Hono<{ Variables: Variables }>()
+
+  app.use('/hooks/:route', async (c, next) => {
+    await next()
+    const { accepted, code } = c.var
+    deps.onResult?.({
+      route: c.req.param('route'),
+      status: c.res.status,
+      ...(code === undefined ? {} : { code }),
+      ...(accepted === undefined ? {} : { accepted }),
+    })
+  })
 
   app.get('/health', (c) => c.json({ ok: true, routes: [...deps.routes.keys()] }))
 
@@ -77,6 +102,7 @@ export const createIngestApp = (deps: IngestAppDeps) => {
         return c.json({ accepted: 0, ids: [], ignored: outcome.reason }, 200)
       case 'accepted':
         logger.info('webhook accepted', { route: route.name, type: outcome.type, ids: outcome.ids })
+        c.set('accepted', outcome.ids.length)
         return c.json({ accepted: outcome.ids.length, ids: outcome.ids }, 202)
     }
   })
@@ -91,11 +117,16 @@ export const createIngestApp = (deps: IngestAppDeps) => {
     return c.json(await previewWebhook(route, request, { ...deps, store: preview.store }))
   })
 
-  app.all('/hooks/:route', (c) =>
-    c.json({ error: 'method_not_allowed', detail: 'webhooks are delivered with POST' }, 405, {
-      allow: 'POST',
-    }),
-  )
+  app.all('/hooks/:route', (c) => {
+    c.set('code', 'method_not_allowed')
+    return c.json(
+      { error: 'method_not_allowed', detail: 'webhooks are delivered with POST' },
+      405,
+      {
+        allow: 'POST',
+      },
+    )
+  })
 
   app.notFound((c) =>
     c.json({ error: 'not_found', detail: `no endpoint ${c.req.method} ${c.req.path}` }, 404),
@@ -105,6 +136,7 @@ export const createIngestApp = (deps: IngestAppDeps) => {
     const code = error instanceof AppError ? error.code : 'internal'
     const status = STATUS[code] ?? 500
     const route = c.req.param('route')
+    c.set('code', code)
     if (status >= 500) {
       logger.error('webhook failed', { route, code, error })
     } else {

@@ -14,6 +14,8 @@ export type HaloCallOutcome =
 export type HaloCallSnapshot = {
   /** Requests that went over the wire (budget decisions excluded). */
   sent: number
+  /** Requests Halo answered 429 (rate limited). */
+  throttled: number
   byEndpoint: Record<string, Partial<Record<HaloCallOutcome, number>>>
 }
 
@@ -26,6 +28,7 @@ const NOT_SENT: ReadonlySet<HaloCallOutcome> = new Set(['budget_wait', 'budget_d
 export const createHaloCallCounter = () => {
   let byEndpoint: HaloCallSnapshot['byEndpoint'] = {}
   let sent = 0
+  let throttled = 0
 
   return {
     record(endpoint: string, outcome: HaloCallOutcome): void {
@@ -33,10 +36,11 @@ export const createHaloCallCounter = () => {
       counts[outcome] = (counts[outcome] ?? 0) + 1
       byEndpoint[endpoint] = counts
       if (!NOT_SENT.has(outcome)) sent++
+      if (outcome === '429') throttled++
     },
     /** A copy of the counts so far. */
     snapshot(): HaloCallSnapshot {
-      return { sent, byEndpoint: structuredClone(byEndpoint) }
+      return { sent, throttled, byEndpoint: structuredClone(byEndpoint) }
     },
     /** Requests sent so far, optionally only to one endpoint label. */
     sent(endpoint?: string): number {
@@ -49,6 +53,7 @@ export const createHaloCallCounter = () => {
     reset(): void {
       byEndpoint = {}
       sent = 0
+      throttled = 0
     },
   }
 }

@@ -1,4 +1,4 @@
-import { describeIssues } from '../describe-issues.js'
+import { parseSettings } from '../config/parse-settings.js'
 import { ConfigError } from '../errors.js'
 import { type Secrets, SecretsSchema } from './secret-store.js'
 
@@ -10,12 +10,5 @@ export const parseSecrets = (text: string, origin: string): Secrets => {
   } catch {
     throw new ConfigError(`${origin} is not valid JSON`)
   }
-  const result = SecretsSchema.safeParse(json)
-  if (!result.success) {
-    throw new ConfigError(
-      `${origin} does not have the secret's shape`,
-      describeIssues(result.error, { schema: SecretsSchema }),
-    )
-  }
-  return result.data
+  return parseSettings(SecretsSchema, json, `secret in ${origin}`)
 }

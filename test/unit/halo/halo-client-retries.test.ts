@@ -219,6 +219,7 @@ describe('createHaloClient retries and deadlines', () => {
 
     expect(client.calls.snapshot()).toEqual({
       sent: 4,
+      throttled: 1,
       byEndpoint: {
         'POST /auth/token': { ok: 1 },
         'GET /Tickets/{id}': { '429': 1, ok: 1 },

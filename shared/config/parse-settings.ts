@@ -1,0 +1,20 @@
+import type * as z from 'zod'
+import { describeIssues } from '../describe-issues.js'
+import { ConfigError } from '../errors.js'
+
+/**
+ * Validates settings (an environment, a secret, the deploy section) with `schema`. Throws one
+ * `ConfigError` naming every key and the rule it broke, never a value.
+ */
+export const parseSettings = <Schema extends z.ZodType>(
+  schema: Schema,
+  value: unknown,
+  what: string,
+  prefix: readonly PropertyKey[] = [],
+): z.infer<Schema> => {
+  const result = schema.safeParse(value)
+  if (!result.success) {
+    throw new ConfigError(`invalid ${what}`, describeIssues(result.error, { schema, prefix }))
+  }
+  return result.data
+}
