@@ -33,6 +33,21 @@ export abstract class AppError extends Error {
   }
 }
 
+/** An AppError class with a fixed code and retryability, for failures that need nothing more. */
+const errorClass = <Code extends string>(
+  code: Code,
+  retryable: boolean,
+  defaults: AppErrorOptions = {},
+) =>
+  class extends AppError {
+    readonly code: Code = code
+    readonly retryable: boolean = retryable
+
+    constructor(message: string, options: AppErrorOptions = {}) {
+      super(message, { ...defaults, ...options })
+    }
+  }
+
 /** What an AppError may tell outside: its code, message and field issues, never a value. */
 export const describeError = (error: AppError) => ({
   code: error.code,
@@ -67,10 +82,7 @@ export class PayloadError extends AppError {
   }
 }
 
-export class UnknownRouteError extends AppError {
-  readonly code = 'route_unknown'
-  readonly retryable = false
-}
+export class UnknownRouteError extends errorClass('route_unknown', false) {}
 
 // ── configuration: what the operator set ───────────────────────────────────────────────────────
 
@@ -93,58 +105,32 @@ export class ConfigError extends AppError {
 }
 
 /** The deployment is missing a setting deliver needs; messages wait (deferred) until it is set. */
-export class DeployIncompleteError extends AppError {
-  readonly code = 'deploy_incomplete'
-  readonly retryable = true
-}
+export class DeployIncompleteError extends errorClass('deploy_incomplete', true) {}
 
 /** A JSONata template failed while rendering an alert (not at compile time). */
-export class TemplateError extends AppError {
-  readonly code = 'template_failed'
-  readonly retryable = false
-}
+export class TemplateError extends errorClass('template_failed', false) {}
 
 /** No rule routed the alert to a Halo client, and the route names no fallback. */
-export class UnroutableError extends AppError {
-  readonly code = 'unroutable'
-  readonly retryable = false
-}
+export class UnroutableError extends errorClass('unroutable', false) {}
 
 // ── infrastructure: the queue, the stores, the secret ──────────────────────────────────────────
 
 /** The queue did not accept every envelope; the sender must retry. */
-export class QueueError extends AppError {
-  readonly code = 'queue_unavailable'
-  readonly retryable = true
-}
+export class QueueError extends errorClass('queue_unavailable', true) {}
 
 /** The state store failed (throttled, unreachable): the delivery is retried later. */
-export class StateStoreError extends AppError {
-  readonly code = 'state_store_unavailable'
-  readonly retryable = true
-}
+export class StateStoreError extends errorClass('state_store_unavailable', true) {}
 
 /** Another worker changed the record between our read and our write: retry shortly. */
-export class StateConflictError extends AppError {
-  readonly code = 'state_conflict'
-  readonly retryable = true
-
-  constructor(message: string) {
-    super(message, { retryAfterMs: 1_000 })
-  }
-}
+export class StateConflictError extends errorClass('state_conflict', true, {
+  retryAfterMs: 1_000,
+}) {}
 
 /** The secret store could not be read; the request or delivery is retried later. */
-export class SecretUnavailableError extends AppError {
-  readonly code = 'secret_unavailable'
-  readonly retryable = true
-}
+export class SecretUnavailableError extends errorClass('secret_unavailable', true) {}
 
 /** The shared rate budget could not be read or written; deliveries are retried later. */
-export class RateBudgetUnavailableError extends AppError {
-  readonly code = 'rate_budget_unavailable'
-  readonly retryable = true
-}
+export class RateBudgetUnavailableError extends errorClass('rate_budget_unavailable', true) {}
 
 // ── Halo ───────────────────────────────────────────────────────────────────────────────────────
 

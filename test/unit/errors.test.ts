@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError, HaloApiError, PayloadError } from '../../shared/errors.js'
+import {
+  AppError,
+  ConfigError,
+  HaloApiError,
+  PayloadError,
+  QueueError,
+  StateConflictError,
+} from '../../shared/errors.js'
 
 const halo = (status: number | undefined, kind: HaloApiError['kind']) =>
   new HaloApiError(status, 'x', { kind, endpoint: 'POST /Tickets' })
@@ -43,5 +50,26 @@ describe('AppError detail', () => {
   it('does not repeat the issues a ConfigError message already lists', () => {
     const error = new ConfigError('config is invalid', ['routes.r: x'])
     expect(error.detail).toBe('config is invalid:\n  - routes.r: x')
+  })
+})
+
+describe('error classes', () => {
+  it('keep their own name, code, retryability and default wait', () => {
+    const conflict = new StateConflictError('changed')
+    expect([conflict.name, conflict.code, conflict.retryable, conflict.retryAfterMs]).toEqual([
+      'StateConflictError',
+      'state_conflict',
+      true,
+      1_000,
+    ])
+    const cause = new Error('socket hang up')
+    const queue = new QueueError('not queued', { cause })
+    expect([queue.name, queue.code, queue.retryable, queue.cause]).toEqual([
+      'QueueError',
+      'queue_unavailable',
+      true,
+      cause,
+    ])
+    expect(queue).toBeInstanceOf(AppError)
   })
 })
