@@ -70,6 +70,17 @@ const minutes = (count: number) => count * 60_000
 const event = (route: string, status: 'firing' | 'resolved', at: number) =>
   envelopeFor({ key: 'db01-disk', status, occurredAt: new Date(at).toISOString() }, { route })
 
+/** A ticket opened by a firing and closed by its resolve a minute later. */
+const openedAndClosed = async (
+  deliver: ReturnType<typeof worker>['deliver'],
+  clock: ReturnType<typeof worker>['clock'],
+) => {
+  await deliver(event('reopening', 'firing', START))
+  clock.ms = START + minutes(1)
+  await deliver(event('reopening', 'resolved', clock.ms))
+  return sandbox.sandbox.tickets()[0]
+}
+
 describe('exactly-once delivery under interruption', () => {
   it('never adopts the ticket of another route that emits the same key', async () => {
     const { store, deliver } = worker()
@@ -100,10 +111,7 @@ describe('exactly-once delivery under interruption', () => {
 
   it('records a write Halo made even when the clock now decides otherwise, and makes no second ticket', async () => {
     const { store, clock, deliver } = worker()
-    await deliver(event('reopening', 'firing', START))
-    clock.ms = START + minutes(1)
-    await deliver(event('reopening', 'resolved', clock.ms))
-    const [ticket] = sandbox.sandbox.tickets()
+    const ticket = await openedAndClosed(deliver, clock)
 
     // 59 minutes after the close, inside the reopen window: a reopen, which Halo commits but
     // whose answer is lost.
@@ -130,10 +138,7 @@ describe('exactly-once delivery under interruption', () => {
 
   it('makes exactly the intended write when it did not reach Halo, without deciding again', async () => {
     const { store, clock, deliver } = worker()
-    await deliver(event('reopening', 'firing', START))
-    clock.ms = START + minutes(1)
-    await deliver(event('reopening', 'resolved', clock.ms))
-    const [ticket] = sandbox.sandbox.tickets()
+    const ticket = await openedAndClosed(deliver, clock)
 
     clock.ms = START + minutes(60)
     const refire = event('reopening', 'firing', clock.ms)
