@@ -1,3 +1,5 @@
+import { AppError } from './errors.js'
+
 /** Structured logging as the functions use it; Powertools' Logger satisfies this shape. */
 export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void
@@ -10,9 +12,11 @@ type Level = 'debug' | 'info' | 'warn' | 'error'
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 }
 
 const serializeError = (error: unknown): unknown => {
-  if (!(error instanceof Error)) return error
-  const { code, retryable } = error as { code?: unknown; retryable?: unknown }
-  return { name: error.name, message: error.message, code, retryable }
+  if (error instanceof AppError) {
+    const { name, message, code, retryable } = error
+    return { name, message, code, retryable }
+  }
+  return error instanceof Error ? { name: error.name, message: error.message } : error
 }
 
 /**

@@ -18,8 +18,7 @@ const visibilitySeconds = (delayMs: number) =>
   Math.min(MAX_VISIBILITY_SECONDS, Math.max(0, Math.ceil(delayMs / 1000)))
 
 /** A record's FIFO group; the records of a standard queue each form their own. */
-const groupOf = (record: SQSRecord) =>
-  (record.attributes as { MessageGroupId?: string }).MessageGroupId
+const groupOf = (record: SQSRecord) => record.attributes.MessageGroupId
 
 /** Reads a Lambda SQS record as a batch message. */
 export const sqsBatchMessage = (record: SQSRecord): SqsBatchMessage => ({
