@@ -98,3 +98,9 @@ export const describeError = (error: AppError) => {
   const issues = issuesOf(error)
   return { code: error.code, detail: error.message, ...(issues.length ? { issues } : {}) }
 }
+
+/** A sender's signing key (an SNS certificate) could not be fetched; the sender should retry. */
+export class SigningKeyUnavailableError extends AppError {
+  readonly code = 'signing_key_unavailable'
+  readonly retryable = true
+}
