@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import type { CompiledRoute } from '../shared/config/compile-config.js'
 import { configPath, loadConfigFile } from '../shared/config/load-config-file.js'
 import { ConfigError } from '../shared/errors.js'
+import { routeNeedsSecret } from '../shared/ingest/receive-webhook.js'
 import { parseSecrets } from '../shared/secrets/parse-secrets.js'
 import { signingSecretsOf } from '../shared/secrets/secret-store.js'
 
@@ -12,10 +13,6 @@ npm run secrets -- check <file>  validate a candidate secret file (values are ne
 Then store it:  aws secretsmanager put-secret-value --secret-id <SecretId output> \\
                   --secret-string file://<file>`
 
-/** As ingest decides it: route auth other than `none`, or a source that verifies with a secret. */
-const needsSecret = (route: CompiledRoute) =>
-  route.auth ? route.auth.type !== 'none' : route.source.needsSecret !== false
-
 /** The secret's JSON shape for the configured routes, with placeholders instead of values. */
 export const secretTemplate = (routes: Iterable<CompiledRoute>): string => {
   const shape = {
@@ -24,7 +21,7 @@ export const secretTemplate = (routes: Iterable<CompiledRoute>): string => {
       clientSecret: '<Halo API application: Client Secret>',
     },
     routes: Object.fromEntries(
-      [...routes].filter(needsSecret).map((route) => [
+      [...routes].filter(routeNeedsSecret).map((route) => [
         route.name,
         {
           current: `<${route.auth?.type ?? route.source.id} secret the sender of "${route.name}" uses>`,
@@ -56,7 +53,7 @@ export const checkSecret = (
   if (!secrets.halo) problems.push('halo: missing: deliver cannot get a Halo token without it')
   for (const route of routes.values()) {
     const count = signingSecretsOf(secrets, route.name).length
-    if (needsSecret(route) && count === 0) {
+    if (routeNeedsSecret(route) && count === 0) {
       problems.push(`routes.${route.name}: missing: its requests will be refused (5xx) until set`)
     } else if (count === 2) {
       notes.push(`routes.${route.name}: rotating (current and previous both verify)`)

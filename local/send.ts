@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { configPath, loadConfigFile } from '../shared/config/load-config-file.js'
 import { ConfigError } from '../shared/errors.js'
+import { routeNeedsSecret } from '../shared/ingest/receive-webhook.js'
 import { signingSecretsOf } from '../shared/secrets/secret-store.js'
 import { localSecretStore, readLocalEnv } from './local-env.js'
 import { signRequest } from './sign-request.js'
@@ -29,7 +30,7 @@ const main = async () => {
   const body = readFileSync(payloadFile, 'utf8') // sent byte for byte as stored: signatures cover bytes
 
   const [secret] = signingSecretsOf(await localSecretStore(env).store.get(), routeName)
-  if (!secret && route.auth?.type !== 'none') {
+  if (!secret && routeNeedsSecret(route)) {
     throw new ConfigError(`no secret for route "${routeName}" in the configured secrets`)
   }
   const base = process.env.HALO_HOOKS_URL ?? `http://localhost:${env.PORT}`

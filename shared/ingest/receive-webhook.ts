@@ -48,6 +48,14 @@ export const sourceContext = async (
 })
 
 /**
+ * Whether requests to the route need its signing secret: a route `auth` other than `none`, or,
+ * without one, a sender whose own scheme is keyed by a secret (every one but `needsSecret: false`,
+ * such as SNS, which AWS signs with its own key).
+ */
+export const routeNeedsSecret = (route: Pick<CompiledRoute, 'auth' | 'source'>): boolean =>
+  route.auth ? route.auth.type !== 'none' : route.source.needsSecret !== false
+
+/**
  * Every check the route has, in order: the sender's own scheme, then the route's `auth`. The
  * first failure is the verdict. Throws `ConfigError` (a 5xx, so the sender retries) when the
  * route's secret is missing: failing closed, never open.
@@ -57,8 +65,7 @@ export const authenticate = async (
   request: InboundRequest,
   context: SourceContext<unknown>,
 ): Promise<AuthVerdict> => {
-  const needsSecret = route.auth ? route.auth.type !== 'none' : route.source.needsSecret !== false
-  if (needsSecret && context.secrets.length === 0) {
+  if (routeNeedsSecret(route) && context.secrets.length === 0) {
     throw new ConfigError(`no signing secret is configured for route "${route.name}"`)
   }
   const { source, auth } = route
