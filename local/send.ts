@@ -29,7 +29,7 @@ const main = async () => {
   const body = readFileSync(payloadFile, 'utf8') // sent byte for byte as stored: signatures cover bytes
 
   const [secret] = signingSecretsOf(await localSecretStore(env).store.get(), routeName)
-  if (!secret && route.auth?.type !== 'none') {
+  if (!secret && route.needsSecret) {
     throw new ConfigError(`no secret for route "${routeName}" in the configured secrets`)
   }
   const base = process.env.HALO_HOOKS_URL ?? `http://localhost:${env.PORT}`

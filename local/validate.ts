@@ -1,30 +1,44 @@
+import { fileURLToPath } from 'node:url'
+import type { CompiledRoute } from '../shared/config/compile-config.js'
 import { configPath, loadConfigFile } from '../shared/config/load-config-file.js'
 import { ConfigError } from '../shared/errors.js'
-import { signingSecretsOf } from '../shared/secrets/secret-store.js'
+import { type Secrets, signingSecretsOf } from '../shared/secrets/secret-store.js'
 import { localSecretStore, readLocalEnv } from './local-env.js'
+
+/**
+ * One line per route: its source and auth, a warning when it needs a secret that `origin` does
+ * not hold (a route whose sender signs with its own key, such as SNS, needs none), and a warning
+ * when it is unauthenticated.
+ */
+export const describeRoutes = (
+  routes: Iterable<CompiledRoute>,
+  secrets: Secrets,
+  origin: string,
+): string[] =>
+  [...routes].map((route) => {
+    const missing = route.needsSecret && signingSecretsOf(secrets, route.name).length === 0
+    return (
+      `  ${route.name}: ${route.source.id}${route.auth ? `, auth ${route.auth.type}` : ''}` +
+      (missing ? `  WARNING: no secret for this route in ${origin}` : '') +
+      (route.auth?.type === 'none' ? '  WARNING: unauthenticated' : '')
+    )
+  })
 
 /** `npm run validate [config file]`: every problem of a config (and its local secrets) at once. */
 const main = async () => {
   const path = process.argv[2] ?? configPath(process.env)
   const compiled = await loadConfigFile(path)
-  const lines = [`${path}: valid, ${compiled.routes.size} route(s)`]
-  const env = readLocalEnv(process.env)
-  const { store, origin } = localSecretStore(env)
-  const secrets = await store.get()
-  for (const route of compiled.routes.values()) {
-    const hasSecret = signingSecretsOf(secrets, route.name).length > 0
-    lines.push(
-      `  ${route.name}: ${route.source.id}${route.auth ? `, auth ${route.auth.type}` : ''}` +
-        (route.needsSecret && !hasSecret
-          ? `  WARNING: no secret for this route in ${origin}`
-          : '') +
-        (route.auth?.type === 'none' ? '  WARNING: unauthenticated' : ''),
-    )
-  }
+  const { store, origin } = localSecretStore(readLocalEnv(process.env))
+  const lines = [
+    `${path}: valid, ${compiled.routes.size} route(s)`,
+    ...describeRoutes(compiled.routes.values(), await store.get(), origin),
+  ]
   process.stdout.write(`${lines.join('\n')}\n`)
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `${String(error)}\n`)
-  process.exit(1)
-})
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((error: unknown) => {
+    process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `${String(error)}\n`)
+    process.exit(1)
+  })
+}

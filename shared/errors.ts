@@ -126,6 +126,9 @@ export class StateConflictError extends errorClass('state_conflict', true, {
   retryAfterMs: 1_000,
 }) {}
 
+/** A sender's signing key (an SNS certificate) could not be fetched; the sender should retry. */
+export class SigningKeyUnavailableError extends errorClass('signing_key_unavailable', true) {}
+
 /** The secret store could not be read; the request or delivery is retried later. */
 export class SecretUnavailableError extends errorClass('secret_unavailable', true) {}
 

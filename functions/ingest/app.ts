@@ -21,6 +21,7 @@ const STATUS: Record<string, ContentfulStatusCode> = {
   payload_invalid: 422,
   queue_unavailable: 503, // the sender retries, which is what we want
   secret_unavailable: 503,
+  signing_key_unavailable: 503, // e.g. the SNS certificate could not be fetched: SNS retries
 }
 
 /** What became of one webhook, for metrics: its answer's status, and its code or count. */

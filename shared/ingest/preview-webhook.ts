@@ -22,7 +22,7 @@ export const previewWebhook = async (
   request: InboundRequest,
   deps: { secrets: SecretStore; store: CorrelationStore; now: () => Date },
 ) => {
-  const context = await sourceContext(route, deps)
+  const context = { ...(await sourceContext(route, deps)), dryRun: true }
   const handshake = route.source.handshake?.(request, context)
   if (handshake) return { route: route.name, handshake }
   const verdict = await authenticate(route, request, context).catch((error: unknown) => ({

@@ -2,6 +2,7 @@ import type { Alert } from '../alert.js'
 import { UnroutableError } from '../errors.js'
 import type { HaloDirectory } from '../halo/halo-directory.js'
 import type { HaloTicketInput } from '../halo/schemas.js'
+import { assetHostname } from './asset-hostname.js'
 import type { TenantPolicy } from './tenant-policy.js'
 
 /** How the client was found, for the audit line and the dry run. */
@@ -10,7 +11,9 @@ export type TenantRouting = { clientId: number; via: string; assetId?: number; s
 /**
  * Completes a mapped ticket with its Halo client (and site and asset): the route's templates
  * first, then the route's mapping table, a Halo lookup by name, the alert's asset, and only then
- * an explicit fallback. Throws `UnroutableError` when nothing routes it.
+ * an explicit fallback. An asset is looked up by the resource's host name (`assetHostname`: no
+ * port, lower case) or by the resource as an asset tag. Throws `UnroutableError` when nothing
+ * routes it.
  */
 export const routeTenant = async (
   ticket: HaloTicketInput,
@@ -23,7 +26,7 @@ export const routeTenant = async (
       ? undefined
       : await directory.asset(
           policy.asset === 'hostname'
-            ? { hostname: alert.resource }
+            ? { hostname: assetHostname(alert.resource) }
             : { inventoryNumber: alert.resource },
         )
   const withAsset = (clientId: number, via: string, siteFromAsset: boolean) => {

@@ -11,7 +11,10 @@ export const TenantPolicySchema = z
     clients: z.record(z.string(), z.number().int().positive()).default({}),
     /** Look the client up in Halo by the alert's tenant name (exact, case-insensitive). */
     lookupClientByName: z.boolean().default(false),
-    /** Link the asset whose host name, or asset tag, equals the alert's resource. */
+    /**
+     * Link the asset whose host name equals the alert's resource (without a port, ignoring
+     * case: see `assetHostname`), or whose asset tag does.
+     */
     asset: z.enum(['none', 'hostname', 'inventory-number']).default('none'),
     /** With `asset`: take the client and site from the asset when nothing else routed it. */
     clientFromAsset: z.boolean().default(true),

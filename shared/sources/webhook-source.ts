@@ -58,6 +58,8 @@ export type SourceContext<Options> = {
   /** Secrets that verify this route, current first (two while a rotation is in flight). */
   secrets: readonly string[]
   now: Date
+  /** The dry run: answer as for real, but cause nothing outside (no subscription confirmed). */
+  dryRun?: boolean
 }
 
 /**

@@ -1,7 +1,7 @@
 import * as z from 'zod'
 import { SEVERITIES } from '../../alert.js'
-import { AuthenticationError } from '../../errors.js'
-import { bodyText, parseJsonText } from '../parse-body.js'
+import { AuthenticationError, SigningKeyUnavailableError } from '../../errors.js'
+import { bodyText, parseJsonBody, parseJsonText, validatePayload } from '../parse-body.js'
 import type { AuthVerdict, InboundRequest, SourceResult, WebhookSource } from '../webhook-source.js'
 import { cloudWatchAlarmIn, draftFromAlarm } from './cloudwatch-alarm.js'
 import {
@@ -67,7 +67,8 @@ const refuse = (code: Extract<AuthVerdict, { ok: false }>['code'], detail: strin
 
 /**
  * Everything about a message that can be checked without the network: shape, type header, topic
- * allow-list, signature version, certificate URL (the SSRF guard) and the replay window.
+ * allow-list, signature version, certificate and subscribe URLs (the SSRF guard) and the replay
+ * window.
  */
 const checkMessage = (request: InboundRequest, options: AwsSnsOptions, now: Date): Checked => {
   let parsed: unknown
@@ -95,6 +96,9 @@ const checkMessage = (request: InboundRequest, options: AwsSnsOptions, now: Date
   if (!signingCertificateUrl(message.SigningCertURL)) {
     return refuse('signature_invalid', 'SigningCertURL is not an https .pem URL on an SNS host')
   }
+  if (message.Type !== 'Notification' && !snsUrl(message.SubscribeURL)) {
+    return refuse('signature_invalid', 'SubscribeURL is not an https URL on an SNS host')
+  }
   const sent = Date.parse(message.Timestamp)
   if (Number.isNaN(sent) || Math.abs(now.getTime() - sent) > options.toleranceSeconds * 1000) {
     return refuse(
@@ -118,42 +122,55 @@ export const createAwsSnsSource = (deps: AwsSnsDeps = {}): WebhookSource<AwsSnsO
   )
   const confirmSubscription = deps.confirmSubscription ?? visitOverHttps
 
-  /** Full authentication: the offline checks, then the signature against the certificate. */
+  /**
+   * Requests whose signature verified. `normalize` reads any well-formed message (the dry run
+   * shows what a refused one would yield), but acts outside the process, by confirming a
+   * subscription, only for a request in here.
+   */
+  const verified = new WeakSet<InboundRequest>()
+
+  /**
+   * Full authentication: the offline checks, then the signature against the certificate its
+   * `SigningCertURL` names. A mismatch is a verdict; a certificate that cannot be fetched throws
+   * `SigningKeyUnavailableError` (a 5xx, so SNS retries the delivery later).
+   */
   const authenticate = async (
     request: InboundRequest,
     options: AwsSnsOptions,
     now: Date,
-  ): Promise<SnsMessage> => {
+  ): Promise<AuthVerdict> => {
     const checked = checkMessage(request, options, now)
-    if (!checked.ok) {
-      const { code, detail } = checked.verdict as Extract<AuthVerdict, { ok: false }>
-      throw new AuthenticationError(code, detail)
-    }
-    const url = signingCertificateUrl(checked.message.SigningCertURL) as URL
+    if (!checked.ok) return checked.verdict
+    const { message } = checked
+    const url = signingCertificateUrl(message.SigningCertURL) as URL
     let certificate: Awaited<ReturnType<typeof certificates.get>>
     try {
       certificate = await certificates.get(url)
     } catch (error) {
-      // SNS or the network is down: a 5xx makes SNS retry the delivery later.
-      throw new Error(`could not fetch the SNS signing certificate from ${url.hostname}`, {
-        cause: error,
-      })
-    }
-    if (!certificate) {
-      throw new AuthenticationError('signature_invalid', 'SigningCertURL has no certificate')
-    }
-    if (!signatureMatches(checked.message, certificate)) {
-      throw new AuthenticationError(
-        'signature_invalid',
-        `Signature does not match (SignatureVersion ${checked.message.SignatureVersion})`,
+      throw new SigningKeyUnavailableError(
+        `could not fetch the SNS signing certificate from ${url.hostname}`,
+        { cause: error },
       )
     }
-    return checked.message
+    if (!certificate) {
+      return { ok: false, code: 'signature_invalid', detail: 'SigningCertURL has no certificate' }
+    }
+    if (!signatureMatches(message, certificate)) {
+      return {
+        ok: false,
+        code: 'signature_invalid',
+        detail: `Signature does not match (SignatureVersion ${message.SignatureVersion})`,
+      }
+    }
+    verified.add(request)
+    return { ok: true }
   }
 
   const confirm = async (
     message: SnsConfirmation,
     options: AwsSnsOptions,
+    signatureVerified: boolean,
+    dryRun: boolean,
   ): Promise<SourceResult> => {
     const subscribeUrl = snsUrl(message.SubscribeURL)
     if (!subscribeUrl) {
@@ -175,7 +192,8 @@ export const createAwsSnsSource = (deps: AwsSnsDeps = {}): WebhookSource<AwsSnsO
         log: { subscription, topicArn: message.TopicArn, subscribeUrl: subscribeUrl.href },
       },
     })
-    if (!options.autoConfirm) return report('pending_confirmation')
+    if (!options.autoConfirm || !signatureVerified) return report('pending_confirmation')
+    if (dryRun) return report('pending_confirmation', { detail: 'a real delivery would confirm' })
     try {
       await confirmSubscription(subscribeUrl)
       return report('confirmed')
@@ -243,16 +261,15 @@ export const createAwsSnsSource = (deps: AwsSnsDeps = {}): WebhookSource<AwsSnsO
     needsSecret: false,
 
     verify(request, { options, now }) {
-      const checked = checkMessage(request, options, now)
-      // The signature itself needs the certificate (network), so normalize checks it.
-      return checked.ok ? { ok: true } : checked.verdict
+      return authenticate(request, options, now)
     },
 
-    async normalize(request, { options, now }) {
-      const message = await authenticate(request, options, now)
+    async normalize(request, { options, dryRun = false }) {
+      // Ingest calls this only after `verify` accepted the request; it only reads the message.
+      const message = validatePayload(SnsMessageSchema, parseJsonBody(request.body), 'SNS message')
       switch (message.Type) {
         case 'SubscriptionConfirmation':
-          return confirm(message, options)
+          return confirm(message, options, verified.has(request), dryRun)
         case 'UnsubscribeConfirmation':
           return {
             kind: 'ignored',

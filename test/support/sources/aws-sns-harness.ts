@@ -99,8 +99,8 @@ export const createSnsHarness = ({ now, options, cert, certificates = {} }: SnsH
   })
   const harness = createSourceHarness({
     route: { source: 'aws-sns', options },
-    // SNS needs no shared secret, but ingest refuses a route without one (see docs).
-    secret: { current: 'unused' },
+    // AWS signs with its own key: the route has no secret, as in a real deployment.
+    secret: undefined,
     now,
     source: source as WebhookSource<unknown>,
   })

@@ -3,6 +3,7 @@ import { expect } from 'vitest'
 import { createIngestApp } from '../../../functions/ingest/app.js'
 import type { Signer } from '../../../local/signers/signer.js'
 import { compileConfig } from '../../../shared/config/compile-config.js'
+import { createMemoryCorrelationStore } from '../../../shared/lifecycle/memory-correlation-store.js'
 import { createJsonLogger } from '../../../shared/observability.js'
 import { createMemoryEventQueue } from '../../../shared/queue/memory-event-queue.js'
 import { createMemorySecretStore } from '../../../shared/secrets/memory-secret-store.js'
@@ -13,6 +14,7 @@ import { ingestHarness } from '../ingest-harness.js'
 /** The one route every sender test configures, and the path it is posted to. */
 const ROUTE = 'r'
 const ROUTE_PATH = `/hooks/${ROUTE}`
+const DRY_RUN_PATH = `/dry-run/${ROUTE}`
 
 export type IngestApp = ReturnType<typeof createIngestApp>
 export type MemoryEventQueue = ReturnType<typeof createMemoryEventQueue>
@@ -49,8 +51,9 @@ export type SourceHarnessOptions = {
 
 /**
  * The real ingest app for one route `r`, built in process with the memory queue and secret store
- * and a logger that writes nowhere. `post` sends JSON (headers may override the content type);
- * `send` sends exactly the headers given.
+ * and a logger that writes nowhere, its dry run enabled over an empty memory correlation store.
+ * `post` sends JSON (headers may override the content type); `send` sends exactly the headers
+ * given.
  *
  * @throws ConfigError when `route` is not a valid route.
  */
@@ -68,6 +71,7 @@ export const createSourceHarness = ({ route, secret, now, source }: SourceHarnes
     secrets: createMemorySecretStore({ routes: secret ? { [ROUTE]: secret } : {} }),
     logger: createJsonLogger({ write: () => {} }),
     now: () => new Date(now),
+    preview: { store: createMemoryCorrelationStore() },
   })
   return {
     app,
@@ -99,13 +103,17 @@ export type PostOptions = {
   headers?: Record<string, string>
 }
 
+/** Returns a poster of `body` to `path` (plus the query) with exactly the headers given. */
+const postingTo =
+  (path: string) =>
+  (app: IngestApp, body: Body, { query = '', headers = {} }: PostOptions = {}): Promise<Response> =>
+    Promise.resolve(app.request(`${path}${query}`, { method: 'POST', body, headers }))
+
 /** POSTs `body` to the route with exactly the headers given and no others. */
-export const postToRoute = (
-  app: IngestApp,
-  body: Body,
-  { query = '', headers = {} }: PostOptions = {},
-): Promise<Response> =>
-  Promise.resolve(app.request(`${ROUTE_PATH}${query}`, { method: 'POST', body, headers }))
+export const postToRoute = postingTo(ROUTE_PATH)
+
+/** POSTs `body` to the route's dry run (`/dry-run/r`) with exactly the headers given. */
+export const postDryRun = postingTo(DRY_RUN_PATH)
 
 /** POSTs `body` to the route as `application/json`, unless `headers` set another content type. */
 export const postJson = (

@@ -88,6 +88,33 @@ describe('routeTenant', () => {
     expect(byTag.routing).toMatchObject({ clientId: 12, assetId: 501, via: 'asset 501' })
   })
 
+  it('looks an asset up by the host name of a host:port resource, in lower case', async () => {
+    const dir = directory()
+
+    const routed = await routeTenant(
+      ticket,
+      { resource: 'ACME-DC01:9100' },
+      policy({ asset: 'hostname' }),
+      dir,
+    )
+
+    expect(dir.asked).toEqual(['asset acme-dc01'])
+    expect(routed.routing).toEqual({ clientId: 12, via: 'asset 501', assetId: 501, siteId: 21 })
+  })
+
+  it('looks an asset tag up as it is, port-like suffix and case included', async () => {
+    const dir = directory()
+
+    await routeTenant(
+      ticket,
+      { resource: 'ACME-0001:7' },
+      policy({ asset: 'inventory-number', fallbackClientId: 1 }),
+      dir,
+    )
+
+    expect(dir.asked).toEqual(['asset ACME-0001:7'])
+  })
+
   it('falls back only to a client the route names explicitly', async () => {
     const routed = await routeTenant(
       ticket,

@@ -9,6 +9,7 @@ import {
   definedHeaders,
   expectRejected,
   fixtureReader,
+  postDryRun,
   postToRoute,
 } from '../../support/sources/source-harness.js'
 
@@ -39,20 +40,24 @@ const setup = ({ now, options = {}, certificates = {} }: Setup) => {
     cert: AWS.cert,
     certificates,
   })
-  /** Posts a message with the headers SNS derives from it; `undefined` removes one. */
-  const post = (body: string, headers: Record<string, string | undefined> = {}) => {
+  /** The headers SNS derives from a message, with `changes` applied (`undefined` removes one). */
+  const snsHeaders = (body: string, changes: Record<string, string | undefined>) => {
     const message = JSON.parse(body) as Record<string, string>
-    return postToRoute(app, body, {
-      headers: definedHeaders({
-        'content-type': 'text/plain; charset=UTF-8',
-        'x-amz-sns-message-type': message.Type,
-        'x-amz-sns-message-id': message.MessageId,
-        'x-amz-sns-topic-arn': message.TopicArn,
-        ...headers,
-      }),
+    return definedHeaders({
+      'content-type': 'text/plain; charset=UTF-8',
+      'x-amz-sns-message-type': message.Type,
+      'x-amz-sns-message-id': message.MessageId,
+      'x-amz-sns-topic-arn': message.TopicArn,
+      ...changes,
     })
   }
-  return { queue, post, fetched, confirmed }
+  /** Posts a message with the headers SNS derives from it; `undefined` removes one. */
+  const post = (body: string, headers: Record<string, string | undefined> = {}) =>
+    postToRoute(app, body, { headers: snsHeaders(body, headers) })
+  /** Sends the same request to the route's dry run instead. */
+  const dryRun = (body: string, headers: Record<string, string | undefined> = {}) =>
+    postDryRun(app, body, { headers: snsHeaders(body, headers) })
+  return { queue, post, dryRun, fetched, confirmed }
 }
 
 const ALARM = fixture('cloudwatch-alarm.json')
@@ -270,7 +275,7 @@ describe('aws-sns source', () => {
     expect(queue.pending()).toHaveLength(2)
   })
 
-  it('answers 500 when the certificate cannot be fetched, so SNS retries later', async () => {
+  it('answers 503 signing_key_unavailable when the certificate cannot be fetched, so SNS retries later', async () => {
     const url = (JSON.parse(ALARM) as { SigningCertURL: string }).SigningCertURL
     const { queue, post } = setup({
       now: ALARM_AT,
@@ -279,8 +284,7 @@ describe('aws-sns source', () => {
 
     const res = await post(sign(ALARM))
 
-    expect(res.status).toBe(500)
-    expect(queue.pending()).toEqual([])
+    await expectRejected(res, queue, 503, 'signing_key_unavailable')
   })
 
   it('rejects a message whose SNS certificate URL holds no certificate', async () => {
@@ -338,6 +342,20 @@ describe('aws-sns source', () => {
       expect(confirmed).toEqual([])
     })
 
+    it('refuses a confirmation whose SubscribeURL is not on an SNS host, before fetching anything', async () => {
+      const { queue, post, confirmed, fetched } = setup({
+        now: CONFIRMATION_AT,
+        options: { autoConfirm: true },
+      })
+      const elsewhere = CONFIRMATION.replace(SUBSCRIBE_URL, 'https://evil.example/confirm')
+
+      const res = await post(sign(elsewhere))
+
+      await expectRejected(res, queue, 401, 'signature_invalid')
+      expect(fetched).toEqual([])
+      expect(confirmed).toEqual([])
+    })
+
     it('acknowledges an unsubscribe confirmation with 200 and a reason', async () => {
       const { queue, post } = setup({ now: '2012-04-26T20:07:00Z' })
 
@@ -346,6 +364,80 @@ describe('aws-sns source', () => {
       expect(res.status).toBe(200)
       expect(await res.json()).toMatchObject({ ignored: expect.stringContaining('unsubscribed') })
       expect(queue.pending()).toEqual([])
+    })
+  })
+
+  describe('dry run', () => {
+    type DryRun = { authenticated: boolean; rejected?: { code: string }; alerts?: unknown[] }
+    const dryRunOf = async (response: Response): Promise<DryRun> => {
+      expect(response.status).toBe(200)
+      return (await response.json()) as DryRun
+    }
+
+    it('reports a genuine message as authenticated', async () => {
+      const { dryRun, queue } = setup({ now: ALARM_AT })
+
+      const result = await dryRunOf(await dryRun(sign(ALARM)))
+
+      expect(result).toMatchObject({ authenticated: true })
+      expect(result.rejected).toBeUndefined()
+      expect(queue.pending()).toEqual([])
+    })
+
+    it('reports a message signed with another key as not authenticated (signature_invalid)', async () => {
+      const { dryRun, queue } = setup({ now: ALARM_AT })
+
+      const result = await dryRunOf(await dryRun(sign(ALARM, OTHER.key)))
+
+      expect(result).toMatchObject({
+        authenticated: false,
+        rejected: { code: 'signature_invalid' },
+      })
+      expect(queue.pending()).toEqual([])
+    })
+
+    it('reports an unreachable certificate as signing_key_unavailable instead of failing', async () => {
+      const url = (JSON.parse(ALARM) as { SigningCertURL: string }).SigningCertURL
+      const { dryRun } = setup({
+        now: ALARM_AT,
+        certificates: { [url]: new Error('connect ETIMEDOUT') },
+      })
+
+      const result = await dryRunOf(await dryRun(sign(ALARM)))
+
+      expect(result).toMatchObject({
+        authenticated: false,
+        rejected: { code: 'signing_key_unavailable' },
+      })
+    })
+
+    it('never confirms a subscription in a dry run, even one that verifies', async () => {
+      const { dryRun, confirmed } = setup({
+        now: '2012-04-26T20:46:00Z',
+        options: { autoConfirm: true },
+      })
+
+      const result = await dryRunOf(await dryRun(sign(fixture('subscription-confirmation.json'))))
+
+      expect(result).toMatchObject({ authenticated: true })
+      expect(confirmed).toEqual([])
+    })
+
+    it('never confirms a subscription whose signature does not verify', async () => {
+      const { dryRun, confirmed } = setup({
+        now: '2012-04-26T20:46:00Z',
+        options: { autoConfirm: true },
+      })
+
+      const result = await dryRunOf(
+        await dryRun(sign(fixture('subscription-confirmation.json'), OTHER.key)),
+      )
+
+      expect(result).toMatchObject({
+        authenticated: false,
+        rejected: { code: 'signature_invalid' },
+      })
+      expect(confirmed).toEqual([])
     })
   })
 })
