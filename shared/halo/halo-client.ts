@@ -85,6 +85,9 @@ export type HaloAssetLookup = {
 /** Halo documents 100 as the largest `page_size` for tickets. */
 const MAX_TICKET_PAGE = 100
 
+/** More tickets than this for one `third_party_id_string` means Halo ignored the filter. */
+const MAX_THIRD_PARTY_MATCHES = 200
+
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -221,17 +224,18 @@ export const createHaloClient = (options: HaloClientOptions) => {
    * of the largest size Halo allows until `record_count` is reached.
    */
   async function* tickets(
-    query: Omit<HaloTicketQuery, 'pageinate' | 'page_size' | 'page_no'>,
+    filter: Omit<HaloTicketQuery, 'pageinate' | 'page_size' | 'page_no'>,
   ): AsyncGenerator<HaloTicket, void, undefined> {
     const endpoint = 'GET /Tickets'
     let seen = 0
     for (let pageNo = 1; ; pageNo++) {
-      const body = await get('/Tickets', endpoint, {
-        ...query,
+      const query: HaloTicketQuery = {
+        ...filter,
         pageinate: true,
         page_size: MAX_TICKET_PAGE,
         page_no: pageNo,
-      })
+      }
+      const body = await get('/Tickets', endpoint, query)
       const page = listOf(HaloTicketSchema, body, 'tickets', endpoint)
       yield* page.items
       seen += page.items.length
@@ -263,13 +267,13 @@ export const createHaloClient = (options: HaloClientOptions) => {
      * exact-match semantics are not documented, and the filter exists only in newer Halo
      * versions, so an older one would ignore it and answer with every ticket.
      *
-     * @throws HaloApiError (`invalid_response`, not retryable) when more than
-     * `maxMatches` tickets come back: the filter is evidently being ignored, and paging through
-     * the whole ticket list for every event would spend the rate budget on nothing.
+     * @throws HaloApiError (`invalid_response`, not retryable) when more than 200 tickets come
+     * back: the filter is evidently being ignored, and paging through the whole ticket list for
+     * every event would spend the rate budget on nothing.
      */
     async findTicketsByThirdPartyId(
       thirdPartyId: string,
-      { openOnly = true, maxMatches = 200 }: { openOnly?: boolean; maxMatches?: number } = {},
+      { openOnly = true }: { openOnly?: boolean } = {},
     ): Promise<HaloTicket[]> {
       const endpoint = 'GET /Tickets'
       const query: HaloTicketQuery = { third_party_id_string: thirdPartyId }
@@ -277,10 +281,10 @@ export const createHaloClient = (options: HaloClientOptions) => {
       const found: HaloTicket[] = []
       let seen = 0
       for await (const ticket of tickets(query)) {
-        if (++seen > maxMatches) {
+        if (++seen > MAX_THIRD_PARTY_MATCHES) {
           throw invalidResponse(
             endpoint,
-            `more than ${maxMatches} tickets match third_party_id_string; this Halo seems to ignore the filter`,
+            `more than ${MAX_THIRD_PARTY_MATCHES} tickets match third_party_id_string; this Halo seems to ignore the filter`,
           )
         }
         if (ticket.third_party_id_string === thirdPartyId) found.push(ticket)
@@ -301,12 +305,10 @@ export const createHaloClient = (options: HaloClientOptions) => {
     },
 
     /** The actions of one ticket, in Halo's order. */
-    async listActions(
-      ticketId: number,
-      query: Omit<HaloActionQuery, 'ticket_id'> = {},
-    ): Promise<HaloAction[]> {
+    async listActions(ticketId: number): Promise<HaloAction[]> {
       const endpoint = 'GET /Actions'
-      const body = await get('/Actions', endpoint, { ...query, ticket_id: ticketId })
+      const query: HaloActionQuery = { ticket_id: ticketId }
+      const body = await get('/Actions', endpoint, query)
       return listOf(HaloActionSchema, body, 'actions', endpoint).items
     },
 

@@ -63,9 +63,6 @@ describe('createHaloClient against the sandbox: actions', () => {
     expect([a1.id, a2.id, b1.id]).toEqual([1, 2, 1])
     expect(a2.outcome).toBe('Internal Note')
     expect((await client.listActions(first.id)).map((a) => a.note)).toEqual(['n1', 'n2'])
-    expect(
-      (await client.listActions(first.id, { excludeprivate: true })).map((a) => a.note),
-    ).toEqual(['n1'])
   })
 
   it('changes the ticket status with new_status and closes it with 9', async () => {

@@ -161,6 +161,24 @@ describe('Halo sandbox: list envelopes (fact sheet §2.3)', () => {
     expect(body).toEqual({ ticket_id: ticket.id, record_count: 0, actions: [] })
   })
 
+  it('GET /Actions leaves out hidden actions with excludeprivate and limits with count', async () => {
+    const { post, getJson } = await setup()
+    const ticket = (await (await post('/Tickets', [{ summary: 's' }])).json()) as Json
+    await post('/Actions', [{ ticket_id: ticket.id, outcome: 'Private Note', note: 'n1' }])
+    await post('/Actions', [
+      { ticket_id: ticket.id, outcome: 'Private Note', note: 'n2', hiddenfromuser: true },
+    ])
+    await post('/Actions', [{ ticket_id: ticket.id, outcome: 'Private Note', note: 'n3' }])
+    const notes = async (query: string) =>
+      (
+        (await getJson(`/Actions?ticket_id=${ticket.id}${query}`)) as { actions: Json[] }
+      ).actions.map((a) => a.note)
+
+    expect(await notes('')).toEqual(['n1', 'n2', 'n3'])
+    expect(await notes('&excludeprivate=true')).toEqual(['n1', 'n3'])
+    expect(await notes('&count=2')).toEqual(['n1', 'n2'])
+  })
+
   it('stocks the statuses 1 New to 9 Closed', async () => {
     const { getJson } = await setup()
 
