@@ -7,20 +7,10 @@ import { createHaloTokenSource } from './halo-token-source.js'
 import { createMemoryRateBudget } from './memory-rate-budget.js'
 import {
   type HaloActionQuery,
-  type HaloAgentQuery,
   type HaloAssetQuery,
   type HaloClientQuery,
-  type HaloLookupQuery,
-  type HaloOutcomeQuery,
-  type HaloPriorityQuery,
   type HaloQueryValues,
-  type HaloSiteQuery,
-  type HaloStatusQuery,
-  type HaloTeamQuery,
-  type HaloTicketGetQuery,
   type HaloTicketQuery,
-  type HaloTicketTypeQuery,
-  type HaloUserQuery,
   toQueryString,
 } from './queries.js'
 import { DEFAULT_RATE_BUDGET, type RateBudget } from './rate-budget.js'
@@ -29,24 +19,13 @@ import {
   type HaloActionInput,
   HaloActionInputSchema,
   HaloActionSchema,
-  HaloAgentSchema,
   type HaloAsset,
   HaloAssetSchema,
   HaloCustomerSchema,
-  HaloLookupValueSchema,
-  HaloOutcomeSchema,
-  HaloPrioritySchema,
-  HaloSiteSchema,
-  HaloStatusSchema,
-  HaloTeamSchema,
   type HaloTicket,
   type HaloTicketInput,
   HaloTicketInputSchema,
-  type HaloTicketPatch,
-  HaloTicketPatchSchema,
   HaloTicketSchema,
-  HaloTicketTypeSchema,
-  HaloUserSchema,
 } from './schemas.js'
 
 export type HaloClientOptions = {
@@ -77,7 +56,7 @@ export type HaloClientOptions = {
   sleep?: (ms: number) => Promise<void>
   /** Randomness for back-off jitter. @default Math.random */
   random?: () => number
-  /** Longest a call may take, waits included, when no deadline is given. @default 30_000 */
+  /** Longest a call may take, waits included. @default 30_000 */
   maxWaitMs?: number
   /** Attempts per call for retryable failures, the first included. @default 4 */
   maxAttempts?: number
@@ -103,11 +82,11 @@ export type HaloAssetLookup = {
   clientId?: number
 }
 
-/** Stock Halo's Closed status id. Other status ids differ per instance. */
-export const HALO_STATUS_CLOSED = 9
-
 /** Halo documents 100 as the largest `page_size` for tickets. */
 const MAX_TICKET_PAGE = 100
+
+/** More tickets than this for one `third_party_id_string` means Halo ignored the filter. */
+const MAX_THIRD_PARTY_MATCHES = 200
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
@@ -121,7 +100,8 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  *
  * Every failure is a {@link HaloApiError} (a `HaloApiError`) with Halo's own message and a
  * `retryable` flag; refused credentials are a `ConfigError`. A wait that would end after the
- * call's deadline is not slept: the error carries `retryAfterMs` for the caller to defer with.
+ * call's deadline (`maxWaitMs` from its start) is not slept: the error carries `retryAfterMs` for
+ * the caller to defer with.
  *
  * @example
  * const halo = createHaloClient({ baseUrl, clientId, clientSecret })
@@ -162,339 +142,208 @@ export const createHaloClient = (options: HaloClientOptions) => {
     now,
   })
 
-  /** The methods, bound to a deadline (ms since epoch) or to `maxWaitMs` from each call. */
-  const bind = (fixedDeadline: number | undefined) => {
-    const deadline = () => fixedDeadline ?? now() + maxWaitMs
+  const call = async (
+    request: Omit<HaloRequest, 'url' | 'auth'> & { path: string; query?: HaloQueryValues },
+  ): Promise<unknown> => {
+    const { path, query, ...rest } = request
+    const response = await send(
+      { ...rest, url: `${apiUrl}${path}${toQueryString(query)}`, auth: true },
+      now() + maxWaitMs,
+    )
+    if (response.text.trim() === '') return undefined
+    try {
+      return JSON.parse(response.text)
+    } catch (error) {
+      throw invalidResponse(request.endpoint, 'body is not JSON', error)
+    }
+  }
 
-    const call = async (
-      request: Omit<HaloRequest, 'url' | 'auth'> & { path: string; query?: HaloQueryValues },
-    ): Promise<unknown> => {
-      const { path, query, ...rest } = request
-      const response = await send(
-        { ...rest, url: `${apiUrl}${path}${toQueryString(query)}`, auth: true },
-        deadline(),
+  const get = (path: string, endpoint: string, query?: HaloQueryValues) =>
+    call({ method: 'GET', path, endpoint, query, idempotent: true })
+
+  const post = (path: string, endpoint: string, items: unknown[]) =>
+    call({
+      method: 'POST',
+      path,
+      endpoint,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(items),
+      idempotent: false,
+    })
+
+  /** Validates what we are about to send; a bad field is our bug, so it is not retryable. */
+  const checked = <S extends z.ZodType>(schema: S, value: unknown, endpoint: string) => {
+    const result = schema.safeParse(value)
+    if (!result.success) {
+      throw new HaloApiError(
+        undefined,
+        `${endpoint}: refusing to send an invalid body: ${z.prettifyError(result.error)}`,
+        { kind: 'invalid_request', endpoint, retryable: false },
       )
-      if (response.text.trim() === '') return undefined
-      try {
-        return JSON.parse(response.text)
-      } catch (error) {
-        throw invalidResponse(request.endpoint, 'body is not JSON', error)
+    }
+    return result.data as z.infer<S>
+  }
+
+  const parsed = <S extends z.ZodType>(schema: S, value: unknown, endpoint: string) => {
+    const result = schema.safeParse(value)
+    if (!result.success) {
+      throw invalidResponse(endpoint, z.prettifyError(result.error), result.error)
+    }
+    return result.data as z.infer<S>
+  }
+
+  /** A one-element POST answers with the saved object; tolerate an array answer too. */
+  const savedOne = <S extends z.ZodType>(schema: S, body: unknown, endpoint: string) =>
+    parsed(schema, Array.isArray(body) ? body.at(-1) : body, endpoint)
+
+  /** Lists come as `{record_count, <key>: [...]}` or as a plain array depending on the endpoint. */
+  const listOf = <S extends z.ZodType>(
+    schema: S,
+    body: unknown,
+    key: string,
+    endpoint: string,
+  ): HaloPage<z.infer<S>> => {
+    const rows = Array.isArray(body) ? body : isRecord(body) ? body[key] : undefined
+    if (!Array.isArray(rows)) throw invalidResponse(endpoint, `no "${key}" list in the answer`)
+    const items = parsed(z.array(schema), rows, endpoint)
+    const total =
+      isRecord(body) && typeof body.record_count === 'number' ? body.record_count : items.length
+    return { recordCount: total, items }
+  }
+
+  /** `GET <path>` read as a list: `{record_count, <key>: [...]}` or a plain array. */
+  const getList = async <S extends z.ZodType>(
+    schema: S,
+    path: string,
+    key: string,
+    query?: HaloQueryValues,
+  ) => listOf(schema, await get(path, `GET ${path}`, query), key, `GET ${path}`)
+
+  /**
+   * Every ticket matching `query`, walking Halo's pages (`pageinate`, `page_size`, `page_no`)
+   * of the largest size Halo allows until `record_count` is reached.
+   */
+  async function* tickets(
+    filter: Omit<HaloTicketQuery, 'pageinate' | 'page_size' | 'page_no'>,
+  ): AsyncGenerator<HaloTicket, void, undefined> {
+    const endpoint = 'GET /Tickets'
+    let seen = 0
+    for (let pageNo = 1; ; pageNo++) {
+      const query: HaloTicketQuery = {
+        ...filter,
+        pageinate: true,
+        page_size: MAX_TICKET_PAGE,
+        page_no: pageNo,
       }
+      const body = await get('/Tickets', endpoint, query)
+      const page = listOf(HaloTicketSchema, body, 'tickets', endpoint)
+      yield* page.items
+      seen += page.items.length
+      // A short or empty page ends the walk even if record_count disagrees, so a
+      // miscounting server cannot make us loop.
+      if (page.items.length < MAX_TICKET_PAGE || seen >= page.recordCount) return
     }
-
-    const get = (path: string, endpoint: string, query?: HaloQueryValues) =>
-      call({ method: 'GET', path, endpoint, query, idempotent: true })
-
-    const post = (path: string, endpoint: string, items: unknown[], query?: HaloQueryValues) =>
-      call({
-        method: 'POST',
-        path,
-        endpoint,
-        query,
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(items),
-        idempotent: false,
-      })
-
-    /** Validates what we are about to send; a bad field is our bug, so it is not retryable. */
-    const checked = <S extends z.ZodType>(schema: S, value: unknown, endpoint: string) => {
-      const result = schema.safeParse(value)
-      if (!result.success) {
-        throw new HaloApiError(
-          undefined,
-          `${endpoint}: refusing to send an invalid body: ${z.prettifyError(result.error)}`,
-          { kind: 'invalid_request', endpoint, retryable: false },
-        )
-      }
-      return result.data as z.infer<S>
-    }
-
-    const parsed = <S extends z.ZodType>(schema: S, value: unknown, endpoint: string) => {
-      const result = schema.safeParse(value)
-      if (!result.success) {
-        throw invalidResponse(endpoint, z.prettifyError(result.error), result.error)
-      }
-      return result.data as z.infer<S>
-    }
-
-    /** A one-element POST answers with the saved object; tolerate an array answer too. */
-    const savedOne = <S extends z.ZodType>(schema: S, body: unknown, endpoint: string) =>
-      parsed(schema, Array.isArray(body) ? body.at(-1) : body, endpoint)
-
-    /** Lists come as `{record_count, <key>: [...]}` or as a plain array depending on the endpoint. */
-    const listOf = <S extends z.ZodType>(
-      schema: S,
-      body: unknown,
-      key: string,
-      endpoint: string,
-    ): HaloPage<z.infer<S>> => {
-      const rows = Array.isArray(body) ? body : isRecord(body) ? body[key] : undefined
-      if (!Array.isArray(rows)) throw invalidResponse(endpoint, `no "${key}" list in the answer`)
-      const items = parsed(z.array(schema), rows, endpoint)
-      const total =
-        isRecord(body) && typeof body.record_count === 'number' ? body.record_count : items.length
-      return { recordCount: total, items }
-    }
-
-    /** `GET <path>` read as a list: `{record_count, <key>: [...]}` or a plain array. */
-    const getList = async <S extends z.ZodType>(
-      schema: S,
-      path: string,
-      key: string,
-      query?: HaloQueryValues,
-    ) => listOf(schema, await get(path, `GET ${path}`, query), key, `GET ${path}`)
-
-    /** Walks Halo's pages (`pageinate`, `page_size`, `page_no`) until `record_count` is reached. */
-    async function* pages<S extends z.ZodType, Q extends HaloQueryValues>(
-      schema: S,
-      path: string,
-      key: string,
-      query: Q,
-      pageSize: number,
-    ): AsyncGenerator<z.infer<S>, void, undefined> {
-      const endpoint = `GET ${path}`
-      let seen = 0
-      for (let pageNo = 1; ; pageNo++) {
-        const body = await get(path, endpoint, {
-          ...query,
-          pageinate: true,
-          page_size: pageSize,
-          page_no: pageNo,
-        })
-        const page = listOf(schema, body, key, endpoint)
-        yield* page.items
-        seen += page.items.length
-        // A short or empty page ends the walk even if record_count disagrees, so a
-        // miscounting server cannot make us loop.
-        if (page.items.length < pageSize || seen >= page.recordCount) return
-      }
-    }
-
-    const ticketPage = (query: HaloTicketQuery) =>
-      Math.min(query.page_size ?? MAX_TICKET_PAGE, MAX_TICKET_PAGE)
-
-    const client = {
-      /** Creates one ticket and returns it as Halo saved it (with its numeric `id`). */
-      async createTicket(ticket: HaloTicketInput): Promise<HaloTicket> {
-        const endpoint = 'POST /Tickets'
-        const body = await post('/Tickets', endpoint, [
-          checked(HaloTicketInputSchema, ticket, endpoint),
-        ])
-        return savedOne(HaloTicketSchema, body, endpoint)
-      },
-
-      /** Creates or updates several tickets in one request (`returnall=true`), in order. */
-      async saveTickets(tickets: Array<HaloTicketInput | HaloTicketPatch>): Promise<HaloTicket[]> {
-        const endpoint = 'POST /Tickets'
-        const items = tickets.map((t) =>
-          checked(
-            'id' in t && t.id !== undefined ? HaloTicketPatchSchema : HaloTicketInputSchema,
-            t,
-            endpoint,
-          ),
-        )
-        const body = await post('/Tickets', endpoint, items, { returnall: true })
-        return parsed(z.array(HaloTicketSchema), Array.isArray(body) ? body : [body], endpoint)
-      },
-
-      /** Changes only the fields given alongside `id`. */
-      async updateTicket(patch: HaloTicketPatch): Promise<HaloTicket> {
-        const endpoint = 'POST /Tickets'
-        const body = await post('/Tickets', endpoint, [
-          checked(HaloTicketPatchSchema, patch, endpoint),
-        ])
-        return savedOne(HaloTicketSchema, body, endpoint)
-      },
-
-      /**
-       * Closes a ticket by moving it to a closed status.
-       * @param statusId @default 9, stock Halo's Closed
-       */
-      closeTicket(id: number, statusId: number = HALO_STATUS_CLOSED): Promise<HaloTicket> {
-        return client.updateTicket({ id, status_id: statusId })
-      },
-
-      /** One ticket; a missing id is a non-retryable 404 {@link HaloApiError}. */
-      async getTicket(id: number, query: HaloTicketGetQuery = {}): Promise<HaloTicket> {
-        const endpoint = 'GET /Tickets/{id}'
-        const body = await get(`/Tickets/${encodeURIComponent(id)}`, endpoint, query)
-        return parsed(HaloTicketSchema, body, endpoint)
-      },
-
-      /** One page of tickets (or the first `count` without paging). */
-      async listTickets(query: HaloTicketQuery = {}): Promise<HaloPage<HaloTicket>> {
-        const endpoint = 'GET /Tickets'
-        const safe =
-          query.page_size === undefined ? query : { ...query, page_size: ticketPage(query) }
-        return listOf(HaloTicketSchema, await get('/Tickets', endpoint, safe), 'tickets', endpoint)
-      },
-
-      /** Every ticket matching `query`, page by page (at most 100 per request). */
-      iterateTickets(query: Omit<HaloTicketQuery, 'pageinate' | 'page_no'> = {}) {
-        return pages(HaloTicketSchema, '/Tickets', 'tickets', query, ticketPage(query))
-      },
-
-      /**
-       * Tickets carrying exactly this `third_party_id_string`. Results are re-checked here:
-       * exact-match semantics are not documented, and the filter exists only in newer Halo
-       * versions, so an older one would ignore it and answer with every ticket.
-       *
-       * @throws HaloApiError (`invalid_response`, not retryable) when more than
-       * `maxMatches` tickets come back: the filter is evidently being ignored, and paging through
-       * the whole ticket list for every event would spend the rate budget on nothing.
-       */
-      async findTicketsByThirdPartyId(
-        thirdPartyId: string,
-        { openOnly = true, maxMatches = 200 }: { openOnly?: boolean; maxMatches?: number } = {},
-      ): Promise<HaloTicket[]> {
-        const endpoint = 'GET /Tickets'
-        const query: HaloTicketQuery = { third_party_id_string: thirdPartyId }
-        if (openOnly) query.open_only = true
-        const found: HaloTicket[] = []
-        let seen = 0
-        for await (const ticket of client.iterateTickets(query)) {
-          if (++seen > maxMatches) {
-            throw invalidResponse(
-              endpoint,
-              `more than ${maxMatches} tickets match third_party_id_string; this Halo seems to ignore the filter`,
-            )
-          }
-          if (ticket.third_party_id_string === thirdPartyId) found.push(ticket)
-        }
-        return found
-      },
-
-      /**
-       * Adds a note or status change to a ticket. Halo requires an outcome (`outcome` by name
-       * or `outcome_id`) and answers 400 without one.
-       */
-      async addAction(action: HaloActionInput): Promise<HaloAction> {
-        const endpoint = 'POST /Actions'
-        const body = await post('/Actions', endpoint, [
-          checked(HaloActionInputSchema, action, endpoint),
-        ])
-        return savedOne(HaloActionSchema, body, endpoint)
-      },
-
-      /** The actions of one ticket, in Halo's order. */
-      async listActions(
-        ticketId: number,
-        query: Omit<HaloActionQuery, 'ticket_id'> = {},
-      ): Promise<HaloAction[]> {
-        const endpoint = 'GET /Actions'
-        const body = await get('/Actions', endpoint, { ...query, ticket_id: ticketId })
-        return listOf(HaloActionSchema, body, 'actions', endpoint).items
-      },
-
-      /** One page of clients (Halo's `Client`, schema `Area`). */
-      async listClients(query: HaloClientQuery = {}) {
-        return getList(HaloCustomerSchema, '/Client', 'clients', query)
-      },
-      /** Every client matching `query`, page by page. */
-      iterateClients(query: Omit<HaloClientQuery, 'pageinate' | 'page_no'> = {}) {
-        return pages(HaloCustomerSchema, '/Client', 'clients', query, query.page_size ?? 100)
-      },
-      /** One client; a missing id is a non-retryable 404. */
-      async getClient(id: number) {
-        const endpoint = 'GET /Client/{id}'
-        return parsed(
-          HaloCustomerSchema,
-          await get(`/Client/${encodeURIComponent(id)}`, endpoint),
-          endpoint,
-        )
-      },
-
-      /** One page of sites, e.g. `{ client_id }`. */
-      async listSites(query: HaloSiteQuery = {}) {
-        return getList(HaloSiteSchema, '/Site', 'sites', query)
-      },
-      /** Every site matching `query`, page by page. */
-      iterateSites(query: Omit<HaloSiteQuery, 'pageinate' | 'page_no'> = {}) {
-        return pages(HaloSiteSchema, '/Site', 'sites', query, query.page_size ?? 100)
-      },
-
-      /** One page of end users, e.g. `{ client_id, search }`. */
-      async listUsers(query: HaloUserQuery = {}) {
-        return getList(HaloUserSchema, '/Users', 'users', query)
-      },
-      /** Every user matching `query`, page by page. */
-      iterateUsers(query: Omit<HaloUserQuery, 'pageinate' | 'page_no'> = {}) {
-        return pages(HaloUserSchema, '/Users', 'users', query, query.page_size ?? 100)
-      },
-
-      /** One page of assets; prefer `findAssets` for exact lookups. */
-      async listAssets(query: HaloAssetQuery = {}) {
-        return getList(HaloAssetSchema, '/Asset', 'assets', query)
-      },
-
-      /**
-       * Assets matching a host name, device name or asset tag exactly (case-insensitive). Halo's
-       * `search` matches substrings across many fields, so candidates are filtered here; which
-       * key field holds the host name is instance configuration, so all three are compared.
-       */
-      async findAssets(lookup: HaloAssetLookup): Promise<HaloAsset[]> {
-        const wanted = (lookup.hostname ?? lookup.name)?.toLowerCase()
-        const tag = lookup.inventoryNumber?.toLowerCase()
-        if (wanted === undefined && tag === undefined) return []
-        const query: HaloAssetQuery =
-          tag !== undefined
-            ? { inventory_number: lookup.inventoryNumber }
-            : { search: lookup.hostname ?? lookup.name }
-        if (lookup.clientId !== undefined) query.client_id = lookup.clientId
-        const { items } = await client.listAssets(query)
-        const same = (value: string | null | undefined, target: string | undefined) =>
-          target !== undefined && value?.toLowerCase() === target
-        return items.filter(
-          (asset) =>
-            (tag === undefined || same(asset.inventory_number, tag)) &&
-            (wanted === undefined ||
-              same(asset.key_field, wanted) ||
-              same(asset.key_field2, wanted) ||
-              same(asset.key_field3, wanted)),
-        )
-      },
-
-      /** Ticket types (a plain array in Halo). */
-      async listTicketTypes(query: HaloTicketTypeQuery = {}) {
-        return (await getList(HaloTicketTypeSchema, '/TicketType', 'tickettypes', query)).items
-      },
-      /** Statuses; ids other than 9 (Closed) differ per instance, so look them up by name. */
-      async listStatuses(query: HaloStatusQuery = {}) {
-        return (await getList(HaloStatusSchema, '/Status', 'statuses', query)).items
-      },
-      /** Priorities of each SLA; tickets refer to them by `priorityid`. */
-      async listPriorities(query: HaloPriorityQuery = {}) {
-        return (await getList(HaloPrioritySchema, '/Priority', 'priorities', query)).items
-      },
-      /** Action outcomes, for choosing `outcome`/`outcome_id` on actions. */
-      async listOutcomes(query: HaloOutcomeQuery = {}) {
-        return (await getList(HaloOutcomeSchema, '/Outcome', 'outcomes', query)).items
-      },
-      /** Values of one lookup list (e.g. 12 Impact, 27 Urgency, 22 Request source). */
-      async listLookup(lookupId: number) {
-        const query: HaloLookupQuery = { lookupid: lookupId }
-        return (await getList(HaloLookupValueSchema, '/Lookup', 'lookup', query)).items
-      },
-      /** Agents, e.g. `{ team }`. */
-      async listAgents(query: HaloAgentQuery = {}) {
-        return (await getList(HaloAgentSchema, '/Agent', 'agents', query)).items
-      },
-      /** Teams. */
-      async listTeams(query: HaloTeamQuery = {}) {
-        return (await getList(HaloTeamSchema, '/Team', 'teams', query)).items
-      },
-    }
-    return client
   }
 
   return {
-    ...bind(undefined),
+    /** Creates one ticket and returns it as Halo saved it (with its numeric `id`). */
+    async createTicket(ticket: HaloTicketInput): Promise<HaloTicket> {
+      const endpoint = 'POST /Tickets'
+      const body = await post('/Tickets', endpoint, [
+        checked(HaloTicketInputSchema, ticket, endpoint),
+      ])
+      return savedOne(HaloTicketSchema, body, endpoint)
+    },
+
+    /** One ticket; a missing id is a non-retryable 404 {@link HaloApiError}. */
+    async getTicket(id: number): Promise<HaloTicket> {
+      const endpoint = 'GET /Tickets/{id}'
+      const body = await get(`/Tickets/${encodeURIComponent(id)}`, endpoint)
+      return parsed(HaloTicketSchema, body, endpoint)
+    },
+
     /**
-     * The same client (shared token, budget and counter) whose calls give up — with
-     * `retryAfterMs` — rather than wait past `deadline` (ms since epoch). A Lambda passes
-     * `Date.now() + context.getRemainingTimeInMillis() - margin`.
+     * Tickets carrying exactly this `third_party_id_string`. Results are re-checked here:
+     * exact-match semantics are not documented, and the filter exists only in newer Halo
+     * versions, so an older one would ignore it and answer with every ticket.
+     *
+     * @throws HaloApiError (`invalid_response`, not retryable) when more than 200 tickets come
+     * back: the filter is evidently being ignored, and paging through the whole ticket list for
+     * every event would spend the rate budget on nothing.
      */
-    withDeadline: (deadline: number) => bind(deadline),
+    async findTicketsByThirdPartyId(
+      thirdPartyId: string,
+      { openOnly = true }: { openOnly?: boolean } = {},
+    ): Promise<HaloTicket[]> {
+      const endpoint = 'GET /Tickets'
+      const query: HaloTicketQuery = { third_party_id_string: thirdPartyId }
+      if (openOnly) query.open_only = true
+      const found: HaloTicket[] = []
+      let seen = 0
+      for await (const ticket of tickets(query)) {
+        if (++seen > MAX_THIRD_PARTY_MATCHES) {
+          throw invalidResponse(
+            endpoint,
+            `more than ${MAX_THIRD_PARTY_MATCHES} tickets match third_party_id_string; this Halo seems to ignore the filter`,
+          )
+        }
+        if (ticket.third_party_id_string === thirdPartyId) found.push(ticket)
+      }
+      return found
+    },
+
+    /**
+     * Adds a note or status change to a ticket. Halo requires an outcome (`outcome` by name
+     * or `outcome_id`) and answers 400 without one.
+     */
+    async addAction(action: HaloActionInput): Promise<HaloAction> {
+      const endpoint = 'POST /Actions'
+      const body = await post('/Actions', endpoint, [
+        checked(HaloActionInputSchema, action, endpoint),
+      ])
+      return savedOne(HaloActionSchema, body, endpoint)
+    },
+
+    /** The actions of one ticket, in Halo's order. */
+    async listActions(ticketId: number): Promise<HaloAction[]> {
+      const endpoint = 'GET /Actions'
+      const query: HaloActionQuery = { ticket_id: ticketId }
+      const body = await get('/Actions', endpoint, query)
+      return listOf(HaloActionSchema, body, 'actions', endpoint).items
+    },
+
+    /** One page of clients (Halo's `Client`, schema `Area`). */
+    async listClients(query: HaloClientQuery = {}) {
+      return getList(HaloCustomerSchema, '/Client', 'clients', query)
+    },
+
+    /**
+     * Assets matching a host name, device name or asset tag exactly (case-insensitive). Halo's
+     * `search` matches substrings across many fields, so candidates are filtered here; which
+     * key field holds the host name is instance configuration, so all three are compared.
+     */
+    async findAssets(lookup: HaloAssetLookup): Promise<HaloAsset[]> {
+      const wanted = (lookup.hostname ?? lookup.name)?.toLowerCase()
+      const tag = lookup.inventoryNumber?.toLowerCase()
+      if (wanted === undefined && tag === undefined) return []
+      const query: HaloAssetQuery =
+        tag !== undefined
+          ? { inventory_number: lookup.inventoryNumber }
+          : { search: lookup.hostname ?? lookup.name }
+      if (lookup.clientId !== undefined) query.client_id = lookup.clientId
+      const { items } = await getList(HaloAssetSchema, '/Asset', 'assets', query)
+      const same = (value: string | null | undefined, target: string | undefined) =>
+        target !== undefined && value?.toLowerCase() === target
+      return items.filter(
+        (asset) =>
+          (tag === undefined || same(asset.inventory_number, tag)) &&
+          (wanted === undefined ||
+            same(asset.key_field, wanted) ||
+            same(asset.key_field2, wanted) ||
+            same(asset.key_field3, wanted)),
+      )
+    },
+
     /** Halo calls made so far, by endpoint and outcome. */
     calls: counter,
   }

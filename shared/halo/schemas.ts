@@ -68,13 +68,6 @@ const ticketWriteFields = {
 export const HaloTicketInputSchema = z.looseObject(ticketWriteFields)
 export type HaloTicketInput = z.infer<typeof HaloTicketInputSchema>
 
-/** A partial ticket update: Halo changes only the fields sent alongside `id`. */
-export const HaloTicketPatchSchema = z.looseObject({
-  ...HaloTicketInputSchema.partial().shape,
-  id: z.int().positive(),
-})
-export type HaloTicketPatch = z.infer<typeof HaloTicketPatchSchema>
-
 /** A ticket as Halo returns it (list item, detail, or the reply to a POST). */
 export const HaloTicketSchema = z.looseObject({
   id: readInt,
@@ -145,28 +138,6 @@ export const HaloCustomerSchema = z.looseObject({
 })
 export type HaloCustomer = z.infer<typeof HaloCustomerSchema>
 
-/** A site of a client. */
-export const HaloSiteSchema = z.looseObject({
-  id: readInt,
-  name: maybe(z.string()),
-  // Halo's spec types the site's client_id as a double; it is an id all the same.
-  client_id: maybe(z.number()),
-  client_name: maybe(z.string()),
-  inactive: maybe(z.boolean()),
-})
-export type HaloSite = z.infer<typeof HaloSiteSchema>
-
-/** An end user (contact) at a client's site. */
-export const HaloUserSchema = z.looseObject({
-  id: readInt,
-  name: maybe(z.string()),
-  site_id: maybe(z.number()),
-  client_id: maybe(readInt),
-  emailaddress: maybe(z.string()),
-  inactive: maybe(z.boolean()),
-})
-export type HaloUser = z.infer<typeof HaloUserSchema>
-
 /** An asset (schema `Device`). `key_field` is usually the device or host name. */
 export const HaloAssetSchema = z.looseObject({
   id: readInt,
@@ -180,68 +151,6 @@ export const HaloAssetSchema = z.looseObject({
   inactive: maybe(z.boolean()),
 })
 export type HaloAsset = z.infer<typeof HaloAssetSchema>
-
-/** A ticket type (schema `RequestType`). */
-export const HaloTicketTypeSchema = z.looseObject({
-  id: readInt,
-  name: maybe(z.string()),
-  initial_status: maybe(readInt),
-  default_sla: maybe(readInt),
-})
-export type HaloTicketType = z.infer<typeof HaloTicketTypeSchema>
-
-/** A status (schema `TStatus`). */
-export const HaloStatusSchema = z.looseObject({
-  id: readInt,
-  name: maybe(z.string()),
-  shortname: maybe(z.string()),
-  type: maybe(readInt),
-})
-export type HaloStatus = z.infer<typeof HaloStatusSchema>
-
-/** A priority of one SLA (schema `Policy`); its own `id` is a GUID, tickets use `priorityid`. */
-export const HaloPrioritySchema = z.looseObject({
-  id: z.union([z.string(), readInt]),
-  slaid: maybe(readInt),
-  priorityid: maybe(readInt),
-  name: maybe(z.string()),
-})
-export type HaloPriority = z.infer<typeof HaloPrioritySchema>
-
-/** An action outcome (schema `TOutcome`): what an action is, e.g. "Private Note". */
-export const HaloOutcomeSchema = z.looseObject({
-  id: readInt,
-  outcome: maybe(z.string()),
-  buttonname: maybe(z.string()),
-  hidden: maybe(z.boolean()),
-})
-export type HaloOutcome = z.infer<typeof HaloOutcomeSchema>
-
-/** One value of a Halo lookup list (impact, urgency, request source, ...). */
-export const HaloLookupValueSchema = z.looseObject({
-  id: readInt,
-  lookupid: maybe(readInt),
-  name: maybe(z.string()),
-})
-export type HaloLookupValue = z.infer<typeof HaloLookupValueSchema>
-
-/** An agent (schema `Uname`). */
-export const HaloAgentSchema = z.looseObject({
-  id: readInt,
-  name: maybe(z.string()),
-  email: maybe(z.string()),
-  team: maybe(z.string()),
-  isdisabled: maybe(z.boolean()),
-})
-export type HaloAgent = z.infer<typeof HaloAgentSchema>
-
-/** A team (schema `SectionDetail`). */
-export const HaloTeamSchema = z.looseObject({
-  id: readInt,
-  name: maybe(z.string()),
-  inactive: maybe(z.boolean()),
-})
-export type HaloTeam = z.infer<typeof HaloTeamSchema>
 
 /** The auth server's answer to a client-credentials request. */
 export const HaloTokenResponseSchema = z.looseObject({

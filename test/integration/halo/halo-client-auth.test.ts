@@ -60,16 +60,16 @@ describe('createHaloClient against the sandbox: authentication', () => {
     // The client's clock stands still, so it believes its token is fresh; the sandbox's moves on.
     const frozen = clock.now()
     const client = halo.client({ now: () => frozen })
-    await client.listStatuses()
+    await client.listClients()
     const before = halo.sandbox.requests().length
 
     clock.advance(130_000)
-    await client.listStatuses()
+    await client.listClients()
 
     expect(paths(halo.sandbox.requests().slice(before))).toEqual([
-      'get /api/status 401',
+      'get /api/client 401',
       'post /auth/token 200',
-      'get /api/status 200',
+      'get /api/client 200',
     ])
   })
 
@@ -87,15 +87,15 @@ describe('createHaloClient against the sandbox: authentication', () => {
 
   it('renews once for many callers refused together after the token was revoked', async () => {
     const client = halo.client({ now: clock.now })
-    await client.listStatuses()
+    await client.listClients()
     halo.sandbox.expireTokens()
     const before = halo.sandbox.requests().length
 
-    await Promise.all(Array.from({ length: 10 }, () => client.listTeams()))
+    await Promise.all(Array.from({ length: 10 }, () => client.listClients()))
 
     const after = halo.sandbox.requests().slice(before)
     expect(after.filter((r) => r.path === 'post /auth/token')).toHaveLength(1)
-    expect(after.filter((r) => r.path === 'get /api/team' && r.status === 200)).toHaveLength(10)
+    expect(after.filter((r) => r.path === 'get /api/client' && r.status === 200)).toHaveLength(10)
   })
 
   it('reports wrong credentials as a non-retryable ConfigError naming invalid_client', async () => {
@@ -127,7 +127,7 @@ describe('createHaloClient against a hosted-style sandbox with a tenant', () => 
   it('works with the tenant configured and an explicit auth URL', async () => {
     const client = halo.client({ discover: false, tenant: 'acme', authUrl: `${halo.url}/auth` })
 
-    await expect(client.listStatuses()).resolves.toHaveLength(9)
+    await expect(client.listClients()).resolves.toMatchObject({ recordCount: 4 })
   })
 })
 

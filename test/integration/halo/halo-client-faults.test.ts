@@ -35,13 +35,14 @@ describe('createHaloClient against the sandbox: rate limits', () => {
     })
     halo.sandbox.setFaults({
       next: [
-        { status: 429, match: 'get /api/status' },
-        { status: 429, match: 'get /api/status' },
+        { status: 429, match: 'get /api/client' },
+        { status: 429, match: 'get /api/client' },
       ],
     })
 
-    await client.listStatuses()
+    const clients = await client.listClients()
 
+    expect(clients.items).toHaveLength(4)
     expect(sleeps).toEqual([750, 1_500])
   })
 
@@ -49,8 +50,8 @@ describe('createHaloClient against the sandbox: rate limits', () => {
     halo.sandbox.setRateLimit({ limit: 3, windowMs: 300_000 })
     const client = halo.client({ maxAttempts: 1 })
 
-    await client.listStatuses() // authinfo + token + this = 3
-    const attempt = client.listStatuses()
+    await client.listClients() // authinfo + token + this = 3
+    const attempt = client.listClients()
 
     await expect(attempt).rejects.toSatisfy(
       (e) =>
@@ -64,10 +65,10 @@ describe('createHaloClient against the sandbox: rate limits', () => {
   it('gives up with the Retry-After wait when it does not fit the deadline', async () => {
     halo.sandbox.setRateLimit({ limit: 3, windowMs: 300_000, retryAfter: true })
     const { sleeps, sleep } = recordedSleep()
-    const client = halo.client({ sleep })
-    await client.listStatuses()
+    const client = halo.client({ sleep, maxWaitMs: 10_000 })
+    await client.listClients()
 
-    const attempt = client.withDeadline(Date.now() + 10_000).listStatuses()
+    const attempt = client.listClients()
 
     await expect(attempt).rejects.toSatisfy(
       (e) => isHaloError(e) && e.status === 429 && (e.retryAfterMs ?? 0) > 200_000,
@@ -77,12 +78,10 @@ describe('createHaloClient against the sandbox: rate limits', () => {
 
   it('never lets concurrent callers exceed the budget, and tells the rest when to come back', async () => {
     const budget = createMemoryRateBudget({ limit: 6, windowMs: 60_000 })
-    const client = halo.client({ budget })
+    const client = halo.client({ budget, maxWaitMs: 1_000 })
 
     const results = await Promise.allSettled(
-      Array.from({ length: 10 }, (_, i) =>
-        client.withDeadline(Date.now() + 1_000).createTicket({ summary: `t${i}` }),
-      ),
+      Array.from({ length: 10 }, (_, i) => client.createTicket({ summary: `t${i}` })),
     )
 
     const denied = results.filter((r) => r.status === 'rejected')
@@ -144,10 +143,9 @@ describe('createHaloClient against the sandbox: error bodies', () => {
 
   it('keeps model-binding field errors from the sandbox for a wrongly typed field', async () => {
     const client = halo.client()
-    const ticket = await client.createTicket({ summary: 'x' })
 
     // A field outside our schema passes through untouched; Halo's binder still checks its type.
-    const attempt = client.updateTicket({ id: ticket.id, parent_id: 'abc' })
+    const attempt = client.createTicket({ summary: 'x', parent_id: 'abc' })
 
     await expect(attempt).rejects.toSatisfy(
       (e) =>
@@ -174,12 +172,18 @@ describe('createHaloClient against the sandbox: server failures and lost answers
 
   it('retries a read through 500, 502 and 503', async () => {
     halo.sandbox.setFaults({
-      next: [500, 502, 503].map((status) => ({ status, match: 'get /api/priority' })),
+      next: [500, 502, 503].map((status) => ({ status, match: 'get /api/client' })),
     })
 
-    const priorities = await halo.client().listPriorities()
+    const clients = await halo.client().listClients({ search: 'acme' })
 
-    expect(priorities.map((p) => p.name)).toEqual(['Critical', 'High', 'Medium', 'Low'])
+    expect(clients.items.map((c) => c.name)).toEqual(['Acme Dental'])
+    expect(
+      halo.sandbox
+        .requests()
+        .filter((r) => r.path === 'get /api/client')
+        .map((r) => r.status),
+    ).toEqual([500, 502, 503, 200])
   })
 
   it('does not resend a create after a 502, and says it is retryable', async () => {
@@ -213,12 +217,10 @@ describe('createHaloClient against the sandbox: server failures and lost answers
 
   it('commit then hang: the ticket exists, the client times out', async () => {
     halo.sandbox.setFaults({ next: [{ drop: 'hang', match: 'post /api/actions' }] })
-    const client = halo.client({ timeoutMs: 5_000 })
-    const ticket = await client.createTicket({ summary: 'x' })
+    const ticket = await halo.client().createTicket({ summary: 'x' })
+    const client = halo.client({ timeoutMs: 5_000, maxWaitMs: 300 })
 
-    const attempt = client
-      .withDeadline(Date.now() + 300)
-      .addAction({ ticket_id: ticket.id, outcome: 'Private Note', note: 'n' })
+    const attempt = client.addAction({ ticket_id: ticket.id, outcome: 'Private Note', note: 'n' })
 
     await expect(attempt).rejects.toSatisfy(
       (e) => isHaloError(e) && e.kind === 'timeout' && e.retryable,
@@ -228,11 +230,11 @@ describe('createHaloClient against the sandbox: server failures and lost answers
   })
 
   it('adds the configured latency, so a caller with an earlier deadline gives up', async () => {
-    const client = halo.client({ timeoutMs: 5_000, maxAttempts: 1 })
-    await client.listTeams()
+    const client = halo.client({ timeoutMs: 5_000, maxAttempts: 1, maxWaitMs: 500 })
+    await client.listClients()
     halo.sandbox.setFaults({ latencyMs: 1_000 })
 
-    const attempt = client.withDeadline(Date.now() + 150).listTeams()
+    const attempt = client.listClients()
 
     await expect(attempt).rejects.toSatisfy((e) => isHaloError(e) && e.kind === 'timeout')
   })
@@ -249,7 +251,7 @@ describe('createHaloClient against the sandbox: server failures and lost answers
     const outcomes: string[] = []
     for (let i = 0; i < 20; i++) {
       outcomes.push(
-        await client.listTeams().then(
+        await client.listClients().then(
           () => 'ok',
           (e: HaloApiError) => String(e.status),
         ),

@@ -161,6 +161,24 @@ describe('Halo sandbox: list envelopes (fact sheet §2.3)', () => {
     expect(body).toEqual({ ticket_id: ticket.id, record_count: 0, actions: [] })
   })
 
+  it('GET /Actions leaves out hidden actions with excludeprivate and limits with count', async () => {
+    const { post, getJson } = await setup()
+    const ticket = (await (await post('/Tickets', [{ summary: 's' }])).json()) as Json
+    await post('/Actions', [{ ticket_id: ticket.id, outcome: 'Private Note', note: 'n1' }])
+    await post('/Actions', [
+      { ticket_id: ticket.id, outcome: 'Private Note', note: 'n2', hiddenfromuser: true },
+    ])
+    await post('/Actions', [{ ticket_id: ticket.id, outcome: 'Private Note', note: 'n3' }])
+    const notes = async (query: string) =>
+      (
+        (await getJson(`/Actions?ticket_id=${ticket.id}${query}`)) as { actions: Json[] }
+      ).actions.map((a) => a.note)
+
+    expect(await notes('')).toEqual(['n1', 'n2', 'n3'])
+    expect(await notes('&excludeprivate=true')).toEqual(['n1', 'n3'])
+    expect(await notes('&count=2')).toEqual(['n1', 'n2'])
+  })
+
   it('stocks the statuses 1 New to 9 Closed', async () => {
     const { getJson } = await setup()
 
@@ -237,6 +255,19 @@ describe('Halo sandbox: writes (fact sheet §2.2, §3, §4)', () => {
       status_id: 9,
       hasbeenclosed: true,
       dateclosed: expect.any(String),
+    })
+  })
+
+  it('reopens a closed ticket moved to an open status', async () => {
+    const { post, getJson } = await setup()
+    const created = (await (await post('/Tickets', [{ summary: 'a' }])).json()) as Json
+    await post('/Tickets', [{ id: created.id, status_id: 9 }])
+
+    await post('/Tickets', [{ id: created.id, status_id: 1 }])
+
+    expect(await getJson(`/Tickets/${created.id}`)).toMatchObject({
+      status_id: 1,
+      hasbeenclosed: false,
     })
   })
 
@@ -381,6 +412,7 @@ describe('Halo sandbox: filters and paging (fact sheet §2.4, §2.5)', () => {
     const open = (await getJson('/Tickets?open_only=true')) as Json
     const client = (await getJson('/Tickets?client_id=13')) as Json
     const search = (await getJson('/Tickets?search=disk%20full%2011')) as Json
+    const both = (await getJson('/Tickets?search=disk&client_id=13')) as Json
 
     expect((exact.tickets as Json[]).map((t) => t.third_party_id_string)).toEqual(['key-1'])
     expect(open.record_count).toBe(120)
@@ -393,6 +425,55 @@ describe('Halo sandbox: filters and paging (fact sheet §2.4, §2.5)', () => {
       'Disk full 117',
       'Disk full 119',
     ])
+    // Odd i (Disk full) with i % 3 === 0 (client 13): 3, 9, ..., 129.
+    expect(both.record_count).toBe(22)
+  })
+})
+
+describe('Halo sandbox: lookup lists and their filters', () => {
+  const names = (rows: unknown) => (rows as Json[]).map((r) => r.name)
+
+  it('filters sites and users by client, and reads one client by id', async () => {
+    const { getJson } = await setup()
+
+    const sites = (await getJson('/Site?client_id=13')) as Json
+    const users = (await getJson('/Users?client_id=12')) as Json
+
+    expect(names(sites.sites)).toEqual(['Depot North', 'Depot South'])
+    expect((users.users as Json[]).map((u) => u.emailaddress)).toEqual([
+      'priya.shah@acme-dental.example',
+      'tom.okafor@acme-dental.example',
+    ])
+    expect(await getJson('/Client/14')).toMatchObject({ id: 14, name: 'Cobalt Architects' })
+  })
+
+  it('pages clients like tickets', async () => {
+    const { getJson } = await setup()
+
+    const first = (await getJson('/Client?pageinate=true&page_size=2&page_no=1')) as Json
+    const second = (await getJson('/Client?pageinate=true&page_size=2&page_no=2')) as Json
+    const ids = [...(first.clients as Json[]), ...(second.clients as Json[])].map((c) => c.id)
+
+    expect(first).toMatchObject({ record_count: 4, page_no: 1, page_size: 2 })
+    expect(new Set(ids).size).toBe(4)
+  })
+
+  it('serves ticket types, statuses, priorities, outcomes, lookups, agents and teams', async () => {
+    const { getJson } = await setup()
+
+    const open = (await getJson('/Status?excludeclosed=true')) as Json[]
+    const priorities = (await getJson('/Priority')) as Json[]
+    const outcomes = (await getJson('/Outcome')) as Json[]
+
+    expect(names(await getJson('/TicketType'))).toContain('Incident')
+    expect(open.some((s) => s.id === 9)).toBe(false)
+    expect(open.length).toBeGreaterThan(0)
+    expect(priorities.map((p) => p.priorityid)).toEqual([1, 2, 3, 4])
+    expect(names(priorities)).toEqual(['Critical', 'High', 'Medium', 'Low'])
+    expect(outcomes.map((o) => o.outcome)).toContain('Private Note')
+    expect(names(await getJson('/Lookup?lookupid=27'))).toEqual(['High', 'Medium', 'Low'])
+    expect(names(await getJson('/Agent?team=Infrastructure'))).toEqual(['Jo Nakamura'])
+    expect(names(await getJson('/Team'))).toEqual(['Service Desk', 'Infrastructure'])
   })
 })
 

@@ -8,11 +8,7 @@ import {
 } from '../../../local/halo-sandbox/model-binding.js'
 import { createHaloClient } from '../../../shared/halo/halo-client.js'
 import * as queries from '../../../shared/halo/queries.js'
-import {
-  HaloActionInputSchema,
-  HaloTicketInputSchema,
-  HaloTicketPatchSchema,
-} from '../../../shared/halo/schemas.js'
+import { HaloActionInputSchema, HaloTicketInputSchema } from '../../../shared/halo/schemas.js'
 import {
   extractSubset,
   SOURCE_PATH,
@@ -36,30 +32,18 @@ const UNDOCUMENTED_QUERY: Record<string, Record<string, string>> = {
     // Added in the newer Halo spec (fact sheet §3.3); checked below against the Faults field.
     third_party_id_string: 'newer spec: GET /Tickets?third_party_id_string=',
   },
-  'POST /Tickets': { returnall: 'batch POST returns every saved object (fact sheet §2.2)' },
 }
 
 const BODY_CONTRACTS: [string, string, z.ZodObject][] = [
   ['HaloTicketInputSchema', 'Faults', HaloTicketInputSchema],
-  ['HaloTicketPatchSchema', 'Faults', HaloTicketPatchSchema],
   ['HaloActionInputSchema', 'Actions', HaloActionInputSchema],
 ]
 
 const QUERY_CONTRACTS: [string, string, z.ZodObject][] = [
   ['HaloTicketQuerySchema', '/Tickets', queries.HaloTicketQuerySchema],
-  ['HaloTicketGetQuerySchema', '/Tickets/{id}', queries.HaloTicketGetQuerySchema],
   ['HaloActionQuerySchema', '/Actions', queries.HaloActionQuerySchema],
   ['HaloClientQuerySchema', '/Client', queries.HaloClientQuerySchema],
-  ['HaloSiteQuerySchema', '/Site', queries.HaloSiteQuerySchema],
-  ['HaloUserQuerySchema', '/Users', queries.HaloUserQuerySchema],
   ['HaloAssetQuerySchema', '/Asset', queries.HaloAssetQuerySchema],
-  ['HaloTicketTypeQuerySchema', '/TicketType', queries.HaloTicketTypeQuerySchema],
-  ['HaloStatusQuerySchema', '/Status', queries.HaloStatusQuerySchema],
-  ['HaloPriorityQuerySchema', '/Priority', queries.HaloPriorityQuerySchema],
-  ['HaloOutcomeQuerySchema', '/Outcome', queries.HaloOutcomeQuerySchema],
-  ['HaloLookupQuerySchema', '/Lookup', queries.HaloLookupQuerySchema],
-  ['HaloAgentQuerySchema', '/Agent', queries.HaloAgentQuerySchema],
-  ['HaloTeamQuerySchema', '/Team', queries.HaloTeamQuerySchema],
 ]
 
 /** A value of the right kind for every field of a zod object, so every field goes on the wire. */
@@ -144,17 +128,13 @@ describe('request contract: what the client can send matches Halo OpenAPI schema
     const { fetch, calls } = scriptedFetch((call) => {
       if (isTokenCall(call)) return tokenAnswer()
       const path = call.url.pathname.toLowerCase()
-      if (call.method === 'POST') {
-        return json(call.url.searchParams.has('returnall') ? [{ id: 1 }] : { id: 1, ticket_id: 1 })
-      }
-      if (/\/api\/(tickets|client)\/\d+$/.test(path)) return json({ id: 1 })
+      if (call.method === 'POST') return json({ id: 1, ticket_id: 1 })
+      if (/\/api\/tickets\/\d+$/.test(path)) return json({ id: 1 })
       const key = path.split('/').at(-1) ?? ''
       const envelopes: Record<string, string> = {
         tickets: 'tickets',
         actions: 'actions',
         client: 'clients',
-        site: 'sites',
-        users: 'users',
         asset: 'assets',
       }
       const envelope = envelopes[key]
@@ -167,40 +147,16 @@ describe('request contract: what the client can send matches Halo OpenAPI schema
       discover: false,
       fetch,
     })
-    const each = async <T>(iterable: AsyncIterable<T>) => {
-      const items: T[] = []
-      for await (const item of iterable) items.push(item)
-      return items
-    }
 
     await client.createTicket(sampleObject(HaloTicketInputSchema))
-    await client.updateTicket({ ...sampleObject(HaloTicketPatchSchema), id: 5 })
-    await client.saveTickets([sampleObject(HaloTicketInputSchema)])
-    await client.closeTicket(5)
-    await client.getTicket(5, sampleObject(queries.HaloTicketGetQuerySchema))
-    await client.listTickets(sampleObject(queries.HaloTicketQuerySchema))
-    await each(client.iterateTickets({ open_only: true, client_id: 12 }))
+    await client.getTicket(5)
     await client.findTicketsByThirdPartyId('alert-1')
+    await client.findTicketsByThirdPartyId('alert-1', { openOnly: false })
     await client.addAction({ ...sampleObject(HaloActionInputSchema), ticket_id: 5 })
-    const { ticket_id: _, ...actionQuery } = sampleObject(queries.HaloActionQuerySchema)
-    await client.listActions(5, actionQuery)
+    await client.listActions(5)
     await client.listClients(sampleObject(queries.HaloClientQuerySchema))
-    await each(client.iterateClients({ search: 'acme' }))
-    await client.getClient(12)
-    await client.listSites(sampleObject(queries.HaloSiteQuerySchema))
-    await each(client.iterateSites({ client_id: 12 }))
-    await client.listUsers(sampleObject(queries.HaloUserQuerySchema))
-    await each(client.iterateUsers({ client_id: 12 }))
-    await client.listAssets(sampleObject(queries.HaloAssetQuerySchema))
     await client.findAssets({ hostname: 'acme-dc01', clientId: 12 })
     await client.findAssets({ inventoryNumber: 'ACME-0001' })
-    await client.listTicketTypes(sampleObject(queries.HaloTicketTypeQuerySchema))
-    await client.listStatuses(sampleObject(queries.HaloStatusQuerySchema))
-    await client.listPriorities(sampleObject(queries.HaloPriorityQuerySchema))
-    await client.listOutcomes(sampleObject(queries.HaloOutcomeQuerySchema))
-    await client.listLookup(12)
-    await client.listAgents(sampleObject(queries.HaloAgentQuerySchema))
-    await client.listTeams()
 
     const problems: string[] = []
     const apiCalls = calls.filter((c) => !isTokenCall(c))
@@ -226,7 +182,7 @@ describe('request contract: what the client can send matches Halo OpenAPI schema
     }
 
     expect(problems).toEqual([])
-    expect(apiCalls.length).toBeGreaterThanOrEqual(27)
+    expect(apiCalls).toHaveLength(9)
   })
 })
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
   HaloActionSchema,
-  HaloPrioritySchema,
   HaloTicketInputSchema,
   HaloTicketSchema,
 } from '../../../shared/halo/schemas.js'
@@ -27,15 +26,6 @@ describe('Halo read schemas', () => {
     expect(HaloTicketSchema.safeParse({ id: null }).success).toBe(false)
     expect(HaloTicketSchema.safeParse({ id: 'abc' }).success).toBe(false)
     expect(HaloTicketSchema.safeParse({}).success).toBe(false)
-  })
-
-  it('take a priority id as Halo gives it (a GUID)', () => {
-    const priority = HaloPrioritySchema.parse({
-      id: '00000000-0000-4000-8000-000000000001',
-      priorityid: 1,
-    })
-
-    expect(priority.priorityid).toBe(1)
   })
 })
 
