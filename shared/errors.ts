@@ -169,6 +169,8 @@ export type HaloFailure = {
   retryAfterMs?: number | undefined
   /** @default by status: timeouts, 408, 429 and 5xx are transient; other 4xx are our mistake */
   retryable?: boolean | undefined
+  /** Which fields of a body we refused to send, or could not read, failed which rule. */
+  issues?: readonly string[]
 }
 
 /** Statuses worth trying again later: timeout, rate limit and server-side failures. */
@@ -207,7 +209,7 @@ export class HaloApiError extends AppError {
     failure: HaloFailure,
     options?: ErrorOptions,
   ) {
-    super(message, { ...options, retryAfterMs: failure.retryAfterMs })
+    super(message, { ...options, retryAfterMs: failure.retryAfterMs, issues: failure.issues })
     this.kind = failure.kind
     this.endpoint = failure.endpoint
     this.haloMessage = failure.haloMessage

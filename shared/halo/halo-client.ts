@@ -1,4 +1,5 @@
 import * as z from 'zod'
+import { describeIssues } from '../describe-issues.js'
 import { HaloApiError } from '../errors.js'
 import { type BackoffOptions, DEFAULT_BACKOFF } from './backoff.js'
 import { createHaloCallCounter, type HaloCallCounter } from './halo-call-counter.js'
@@ -175,11 +176,12 @@ export const createHaloClient = (options: HaloClientOptions) => {
   const checked = <S extends z.ZodType>(schema: S, value: unknown, endpoint: string) => {
     const result = schema.safeParse(value)
     if (!result.success) {
-      throw new HaloApiError(
-        undefined,
-        `${endpoint}: refusing to send an invalid body: ${z.prettifyError(result.error)}`,
-        { kind: 'invalid_request', endpoint, retryable: false },
-      )
+      throw new HaloApiError(undefined, `${endpoint}: refusing to send an invalid body`, {
+        kind: 'invalid_request',
+        endpoint,
+        retryable: false,
+        issues: describeIssues(result.error, { root: '(body)' }),
+      })
     }
     return result.data as z.infer<S>
   }
@@ -187,7 +189,7 @@ export const createHaloClient = (options: HaloClientOptions) => {
   const parsed = <S extends z.ZodType>(schema: S, value: unknown, endpoint: string) => {
     const result = schema.safeParse(value)
     if (!result.success) {
-      throw invalidResponse(endpoint, z.prettifyError(result.error), result.error)
+      throw invalidResponse(endpoint, 'the body does not have the expected shape', result.error)
     }
     return result.data as z.infer<S>
   }
@@ -356,6 +358,11 @@ const invalidResponse = (endpoint: string, detail: string, cause?: unknown) =>
     undefined,
     `${endpoint}: unexpected answer from Halo: ${detail}`,
     // Halo said 2xx, so a write may have happened; resending blindly could duplicate it.
-    { kind: 'invalid_response', endpoint, retryable: false },
+    {
+      kind: 'invalid_response',
+      endpoint,
+      retryable: false,
+      ...(cause instanceof z.ZodError ? { issues: describeIssues(cause, { root: '(body)' }) } : {}),
+    },
     { cause },
   )

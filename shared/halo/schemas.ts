@@ -1,7 +1,7 @@
 import * as z from 'zod'
 
 // Field names and types follow Halo's OpenAPI schemas (`Faults`, `Actions`, `Area`, ...); the
-// contract test in test/integration/halo checks every field we can send against them. Every
+// contract test in test/unit/halo checks every field we can send against them. Every
 // object schema is loose: Halo returns hundreds of fields and adds more each release, and a field
 // we do not model must pass through untouched instead of failing a delivery.
 
@@ -19,14 +19,13 @@ const readInt = z.preprocess(
 )
 
 /** A custom field value on write: Halo keys custom fields by numeric field id. */
-export const HaloCustomFieldInputSchema = z.looseObject({
+const HaloCustomFieldInputSchema = z.looseObject({
   id: z.int(),
   value: z.unknown(),
 })
-export type HaloCustomFieldInput = z.infer<typeof HaloCustomFieldInputSchema>
 
 /** A linked asset on a ticket write. */
-export const HaloAssetRefSchema = z.looseObject({ id: z.int() })
+const HaloAssetRefSchema = z.looseObject({ id: z.int() })
 
 /** The ticket fields we write. `summary` is the only field Halo always needs. */
 const ticketWriteFields = {
@@ -136,7 +135,6 @@ export const HaloCustomerSchema = z.looseObject({
   toplevel_id: maybe(readInt),
   inactive: maybe(z.boolean()),
 })
-export type HaloCustomer = z.infer<typeof HaloCustomerSchema>
 
 /** An asset (schema `Device`). `key_field` is usually the device or host name. */
 export const HaloAssetSchema = z.looseObject({
