@@ -1,0 +1,124 @@
+import fc from 'fast-check'
+import { expect } from 'vitest'
+import type { Delivered } from './source-properties.js'
+
+/** Where a value sits in a JSON document: object keys and array indexes, outermost first. */
+export type JsonPath = readonly (string | number)[]
+
+const JSON_TYPES = ['string', 'number', 'boolean', 'null', 'array', 'object'] as const
+type JsonType = (typeof JSON_TYPES)[number]
+
+const jsonTypeOf = (value: unknown): JsonType =>
+  value === null ? 'null' : Array.isArray(value) ? 'array' : (typeof value as JsonType)
+
+/** Small values of each JSON type, so that a sample with hundreds of fields stays quick to run. */
+const VALUES: Record<JsonType, fc.Arbitrary<unknown>> = {
+  string: fc.string({ maxLength: 12 }),
+  number: fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true })),
+  boolean: fc.boolean(),
+  null: fc.constant(null),
+  array: fc.array(fc.jsonValue({ maxDepth: 1 }), { maxLength: 3 }),
+  object: fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 1 }), {
+    maxKeys: 3,
+  }),
+}
+
+/** A value of any JSON type but `value`'s own. */
+const ofAnotherType = (value: unknown): fc.Arbitrary<unknown> =>
+  fc
+    .constantFrom(...JSON_TYPES.filter((type) => type !== jsonTypeOf(value)))
+    .chain((type) => VALUES[type])
+
+/** Every object and leaf path of `value`, each parent before what it holds. */
+export const jsonPaths = (value: unknown, parent: JsonPath = []): JsonPath[] => {
+  if (value === null || typeof value !== 'object') return []
+  return Object.entries(value).flatMap(([name, item]) => {
+    const path = [...parent, Array.isArray(value) ? Number(name) : name]
+    return [path, ...jsonPaths(item, path)]
+  })
+}
+
+/** The path as essential lists spell it: dotted, with `*` for any array index. */
+export const pathPattern = (path: JsonPath): string =>
+  path.map((step) => (typeof step === 'number' ? '*' : step)).join('.')
+
+/** Whether replacing `path` replaces an essential field, part of one, or one it holds. */
+export const touchesEssential = (path: JsonPath, essential: readonly string[]): boolean => {
+  const pattern = pathPattern(path)
+  return essential.some(
+    (field) =>
+      field === pattern || field.startsWith(`${pattern}.`) || pattern.startsWith(`${field}.`),
+  )
+}
+
+const valueAt = (value: unknown, path: JsonPath): unknown =>
+  path.reduce<unknown>((inner, step) => (inner as Record<string | number, unknown>)[step], value)
+
+/** A copy of `value` with what sits at `path` replaced by `replacement`. */
+export const replacedAt = (value: unknown, path: JsonPath, replacement: unknown): unknown => {
+  const [step, ...rest] = path
+  if (step === undefined) return replacement
+  const copy = (Array.isArray(value) ? [...value] : { ...(value as object) }) as Record<
+    string | number,
+    unknown
+  >
+  copy[step] = replacedAt(copy[step], rest, replacement)
+  return copy
+}
+
+/** What a delivery came to, as far as identity goes: the answer, and each alert's type, key and status. */
+export const identityOf = ({ response, queue }: Delivered) => ({
+  status: response.status,
+  alerts: queue
+    .pending()
+    .map(({ type, alert }) => ({ type, key: alert.key, status: alert.status })),
+})
+
+export type LenienceOptions = {
+  /**
+   * The fields an alert's key, status and event type come from, and those the sender's protocol
+   * needs, as dotted paths with `*` for any array index (`alerts.*.labels`). They and everything
+   * inside them are left as they are.
+   */
+  essential: readonly string[]
+  /** Valid samples of the sender, parsed, by name (for failure messages). */
+  samples: Readonly<Record<string, unknown>>
+  /** Encodes and signs `value` as the sender would and POSTs it to a fresh app. */
+  deliver: (value: unknown, name: string) => Promise<Delivered>
+}
+
+/**
+ * Asserts that no field outside `essential` can refuse a payload or change what it identifies:
+ * each sample is delivered as it is (and must be answered 2xx), then once per non-essential path
+ * (every object and leaf, enumerated) with that path's value replaced by one of another JSON type
+ * (sampled), and every answer must equal the first: same status, same alerts by type, key and
+ * status.
+ */
+export const assertLenientBeyondEssentials = async ({
+  essential,
+  samples,
+  deliver,
+}: LenienceOptions) => {
+  for (const [name, sample] of Object.entries(samples)) {
+    const expected = identityOf(await deliver(sample, name))
+    expect([200, 202], `${name} as published`).toContain(expected.status)
+    const paths = jsonPaths(sample).filter((path) => !touchesEssential(path, essential))
+    await fc.assert(
+      fc.asyncProperty(
+        fc.tuple(...paths.map((path) => ofAnotherType(valueAt(sample, path)))),
+        async (replacements) => {
+          for (const [index, path] of paths.entries()) {
+            const replacement = replacements[index]
+            const delivered = await deliver(replacedAt(sample, path, replacement), name)
+            expect(
+              identityOf(delivered),
+              `${name} with ${pathPattern(path)} = ${JSON.stringify(replacement)}`,
+            ).toEqual(expected)
+          }
+        },
+      ),
+      // One run replaces every path once; the failure message names the path and its value.
+      { numRuns: 1, endOnFailure: true },
+    )
+  }
+}
