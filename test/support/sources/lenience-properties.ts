@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { expect } from 'vitest'
+import { bearer, createSourceHarness, readFixture } from './source-harness.js'
 import type { Delivered } from './source-properties.js'
 
 /** Where a value sits in a JSON document: object keys and array indexes, outermost first. */
@@ -122,3 +123,30 @@ export const assertLenientBeyondEssentials = async ({
     )
   }
 }
+
+/** `test/fixtures/<sender>/<name>` parsed, for each of `names`, by name. */
+export const parsedFixtures = (sender: string, names: readonly string[]): Record<string, unknown> =>
+  Object.fromEntries(names.map((name) => [name, JSON.parse(readFixture(sender, name))]))
+
+/**
+ * Delivers a value as JSON to a fresh route of `source` whose token (`secret`) travels as a bearer
+ * header or as the `?token=` query parameter.
+ */
+export const deliverWithToken =
+  (source: string, via: 'bearer' | 'query') =>
+  async (value: unknown): Promise<Delivered> => {
+    const { queue, post } = createSourceHarness({
+      route: {
+        source,
+        auth: via === 'bearer' ? { type: 'bearer' } : { type: 'query', param: 'token' },
+      },
+      secret: { current: 'secret' },
+      now: new Date('2026-11-28T08:00:00Z'),
+    })
+    const body = JSON.stringify(value)
+    const response = await post(
+      body,
+      via === 'bearer' ? { headers: bearer() } : { query: '?token=secret' },
+    )
+    return { response, queue }
+  }

@@ -1,12 +1,11 @@
 import fc from 'fast-check'
 import { describe, it } from 'vitest'
-import { assertLenientBeyondEssentials } from '../../support/sources/lenience-properties.js'
 import {
-  bearer,
-  createSourceHarness,
-  readFixture,
-  readFixtureBytes,
-} from '../../support/sources/source-harness.js'
+  assertLenientBeyondEssentials,
+  deliverWithToken,
+  parsedFixtures,
+} from '../../support/sources/lenience-properties.js'
+import { readFixtureBytes } from '../../support/sources/source-harness.js'
 import {
   assertBearerRouteUnderRandomInput,
   jsonBytes,
@@ -29,18 +28,8 @@ describe('alertmanager source under random input', () => {
   it('accepts a sample whatever type its non-essential fields hold, keeping keys and statuses', async () => {
     await assertLenientBeyondEssentials({
       essential: ESSENTIAL,
-      samples: {
-        'alert.json': JSON.parse(readFixture('alertmanager', 'alert.json')),
-        'single_alert.json': JSON.parse(readFixture('alertmanager', 'single_alert.json')),
-      },
-      deliver: async (value) => {
-        const { queue, post } = createSourceHarness({
-          route: { source: 'alertmanager', auth: { type: 'bearer' } },
-          secret: { current: 'secret' },
-          now: new Date('2026-11-28T08:00:00Z'),
-        })
-        return { response: await post(JSON.stringify(value), { headers: bearer() }), queue }
-      },
+      samples: parsedFixtures('alertmanager', ['alert.json', 'single_alert.json']),
+      deliver: deliverWithToken('alertmanager', 'bearer'),
     })
   })
 })
