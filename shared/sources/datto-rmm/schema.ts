@@ -3,14 +3,17 @@ import { lenient, lenientText } from '../lenient.js'
 
 /** Datto fills its variables as text, so flags may arrive as `true` or `"true"`. */
 const flag = z.union([z.boolean(), z.enum(['true', 'false', 'True', 'False', 'TRUE', 'FALSE'])])
-/** Text for the ticket: a number is kept as its text; other types, or over 10,000 characters, are left out. */
+/**
+ * Text for the ticket: a number is kept as its text; another type, or text over 10,000
+ * characters, is left out.
+ */
 const text = lenientText(z.string().max(10_000))
 
 /**
  * A Datto RMM monitor webhook body. Datto sends whatever JSON the operator types into the
  * monitor's webhook response, with variables filled in; these are the field names our docs ask
- * for (and the ones the community Datto→Halo bridge uses). Only `alertUID` is required, and only it
- * and `resolved` (the key and the status) may refuse a payload.
+ * for (and the ones the community Datto→Halo bridge uses). Only `alertUID` is required, and only
+ * it and `resolved` (the key and the status) may refuse a payload.
  */
 export const DattoAlertSchema = z.looseObject({
   alertUID: z.string().min(1).max(200),
