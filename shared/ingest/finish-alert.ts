@@ -43,15 +43,22 @@ const normalizeStatus = (value: unknown): unknown => {
 
 const ZONELESS = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/
 
-const normalizeInstant = (value: unknown, fallback: string): unknown => {
-  if (value === undefined || value === null || value === '') return fallback
+/**
+ * The instant as ISO 8601, or `fallback` when there is none or it cannot be read: when an event
+ * happened is not worth losing the alert over.
+ */
+const normalizeInstant = (value: unknown, fallback: string): string => {
+  if (typeof value !== 'string' && typeof value !== 'number') return fallback
   // Unix time in seconds or milliseconds, as many senders send it.
   // A time without a zone is read as UTC, not as this server's local time.
   const written = String(value)
   const zoned = ZONELESS.test(written) ? `${written.replace(' ', 'T')}Z` : written
   const date =
     typeof value === 'number' ? new Date(value < 1e12 ? value * 1000 : value) : new Date(zoned)
-  return Number.isNaN(date.getTime()) ? value : date.toISOString()
+  if (Number.isNaN(date.getTime())) return fallback
+  const iso = date.toISOString()
+  // Years before 0 or after 9999 print as ±YYYYYY, which no ISO 8601 reader expects.
+  return /^\d{4}-/.test(iso) ? iso : fallback
 }
 
 const text = (value: unknown): string | undefined =>
@@ -76,8 +83,9 @@ const boundedKey = (key: string | undefined) => {
 
 /**
  * Completes a source's alert draft: applies the route's `alert` templates over it, fills defaults
- * (status firing, occurredAt = receivedAt), normalizes severity words and instants, and validates
- * the result. Throws `PayloadError` (422) naming the alert fields that are wrong.
+ * (status firing, occurredAt = receivedAt, title = key), normalizes severity words and instants,
+ * and validates the result. Only what identifies the alert can fail: throws `PayloadError` (422)
+ * naming the alert fields that are wrong (a missing key, an unknown status word).
  */
 export const finishAlert = async (
   draft: AlertDraft,
@@ -114,7 +122,8 @@ export const finishAlert = async (
     ...fields,
     key: boundedKey(text(fields.key)),
     // Over-long text is cut rather than refused: a long message must not lose the alert.
-    title: text(fields.title)?.slice(0, 500),
+    // An empty title (a template reading a field that is null or absent) falls back to the key.
+    title: (text(fields.title) || text(fields.key))?.slice(0, 500),
     description: text(fields.description)?.slice(0, 100_000),
     status: normalizeStatus(fields.status),
     severity: normalizeSeverity(fields.severity),

@@ -1,32 +1,36 @@
 import * as z from 'zod'
+import { lenient, lenientText, lenientTextMap } from '../lenient.js'
 
-/** Label and annotation maps: Alertmanager marshals them as string-to-string objects. */
+/** Label maps: Alertmanager marshals them as string-to-string objects. */
 export const StringMapSchema = z.record(z.string(), z.string())
 
 /**
  * One alert of an Alertmanager notification, as far as we read it. Unknown fields pass so that a
- * newer Alertmanager (or Grafana, which sends the same shape) is not rejected.
+ * newer Alertmanager (or Grafana, which sends the same shape) is not rejected. Only the status, the
+ * labels and the fingerprint (what the key comes from) may refuse it; any other field of another
+ * type reads as absent.
  */
 export const AlertmanagerAlertSchema = z.looseObject({
   status: z.enum(['firing', 'resolved']),
   labels: StringMapSchema,
-  annotations: StringMapSchema.default({}),
-  startsAt: z.string().optional(),
+  /** Text annotations; a number is kept as its text, any other value is left out. */
+  annotations: lenientTextMap(),
+  startsAt: lenient(z.string()),
   /** `0001-01-01T00:00:00Z` while the alert is still firing. */
-  endsAt: z.string().optional(),
-  generatorURL: z.string().optional(),
+  endsAt: lenient(z.string()),
+  generatorURL: lenientText(),
   /** Hash of the label set; older senders omit it. */
   fingerprint: z.string().min(1).optional(),
 })
 
 /** The webhook body Alertmanager posts for one alert group (`version` "4"). */
 export const AlertmanagerPayloadSchema = z.looseObject({
-  version: z.string().optional(),
-  groupKey: z.string().optional(),
-  receiver: z.string().optional(),
-  status: z.enum(['firing', 'resolved']).optional(),
-  externalURL: z.string().optional(),
-  truncatedAlerts: z.number().int().nonnegative().optional(),
+  version: lenientText(),
+  groupKey: lenientText(),
+  receiver: lenientText(),
+  status: lenient(z.enum(['firing', 'resolved'])),
+  externalURL: lenientText(),
+  truncatedAlerts: lenient(z.number().int().nonnegative()),
   alerts: z.array(AlertmanagerAlertSchema),
 })
 

@@ -1,4 +1,5 @@
 import * as z from 'zod'
+import { lenient, lenientList, lenientText } from '../lenient.js'
 
 const signed = {
   MessageId: z.string().min(1).max(256),
@@ -15,7 +16,8 @@ export const SnsNotificationSchema = z.looseObject({
   ...signed,
   Type: z.literal('Notification'),
   Subject: z.string().nullish(),
-  UnsubscribeURL: z.string().optional(),
+  /** Not signed, and not needed: any other type reads as absent. */
+  UnsubscribeURL: lenientText(),
 })
 
 /** The subscribe and unsubscribe handshakes: both carry a `SubscribeURL` and its `Token`. */
@@ -38,27 +40,27 @@ export type SnsMessage = z.infer<typeof SnsMessageSchema>
 
 /**
  * A CloudWatch alarm state change, as CloudWatch publishes it in the SNS `Message` (a JSON
- * string). Only the fields we read are declared.
+ * string). Only the fields we read are declared. The alarm's name, ARN, account and new state
+ * (what the key and status come from) must be right for the message to read as an alarm; any
+ * other field of another type reads as absent.
  */
 export const CloudWatchAlarmSchema = z.looseObject({
   AlarmName: z.string().min(1),
-  AlarmDescription: z.string().nullish(),
+  AlarmDescription: lenientText(),
   AWSAccountId: z.string().optional(),
   NewStateValue: z.string().min(1),
-  NewStateReason: z.string().optional(),
-  StateChangeTime: z.string().optional(),
-  Region: z.string().optional(),
+  NewStateReason: lenientText(),
+  StateChangeTime: lenient(z.string()),
+  Region: lenientText(),
   AlarmArn: z.string().optional(),
-  OldStateValue: z.string().optional(),
-  Trigger: z
-    .looseObject({
-      MetricName: z.string().optional(),
-      Namespace: z.string().optional(),
-      Dimensions: z
-        .array(z.looseObject({ name: z.string().optional(), value: z.unknown() }))
-        .optional(),
-    })
-    .optional(),
+  OldStateValue: lenientText(),
+  Trigger: lenient(
+    z.looseObject({
+      MetricName: lenientText(),
+      Namespace: lenientText(),
+      Dimensions: lenientList(z.looseObject({ name: lenientText(), value: z.unknown() })),
+    }),
+  ),
 })
 
 export type CloudWatchAlarm = z.infer<typeof CloudWatchAlarmSchema>

@@ -1,20 +1,25 @@
 import * as z from 'zod'
+import { lenient, lenientList, lenientText } from '../lenient.js'
 
-/** The `essentials` block: the part of the common alert schema that is the same for every signal. */
+/**
+ * The `essentials` block: the part of the common alert schema that is the same for every signal.
+ * Only `alertId` and `monitorCondition` (the key and the status) may refuse a payload; any other
+ * field of another type reads as absent.
+ */
 export const AzureEssentialsSchema = z.looseObject({
   /** The alert instance's resource id: the same on Fired and Resolved. */
   alertId: z.string().min(1),
-  alertRule: z.string().optional(),
+  alertRule: lenientText(),
   /** `Sev0` (critical) to `Sev4` (verbose). */
-  severity: z.string().optional(),
-  signalType: z.string().optional(),
+  severity: lenientText(),
+  signalType: lenientText(),
   monitorCondition: z.enum(['Fired', 'Resolved']),
-  monitoringService: z.string().optional(),
-  alertTargetIDs: z.array(z.string()).optional(),
-  configurationItems: z.array(z.string()).optional(),
-  firedDateTime: z.string().optional(),
-  resolvedDateTime: z.string().optional(),
-  description: z.string().nullish(),
+  monitoringService: lenientText(),
+  alertTargetIDs: lenientList(z.string()),
+  configurationItems: lenientList(z.string()),
+  firedDateTime: lenient(z.string()),
+  resolvedDateTime: lenient(z.string()),
+  description: lenientText(),
 })
 
 /**
@@ -28,7 +33,7 @@ export const AzureMonitorPayloadSchema = z.looseObject({
   data: z.looseObject({
     essentials: AzureEssentialsSchema,
     alertContext: z.unknown().optional(),
-    customProperties: z.record(z.string(), z.unknown()).nullish(),
+    customProperties: lenient(z.record(z.string(), z.unknown())),
   }),
 })
 

@@ -5,6 +5,7 @@ import { bodyText, parseJsonBody, validatePayload } from '../parse-body.js'
 import type { InboundRequest, SourceResult, WebhookSource } from '../webhook-source.js'
 import { verifyHubSignature } from './hub-signature.js'
 import {
+  type GitHubAccount,
   GitHubCodeScanningAlertEventSchema,
   GitHubDependabotAlertEventSchema,
   GitHubIssuesEventSchema,
@@ -52,18 +53,30 @@ const statusOf = (event: string, action: string): 'firing' | 'resolved' | undefi
   return undefined
 }
 
+/** `owner/name`, or the repository's id when GitHub's name for it is missing. */
+const repositoryName = (repository: GitHubRepository) =>
+  repository.full_name || `repository ${repository.id}`
+
 /** The account that owns the repository is the best tenant hint GitHub gives. */
 const common = (
   repository: GitHubRepository,
-  organization: { id: string; login: string } | undefined,
+  organization: GitHubAccount | undefined,
   event: string,
   action: string,
 ): Partial<AlertInput> => {
   const owner = organization ?? repository.owner
+  const name = repositoryName(repository)
   return {
-    resource: repository.full_name,
-    ...(owner ? { tenant: { id: owner.id, name: owner.login } } : {}),
-    labels: { event, action, repository: repository.full_name },
+    resource: name,
+    ...(owner?.id || owner?.login
+      ? {
+          tenant: {
+            ...(owner.id ? { id: owner.id } : {}),
+            ...(owner.login ? { name: owner.login } : {}),
+          },
+        }
+      : {}),
+    labels: { event, action, repository: name },
   }
 }
 
@@ -153,7 +166,7 @@ export const githubSource: WebhookSource<GitHubOptions> = {
             key: `github:issue:${repository.id}:${issue.number}`,
             status,
             severity: 'medium',
-            title: `${repository.full_name}#${issue.number}: ${issue.title}`,
+            title: `${repositoryName(repository)}#${issue.number}${issue.title ? `: ${issue.title}` : ''}`,
             description: issue.body ?? '',
             url: issue.html_url,
             ...(issue.updated_at ? { occurredAt: issue.updated_at } : {}),
@@ -183,6 +196,7 @@ export const githubSource: WebhookSource<GitHubOptions> = {
         const { repository } = payload
         const workflow = payload.workflow?.name || run.name || `workflow ${run.workflow_id}`
         const branch = run.head_branch ?? '(no branch)'
+        const runNumber = run.run_number ?? run.id
         const base = common(repository, payload.organization, event, payload.action)
         return delivered(
           {
@@ -191,9 +205,9 @@ export const githubSource: WebhookSource<GitHubOptions> = {
             key: `github:workflow:${repository.id}:${run.workflow_id}:${branch}`,
             status,
             severity: status === 'firing' ? 'high' : 'info',
-            title: `${repository.full_name}: workflow "${workflow}" ${conclusion} on ${branch}`,
+            title: `${repositoryName(repository)}: workflow "${workflow}" ${conclusion} on ${branch}`,
             description: [
-              `Run #${run.run_number ?? run.id}${run.run_attempt ? ` (attempt ${run.run_attempt})` : ''}`,
+              `Run${runNumber === undefined ? '' : ` #${runNumber}`}${run.run_attempt ? ` (attempt ${run.run_attempt})` : ''}`,
               `concluded ${conclusion}`,
               run.head_sha ? `at ${run.head_sha}` : '',
               run.event ? `(triggered by ${run.event})` : '',
@@ -221,15 +235,15 @@ export const githubSource: WebhookSource<GitHubOptions> = {
             ...base,
             key: `github:dependabot:${repository.id}:${alert.number}`,
             status,
-            severity: normalizeSeverity(advisory.severity),
-            title: `${repository.full_name}: ${advisory.summary}${pkg ? ` (${pkg.ecosystem} ${pkg.name})` : ''}`,
-            description: advisory.description ?? '',
+            severity: normalizeSeverity(advisory?.severity),
+            title: `${repositoryName(repository)}: ${advisory?.summary || `Dependabot alert #${alert.number}`}${pkg ? ` (${pkg.ecosystem} ${pkg.name})` : ''}`,
+            description: advisory?.description ?? '',
             url: alert.html_url,
             ...(alert.updated_at ? { occurredAt: alert.updated_at } : {}),
             labels: {
               ...base.labels,
-              advisory: advisory.ghsa_id,
-              ...(advisory.cve_id ? { cve: advisory.cve_id } : {}),
+              ...(advisory?.ghsa_id ? { advisory: advisory.ghsa_id } : {}),
+              ...(advisory?.cve_id ? { cve: advisory.cve_id } : {}),
               ...(pkg ? { package: `${pkg.ecosystem}:${pkg.name}` } : {}),
             },
           },
@@ -243,21 +257,23 @@ export const githubSource: WebhookSource<GitHubOptions> = {
           return ignored(type, `code_scanning_alert.${payload.action} is not a lifecycle change`)
         const { alert, repository } = payload
         const base = common(repository, payload.organization, event, payload.action)
-        const rule = alert.rule.description || alert.rule.id || 'code scanning rule'
+        const rule = alert.rule?.description || alert.rule?.id || 'code scanning rule'
         return delivered(
           {
             ...base,
             key: `github:code-scanning:${repository.id}:${alert.number}`,
             status,
             // The security level (critical..low) is sharper than the rule level (error/warning/note).
-            severity: normalizeSeverity(alert.rule.security_severity_level ?? alert.rule.severity),
-            title: `${repository.full_name}: ${rule}`,
-            description: alert.rule.full_description ?? '',
+            severity: normalizeSeverity(
+              alert.rule?.security_severity_level ?? alert.rule?.severity,
+            ),
+            title: `${repositoryName(repository)}: ${rule}`,
+            description: alert.rule?.full_description ?? '',
             url: alert.html_url,
             occurredAt: alert.updated_at ?? alert.created_at ?? undefined,
             labels: {
               ...base.labels,
-              ...(alert.rule.id ? { rule: alert.rule.id } : {}),
+              ...(alert.rule?.id ? { rule: alert.rule.id } : {}),
               ...(alert.tool?.name ? { tool: alert.tool.name } : {}),
               ...(payload.ref ? { ref: payload.ref } : {}),
             },

@@ -1,26 +1,29 @@
 import * as z from 'zod'
+import { lenient, lenientList, lenientText } from '../lenient.js'
 
 // Only the fields halo-hooks reads. Objects are loose: GitHub adds fields often, and a new field
-// must never turn a delivery into a 422.
+// must never turn a delivery into a 422. Nor may a field of an unexpected type, unless an alert's
+// key, status or event type comes from it (the action, the repository id, the issue or alert
+// number, the workflow and branch, the conclusion): any other reads as absent.
 
 const id = z.union([z.number(), z.string()]).transform(String)
+
+/** An account (owner or organization): only ever a tenant hint. */
+const AccountSchema = z.looseObject({ id: lenient(id), login: lenientText() })
 
 /** The repository every repository-scoped event carries. */
 export const GitHubRepositorySchema = z.looseObject({
   id,
-  full_name: z.string(),
-  html_url: z.string().optional(),
-  owner: z.looseObject({ id, login: z.string() }).optional(),
+  full_name: lenientText(),
+  html_url: lenientText(),
+  owner: lenient(AccountSchema),
 })
-
-/** The organization, present when the repository belongs to one. */
-export const GitHubOrganizationSchema = z.looseObject({ id, login: z.string() })
 
 /** What every event we act on carries besides its own object. */
 const base = {
   action: z.string().optional(),
   repository: GitHubRepositorySchema,
-  organization: GitHubOrganizationSchema.optional(),
+  organization: lenient(AccountSchema),
 }
 
 /** `X-GitHub-Event: issues`. */
@@ -28,14 +31,14 @@ export const GitHubIssuesEventSchema = z.looseObject({
   ...base,
   action: z.string(),
   issue: z.looseObject({
-    id,
+    id: lenient(id),
     number: z.number(),
-    title: z.string(),
-    body: z.string().nullish(),
-    html_url: z.string(),
-    state: z.string().optional(),
-    updated_at: z.string().nullish(),
-    labels: z.array(z.looseObject({ name: z.string() })).optional(),
+    title: lenientText(),
+    body: lenientText(),
+    html_url: lenientText(),
+    state: lenientText(),
+    updated_at: lenient(z.string()),
+    labels: lenientList(z.looseObject({ name: z.string() })),
   }),
 })
 
@@ -43,20 +46,20 @@ export const GitHubIssuesEventSchema = z.looseObject({
 export const GitHubWorkflowRunEventSchema = z.looseObject({
   ...base,
   action: z.string(),
-  workflow: z.looseObject({ name: z.string().nullish(), path: z.string().nullish() }).nullish(),
+  workflow: lenient(z.looseObject({ name: lenientText(), path: lenientText() })),
   workflow_run: z.looseObject({
-    id,
-    name: z.string().nullish(),
+    id: lenient(id),
+    name: lenientText(),
     workflow_id: id,
     head_branch: z.string().nullish(),
-    head_sha: z.string().optional(),
-    status: z.string().nullish(),
+    head_sha: lenientText(),
+    status: lenientText(),
     conclusion: z.string().nullish(),
-    html_url: z.string(),
-    run_number: z.number().optional(),
-    run_attempt: z.number().optional(),
-    event: z.string().optional(),
-    updated_at: z.string().nullish(),
+    html_url: lenientText(),
+    run_number: lenient(z.number()),
+    run_attempt: lenient(z.number()),
+    event: lenientText(),
+    updated_at: lenient(z.string()),
   }),
 })
 
@@ -66,22 +69,24 @@ export const GitHubDependabotAlertEventSchema = z.looseObject({
   action: z.string(),
   alert: z.looseObject({
     number: z.number(),
-    state: z.string().optional(),
-    html_url: z.string(),
-    updated_at: z.string().nullish(),
-    dependency: z
-      .looseObject({
-        package: z.looseObject({ ecosystem: z.string(), name: z.string() }).optional(),
-        manifest_path: z.string().optional(),
-      })
-      .optional(),
-    security_advisory: z.looseObject({
-      ghsa_id: z.string(),
-      cve_id: z.string().nullish(),
-      summary: z.string(),
-      description: z.string().nullish(),
-      severity: z.string(),
-    }),
+    state: lenientText(),
+    html_url: lenientText(),
+    updated_at: lenient(z.string()),
+    dependency: lenient(
+      z.looseObject({
+        package: lenient(z.looseObject({ ecosystem: z.string(), name: z.string() })),
+        manifest_path: lenientText(),
+      }),
+    ),
+    security_advisory: lenient(
+      z.looseObject({
+        ghsa_id: lenientText(),
+        cve_id: lenientText(),
+        summary: lenientText(),
+        description: lenientText(),
+        severity: lenientText(),
+      }),
+    ),
   }),
 })
 
@@ -89,25 +94,28 @@ export const GitHubDependabotAlertEventSchema = z.looseObject({
 export const GitHubCodeScanningAlertEventSchema = z.looseObject({
   ...base,
   action: z.string(),
-  ref: z.string().nullish(),
+  ref: lenientText(),
   alert: z.looseObject({
     number: z.number(),
-    html_url: z.string(),
-    state: z.string().nullish(),
-    created_at: z.string().nullish(),
-    updated_at: z.string().nullish(),
-    rule: z.looseObject({
-      id: z.string().nullish(),
-      severity: z.string().nullish(),
-      security_severity_level: z.string().nullish(),
-      description: z.string().nullish(),
-      full_description: z.string().nullish(),
-    }),
-    tool: z.looseObject({ name: z.string().nullish() }).nullish(),
+    html_url: lenientText(),
+    state: lenientText(),
+    created_at: lenient(z.string()),
+    updated_at: lenient(z.string()),
+    rule: lenient(
+      z.looseObject({
+        id: lenientText(),
+        severity: lenientText(),
+        security_severity_level: lenientText(),
+        description: lenientText(),
+        full_description: lenientText(),
+      }),
+    ),
+    tool: lenient(z.looseObject({ name: lenientText() })),
   }),
 })
 
 export type GitHubRepository = z.infer<typeof GitHubRepositorySchema>
+export type GitHubAccount = z.infer<typeof AccountSchema>
 export type GitHubIssuesEvent = z.infer<typeof GitHubIssuesEventSchema>
 export type GitHubWorkflowRunEvent = z.infer<typeof GitHubWorkflowRunEventSchema>
 export type GitHubDependabotAlertEvent = z.infer<typeof GitHubDependabotAlertEventSchema>

@@ -1,12 +1,13 @@
 import * as z from 'zod'
 import { AlertmanagerAlertSchema, AlertmanagerPayloadSchema } from '../alertmanager/schema.js'
+import { lenient, lenientText } from '../lenient.js'
 
 /** One alert of a Grafana notification: Alertmanager's shape plus Grafana's links and values. */
 export const GrafanaAlertSchema = AlertmanagerAlertSchema.extend({
-  silenceURL: z.string().optional(),
-  dashboardURL: z.string().optional(),
-  panelURL: z.string().optional(),
-  valueString: z.string().optional(),
+  silenceURL: lenientText(),
+  dashboardURL: lenientText(),
+  panelURL: lenientText(),
+  valueString: lenientText(),
 })
 
 /**
@@ -14,9 +15,9 @@ export const GrafanaAlertSchema = AlertmanagerAlertSchema.extend({
  * notification with Grafana's `orgId`, `title`, `state` and `message` added.
  */
 export const GrafanaPayloadSchema = AlertmanagerPayloadSchema.extend({
-  orgId: z.number().optional(),
-  title: z.string().optional(),
-  state: z.string().optional(),
+  orgId: lenient(z.number()),
+  title: lenientText(),
+  state: lenientText(),
   alerts: z.array(GrafanaAlertSchema),
 })
 

@@ -36,7 +36,9 @@ const isDone = (issue: JiraIssue) =>
 /** The issue's page: the REST `self` URL up to `/rest/api/`, then `/browse/<key>`. */
 const browseUrl = (issue: JiraIssue) => {
   const at = issue.self?.indexOf('/rest/api/') ?? -1
-  return issue.self && at > 0 ? `${issue.self.slice(0, at)}/browse/${issue.key}` : undefined
+  return issue.self && issue.key && at > 0
+    ? `${issue.self.slice(0, at)}/browse/${issue.key}`
+    : undefined
 }
 
 /** Jira sends milliseconds since the epoch; out-of-range numbers leave the default. */
@@ -106,6 +108,7 @@ export const jiraSource: WebhookSource<JiraOptions> = {
     }
 
     const url = browseUrl(issue)
+    const projectKey = project?.key
     const occurredAt = instant(payload.timestamp) ?? issue.fields.updated ?? undefined
     const deliveryId = request.headers['x-atlassian-webhook-identifier']?.trim() || undefined
     return {
@@ -119,19 +122,19 @@ export const jiraSource: WebhookSource<JiraOptions> = {
             key: `jira:issue:${issue.id}`,
             status,
             severity: severityOf(issue.fields.priority?.name),
-            title: `${issue.key}: ${issue.fields.summary ?? '(no summary)'}`,
+            title: `${issue.key ?? `Issue ${issue.id}`}: ${issue.fields.summary ?? '(no summary)'}`,
             // Jira Cloud's v3 API sends rich-text (ADF) objects; only plain text is copied.
             description: text(issue.fields.description),
             ...(url ? { url } : {}),
             ...(occurredAt ? { occurredAt } : {}),
-            ...(project ? { resource: project.key } : {}),
-            ...(project
-              ? { tenant: { id: project.key, ...(project.name ? { name: project.name } : {}) } }
+            ...(projectKey ? { resource: projectKey } : {}),
+            ...(projectKey
+              ? { tenant: { id: projectKey, ...(project?.name ? { name: project.name } : {}) } }
               : {}),
             labels: {
               event: webhookEvent,
-              issueKey: issue.key,
-              ...(project ? { project: project.key } : {}),
+              ...(issue.key ? { issueKey: issue.key } : {}),
+              ...(projectKey ? { project: projectKey } : {}),
               ...(issueType ? { issueType } : {}),
               ...(issue.fields.status?.name ? { jiraStatus: issue.fields.status.name } : {}),
               ...(issue.fields.priority?.name ? { priority: issue.fields.priority.name } : {}),

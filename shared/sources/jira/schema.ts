@@ -1,27 +1,36 @@
 import * as z from 'zod'
+import { lenient, lenientText } from '../lenient.js'
 
 // Only the fields halo-hooks reads; objects are loose so custom fields and new ones pass through.
+// Only what an alert's key, status and event type come from (the webhook event, the issue id, its
+// status category and resolution, the changelog's fields) may refuse a payload; any other field
+// of another type reads as absent.
 
-const named = z.looseObject({ id: z.string().optional(), name: z.string().nullish() })
+const named = z.looseObject({ id: lenientText(), name: lenientText() })
 
 /** The issue as Jira's REST API shows it, as far as halo-hooks reads it. */
 export const JiraIssueSchema = z.looseObject({
   id: z.string().min(1),
-  key: z.string().min(1),
-  self: z.string().nullish(),
+  /** `PROJ-123`: changes when the issue moves to another project, so it is not the key. */
+  key: lenientText(z.string().min(1)),
+  self: lenientText(),
   fields: z.looseObject({
-    summary: z.string().nullish(),
+    summary: lenientText(),
     description: z.unknown().optional(),
-    updated: z.string().nullish(),
+    updated: lenient(z.string()),
     resolution: z.unknown().optional(),
-    priority: named.nullish(),
-    issuetype: named.nullish(),
-    project: z
-      .looseObject({ id: z.string().optional(), key: z.string(), name: z.string().nullish() })
-      .nullish(),
+    priority: lenient(named),
+    issuetype: lenient(named),
+    project: lenient(
+      z.looseObject({
+        id: lenientText(),
+        key: lenientText(z.string().min(1)),
+        name: lenientText(),
+      }),
+    ),
     status: z
       .looseObject({
-        name: z.string().nullish(),
+        name: lenientText(),
         statusCategory: z.looseObject({ key: z.string().nullish() }).nullish(),
       })
       .nullish(),
@@ -31,7 +40,7 @@ export const JiraIssueSchema = z.looseObject({
 /** An admin (or REST-registered) Jira webhook about an issue. */
 export const JiraIssueWebhookSchema = z.looseObject({
   webhookEvent: z.string().min(1),
-  timestamp: z.number().optional(),
+  timestamp: lenient(z.number()),
   issue: JiraIssueSchema,
   changelog: z
     .looseObject({ items: z.array(z.looseObject({ field: z.string().nullish() })).nullish() })

@@ -1,49 +1,58 @@
 import * as z from 'zod'
+import { lenient, lenientText } from '../lenient.js'
 
 const id = z.union([z.number(), z.string().min(1)])
 const text = z.string().max(10_000)
+/**
+ * Text for the ticket: a number is kept as its text; another type, or text over 10,000
+ * characters, is left out.
+ */
+const note = lenientText(text)
 
+/** The device, as far as the ticket reads it: none of it is part of the alert's key. */
 const NinjaDeviceSchema = z.looseObject({
-  id: id.optional(),
-  organizationId: id.optional(),
-  locationId: id.optional(),
-  nodeClass: text.optional(),
-  displayName: text.optional(),
-  systemName: text.optional(),
-  dnsName: text.optional(),
-  references: z
-    .looseObject({
-      organization: z.looseObject({ name: text.optional(), id: id.optional() }).optional(),
-      location: z.looseObject({ name: text.optional(), id: id.optional() }).optional(),
-    })
-    .optional(),
+  id: lenient(id),
+  organizationId: lenient(id),
+  locationId: lenient(id),
+  nodeClass: note,
+  displayName: note,
+  systemName: note,
+  dnsName: note,
+  references: lenient(
+    z.looseObject({
+      organization: lenient(z.looseObject({ name: note, id: lenient(id) })),
+      location: lenient(z.looseObject({ name: note, id: lenient(id) })),
+    }),
+  ),
 })
 
 /**
  * A NinjaOne notification-channel webhook body: one activity. Alerts are `CONDITION` activities
- * whose `statusCode` is `TRIGGERED` or `RESET`. Only the fields we read are declared.
+ * whose `statusCode` is `TRIGGERED` or `RESET`. Only the fields we read are declared, and only
+ * those the key, status and event type come from may refuse a payload: any other field of another
+ * type reads as absent.
  */
 export const NinjaActivitySchema = z
   .looseObject({
     /** The activity id: unique per activity, so it is the delivery id. */
     id: id.optional(),
     /** Unix seconds, with a fraction. */
-    activityTime: z.number().optional(),
+    activityTime: lenient(z.number()),
     deviceId: id.optional(),
     seriesUid: text.optional(),
     activityType: text.optional(),
     statusCode: text.optional(),
-    status: text.optional(),
+    status: note,
     /** The condition (policy rule) that fired. */
     sourceConfigUid: text.optional(),
     /** The condition's target, e.g. `_average_` or a disk. */
     sourceName: text.optional(),
-    subject: text.optional(),
-    message: text.optional(),
-    type: text.optional(),
-    severity: text.optional(),
-    priority: text.optional(),
-    device: NinjaDeviceSchema.optional(),
+    subject: note,
+    message: note,
+    type: note,
+    severity: note,
+    priority: note,
+    device: lenient(NinjaDeviceSchema),
   })
   .refine(
     (activity) =>

@@ -1,21 +1,25 @@
 import * as z from 'zod'
+import { lenient, lenientList, lenientText } from '../lenient.js'
 
-// Only the fields halo-hooks reads; objects are loose so new PagerDuty fields pass through.
+// Only the fields halo-hooks reads; objects are loose so new PagerDuty fields pass through. Only
+// the event type and the incident id may refuse a payload: anything else of another type reads as
+// absent (PagerDuty drops a 4xx answer, and the incident with it).
 
 const reference = z.looseObject({
-  id: z.string().optional(),
-  summary: z.string().nullish(),
-  html_url: z.string().nullish(),
+  id: lenientText(),
+  summary: lenientText(),
+  html_url: lenientText(),
 })
 
 /** Any v3 webhook: one event, whose `data` depends on `resource_type`. */
 export const PagerDutyWebhookSchema = z.looseObject({
   event: z.looseObject({
-    id: z.string().min(1),
+    /** The delivery id when `X-Webhook-Id` is absent; without either, the body's hash is. */
+    id: lenientText(z.string().min(1)),
     event_type: z.string().min(1),
-    resource_type: z.string().optional(),
-    occurred_at: z.string().nullish(),
-    agent: reference.nullish(),
+    resource_type: lenientText(),
+    occurred_at: lenient(z.string()),
+    agent: lenient(reference),
     data: z.unknown(),
   }),
 })
@@ -23,16 +27,16 @@ export const PagerDutyWebhookSchema = z.looseObject({
 /** `data` of `incident.*` events. */
 export const PagerDutyIncidentSchema = z.looseObject({
   id: z.string().min(1),
-  number: z.number().nullish(),
-  title: z.string().nullish(),
-  status: z.string().nullish(),
-  urgency: z.string().nullish(),
-  html_url: z.string().nullish(),
-  incident_key: z.string().nullish(),
-  priority: reference.nullish(),
-  service: reference.nullish(),
-  escalation_policy: reference.nullish(),
-  assignees: z.array(reference).nullish(),
+  number: lenient(z.number()),
+  title: lenientText(),
+  status: lenientText(),
+  urgency: lenientText(),
+  html_url: lenientText(),
+  incident_key: lenientText(),
+  priority: lenient(reference),
+  service: lenient(reference),
+  escalation_policy: lenient(reference),
+  assignees: lenientList(reference),
   resolve_reason: z.unknown().optional(),
 })
 

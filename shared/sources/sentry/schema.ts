@@ -1,16 +1,19 @@
 import * as z from 'zod'
+import { lenient, lenientList, lenientText } from '../lenient.js'
 
-// Only the fields halo-hooks reads; objects are loose so new Sentry fields pass through.
+// Only the fields halo-hooks reads; objects are loose so new Sentry fields pass through. Only what
+// an alert's key, status and event type come from (the action, the issue, event or incident and
+// rule ids) may refuse a payload: any other field of another type reads as absent.
 
 const id = z.union([z.string(), z.number()]).transform(String)
 
-const installation = z.looseObject({ uuid: z.string() }).nullish()
+const installation = lenient(z.looseObject({ uuid: z.string() }))
 
 /** The project an issue belongs to. */
 export const SentryProjectSchema = z.looseObject({
-  id: id.optional(),
-  slug: z.string().optional(),
-  name: z.string().optional(),
+  id: lenient(id),
+  slug: lenientText(),
+  name: lenientText(),
 })
 
 /** `Sentry-Hook-Resource: issue` — an issue was created, resolved, archived, ... */
@@ -20,17 +23,17 @@ export const SentryIssueWebhookSchema = z.looseObject({
   data: z.looseObject({
     issue: z.looseObject({
       id,
-      title: z.string(),
-      shortId: z.string().nullish(),
-      culprit: z.string().nullish(),
-      level: z.string().nullish(),
-      status: z.string().nullish(),
-      permalink: z.string().nullish(),
-      web_url: z.string().nullish(),
-      lastSeen: z.string().nullish(),
-      firstSeen: z.string().nullish(),
-      platform: z.string().nullish(),
-      project: SentryProjectSchema.nullish(),
+      title: lenientText(),
+      shortId: lenientText(),
+      culprit: lenientText(),
+      level: lenientText(),
+      status: lenientText(),
+      permalink: lenientText(),
+      web_url: lenientText(),
+      lastSeen: lenient(z.string()),
+      firstSeen: lenient(z.string()),
+      platform: lenientText(),
+      project: lenient(SentryProjectSchema),
     }),
   }),
 })
@@ -40,18 +43,18 @@ export const SentryEventAlertWebhookSchema = z.looseObject({
   action: z.string(),
   installation,
   data: z.looseObject({
-    triggered_rule: z.string().nullish(),
+    triggered_rule: lenientText(),
     event: z.looseObject({
       issue_id: id,
-      event_id: z.string().nullish(),
-      title: z.string(),
-      level: z.string().nullish(),
-      culprit: z.string().nullish(),
-      message: z.string().nullish(),
-      datetime: z.string().nullish(),
-      platform: z.string().nullish(),
-      web_url: z.string().nullish(),
-      project: z.union([z.number(), z.string()]).nullish(),
+      event_id: lenientText(),
+      title: lenientText(),
+      level: lenientText(),
+      culprit: lenientText(),
+      message: lenientText(),
+      datetime: lenient(z.string()),
+      platform: lenientText(),
+      web_url: lenientText(),
+      project: lenient(z.union([z.number(), z.string()])),
     }),
   }),
 })
@@ -61,18 +64,18 @@ export const SentryMetricAlertWebhookSchema = z.looseObject({
   action: z.string(),
   installation,
   data: z.looseObject({
-    description_title: z.string().nullish(),
-    description_text: z.string().nullish(),
-    web_url: z.string().nullish(),
+    description_title: lenientText(),
+    description_text: lenientText(),
+    web_url: lenientText(),
     metric_alert: z.looseObject({
       id,
-      identifier: id.nullish(),
-      title: z.string().nullish(),
-      date_detected: z.string().nullish(),
-      date_started: z.string().nullish(),
-      date_closed: z.string().nullish(),
-      projects: z.array(z.string()).nullish(),
-      alert_rule: z.looseObject({ id, name: z.string() }),
+      identifier: lenient(id),
+      title: lenientText(),
+      date_detected: lenient(z.string()),
+      date_started: lenient(z.string()),
+      date_closed: lenient(z.string()),
+      projects: lenientList(z.string()),
+      alert_rule: z.looseObject({ id, name: lenientText() }),
     }),
   }),
 })

@@ -119,12 +119,13 @@ export const sentrySource: WebhookSource<SentryOptions> = {
       if (!status) return ignored(`issue.${payload.action} does not open or close the issue`)
       const { issue } = payload.data
       const project = issue.project?.slug ?? issue.project?.name
+      const title = issue.title || `Sentry issue ${issue.shortId ?? issue.id}`
       return one(
         {
           key: `sentry:issue:${issue.id}`,
           status,
           severity: normalizeSeverity(issue.level),
-          title: project ? `${project}: ${issue.title}` : issue.title,
+          title: project ? `${project}: ${title}` : title,
           description: [issue.culprit, issue.shortId ? `Sentry issue ${issue.shortId}` : '']
             .filter(Boolean)
             .join('\n'),
@@ -158,7 +159,7 @@ export const sentrySource: WebhookSource<SentryOptions> = {
           key: `sentry:issue:${event.issue_id}`,
           status: 'firing',
           severity: normalizeSeverity(event.level),
-          title: event.title,
+          title: event.title || `Sentry issue ${event.issue_id}`,
           description: [
             rule ? `Alert rule "${rule}" fired.` : '',
             event.culprit ? `Culprit: ${event.culprit}` : '',
@@ -199,7 +200,10 @@ export const sentrySource: WebhookSource<SentryOptions> = {
         key: `sentry:metric-alert:${incident.alert_rule.id}:${incident.id}`,
         status: resolved ? 'resolved' : 'firing',
         severity: resolved ? 'info' : normalizeSeverity(action),
-        title: payload.data.description_title || incident.alert_rule.name,
+        title:
+          payload.data.description_title ||
+          incident.alert_rule.name ||
+          `Sentry metric alert ${incident.alert_rule.id}`,
         description: payload.data.description_text ?? '',
         ...(payload.data.web_url ? { url: payload.data.web_url } : {}),
         ...(occurredAt ? { occurredAt } : {}),
@@ -208,7 +212,7 @@ export const sentrySource: WebhookSource<SentryOptions> = {
         labels: {
           resource,
           action,
-          rule: incident.alert_rule.name,
+          ...(incident.alert_rule.name ? { rule: incident.alert_rule.name } : {}),
           ...(projects ? { projects } : {}),
         },
       },

@@ -1,6 +1,10 @@
 import * as z from 'zod'
+import { lenient, lenientText } from '../lenient.js'
 
-// Only the fields halo-hooks reads; everything else Slack sends passes through untouched.
+// Only the fields halo-hooks reads; everything else Slack sends passes through untouched. Only
+// what an alert's key, status and event type come from (team, channel, thread, the event's type,
+// subtype, bot and reaction) and the handshake's challenge may refuse a payload: any other field
+// of another type reads as absent.
 
 /** Slack's handshake when a Request URL is saved. */
 export const SlackUrlVerificationSchema = z.looseObject({
@@ -13,12 +17,12 @@ export const SlackMessageEventSchema = z.looseObject({
   type: z.string(),
   subtype: z.string().optional(),
   channel: z.string().optional(),
-  user: z.string().optional(),
+  user: lenientText(),
   bot_id: z.string().optional(),
-  text: z.string().optional(),
+  text: lenientText(),
   ts: z.string().optional(),
   thread_ts: z.string().optional(),
-  event_ts: z.string().optional(),
+  event_ts: lenientText(),
   reaction: z.string().optional(),
   item: z
     .looseObject({ type: z.string(), channel: z.string().optional(), ts: z.string().optional() })
@@ -29,9 +33,10 @@ export const SlackMessageEventSchema = z.looseObject({
 export const SlackEventCallbackSchema = z.looseObject({
   type: z.literal('event_callback'),
   team_id: z.string(),
-  api_app_id: z.string().optional(),
-  event_id: z.string().min(1),
-  event_time: z.number().optional(),
+  api_app_id: lenientText(),
+  /** The delivery id (Slack repeats it on retries); without it, the body's hash is. */
+  event_id: lenientText(z.string().min(1)),
+  event_time: lenient(z.number()),
   event: SlackMessageEventSchema,
 })
 

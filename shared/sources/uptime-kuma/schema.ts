@@ -1,25 +1,31 @@
 import * as z from 'zod'
+import { lenient, lenientList, lenientText } from '../lenient.js'
+
+// Only the heartbeat's status and the monitor's id (the status and the key), and whether the two
+// are there at all (the "Test" button sends neither), may refuse a payload: any other field of
+// another type reads as absent.
 
 /** A heartbeat as Uptime Kuma serializes it (`server/model/heartbeat.js` `toJSON`). */
 export const UptimeKumaHeartbeatSchema = z.looseObject({
-  monitorID: z.number().optional(),
+  monitorID: lenient(z.number()),
   /** 0 down, 1 up, 2 pending (retrying), 3 maintenance. */
   status: z.number().int(),
   /** UTC, as `YYYY-MM-DD HH:mm:ss.SSS` without a zone. */
-  time: z.string().optional(),
-  msg: z.string().nullish(),
+  time: lenient(z.string()),
+  msg: lenientText(),
 })
 
 /** The part of a monitor we read; Kuma sends its whole configuration. */
 export const UptimeKumaMonitorSchema = z.looseObject({
   id: z.number(),
-  name: z.string(),
+  name: lenientText(),
   /** The group path, e.g. `Acme / Customer portal`. */
-  pathName: z.string().nullish(),
-  type: z.string().nullish(),
-  url: z.string().nullish(),
-  hostname: z.string().nullish(),
-  tags: z.array(z.looseObject({ name: z.string(), value: z.string().nullish() })).nullish(),
+  pathName: lenientText(),
+  type: lenientText(),
+  url: lenientText(),
+  hostname: lenientText(),
+  /** Tags without a text name are left out. */
+  tags: lenientList(z.looseObject({ name: z.string(), value: lenientText() })),
 })
 
 /**
@@ -29,7 +35,7 @@ export const UptimeKumaMonitorSchema = z.looseObject({
 export const UptimeKumaPayloadSchema = z.looseObject({
   heartbeat: UptimeKumaHeartbeatSchema.nullish(),
   monitor: UptimeKumaMonitorSchema.nullish(),
-  msg: z.string(),
+  msg: lenientText(),
 })
 
 export type UptimeKumaMonitor = z.infer<typeof UptimeKumaMonitorSchema>

@@ -71,10 +71,10 @@ export const uptimeKumaSource: WebhookSource<UptimeKumaOptions> = {
       }
     }
     const down = heartbeat.status === DOWN
-    const name = monitor.pathName || monitor.name
+    const name = monitor.pathName || monitor.name || `Monitor ${monitor.id}`
     const tags = Object.fromEntries((monitor.tags ?? []).map((tag) => [tag.name, tag.value ?? '']))
     const tenant = TENANT_TAGS.map((tag) => tags[tag]).find(Boolean)
-    const resource = hostOf(monitor) ?? monitor.name
+    const resource = hostOf(monitor) ?? monitor.name ?? name
     const url = monitor.url && /^https?:\/\//i.test(monitor.url) ? monitor.url : undefined
     return {
       kind: 'alerts',

@@ -1,18 +1,28 @@
 import * as z from 'zod'
+import { lenient, lenientList, lenientText } from '../lenient.js'
 
 /** Zabbix resolves macros to text; a hand-written script may send numbers. */
 const text = z.union([z.string(), z.number()]).transform(String)
 
-/** `{EVENT.TAGSJSON}`: the script parses it; left as text when the macro did not resolve. */
-const TagsSchema = z.union([
-  z.array(z.looseObject({ tag: z.string(), value: z.string().optional() })),
-  z.string(),
-])
+/**
+ * A macro no key, status or event type comes from: as `text`, plus a boolean kept as its text;
+ * any other type reads as absent.
+ */
+const note = lenientText()
+
+/**
+ * `{EVENT.TAGSJSON}`: the script parses it; left as text when the macro did not resolve. Tags
+ * without a text name are left out, and anything but text or a list reads as absent.
+ */
+const TagsSchema = lenient(
+  z.union([z.string(), lenientList(z.looseObject({ tag: z.string(), value: lenientText() }))]),
+)
 
 /**
  * The JSON our Zabbix media-type script sends (docs/sources/zabbix.md): the event's macros under
  * fixed names. Zabbix leaves a macro it cannot resolve as written (`{EVENT.RECOVERY.ID}`), so
- * every field is text that may turn out to be such a placeholder.
+ * every field is text that may turn out to be such a placeholder. Only the event's id, value,
+ * source and update status (the key, status and event type) may refuse a payload.
  */
 export const ZabbixEventSchema = z.looseObject({
   /** `{EVENT.ID}`: the problem event; recovery and update messages carry the same id. */
@@ -23,30 +33,31 @@ export const ZabbixEventSchema = z.looseObject({
   event_source: text.optional(),
   /** `{EVENT.UPDATE.STATUS}`: 1 when the message is about an update (acknowledgement, ...). */
   event_update_status: text.optional(),
-  event_name: text.optional(),
-  event_severity: text.optional(),
+  event_name: note,
+  event_severity: note,
   /** `{EVENT.NSEVERITY}`: 0 not classified ... 5 disaster. */
-  event_nseverity: text.optional(),
-  event_tags: TagsSchema.optional(),
-  host_name: text.optional(),
-  host_ip: text.optional(),
-  trigger_id: text.optional(),
-  trigger_description: text.optional(),
-  message: text.optional(),
-  url: text.optional(),
+  event_nseverity: note,
+  event_tags: TagsSchema,
+  host_name: note,
+  host_ip: note,
+  trigger_id: note,
+  trigger_description: note,
+  message: note,
+  url: note,
 })
 
 /**
  * The payload of the media type in Zulip's Zabbix guide, which many installations already run:
- * `{TRIGGER.STATUS}` as `status`, and the trigger id only inside `link`.
+ * `{TRIGGER.STATUS}` as `status`, and the trigger id only inside `link`. The host, trigger, status
+ * and link (the key and status) may refuse a payload; the severity and item may not.
  */
 export const ZulipStyleEventSchema = z.looseObject({
   hostname: text,
   trigger: text,
   /** `{TRIGGER.STATUS}`: PROBLEM or OK. */
   status: text,
-  severity: text.optional(),
-  item: text.optional(),
+  severity: note,
+  item: note,
   link: text.optional(),
 })
 

@@ -69,6 +69,21 @@ describe('finishAlert', () => {
     ).toBe(iso)
   })
 
+  it.each([
+    ['text that is no date', 'soon'],
+    ['a boolean', true],
+    ['an object', { at: 1 }],
+    ['a number past year 9999', 8.64e15],
+  ])('falls back to receivedAt for an instant it cannot read: %s', async (_case, value) => {
+    expect(
+      (await finish({ id: 'k', t: 'T', at: value }, { occurredAt: '{% payload.at %}' })).occurredAt,
+    ).toBe(RECEIVED)
+  })
+
+  it('titles an alert by its key when the title template finds nothing', async () => {
+    expect((await finish({ id: 'k', t: null })).title).toBe('k')
+  })
+
   it('turns numbers into string keys and hashes over-long keys to a stable bounded one', async () => {
     expect((await finish({ id: 42, t: 'T' })).key).toBe('42')
     const long = 'x'.repeat(1000)

@@ -6,6 +6,7 @@ import {
   createSnsKeyPair,
   signSnsMessage,
 } from '../../support/sources/aws-sns-harness.js'
+import { assertLenientBeyondEssentials } from '../../support/sources/lenience-properties.js'
 import { readFixture } from '../../support/sources/source-harness.js'
 import {
   expectNoServerErrorNorStrayEnvelope,
@@ -31,6 +32,38 @@ const setup = () =>
   })
 
 const mutated = withOneCharReplaced(SIGNED)
+
+/**
+ * The signed fields and the ones SNS's protocol needs, and in a CloudWatch alarm's `Message` what
+ * the key (ARN, else account and name) and status (new state) come from.
+ */
+const ESSENTIAL = [
+  ...FIELDS,
+  'SignatureVersion',
+  'Signature',
+  'SigningCertURL',
+  'Message.AlarmName',
+  'Message.AlarmArn',
+  'Message.AWSAccountId',
+  'Message.NewStateValue',
+]
+
+/** Each sample, with its `Message` parsed when it holds JSON, and a clock its Timestamp fits. */
+const LENIENCE_SAMPLES: Record<string, { now: string; sample: Record<string, unknown> }> =
+  Object.fromEntries(
+    (
+      [
+        ['cloudwatch-alarm.json', '2019-02-15T23:55:00Z'],
+        ['cloudwatch-insufficient-data.json', '2019-05-13T08:42:00Z'],
+        ['notification.json', '2012-05-02T00:55:00Z'],
+      ] as const
+    ).map(([name, now]) => {
+      const sample = JSON.parse(readFixture('aws-sns', name)) as Record<string, unknown>
+      const message = sample.Message as string
+      const decoded = message.startsWith('{') ? JSON.parse(message) : message
+      return [name, { now, sample: { ...sample, Message: decoded } }]
+    }),
+  )
 
 /** The signed message with one field replaced by anything, including hostile cert URLs. */
 const field = fc
@@ -131,5 +164,31 @@ describe('aws-sns source under random input', () => {
       }),
       PROPERTY_RUNS,
     )
+  })
+
+  it('accepts a signed sample whatever type its non-essential fields hold, keeping key and status', async () => {
+    await assertLenientBeyondEssentials({
+      essential: ESSENTIAL,
+      samples: Object.fromEntries(
+        Object.entries(LENIENCE_SAMPLES).map(([name, { sample }]) => [name, sample]),
+      ),
+      deliver: async (value, name) => {
+        const { queue, send } = createSnsHarness({
+          now: new Date(LENIENCE_SAMPLES[name]?.now ?? 0),
+          options: { topicArns: [parsed.TopicArn, 'arn:aws:sns:us-west-2:123456789012:MyTopic'] },
+          cert: CERT,
+        })
+        const { Message, ...rest } = value as Record<string, unknown>
+        const text = typeof Message === 'string' ? Message : JSON.stringify(Message)
+        const body = signSnsMessage(JSON.stringify({ ...rest, Message: text }), KEY)
+        const response = await send(body, {
+          headers: {
+            'content-type': 'text/plain; charset=UTF-8',
+            'x-amz-sns-message-type': 'Notification',
+          },
+        })
+        return { response, queue }
+      },
+    })
   })
 })

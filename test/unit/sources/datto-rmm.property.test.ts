@@ -1,5 +1,9 @@
 import fc from 'fast-check'
 import { describe, it } from 'vitest'
+import {
+  assertLenientBeyondEssentials,
+  deliverWithToken,
+} from '../../support/sources/lenience-properties.js'
 import { readFixture } from '../../support/sources/source-harness.js'
 import {
   assertTokenRouteUnderRandomText,
@@ -26,11 +30,24 @@ const alertish = fc
   )
   .map((value) => JSON.stringify(value))
 
+/** What the alert's key (alertUID) and its status (the resolution flag) come from. */
+const ESSENTIAL = ['alertUID', 'resolved']
+
 describe('datto-rmm source under random input', () => {
   it('never throws, never answers 5xx, and enqueues only what it accepted', async () => {
     await assertTokenRouteUnderRandomText({
       source: 'datto-rmm',
       bodies: fc.oneof(fc.string(), fc.json(), mutatedSample, alertish),
+    })
+  })
+
+  it('accepts a sample whatever type its non-essential fields hold, keeping key and status', async () => {
+    const sample = JSON.parse(SAMPLE) as Record<string, unknown>
+    await assertLenientBeyondEssentials({
+      essential: ESSENTIAL,
+      // No resolution payload is published; like the other Datto tests, derive one with `resolved`.
+      samples: { 'alert-bridge-sample.json': sample, resolved: { ...sample, resolved: true } },
+      deliver: deliverWithToken('datto-rmm', 'query'),
     })
   })
 })

@@ -2,6 +2,10 @@ import { sign } from '@octokit/webhooks-methods'
 import fc from 'fast-check'
 import { describe, it } from 'vitest'
 import { ingestHarness } from '../../support/ingest-harness.js'
+import {
+  assertLenientBeyondEssentials,
+  parsedFixtures,
+} from '../../support/sources/lenience-properties.js'
 import { fixtureReader, type IngestApp, postJson } from '../../support/sources/source-harness.js'
 import {
   assertAlwaysUnauthorized,
@@ -22,6 +26,26 @@ const FIXTURES = [
   'ping.json',
 ].map(fixture)
 const EVENTS = ['issues', 'workflow_run', 'dependabot_alert', 'code_scanning_alert', 'ping', 'push']
+
+/** Each sample and the `X-GitHub-Event` GitHub sends it with. */
+const EVENT_OF: Record<string, string> = {
+  'issues.opened.json': 'issues',
+  'workflow_run.completed.json': 'workflow_run',
+  'dependabot_alert.created.json': 'dependabot_alert',
+  'code_scanning_alert.created.json': 'code_scanning_alert',
+  'ping.json': 'ping',
+}
+
+/** What each event's key, status and type come from; any other field may hold anything. */
+const ESSENTIAL = [
+  'action',
+  'repository.id',
+  'issue.number',
+  'alert.number',
+  'workflow_run.workflow_id',
+  'workflow_run.head_branch',
+  'workflow_run.conclusion',
+]
 
 const setup = () =>
   ingestHarness({ routes: { r: { source: 'github' } } }, { routes: { r: { current: SECRET } } })
@@ -70,6 +94,23 @@ describe('github source, property-based', () => {
         'x-hub-signature-256': signature,
       })
       return { response, queue }
+    })
+  })
+
+  it('accepts a signed sample whatever type its non-essential fields hold, keeping key and status', async () => {
+    await assertLenientBeyondEssentials({
+      essential: ESSENTIAL,
+      samples: parsedFixtures('github', Object.keys(EVENT_OF)),
+      deliver: async (value, name) => {
+        const { app, queue } = setup()
+        const body = JSON.stringify(value)
+        const response = await post(app, body, {
+          'x-github-event': EVENT_OF[name] ?? 'issues',
+          'x-github-delivery': 'delivery-1',
+          'x-hub-signature-256': await sign(SECRET, body),
+        })
+        return { response, queue }
+      },
     })
   })
 })

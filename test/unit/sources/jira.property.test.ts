@@ -2,6 +2,10 @@ import { sign } from '@octokit/webhooks-methods'
 import fc from 'fast-check'
 import { describe, it } from 'vitest'
 import { ingestHarness } from '../../support/ingest-harness.js'
+import {
+  assertLenientBeyondEssentials,
+  parsedFixtures,
+} from '../../support/sources/lenience-properties.js'
 import { fixtureReader, type IngestApp, postJson } from '../../support/sources/source-harness.js'
 import {
   assertAlwaysUnauthorized,
@@ -15,6 +19,18 @@ const fixture = fixtureReader('jira')
 
 const SECRET = 'jira-admin-webhook-secret'
 const FIXTURES = ['issue_created.json', 'issue_updated.status.json'].map(fixture)
+
+/**
+ * What the key (the issue id), the status (status category, resolution, and whether the changelog
+ * moved the issue) and the event type come from; any other field may hold anything.
+ */
+const ESSENTIAL = [
+  'webhookEvent',
+  'issue.id',
+  'issue.fields.status.statusCategory.key',
+  'issue.fields.resolution',
+  'changelog.items.*.field',
+]
 
 const setup = () =>
   ingestHarness({ routes: { r: { source: 'jira' } } }, { routes: { r: { current: SECRET } } })
@@ -80,6 +96,18 @@ describe('jira source, property-based', () => {
           ? await post(app, mutate(body, index), await sign(SECRET, body))
           : await post(app, body, forged)
       return { response, queue }
+    })
+  })
+
+  it('accepts a signed sample whatever type its non-essential fields hold, keeping key and status', async () => {
+    await assertLenientBeyondEssentials({
+      essential: ESSENTIAL,
+      samples: parsedFixtures('jira', ['issue_created.json', 'issue_updated.status.json']),
+      deliver: async (value) => {
+        const { app, queue } = setup()
+        const body = JSON.stringify(value)
+        return { response: await post(app, body, await sign(SECRET, body)), queue }
+      },
     })
   })
 })

@@ -153,6 +153,25 @@ describe('jira source', () => {
     expect(queue.pending()).toHaveLength(1)
   })
 
+  it('accepts an issue webhook without the issue key, titled by the issue id (was 422)', async () => {
+    // The key (PROJ-1) is not what the alert's key comes from (the id is), so its absence (or a
+    // value of another type, which reads as absent) must not cost the alert.
+    const { app, queue } = setup()
+    const body = JSON.stringify({
+      webhookEvent: 'jira:issue_created',
+      issue: { id: '10001', fields: { summary: 'Printer offline' } },
+    })
+
+    const response = await deliver(app, body)
+
+    expect(response.status).toBe(202)
+    expect(queue.pending()[0]?.alert).toMatchObject({
+      key: 'jira:issue:10001',
+      status: 'firing',
+      title: 'Issue 10001: Printer offline',
+    })
+  })
+
   describe('rejects, with nothing enqueued,', () => {
     const body = fixture('issue_created.json')
     const cases: [string, Delivery, string][] = [
@@ -177,17 +196,17 @@ describe('jira source', () => {
       await expectRejected(response, queue, 401, code)
     })
 
-    it('a signed issue webhook without the issue key (422)', async () => {
+    it('a signed issue webhook without the issue id (422)', async () => {
       const { app, queue } = setup()
       const broken = JSON.stringify({
         webhookEvent: 'jira:issue_created',
-        issue: { id: '1', fields: {} },
+        issue: { key: 'HELP-1', fields: {} },
       })
 
       const response = await deliver(app, broken)
 
       expect(response.status).toBe(422)
-      expect(await response.json()).toMatchObject({ detail: expect.stringContaining('issue.key') })
+      expect(await response.json()).toMatchObject({ detail: expect.stringContaining('issue.id') })
       expect(queue.pending()).toEqual([])
     })
   })

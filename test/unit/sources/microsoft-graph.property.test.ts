@@ -1,5 +1,9 @@
 import fc from 'fast-check'
 import { describe, it } from 'vitest'
+import {
+  assertLenientBeyondEssentials,
+  parsedFixtures,
+} from '../../support/sources/lenience-properties.js'
 import { createSourceHarness, readFixture } from '../../support/sources/source-harness.js'
 import {
   expectNoServerErrorNorStrayEnvelope,
@@ -11,12 +15,33 @@ import {
 
 const SAMPLE = readFixture('microsoft-graph', 'change-notification.json')
 
-const setup = () =>
+const setup = (clientState = 'secretClientValue') =>
   createSourceHarness({
     route: { source: 'microsoft-graph' },
-    secret: { current: 'secretClientValue' },
+    secret: { current: clientState },
     now: new Date('2026-03-01T10:00:00Z'),
   })
+
+/**
+ * `clientState` (the route's secret), and what each notification's key, status and event type
+ * come from: the subscription, the lifecycle event or change type, and the changed resource.
+ */
+const ESSENTIAL = [
+  'value.*.clientState',
+  'value.*.subscriptionId',
+  'value.*.lifecycleEvent',
+  'value.*.changeType',
+  'value.*.resource',
+  'value.*.resourceData.id',
+  'value.*.resourceData.@odata.id',
+]
+
+const SAMPLES = parsedFixtures('microsoft-graph', [
+  'change-notification.json',
+  'lifecycle-missed.json',
+  'lifecycle-reauthorization-required.json',
+  'lifecycle-subscription-removed.json',
+]) as Record<string, { value: { clientState: string }[] }>
 
 /** The sample with one character replaced: most land outside clientState and still verify. */
 const mutatedSample = withOneCharReplaced(SAMPLE)
@@ -62,5 +87,16 @@ describe('microsoft-graph source under random input', () => {
       }),
       PROPERTY_RUNS,
     )
+  })
+
+  it('accepts a sample whatever type its non-essential fields hold, keeping keys and statuses', async () => {
+    await assertLenientBeyondEssentials({
+      essential: ESSENTIAL,
+      samples: SAMPLES,
+      deliver: async (value, name) => {
+        const { queue, post } = setup(SAMPLES[name]?.value[0]?.clientState)
+        return { response: await post(JSON.stringify(value)), queue }
+      },
+    })
   })
 })

@@ -1,5 +1,9 @@
 import fc from 'fast-check'
 import { describe, it } from 'vitest'
+import {
+  assertLenientBeyondEssentials,
+  deliverWithToken,
+} from '../../support/sources/lenience-properties.js'
 import { readFixture } from '../../support/sources/source-harness.js'
 import {
   assertTokenRouteUnderRandomText,
@@ -41,11 +45,38 @@ const activity = fc
   )
   .map((value) => JSON.stringify(value))
 
+/**
+ * What the key (device, condition and target; else the series or the activity id), the status and
+ * the event type come from.
+ */
+const ESSENTIAL = [
+  'id',
+  'deviceId',
+  'sourceConfigUid',
+  'sourceName',
+  'seriesUid',
+  'activityType',
+  'statusCode',
+]
+
 describe('ninjaone source under random input', () => {
   it('never throws, never answers 5xx, and enqueues only what it accepted', async () => {
     await assertTokenRouteUnderRandomText({
       source: 'ninjaone',
       bodies: fc.oneof(fc.string(), fc.json(), mutatedSample, activity),
+    })
+  })
+
+  it('accepts a sample whatever type its non-essential fields hold, keeping key and status', async () => {
+    const triggered = JSON.parse(SAMPLE) as Record<string, unknown>
+    await assertLenientBeyondEssentials({
+      essential: ESSENTIAL,
+      // No RESET sample is published; like the other NinjaOne tests, derive one from the trigger.
+      samples: {
+        'condition-triggered.json': triggered,
+        reset: { ...triggered, statusCode: 'RESET', status: 'Reset' },
+      },
+      deliver: deliverWithToken('ninjaone', 'query'),
     })
   })
 })

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto'
 import fc from 'fast-check'
 import { describe, it } from 'vitest'
 import { ingestHarness } from '../../support/ingest-harness.js'
+import { assertLenientBeyondEssentials } from '../../support/sources/lenience-properties.js'
 import { fixtureReader, type IngestApp, postJson } from '../../support/sources/source-harness.js'
 import {
   assertAlwaysUnauthorized,
@@ -19,6 +20,9 @@ const FIXTURES = [
   'incident.acknowledged.json',
   'service.created.json',
 ].map(fixture)
+
+/** What the alert's key, status and event type come from; any other field may hold anything. */
+const ESSENTIAL = ['event.event_type', 'event.data.id']
 
 const setup = () =>
   ingestHarness(
@@ -100,5 +104,17 @@ describe('pagerduty source, property-based', () => {
         return { response, queue }
       },
     )
+  })
+
+  it('accepts a signed sample whatever type its non-essential fields hold, keeping key and status', async () => {
+    await assertLenientBeyondEssentials({
+      essential: ESSENTIAL,
+      samples: Object.fromEntries(FIXTURES.map((body, index) => [index, JSON.parse(body)])),
+      deliver: async (value) => {
+        const { app, queue } = setup()
+        const body = JSON.stringify(value)
+        return { response: await post(app, body, v1(body)), queue }
+      },
+    })
   })
 })

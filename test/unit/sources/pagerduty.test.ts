@@ -99,6 +99,62 @@ describe('pagerduty source', () => {
     })
   })
 
+  it('accepts the documented v3 incident shape with "priority": "None" (answered 422 before)', async () => {
+    // PagerDuty sends the incident's priority as a reference object, or "None" where the account
+    // has no priorities; it is not what the alert's key or status comes from, so it must not
+    // cost the incident a 4xx (which PagerDuty drops without retrying).
+    const { app, queue } = setup()
+    const reference = (type: string, id: string, summary: string) => ({
+      html_url: `https://example.pagerduty.com/${type}s/${id}`,
+      id,
+      self: `https://api.pagerduty.com/${type}s/${id}`,
+      summary,
+      type: `${type}_reference`,
+    })
+    const body = JSON.stringify({
+      event: {
+        id: '01DEN2FCM0ZQ3VKZ1XUV33ZX6E',
+        event_type: 'incident.triggered',
+        resource_type: 'incident',
+        occurred_at: '2026-11-28T06:58:12.401Z',
+        agent: reference('user', 'PUSR001', 'On-call engineer'),
+        client: { name: 'PagerDuty' },
+        data: {
+          id: 'PINC042',
+          type: 'incident',
+          self: 'https://api.pagerduty.com/incidents/PINC042',
+          html_url: 'https://example.pagerduty.com/incidents/PINC042',
+          number: 42,
+          status: 'triggered',
+          incident_key: 'b1c7e4f0a9d34e0c8f1a2b3c4d5e6f70',
+          created_at: '2026-11-28T06:58:12Z',
+          title: 'Backups failed on acme-fs01',
+          service: reference('service', 'PSVC007', 'Backup monitoring'),
+          assignees: [reference('user', 'PUSR001', 'On-call engineer')],
+          escalation_policy: reference('escalation_policy', 'PESC003', 'Default'),
+          teams: [reference('team', 'PTEAM09', 'Service desk')],
+          priority: 'None',
+          urgency: 'high',
+          conference_bridge: { conference_number: null, conference_url: null },
+          resolve_reason: null,
+        },
+      },
+    })
+
+    const response = await deliver(app, body)
+
+    expect(response.status).toBe(202)
+    const [envelope] = queue.pending()
+    expect(envelope?.alert).toMatchObject({
+      key: 'pagerduty:incident:PINC042',
+      status: 'firing',
+      severity: 'high',
+      title: 'Backups failed on acme-fs01',
+      resource: 'Backup monitoring',
+    })
+    expect(envelope?.alert.labels).not.toHaveProperty('priority')
+  })
+
   it('ignores events about other resources with 200 and a reason', async () => {
     const { app, queue } = setup()
 

@@ -2,6 +2,10 @@ import { createHmac } from 'node:crypto'
 import fc from 'fast-check'
 import { describe, it } from 'vitest'
 import { ingestHarness } from '../../support/ingest-harness.js'
+import {
+  assertLenientBeyondEssentials,
+  parsedFixtures,
+} from '../../support/sources/lenience-properties.js'
 import { fixtureReader, type IngestApp, postJson } from '../../support/sources/source-harness.js'
 import {
   assertAlwaysUnauthorized,
@@ -22,6 +26,24 @@ const FIXTURES = [
   'installation.created.json',
 ].map(fixture)
 const RESOURCES = ['issue', 'event_alert', 'metric_alert', 'installation', 'comment', 'error']
+
+/** Each sample and the `Sentry-Hook-Resource` Sentry sends it with. */
+const RESOURCE_OF: Record<string, string> = {
+  'issue.created.json': 'issue',
+  'issue.resolved.json': 'issue',
+  'event_alert.triggered.json': 'event_alert',
+  'metric_alert.resolved.json': 'metric_alert',
+  'installation.created.json': 'installation',
+}
+
+/** What each resource's key (issue, or incident and rule), status and type come from. */
+const ESSENTIAL = [
+  'action',
+  'data.issue.id',
+  'data.event.issue_id',
+  'data.metric_alert.id',
+  'data.metric_alert.alert_rule.id',
+]
 
 const setup = () =>
   ingestHarness({ routes: { r: { source: 'sentry' } } }, { routes: { r: { current: SECRET } } })
@@ -72,6 +94,22 @@ describe('sentry source, property-based', () => {
         'sentry-hook-signature': forged ?? sign(body),
       })
       return { response, queue }
+    })
+  })
+
+  it('accepts a signed sample whatever type its non-essential fields hold, keeping key and status', async () => {
+    await assertLenientBeyondEssentials({
+      essential: ESSENTIAL,
+      samples: parsedFixtures('sentry', Object.keys(RESOURCE_OF)),
+      deliver: async (value, name) => {
+        const { app, queue } = setup()
+        const body = JSON.stringify(value)
+        const response = await post(app, body, {
+          'sentry-hook-resource': RESOURCE_OF[name] ?? 'issue',
+          'sentry-hook-signature': sign(body),
+        })
+        return { response, queue }
+      },
     })
   })
 })

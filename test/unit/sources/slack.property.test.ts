@@ -2,6 +2,10 @@ import { createHmac } from 'node:crypto'
 import fc from 'fast-check'
 import { describe, it } from 'vitest'
 import { ingestHarness } from '../../support/ingest-harness.js'
+import {
+  assertLenientBeyondEssentials,
+  parsedFixtures,
+} from '../../support/sources/lenience-properties.js'
 import { fixtureReader, type IngestApp, postJson } from '../../support/sources/source-harness.js'
 import {
   assertAlwaysUnauthorized,
@@ -21,6 +25,24 @@ const FIXTURES = [
   'event_callback.message.json',
   'app_rate_limited.json',
 ].map(fixture)
+
+/**
+ * The handshake's challenge, and what the key (team, channel, thread), status (message or agreed
+ * reaction) and event type come from, including what makes a message ignored (subtype, bot).
+ */
+const ESSENTIAL = [
+  'type',
+  'challenge',
+  'team_id',
+  'event.type',
+  'event.subtype',
+  'event.bot_id',
+  'event.channel',
+  'event.ts',
+  'event.thread_ts',
+  'event.reaction',
+  'event.item',
+]
 
 const setup = () =>
   ingestHarness(
@@ -96,5 +118,25 @@ describe('slack source, property-based', () => {
         return { response, queue }
       },
     )
+  })
+
+  it('accepts a signed sample whatever type its non-essential fields hold, keeping key and status', async () => {
+    await assertLenientBeyondEssentials({
+      essential: ESSENTIAL,
+      samples: parsedFixtures('slack', [
+        'url_verification.json',
+        'event_callback.message.json',
+        'app_rate_limited.json',
+      ]),
+      deliver: async (value) => {
+        const { app, queue } = setup()
+        const body = JSON.stringify(value)
+        const response = await post(app, body, {
+          'x-slack-request-timestamp': TIMESTAMP,
+          'x-slack-signature': slackSign(body),
+        })
+        return { response, queue }
+      },
+    })
   })
 })

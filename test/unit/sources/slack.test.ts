@@ -187,6 +187,21 @@ describe('slack source', () => {
     expect(queue.pending()).toHaveLength(1)
   })
 
+  it('accepts an event_callback without its event id, deduplicated by the body (was 422)', async () => {
+    // event_id names the delivery, not the alert: without it (or with another type, which reads
+    // as absent) the body's hash stands in, and a retry of the same body still yields the same ids.
+    const { app, queue } = setup()
+    const body = messageWith({}, { event_id: undefined })
+
+    const first = await deliver(app, body)
+    const retry = await deliver(app, body)
+
+    expect(first.status).toBe(202)
+    expect((await answer(retry)).ids).toEqual((await answer(first)).ids)
+    expect(queue.pending()).toHaveLength(1)
+    expect(queue.pending()[0]?.alert).toMatchObject({ key: KEY, status: 'firing' })
+  })
+
   describe('rejects, with nothing enqueued,', () => {
     const body = fixture('event_callback.message.json')
     const cases: [string, Delivery, string][] = [
@@ -240,13 +255,13 @@ describe('slack source', () => {
       await expectRejected(response, queue, 401, code)
     })
 
-    it('a signed event_callback without its event id (422)', async () => {
+    it('a signed event_callback without its team (422)', async () => {
       const { app, queue } = setup()
 
-      const response = await deliver(app, messageWith({}, { event_id: undefined }))
+      const response = await deliver(app, messageWith({}, { team_id: undefined }))
 
       expect(response.status).toBe(422)
-      expect(await response.json()).toMatchObject({ detail: expect.stringContaining('event_id') })
+      expect(await response.json()).toMatchObject({ detail: expect.stringContaining('team_id') })
       expect(queue.pending()).toEqual([])
     })
   })

@@ -2,6 +2,10 @@ import fc from 'fast-check'
 import { Webhook } from 'standardwebhooks'
 import { describe, it } from 'vitest'
 import { ingestHarness } from '../../support/ingest-harness.js'
+import {
+  assertLenientBeyondEssentials,
+  parsedFixtures,
+} from '../../support/sources/lenience-properties.js'
 import { fixtureReader, postToRoute } from '../../support/sources/source-harness.js'
 import {
   assertAlwaysUnauthorized,
@@ -16,6 +20,9 @@ const fixture = fixtureReader('standard-webhooks')
 const NOW = new Date('2026-11-28T07:00:00Z')
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
 const FIXTURES = [fixture('contact.created.json'), fixture('contact.created.thin.json')]
+
+/** The event type, and what the route's key template reads (its title template reads the type). */
+const ESSENTIAL = ['type', 'data.id']
 
 const setup = () =>
   ingestHarness(
@@ -78,5 +85,21 @@ describe('standard-webhooks source, property-based', () => {
         return { response, queue }
       },
     )
+  })
+
+  it('accepts a signed sample whatever type its non-essential fields hold, keeping key and status', async () => {
+    await assertLenientBeyondEssentials({
+      essential: ESSENTIAL,
+      samples: parsedFixtures('standard-webhooks', [
+        'contact.created.json',
+        'contact.created.thin.json',
+      ]),
+      deliver: async (value) => {
+        const { app, queue } = setup()
+        const body = JSON.stringify(value)
+        const response = await postToRoute(app, body, { headers: headers('msg_1', NOW, body) })
+        return { response, queue }
+      },
+    })
   })
 })
