@@ -3,7 +3,7 @@ import { SANDBOX_CREDENTIALS } from '../local/halo-sandbox/halo-sandbox.js'
 import { startHaloSandbox } from '../local/halo-sandbox/start-halo-sandbox.js'
 import { createHaloClient } from '../shared/halo/halo-client.js'
 import { createMemoryRateBudget } from '../shared/halo/memory-rate-budget.js'
-import type { BudgetDecision, RateBudget } from '../shared/halo/rate-budget.js'
+import type { RateBudget } from '../shared/halo/rate-budget.js'
 
 // Measures what the Halo client costs on top of a bare fetch to the same sandbox in the same
 // run, and checks that concurrent callers sharing a budget never exceed it. Reports numbers;
@@ -142,10 +142,11 @@ const measureBudget = async (): Promise<string[]> => {
     const inner = createMemoryRateBudget({ limit, windowMs })
     const grants: number[] = []
     const budget: RateBudget = {
-      async take(now: number): Promise<BudgetDecision> {
-        const decision = await inner.take(now)
-        if (decision.granted) grants.push(now)
-        return decision
+      ...inner,
+      async take(now, lane) {
+        const answer = await inner.take(now, lane)
+        if (answer.granted) grants.push(now)
+        return answer
       },
     }
     const client = createHaloClient({ baseUrl: running.url, ...SANDBOX_CREDENTIALS, budget })

@@ -14,7 +14,7 @@ import {
   type HaloTicketQuery,
   toQueryString,
 } from './queries.js'
-import { DEFAULT_RATE_BUDGET, type RateBudget } from './rate-budget.js'
+import { type BudgetLane, DEFAULT_RATE_BUDGET, type RateBudget } from './rate-budget.js'
 import {
   type HaloAction,
   type HaloActionInput,
@@ -160,9 +160,9 @@ export const createHaloClient = (options: HaloClientOptions) => {
   }
 
   const get = (path: string, endpoint: string, query?: HaloQueryValues) =>
-    call({ method: 'GET', path, endpoint, query, idempotent: true })
+    call({ method: 'GET', path, endpoint, query, idempotent: true, lane: 'read' })
 
-  const post = (path: string, endpoint: string, items: unknown[]) =>
+  const post = (path: string, endpoint: string, items: unknown[], lane: BudgetLane) =>
     call({
       method: 'POST',
       path,
@@ -170,6 +170,7 @@ export const createHaloClient = (options: HaloClientOptions) => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(items),
       idempotent: false,
+      lane,
     })
 
   /** Validates what we are about to send; a bad field is our bug, so it is not retryable. */
@@ -251,9 +252,12 @@ export const createHaloClient = (options: HaloClientOptions) => {
     /** Creates one ticket and returns it as Halo saved it (with its numeric `id`). */
     async createTicket(ticket: HaloTicketInput): Promise<HaloTicket> {
       const endpoint = 'POST /Tickets'
-      const body = await post('/Tickets', endpoint, [
-        checked(HaloTicketInputSchema, ticket, endpoint),
-      ])
+      const body = await post(
+        '/Tickets',
+        endpoint,
+        [checked(HaloTicketInputSchema, ticket, endpoint)],
+        'write',
+      )
       return savedOne(HaloTicketSchema, body, endpoint)
     },
 
@@ -296,13 +300,18 @@ export const createHaloClient = (options: HaloClientOptions) => {
 
     /**
      * Adds a note or status change to a ticket. Halo requires an outcome (`outcome` by name
-     * or `outcome_id`) and answers 400 without one.
+     * or `outcome_id`) and answers 400 without one. A status change (a close, a reopen) is a
+     * write in the rate budget's lanes; a plain note waits behind writes and lookups.
      */
     async addAction(action: HaloActionInput): Promise<HaloAction> {
       const endpoint = 'POST /Actions'
-      const body = await post('/Actions', endpoint, [
-        checked(HaloActionInputSchema, action, endpoint),
-      ])
+      const lane = action.new_status === undefined ? 'note' : 'write'
+      const body = await post(
+        '/Actions',
+        endpoint,
+        [checked(HaloActionInputSchema, action, endpoint)],
+        lane,
+      )
       return savedOne(HaloActionSchema, body, endpoint)
     },
 

@@ -2,7 +2,7 @@ import { HaloApiError, isRetryableStatus } from '../errors.js'
 import { type BackoffOptions, backoffDelay, parseRetryAfter } from './backoff.js'
 import type { HaloCallCounter } from './halo-call-counter.js'
 import { parseHaloErrorBody } from './halo-error-body.js'
-import type { RateBudget } from './rate-budget.js'
+import type { BudgetLane, RateBudget } from './rate-budget.js'
 
 /** One HTTP exchange with Halo, before retries. */
 export type HaloRequest = {
@@ -21,6 +21,8 @@ export type HaloRequest = {
   idempotent: boolean
   /** Attempts in total, overriding the requester's default. */
   attempts?: number
+  /** Which share of the rate budget it draws on: writes first, then lookups, then notes. */
+  lane: BudgetLane
 }
 
 /** A 2xx answer, its body already read. */
@@ -50,38 +52,110 @@ export type HaloRequesterDeps = {
 const isTimeout = (error: unknown): boolean =>
   error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
 
-/**
- * Builds the one function every Halo call goes through. In order, per attempt: take a slot from
- * the rate budget (waiting only while the wait fits before `deadline`), send with the bearer
- * token and a timeout, count the outcome, and turn anything but 2xx into a
- * {@link HaloApiError}.
- *
- * Retries: 429 for every request (a rate-limited request was not processed), timeouts, network
- * errors, 408 and 5xx only for idempotent requests, and a 401 renews the token once. A wait that
- * would end after `deadline` is never slept: the error carries the wait Halo asked for
- * (`Retry-After`) or the budget named as `retryAfterMs` instead, so a Lambda worker can defer its
- * message rather than run out of time.
- */
-export const createHaloRequester = (deps: HaloRequesterDeps) => {
-  const { counter, now, sleep } = deps
+const LANE_ORDER: Record<BudgetLane, number> = { write: 0, read: 1, note: 2 }
 
-  const takeBudget = async (endpoint: string, deadline: number): Promise<void> => {
-    if (!deps.budget) return
-    for (;;) {
-      const decision = await deps.budget.take(now())
-      if (decision.granted) return
-      if (now() + decision.retryAfterMs > deadline) {
-        counter.record(endpoint, 'budget_denied')
-        throw new HaloApiError(
-          undefined,
-          `${endpoint}: Halo request budget exhausted, next slot in ${decision.retryAfterMs} ms`,
-          { kind: 'budget', endpoint, retryAfterMs: decision.retryAfterMs, retryable: true },
-        )
+type Waiter = {
+  lane: BudgetLane
+  seq: number
+  deadline: number
+  endpoint: string
+  granted: (at: number) => void
+  refused: (error: unknown) => void
+}
+
+/**
+ * The callers of this process waiting for a budget slot, in line: writes before lookups before
+ * notes, first come first served within a lane. One loop asks the budget for the caller at the
+ * front and sleeps until the slot it was told about; a newcomer that outranks the front wakes it.
+ * So a freed slot goes to the most urgent caller, not to whichever sleeper wakes first. A caller
+ * whose deadline comes before its slot is let go with its place in the budget's line.
+ */
+const createWaitingLine = (deps: {
+  budget: RateBudget
+  now: () => number
+  sleep: (ms: number) => Promise<void>
+  counter: HaloCallCounter
+}) => {
+  const { budget, now, sleep, counter } = deps
+  const waiting: Waiter[] = []
+  let seq = 0
+  let pumping = false
+  let wake: (() => void) | undefined
+
+  // The front may change while the budget is asked: remove the one that was asked about.
+  const leave = (waiter: Waiter) => waiting.splice(waiting.indexOf(waiter), 1)
+
+  const pump = async () => {
+    pumping = true
+    try {
+      for (let head = waiting[0]; head; head = waiting[0]) {
+        const answer = await budget.take(now(), head.lane).catch((error: unknown) => {
+          leave(head as Waiter)
+          head?.refused(error)
+          return undefined
+        })
+        if (!answer) continue
+        if (answer.granted) {
+          leave(head)
+          head.granted(answer.at)
+          continue
+        }
+        if (now() + answer.retryAfterMs > head.deadline) {
+          leave(head)
+          counter.record(head.endpoint, 'budget_denied')
+          const retryAfterMs = await budget
+            .lineUp(now(), head.lane)
+            .catch(() => answer.retryAfterMs)
+          head.refused(
+            new HaloApiError(
+              undefined,
+              `${head.endpoint}: Halo request budget exhausted, next slot in ${retryAfterMs} ms`,
+              { kind: 'budget', endpoint: head.endpoint, retryAfterMs, retryable: true },
+            ),
+          )
+          continue
+        }
+        counter.record(head.endpoint, 'budget_wait')
+        await Promise.race([sleep(answer.retryAfterMs), new Promise<void>((go) => (wake = go))])
+        wake = undefined
       }
-      counter.record(endpoint, 'budget_wait')
-      await sleep(decision.retryAfterMs)
+    } finally {
+      pumping = false
     }
   }
+
+  /** A slot of `lane`; rejects with a `budget` error naming when to come back. */
+  return (endpoint: string, lane: BudgetLane, deadline: number): Promise<number> =>
+    new Promise<number>((granted, refused) => {
+      const waiter = { lane, seq: seq++, deadline, endpoint, granted, refused }
+      const front = waiting[0]
+      waiting.push(waiter)
+      waiting.sort((a, b) => LANE_ORDER[a.lane] - LANE_ORDER[b.lane] || a.seq - b.seq)
+      if (!pumping) void pump()
+      else if (front && waiting[0] === waiter) wake?.()
+    })
+}
+
+/**
+ * Builds the one function every Halo call goes through. In order, per attempt: take a slot of
+ * the request's lane from the rate budget (waiting in line only while the wait fits before
+ * `deadline`), send with the bearer token and a timeout, count the outcome, and turn anything
+ * but 2xx into a {@link HaloApiError}.
+ *
+ * A 429 gives its slot back to the budget (Halo did not serve it, so the retry costs one slot,
+ * not two) and teaches the budget Halo's real limit and `Retry-After`. Retries: 429 for every
+ * request (a rate-limited request was not processed), timeouts, network errors, 408 and 5xx only
+ * for idempotent requests, and a 401 renews the token once. A wait that would end after
+ * `deadline` is never slept: the error carries `retryAfterMs`, the caller's place in the
+ * budget's line (or the wait Halo asked for), so a worker defers its message instead of sleeping.
+ */
+export const createHaloRequester = (deps: HaloRequesterDeps) => {
+  const { counter, now, sleep, budget } = deps
+  const inLine = budget ? createWaitingLine({ budget, now, sleep, counter }) : undefined
+
+  /** A slot of `lane`, or a `budget` error naming when to come back. Resolves with its grant time. */
+  const takeSlot = (endpoint: string, lane: BudgetLane, deadline: number): Promise<number> =>
+    inLine ? inLine(endpoint, lane, deadline) : Promise.resolve(now())
 
   return async (request: HaloRequest, deadline: number): Promise<HaloResponse> => {
     const { endpoint } = request
@@ -101,7 +175,7 @@ export const createHaloRequester = (deps: HaloRequesterDeps) => {
       // Token first: fetching it spends a slot of its own, and a caller holding an API slot
       // while waiting for a token slot could starve the token request.
       const token = request.auth ? await deps.tokens().get(deadline) : undefined
-      await takeBudget(endpoint, deadline)
+      const grantedAt = await takeSlot(endpoint, request.lane, deadline)
       const remaining = deadline - now()
       if (remaining <= 0) {
         throw new HaloApiError(undefined, `${endpoint}: deadline passed before sending`, {
@@ -154,26 +228,36 @@ export const createHaloRequester = (deps: HaloRequesterDeps) => {
 
       const { message, fieldErrors } = parseHaloErrorBody(text)
       const retryable = isRetryableStatus(response.status)
-      // Only Halo's own Retry-After travels with the error: our back-off guess is for this
-      // call's retries, and a queue consumer has its own schedule across redeliveries.
       const asked = parseRetryAfter(response.headers.get('retry-after'), now())
-      const waitMs = asked ?? backoffDelay(attempt, deps.backoff, deps.random)
-      // A 429 means Halo turned the request away before doing anything, so even a write may be
-      // sent again. (Assumed: Halo's limiter sits in front of the API; not confirmed by Halo.)
-      const mayRetry = retryable && (response.status === 429 || request.idempotent)
-      if (await retryAfter(waitMs, mayRetry)) continue
+      const throttled = response.status === 429
+      if (throttled && budget) {
+        // Halo did not serve it: the slot goes back, and the budget learns the real limit (and
+        // holds every caller until Retry-After). The retry then waits in the budget's line.
+        await budget.refused(now(), { grantedAt, retryAfterMs: asked })
+        if (attempt + 1 < maxAttempts) {
+          attempt++
+          continue
+        }
+      } else {
+        // A 429 means Halo turned the request away before doing anything, so even a write may
+        // be sent again. (Assumed: Halo's limiter sits in front of the API; not confirmed.)
+        const mayRetry = retryable && (throttled || request.idempotent)
+        const waitMs = asked ?? backoffDelay(attempt, deps.backoff, deps.random)
+        if (await retryAfter(waitMs, mayRetry)) continue
+      }
 
+      // Only a wait someone named travels with the error (the budget's line, or Halo's own
+      // Retry-After): our back-off guess is for this call's retries, and a queue consumer has
+      // its own schedule across redeliveries.
+      const retryAfterMs = !retryable
+        ? undefined
+        : throttled && budget
+          ? await budget.lineUp(now(), request.lane)
+          : asked
       throw new HaloApiError(
         response.status,
         `${endpoint} -> ${response.status}${message ? `: ${message}` : ''}`,
-        {
-          kind: 'http',
-          endpoint,
-          haloMessage: message,
-          fieldErrors,
-          retryable,
-          retryAfterMs: retryable ? asked : undefined,
-        },
+        { kind: 'http', endpoint, haloMessage: message, fieldErrors, retryable, retryAfterMs },
       )
     }
   }

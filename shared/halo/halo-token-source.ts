@@ -64,6 +64,8 @@ export const createHaloTokenSource = (options: HaloTokenSourceOptions): BearerTo
           auth: false,
           idempotent: true,
           attempts: 1,
+          // Every call waits for the token: it goes before everything else.
+          lane: 'write',
         },
         deadline,
       )
@@ -143,6 +145,7 @@ export const createHaloTokenSource = (options: HaloTokenSourceOptions): BearerTo
           body: form.toString(),
           auth: false,
           idempotent: true, // a second token request does no harm
+          lane: 'write',
         },
         deadline,
       )

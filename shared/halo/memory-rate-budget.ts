@@ -1,52 +1,48 @@
 import {
-  type BudgetDecision,
-  DEFAULT_RATE_BUDGET,
-  type RateBudget,
-  type RateBudgetLimits,
-} from './rate-budget.js'
+  type BudgetState,
+  initialBudgetState,
+  lineUp,
+  refused,
+  takeSlot,
+  underPressure,
+} from './budget-state.js'
+import { budgetSettings, type RateBudget, type RateBudgetLimits } from './rate-budget.js'
 
 /**
- * A rolling-window {@link RateBudget} held in this process: right for local runs, tests and a
- * single worker. Several Lambda workers need the shared (DynamoDB) adapter instead, since each
- * would otherwise spend the whole budget on its own.
- *
- * It keeps the start time of every granted request in the window, so the answer is exact rather
- * than a token-bucket approximation of Halo's own rolling window.
+ * A {@link RateBudget} held in this process: right for the local gateway, tests and a single
+ * worker. Several Lambda workers need the shared (DynamoDB) adapter instead, since each would
+ * otherwise spend the whole budget on its own.
  *
  * @throws RangeError when `limit` or `windowMs` is not a positive number.
  */
 export const createMemoryRateBudget = (limits: Partial<RateBudgetLimits> = {}) => {
-  const { limit, windowMs } = { ...DEFAULT_RATE_BUDGET, ...limits }
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError('limit must be an integer ≥ 1')
-  if (!(windowMs > 0)) throw new RangeError('windowMs must be > 0')
-
-  // Oldest first; a plain array is fine at Halo-sized limits (hundreds).
-  const granted: number[] = []
-
-  const forget = (now: number) => {
-    let stale = 0
-    while (stale < granted.length && (granted[stale] ?? 0) <= now - windowMs) stale++
-    if (stale > 0) granted.splice(0, stale)
-  }
+  const settings = budgetSettings(limits)
+  let state: BudgetState | undefined
+  const at = (now: number) => state ?? initialBudgetState(settings, now)
 
   const budget = {
-    async take(now: number): Promise<BudgetDecision> {
-      forget(now)
-      if (granted.length < limit) {
-        granted.push(now)
-        return { granted: true }
-      }
-      const oldest = granted[0] ?? now
-      return { granted: false, retryAfterMs: Math.max(1, oldest + windowMs - now) }
+    async take(now, lane) {
+      const next = takeSlot(at(now), settings, now, lane)
+      state = next.state
+      return next.answer
     },
-    /** Requests granted in the window ending at `now`; for tests and benchmarks. */
-    used(now: number): number {
-      forget(now)
-      return granted.length
+    async lineUp(now, lane) {
+      const next = lineUp(at(now), settings, now, lane)
+      state = next.state
+      return next.retryAfterMs
     },
-    limits: { limit, windowMs } as const,
-  }
-  return budget satisfies RateBudget
+    async refused(now, report) {
+      state = refused(at(now), settings, now, report)
+    },
+    async underPressure(now) {
+      return underPressure(at(now), settings, now)
+    },
+    /** The configured ceiling and window. */
+    limits: { limit: settings.ceiling, windowMs: settings.windowMs } as const,
+    /** The limit learned so far (the ceiling until Halo refuses a request). */
+    learnedLimit: (): number => state?.limit ?? settings.ceiling,
+  } satisfies RateBudget & Record<string, unknown>
+  return budget
 }
 
 export type MemoryRateBudget = ReturnType<typeof createMemoryRateBudget>

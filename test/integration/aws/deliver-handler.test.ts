@@ -118,7 +118,7 @@ describe('bundled deliver handler (SQS FIFO batches)', () => {
       const budget = await local.documents.send(
         new GetCommand({ TableName: table, Key: { pk: 'budget#halo' } }),
       )
-      return (budget.Item?.granted as unknown[] | undefined)?.length ?? 0
+      return (budget.Item?.grants as unknown[] | undefined)?.length ?? 0
     }
     const before = await grants()
     const records = [recordOf(envelope('a')), recordOf(envelope('b'))]

@@ -111,11 +111,33 @@ describe('createDynamoDbRateBudget (DynamoDB Local)', () => {
   it('grants up to the limit in a window, then says when the oldest slot frees up', async () => {
     const b = budget(3, 10_000)
 
-    expect(await b.take(1_000)).toEqual({ granted: true })
-    expect(await b.take(2_000)).toEqual({ granted: true })
-    expect(await b.take(3_000)).toEqual({ granted: true })
-    expect(await b.take(4_000)).toEqual({ granted: false, retryAfterMs: 7_000 })
-    expect(await b.take(11_000)).toEqual({ granted: true })
+    expect(await b.take(1_000, 'write')).toEqual({ granted: true, at: 1_000 })
+    expect(await b.take(2_000, 'write')).toEqual({ granted: true, at: 2_000 })
+    expect(await b.take(3_000, 'write')).toEqual({ granted: true, at: 3_000 })
+    // The oldest slot frees when its request has left the window, plus a 500 ms settle margin.
+    expect(await b.take(4_000, 'write')).toEqual({ granted: false, retryAfterMs: 7_500 })
+    expect(await b.take(11_500, 'write')).toEqual({ granted: true, at: 11_500 })
+  })
+
+  it('learns from a 429 for every worker at once, and lines waiting callers up in order', async () => {
+    const name = randomUUID()
+    const [one, two] = [budget(10, 10_000, name), budget(10, 10_000, name)]
+    for (let i = 0; i < 5; i++) await one?.take(0, 'write')
+    await one?.refused(100, { grantedAt: 0, retryAfterMs: 2_000 })
+
+    expect(await two?.take(200, 'write')).toEqual({ granted: false, retryAfterMs: 1_900 })
+    expect(await two?.underPressure(200)).toBe(true)
+    const first = await two?.lineUp(3_000, 'write')
+    const second = await one?.lineUp(3_000, 'write')
+    expect(second).toBeGreaterThan(first ?? Number.POSITIVE_INFINITY)
+  })
+
+  it('answers a conflicting write from another worker by reading again', async () => {
+    const name = randomUUID()
+    const racing = Array.from({ length: 6 }, () => budget(50, 60_000, name))
+    const answers = await Promise.all(racing.map((b) => b.take(1, 'write')))
+    expect(answers.every((answer) => answer.granted)).toBe(true)
+    expect(await racing[0]?.take(2, 'write')).toMatchObject({ granted: true })
   })
 
   it('is one budget for every worker: concurrent instances never exceed the limit', async () => {
@@ -133,20 +155,20 @@ describe('createDynamoDbRateBudget (DynamoDB Local)', () => {
     )
 
     const decisions = await Promise.all(
-      Array.from({ length: 24 }, (_, index) => workers[index % 8]?.take(5_000)),
+      Array.from({ length: 24 }, (_, index) => workers[index % 8]?.take(5_000, 'write')),
     )
 
     expect(decisions.filter((decision) => decision?.granted)).toHaveLength(10)
-    expect(await workers[0]?.take(5_001)).toMatchObject({ granted: false })
+    expect(await workers[0]?.take(5_001, 'write')).toMatchObject({ granted: false })
   })
 
   it('keeps separate budgets apart by name', async () => {
     const a = budget(1, 60_000)
     const b = budget(1, 60_000)
 
-    expect(await a.take(1)).toEqual({ granted: true })
-    expect(await b.take(1)).toEqual({ granted: true })
-    expect(await a.take(2)).toMatchObject({ granted: false })
+    expect(await a.take(1, 'write')).toEqual({ granted: true, at: 1 })
+    expect(await b.take(1, 'write')).toEqual({ granted: true, at: 1 })
+    expect(await a.take(2, 'write')).toMatchObject({ granted: false })
   })
 
   it('refuses limits that are not positive', () => {

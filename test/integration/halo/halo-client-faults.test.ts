@@ -14,9 +14,9 @@ const isHaloError = (e: unknown): e is HaloApiError => e instanceof HaloApiError
 describe('createHaloClient against the sandbox: rate limits', () => {
   const halo = useHaloSandbox()
 
-  it('honours Retry-After on 429 and succeeds on the next attempt', async () => {
+  it('without a budget, honours Retry-After on 429 and succeeds on the next attempt', async () => {
     const { sleeps, sleep } = recordedSleep()
-    const client = halo.client({ sleep })
+    const client = halo.client({ sleep, budget: false })
     halo.sandbox.setFaults({ next: [{ status: 429, retryAfter: '2', match: 'post /api/tickets' }] })
 
     const ticket = await client.createTicket({ summary: 'after 429' })
@@ -26,10 +26,11 @@ describe('createHaloClient against the sandbox: rate limits', () => {
     expect(halo.sandbox.tickets()).toHaveLength(1)
   })
 
-  it('backs off exponentially with jitter on 429 without Retry-After', async () => {
+  it('without a budget, backs off exponentially with jitter on 429 without Retry-After', async () => {
     const { sleeps, sleep } = recordedSleep()
     const client = halo.client({
       sleep,
+      budget: false,
       random: () => 0.5,
       backoff: { baseMs: 1_000, maxMs: 60_000 },
     })
@@ -70,10 +71,37 @@ describe('createHaloClient against the sandbox: rate limits', () => {
 
     const attempt = client.listClients()
 
+    // The 429 holds the whole budget until Retry-After: the caller is told to come back then.
     await expect(attempt).rejects.toSatisfy(
-      (e) => isHaloError(e) && e.status === 429 && (e.retryAfterMs ?? 0) > 200_000,
+      (e) =>
+        isHaloError(e) &&
+        e.kind === 'budget' &&
+        !e.mayHaveWritten &&
+        (e.retryAfterMs ?? 0) > 200_000,
     )
     expect(sleeps).toEqual([])
+  })
+
+  it('learns a limit lower than configured from the 429s, and stays under it', async () => {
+    halo.sandbox.setRateLimit({ limit: 8, windowMs: 300_000 })
+    const budget = createMemoryRateBudget({ limit: 20, windowMs: 300_000 })
+    const client = halo.client({ budget, maxWaitMs: 100 })
+
+    const results = await Promise.allSettled(
+      Array.from({ length: 12 }, () => client.createTicket({ summary: 'storm' })),
+    )
+
+    const throttled = halo.sandbox.requests().filter((request) => request.status === 429)
+    expect(halo.sandbox.tickets()).toHaveLength(6) // authinfo + token + 6 = the sandbox's 8
+    expect(throttled.length).toBeGreaterThan(0)
+    expect(budget.learnedLimit()).toBeLessThanOrEqual(8)
+    expect(results.filter((result) => result.status === 'rejected')).toHaveLength(6)
+    // Once learned, the rest wait for the budget instead of asking Halo again.
+    const before = halo.sandbox.requests().length
+    await expect(client.createTicket({ summary: 'later' })).rejects.toSatisfy(
+      (e) => isHaloError(e) && e.kind === 'budget',
+    )
+    expect(halo.sandbox.requests()).toHaveLength(before)
   })
 
   it('never lets concurrent callers exceed the budget, and tells the rest when to come back', async () => {

@@ -44,9 +44,10 @@ const rateLimited = (headers: Record<string, string> = {}) =>
   })
 
 describe('createHaloClient retries and deadlines', () => {
-  it('honours Retry-After on 429 and then succeeds, even for a write', async () => {
-    const { client, clock, apiCalls } = setup((_, i) =>
-      i === 0 ? rateLimited({ 'retry-after': '7' }) : json({ id: 1, summary: 's' }),
+  it('without a budget, honours Retry-After on 429 and then succeeds, even for a write', async () => {
+    const { client, clock, apiCalls } = setup(
+      (_, i) => (i === 0 ? rateLimited({ 'retry-after': '7' }) : json({ id: 1, summary: 's' })),
+      { budget: false },
     )
 
     const ticket = await client.createTicket({ summary: 's' })
@@ -56,8 +57,10 @@ describe('createHaloClient retries and deadlines', () => {
     expect(apiCalls()).toHaveLength(2)
   })
 
-  it('backs off exponentially with jitter on 429 without Retry-After', async () => {
-    const { client, clock } = setup((_, i) => (i < 3 ? rateLimited() : json({ id: 1 })))
+  it('without a budget, backs off exponentially with jitter on 429 without Retry-After', async () => {
+    const { client, clock } = setup((_, i) => (i < 3 ? rateLimited() : json({ id: 1 })), {
+      budget: false,
+    })
 
     await client.getTicket(1)
 
@@ -68,6 +71,7 @@ describe('createHaloClient retries and deadlines', () => {
   it('does not sleep past the deadline: it fails with retryAfterMs so the caller can defer', async () => {
     const { client, clock } = setup(() => rateLimited({ 'retry-after': '10' }), {
       maxWaitMs: 5_000,
+      budget: false,
     })
 
     const attempt = client.getTicket(1)
@@ -140,19 +144,86 @@ describe('createHaloClient retries and deadlines', () => {
     expect(apiCalls()).toHaveLength(1)
   })
 
+  it('gives a 429 its slot back, waits out Retry-After in the budget, then succeeds', async () => {
+    const budget = createMemoryRateBudget({ limit: 10, windowMs: 60_000 })
+    const { client, clock, apiCalls } = setup(
+      (_, i) => (i === 0 ? rateLimited({ 'retry-after': '7' }) : json({ id: 1, summary: 's' })),
+      { budget },
+    )
+
+    await client.createTicket({ summary: 's' })
+
+    expect(clock.sleeps).toEqual([7_000])
+    expect(apiCalls()).toHaveLength(2)
+    // The token and the ticket hold a slot each; the refused request holds none.
+    expect(await budget.take(clock.now(), 'write')).toMatchObject({ granted: true })
+    expect(budget.learnedLimit()).toBe(5)
+  })
+
+  it('with a budget, defers a 429 that cannot be retried in time to its place in line', async () => {
+    const budget = createMemoryRateBudget({ limit: 10, windowMs: 60_000 })
+    const { client, clock } = setup(() => rateLimited({ 'retry-after': '10' }), {
+      budget,
+      maxWaitMs: 5_000,
+    })
+
+    await expect(client.getTicket(1)).rejects.toSatisfy(
+      (e) =>
+        e instanceof HaloApiError &&
+        e.kind === 'budget' &&
+        e.retryable &&
+        !e.mayHaveWritten &&
+        e.retryAfterMs === 10_000,
+    )
+    expect(clock.sleeps).toEqual([])
+  })
+
+  it('gives a freed slot to a waiting write before a note that waited longer', async () => {
+    const budget = createMemoryRateBudget({ limit: 3, windowMs: 10_000 })
+    const clock = manualClock()
+    const asleep: (() => void)[] = []
+    const order: string[] = []
+    const { client } = setup(
+      (call) => {
+        order.push(String(call.url).includes('Actions') ? 'note' : 'write')
+        return json({ id: 1, ticket_id: 1 })
+      },
+      {
+        budget,
+        now: clock.now,
+        // Sleeps end when the test says so, as a timer would while other callers arrive.
+        sleep: () => new Promise<void>((done) => asleep.push(done)),
+      },
+    )
+    await client.createTicket({ summary: 'a' }) // token + 1
+    await client.createTicket({ summary: 'b' }) // the window is full
+
+    const note = client.addAction({ ticket_id: 1, outcome: 'Private Note', note: 'n' })
+    await new Promise((settle) => setTimeout(settle, 5))
+    const write = client.createTicket({ summary: 'c' })
+    await new Promise((settle) => setTimeout(settle, 5))
+    clock.advance(10_500) // the token's and the first ticket's slots are free again
+    for (const done of asleep.splice(0)) done()
+    await Promise.all([note, write])
+
+    expect(order).toEqual(['write', 'write', 'write', 'note'])
+  })
+
   it('waits for the budget when the next slot fits the deadline', async () => {
-    const budget = createMemoryRateBudget({ limit: 2, windowMs: 10_000 })
+    // Lookups may fill 90 % of the window: 2 of 3 here.
+    const budget = createMemoryRateBudget({ limit: 3, windowMs: 10_000 })
     const { client, clock, calls } = setup(() => json({ id: 1 }), { budget })
 
     await client.getTicket(1) // token + 1 request = 2 slots
     await client.getTicket(1)
 
-    expect(clock.sleeps).toEqual([10_000])
+    // The slot frees when its request has left the window, plus a 500 ms settle margin.
+    expect(clock.sleeps).toEqual([10_500])
     expect(calls).toHaveLength(3)
   })
 
   it('tells the caller how long to wait when the budget is exhausted past its deadline', async () => {
-    const budget = createMemoryRateBudget({ limit: 2, windowMs: 20_000 })
+    const budget = createMemoryRateBudget({ limit: 3, windowMs: 20_000 })
     const { client, clock, calls } = setup(() => json({ id: 1 }), { budget, maxWaitMs: 5_000 })
     await client.getTicket(1)
 
@@ -163,7 +234,7 @@ describe('createHaloClient retries and deadlines', () => {
         e instanceof HaloApiError &&
         e.kind === 'budget' &&
         e.retryable &&
-        e.retryAfterMs === 20_000,
+        e.retryAfterMs === 21_000,
     )
     expect(clock.sleeps).toEqual([])
     expect(calls).toHaveLength(2)
@@ -175,12 +246,14 @@ describe('createHaloClient retries and deadlines', () => {
 
   it('spends a default budget of 250 requests per rolling 300 s when none is given', async () => {
     const { client, calls } = setup(() => json({ id: 1 }), { maxWaitMs: 1_000 })
-    for (let i = 0; i < 249; i++) await client.getTicket(1) // + 1 token request = 250
+    for (let i = 0; i < 224; i++) await client.getTicket(1) // + 1 token request = 225 (90 %)
 
-    const attempt = client.getTicket(1)
-
-    await expect(attempt).rejects.toSatisfy(
-      (e) => e instanceof HaloApiError && e.kind === 'budget' && e.retryAfterMs === 300_000,
+    await expect(client.getTicket(1)).rejects.toSatisfy(
+      (e) => e instanceof HaloApiError && e.kind === 'budget' && e.retryAfterMs === 301_000,
+    )
+    for (let i = 0; i < 25; i++) await client.createTicket({ summary: 's' }) // writes: up to 250
+    await expect(client.createTicket({ summary: 's' })).rejects.toSatisfy(
+      (e) => e instanceof HaloApiError && e.kind === 'budget',
     )
     expect(calls).toHaveLength(250)
   })
@@ -224,7 +297,7 @@ describe('createHaloClient retries and deadlines', () => {
       throttled: 1,
       byEndpoint: {
         'POST /auth/token': { ok: 1 },
-        'GET /Tickets/{id}': { '429': 1, ok: 1 },
+        'GET /Tickets/{id}': { '429': 1, budget_wait: 1, ok: 1 },
         'POST /Tickets': { ok: 1 },
       },
     })

@@ -1,0 +1,187 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import {
+  type BudgetLane,
+  type BudgetSettings,
+  type BudgetState,
+  initialBudgetState,
+  lineUp,
+  refused,
+  takeSlot,
+  underPressure,
+} from '../../../shared/halo/budget-state.js'
+
+const SETTINGS: BudgetSettings = { ceiling: 10, windowMs: 10_000 }
+/** A slot frees this long after its grant (window plus the settle margin of 5 %, ≤ 1 s). */
+const FREES_AFTER = 10_500
+
+/** A budget driven by an injected clock, as a worker would drive it. */
+const budget = (settings = SETTINGS, start = 0) => {
+  let state: BudgetState = initialBudgetState(settings, start)
+  return {
+    take(now: number, lane: BudgetLane = 'write') {
+      const next = takeSlot(state, settings, now, lane)
+      state = next.state
+      return next.answer
+    },
+    lineUp(now: number, lane: BudgetLane = 'write') {
+      const next = lineUp(state, settings, now, lane)
+      state = next.state
+      return next.retryAfterMs
+    },
+    refused(now: number, grantedAt: number, retryAfterMs?: number) {
+      state = refused(state, settings, now, { grantedAt, retryAfterMs })
+    },
+    underPressure: (now: number) => underPressure(state, settings, now),
+    get limit() {
+      return state.limit
+    },
+  }
+}
+
+const takeMany = (b: ReturnType<typeof budget>, count: number, now: number, lane?: BudgetLane) =>
+  Array.from({ length: count }, () => b.take(now, lane))
+
+describe('the rate budget', () => {
+  it('grants up to the limit at once, then says when the oldest slot frees', () => {
+    const b = budget()
+    expect(takeMany(b, 10, 0).every((answer) => answer.granted)).toBe(true)
+    expect(b.take(1_000)).toEqual({ granted: false, retryAfterMs: FREES_AFTER - 1_000 })
+    expect(b.take(FREES_AFTER)).toEqual({ granted: true, at: FREES_AFTER })
+  })
+
+  it('never grants more than the limit in any window of the settled length', async () => {
+    await fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 12 }),
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: 0, max: 3_000 }),
+            fc.constantFrom<BudgetLane>('write', 'read', 'note'),
+          ),
+          { minLength: 1, maxLength: 80 },
+        ),
+        (ceiling, requests) => {
+          const b = budget({ ceiling, windowMs: 10_000 })
+          const granted: number[] = []
+          let now = 0
+          for (const [gap, lane] of requests) {
+            now += gap
+            const answer = b.take(now, lane)
+            if (answer.granted) granted.push(now)
+            else expect(answer.retryAfterMs).toBeGreaterThan(0)
+            expect(granted.filter((at) => at > now - FREES_AFTER).length).toBeLessThanOrEqual(
+              ceiling,
+            )
+          }
+        },
+      ),
+    )
+  })
+
+  it('keeps room for writes: notes stop at 80 % of the window, lookups at 90 %', () => {
+    const b = budget()
+    expect(takeMany(b, 8, 0, 'note').every((answer) => answer.granted)).toBe(true)
+    expect(b.take(0, 'note').granted).toBe(false)
+    expect(b.underPressure(0)).toBe(true)
+    expect(b.take(0, 'read').granted).toBe(true)
+    expect(b.take(0, 'read').granted).toBe(false)
+    expect(b.take(0, 'write').granted).toBe(true)
+    expect(b.take(0, 'write').granted).toBe(false)
+  })
+
+  it('gives a refused request its slot back, so its retry costs one slot and not two', () => {
+    const b = budget()
+    const first = b.take(0)
+    takeMany(b, 3, 0)
+    b.refused(100, first.granted ? first.at : -1)
+    // Halo allowed 3 when the budget thought 10 were fine: the limit halves (at most) to 5.
+    expect(b.limit).toBe(5)
+    expect(takeMany(b, 3, 2_100).map((answer) => answer.granted)).toEqual([true, true, false])
+  })
+
+  it('learns the limit Halo evidently has, from the requests in its window at the 429', () => {
+    const b = budget({ ceiling: 60, windowMs: 30_000 })
+    const grants = takeMany(b, 41, 0)
+    const last = grants.at(-1)
+    b.refused(50, last?.granted ? last.at : -1)
+    expect(b.limit).toBe(38) // 40 served, 95 % kept
+  })
+
+  it('lowers the limit again for each further 429 of the same burst, to what Halo then held', () => {
+    const b = budget({ ceiling: 10, windowMs: 10_000 })
+    takeMany(b, 10, 0)
+    b.refused(10, 0)
+    expect(b.limit).toBe(8) // 9 left in the window: 95 % of them
+    b.refused(20, 0)
+    expect(b.limit).toBe(7)
+    for (let i = 0; i < 7; i++) b.refused(30, 0)
+    expect(b.limit).toBe(1) // nothing served any more: down to one, never to zero
+  })
+
+  it('honours Retry-After for every lane, and bounds an absurd one', () => {
+    const b = budget()
+    const first = b.take(0)
+    b.refused(0, first.granted ? first.at : -1, 4_000)
+    expect(b.take(1_000)).toEqual({ granted: false, retryAfterMs: 3_000 })
+    expect(b.take(4_000).granted).toBe(true)
+
+    const absurd = budget()
+    const one = absurd.take(0)
+    absurd.refused(0, one.granted ? one.at : -1, 3 * 86_400_000)
+    const answer = absurd.take(1)
+    expect(answer.granted).toBe(false)
+    expect(answer.granted ? 0 : answer.retryAfterMs).toBeLessThanOrEqual(15 * 60_000)
+  })
+
+  it('pauses one spacing for a negative, unreadable or missing Retry-After', () => {
+    const b = budget()
+    const first = b.take(0)
+    b.refused(0, first.granted ? first.at : -1, -5_000)
+    expect(b.take(0)).toEqual({ granted: false, retryAfterMs: 2_000 }) // 10 s ÷ 5
+    expect(b.take(2_000).granted).toBe(true)
+  })
+
+  it('never blocks longer than the window because of a bad Retry-After', () => {
+    for (const retryAfter of [-5_000, undefined, Number.NaN]) {
+      const b = budget()
+      const first = b.take(0)
+      takeMany(b, 9, 0)
+      b.refused(0, first.granted ? first.at : -1, retryAfter)
+      // Only a pause of one spacing; then the learned limit (95 % of 9) decides.
+      expect(b.limit).toBe(8)
+      expect(b.take(0)).toEqual({ granted: false, retryAfterMs: FREES_AFTER })
+    }
+  })
+
+  it('raises a learned limit back toward the ceiling, a tenth per clean window', () => {
+    const b = budget()
+    const first = b.take(0)
+    b.refused(0, first.granted ? first.at : -1)
+    expect(b.limit).toBe(5)
+    b.take(9_999)
+    expect(b.limit).toBe(5)
+    b.take(10_000)
+    expect(b.limit).toBe(6)
+    b.take(20_000)
+    expect(b.limit).toBe(7)
+  })
+
+  it('lines waiting callers up one spacing apart, after the first time a slot frees', () => {
+    const b = budget()
+    takeMany(b, 10, 0)
+    const times = [b.lineUp(100), b.lineUp(100), b.lineUp(100)]
+    // The first slot frees at 10.5 s; then one request per window ÷ limit (1 s).
+    expect(times).toEqual([FREES_AFTER - 100, FREES_AFTER + 900, FREES_AFTER + 1_900])
+    expect(b.underPressure(100)).toBe(true)
+  })
+
+  it('treats a clock that went back as standing still, never blocking longer than the window', () => {
+    const b = budget(SETTINGS, 1_000_000)
+    takeMany(b, 10, 1_000_000)
+    const answer = b.take(0) // the clock jumped 1 000 s back
+    expect(answer.granted).toBe(false)
+    expect(answer.granted ? 0 : answer.retryAfterMs).toBeLessThanOrEqual(FREES_AFTER)
+    expect(b.take(FREES_AFTER).granted).toBe(true)
+  })
+})
