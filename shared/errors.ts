@@ -129,6 +129,12 @@ export class StateConflictError extends errorClass('state_conflict', true, {
 /** A sender's signing key (an SNS certificate) could not be fetched; the sender should retry. */
 export class SigningKeyUnavailableError extends errorClass('signing_key_unavailable', true) {}
 
+/**
+ * An earlier envelope's write to Halo (stored as intended, not recorded as done) could not be
+ * confirmed or completed yet; the envelope behind it waits rather than guess.
+ */
+export class InterruptedWriteError extends errorClass('interrupted_write_unresolved', true) {}
+
 /** The secret store could not be read; the request or delivery is retried later. */
 export class SecretUnavailableError extends errorClass('secret_unavailable', true) {}
 

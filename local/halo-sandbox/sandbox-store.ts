@@ -358,6 +358,18 @@ export const createSandboxStore = ({ now, seed, applicationName }: SandboxStoreO
     return action
   }
 
+  /**
+   * A ticket as Halo's list answers show it: without the fields its list rows leave out unless
+   * asked for columns (`third_party_id_string` among them; halo-api.md §3.2), so a client that
+   * matches on them must read the ticket whole.
+   */
+  const listRow = ({
+    third_party_id_string: _identity,
+    details_html: _html,
+    customfields: _customFields,
+    ...row
+  }: SandboxRecord): SandboxRecord => row
+
   const list = (resource: string, q: Record<string, string>): SandboxAnswer => {
     if (resource === 'tickets') {
       const matching = ordered([...tickets.values()].filter(ticketFilters(q)), q)
@@ -365,7 +377,7 @@ export const createSandboxStore = ({ now, seed, applicationName }: SandboxStoreO
       return ok({
         ...paging,
         record_count: matching.length,
-        tickets: clone(rows),
+        tickets: clone(rows).map(listRow),
         include_children: false,
       })
     }

@@ -1,6 +1,6 @@
 import type { CompiledRoute } from '../config/compile-config.js'
 import type { Envelope } from '../envelope.js'
-import { AppError, HaloApiError, StateConflictError } from '../errors.js'
+import { AppError, HaloApiError, InterruptedWriteError, StateConflictError } from '../errors.js'
 import type { HaloDirectory } from '../halo/halo-directory.js'
 import type {
   CorrelationRecord,
@@ -65,6 +65,18 @@ const blankState = (route: string, key: string, at: string): CorrelationState =>
 })
 
 /**
+ * Whether a failed call may have reached Halo. Only a Halo answer that refused it (4xx, 429), a
+ * refusal before sending (budget, deadline, a body we would not send) or a credential Halo
+ * refused say for certain that nothing was written; anything unknown may have been.
+ */
+const mayHaveWritten = (error: unknown): boolean =>
+  error instanceof HaloApiError ? error.mayHaveWritten : !(error instanceof AppError)
+
+/** Halo took nothing and never will: the write can be forgotten. */
+const refusedForGood = (error: unknown): error is AppError =>
+  error instanceof AppError && !error.retryable && !mayHaveWritten(error)
+
+/**
  * Makes the stored intent's Halo call. When it fails having written nothing, the intent is kept
  * marked `unsent` (made without asking next time) if the refusal may pass later, or dropped if it
  * never will; after an ambiguous failure it stays as it is, so the next attempt asks Halo first.
@@ -77,16 +89,34 @@ const perform = async (
   try {
     return await runCommand(intended.pending.command, halo)
   } catch (error) {
-    const mayHaveWritten =
-      !(error instanceof AppError) || (error instanceof HaloApiError && error.mayHaveWritten)
-    if (!mayHaveWritten && error instanceof AppError) {
+    if (error instanceof AppError && !mayHaveWritten(error)) {
       const pending = error.retryable ? { ...intended.pending, unsent: true } : undefined
       // The failure is what the caller needs to see; a conflict here only means another worker
-      // already moved the record on.
+      // already moved the record on (recovery reads it again before relying on it).
       await problem.write({ ...intended, pending }, intended.version).catch(() => undefined)
     }
     throw error
   }
+}
+
+/**
+ * Whether the intent's write is in Halo (the ticket it touched), asked only when it may be. A
+ * lookup that fails for good cannot tell, so the envelope waits rather than guess either way.
+ */
+const lookUp = async (
+  record: CorrelationRecord & { pending: PendingWrite },
+  halo: DeliveryHalo,
+): Promise<number | undefined> => {
+  const { pending } = record
+  if (pending.unsent) return undefined
+  const trace = { envelopeId: pending.envelopeId, previousTicketId: record.ticketId }
+  return findCommand(pending.command, trace, halo).catch((error: unknown) => {
+    if (error instanceof AppError && error.retryable) throw error
+    throw new InterruptedWriteError(
+      `could not tell whether envelope ${pending.envelopeId}'s ${pending.command.kind} reached Halo`,
+      { cause: error },
+    )
+  })
 }
 
 /**
@@ -101,24 +131,30 @@ const recover = async (
   deps: DeliverEnvelopeDeps,
 ): Promise<CorrelationRecord | undefined> => {
   if (!record?.pending) return record
-  const intended = { ...record, pending: record.pending }
-  const { pending } = intended
-  const trace = { envelopeId: pending.envelopeId, previousTicketId: record.ticketId }
-  const found = pending.unsent ? undefined : await findCommand(pending.command, trace, deps.halo)
+  const { unsent, ...pending } = record.pending
+  const found = await lookUp({ ...record, pending: record.pending }, deps.halo)
+  // From the moment it is sent the write may reach Halo: a later attempt must ask first.
+  const intended = unsent ? await problem.write({ ...record, pending }, record.version) : record
   let ticketId = found
   if (ticketId === undefined) {
     try {
-      ticketId = await perform(intended, problem, deps.halo)
+      ticketId = await perform({ ...intended, pending }, problem, deps.halo)
     } catch (error) {
-      // Another envelope's write that Halo will never take is that envelope's failure (it is
-      // parked with it); this one goes on from the state before it.
-      const refused = error instanceof AppError && !error.retryable
-      if (pending.envelopeId === envelope.id || !refused) throw error
+      if (pending.envelopeId === envelope.id) throw error
+      // Another envelope's write (that envelope was parked or gave up). This one goes on from the
+      // state before it only when Halo certainly took nothing and the intent is gone.
+      const after = refusedForGood(error) ? await problem.read() : undefined
+      if (!after || after.pending) {
+        throw new InterruptedWriteError(
+          `envelope ${pending.envelopeId}'s interrupted ${pending.command.kind} is unresolved`,
+          { cause: error },
+        )
+      }
       deps.logger.warn('interrupted write refused by Halo; dropped', {
         envelopeId: pending.envelopeId,
-        code: error.code,
+        code: (error as AppError).code,
       })
-      return problem.read()
+      return after
     }
   }
   const message =
@@ -130,7 +166,7 @@ const recover = async (
     command: pending.command.kind,
     ticketId,
   })
-  return problem.write({ ...pending.next, ticketId }, record.version)
+  return problem.write({ ...pending.next, ticketId }, intended.version)
 }
 
 /** Asks Halo whether an open ticket is still open (a technician may have closed it). */
@@ -151,9 +187,11 @@ const recheck = async (
   })
   const closed =
     !ticket || ticket.hasbeenclosed === true || ticket.status_id === route.lifecycle.closedStatusId
-  return closed
-    ? { ...record, state: 'closed', closedAt: at, checkedAt: at }
-    : { ...record, checkedAt: at }
+  if (!closed) return { ...record, checkedAt: at }
+  // When Halo closed it, not when we noticed: the reopen window counts from the close.
+  const closedInHalo = ticket?.dateclosed ? Date.parse(ticket.dateclosed) : Number.NaN
+  const closedAt = closedInHalo <= now.getTime() ? new Date(closedInHalo).toISOString() : at
+  return { ...record, state: 'closed', closedAt, checkedAt: at }
 }
 
 /**

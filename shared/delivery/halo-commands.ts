@@ -1,3 +1,4 @@
+import { HaloApiError } from '../errors.js'
 import type { HaloClient } from '../halo/halo-client.js'
 import { effectReference } from '../lifecycle/effects.js'
 import type { HaloCommand, HaloCommandKind } from '../mapping/halo-command.js'
@@ -40,9 +41,13 @@ const runners: { [Kind in HaloCommandKind]: CommandRunner<Extract<HaloCommand, {
       async find({ ticket }, { previousTicketId = 0 }, halo) {
         const identity = ticket.third_party_id_string
         if (identity === undefined) return undefined
-        const open = await halo.findTicketsByThirdPartyId(identity, { openOnly: true })
-        const created = open.filter(({ id }) => id > previousTicketId).map(({ id }) => id)
-        return created.length ? Math.max(...created) : undefined
+        // Closed ones too: a rule or a technician may have closed it since. Only tickets newer
+        // than the problem's previous one can be the one this write created.
+        const created = await halo.findTicketsByThirdPartyId(identity, {
+          openOnly: false,
+          afterId: previousTicketId,
+        })
+        return created.length ? Math.max(...created.map(({ id }) => id)) : undefined
       },
       call: ({ ticket }) => ({ method: 'POST', path: '/api/Tickets', body: [ticket] }),
     },
@@ -53,8 +58,15 @@ const runners: { [Kind in HaloCommandKind]: CommandRunner<Extract<HaloCommand, {
       },
       async find({ action }, { envelopeId }, halo) {
         const reference = effectReference(envelopeId)
-        const actions = await halo.listActions(action.ticket_id)
-        return actions.some(({ note }) => note?.includes(reference)) ? action.ticket_id : undefined
+        const actions = await halo.listActions(action.ticket_id).catch((error: unknown) => {
+          // A ticket deleted since has no action of ours: the write itself will say what Halo thinks.
+          if (error instanceof HaloApiError && error.status === 404) return []
+          throw error
+        })
+        const ours = actions.some(({ note, note_html }) =>
+          [note, note_html].some((text) => text?.includes(reference)),
+        )
+        return ours ? action.ticket_id : undefined
       },
       call: ({ action }) => ({ method: 'POST', path: '/api/Actions', body: [action] }),
     },

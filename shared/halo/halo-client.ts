@@ -248,6 +248,13 @@ export const createHaloClient = (options: HaloClientOptions) => {
     }
   }
 
+  /** One ticket; a missing id is a non-retryable 404 {@link HaloApiError}. */
+  const getTicket = async (id: number): Promise<HaloTicket> => {
+    const endpoint = 'GET /Tickets/{id}'
+    const body = await get(`/Tickets/${encodeURIComponent(id)}`, endpoint)
+    return parsed(HaloTicketSchema, body, endpoint)
+  }
+
   return {
     /** Creates one ticket and returns it as Halo saved it (with its numeric `id`). */
     async createTicket(ticket: HaloTicketInput): Promise<HaloTicket> {
@@ -261,17 +268,14 @@ export const createHaloClient = (options: HaloClientOptions) => {
       return savedOne(HaloTicketSchema, body, endpoint)
     },
 
-    /** One ticket; a missing id is a non-retryable 404 {@link HaloApiError}. */
-    async getTicket(id: number): Promise<HaloTicket> {
-      const endpoint = 'GET /Tickets/{id}'
-      const body = await get(`/Tickets/${encodeURIComponent(id)}`, endpoint)
-      return parsed(HaloTicketSchema, body, endpoint)
-    },
+    getTicket,
 
     /**
-     * Tickets carrying exactly this `third_party_id_string`. Results are re-checked here:
-     * exact-match semantics are not documented, and the filter exists only in newer Halo
-     * versions, so an older one would ignore it and answer with every ticket.
+     * Tickets carrying exactly this `third_party_id_string`, optionally only those whose id is
+     * above `afterId`. Results are re-checked here: exact-match semantics are not documented,
+     * and the filter exists only in newer Halo versions, so an older one would ignore it and
+     * answer with every ticket. Halo's list rows leave `third_party_id_string` out unless asked
+     * for columns, so a row without it is read whole before it counts.
      *
      * @throws HaloApiError (`invalid_response`, not retryable) when more than 200 tickets come
      * back: the filter is evidently being ignored, and paging through the whole ticket list for
@@ -279,20 +283,29 @@ export const createHaloClient = (options: HaloClientOptions) => {
      */
     async findTicketsByThirdPartyId(
       thirdPartyId: string,
-      { openOnly = true }: { openOnly?: boolean } = {},
+      { openOnly = true, afterId = 0 }: { openOnly?: boolean; afterId?: number } = {},
     ): Promise<HaloTicket[]> {
       const endpoint = 'GET /Tickets'
       const query: HaloTicketQuery = { third_party_id_string: thirdPartyId }
       if (openOnly) query.open_only = true
       const found: HaloTicket[] = []
+      const unshown: number[] = []
       let seen = 0
       for await (const ticket of tickets(query)) {
         if (++seen > MAX_THIRD_PARTY_MATCHES) {
           throw invalidResponse(
             endpoint,
             `more than ${MAX_THIRD_PARTY_MATCHES} tickets match third_party_id_string; this Halo seems to ignore the filter`,
+            undefined,
+            false, // an older Halo: asking again will not change it
           )
         }
+        if (ticket.id <= afterId) continue
+        if (ticket.third_party_id_string === thirdPartyId) found.push(ticket)
+        else if (ticket.third_party_id_string == null) unshown.push(ticket.id)
+      }
+      for (const id of unshown) {
+        const ticket = await getTicket(id)
         if (ticket.third_party_id_string === thirdPartyId) found.push(ticket)
       }
       return found
@@ -362,7 +375,13 @@ export const createHaloClient = (options: HaloClientOptions) => {
 
 export type HaloClient = ReturnType<typeof createHaloClient>
 
-const invalidResponse = (endpoint: string, detail: string, cause?: unknown) =>
+const invalidResponse = (
+  endpoint: string,
+  detail: string,
+  cause?: unknown,
+  // An unreadable read is worth asking again; a write may have happened and is not resent.
+  retryable = endpoint.startsWith('GET '),
+) =>
   new HaloApiError(
     undefined,
     `${endpoint}: unexpected answer from Halo: ${detail}`,
@@ -370,7 +389,7 @@ const invalidResponse = (endpoint: string, detail: string, cause?: unknown) =>
     {
       kind: 'invalid_response',
       endpoint,
-      retryable: false,
+      retryable,
       ...(cause instanceof z.ZodError ? { issues: describeIssues(cause, { root: '(body)' }) } : {}),
     },
     { cause },

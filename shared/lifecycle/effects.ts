@@ -1,4 +1,5 @@
 import type { Alert } from '../alert.js'
+import { clipText } from '../clip-text.js'
 import type { HaloTicketInput } from '../halo/schemas.js'
 import type { HaloCommand } from '../mapping/halo-command.js'
 import type { CorrelationRecord, CorrelationState } from './correlation-store.js'
@@ -40,8 +41,11 @@ export const effectReference = (envelopeId: string) => `[halo-hooks ref ${envelo
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`
 
+/** A note shows this much of the alert's description; the ticket has it whole. */
+const MAX_NOTE_DESCRIPTION = 4_000
+
 const withBody = ({ title, description }: EffectContext['alert']) =>
-  description ? `${title}\n\n${description}` : title
+  description ? `${title}\n\n${clipText(description, MAX_NOTE_DESCRIPTION)}` : title
 
 /** A private note on the ticket, with our reference, optionally moving it to `newStatus`. */
 const action = async (

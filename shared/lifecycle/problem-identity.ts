@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto'
 /** Longest identity we write: Halo documents no limit for `third_party_id_string`, so stay short. */
 export const MAX_IDENTITY_LENGTH = 100
 
-const READABLE = /^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/
+// Characters no store or HTML encoder changes: anything else is hashed.
+const READABLE = /^[A-Za-z0-9._:/@+=-]+$/
 
 /**
  * The identity of one problem (route + correlation key) as written to a Halo ticket's
@@ -11,7 +12,8 @@ const READABLE = /^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/
  * so two routes that emit the same key never adopt each other's ticket; stable, so the same
  * problem always yields the same identity; at most {@link MAX_IDENTITY_LENGTH} characters.
  *
- * Readable as `hh:<route>:<key>` when that fits and the key is printable ASCII; otherwise
+ * Readable as `hh:<route>:<key>` when that fits and the key holds only letters, digits and
+ * `._:/@+=-`; otherwise
  * `hh#<route>:<sha-256 of the key>`. Route names hold neither `:` nor `#`, so the two forms
  * cannot collide.
  */

@@ -1,3 +1,4 @@
+import { clipText } from '../clip-text.js'
 import type { CompiledRoute } from '../config/compile-config.js'
 import { describeIssues } from '../describe-issues.js'
 import type { Envelope } from '../envelope.js'
@@ -22,6 +23,12 @@ export const templateContext = (
     deliveryId: envelope.deliveryId,
   },
 })
+
+/**
+ * The longest ticket details we send: a technician reads no more, and the stored intent of the
+ * write (which holds the ticket) must fit a DynamoDB item.
+ */
+const MAX_DETAILS = 32_000
 
 /**
  * Renders a route's ticket templates for one alert and validates the result against Halo's ticket
@@ -52,5 +59,7 @@ export const mapTicket = async (
       describeIssues(result.error, { prefix: ['ticket'], root: 'ticket' }),
     )
   }
-  return result.data
+  const { details } = result.data
+  if (details === undefined || details.length <= MAX_DETAILS) return result.data
+  return { ...result.data, details: clipText(details, MAX_DETAILS) }
 }

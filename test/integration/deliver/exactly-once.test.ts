@@ -2,8 +2,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { deliverEvent } from '../../../functions/deliver/deliver-event.js'
 import { startHaloSandbox } from '../../../local/halo-sandbox/start-halo-sandbox.js'
 import { compileConfig } from '../../../shared/config/compile-config.js'
+import { classifyFailure } from '../../../shared/delivery/failure-policy.js'
+import { StateStoreError } from '../../../shared/errors.js'
 import { createHaloClient } from '../../../shared/halo/halo-client.js'
 import { createHaloDirectory } from '../../../shared/halo/halo-directory.js'
+import { createMemoryRateBudget } from '../../../shared/halo/memory-rate-budget.js'
+import type { CorrelationStore } from '../../../shared/lifecycle/correlation-store.js'
 import { createMemoryCorrelationStore } from '../../../shared/lifecycle/memory-correlation-store.js'
 import { silentLogger } from '../../../shared/observability.js'
 import { envelopeFor } from '../../support/envelopes.js'
@@ -39,8 +43,16 @@ beforeEach(() => sandbox.sandbox.reset())
 
 const START = Date.parse('2026-11-28T07:00:00Z')
 
-/** A worker with its own clock, which the test moves on. */
-const worker = () => {
+/**
+ * A worker with its own clock, which the test moves on; `fetch` and `store` can be wrapped to
+ * inject faults the sandbox cannot (an unreadable 2xx, a worker dying before a save).
+ */
+const worker = (
+  faults: {
+    fetch?: (inner: typeof fetch) => typeof fetch
+    store?: (inner: CorrelationStore) => CorrelationStore
+  } = {},
+) => {
   const clock = { ms: START }
   const halo = createHaloClient({
     baseUrl: sandbox.url,
@@ -48,13 +60,16 @@ const worker = () => {
     clientSecret: 'local-sandbox-secret',
     maxAttempts: 1,
     timeoutMs: 2_000,
+    // A short window, so the pause after a 429 is short too.
+    budget: createMemoryRateBudget({ limit: 100, windowMs: 10_000 }),
+    ...(faults.fetch ? { fetch: faults.fetch(globalThis.fetch) } : {}),
   })
   const store = createMemoryCorrelationStore()
   const deps = {
     routes,
     halo,
     directory: createHaloDirectory(halo, { ttlMs: 60_000 }),
-    store,
+    store: faults.store ? faults.store(store) : store,
     logger: silentLogger,
     now: () => new Date(clock.ms),
   }
@@ -178,4 +193,136 @@ describe('exactly-once delivery under interruption', () => {
     await deliver(event('alpha', 'firing', START + minutes(1)))
     expect(sandbox.sandbox.tickets()).toHaveLength(1)
   })
+
+  it('asks Halo first when a write refused with 429 is sent again and its answer is lost', async () => {
+    const { deliver } = worker()
+    sandbox.sandbox.setFaults({
+      next: [
+        { status: 429, match: 'post /api/tickets' }, // refused: nothing written
+        { drop: 'reset', match: 'post /api/tickets' }, // written, answer lost
+      ],
+    })
+    const firing = event('alpha', 'firing', START)
+    await expect(deliver(firing)).rejects.toThrow()
+    await expect(deliver(firing)).rejects.toThrow()
+
+    await deliver(firing)
+
+    expect(sandbox.sandbox.tickets()).toHaveLength(1)
+  })
+
+  it('asks Halo first when a write refused with 429 is sent again and the worker dies before saving', async () => {
+    let dieBeforeNextSave = false
+    const { deliver } = worker({
+      store: (inner) => ({
+        get: inner.get,
+        async put(record, version) {
+          if (dieBeforeNextSave && !record.pending) {
+            dieBeforeNextSave = false
+            throw new StateStoreError('worker died before saving the result')
+          }
+          return inner.put(record, version)
+        },
+      }),
+    })
+    sandbox.sandbox.setFaults({ next: [{ status: 429, match: 'post /api/tickets' }] })
+    const firing = event('alpha', 'firing', START)
+    await expect(deliver(firing)).rejects.toThrow()
+    dieBeforeNextSave = true
+    await expect(deliver(firing)).rejects.toThrow()
+
+    await deliver(firing)
+
+    expect(sandbox.sandbox.tickets()).toHaveLength(1)
+  })
+
+  it("never plans past another envelope's write that may be in Halo (an unreadable 2xx)", async () => {
+    let garbleNextCreate = false
+    const { store, deliver } = worker({
+      fetch: (inner) => async (input, init) => {
+        const response = await inner(input, init)
+        if (garbleNextCreate && init?.method === 'POST' && String(input).endsWith('/api/Tickets')) {
+          garbleNextCreate = false
+          await response.text()
+          return new Response('<html>OK</html>', { status: 200 }) // committed, unreadable
+        }
+        return response
+      },
+    })
+    // A's create fails ambiguously; A's message then leaves the queue with its intent stored.
+    sandbox.sandbox.setFaults({ next: [{ status: 503, match: 'post /api/tickets' }] })
+    await expect(deliver(event('alpha', 'firing', START))).rejects.toThrow()
+    // B recovers A's create: Halo commits it and answers with a body that cannot be read.
+    garbleNextCreate = true
+    const b = event('alpha', 'firing', START + minutes(1))
+    const failure = await deliver(b).catch((error: unknown) => error)
+    expect(classifyFailure(failure, 1).action).toBe('defer')
+
+    await deliver(b) // the retry finds A's ticket, records it, then notes B on it
+
+    expect(sandbox.sandbox.tickets()).toHaveLength(1)
+    expect((await store.get('alpha', 'db01-disk'))?.pending).toBeUndefined()
+  })
+
+  it('defers the envelopes behind an intent it cannot check, instead of parking them', async () => {
+    let failLookups = false
+    const { store, deliver } = worker({
+      fetch: (inner) => async (input, init) => {
+        if (failLookups && init?.method !== 'POST' && String(input).includes('/api/Tickets?')) {
+          return new Response('<html>maintenance</html>', { status: 200 })
+        }
+        return inner(input, init)
+      },
+    })
+    sandbox.sandbox.setFaults({ next: [{ status: 503, match: 'post /api/tickets' }] })
+    await expect(deliver(event('alpha', 'firing', START))).rejects.toThrow()
+    failLookups = true
+
+    for (const later of [1, 2, 3]) {
+      const failure = await deliver(event('alpha', 'firing', START + minutes(later))).catch(
+        (error: unknown) => error,
+      )
+      expect(classifyFailure(failure, 1).action).toBe('defer')
+    }
+    failLookups = false
+    await deliver(event('alpha', 'firing', START + minutes(4)))
+    expect(sandbox.sandbox.tickets()).toHaveLength(1)
+    expect((await store.get('alpha', 'db01-disk'))?.pending).toBeUndefined()
+  })
+
+  it('finds a created ticket that was closed before the interrupted create was checked', async () => {
+    const { store, clock, deliver } = worker()
+    sandbox.sandbox.setFaults({ next: [{ drop: 'reset', match: 'post /api/tickets' }] })
+    const firing = event('alpha', 'firing', START)
+    await expect(deliver(firing)).rejects.toThrow()
+    const [created] = sandbox.sandbox.tickets()
+    await closeInHalo(created?.id as number)
+
+    clock.ms = START + minutes(1)
+    await deliver(firing)
+
+    expect(sandbox.sandbox.tickets()).toHaveLength(1)
+    expect((await store.get('alpha', 'db01-disk'))?.ticketId).toBe(created?.id)
+  })
 })
+
+/** Closes a ticket as a technician would, through the sandbox's API. */
+const closeInHalo = async (ticketId: number) => {
+  const token = (await (
+    await fetch(`${sandbox.url}/auth/token`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: 'halo-hooks-local',
+        client_secret: 'local-sandbox-secret',
+        scope: 'all',
+      }),
+    })
+  ).json()) as { access_token: string }
+  const response = await fetch(`${sandbox.url}/api/Tickets`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token.access_token}`, 'content-type': 'application/json' },
+    body: JSON.stringify([{ id: ticketId, status_id: 9 }]),
+  })
+  if (!response.ok) throw new Error(`closing ticket ${ticketId}: ${response.status}`)
+}

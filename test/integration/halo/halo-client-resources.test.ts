@@ -5,7 +5,8 @@ describe('createHaloClient against the sandbox: tickets by third_party_id_string
   const halo = useHaloSandbox()
 
   it('walks several pages of matches, 100 per request (the most Halo serves)', async () => {
-    const client = halo.client()
+    // Each match is read whole as well (list rows lack the field): no budget for 300 requests.
+    const client = halo.client({ budget: false })
     for (let i = 0; i < 150; i++) {
       await client.createTicket({ summary: `t${i}`, third_party_id_string: 'bulk' })
     }
@@ -18,6 +19,22 @@ describe('createHaloClient against the sandbox: tickets by third_party_id_string
     expect(tickets).toHaveLength(150)
     expect(new Set(tickets.map((t) => t.id)).size).toBe(150)
     expect(halo.sandbox.requests().filter((r) => r.path === 'get /api/tickets')).toHaveLength(2)
+  })
+
+  it('reads a listed ticket whole when the list row does not show third_party_id_string', async () => {
+    const client = halo.client()
+    const older = await client.createTicket({ summary: 'old', third_party_id_string: 'k' })
+    const newer = await client.createTicket({ summary: 'new', third_party_id_string: 'k' })
+
+    const found = await client.findTicketsByThirdPartyId('k', {
+      openOnly: false,
+      afterId: older.id,
+    })
+
+    expect(found.map((ticket) => ticket.id)).toEqual([newer.id])
+    // One list request, then one read of the only ticket newer than `afterId`.
+    const reads = halo.sandbox.requests().filter((r) => r.path.startsWith('get /api/tickets'))
+    expect(reads.map((r) => r.path)).toEqual(['get /api/tickets', `get /api/tickets/${newer.id}`])
   })
 
   it('filters open tickets of a client by third_party_id_string exactly', async () => {

@@ -182,7 +182,8 @@ describe('request contract: what the client can send matches Halo OpenAPI schema
     }
 
     expect(problems).toEqual([])
-    expect(apiCalls).toHaveLength(9)
+    // 9 calls, and the two lookups each read their one row whole (list rows lack the field).
+    expect(apiCalls).toHaveLength(11)
   })
 })
 

@@ -11,6 +11,21 @@ describe('problemIdentity', () => {
     expect(problemIdentity('alpha', 'k')).not.toBe(problemIdentity('beta', 'k'))
   })
 
+  it('keeps ARNs and host:port keys readable', () => {
+    expect(problemIdentity('aws', 'arn:aws:cloudwatch:eu-west-1:123456789012:alarm:cpu-high')).toBe(
+      'hh:aws:arn:aws:cloudwatch:eu-west-1:123456789012:alarm:cpu-high',
+    )
+    expect(problemIdentity('nodes', 'node-down-web01.example:9100')).toBe(
+      'hh:nodes:node-down-web01.example:9100',
+    )
+  })
+
+  it('hashes a key with a character a store or an HTML encoder might change', () => {
+    for (const key of ['a&b', '<disk>', 'say "hi"', 'two words']) {
+      expect(problemIdentity('r', key)).toMatch(/^hh#r:[A-Za-z0-9_-]{32}$/)
+    }
+  })
+
   it('hashes a key that would make it too long, or that is not printable ASCII', () => {
     const long = problemIdentity('a'.repeat(63), 'k'.repeat(512))
     expect(long).toMatch(/^hh#a{63}:[A-Za-z0-9_-]{32}$/)

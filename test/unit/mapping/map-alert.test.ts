@@ -92,3 +92,14 @@ describe('mapTicket', () => {
     )
   })
 })
+
+describe('ticket size', () => {
+  it('cuts very long details, saying how much was left out', async () => {
+    const ticket = await mapTicket(
+      routeWith({}),
+      envelopeFor({ key: 'k1', title: 'T', description: 'x'.repeat(40_000) }),
+    )
+    expect(ticket.details?.length).toBeLessThan(32_100)
+    expect(ticket.details).toMatch(/\[8000 more characters left out\]$/)
+  })
+})
