@@ -48,6 +48,15 @@ export const previewDelivery = async (
       : null,
     // Delivery would first ask Halo whether the ticket is still open.
     recheck: record ? needsRecheck(record, route.lifecycle, now) : false,
+    // An earlier write not recorded as done: delivery would finish it first, exactly as stored.
+    ...(record?.pending
+      ? {
+          interruptedWrite: {
+            envelopeId: record.pending.envelopeId,
+            call: callOf(record.pending.command),
+          },
+        }
+      : {}),
   }
   try {
     const planned = await planEnvelope(envelope, route, { directory, record, now })
