@@ -16,7 +16,11 @@ const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 export const createApp = (app = new App()): { app: App; stack: HaloHooksStack } => {
   // Same file the handlers bundle, validated the same way.
   const { config: parsed, routes } = compileConfig(config, 'halo-hooks.config.ts')
-  const settings = resolveDeploySettings(parsed.deploy, (key) => app.node.tryGetContext(key))
+  const settings = resolveDeploySettings(
+    parsed.deploy,
+    (key) => app.node.tryGetContext(key),
+    parsed.budget,
+  )
   const stack = new HaloHooksStack(app, settings.stackName, {
     settings,
     routes: [...routes.keys()],

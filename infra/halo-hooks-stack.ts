@@ -2,16 +2,16 @@ import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cd
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs'
 import type { Construct } from 'constructs'
 import { AWS_ENV } from '../shared/aws-env.js'
-import type { Deploy } from '../shared/config/deploy-schema.js'
 import { DeliveryQueue } from './constructs/delivery-queue.js'
 import { HaloSecret } from './constructs/halo-secret.js'
 import { IngestApi } from './constructs/ingest-api.js'
 import { NodeFunction } from './constructs/node-function.js'
 import { Operations } from './constructs/operations.js'
 import { StateTable } from './constructs/state-table.js'
+import type { DeploySettings } from './settings.js'
 
 export type HaloHooksStackProps = StackProps & {
-  readonly settings: Deploy
+  readonly settings: DeploySettings
   /** Names of the configured routes; each gets a URL output. */
   readonly routes: readonly string[]
   /** The project root (lockfile, handlers, config file). */

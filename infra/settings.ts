@@ -1,4 +1,9 @@
 import { type Deploy, type DeployInput, DeploySchema } from '../shared/config/deploy-schema.js'
+import {
+  type HaloBudget,
+  type HaloBudgetInput,
+  resolveHaloBudget,
+} from '../shared/config/halo-budget.js'
 import { parseSettings } from '../shared/config/parse-settings.js'
 
 /** CDK context keys (`-c key=value`) that override `deploy` in the config file. */
@@ -20,13 +25,16 @@ export const CONTEXT_KEYS = [
 type ContextKey = (typeof CONTEXT_KEYS)[number]
 
 /**
- * The deployment's settings: the config file's `deploy` section, overridden by CDK context, then
- * validated. Throws one `ConfigError` listing every problem.
+ * The deployment's settings: the config file's `deploy` section and Halo `budget`, overridden by
+ * CDK context, then validated. Throws one `ConfigError` listing every problem.
  */
+export type DeploySettings = Deploy & { budget: HaloBudget }
+
 export const resolveDeploySettings = (
   fromConfig: DeployInput | undefined,
   context: (key: ContextKey) => unknown,
-): Deploy => {
+  budget?: HaloBudgetInput,
+): DeploySettings => {
   const given = (key: ContextKey) => {
     const value = context(key)
     return value === undefined || value === '' ? undefined : value
@@ -46,19 +54,12 @@ export const resolveDeploySettings = (
   ] as const) {
     if (given(key) !== undefined) input[key] = given(key)
   }
-  if (given('budgetLimit') !== undefined || given('budgetWindowSeconds') !== undefined) {
-    input.budget = {
-      ...fromConfig?.budget,
-      ...(given('budgetLimit') !== undefined && { limit: given('budgetLimit') }),
-      ...(given('budgetWindowSeconds') !== undefined && {
-        windowSeconds: given('budgetWindowSeconds'),
-      }),
-    }
-  }
-  return parseSettings(
+  const deploy = parseSettings(
     DeploySchema,
     input,
     'deploy settings (config file `deploy` or -c context)',
     ['deploy'],
   )
+  const limits = { limit: given('budgetLimit'), windowSeconds: given('budgetWindowSeconds') }
+  return { ...deploy, budget: resolveHaloBudget(budget, limits, 'config file or -c context') }
 }

@@ -4,8 +4,10 @@ import { Hono } from 'hono'
 import { deliverEvent } from '../functions/deliver/deliver-event.js'
 import { createIngestApp } from '../functions/ingest/app.js'
 import type { CompiledConfig } from '../shared/config/compile-config.js'
+import type { HaloBudget } from '../shared/config/halo-budget.js'
 import { createHaloClient, type HaloClientOptions } from '../shared/halo/halo-client.js'
 import { createHaloDirectory, DIRECTORY_TTL_MS } from '../shared/halo/halo-directory.js'
+import { createMemoryRateBudget } from '../shared/halo/memory-rate-budget.js'
 import type { CorrelationStore } from '../shared/lifecycle/correlation-store.js'
 import { createMemoryCorrelationStore } from '../shared/lifecycle/memory-correlation-store.js'
 import type { Logger } from '../shared/observability.js'
@@ -28,6 +30,10 @@ export type GatewayOptions = {
   queue?: MemoryEventQueueOptions
   /** Correlation state; in memory unless given. */
   store?: CorrelationStore
+  /** Halo requests per window for every worker (the config file's `budget`, env overrides). */
+  budget?: HaloBudget
+  /** Rate-limit the built-in sandbox as Halo would (HALO_SANDBOX_RATE_LIMIT). */
+  sandboxRateLimit?: { limit: number; windowMs: number }
   /** Halo client settings (timeouts, retries, budget) over the defaults. */
   haloClient?: Partial<HaloClientOptions>
   /** Worker settings (concurrency, deferral base). */
@@ -44,7 +50,11 @@ export const startGateway = async (options: GatewayOptions) => {
   const now = options.now ?? (() => new Date())
   const queue = createMemoryEventQueue(options.queue)
   const sandbox = options.halo ? undefined : createHaloSandbox()
+  if (sandbox && options.sandboxRateLimit) {
+    sandbox.setRateLimit({ ...options.sandboxRateLimit, retryAfter: true })
+  }
   const store = options.store ?? createMemoryCorrelationStore()
+  const budget = options.budget ?? compiled.config.budget
 
   const app = new Hono()
   if (sandbox) {
@@ -72,8 +82,11 @@ export const startGateway = async (options: GatewayOptions) => {
     tenant: options.halo?.tenant,
     // Credentials are read when the worker starts; a real Halo's come from env or the secret.
     ...(await haloCredentials(options, secrets)),
-    // The sandbox has no rate limit unless asked; a real Halo gets the default budget.
-    ...(options.halo ? {} : { budget: false as const }),
+    // The sandbox too: the budget behaves as it would against the Halo it stands in for.
+    budget: createMemoryRateBudget({ limit: budget.limit, windowMs: budget.windowSeconds * 1000 }),
+    // As in AWS, a delivery waits a moment for the budget at most; otherwise it is deferred to
+    // its place in the budget's line and the worker takes the next message.
+    maxWaitMs: 1_000,
     ...options.haloClient,
   })
   const directory = createHaloDirectory(halo, { ttlMs: DIRECTORY_TTL_MS })

@@ -16,6 +16,14 @@ const LocalEnvSchema = z.object({
   HALO_TENANT: z.string().optional(),
   HALO_CLIENT_ID: z.string().optional(),
   HALO_CLIENT_SECRET: z.string().optional(),
+  /** Override the config file's `budget` (Halo requests per window, for every worker). */
+  HALO_BUDGET_LIMIT: z.string().optional(),
+  HALO_BUDGET_WINDOW_SECONDS: z.string().optional(),
+  /** Rate-limit the built-in sandbox as Halo would, e.g. `60/30` (requests / seconds). */
+  HALO_SANDBOX_RATE_LIMIT: z
+    .string()
+    .regex(/^\d+\/\d+$/, 'must be <requests>/<seconds>, e.g. 60/30')
+    .optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 })
 

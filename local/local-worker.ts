@@ -44,6 +44,7 @@ export const startLocalWorker = ({
         deliver: (message, messageLogger) => deliver(message.body, messageLogger),
         logger,
         retryBaseMs,
+        maxReceives: queue.maxReceiveCount,
       })
     }
   })()

@@ -1,3 +1,4 @@
+import { resolveHaloBudget } from '../shared/config/halo-budget.js'
 import { configPath, loadConfigFile } from '../shared/config/load-config-file.js'
 import { ConfigError } from '../shared/errors.js'
 import { createJsonLogger } from '../shared/observability.js'
@@ -10,12 +11,22 @@ const main = async () => {
   const compiled = await loadConfigFile(path)
   const secrets = localSecretStore(env)
   const logger = createJsonLogger({ level: env.LOG_LEVEL })
+  const budget = resolveHaloBudget(
+    compiled.config.budget,
+    { limit: env.HALO_BUDGET_LIMIT, windowSeconds: env.HALO_BUDGET_WINDOW_SECONDS },
+    'config file or HALO_BUDGET_*',
+  )
+  const [sandboxLimit, sandboxSeconds] = (env.HALO_SANDBOX_RATE_LIMIT ?? '').split('/').map(Number)
   const gateway = await startGateway({
     compiled,
     secrets: secrets.store,
     logger,
     port: env.PORT,
     hostname: env.HOST,
+    budget,
+    ...(sandboxLimit && sandboxSeconds
+      ? { sandboxRateLimit: { limit: sandboxLimit, windowMs: sandboxSeconds * 1000 } }
+      : {}),
     ...(env.HALO_URL
       ? {
           halo: {
@@ -40,6 +51,7 @@ const main = async () => {
     gateway.sandbox
       ? `  halo:    sandbox; tickets at ${gateway.haloUrl}/ (board) and ${gateway.haloUrl}/api/tickets (API)`
       : `  halo:    ${gateway.haloUrl}`,
+    `  budget:  ${budget.limit} Halo requests per ${budget.windowSeconds} s at most (learns lower from 429s)`,
     `  try:     npm run send -- ${[...compiled.routes.keys()][0]}`,
     '  stop:    Ctrl-C',
   ]
@@ -51,11 +63,16 @@ const main = async () => {
     stopping = true
     process.stdout.write(`\n${signal}: finishing deliveries in hand and stopping\n`)
     await gateway.close()
-    const left = gateway.queue.stats()
-    if (left.queued + left.inFlight > 0) {
-      process.stdout.write(
-        `  ${left.queued + left.inFlight} envelope(s) were still queued (the local queue is in memory)\n`,
-      )
+    const { queued, inFlight, deadLettered } = gateway.queue.stats()
+    process.stdout.write(
+      `  left: ${queued} queued, ${inFlight} in flight, ${deadLettered} parked` +
+        (queued + inFlight + deadLettered > 0
+          ? ' (the local queue is in memory: they are lost now)'
+          : '') +
+        '\n',
+    )
+    for (const { envelope, reason } of gateway.queue.deadLetters()) {
+      process.stdout.write(`  parked ${envelope.route} ${envelope.alert.key}: ${reason}\n`)
     }
     process.exit(0)
   }

@@ -21,6 +21,10 @@ export const AWS_ENV = {
   haloBudgetLimit: 'HALO_BUDGET_LIMIT',
   /** The budget's rolling window, in seconds. */
   haloBudgetWindowSeconds: 'HALO_BUDGET_WINDOW_SECONDS',
+  /** Receives before SQS dead-letters a message itself: deliver parks it, with why, before. */
+  maxReceiveCount: 'MAX_RECEIVE_COUNT',
+  /** How long the queue keeps a message, in seconds: deliver parks one before it expires. */
+  queueRetentionSeconds: 'QUEUE_RETENTION_SECONDS',
 } as const
 
 export type AwsEnvName = (typeof AWS_ENV)[keyof typeof AWS_ENV]

@@ -36,6 +36,8 @@ const env = parseSettings(
     [AWS_ENV.haloTenant]: z.string().min(1).optional(),
     [AWS_ENV.haloBudgetLimit]: z.coerce.number().int().min(1).default(250),
     [AWS_ENV.haloBudgetWindowSeconds]: z.coerce.number().int().min(1).default(300),
+    [AWS_ENV.maxReceiveCount]: z.coerce.number().int().min(1).optional(),
+    [AWS_ENV.queueRetentionSeconds]: z.coerce.number().int().min(60).optional(),
   }),
   process.env,
   'deliver environment',
@@ -93,9 +95,10 @@ const haloClient = async () => {
       tenant: env[AWS_ENV.haloTenant],
       budget,
       counter,
-      // Wait in-process only briefly; longer waits are deferrals through the queue.
+      // Nothing waits where it is billed: a call waits a moment for the budget at most, and a
+      // longer wait defers the message to its place in the budget's line.
       maxAttempts: 3,
-      maxWaitMs: 20_000,
+      maxWaitMs: 1_000,
     })
     const directory = createHaloDirectory(client, { ttlMs: DIRECTORY_TTL_MS })
     current = { credentials, client, directory }
@@ -114,6 +117,8 @@ const deliver = async (body: unknown, recordLogger: Logger) => {
     now: () => new Date(),
   })
 }
+
+const seconds = (value: number | undefined) => (value === undefined ? undefined : value * 1000)
 
 const RESULT_METRIC: Record<RecordResult['kind'], string | undefined> = {
   done: METRIC.delivered,
@@ -140,6 +145,8 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
       deliver: (message, recordLogger) => deliver(message.body, recordLogger),
       onResult,
       remainingMs: () => context.getRemainingTimeInMillis(),
+      maxReceives: env[AWS_ENV.maxReceiveCount],
+      retentionMs: seconds(env[AWS_ENV.queueRetentionSeconds]),
     })
     return { batchItemFailures: unfinished.map(({ id }) => ({ itemIdentifier: id })) }
   } finally {

@@ -13,9 +13,12 @@ import { AWS_ENV } from '../../shared/aws-env.js'
 export type DeliveryQueueProps = {
   /** Timeout of the consuming function; the visibility timeout is six times it (AWS guidance). */
   readonly consumerTimeout: Duration
-  /** Receives before SQS itself moves a message to the DLQ. @default 100 */
+  /** Receives before SQS itself moves a message to the DLQ. @default 1000 */
   readonly maxReceiveCount?: number
 }
+
+/** How long the queue keeps a message: the most SQS allows. */
+const RETENTION = Duration.days(14)
 
 /**
  * The FIFO buffer between ingest and deliver, with its FIFO dead-letter queue: SSE, TLS only,
@@ -24,14 +27,16 @@ export type DeliveryQueueProps = {
 export class DeliveryQueue extends Construct {
   readonly queue: Queue
   readonly deadLetterQueue: Queue
+  readonly maxReceiveCount: number
 
   constructor(scope: Construct, id: string, props: DeliveryQueueProps) {
     super(scope, id)
+    this.maxReceiveCount = props.maxReceiveCount ?? 1_000
     this.deadLetterQueue = new Queue(this, 'Dlq', {
       fifo: true,
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: RETENTION,
     })
     this.queue = new Queue(this, 'Queue', {
       fifo: true,
@@ -42,11 +47,11 @@ export class DeliveryQueue extends Construct {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       // The most SQS allows: a long Halo outage must not expire messages before they are parked.
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: RETENTION,
       visibilityTimeout: Duration.seconds(props.consumerTimeout.toSeconds() * 6),
       deadLetterQueue: {
         queue: this.deadLetterQueue,
-        maxReceiveCount: props.maxReceiveCount ?? 100,
+        maxReceiveCount: this.maxReceiveCount,
       },
     })
   }
@@ -72,5 +77,8 @@ export class DeliveryQueue extends Construct {
     this.deadLetterQueue.grantSendMessages(fn)
     fn.addEnvironment(AWS_ENV.queueUrl, this.queue.queueUrl)
     fn.addEnvironment(AWS_ENV.deadLetterQueueUrl, this.deadLetterQueue.queueUrl)
+    // So deliver parks a message, with its reason, before SQS would move or expire it.
+    fn.addEnvironment(AWS_ENV.maxReceiveCount, String(this.maxReceiveCount))
+    fn.addEnvironment(AWS_ENV.queueRetentionSeconds, String(RETENTION.toSeconds()))
   }
 }

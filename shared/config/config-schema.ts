@@ -3,6 +3,7 @@ import { RouteAuthSchema } from '../auth/route-auth.js'
 import { LifecyclePolicySchema, NoisePolicySchema } from '../lifecycle/lifecycle-policy.js'
 import { TenantPolicySchema } from '../mapping/tenant-policy.js'
 import { DeploySchema } from './deploy-schema.js'
+import { DEFAULT_HALO_BUDGET, HaloBudgetSchema } from './halo-budget.js'
 
 /** A template value: JSON, where strings may embed JSONata as `{% expression %}`. */
 export const TemplateValueSchema = z.json()
@@ -79,6 +80,11 @@ export const ConfigSchema = z
         RouteSchema,
       )
       .refine((routes) => Object.keys(routes).length > 0, 'at least one route is required'),
+    /**
+     * Halo requests all workers may make together per window, locally and in AWS: a ceiling the
+     * budget learns down from when Halo answers 429. @default 250 per 300 s
+     */
+    budget: HaloBudgetSchema.default(DEFAULT_HALO_BUDGET),
     /** Settings of the AWS deployment (`npx cdk deploy`); see docs/deploy.md. */
     deploy: DeploySchema.optional(),
   })

@@ -26,14 +26,6 @@ export const DeploySchema = z
     haloUrl: z.url({ protocol: /^https?$/ }).optional(),
     /** Hosted Halo's tenant name, sent as `?tenant=` on token requests. */
     haloTenant: z.string().min(1).optional(),
-    /** Halo requests all workers may make together per window. @default 250 per 300 s */
-    budget: z
-      .object({
-        limit: z.coerce.number().int().min(1).max(100_000).default(250),
-        windowSeconds: z.coerce.number().int().min(1).max(3_600).default(300),
-      })
-      .strict()
-      .default({ limit: 250, windowSeconds: 300 }),
     /** Where alarms are e-mailed (an SNS subscription to confirm). @default no e-mail */
     alarmEmail: z.email().optional(),
     /** Days the functions' and the API's logs are kept. @default 30 */
@@ -56,14 +48,16 @@ export const DeploySchema = z
     /** Deliver instances at once (Lambda SQS event source, 2 to 1000). @default 2 */
     maxConcurrency: z.coerce.number().int().min(2).max(1_000).default(2),
     /**
-     * Receives before SQS moves a message to the DLQ by itself. Every deferral (Halo busy, budget
-     * used up) is a receive, so this is high: with back-off capped at 15 minutes it allows about
-     * a day of deferrals. @default 100
+     * Receives before SQS would move a message to the DLQ by itself; deliver parks it with its
+     * reason on its last receive instead. Every deferral (Halo down, budget used up) is a
+     * receive, so this is high: with back-off capped at 30 minutes, 1000 receives outlast the
+     * queue's 14-day retention (a message about to expire is parked too). @default 1000
      */
-    maxReceiveCount: z.coerce.number().int().min(1).max(1_000).default(100),
+    maxReceiveCount: z.coerce.number().int().min(2).max(1_000).default(1_000),
     /**
      * Deliver function timeout in seconds; the queue's visibility timeout is 6×. At least 30: a
-     * record is started only with 25 s left (a Halo call may wait up to 20 s). @default 60
+     * record is started only with 25 s left (it waits for the budget a second at most, then
+     * defers). @default 60
      */
     workerTimeoutSeconds: z.coerce.number().int().min(30).max(900).default(60),
   })

@@ -213,7 +213,12 @@ export const deliverEnvelope = async (
 
   const recovered = await recover(await problem.read(), envelope, problem, deps)
   const record = await recheck(recovered, envelope, route, deps, now)
-  const plan = await planEnvelope(envelope, route, { directory: deps.directory, record, now })
+  const plan = await planEnvelope(envelope, route, {
+    directory: deps.directory,
+    record,
+    now,
+    haloBusy: deps.halo.busy,
+  })
   const outcome: DeliveryOutcome = {
     outcome: plan.outcome,
     envelopeId: envelope.id,

@@ -6,7 +6,7 @@ import type { HaloCommand, HaloCommandKind } from '../mapping/halo-command.js'
 /** The Halo calls delivery makes. */
 export type DeliveryHalo = Pick<
   HaloClient,
-  'createTicket' | 'addAction' | 'getTicket' | 'listActions' | 'findTicketsByThirdPartyId'
+  'createTicket' | 'addAction' | 'getTicket' | 'listActions' | 'findTicketsByThirdPartyId' | 'busy'
 >
 
 /** A Halo request as it would be sent, for the dry run. */

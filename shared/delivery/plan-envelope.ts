@@ -23,18 +23,30 @@ export type DeliveryPlan = PlannedEffect & {
 export const planEnvelope = async (
   envelope: Envelope,
   route: CompiledRoute,
-  deps: { directory: HaloDirectory; record: CorrelationRecord | undefined; now: Date },
+  deps: {
+    directory: HaloDirectory
+    record: CorrelationRecord | undefined
+    now: Date
+    /** Whether Halo's rate budget is under pressure (notes wait); never asked in a dry run. */
+    haloBusy?: () => Promise<boolean>
+  },
 ): Promise<DeliveryPlan> => {
   const { record, now } = deps
   const { alert } = envelope
-  const decision = decideLifecycle({
+  const input = {
     record,
     alert,
     envelopeId: envelope.id,
     policy: route.lifecycle,
     noise: route.noise,
     now,
-  })
+  }
+  const first = decideLifecycle(input)
+  // Only a note asks whether Halo is busy: under pressure, repeats are merged, not queued.
+  const decision =
+    first.kind === 'note' && (await deps.haloBusy?.())
+      ? decideLifecycle({ ...input, haloBusy: true })
+      : first
   let routing: TenantRouting | undefined
   const planned = await planEffect(
     decision,

@@ -13,6 +13,8 @@ export type BatchMessage = {
   receiveCount: number
   /** What log lines of this message are keyed by (the envelope id when known). */
   correlationId: string
+  /** When the queue first received it (ms since epoch), when the queue says. */
+  sentAt?: number | undefined
 }
 
 export type ParkFailure = Extract<FailureAction, { action: 'park' }>
@@ -53,7 +55,19 @@ export type ProcessBatchDeps<Message extends BatchMessage> = {
   minRemainingMs?: number
   /** First deferral of a failed delivery, doubling per receive. @default 2_000 */
   retryBaseMs?: number
+  /**
+   * Receives after which the queue itself would move a message to its dead-letter queue
+   * (SQS `maxReceiveCount`): a message on its last receive that would be deferred again is
+   * parked instead, with the reason, so nothing reaches the DLQ without one.
+   */
+  maxReceives?: number
+  /** How long the queue keeps a message: one that would be deferred past it is parked. */
+  retentionMs?: number
+  now?: () => number
 }
+
+/** Leave this much of the retention: a deferral is not precise to the second. */
+const RETENTION_MARGIN_MS = 60 * 60_000
 
 const withFields = (logger: Logger, base: Record<string, unknown>): Logger => ({
   debug: (message, fields) => logger.debug(message, { ...base, ...fields }),
@@ -85,6 +99,91 @@ export const processBatch = async <Message extends BatchMessage>(
   const unfinished = new Set<Message>()
   const report = (result: RecordResult) => deps.onResult?.(result)
 
+  const now = deps.now ?? Date.now
+
+  /** The queue would drop (or dead-letter without a reason) this message before `delayMs`. */
+  const lastChance = (message: Message, delayMs: number) =>
+    (deps.maxReceives !== undefined && message.receiveCount >= deps.maxReceives) ||
+    (deps.retentionMs !== undefined &&
+      message.sentAt !== undefined &&
+      now() + delayMs >= message.sentAt + deps.retentionMs - RETENTION_MARGIN_MS)
+
+  /** Parks one message; false (and reported failed) when the dead-letter queue refused it. */
+  const park = async (message: Message, failure: ParkFailure, logger: Logger) => {
+    const parked = await queue.park(message, failure).then(
+      () => true,
+      (parkError: unknown) => {
+        logger.error('envelope could not be parked; it will be retried', {
+          code: failure.code,
+          error: parkError,
+        })
+        return false
+      },
+    )
+    if (!parked) {
+      unfinished.add(message)
+      report({ kind: 'failed', code: failure.code })
+      return false
+    }
+    await queue.complete(message)
+    logger.error('envelope parked', {
+      code: failure.code,
+      reason: failure.reason,
+      receiveCount: message.receiveCount,
+    })
+    report({ kind: 'parked', code: failure.code })
+    return true
+  }
+
+  /**
+   * Defers `rest` (the failed message first, the later ones of its group behind it), except
+   * those on their last chance, which are parked with the reason instead.
+   */
+  const deferOrPark = async (
+    rest: readonly Message[],
+    failure: Extract<FailureAction, { action: 'defer' }>,
+    detail: string,
+    logger: Logger,
+  ) => {
+    const [failed, ...behind] = rest
+    const waiting: Message[] = []
+    for (const message of rest) {
+      if (!lastChance(message, failure.delayMs)) {
+        waiting.push(message)
+        continue
+      }
+      const why =
+        message === failed
+          ? `${failure.code}: ${detail}`
+          : `held behind envelope ${failed?.correlationId}, which failed with ${failure.code}: ${detail}`
+      await park(
+        message,
+        {
+          action: 'park',
+          code: 'retries_exhausted',
+          reason: `retries_exhausted after ${message.receiveCount} receives; last failure ${why}`,
+        },
+        logger,
+      )
+    }
+    if (waiting.length) await queue.defer(waiting, failure.delayMs)
+    if (failed && waiting.includes(failed)) {
+      logger.warn('envelope deferred', {
+        code: failure.code,
+        detail,
+        delayMs: failure.delayMs,
+        receiveCount: failed.receiveCount,
+        heldBehind: behind.length,
+      })
+      unfinished.add(failed)
+      report({ kind: 'deferred', code: failure.code, delayMs: failure.delayMs })
+    }
+    for (const message of behind.filter((held) => waiting.includes(held))) {
+      unfinished.add(message)
+      report({ kind: 'held', delayMs: failure.delayMs })
+    }
+  }
+
   const holdBack = (rest: readonly Message[], delayMs: number) => {
     for (const message of rest) unfinished.add(message)
     for (const _ of rest) report({ kind: 'held', delayMs })
@@ -103,7 +202,6 @@ export const processBatch = async <Message extends BatchMessage>(
         holdBack(rest, 0)
         return
       }
-      const { receiveCount } = message
       const delivery = await deps.deliver(message, logger).then(
         (outcome) => ({ ok: true as const, outcome }),
         (error: unknown) => ({ ok: false as const, error }),
@@ -113,44 +211,15 @@ export const processBatch = async <Message extends BatchMessage>(
         report({ kind: 'done', outcome: delivery.outcome })
         continue
       }
-      const failure = classifyFailure(delivery.error, receiveCount, deps.retryBaseMs)
+      const failure = classifyFailure(delivery.error, message.receiveCount, deps.retryBaseMs)
       if (failure.action === 'park') {
-        const parked = await queue.park(message, failure).then(
-          () => true,
-          (parkError: unknown) => {
-            logger.error('envelope could not be parked; it will be retried', {
-              code: failure.code,
-              error: parkError,
-            })
-            return false
-          },
-        )
-        if (parked) {
-          await queue.complete(message)
-          logger.error('envelope parked', {
-            code: failure.code,
-            reason: failure.reason,
-            receiveCount,
-          })
-          report({ kind: 'parked', code: failure.code })
-          continue
-        }
-        unfinished.add(message)
-        report({ kind: 'failed', code: failure.code })
+        if (await park(message, failure, logger)) continue
         holdBack(rest.slice(1), 0)
         return
       }
-      await queue.defer(rest, failure.delayMs)
-      logger.warn('envelope deferred', {
-        code: failure.code,
-        detail: delivery.error instanceof Error ? delivery.error.message : String(delivery.error),
-        delayMs: failure.delayMs,
-        receiveCount,
-        heldBehind: rest.length - 1,
-      })
-      unfinished.add(message)
-      report({ kind: 'deferred', code: failure.code, delayMs: failure.delayMs })
-      holdBack(rest.slice(1), failure.delayMs)
+      const detail =
+        delivery.error instanceof Error ? delivery.error.message : String(delivery.error)
+      await deferOrPark(rest, failure, detail, logger)
       return
     }
   }

@@ -6,8 +6,8 @@
  * What Halo counts is a rolling window (hosted Halo: about 300 requests per 5 minutes; tenants
  * have reported 450 / 5 min and 60 / min), and the real figure is unknown to the user. So:
  * - the configured limit is a **ceiling**; the effective limit is **learned**: a 429 while the
- *   budget believed it had room lowers it to what Halo evidently allowed (at most halving it per
- *   429), and each clean window raises it back toward the ceiling by a tenth;
+ *   budget believed it had room lowers it to what Halo evidently allowed (by a quarter at most
+ *   per 429), and each clean window raises it back toward the ceiling by a tenth;
  * - a slot frees a little after its request left the window (`settleMs`), because Halo counts
  *   arrivals and ours may arrive late; a request's own slot is taken before it is sent;
  * - a request Halo refused is **given back**: its retry costs one slot, not two;
@@ -47,8 +47,8 @@ const LANE_SHARE: Record<BudgetLane, number> = { write: 1, read: 0.9, note: 0.8 
 const settleMs = (windowMs: number) => Math.min(1_000, windowMs * 0.05)
 /** After a 429, keep this share of what Halo evidently allowed: its window may hold others'. */
 const LEARN_MARGIN = 0.95
-/** One 429 lowers the limit by half at most: a 429 after few requests means others are busy. */
-const MAX_DECREASE = 0.5
+/** One 429 lowers the limit by a quarter at most: a 429 after few requests means others are busy. */
+const MAX_DECREASE = 0.75
 /** Clean windows before the limit is raised again, and by how much of the ceiling. */
 const CLEAN_WINDOWS_TO_RAISE = 1
 const RAISE_SHARE = 0.1

@@ -114,14 +114,15 @@ export const createHaloClient = (options: HaloClientOptions) => {
   const now = options.now ?? Date.now
   const maxWaitMs = options.maxWaitMs ?? 30_000
   const counter = options.counter ?? createHaloCallCounter()
+  const budget =
+    options.budget === false
+      ? undefined
+      : (options.budget ?? createMemoryRateBudget(DEFAULT_RATE_BUDGET))
 
   const send = createHaloRequester({
     fetch: options.fetch ?? globalThis.fetch,
     timeoutMs: options.timeoutMs ?? 10_000,
-    budget:
-      options.budget === false
-        ? undefined
-        : (options.budget ?? createMemoryRateBudget(DEFAULT_RATE_BUDGET)),
+    budget,
     now,
     sleep: options.sleep ?? defaultSleep,
     random: options.random ?? Math.random,
@@ -367,6 +368,12 @@ export const createHaloClient = (options: HaloClientOptions) => {
             same(asset.key_field3, wanted)),
       )
     },
+
+    /**
+     * Whether the rate budget is under pressure (its note lane is full, callers are lined up,
+     * or Halo asked to wait): then repeat notes are merged rather than queued.
+     */
+    busy: async (): Promise<boolean> => (budget ? budget.underPressure(now()) : false),
 
     /** Halo calls made so far, by endpoint and outcome. */
     calls: counter,

@@ -66,6 +66,10 @@ const action = async (
 
 const none = () => undefined
 
+/** Repeats that were only counted (noted recently, or Halo was busy), told with the resolve. */
+const recurred = (unnoted: number | undefined) =>
+  unnoted ? ` It recurred ${plural(unnoted, 'more time')} since the last note.` : ''
+
 /**
  * Every decision kind's Halo call, note text and next state, in one table the type checker keeps
  * complete: a new kind in `LifecycleDecision` does not compile until it has its entry here.
@@ -133,7 +137,7 @@ export const effects = {
       action(
         decision.ticketId,
         context,
-        `Resolved at the source; closing.\n${context.alert.title}`,
+        `Resolved at the source; closing.${recurred(decision.unnoted)}\n${context.alert.title}`,
         context.policy.closedStatusId,
       ),
     next: (_, base, at) => ({
@@ -150,7 +154,7 @@ export const effects = {
       action(
         decision.ticketId,
         context,
-        `Resolved at the source (the ticket stays open for review).\n${context.alert.title}`,
+        `Resolved at the source (the ticket stays open for review).${recurred(decision.unnoted)}\n${context.alert.title}`,
       ),
     next: (_, base, at) => ({ ...base, lastSeen: at, checkedAt: at }),
   },

@@ -21,8 +21,9 @@ export type LifecycleDecision =
   | { kind: 'create'; occurrences: number; firstSeen: string; previousTicketId?: number }
   /** A "recurred" note: `occurrences` in total, `since` of them already noted. */
   | { kind: 'note'; ticketId: number; occurrences: number; since: number }
-  | { kind: 'close'; ticketId: number }
-  | { kind: 'resolveNote'; ticketId: number }
+  /** A close, or a note on resolve; `unnoted`: repeats counted since the last note. */
+  | { kind: 'close'; ticketId: number; unnoted?: number }
+  | { kind: 'resolveNote'; ticketId: number; unnoted?: number }
   | { kind: 'reopen'; ticketId: number }
 
 export type LifecycleKind = LifecycleDecision['kind']
@@ -34,6 +35,11 @@ export type LifecycleInput = {
   policy: LifecyclePolicy
   noise: NoisePolicy
   now: Date
+  /**
+   * Halo's rate budget is under pressure: a repeat that would be noted is only counted, and the
+   * next note (or the close) says how many came since. Creates and closes are never held back.
+   */
+  haloBusy?: boolean
 }
 
 const MINUTE = 60_000
@@ -64,7 +70,12 @@ export const decideLifecycle = (input: LifecycleInput): LifecycleDecision => {
     if (record?.state === 'open' && record.ticketId !== undefined) {
       const { ticketId } = record
       if (policy.resolve === 'ignore') return only('resolve ignored by policy')
-      return { kind: policy.resolve === 'note' ? 'resolveNote' : 'close', ticketId }
+      const unnoted = record.occurrences - (record.notedOccurrences ?? record.occurrences)
+      return {
+        kind: policy.resolve === 'note' ? 'resolveNote' : 'close',
+        ticketId,
+        ...(unnoted > 0 ? { unnoted } : {}),
+      }
     }
     const state = record?.state === 'closed' ? 'closed' : 'resolved'
     return only('resolved with no open ticket', { state })
@@ -80,6 +91,8 @@ export const decideLifecycle = (input: LifecycleInput): LifecycleDecision => {
     const due = now.getTime() - lastNoted >= policy.noteEveryMinutes * MINUTE
     if (policy.repeat === 'count') return only('repeat counted by policy', { occurrences })
     if (!due) return only('repeat counted (noted recently)', { occurrences })
+    if (input.haloBusy)
+      return only('repeat counted (Halo busy: the next note says so)', { occurrences })
     const since = record.notedOccurrences ?? 1
     return { kind: 'note', ticketId: record.ticketId, occurrences, since }
   }

@@ -17,7 +17,10 @@ export type DeadLetter = { envelope: Envelope; reason: string; receiveCount: num
 export type MemoryEventQueueOptions = {
   /** How long a received message stays invisible before it is redelivered. @default 30_000 */
   visibilityTimeoutMs?: number
-  /** Receives after which a message is moved to the dead-letter list. @default 5 */
+  /**
+   * Receives after which the queue itself moves a message to the dead-letter list (the worker
+   * parks it with its reason on its last receive before that). @default 1000, as deployed
+   */
   maxReceiveCount?: number
   /** Window in which a repeated envelope id is accepted but not queued again. @default 300_000 */
   deduplicationWindowMs?: number
@@ -41,7 +44,7 @@ type Stored = {
  */
 export const createMemoryEventQueue = (options: MemoryEventQueueOptions = {}) => {
   const visibilityTimeoutMs = options.visibilityTimeoutMs ?? 30_000
-  const maxReceiveCount = options.maxReceiveCount ?? 5
+  const maxReceiveCount = options.maxReceiveCount ?? 1_000
   const deduplicationWindowMs = options.deduplicationWindowMs ?? 300_000
   const maxMessages = options.maxMessages ?? Number.POSITIVE_INFINITY
   const now = options.now ?? Date.now
@@ -179,6 +182,7 @@ export const createMemoryEventQueue = (options: MemoryEventQueueOptions = {}) =>
     },
 
     deadLetters: (): readonly DeadLetter[] => deadLetters,
+    maxReceiveCount,
     /** Every envelope still queued or in flight, oldest first. */
     pending: (): Envelope[] => messages.map((message) => structuredClone(message.envelope)),
   }

@@ -27,6 +27,7 @@ export const sqsBatchMessage = (record: SQSRecord): SqsBatchMessage => ({
   body: record.body,
   receiveCount: Number(record.attributes.ApproximateReceiveCount) || 1,
   correlationId: record.attributes.MessageDeduplicationId ?? record.messageId,
+  sentAt: Number(record.attributes.SentTimestamp) || undefined,
   record,
 })
 

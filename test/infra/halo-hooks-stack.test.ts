@@ -84,7 +84,10 @@ describe('HaloHooksStack', () => {
       SqsManagedSseEnabled: true,
       VisibilityTimeout: 360,
       MessageRetentionPeriod: 14 * 86_400,
-      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] }, maxReceiveCount: 100 },
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] },
+        maxReceiveCount: 1_000,
+      },
     })
     const resources = template.toJSON().Resources as Resources
     expect(resources[dlq]?.Properties).toEqual({

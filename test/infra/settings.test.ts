@@ -13,7 +13,7 @@ describe('resolveDeploySettings', () => {
       logRetentionDays: 30,
       throttle: { rateLimit: 50, burstLimit: 100 },
       maxConcurrency: 2,
-      maxReceiveCount: 100,
+      maxReceiveCount: 1_000,
       workerTimeoutSeconds: 60,
     })
   })
@@ -21,8 +21,9 @@ describe('resolveDeploySettings', () => {
   it('lets CDK context (strings from -c) override the config file, field by field', () => {
     const context: Record<string, string> = { haloUrl: 'https://b.halopsa.com', budgetLimit: '100' }
     const settings = resolveDeploySettings(
-      { haloUrl: 'https://a.halopsa.com', haloTenant: 'a', budget: { windowSeconds: 60 } },
+      { haloUrl: 'https://a.halopsa.com', haloTenant: 'a' },
       (key) => context[key],
+      { windowSeconds: 60 },
     )
 
     expect(settings).toMatchObject({

@@ -231,6 +231,8 @@ describe('log scan: no secret, token or signature in any log line or response', 
         logger: createJsonLogger({ level: 'debug', write: (line) => logs.push(line) }),
         halo: { url: sandbox.url, ...HALO },
         port: 0,
+        // A Halo that allows plenty in a short window, so injected 429s cost seconds, not minutes.
+        budget: { limit: 1_000, windowSeconds: 5 },
       })
     })
 

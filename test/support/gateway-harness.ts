@@ -55,6 +55,9 @@ export const startTestGateway = async (
       maxReceiveCount: 50,
       deduplicationWindowMs: options.deduplicationWindowMs ?? 300_000,
     },
+    // A Halo that allows plenty in a short window: the budget learns from injected 429s and is
+    // back to full within seconds, as it would be within minutes against hosted Halo.
+    budget: { limit: 1_000, windowSeconds: 5 },
     haloClient: { timeoutMs: options.haloTimeoutMs ?? 1_000, backoff: { baseMs: 5, maxMs: 20 } },
     worker: { retryBaseMs: 10, pollMs: 10 },
   })

@@ -49,13 +49,17 @@ export const generateHistory = (options: {
   })
 }
 
-/** Ticket states per alert that a correct delivery must leave in Halo: one entry per ticket. */
-export type ExpectedTicket = { closed: boolean; notes: number }
+/**
+ * Ticket states per alert that a correct delivery must leave in Halo: one entry per ticket,
+ * whether it is closed, and how many repeats its notes report (each exactly once).
+ */
+export type ExpectedTicket = { closed: boolean; repeats: number }
 
 /**
- * The model: with notes on every repeat, a firing with no open ticket opens one, a firing with
- * one open adds a note, a resolve closes it with a note, and a resolve with none open does
- * nothing. Copies of a delivery change nothing.
+ * The model: a firing with no open ticket opens one, a firing with one open is a repeat, a
+ * resolve closes it, and a resolve with none open does nothing. Copies of a delivery change
+ * nothing. Every repeat is reported exactly once: in a note of its own, or (when Halo was busy
+ * and repeats were merged) in the next note or the close.
  */
 export const expectedTickets = (lane: ChaosLane): ExpectedTicket[] => {
   const tickets: ExpectedTicket[] = []
@@ -63,12 +67,17 @@ export const expectedTickets = (lane: ChaosLane): ExpectedTicket[] => {
     const open = tickets.at(-1)
     const isOpen = open !== undefined && !open.closed
     if (event.status === 'firing') {
-      if (isOpen) open.notes += 1
-      else tickets.push({ closed: false, notes: 0 })
+      if (isOpen) open.repeats += 1
+      else tickets.push({ closed: false, repeats: 0 })
     } else if (isOpen) {
-      open.notes += 1
       open.closed = true
     }
   }
   return tickets
+}
+
+/** The repeats a note of ours reports ("Recurred: 3 more occurrences…", "It recurred 2 more times…"). */
+export const repeatsReported = (note: string | undefined): number => {
+  const match = /Recurred: (\d+) more occurrence|It recurred (\d+) more time/.exec(note ?? '')
+  return match ? Number(match[1] ?? match[2]) : 0
 }

@@ -120,10 +120,14 @@ describe('compileConfig', () => {
     )
   })
 
-  it('suggests the intended deploy key', () => {
-    expect(problemsOf({ routes: { r: generic }, deploy: { budget: { limt: 100 } } })).toContain(
-      'deploy.budget.limt: unknown key (did you mean "limit"?)',
-    )
+  it('suggests the intended deploy and budget keys', () => {
+    const problems = problemsOf({
+      routes: { r: generic },
+      budget: { limt: 100 },
+      deploy: { maxConcurency: 4 },
+    })
+    expect(problems).toContain('budget.limt: unknown key (did you mean "limit"?)')
+    expect(problems).toContain('deploy.maxConcurency: unknown key (did you mean "maxConcurrency"?)')
   })
 
   it('decides once whether a route needs a secret', () => {

@@ -95,9 +95,11 @@ describe('the rate budget', () => {
     const first = b.take(0)
     takeMany(b, 3, 0)
     b.refused(100, first.granted ? first.at : -1)
-    // Halo allowed 3 when the budget thought 10 were fine: the limit halves (at most) to 5.
-    expect(b.limit).toBe(5)
-    expect(takeMany(b, 3, 2_100).map((answer) => answer.granted)).toEqual([true, true, false])
+    // Halo allowed 3 when the budget thought 10 were fine: down by a quarter (at most) to 7.
+    expect(b.limit).toBe(7)
+    // 3 held, 7 allowed; the pause is one spacing at the new limit (10 s ÷ 7).
+    const answers = takeMany(b, 5, 1_529)
+    expect(answers.map((answer) => answer.granted)).toEqual([true, true, true, true, false])
   })
 
   it('learns the limit Halo evidently has, from the requests in its window at the 429', () => {
@@ -105,7 +107,10 @@ describe('the rate budget', () => {
     const grants = takeMany(b, 41, 0)
     const last = grants.at(-1)
     b.refused(50, last?.granted ? last.at : -1)
-    expect(b.limit).toBe(38) // 40 served, 95 % kept
+    expect(b.limit).toBe(45) // 40 served (95 % is 38), but one 429 takes a quarter at most
+    takeMany(b, 5, 2_000)
+    b.refused(2_100, 0)
+    expect(b.limit).toBe(41) // 44 held: 95 % of them
   })
 
   it('lowers the limit again for each further 429 of the same burst, to what Halo then held', () => {
@@ -115,7 +120,7 @@ describe('the rate budget', () => {
     expect(b.limit).toBe(8) // 9 left in the window: 95 % of them
     b.refused(20, 0)
     expect(b.limit).toBe(7)
-    for (let i = 0; i < 7; i++) b.refused(30, 0)
+    for (let i = 0; i < 20; i++) b.refused(30, 0)
     expect(b.limit).toBe(1) // nothing served any more: down to one, never to zero
   })
 
@@ -138,8 +143,9 @@ describe('the rate budget', () => {
     const b = budget()
     const first = b.take(0)
     b.refused(0, first.granted ? first.at : -1, -5_000)
-    expect(b.take(0)).toEqual({ granted: false, retryAfterMs: 2_000 }) // 10 s ÷ 5
-    expect(b.take(2_000).granted).toBe(true)
+    expect(b.limit).toBe(7)
+    expect(b.take(0)).toEqual({ granted: false, retryAfterMs: 1_429 }) // 10 s ÷ 7
+    expect(b.take(1_429).granted).toBe(true)
   })
 
   it('never blocks longer than the window because of a bad Retry-After', () => {
@@ -158,13 +164,13 @@ describe('the rate budget', () => {
     const b = budget()
     const first = b.take(0)
     b.refused(0, first.granted ? first.at : -1)
-    expect(b.limit).toBe(5)
-    b.take(9_999)
-    expect(b.limit).toBe(5)
-    b.take(10_000)
-    expect(b.limit).toBe(6)
-    b.take(20_000)
     expect(b.limit).toBe(7)
+    b.take(9_999)
+    expect(b.limit).toBe(7)
+    b.take(10_000)
+    expect(b.limit).toBe(8)
+    b.take(20_000)
+    expect(b.limit).toBe(9)
   })
 
   it('lines waiting callers up one spacing apart, after the first time a slot frees', () => {

@@ -327,6 +327,46 @@ describe('decideLifecycle', () => {
     expect(next?.applied[0]).toBe('old1')
   })
 
+  it('merges a repeat into the next note while Halo is busy, and never holds back a create or close', () => {
+    const busy = (stored: CorrelationRecord | undefined, status: 'firing' | 'resolved') =>
+      decideLifecycle({
+        record: stored,
+        alert: { status },
+        envelopeId: 'e1',
+        policy: LifecyclePolicySchema.parse({}),
+        noise: NoisePolicySchema.parse({}),
+        now: NOW,
+        haloBusy: true,
+      })
+    expect(busy(record(), 'firing')).toEqual({
+      kind: 'record',
+      reason: 'repeat counted (Halo busy: the next note says so)',
+      change: { occurrences: 2 },
+    })
+    expect(busy(undefined, 'firing')).toMatchObject({ kind: 'create' })
+    expect(busy(record(), 'resolved')).toMatchObject({ kind: 'close', ticketId: 7 })
+  })
+
+  it('tells, when it closes, how many repeats were only counted since the last note', async () => {
+    const closing = await nextAfter(record({ occurrences: 9, notedOccurrences: 4 }), 'resolved')
+    expect(closing.decision).toEqual({ kind: 'close', ticketId: 7, unnoted: 5 })
+    const policy = LifecyclePolicySchema.parse({})
+    const { command } = await planEffect(
+      closing.decision,
+      record(),
+      { route: 'r', key: 'k', envelopeId: 'e1', at: NOW.toISOString() },
+      {
+        alert: { title: 't', description: '' },
+        envelopeId: 'e1',
+        policy,
+        ticket: async () => ({ summary: 't' }),
+      },
+    )
+    expect(command?.kind === 'addAction' && command.action.note).toContain(
+      'It recurred 5 more times since the last note.',
+    )
+  })
+
   it('stores nothing for a redelivery or a dropped alert', async () => {
     expect((await nextAfter(record({ applied: ['e1'] }), 'firing')).next).toBeUndefined()
   })
