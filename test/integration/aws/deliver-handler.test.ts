@@ -8,7 +8,7 @@ import {
   type SendMessageCommandInput,
   SQSClient,
 } from '@aws-sdk/client-sqs'
-import { GetCommand } from '@aws-sdk/lib-dynamodb'
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb'
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda'
 import { mockClient } from 'aws-sdk-client-mock'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -44,6 +44,8 @@ beforeAll(async () => {
     [AWS_ENV.secretId]: 'halo-hooks/secrets',
     [AWS_ENV.tableName]: table,
     [AWS_ENV.haloBaseUrl]: halo.url,
+    [AWS_ENV.maxReceiveCount]: '20',
+    [AWS_ENV.queueRetentionSeconds]: String(14 * 86_400),
     AWS_REGION: 'eu-west-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
@@ -244,6 +246,94 @@ describe('bundled deliver handler (SQS FIFO batches)', () => {
       .flatMap((call) => call.args[0].input.Entries ?? [])
     expect(entries.map((entry) => entry.VisibilityTimeout)).toEqual([0, 0])
     expect(halo.sandbox.requests()).toEqual([])
+  })
+
+  it('parks a message on its last receive with the last failure, before SQS would move it', async () => {
+    const last = envelope('x', 'last chance')
+    const behind = envelope('x', 'behind it')
+    const records = [recordOf(last, 20), recordOf(behind, 3)]
+    halo.sandbox.setFaults({ errorRate: 1, errorStatuses: [503] })
+
+    const response = await handler(sqsEvent(records), lambdaContext('deliver'))
+
+    // The first is parked with why; the one behind it waits (its own receives are not used up).
+    expect(response.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual([
+      records[1]?.messageId,
+    ])
+    const [parked] = sqsMock.commandCalls(SendMessageCommand)
+    const attributes = parked?.args[0].input.MessageAttributes
+    expect(attributes?.[PARKED_ATTRIBUTE.code]?.StringValue).toBe('retries_exhausted')
+    expect(attributes?.[PARKED_ATTRIBUTE.reason]?.StringValue).toMatch(
+      /^retries_exhausted after 20 receives; last failure halo_request_failed: POST \/\S+ -> 503/,
+    )
+    expect(emf('EnvelopesParked')).toBe(1)
+  })
+
+  it('parks a message about to outlive the queue, before SQS would drop it', async () => {
+    const old = envelope('w', 'nearly 14 days old')
+    const record = sqsFifoRecord({
+      body: JSON.stringify(old),
+      groupId: 'alerts:w',
+      deduplicationId: old.id,
+      sentAt: Date.now() - 14 * 86_400_000 + 30 * 60_000,
+    })
+    halo.sandbox.setFaults({ errorRate: 1, errorStatuses: [503] })
+
+    const response = await handler(sqsEvent([record]), lambdaContext('deliver'))
+
+    expect(response).toEqual({ batchItemFailures: [] })
+    const [parked] = sqsMock.commandCalls(SendMessageCommand)
+    expect(parked?.args[0].input.MessageAttributes?.[PARKED_ATTRIBUTE.code]?.StringValue).toBe(
+      'retries_exhausted',
+    )
+  })
+
+  it('defers, instead of waiting in the invocation, when the shared budget is used up', async () => {
+    const now = Date.now()
+    // Every worker's budget is one DynamoDB item: fill its window (250 per 300 s by default).
+    await local.documents.send(
+      new PutCommand({
+        TableName: table,
+        Item: {
+          pk: 'budget#halo',
+          grants: Array.from({ length: 250 }, () => now),
+          limit: 250,
+          blockedUntil: 0,
+          changedAt: now,
+          lineUntil: 0,
+          version: 1_000,
+        },
+      }),
+    )
+    try {
+      const records = [recordOf(envelope('y')), recordOf(envelope('z'))]
+
+      const response = await handler(sqsEvent(records), lambdaContext('deliver'))
+
+      expect(response.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(
+        records.map((record) => record.messageId),
+      )
+      expect(halo.sandbox.requests()).toEqual([])
+      const entries = sqsMock
+        .commandCalls(ChangeMessageVisibilityBatchCommand)
+        .flatMap((call) => call.args[0].input.Entries ?? [])
+      // Each comes back when a slot frees (300 s + settle), one spacing (1.2 s) apart.
+      const [y, z] = records.map(
+        (record) =>
+          entries.find((entry) => entry.ReceiptHandle === record.receiptHandle)?.VisibilityTimeout,
+      )
+      expect(y).toBeGreaterThanOrEqual(299)
+      expect(y).toBeLessThanOrEqual(305)
+      expect(Math.abs((z ?? 0) - (y ?? 0))).toBeGreaterThanOrEqual(1)
+      const budget = await local.documents.send(
+        new GetCommand({ TableName: table, Key: { pk: 'budget#halo' } }),
+      )
+      expect(budget.Item?.lineUntil).toBeGreaterThan(now + 300_000)
+    } finally {
+      await local.documents.send(
+        new DeleteCommand({ TableName: table, Key: { pk: 'budget#halo' } }),
+      )
+    }
   })
 
   it('delivers a group in order once Halo is back: a ticket, then a note on it', async () => {

@@ -50,17 +50,20 @@ export const sqsFifoRecord = (options: {
   groupId: string
   deduplicationId: string
   receiveCount?: number
+  /** When SQS received it (ms since epoch). @default now: SQS hands out only unexpired messages */
+  sentAt?: number
 }): SQSRecord => {
   sequence += 1
+  const sent = String(options.sentAt ?? Date.now())
   return {
     messageId: `00000000-0000-4000-8000-${String(sequence).padStart(12, '0')}`,
     receiptHandle: `receipt-${sequence}`,
     body: options.body,
     attributes: {
       ApproximateReceiveCount: String(options.receiveCount ?? 1),
-      SentTimestamp: '1767225600000',
+      SentTimestamp: sent,
       SenderId: 'AROAEXAMPLE:ingest',
-      ApproximateFirstReceiveTimestamp: '1767225600000',
+      ApproximateFirstReceiveTimestamp: sent,
       SequenceNumber: String(18_800_000_000_000_000_000 + sequence),
       MessageGroupId: options.groupId,
       MessageDeduplicationId: options.deduplicationId,
