@@ -1,3 +1,4 @@
+import { problemIdentity } from '../shared/lifecycle/problem-identity.js'
 import { alertmanagerNotification } from '../test/support/alertmanager.js'
 import { startTestGateway } from '../test/support/gateway-harness.js'
 
@@ -147,7 +148,8 @@ export const benchDelivery = async (): Promise<string[]> => {
           .tickets()
           .some(
             (ticket) =>
-              (ticket as { third_party_id_string?: string }).third_party_id_string === key,
+              (ticket as { third_party_id_string?: string }).third_party_id_string ===
+              problemIdentity('prometheus', key),
           )
       ) {
         await new Promise((resolve) => setImmediate(resolve))

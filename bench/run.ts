@@ -27,6 +27,16 @@ const SECTIONS: Section[] = [
     run: 'benchLambdaBundles',
   },
   { title: 'Delivery', module: './delivery.bench.ts', run: 'benchDelivery' },
+  {
+    title: 'Alert storm against a strict rolling limit',
+    module: './storm.bench.ts',
+    run: 'benchStorm',
+  },
+  {
+    title: 'Deliver Lambda billed time with a saturated budget',
+    module: './deliver-billing.bench.ts',
+    run: 'benchDeliverBilling',
+  },
 ]
 
 const print = (line = '') => process.stdout.write(`${line}\n`)

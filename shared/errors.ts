@@ -145,15 +145,13 @@ export class RateBudgetUnavailableError extends errorClass('rate_budget_unavaila
 
 /**
  * Why a Halo request failed: Halo answered non-2xx (`http`), it did not answer in time
- * (`timeout`), the caller's deadline passed before it was sent (`deadline`), the connection
- * failed (`network`), the rate budget had no slot before the caller's
+ * (`timeout`), the connection failed (`network`), the rate budget had no slot before the caller's
  * deadline (`budget`), we refused to send a body that fails our own schema (`invalid_request`), or
  * Halo answered 2xx with a body we could not read (`invalid_response`).
  */
 export type HaloFailureKind =
   | 'http'
   | 'timeout'
-  | 'deadline'
   | 'network'
   | 'budget'
   | 'invalid_request'
@@ -192,7 +190,6 @@ const MAY_HAVE_WRITTEN: Record<HaloFailureKind, (status: number | undefined) => 
   // A 5xx may come after Halo committed; an answered 4xx (429 included) wrote nothing.
   http: (status) => status === undefined || status >= 500,
   // Never sent.
-  deadline: () => false,
   budget: () => false,
   invalid_request: () => false,
 }

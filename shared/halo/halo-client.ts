@@ -57,7 +57,10 @@ export type HaloClientOptions = {
   sleep?: (ms: number) => Promise<void>
   /** Randomness for back-off jitter. @default Math.random */
   random?: () => number
-  /** Longest a call may take, waits included. @default 30_000 */
+  /**
+   * Longest a call may wait, for the budget and between retries; past it the call fails with
+   * `retryAfterMs` instead. A request that is sent has its own `timeoutMs`. @default 30_000
+   */
   maxWaitMs?: number
   /** Attempts per call for retryable failures, the first included. @default 4 */
   maxAttempts?: number

@@ -175,15 +175,9 @@ export const createHaloRequester = (deps: HaloRequesterDeps) => {
       // Token first: fetching it spends a slot of its own, and a caller holding an API slot
       // while waiting for a token slot could starve the token request.
       const token = request.auth ? await deps.tokens().get(deadline) : undefined
+      // The deadline bounds waiting, not the request: once it has its slot it goes, with its
+      // own timeout, so a slow Halo is not cut off into an ambiguous write.
       const grantedAt = await takeSlot(endpoint, request.lane, deadline)
-      const remaining = deadline - now()
-      if (remaining <= 0) {
-        throw new HaloApiError(undefined, `${endpoint}: deadline passed before sending`, {
-          kind: 'deadline',
-          endpoint,
-          retryable: true,
-        })
-      }
 
       let response: Response
       let text: string
@@ -196,7 +190,7 @@ export const createHaloRequester = (deps: HaloRequesterDeps) => {
             ...(token ? { authorization: `Bearer ${token}` } : {}),
           },
           body: request.body,
-          signal: AbortSignal.timeout(Math.min(deps.timeoutMs, remaining)),
+          signal: AbortSignal.timeout(deps.timeoutMs),
         })
         text = await response.text()
       } catch (error) {

@@ -22,7 +22,6 @@ describe('HaloApiError.mayHaveWritten', () => {
     ['a dropped connection', halo(undefined, 'network'), true],
     ['an unreadable 2xx', halo(undefined, 'invalid_response'), true],
     ['a budget refusal', halo(undefined, 'budget'), false],
-    ['a deadline passed before sending', halo(undefined, 'deadline'), false],
     ['a body we refused to send', halo(undefined, 'invalid_request'), false],
   ])('%s: %s', (_, error, expected) => {
     expect(error.mayHaveWritten).toBe(expected)

@@ -257,14 +257,24 @@ describe('createHaloClient against the sandbox: server failures and lost answers
     halo.sandbox.releaseHangs()
   })
 
-  it('adds the configured latency, so a caller with an earlier deadline gives up', async () => {
-    const client = halo.client({ timeoutMs: 5_000, maxAttempts: 1, maxWaitMs: 500 })
+  it('adds the configured latency: a request slower than its timeout gives up', async () => {
+    const client = halo.client({ timeoutMs: 500, maxAttempts: 1 })
     await client.listClients()
     halo.sandbox.setFaults({ latencyMs: 1_000 })
 
     const attempt = client.listClients()
 
     await expect(attempt).rejects.toSatisfy((e) => isHaloError(e) && e.kind === 'timeout')
+  })
+
+  it('lets a request that got its slot take its own timeout, however short the wait allowed', async () => {
+    const client = halo.client({ timeoutMs: 5_000, maxAttempts: 1, maxWaitMs: 100 })
+    await client.listClients()
+    halo.sandbox.setFaults({ latencyMs: 300 })
+
+    const clients = await client.listClients()
+
+    expect(clients.items.length).toBeGreaterThan(0)
   })
 
   it('injects a configured fraction of failures, reproducibly, through the admin endpoint', async () => {
