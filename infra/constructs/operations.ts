@@ -94,7 +94,7 @@ export class Operations extends Construct {
       }),
       new Alarm(this, 'Halo429Rate', {
         alarmDescription:
-          'Over 10% of Halo requests are answered 429: lower deploy.budget, or another app shares the API',
+          'Over 10% of Halo requests are answered 429: lower budget in the config, or another app shares the API',
         metric: new MathExpression({
           expression: 'IF(requests > 0, throttled / requests, 0)',
           usingMetrics: { requests: haloRequests, throttled: halo429 },
