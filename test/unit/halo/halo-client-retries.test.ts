@@ -160,6 +160,35 @@ describe('createHaloClient retries and deadlines', () => {
     expect(budget.learnedLimit()).toBe(7) // a quarter off at most
   })
 
+  it.each([
+    ['an HTTP date', { 'retry-after': 'Thu, 01 Jan 2026 00:00:05 GMT' }, 'text', 5_000],
+    ['seconds, with a JSON body', { 'retry-after': '3' }, 'json', 3_000],
+    ['a negative value', { 'retry-after': '-30' }, 'text', 0],
+    ['days', { 'retry-after': String(3 * 86_400) }, 'json', 900_000],
+  ] as const)(
+    'with a budget, takes a Retry-After given as %s without a burst or a lost call',
+    async (_, headers, body, waitMs) => {
+      const budget = createMemoryRateBudget({ limit: 100, windowMs: 60_000 })
+      const { client, clock, apiCalls } = setup(
+        (_, i) =>
+          i === 0
+            ? new Response(
+                body === 'json' ? JSON.stringify({ message: 'Rate limit reached' }) : 'Slow down',
+                { status: 429, headers },
+              )
+            : json({ id: 1 }),
+        { budget, maxWaitMs: 3_600_000 },
+      )
+
+      await client.getTicket(1)
+
+      expect(apiCalls()).toHaveLength(2)
+      // The wait it honoured (bounded at 15 minutes), else one request's spacing at the new limit.
+      const waited = clock.sleeps.reduce((sum, ms) => sum + ms, 0)
+      expect(waited).toBe(Math.max(waitMs, waitMs === 0 ? Math.ceil(60_000 / 75) : 0))
+    },
+  )
+
   it('with a budget, defers a 429 that cannot be retried in time to its place in line', async () => {
     const budget = createMemoryRateBudget({ limit: 10, windowMs: 60_000 })
     const { client, clock } = setup(() => rateLimited({ 'retry-after': '10' }), {
