@@ -55,6 +55,7 @@ export const benchDeliverBilling = async (): Promise<string[]> => {
       AWS_ENDPOINT_URL_DYNAMODB: local.endpoint,
       POWERTOOLS_LOG_LEVEL: 'CRITICAL',
       POWERTOOLS_METRICS_DISABLED: 'true',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     })
     const url = await bundleHandler(
       'functions/deliver/handler.ts',

@@ -19,10 +19,10 @@ const LocalEnvSchema = z.object({
   /** Override the config file's `budget` (Halo requests per window, for every worker). */
   HALO_BUDGET_LIMIT: z.string().optional(),
   HALO_BUDGET_WINDOW_SECONDS: z.string().optional(),
-  /** Rate-limit the built-in sandbox as Halo would, e.g. `60/30` (requests / seconds). */
+  /** Rate-limit the built-in sandbox as Halo would: `300` (per 5 min) or `60/30` (per 30 s). */
   HALO_SANDBOX_RATE_LIMIT: z
     .string()
-    .regex(/^\d+\/\d+$/, 'must be <requests>/<seconds>, e.g. 60/30')
+    .regex(/^\d+(\/\d+)?$/, 'must be <requests> (per 5 minutes) or <requests>/<seconds>')
     .optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 })

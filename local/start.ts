@@ -3,6 +3,7 @@ import { configPath, loadConfigFile } from '../shared/config/load-config-file.js
 import { ConfigError } from '../shared/errors.js'
 import { createJsonLogger } from '../shared/observability.js'
 import { startGateway } from './gateway.js'
+import { parseSandboxRateLimit } from './halo-sandbox/sandbox-rate-limit.js'
 import { localSecretStore, readLocalEnv } from './local-env.js'
 
 const main = async () => {
@@ -16,7 +17,7 @@ const main = async () => {
     { limit: env.HALO_BUDGET_LIMIT, windowSeconds: env.HALO_BUDGET_WINDOW_SECONDS },
     'config file or HALO_BUDGET_*',
   )
-  const [sandboxLimit, sandboxSeconds] = (env.HALO_SANDBOX_RATE_LIMIT ?? '').split('/').map(Number)
+  const sandboxRateLimit = parseSandboxRateLimit(env.HALO_SANDBOX_RATE_LIMIT)
   const gateway = await startGateway({
     compiled,
     secrets: secrets.store,
@@ -24,9 +25,7 @@ const main = async () => {
     port: env.PORT,
     hostname: env.HOST,
     budget,
-    ...(sandboxLimit && sandboxSeconds
-      ? { sandboxRateLimit: { limit: sandboxLimit, windowMs: sandboxSeconds * 1000 } }
-      : {}),
+    ...(sandboxRateLimit ? { sandboxRateLimit } : {}),
     ...(env.HALO_URL
       ? {
           halo: {

@@ -1,17 +1,19 @@
 import { SANDBOX_CREDENTIALS } from './halo-sandbox.js'
+import { parseSandboxRateLimit } from './sandbox-rate-limit.js'
 import { startHaloSandbox } from './start-halo-sandbox.js'
 
 // `npm run sandbox`: the Halo sandbox on its own. PORT picks the port (default 8788);
-// HALO_SANDBOX_RATE_LIMIT=300 turns on hosted Halo's limit per rolling five minutes;
+// HALO_SANDBOX_RATE_LIMIT=300 turns on hosted Halo's limit per rolling five minutes (or 60/30:
+// 60 per rolling 30 s), with 429 and Retry-After beyond it;
 // HALO_SANDBOX_TOKEN_LIFETIME=60 issues short-lived tokens (seconds) to watch renewal.
 const port = Number(process.env.PORT ?? 8788)
-const rateLimit = Number(process.env.HALO_SANDBOX_RATE_LIMIT ?? 0)
+const rateLimit = parseSandboxRateLimit(process.env.HALO_SANDBOX_RATE_LIMIT)
 const tokenLifetime = Number(process.env.HALO_SANDBOX_TOKEN_LIFETIME ?? 0)
 
 const running = await startHaloSandbox({
   port,
   hostname: process.env.HOST ?? '127.0.0.1',
-  ...(rateLimit > 0 ? { rateLimit: { limit: rateLimit, windowMs: 300_000 } } : {}),
+  ...(rateLimit ? { rateLimit: { ...rateLimit, retryAfter: true } } : {}),
   ...(tokenLifetime > 0 ? { tokenLifetimeSeconds: tokenLifetime } : {}),
 })
 

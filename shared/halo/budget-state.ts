@@ -42,9 +42,9 @@ export type BudgetState = {
 export type BudgetAnswer = { granted: true; at: number } | { granted: false; retryAfterMs: number }
 
 /** The share of the window each lane may fill. */
-const LANE_SHARE: Record<BudgetLane, number> = { write: 1, read: 0.9, note: 0.8 }
+const LANE_SHARE: Record<BudgetLane, number> = { write: 1, read: 0.95, note: 0.8 }
 /** How long after a grant leaves the window its slot is free again: Halo counts arrivals. */
-const settleMs = (windowMs: number) => Math.min(1_000, windowMs * 0.05)
+const settleMs = (windowMs: number) => Math.min(1_000, windowMs * 0.02)
 /** After a 429, keep this share of what Halo evidently allowed: its window may hold others'. */
 const LEARN_MARGIN = 0.95
 /** One 429 lowers the limit by a quarter at most: a 429 after few requests means others are busy. */
