@@ -43,8 +43,12 @@ export type BudgetAnswer = { granted: true; at: number } | { granted: false; ret
 
 /** The share of the window each lane may fill. */
 const LANE_SHARE: Record<BudgetLane, number> = { write: 1, read: 0.95, note: 0.8 }
-/** How long after a grant leaves the window its slot is free again: Halo counts arrivals. */
-const settleMs = (windowMs: number) => Math.min(1_000, windowMs * 0.02)
+/**
+ * How long after a grant leaves the window its slot is free again. Halo counts arrivals, and a
+ * request granted first may arrive after one granted later (a busy event loop, a slow network):
+ * half a second at least, a second at most, 2 % of the window in between.
+ */
+const settleMs = (windowMs: number) => Math.min(1_000, Math.max(500, windowMs * 0.02))
 /** After a 429, keep this share of what Halo evidently allowed: its window may hold others'. */
 const LEARN_MARGIN = 0.95
 /** One 429 lowers the limit by a quarter at most: a 429 after few requests means others are busy. */

@@ -114,9 +114,9 @@ describe('createDynamoDbRateBudget (DynamoDB Local)', () => {
     expect(await b.take(1_000, 'write')).toEqual({ granted: true, at: 1_000 })
     expect(await b.take(2_000, 'write')).toEqual({ granted: true, at: 2_000 })
     expect(await b.take(3_000, 'write')).toEqual({ granted: true, at: 3_000 })
-    // The oldest slot frees when its request has left the window, plus a 200 ms settle margin.
-    expect(await b.take(4_000, 'write')).toEqual({ granted: false, retryAfterMs: 7_200 })
-    expect(await b.take(11_200, 'write')).toEqual({ granted: true, at: 11_200 })
+    // The oldest slot frees when its request has left the window, plus a 500 ms settle margin.
+    expect(await b.take(4_000, 'write')).toEqual({ granted: false, retryAfterMs: 7_500 })
+    expect(await b.take(11_500, 'write')).toEqual({ granted: true, at: 11_500 })
   })
 
   it('learns from a 429 for every worker at once, and lines waiting callers up in order', async () => {

@@ -246,8 +246,8 @@ describe('createHaloClient retries and deadlines', () => {
     await client.getTicket(1) // token + 1 request = 2 slots
     await client.getTicket(1)
 
-    // The slot frees when its request has left the window, plus a 200 ms settle margin.
-    expect(clock.sleeps).toEqual([10_200])
+    // The slot frees when its request has left the window, plus a 500 ms settle margin.
+    expect(clock.sleeps).toEqual([10_500])
     expect(calls).toHaveLength(3)
   })
 
@@ -263,7 +263,7 @@ describe('createHaloClient retries and deadlines', () => {
         e instanceof HaloApiError &&
         e.kind === 'budget' &&
         e.retryable &&
-        e.retryAfterMs === 20_400,
+        e.retryAfterMs === 20_500,
     )
     expect(clock.sleeps).toEqual([])
     expect(calls).toHaveLength(2)

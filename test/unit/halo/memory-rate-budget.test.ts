@@ -11,8 +11,8 @@ describe('createMemoryRateBudget', () => {
 
     expect(await budget.take(0, 'write')).toEqual({ granted: true, at: 0 })
     expect(await budget.take(100, 'write')).toEqual({ granted: true, at: 100 })
-    expect(await budget.take(200, 'write')).toEqual({ granted: false, retryAfterMs: 820 })
-    expect(await budget.take(1_020, 'write')).toEqual({ granted: true, at: 1_020 })
+    expect(await budget.take(200, 'write')).toEqual({ granted: false, retryAfterMs: 1_300 })
+    expect(await budget.take(1_500, 'write')).toEqual({ granted: true, at: 1_500 })
   })
 
   it('keeps one budget across callers: a 429 lowers the limit for everyone', async () => {
