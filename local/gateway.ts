@@ -5,6 +5,8 @@ import { deliverEvent } from '../functions/deliver/deliver-event.js'
 import { createIngestApp } from '../functions/ingest/app.js'
 import type { CompiledConfig } from '../shared/config/compile-config.js'
 import type { HaloBudget } from '../shared/config/halo-budget.js'
+import type { DeliveryHistory } from '../shared/delivery/delivery-history.js'
+import { createMemoryDeliveryHistory } from '../shared/delivery/memory-delivery-history.js'
 import { createHaloClient, type HaloClientOptions } from '../shared/halo/halo-client.js'
 import { createHaloDirectory, DIRECTORY_TTL_MS } from '../shared/halo/halo-directory.js'
 import { createMemoryRateBudget } from '../shared/halo/memory-rate-budget.js'
@@ -30,6 +32,8 @@ export type GatewayOptions = {
   queue?: MemoryEventQueueOptions
   /** Correlation state; in memory unless given. */
   store?: CorrelationStore
+  /** Every envelope's latest outcome; in memory unless given. */
+  history?: DeliveryHistory
   /** Halo requests per window for every worker (the config file's `budget`, env overrides). */
   budget?: HaloBudget
   /** Rate-limit the built-in sandbox as Halo would (HALO_SANDBOX_RATE_LIMIT). */
@@ -55,6 +59,7 @@ export const startGateway = async (options: GatewayOptions) => {
   }
   const store = options.store ?? createMemoryCorrelationStore()
   const budget = options.budget ?? compiled.config.budget
+  const history = options.history ?? createMemoryDeliveryHistory()
 
   const app = new Hono()
   if (sandbox) {
@@ -94,6 +99,7 @@ export const startGateway = async (options: GatewayOptions) => {
     ...options.worker,
     queue,
     logger,
+    history,
     deliver: (message, messageLogger) =>
       deliverEvent(message, {
         routes: compiled.routes,
@@ -112,6 +118,7 @@ export const startGateway = async (options: GatewayOptions) => {
     sandbox,
     halo,
     store,
+    history,
     routeUrls: [...compiled.routes.keys()].map((name) => ({ name, url: `${url}/hooks/${name}` })),
     async close() {
       await worker.stop()

@@ -1,4 +1,5 @@
 import type { DeliveryOutcome } from '../shared/delivery/deliver-envelope.js'
+import { type DeliveryHistory, deliveryRecordOf } from '../shared/delivery/delivery-history.js'
 import { processBatch } from '../shared/delivery/process-batch.js'
 import type { Logger } from '../shared/observability.js'
 import { createMemoryBatchQueue, memoryBatchMessage } from '../shared/queue/memory-batch-queue.js'
@@ -15,6 +16,9 @@ export type LocalWorkerOptions = {
   pollMs?: number
   /** First deferral of a failed delivery, doubling per attempt. @default 2_000 */
   retryBaseMs?: number
+  /** Where every envelope's latest outcome is kept. */
+  history?: DeliveryHistory
+  now?: () => Date
 }
 
 /**
@@ -28,6 +32,8 @@ export const startLocalWorker = ({
   concurrency = 4,
   pollMs = 250,
   retryBaseMs = 2_000,
+  history,
+  now = () => new Date(),
 }: LocalWorkerOptions) => {
   let running = true
   const batchQueue = createMemoryBatchQueue(queue)
@@ -45,6 +51,11 @@ export const startLocalWorker = ({
         logger,
         retryBaseMs,
         maxReceives: queue.maxReceiveCount,
+        onResult: (result, message) => {
+          history?.record(deliveryRecordOf(result, message, now())).catch((error: unknown) => {
+            logger.warn('delivery history not written', { error })
+          })
+        },
       })
     }
   })()

@@ -29,13 +29,13 @@ export interface BatchQueue<Message extends BatchMessage> {
   park(message: Message, failure: ParkFailure): Promise<void>
 }
 
-/** What happened to one message of a batch, for metrics. */
+/** What happened to one message of a batch, for metrics and the delivery history. */
 export type RecordResult =
   | { kind: 'done'; outcome: DeliveryOutcome }
-  | { kind: 'deferred'; code: string; delayMs: number }
+  | { kind: 'deferred'; code: string; delayMs: number; detail: string }
   /** Not attempted: an earlier message of its group failed, or time ran out; it waits. */
   | { kind: 'held'; delayMs: number }
-  | { kind: 'parked'; code: string }
+  | { kind: 'parked'; code: string; reason: string }
   /** Parking failed (the DLQ refused it): retried by the queue like any failure. */
   | { kind: 'failed'; code: string }
 
@@ -45,7 +45,7 @@ export type ProcessBatchDeps<Message extends BatchMessage> = {
   deliver: (message: Message, logger: Logger) => Promise<DeliveryOutcome>
   logger: Logger
   /** Called once per message with what happened to it. */
-  onResult?: (result: RecordResult) => void
+  onResult?: (result: RecordResult, message: Message) => void
   /** Time left before the worker must stop, in ms (a Lambda's remaining time). */
   remainingMs?: () => number
   /**
@@ -97,7 +97,7 @@ export const processBatch = async <Message extends BatchMessage>(
   const { queue } = deps
   const minRemainingMs = deps.minRemainingMs ?? 25_000
   const unfinished = new Set<Message>()
-  const report = (result: RecordResult) => deps.onResult?.(result)
+  const report = (result: RecordResult, message: Message) => deps.onResult?.(result, message)
 
   const now = deps.now ?? Date.now
 
@@ -122,7 +122,7 @@ export const processBatch = async <Message extends BatchMessage>(
     )
     if (!parked) {
       unfinished.add(message)
-      report({ kind: 'failed', code: failure.code })
+      report({ kind: 'failed', code: failure.code }, message)
       return false
     }
     await queue.complete(message)
@@ -131,7 +131,7 @@ export const processBatch = async <Message extends BatchMessage>(
       reason: failure.reason,
       receiveCount: message.receiveCount,
     })
-    report({ kind: 'parked', code: failure.code })
+    report({ kind: 'parked', code: failure.code, reason: failure.reason }, message)
     return true
   }
 
@@ -176,17 +176,17 @@ export const processBatch = async <Message extends BatchMessage>(
         heldBehind: behind.length,
       })
       unfinished.add(failed)
-      report({ kind: 'deferred', code: failure.code, delayMs: failure.delayMs })
+      report({ kind: 'deferred', code: failure.code, delayMs: failure.delayMs, detail }, failed)
     }
     for (const message of behind.filter((held) => waiting.includes(held))) {
       unfinished.add(message)
-      report({ kind: 'held', delayMs: failure.delayMs })
+      report({ kind: 'held', delayMs: failure.delayMs }, message)
     }
   }
 
   const holdBack = (rest: readonly Message[], delayMs: number) => {
     for (const message of rest) unfinished.add(message)
-    for (const _ of rest) report({ kind: 'held', delayMs })
+    for (const message of rest) report({ kind: 'held', delayMs }, message)
   }
 
   const runGroup = async (group: readonly Message[]) => {
@@ -208,7 +208,7 @@ export const processBatch = async <Message extends BatchMessage>(
       )
       if (delivery.ok) {
         await queue.complete(message)
-        report({ kind: 'done', outcome: delivery.outcome })
+        report({ kind: 'done', outcome: delivery.outcome }, message)
         continue
       }
       const failure = classifyFailure(delivery.error, message.receiveCount, deps.retryBaseMs)

@@ -170,6 +170,25 @@ export const createMemoryEventQueue = (options: MemoryEventQueueOptions = {}) =>
       return true
     },
 
+    /**
+     * Moves a parked envelope back to the queue (a replay), as a new message with no receives.
+     * False when no dead letter has that envelope id.
+     */
+    redrive(envelopeId: string): boolean {
+      const index = deadLetters.findIndex((letter) => letter.envelope.id === envelopeId)
+      const letter = deadLetters[index]
+      if (!letter) return false
+      deadLetters.splice(index, 1)
+      messages.push({
+        envelope: letter.envelope,
+        groupId: messageGroupId(letter.envelope),
+        receiveCount: 0,
+        invisibleUntil: 0,
+      })
+      wakeWaiters()
+      return true
+    },
+
     /** Makes `send` fail with `QueueError`, to exercise the 503 path. */
     setUnavailable(value: boolean) {
       unavailable = value

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { deliveryRecordOf } from '../../../shared/delivery/delivery-history.js'
+import { createMemoryDeliveryHistory } from '../../../shared/delivery/memory-delivery-history.js'
 import { processBatch } from '../../../shared/delivery/process-batch.js'
 import { HaloApiError } from '../../../shared/errors.js'
 import { silentLogger } from '../../../shared/observability.js'
@@ -42,5 +44,46 @@ describe('processBatch on the memory queue', () => {
       }),
     ])
     expect(queue.stats()).toMatchObject({ queued: 0, inFlight: 0, deadLettered: 1 })
+  })
+})
+
+describe('the delivery history of a batch', () => {
+  it('keeps each envelope’s latest outcome: deferred with its next attempt, then parked with why', async () => {
+    let clock = Date.parse('2026-11-28T12:00:00Z')
+    const queue = createMemoryEventQueue({ maxReceiveCount: 2, now: () => clock })
+    const envelope = envelopeFor({ key: 'db01' })
+    await queue.send([envelope])
+    const history = createMemoryDeliveryHistory()
+    const run = async () =>
+      processBatch(queue.receive(10).map(memoryBatchMessage), {
+        queue: createMemoryBatchQueue(queue),
+        deliver: async () => {
+          throw haloDown()
+        },
+        logger: silentLogger,
+        maxReceives: queue.maxReceiveCount,
+        onResult: (result, message) =>
+          void history.record(deliveryRecordOf(result, message, new Date(clock))),
+        retryBaseMs: 2_000,
+      })
+
+    await run()
+    expect(await history.list()).toEqual([
+      expect.objectContaining({
+        envelopeId: envelope.id,
+        route: 'example-hmac',
+        key: 'db01',
+        outcome: 'deferred',
+        code: 'halo_request_failed',
+        nextAttemptAt: '2026-11-28T12:00:02.000Z',
+        receiveCount: 1,
+      }),
+    ])
+    clock += 60_000
+    await run()
+    expect(await history.list({ outcome: 'parked' })).toEqual([
+      expect.objectContaining({ envelopeId: envelope.id, code: 'retries_exhausted' }),
+    ])
+    expect(await history.list({ outcome: 'deferred' })).toEqual([])
   })
 })

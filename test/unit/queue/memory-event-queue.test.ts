@@ -116,3 +116,18 @@ describe('createMemoryEventQueue', () => {
     expect(queue.receive()).toHaveLength(1)
   })
 })
+
+describe('redrive', () => {
+  it('moves a parked envelope back to the queue with its receives reset, once', async () => {
+    const queue = createMemoryEventQueue()
+    const envelope = envelopeFor({ key: 'k' })
+    await queue.send([envelope])
+    const [message] = queue.receive()
+    queue.deadLetter(message?.receiptHandle as string, 'halo_request_failed: 400')
+
+    expect(queue.redrive(envelope.id)).toBe(true)
+    expect(queue.redrive(envelope.id)).toBe(false)
+    expect(queue.deadLetters()).toEqual([])
+    expect(queue.receive()).toEqual([expect.objectContaining({ receiveCount: 1 })])
+  })
+})

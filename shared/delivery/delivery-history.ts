@@ -1,0 +1,103 @@
+import { EnvelopeSchema } from '../envelope.js'
+import type { BatchMessage, RecordResult } from './process-batch.js'
+
+/** What the history says became of an envelope. */
+export type DeliveryRecordOutcome =
+  | 'delivered'
+  | 'deduplicated'
+  | 'suppressed'
+  | 'recorded'
+  | 'deferred'
+  | 'held'
+  | 'parked'
+  | 'failed'
+
+/** The latest outcome of one envelope, for the deliveries view. Never a payload value. */
+export type DeliveryRecord = {
+  envelopeId: string
+  route?: string | undefined
+  key?: string | undefined
+  outcome: DeliveryRecordOutcome
+  /** When this outcome happened (ISO 8601). */
+  at: string
+  /** The lifecycle decision (create, note, close...), when delivered or recorded. */
+  action?: string | undefined
+  ticketId?: number | undefined
+  /** The rule that decided, or why it was deferred or parked. */
+  reason?: string | undefined
+  code?: string | undefined
+  /** When a deferred envelope is tried again (ISO 8601). */
+  nextAttemptAt?: string | undefined
+  receiveCount: number
+}
+
+export type DeliveryFilter = { route?: string; outcome?: DeliveryRecordOutcome; limit?: number }
+
+/**
+ * Every envelope's latest outcome, kept for a retention period. Adapters: memory (tests), SQLite
+ * (the local gateway), DynamoDB (AWS).
+ */
+export interface DeliveryHistory {
+  record(entry: DeliveryRecord): Promise<void>
+  /** Newest first. */
+  list(filter?: DeliveryFilter): Promise<DeliveryRecord[]>
+}
+
+/** The route and key of a queue message's envelope, when it is one. */
+const envelopeOf = (body: unknown) => {
+  let json = body
+  if (typeof body === 'string') {
+    try {
+      json = JSON.parse(body)
+    } catch {
+      return undefined
+    }
+  }
+  const result = EnvelopeSchema.safeParse(json)
+  return result.success ? result.data : undefined
+}
+
+/** One batch result as the history keeps it. */
+export const deliveryRecordOf = (
+  result: RecordResult,
+  message: BatchMessage,
+  now: Date,
+): DeliveryRecord => {
+  const envelope = envelopeOf(message.body)
+  const base = {
+    envelopeId: envelope?.id ?? message.correlationId,
+    route: envelope?.route,
+    key: envelope?.alert.key,
+    at: now.toISOString(),
+    receiveCount: message.receiveCount,
+  }
+  switch (result.kind) {
+    case 'done':
+      return {
+        ...base,
+        outcome: result.outcome.outcome,
+        action: result.outcome.action,
+        ticketId: result.outcome.ticketId,
+        reason: result.outcome.reason,
+      }
+    case 'deferred':
+      return {
+        ...base,
+        outcome: 'deferred',
+        code: result.code,
+        reason: result.detail,
+        nextAttemptAt: new Date(now.getTime() + result.delayMs).toISOString(),
+      }
+    case 'held':
+      return {
+        ...base,
+        outcome: 'held',
+        reason: 'waiting behind an earlier message of the same alert',
+        nextAttemptAt: new Date(now.getTime() + result.delayMs).toISOString(),
+      }
+    case 'parked':
+      return { ...base, outcome: 'parked', code: result.code, reason: result.reason }
+    case 'failed':
+      return { ...base, outcome: 'failed', code: result.code }
+  }
+}
