@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib'
+import { Annotations, CfnOutput, Duration } from 'aws-cdk-lib'
 import type { HttpStage } from 'aws-cdk-lib/aws-apigatewayv2'
 import {
   Alarm,
@@ -32,10 +32,13 @@ export type OperationsProps = {
 
 const FIVE_MINUTES = Duration.minutes(5)
 
-/** Alarms (optionally e-mailed) and one dashboard for the whole pipeline. */
+/**
+ * Alarms, always published to one SNS topic (e-mailed when `alarmEmail` is set; without it synth
+ * warns and the topic's ARN is an output to subscribe to), and one dashboard for the pipeline.
+ */
 export class Operations extends Construct {
   readonly alarms: Alarm[]
-  readonly topic: Topic | undefined
+  readonly topic: Topic
   readonly dashboard: Dashboard
 
   constructor(scope: Construct, id: string, props: OperationsProps) {
@@ -56,8 +59,9 @@ export class Operations extends Construct {
       new Alarm(this, 'DeadLetters', {
         alarmDescription:
           'Messages are parked in the DLQ: read their parked_reason, fix, then npm run replay',
+        // The first parked message raises it, within the minute SQS reports it.
         metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-          period: FIVE_MINUTES,
+          period: Duration.minutes(1),
           statistic: 'Maximum',
         }),
         threshold: 1,
@@ -108,13 +112,22 @@ export class Operations extends Construct {
       }),
     ]
 
+    this.topic = new Topic(this, 'Alarms', { enforceSSL: true })
+    for (const alarm of this.alarms) {
+      alarm.addAlarmAction(new SnsAction(this.topic))
+      alarm.addOkAction(new SnsAction(this.topic))
+    }
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.topic.topicArn,
+      description: 'Alarms are published here: subscribe an e-mail, a chat webhook or a pager',
+    })
     if (props.alarmEmail) {
-      this.topic = new Topic(this, 'Alarms', { enforceSSL: true })
       this.topic.addSubscription(new EmailSubscription(props.alarmEmail))
-      for (const alarm of this.alarms) {
-        alarm.addAlarmAction(new SnsAction(this.topic))
-        alarm.addOkAction(new SnsAction(this.topic))
-      }
+    } else {
+      Annotations.of(this).addWarningV2(
+        'halo-hooks:no-alarm-email',
+        'No alarmEmail: the alarms publish to the AlarmTopicArn output but nobody is subscribed. Set deploy.alarmEmail (or -c alarmEmail=...), or subscribe yourself: aws sns subscribe --topic-arn <AlarmTopicArn> --protocol email --notification-endpoint you@example.com',
+      )
     }
 
     this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(6) })

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { App } from 'aws-cdk-lib'
-import { Match, Template } from 'aws-cdk-lib/assertions'
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions'
 import { Queue } from 'aws-cdk-lib/aws-sqs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../infra/app.js'
@@ -268,7 +268,30 @@ describe('HaloHooksStack', () => {
       ]),
     })
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1)
-    template.resourceCountIs('AWS::SNS::Topic', 0)
+  })
+
+  it('always publishes alarms to a topic, and warns at synth when nobody is subscribed', () => {
+    template.resourceCountIs('AWS::SNS::Topic', 1)
+    template.resourceCountIs('AWS::SNS::Subscription', 0)
+    for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
+      expect(alarm.Properties?.AlarmActions).toHaveLength(1)
+    }
+    const outputs = template.toJSON().Outputs as Record<string, unknown>
+    expect(Object.keys(outputs).some((name) => name.includes('AlarmTopicArn'))).toBe(true)
+    const { stack } = synth()
+    const warnings = Annotations.fromStack(stack).findWarning(
+      '*',
+      Match.stringLikeRegexp('No alarmEmail'),
+    )
+    expect(warnings).toHaveLength(1)
+    const subscribed = synth({ alarmEmail: 'ops@example.com' })
+    subscribed.template.resourceCountIs('AWS::SNS::Subscription', 1)
+    expect(
+      Annotations.fromStack(subscribed.stack).findWarning(
+        '*',
+        Match.stringLikeRegexp('No alarmEmail'),
+      ),
+    ).toHaveLength(0)
   })
 
   it('outputs the base URL and one URL per configured route', () => {
