@@ -13,7 +13,35 @@ export type TemplateIssue = { path: string; message: string }
 const EXPRESSION = /\{%([\s\S]*?)%\}/g
 const WHOLE_EXPRESSION = /^\s*\{%([\s\S]*?)%\}\s*$/
 
-type Part = string | jsonata.Expression
+/** What a `{% %}` compiles to: JSONata, or direct property access for a plain path. */
+type Evaluator = { evaluate(context: object): unknown }
+
+type Part = string | Evaluator
+
+// `payload.labels.instance`: names JSONata reads as plain field steps (no `$`, no operators).
+const PLAIN_PATH = /^\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*$/
+const JSONATA_WORDS = new Set(['and', 'or', 'in', 'true', 'false', 'null', 'function'])
+const MISSING = Symbol('missing')
+
+/**
+ * A plain path read by property access, where that is certainly what JSONata would answer: only
+ * objects along the way and a string, number, boolean or missing value at the end. Anything else
+ * (an array on the way, which JSONata maps over; an object or array at the end) is JSONata's to
+ * decide, so the answer never differs.
+ */
+const plainPathEvaluator = (steps: string[], fallback: jsonata.Expression): Evaluator => ({
+  evaluate(context) {
+    let value: unknown = context
+    for (const step of steps) {
+      if (value === undefined || value === null) return undefined
+      if (typeof value !== 'object' || Array.isArray(value)) return fallback.evaluate(context)
+      value = Object.hasOwn(value, step) ? (value as Record<string, unknown>)[step] : MISSING
+      if (value === MISSING) return undefined
+    }
+    const plain = ['string', 'number', 'boolean'].includes(typeof value) || value === undefined
+    return plain && !Number.isNaN(value) ? value : fallback.evaluate(context)
+  },
+})
 
 const describe = (error: unknown): string => {
   const e = error as { message?: string; position?: number; token?: string }
@@ -25,20 +53,24 @@ const compileExpression = (
   source: string,
   path: string,
   issues: TemplateIssue[],
-): jsonata.Expression | undefined => {
+): Evaluator | undefined => {
   if (source.trim() === '') {
     issues.push({ path, message: 'empty {% %} expression' })
     return undefined
   }
+  let expression: jsonata.Expression
   try {
-    return jsonata(source)
+    expression = jsonata(source)
   } catch (error) {
     issues.push({ path, message: `JSONata: ${describe(error)}` })
     return undefined
   }
+  const steps = PLAIN_PATH.exec(source)?.[1]?.split('.')
+  const plain = steps && !steps.some((step) => JSONATA_WORDS.has(step))
+  return plain ? plainPathEvaluator(steps, expression) : expression
 }
 
-const evaluate = async (expression: jsonata.Expression, context: object, path: string) => {
+const evaluate = async (expression: Evaluator, context: object, path: string) => {
   try {
     return await expression.evaluate(context)
   } catch (error) {
@@ -63,7 +95,8 @@ const compileString = (text: string, path: string, issues: TemplateIssue[]): Com
         if (!expression) return undefined
         const value = await evaluate(expression, context, path)
         // JSONata returns sequences as arrays with a marker; plain JSON is what Halo wants.
-        return value === undefined ? undefined : JSON.parse(JSON.stringify(value))
+        if (value === null || typeof value !== 'object') return value
+        return JSON.parse(JSON.stringify(value))
       },
     }
   }
