@@ -1,6 +1,6 @@
+import { DELIVERY_RECORD_OUTCOMES } from '../shared/delivery/delivery-history.js'
 import {
   DEFAULT_LIMIT,
-  DELIVERY_OUTCOMES,
   type DeliveryQuery,
   type DeliveryView,
   OUTCOME_MEANING,
@@ -57,7 +57,7 @@ const filterForm = ({ query, routes }: DeliveriesPageInput) => {
     <label>Outcome
       <select name="outcome">
         ${option('', 'all outcomes', !query.outcome)}
-        ${DELIVERY_OUTCOMES.map((outcome) => option(outcome, outcome, outcome === query.outcome)).join('')}
+        ${DELIVERY_RECORD_OUTCOMES.map((outcome) => option(outcome, outcome, outcome === query.outcome)).join('')}
       </select>
     </label>
     ${query.limit === DEFAULT_LIMIT ? '' : `<input type="hidden" name="limit" value="${query.limit}">`}
@@ -149,7 +149,7 @@ export const renderDeliveriesPage = (input: DeliveriesPageInput): string => {
   }
   <details>
     <summary>What the outcomes mean</summary>
-    <dl class="legend">${DELIVERY_OUTCOMES.map((outcome) => `<dt>${outcome}</dt><dd>${escapeHtml(OUTCOME_MEANING[outcome])}</dd>`).join('')}</dl>
+    <dl class="legend">${DELIVERY_RECORD_OUTCOMES.map((outcome) => `<dt>${outcome}</dt><dd>${escapeHtml(OUTCOME_MEANING[outcome])}</dd>`).join('')}</dl>
   </details>
 </body>
 </html>`

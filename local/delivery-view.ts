@@ -1,8 +1,9 @@
 import * as z from 'zod'
-import type {
-  DeliveryFilter,
-  DeliveryRecord,
-  DeliveryRecordOutcome,
+import {
+  DELIVERY_RECORD_OUTCOMES,
+  type DeliveryFilter,
+  type DeliveryRecord,
+  type DeliveryRecordOutcome,
 } from '../shared/delivery/delivery-history.js'
 import { describeIssues } from '../shared/describe-issues.js'
 
@@ -19,11 +20,6 @@ export const OUTCOME_MEANING: Record<DeliveryRecordOutcome, string> = {
   failed: 'could not be parked (the dead-letter queue refused it): the queue retries it',
 }
 
-export const DELIVERY_OUTCOMES = Object.keys(OUTCOME_MEANING) as [
-  DeliveryRecordOutcome,
-  ...DeliveryRecordOutcome[],
-]
-
 /** Rows shown when the query names no limit, and the most it may ask for. */
 export const DEFAULT_LIMIT = 200
 export const MAX_LIMIT = 1_000
@@ -34,7 +30,7 @@ const blankAsAbsent = (value: unknown) => (value === '' ? undefined : value)
 /** The filters of the page and of both JSON commands, as a query string carries them. */
 export const DeliveryQuerySchema = z.object({
   route: z.preprocess(blankAsAbsent, z.string().max(128).optional()),
-  outcome: z.preprocess(blankAsAbsent, z.enum(DELIVERY_OUTCOMES).optional()),
+  outcome: z.preprocess(blankAsAbsent, z.enum(DELIVERY_RECORD_OUTCOMES).optional()),
   limit: z.preprocess(
     blankAsAbsent,
     z.coerce.number().int().min(1).max(MAX_LIMIT).default(DEFAULT_LIMIT),
