@@ -130,7 +130,8 @@ const describe = (body: string | undefined): string => {
  */
 export const runReplay = async (
   argv: readonly string[],
-  sqs: SQSClient,
+  /** The SQS client, or how to make one (not made for `--local`). */
+  sqsClient: SQSClient | (() => SQSClient),
   out: (line: string) => void,
   sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms)),
   env: Readonly<Record<string, string | undefined>> = process.env,
@@ -140,8 +141,10 @@ export const runReplay = async (
     return 0
   }
   const options = parseReplayArgs(argv, env)
-  if (options.local !== undefined)
+  if (options.local !== undefined) {
     return replayLocal({ ...options, local: options.local }, out, sleep)
+  }
+  const sqs = typeof sqsClient === 'function' ? sqsClient() : sqsClient
   const dlqUrl = options.dlq ?? (await findQueue(sqs, `${options.stack}-DeliveryDlq`))
   const queueUrl = options.queue ?? (await findQueue(sqs, `${options.stack}-DeliveryQueue`))
   const [dlq, queue] = await Promise.all([attributes(sqs, dlqUrl), attributes(sqs, queueUrl)])
@@ -213,7 +216,11 @@ export const runReplay = async (
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  runReplay(process.argv.slice(2), new SQSClient({}), (line) => process.stdout.write(`${line}\n`))
+  runReplay(
+    process.argv.slice(2),
+    () => new SQSClient({}),
+    (line) => process.stdout.write(`${line}\n`),
+  )
     .then((code) => {
       process.exitCode = code
     })

@@ -1,4 +1,3 @@
-import { SQSClient } from '@aws-sdk/client-sqs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { runReplay } from '../../../local/replay.js'
 import { alertmanagerNotification } from '../../support/alertmanager.js'
@@ -49,7 +48,9 @@ const replay = async (argv: string[], env: Record<string, string> = {}) => {
   const lines: string[] = []
   const code = await runReplay(
     argv,
-    new SQSClient({}),
+    () => {
+      throw new Error('--local must not make an SQS client')
+    },
     (line) => lines.push(line),
     (ms) => new Promise((done) => setTimeout(done, Math.min(ms, 20))),
     env,
