@@ -43,23 +43,28 @@ const keepFilters = (query: DeliveryQuery) =>
 const option = (value: string, label: string, selected: boolean) =>
   `<option value="${escapeHtml(value)}"${selected ? ' selected' : ''}>${escapeHtml(label)}</option>`
 
+/** A filter's select: "all" (an empty value, so the filter is left out) and one option each. */
+const select = (
+  name: string,
+  label: string,
+  all: string,
+  values: readonly string[],
+  chosen: string | undefined,
+) => `
+    <label>${label}
+      <select name="${name}">
+        ${option('', all, !chosen)}
+        ${values.map((value) => option(value, value, value === chosen)).join('')}
+      </select>
+    </label>`
+
 const filterForm = ({ query, routes }: DeliveriesPageInput) => {
   // A route no longer configured can still be in the history, and in the query.
   const names = query.route && !routes.includes(query.route) ? [...routes, query.route] : routes
   return `
   <form class="filters" method="get" action="/deliveries">
-    <label>Route
-      <select name="route">
-        ${option('', 'all routes', !query.route)}
-        ${names.map((name) => option(name, name, name === query.route)).join('')}
-      </select>
-    </label>
-    <label>Outcome
-      <select name="outcome">
-        ${option('', 'all outcomes', !query.outcome)}
-        ${DELIVERY_RECORD_OUTCOMES.map((outcome) => option(outcome, outcome, outcome === query.outcome)).join('')}
-      </select>
-    </label>
+    ${select('route', 'Route', 'all routes', names, query.route)}
+    ${select('outcome', 'Outcome', 'all outcomes', DELIVERY_RECORD_OUTCOMES, query.outcome)}
     ${query.limit === DEFAULT_LIMIT ? '' : `<input type="hidden" name="limit" value="${query.limit}">`}
     <button type="submit">Filter</button>
     <a href="/deliveries">clear</a>

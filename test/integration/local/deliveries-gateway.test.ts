@@ -44,6 +44,13 @@ const park = async (...fingerprints: string[]) => {
   expect(harness.gateway.queue.deadLetters()).toHaveLength(fingerprints.length)
 }
 
+const deliveries = async () =>
+  (
+    (await (await fetch(`${harness.gateway.url}/deliveries.json`)).json()) as {
+      deliveries: unknown[]
+    }
+  ).deliveries
+
 const replay = async (argv: string[], env: Record<string, string> = {}) => {
   const lines: string[] = []
   const code = await runReplay(
@@ -64,10 +71,7 @@ describe('the deliveries view on the local gateway', () => {
     await park('fp-refused')
     const [letter] = harness.gateway.queue.deadLetters()
     const envelopeId = letter?.envelope.id as string
-    const before = (await (await fetch(`${harness.gateway.url}/deliveries.json`)).json()) as {
-      deliveries: unknown[]
-    }
-    expect(before.deliveries).toEqual([
+    expect(await deliveries()).toEqual([
       expect.objectContaining({
         envelopeId,
         outcome: 'parked',
@@ -87,10 +91,7 @@ describe('the deliveries view on the local gateway', () => {
     const [ticket] = harness.ticketsOf('fp-refused')
     expect(ticket).toBeDefined()
     expect(harness.gateway.queue.deadLetters()).toEqual([])
-    const after = (await (await fetch(`${harness.gateway.url}/deliveries.json`)).json()) as {
-      deliveries: unknown[]
-    }
-    expect(after.deliveries).toEqual([
+    expect(await deliveries()).toEqual([
       expect.objectContaining({
         envelopeId,
         outcome: 'delivered',
