@@ -94,6 +94,8 @@ export const USAGE = {
   budgetWriteUnits: 3,
   correlationReadUnits: 1,
   correlationWriteUnits: 1,
+  /** The envelope's outcome in the delivery history: one put of an item under 1 KB. */
+  historyWriteUnits: 1,
   logBytesPerEvent: 3_000,
   bytesToHaloPerEvent: 2_000,
 } as const
@@ -108,7 +110,10 @@ export const costPerMillionEvents = (usage = USAGE, prices = PRICES) => {
   const readUnits =
     (usage.haloRequestsPerEvent * usage.budgetReadUnits + usage.correlationReadUnits) * million
   const writeUnits =
-    (usage.haloRequestsPerEvent * usage.budgetWriteUnits + usage.correlationWriteUnits) * million
+    (usage.haloRequestsPerEvent * usage.budgetWriteUnits +
+      usage.correlationWriteUnits +
+      usage.historyWriteUnits) *
+    million
   const lines = {
     'API Gateway HTTP API': prices.httpApiPerMillion,
     Lambda:

@@ -95,6 +95,7 @@ export class HaloHooksStack extends Stack {
       stage: this.api.stage,
       ingest: this.ingest.fn,
       deliver: this.deliver.fn,
+      deliverLogGroup: this.deliver.logGroup,
       alarmEmail: settings.alarmEmail,
     })
 
@@ -112,5 +113,9 @@ export class HaloHooksStack extends Stack {
     new CfnOutput(this, 'QueueUrl', { value: this.queue.queue.queueUrl })
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.queue.deadLetterQueue.queueUrl })
     new CfnOutput(this, 'DashboardName', { value: this.operations.dashboard.dashboardName })
+    new CfnOutput(this, 'StateTableName', {
+      value: this.table.table.tableName,
+      description: 'Correlation state and delivery history (npm run deliveries -- --table <this>)',
+    })
   }
 }

@@ -18,6 +18,8 @@ import {
   type MemoryEventQueueOptions,
 } from '../shared/queue/memory-event-queue.js'
 import type { SecretStore } from '../shared/secrets/secret-store.js'
+import { createDeliveriesApp } from './deliveries-app.js'
+import { haloTicketUrl } from './delivery-view.js'
 import { createHaloSandbox, SANDBOX_CREDENTIALS } from './halo-sandbox/halo-sandbox.js'
 import { type LocalWorkerOptions, startLocalWorker } from './local-worker.js'
 
@@ -67,6 +69,19 @@ export const startGateway = async (options: GatewayOptions) => {
     app.get('/halo', (c) => c.redirect('/halo/', 302))
     app.mount('/halo', sandbox.app.fetch)
   }
+  app.route(
+    '/',
+    createDeliveriesApp({
+      history,
+      queue,
+      routes: [...compiled.routes.keys()],
+      // A delivered envelope links to its ticket: on the sandbox's board, or in the real Halo.
+      ticketUrl: options.halo
+        ? haloTicketUrl(options.halo.url)
+        : (ticketId, origin) => `${origin}/halo/#ticket-${ticketId}`,
+      logger,
+    }),
+  )
   app.route(
     '/',
     createIngestApp({ routes: compiled.routes, queue, secrets, now, logger, preview: { store } }),
@@ -119,6 +134,7 @@ export const startGateway = async (options: GatewayOptions) => {
     halo,
     store,
     history,
+    deliveriesUrl: `${url}/deliveries`,
     routeUrls: [...compiled.routes.keys()].map((name) => ({ name, url: `${url}/hooks/${name}` })),
     async close() {
       await worker.stop()

@@ -10,20 +10,27 @@ import {
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs'
 import { PARKED_ATTRIBUTE } from '../shared/aws-env.js'
+import { replayLocal } from './replay-local.js'
 
 const USAGE = `npm run replay -- [options]
   Previews the dead-letter queue, then (with --yes) moves its messages back to the delivery
-  queue with SQS StartMessageMoveTask, at most --rate messages per second.
+  queue, at most --rate messages per second: in AWS with SQS StartMessageMoveTask (with your AWS
+  credentials), or with --local through the local gateway's replay endpoint.
 
+  --local [url]      the local gateway (npm start) instead of AWS
+                     [$HALO_HOOKS_URL, else http://127.0.0.1:8787]
   --stack <name>     stack whose queues to use (found by name prefix) [HaloHooks]
   --dlq <url>        dead-letter queue URL (instead of --stack)
   --queue <url>      delivery queue URL (instead of --stack)
   --sample <n>       messages to show in the preview (max 10) [10]
   --rate <n>         messages moved per second (1-500) [5]
   --yes              move them (without it nothing is moved: a dry run)
-  --wait             with --yes: wait until the move task finishes`
+  --wait             with --yes: wait until the move task finishes (--local: until each
+                     replayed envelope has a new outcome)`
 
 export type ReplayOptions = {
+  /** The local gateway's URL, when replaying locally. */
+  local?: string
   stack: string
   dlq?: string
   queue?: string
@@ -33,10 +40,14 @@ export type ReplayOptions = {
   wait: boolean
 }
 
-export const parseReplayArgs = (argv: readonly string[]): ReplayOptions => {
-  const { values } = parseArgs({
+export const parseReplayArgs = (
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+): ReplayOptions => {
+  const { values, positionals } = parseArgs({
     args: [...argv],
     options: {
+      local: { type: 'boolean', default: false },
       stack: { type: 'string', default: 'HaloHooks' },
       dlq: { type: 'string' },
       queue: { type: 'string' },
@@ -46,7 +57,16 @@ export const parseReplayArgs = (argv: readonly string[]): ReplayOptions => {
       wait: { type: 'boolean', default: false },
     },
     strict: true,
+    allowPositionals: true,
   })
+  if (positionals.length > (values.local ? 1 : 0)) {
+    throw new RangeError(`unexpected argument ${positionals.at(-1)}: only --local takes a URL`)
+  }
+  if (values.local && argv.some((arg) => /^--(stack|dlq|queue)\b/.test(arg))) {
+    throw new RangeError(
+      '--local replays the local gateway: --stack, --dlq and --queue are for AWS',
+    )
+  }
   const sample = Number(values.sample)
   const rate = Number(values.rate)
   if (!Number.isInteger(sample) || sample < 0 || sample > 10) {
@@ -56,6 +76,9 @@ export const parseReplayArgs = (argv: readonly string[]): ReplayOptions => {
     throw new RangeError('--rate must be an integer from 1 to 500 (SQS allows up to 500)')
   }
   return {
+    ...(values.local
+      ? { local: positionals[0] ?? env.HALO_HOOKS_URL ?? 'http://127.0.0.1:8787' }
+      : {}),
     stack: values.stack,
     dlq: values.dlq,
     queue: values.queue,
@@ -107,15 +130,21 @@ const describe = (body: string | undefined): string => {
  */
 export const runReplay = async (
   argv: readonly string[],
-  sqs: SQSClient,
+  /** The SQS client, or how to make one (not made for `--local`). */
+  sqsClient: SQSClient | (() => SQSClient),
   out: (line: string) => void,
   sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms)),
+  env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<number> => {
   if (argv.includes('--help')) {
     out(USAGE)
     return 0
   }
-  const options = parseReplayArgs(argv)
+  const options = parseReplayArgs(argv, env)
+  if (options.local !== undefined) {
+    return replayLocal({ ...options, local: options.local }, out, sleep)
+  }
+  const sqs = typeof sqsClient === 'function' ? sqsClient() : sqsClient
   const dlqUrl = options.dlq ?? (await findQueue(sqs, `${options.stack}-DeliveryDlq`))
   const queueUrl = options.queue ?? (await findQueue(sqs, `${options.stack}-DeliveryQueue`))
   const [dlq, queue] = await Promise.all([attributes(sqs, dlqUrl), attributes(sqs, queueUrl)])
@@ -187,7 +216,11 @@ export const runReplay = async (
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  runReplay(process.argv.slice(2), new SQSClient({}), (line) => process.stdout.write(`${line}\n`))
+  runReplay(
+    process.argv.slice(2),
+    () => new SQSClient({}),
+    (line) => process.stdout.write(`${line}\n`),
+  )
     .then((code) => {
       process.exitCode = code
     })

@@ -50,6 +50,7 @@ const main = async () => {
     gateway.sandbox
       ? `  halo:    sandbox; tickets at ${gateway.haloUrl}/ (board) and ${gateway.haloUrl}/api/tickets (API)`
       : `  halo:    ${gateway.haloUrl}`,
+    `  deliveries: ${gateway.deliveriesUrl}  (each alert's outcome; replay parked ones)`,
     `  budget:  ${budget.limit} Halo requests per ${budget.windowSeconds} s at most (learns lower from 429s)`,
     `  try:     npm run send -- ${[...compiled.routes.keys()][0]}`,
     '  stop:    Ctrl-C',

@@ -8,7 +8,13 @@ import config from '../../halo-hooks.config.js'
 import { AWS_ENV, METRIC } from '../../shared/aws-env.js'
 import { compileConfig } from '../../shared/config/compile-config.js'
 import { parseSettings } from '../../shared/config/parse-settings.js'
-import { processBatch, type RecordResult } from '../../shared/delivery/process-batch.js'
+import { deliveryRecordOf } from '../../shared/delivery/delivery-history.js'
+import { createDynamoDbDeliveryHistory } from '../../shared/delivery/dynamodb-delivery-history.js'
+import {
+  type BatchMessage,
+  processBatch,
+  type RecordResult,
+} from '../../shared/delivery/process-batch.js'
 import { DeployIncompleteError } from '../../shared/errors.js'
 import { createDynamoDbRateBudget } from '../../shared/halo/dynamodb-rate-budget.js'
 import { createHaloCallCounter } from '../../shared/halo/halo-call-counter.js'
@@ -64,6 +70,10 @@ const budget = createDynamoDbRateBudget({
   windowMs: env[AWS_ENV.haloBudgetWindowSeconds] * 1000,
 })
 const correlations = createDynamoDbCorrelationStore({
+  client: documents,
+  tableName: env[AWS_ENV.tableName],
+})
+const history = createDynamoDbDeliveryHistory({
   client: documents,
   tableName: env[AWS_ENV.tableName],
 })
@@ -128,10 +138,19 @@ const RESULT_METRIC: Record<RecordResult['kind'], string | undefined> = {
   failed: undefined,
 }
 
-const onResult = (result: RecordResult) => {
+// History writes of this invocation: awaited before it ends (a frozen Lambda writes nothing).
+const historyWrites: Promise<void>[] = []
+
+const onResult = (result: RecordResult, message: BatchMessage) => {
   const deduplicated = result.kind === 'done' && result.outcome.outcome === 'deduplicated'
   const metric = deduplicated ? METRIC.deduplicated : RESULT_METRIC[result.kind]
   if (metric) count(metric)
+  // One put per result, beside the audit line; a failed write loses a page row, not a delivery.
+  historyWrites.push(
+    history.record(deliveryRecordOf(result, message, new Date())).catch((error: unknown) => {
+      logger.warn('delivery history not written', { correlation_id: message.correlationId, error })
+    }),
+  )
 }
 
 /** SQS FIFO event source handler: partial batch failures, defer and park (see processBatch). */
@@ -150,6 +169,7 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     })
     return { batchItemFailures: unfinished.map(({ id }) => ({ itemIdentifier: id })) }
   } finally {
+    await Promise.all(historyWrites.splice(0))
     const calls = counter.snapshot()
     count(METRIC.haloRequests, calls.sent)
     count(METRIC.halo429, calls.throttled)

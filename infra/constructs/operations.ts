@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, Duration } from 'aws-cdk-lib'
+import { Annotations, CfnOutput, Duration, Stack } from 'aws-cdk-lib'
 import type { HttpStage } from 'aws-cdk-lib/aws-apigatewayv2'
 import {
   Alarm,
@@ -6,17 +6,21 @@ import {
   ComparisonOperator,
   Dashboard,
   GraphWidget,
+  LogQueryVisualizationType,
+  LogQueryWidget,
   MathExpression,
   Metric,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch'
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions'
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda'
+import { type ILogGroup, QueryDefinition, QueryString } from 'aws-cdk-lib/aws-logs'
 import { Topic } from 'aws-cdk-lib/aws-sns'
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions'
 import type { Queue } from 'aws-cdk-lib/aws-sqs'
 import { Construct } from 'constructs'
 import { METRIC, METRICS_NAMESPACE } from '../../shared/aws-env.js'
+import { DELIVERY_QUERIES } from './delivery-queries.js'
 
 export type OperationsProps = {
   readonly queue: Queue
@@ -24,6 +28,8 @@ export type OperationsProps = {
   readonly stage: HttpStage
   readonly ingest: LambdaFunction
   readonly deliver: LambdaFunction
+  /** The deliver function's log group: its audit lines are what the saved queries read. */
+  readonly deliverLogGroup: ILogGroup
   /** Alarms are e-mailed here (through an SNS topic) when set. */
   readonly alarmEmail?: string
   /** Oldest message age that raises an alarm. @default 30 minutes */
@@ -34,12 +40,14 @@ const FIVE_MINUTES = Duration.minutes(5)
 
 /**
  * Alarms, always published to one SNS topic (e-mailed when `alarmEmail` is set; without it synth
- * warns and the topic's ARN is an output to subscribe to), and one dashboard for the pipeline.
+ * warns and the topic's ARN is an output to subscribe to), saved Logs Insights queries over the
+ * deliver audit lines, and one dashboard for the whole pipeline.
  */
 export class Operations extends Construct {
   readonly alarms: Alarm[]
   readonly topic: Topic
   readonly dashboard: Dashboard
+  readonly queries: QueryDefinition[]
 
   constructor(scope: Construct, id: string, props: OperationsProps) {
     super(scope, id)
@@ -130,6 +138,17 @@ export class Operations extends Construct {
       )
     }
 
+    // Saved in the console under Logs Insights > Saved queries, in a folder named after the stack.
+    const stackName = Stack.of(this).stackName
+    this.queries = DELIVERY_QUERIES.map(
+      (query) =>
+        new QueryDefinition(this, `Query-${query.id}`, {
+          queryDefinitionName: `${stackName}/deliveries/${query.id}`,
+          queryString: new QueryString(query.query),
+          logGroups: [props.deliverLogGroup],
+        }),
+    )
+
     this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(6) })
     this.dashboard.addWidgets(
       new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 3 }),
@@ -193,6 +212,21 @@ export class Operations extends Construct {
           props.stage.metricServerError({ label: '5xx' }),
         ],
       }),
+    )
+    // The same queries on the dashboard, over its time range (each view runs them: Logs
+    // Insights bills the data scanned).
+    this.dashboard.addWidgets(
+      ...DELIVERY_QUERIES.map(
+        (query) =>
+          new LogQueryWidget({
+            title: query.title,
+            logGroupNames: [props.deliverLogGroup.logGroupName],
+            queryString: new QueryString(query.query).toString(),
+            view: LogQueryVisualizationType.TABLE,
+            width: query.width,
+            height: 8,
+          }),
+      ),
     )
   }
 }

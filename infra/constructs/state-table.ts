@@ -5,8 +5,9 @@ import { Construct } from 'constructs'
 import { AWS_ENV } from '../../shared/aws-env.js'
 
 /**
- * Deliver's state: correlation records (`corr#route#key`) and the shared Halo rate budget
- * (`budget#halo`) in one on-demand table with TTL (`expiresAt`) and point-in-time recovery.
+ * Deliver's state: correlation records (`corr#route#key`), the shared Halo rate budget
+ * (`budget#halo`) and the delivery history (`hist#<envelopeId>`, each envelope's latest outcome,
+ * kept 14 days) in one on-demand table with TTL (`expiresAt`) and point-in-time recovery.
  */
 export class StateTable extends Construct {
   readonly table: TableV2

@@ -1,14 +1,7 @@
+import { escapeHtml } from '../escape-html.js'
 import type { SandboxRecord } from './seed.js'
 
 export type BoardTicket = SandboxRecord & { id: number; actions: SandboxRecord[] }
-
-const escapeHtml = (value: unknown): string =>
-  String(value ?? '')
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;')
 
 const field = (label: string, value: unknown) =>
   value === undefined || value === null || value === ''

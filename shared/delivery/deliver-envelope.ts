@@ -231,7 +231,10 @@ export const deliverEnvelope = async (
 
   if (!plan.command || !plan.next) {
     if (plan.next) await problem.write(plan.next, recovered?.version)
-    return audit(deps.logger, outcome)
+    // Nothing sent: the ticket the problem is on, if any, is the one this envelope counted on
+    // (or was applied to before, as when a later attempt finished an interrupted write).
+    const ticketId = (plan.next ?? record)?.ticketId
+    return audit(deps.logger, ticketId === undefined ? outcome : { ...outcome, ticketId })
   }
   const pending: PendingWrite = {
     envelopeId: envelope.id,

@@ -12,6 +12,24 @@ export type DeliveryRecordOutcome =
   | 'parked'
   | 'failed'
 
+// Every outcome once: the type checker keeps this list complete.
+const OUTCOMES: Record<DeliveryRecordOutcome, true> = {
+  delivered: true,
+  deduplicated: true,
+  suppressed: true,
+  recorded: true,
+  deferred: true,
+  held: true,
+  parked: true,
+  failed: true,
+}
+
+/** Every outcome the history knows, for adapters and views that validate one. */
+export const DELIVERY_RECORD_OUTCOMES = Object.keys(OUTCOMES) as [
+  DeliveryRecordOutcome,
+  ...DeliveryRecordOutcome[],
+]
+
 /** The latest outcome of one envelope, for the deliveries view. Never a payload value. */
 export type DeliveryRecord = {
   envelopeId: string
@@ -57,17 +75,28 @@ const envelopeOf = (body: unknown) => {
   return result.success ? result.data : undefined
 }
 
+/**
+ * The envelope id, route and key of a queue message, as audit log lines and the history name an
+ * envelope; nothing when the message is not an envelope.
+ */
+export const envelopeFieldsOf = (
+  body: unknown,
+): { envelopeId?: string; route?: string; key?: string } => {
+  const envelope = envelopeOf(body)
+  return envelope ? { envelopeId: envelope.id, route: envelope.route, key: envelope.alert.key } : {}
+}
+
 /** One batch result as the history keeps it. */
 export const deliveryRecordOf = (
   result: RecordResult,
   message: BatchMessage,
   now: Date,
 ): DeliveryRecord => {
-  const envelope = envelopeOf(message.body)
+  const { envelopeId, route, key } = envelopeFieldsOf(message.body)
   const base = {
-    envelopeId: envelope?.id ?? message.correlationId,
-    route: envelope?.route,
-    key: envelope?.alert.key,
+    envelopeId: envelopeId ?? message.correlationId,
+    route,
+    key,
     at: now.toISOString(),
     receiveCount: message.receiveCount,
   }

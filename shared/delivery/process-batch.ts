@@ -1,5 +1,6 @@
 import type { Logger } from '../observability.js'
 import type { DeliveryOutcome } from './deliver-envelope.js'
+import { envelopeFieldsOf } from './delivery-history.js'
 import { classifyFailure, type FailureAction } from './failure-policy.js'
 
 /** One received message of a batch, whichever queue it came from. */
@@ -191,9 +192,12 @@ export const processBatch = async <Message extends BatchMessage>(
 
   const runGroup = async (group: readonly Message[]) => {
     for (const [index, message] of group.entries()) {
+      // Every line of this message names its envelope, route and key, the parked and deferred
+      // ones too, so the audit lines can be queried alike (Logs Insights in AWS).
       const logger = withFields(deps.logger, {
         correlation_id: message.correlationId,
         message_id: message.id,
+        ...envelopeFieldsOf(message.body),
       })
       const rest = group.slice(index)
       if (deps.remainingMs && deps.remainingMs() < minRemainingMs) {

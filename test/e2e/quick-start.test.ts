@@ -32,6 +32,7 @@ describe('the README quick start', () => {
       const output = await waitForOutput(gateway, /stop: +Ctrl-C/)
       expect(gateway.output()).toContain(`POST ${url}/hooks/example-hmac`)
       expect(gateway.output()).toContain(`${url}/halo/ (board)`)
+      expect(gateway.output()).toContain(`deliveries: ${url}/deliveries`)
       expect(output).toBeTruthy()
 
       const send = runNpm(['send', '--', 'example-hmac'], { HALO_HOOKS_URL: String(url) })
@@ -54,6 +55,18 @@ describe('the README quick start', () => {
       })
       const board = await (await fetch(`${haloUrl}/`)).text()
       expect(board).toContain(sample.summary)
+      const deliveries = await eventually(async () => {
+        const { deliveries } = (await (await fetch(`${url}/deliveries.json`)).json()) as {
+          deliveries: { outcome: string; ticketUrl?: string }[]
+        }
+        return deliveries.length ? deliveries : undefined
+      })
+      expect(deliveries).toEqual([
+        expect.objectContaining({
+          outcome: 'delivered',
+          ticketUrl: `${url}/halo/#ticket-${ticket?.id}`,
+        }),
+      ])
     } finally {
       gateway.interrupt()
     }

@@ -294,6 +294,55 @@ describe('HaloHooksStack', () => {
     ).toHaveLength(0)
   })
 
+  it('saves Logs Insights queries over the deliver audit lines and shows them on the dashboard', () => {
+    const deliverLogs = logsOf(template, 'Deliver')
+    const queries = Object.values(template.findResources('AWS::Logs::QueryDefinition')).map(
+      (resource) =>
+        resource.Properties as { Name: string; QueryString: string; LogGroupNames: unknown[] },
+    )
+    expect(queries.map((query) => query.Name).sort()).toEqual([
+      'HaloHooks/deliveries/deferred-by-code',
+      'HaloHooks/deliveries/latest',
+      'HaloHooks/deliveries/outcomes-by-route',
+      'HaloHooks/deliveries/parked',
+    ])
+    for (const query of queries) {
+      expect(query.LogGroupNames.map(target)).toEqual([deliverLogs])
+    }
+    const byName = (name: string) =>
+      queries.find((query) => query.Name === `HaloHooks/deliveries/${name}`)?.QueryString ?? ''
+    // Every audit line is read, and every field it carries is shown.
+    for (const outcome of [
+      'delivered',
+      'recorded',
+      'deduplicated',
+      'suppressed',
+      'deferred',
+      'parked',
+    ]) {
+      expect(byName('latest')).toContain(`"envelope ${outcome}"`)
+    }
+    expect(byName('latest')).toMatch(
+      /display @timestamp, outcome, route, key, ticketId, action, code, why, envelopeId$/,
+    )
+    expect(byName('latest')).toContain('coalesce(reason, detail) as why')
+    expect(byName('parked')).toContain('filter message = "envelope parked"')
+    expect(byName('deferred-by-code')).toContain('stats count(*) as deferrals by code')
+
+    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'))
+    const { widgets } = JSON.parse(target(dashboard?.Properties?.DashboardBody)) as {
+      widgets: { type: string; properties: { query?: string } }[]
+    }
+    // Each query is on the dashboard too, over the deliver log group.
+    expect(
+      widgets.filter((widget) => widget.type === 'log').map((w) => w.properties.query),
+    ).toEqual(
+      ['latest', 'parked', 'outcomes-by-route', 'deferred-by-code'].map(
+        (name) => `SOURCE '{${deliverLogs}}' | ${byName(name)}`,
+      ),
+    )
+  })
+
   it('outputs the base URL and one URL per configured route', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>
     expect(outputs.BaseUrl).toBeDefined()
@@ -302,6 +351,7 @@ describe('HaloHooksStack', () => {
     for (const key of routeUrls) {
       expect(JSON.stringify(outputs[key]?.Value)).toMatch(/hooks\/[a-z0-9-]+"/)
     }
+    expect(outputs.StateTableName?.Value).toEqual({ Ref: table })
   })
 })
 

@@ -37,6 +37,8 @@ export const startTestGateway = async (
     /** Window in which the queue drops a repeated envelope id (SQS FIFO: 5 min). */
     deduplicationWindowMs?: number
     store?: CorrelationStore
+    /** First deferral of a failed delivery, doubling per receive. @default 10 */
+    retryBaseMs?: number
   } = {},
 ) => {
   const logs: string[] = []
@@ -59,7 +61,7 @@ export const startTestGateway = async (
     // back to full within seconds, as it would be within minutes against hosted Halo.
     budget: { limit: 1_000, windowSeconds: 5 },
     haloClient: { timeoutMs: options.haloTimeoutMs ?? 1_000, backoff: { baseMs: 5, maxMs: 20 } },
-    worker: { retryBaseMs: 10, pollMs: 10 },
+    worker: { retryBaseMs: options.retryBaseMs ?? 10, pollMs: 10 },
   })
   const sandbox = gateway.sandbox as HaloSandbox
   return {

@@ -163,6 +163,55 @@ describe('bundled deliver handler (SQS FIFO batches)', () => {
     expect(emf('EnvelopesDelivered')).toBe(1)
   })
 
+  it('records each envelope’s latest outcome in the state table: one hist# item per envelope, with a TTL', async () => {
+    const delivered = envelope('h1')
+    const orphan = { ...envelope('h2'), route: 'removed-route' }
+    const late = envelope('h3')
+    const item = async (id: string) =>
+      (await local.documents.send(new GetCommand({ TableName: table, Key: { pk: `hist#${id}` } })))
+        .Item
+
+    await handler(sqsEvent([recordOf(delivered), recordOf(orphan)]), lambdaContext('deliver'))
+    halo.sandbox.setFaults({ errorRate: 1, errorStatuses: [503] })
+    await handler(sqsEvent([recordOf(late)]), lambdaContext('deliver'))
+
+    const [ticket] = halo.sandbox.tickets() as { id: number }[]
+    expect(await item(delivered.id)).toMatchObject({
+      envelopeId: delivered.id,
+      route: 'alerts',
+      key: 'h1',
+      outcome: 'delivered',
+      action: 'create',
+      ticketId: ticket?.id,
+      receiveCount: 1,
+    })
+    expect(await item(orphan.id)).toMatchObject({
+      outcome: 'parked',
+      route: 'removed-route',
+      code: 'route_unknown',
+      reason: expect.stringMatching(/^route_unknown: route "removed-route"/),
+    })
+    const deferred = await item(late.id)
+    expect(deferred).toMatchObject({ outcome: 'deferred', code: 'halo_request_failed' })
+    expect(Date.parse(String(deferred?.nextAttemptAt))).toBeGreaterThan(
+      Date.parse(String(deferred?.at)),
+    )
+    const fourteenDays = Math.floor(Date.parse(String(deferred?.at)) / 1000) + 14 * 86_400
+    expect(deferred?.expiresAt).toBe(fourteenDays)
+
+    // The next outcome of the same envelope replaces its item. Halo's 503 may have come after a
+    // write, so this attempt finished the stored write first: the envelope counts as applied.
+    halo.sandbox.clearFaults()
+    await handler(sqsEvent([recordOf(late, 2)]), lambdaContext('deliver'))
+    const [lateTicket] = halo.sandbox.tickets() as { id: number }[] // newest first
+    expect(await item(late.id)).toMatchObject({
+      outcome: 'deduplicated',
+      ticketId: lateTicket?.id,
+      receiveCount: 2,
+    })
+    expect(await item(late.id)).not.toHaveProperty('nextAttemptAt')
+  })
+
   it('retries (reports failed) a message it could not park, holding its group behind it', async () => {
     sqsMock.on(SendMessageCommand).rejects(new Error('DLQ unavailable'))
     const orphan = { ...envelope('k'), route: 'removed-route' }

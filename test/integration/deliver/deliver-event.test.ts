@@ -106,6 +106,28 @@ describe('deliverEvent', () => {
     expect(sandbox.sandbox.tickets()).toEqual([])
   })
 
+  it('names the problem’s ticket when an envelope is only counted, or was applied before', async () => {
+    const shared = deps()
+    const first = envelopeFor({ key: 'cpu-db01', occurredAt: '2026-11-28T07:00:00.000Z' })
+    const repeat = envelopeFor({ key: 'cpu-db01', occurredAt: '2026-11-28T07:01:00.000Z' })
+    const again = envelopeFor({ key: 'cpu-db01', occurredAt: '2026-11-28T07:02:00.000Z' })
+
+    const created = await deliverEvent(first, shared)
+    expect(created).toMatchObject({ outcome: 'delivered', action: 'create' })
+    const outcomes = [
+      await deliverEvent(repeat, shared), // the first repeat: a note
+      await deliverEvent(again, shared), // within the note interval: counted only
+      await deliverEvent(first, shared), // a redelivery
+    ]
+
+    expect(outcomes.map(({ outcome, ticketId }) => ({ outcome, ticketId }))).toEqual([
+      { outcome: 'delivered', ticketId: created.ticketId },
+      { outcome: 'recorded', ticketId: created.ticketId },
+      { outcome: 'deduplicated', ticketId: created.ticketId },
+    ])
+    expect(sandbox.sandbox.tickets()).toHaveLength(1)
+  })
+
   it('defers when Halo answers 503', async () => {
     sandbox.sandbox.setFaults({ errorRate: 1, errorStatuses: [503] })
     const attempt = deliverEvent(envelopeFor(), deps())

@@ -3,7 +3,7 @@ import { deliveryRecordOf } from '../../../shared/delivery/delivery-history.js'
 import { createMemoryDeliveryHistory } from '../../../shared/delivery/memory-delivery-history.js'
 import { processBatch } from '../../../shared/delivery/process-batch.js'
 import { HaloApiError } from '../../../shared/errors.js'
-import { silentLogger } from '../../../shared/observability.js'
+import { createJsonLogger, silentLogger } from '../../../shared/observability.js'
 import {
   createMemoryBatchQueue,
   memoryBatchMessage,
@@ -85,5 +85,33 @@ describe('the delivery history of a batch', () => {
       expect.objectContaining({ envelopeId: envelope.id, code: 'retries_exhausted' }),
     ])
     expect(await history.list({ outcome: 'deferred' })).toEqual([])
+  })
+})
+
+describe('the audit lines of a batch', () => {
+  it('name the envelope, route and key on deferred and parked lines too', async () => {
+    let clock = 0
+    const queue = createMemoryEventQueue({ maxReceiveCount: 2, now: () => clock })
+    const envelope = envelopeFor({ key: 'db01' })
+    await queue.send([envelope])
+    const lines: Record<string, unknown>[] = []
+    const logger = createJsonLogger({ write: (line) => lines.push(JSON.parse(line)) })
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      await processBatch(queue.receive(10).map(memoryBatchMessage), {
+        queue: createMemoryBatchQueue(queue),
+        deliver: async () => {
+          throw haloDown()
+        },
+        logger,
+        maxReceives: queue.maxReceiveCount,
+      })
+      clock += 60 * 60_000
+    }
+
+    const audit = lines.filter((line) => /^envelope (deferred|parked)$/.test(String(line.message)))
+    expect(audit.map((line) => line.message)).toEqual(['envelope deferred', 'envelope parked'])
+    for (const line of audit) {
+      expect(line).toMatchObject({ envelopeId: envelope.id, route: 'example-hmac', key: 'db01' })
+    }
   })
 })

@@ -1,0 +1,126 @@
+import { type DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb'
+import * as z from 'zod'
+import { clipText } from '../clip-text.js'
+import { StateStoreError } from '../errors.js'
+import {
+  DELIVERY_RECORD_OUTCOMES,
+  type DeliveryFilter,
+  type DeliveryHistory,
+  type DeliveryRecord,
+} from './delivery-history.js'
+
+export type DynamoDbDeliveryHistoryOptions = {
+  client: DynamoDBDocumentClient
+  tableName: string
+  /** Seconds after an outcome when DynamoDB may delete its item (TTL `expiresAt`). @default 14 days */
+  retentionSeconds?: number
+  /** Items a `list` Scan reads per request. @default DynamoDB's (1 MB per page) */
+  scanPageSize?: number
+  now?: () => Date
+}
+
+/** How long the history keeps an envelope's latest outcome: the queue's retention. */
+export const HISTORY_RETENTION_SECONDS = 14 * 86_400
+
+/** The partition key of an envelope's history item. */
+export const historyKey = (envelopeId: string) => `hist#${envelopeId}`
+
+const HISTORY_PREFIX = 'hist#'
+
+/**
+ * A reason is a Halo answer or an error message: clipped, so an item stays under 1 KB and each put
+ * costs one write unit.
+ */
+const MAX_REASON = 600
+
+const StoredRecordSchema = z.object({
+  envelopeId: z.string(),
+  route: z.string().optional(),
+  key: z.string().optional(),
+  outcome: z.enum(DELIVERY_RECORD_OUTCOMES),
+  at: z.string(),
+  action: z.string().optional(),
+  ticketId: z.number().optional(),
+  reason: z.string().optional(),
+  code: z.string().optional(),
+  nextAttemptAt: z.string().optional(),
+  receiveCount: z.number(),
+}) satisfies z.ZodType<DeliveryRecord>
+
+const translate = (operation: string, error: unknown): never => {
+  const name = error instanceof Error ? error.name : 'unknown'
+  throw new StateStoreError(`DynamoDB ${operation} failed (${name})`, { cause: error })
+}
+
+/**
+ * {@link DeliveryHistory} on the stack's state table: one item per envelope (`hist#<envelopeId>`),
+ * overwritten by each outcome with one unconditional put (no read first), and deleted by
+ * DynamoDB's TTL (`expiresAt`) after the retention. `list` scans the table for `hist#` items: it
+ * is for operators (`npm run deliveries`), never on the delivery path, and reads the whole table.
+ */
+export const createDynamoDbDeliveryHistory = (
+  options: DynamoDbDeliveryHistoryOptions,
+): DeliveryHistory => {
+  const { client, tableName } = options
+  const retention = options.retentionSeconds ?? HISTORY_RETENTION_SECONDS
+  const now = options.now ?? (() => new Date())
+
+  return {
+    async record(entry) {
+      // DynamoDB has no `undefined`: unset optional fields are left out.
+      const item: Record<string, unknown> = JSON.parse(JSON.stringify(entry))
+      if (entry.reason !== undefined) item.reason = clipText(entry.reason, MAX_REASON)
+      const at = Date.parse(entry.at)
+      item.pk = historyKey(entry.envelopeId)
+      item.expiresAt = Math.floor((Number.isNaN(at) ? now().getTime() : at) / 1000) + retention
+      await client
+        .send(new PutCommand({ TableName: tableName, Item: item }))
+        .catch((error: unknown) => translate('PutItem', error))
+    },
+
+    async list({ route, outcome, limit = 200 }: DeliveryFilter = {}) {
+      const names: Record<string, string> = { '#pk': 'pk', '#expiresAt': 'expiresAt' }
+      const values: Record<string, unknown> = {
+        ':prefix': HISTORY_PREFIX,
+        ':now': Math.floor(now().getTime() / 1000),
+      }
+      // TTL deletes within days of expiry, not at once: expired items are left out here.
+      const conditions = ['begins_with(#pk, :prefix)', '#expiresAt > :now']
+      if (route !== undefined) {
+        names['#route'] = 'route'
+        values[':route'] = route
+        conditions.push('#route = :route')
+      }
+      if (outcome !== undefined) {
+        names['#outcome'] = 'outcome'
+        values[':outcome'] = outcome
+        conditions.push('#outcome = :outcome')
+      }
+      const records: DeliveryRecord[] = []
+      let startKey: Record<string, unknown> | undefined
+      do {
+        const page = await client
+          .send(
+            new ScanCommand({
+              TableName: tableName,
+              FilterExpression: conditions.join(' AND '),
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: values,
+              ExclusiveStartKey: startKey,
+              Limit: options.scanPageSize,
+            }),
+          )
+          .catch((error: unknown) => translate('Scan', error))
+        for (const item of page.Items ?? []) {
+          const parsed = StoredRecordSchema.safeParse(item)
+          if (parsed.success) records.push(parsed.data)
+        }
+        startKey = page.LastEvaluatedKey
+      } while (startKey)
+      // ISO 8601 times in UTC sort as text; the envelope id breaks ties so the order is stable.
+      return records
+        .sort((a, b) => b.at.localeCompare(a.at) || a.envelopeId.localeCompare(b.envelopeId))
+        .slice(0, limit)
+    },
+  }
+}
