@@ -7,13 +7,8 @@ import { AppError, ConfigError } from '../shared/errors.js'
 import { createHaloClient, type HaloClientOptions } from '../shared/halo/halo-client.js'
 import { createAwsSecretStore } from '../shared/secrets/aws-secret-store.js'
 import { findStackSecret } from './aws-stack-secret.js'
-import {
-  type DoctorFinding,
-  formatFinding,
-  formatReport,
-  type HaloTarget,
-  runHaloDoctor,
-} from './halo-doctor.js'
+import { type DoctorFinding, formatFinding, type HaloTarget } from './doctor-findings.js'
+import { formatReport, runHaloDoctor } from './halo-doctor.js'
 import { SANDBOX_CREDENTIALS } from './halo-sandbox/halo-sandbox.js'
 import { startHaloSandbox } from './halo-sandbox/start-halo-sandbox.js'
 import { localHaloTarget, localSecretStore, readLocalEnv } from './local-env.js'
@@ -240,6 +235,15 @@ export const runDoctor = async (argv: readonly string[], deps: DoctorDeps): Prom
         'npm run validate lists every problem of a config',
       )
     }
+    const route = args.route ?? [...compiled.routes.keys()][0]
+    if (route !== undefined && !compiled.routes.has(route)) {
+      throw setupProblem(
+        'route',
+        'route_unknown',
+        `no route "${route}" in ${path}`,
+        `name one of: ${[...compiled.routes.keys()].join(', ')}`,
+      )
+    }
     resolved = args.aws
       ? await awsTarget(
           args,
@@ -260,7 +264,6 @@ export const runDoctor = async (argv: readonly string[], deps: DoctorDeps): Prom
       maxAttempts: 2,
       ...deps.haloClient,
     })
-    const route = args.route ?? [...compiled.routes.keys()][0]
     const report = await runHaloDoctor({
       halo,
       target,

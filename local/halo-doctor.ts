@@ -1,84 +1,20 @@
 import type { CompiledConfig } from '../shared/config/compile-config.js'
-import type { Route } from '../shared/config/config-schema.js'
-import { ConfigError, HaloApiError } from '../shared/errors.js'
 import type { HaloClient } from '../shared/halo/halo-client.js'
 import type { HaloGrant } from '../shared/halo/halo-token-source.js'
-import type {
-  HaloAgent,
-  HaloAuthInfo,
-  HaloOutcome,
-  HaloTicketInput,
-  HaloTicketType,
-} from '../shared/halo/schemas.js'
-
-/** The Halo a command talks to, with where each setting came from (named in the fixes). */
-export type HaloTarget = {
-  url: string
-  tenant: string | undefined
-  clientId: string
-  clientSecret: string
-  /** Where to change each setting: `HALO_CLIENT_SECRET`, `halo.clientSecret in secrets.json`... */
-  from: { url: string; tenant: string; clientId: string; clientSecret: string }
-}
-
-/** One check's verdict. A problem names what is wrong and, in `fix`, what to do. */
-export type DoctorFinding = {
-  /** What was checked: `Halo URL`, `token`, `ticket type 21`... */
-  check: string
-  /** The route the check belongs to; undefined for the Halo-wide checks. */
-  route?: string
-  status: 'ok' | 'problem'
-  detail: string
-  /** Stable name of the problem (`secret_wrong`, `outcome_unknown`...), for tests and scripts. */
-  code?: string
-  fix?: string
-}
-
-/** The scope halo-hooks asks for (the Halo client's default). */
-const SCOPE = 'all'
-
-const ok = (check: string, detail: string, route?: string): DoctorFinding => ({
-  check,
-  status: 'ok',
-  detail,
-  ...(route === undefined ? {} : { route }),
-})
-
-const problem = (
-  check: string,
-  code: string,
-  detail: string,
-  fix: string,
-  route?: string,
-): DoctorFinding => ({
-  check,
-  status: 'problem',
-  detail,
-  code,
-  fix,
-  ...(route === undefined ? {} : { route }),
-})
-
-/** The Halo failure behind an error, when there is one (a refused token wraps it). */
-const haloCause = (error: unknown): HaloApiError | undefined =>
-  error instanceof HaloApiError
-    ? error
-    : error instanceof ConfigError && error.cause instanceof HaloApiError
-      ? error.cause
-      : undefined
-
-/** What Halo said, or what went wrong, in a few words for a detail line. */
-const said = (error: unknown): string => {
-  const cause = haloCause(error)
-  if (cause?.haloMessage) {
-    // A web page says nothing useful in one line; that it is one says a lot.
-    return /^\s*</.test(cause.haloMessage)
-      ? `HTTP ${cause.status}, an HTML page`
-      : cause.haloMessage
-  }
-  if (cause?.status !== undefined && cause.kind === 'http') return `HTTP ${cause.status}`
-  return error instanceof Error ? error.message : String(error)
-}
+import type { HaloAgent, HaloAuthInfo } from '../shared/halo/schemas.js'
+import {
+  APPLICATION,
+  type DoctorFinding,
+  formatFinding,
+  type HaloTarget,
+  haloCause,
+  ok,
+  problem,
+  SCOPE,
+  said,
+} from './doctor-findings.js'
+import { checkRoutes } from './doctor-route-checks.js'
+import { writeTest } from './doctor-write-test.js'
 
 const urlFix = (target: HaloTarget): string => {
   const path = new URL(target.url).pathname.replace(/\/+$/, '')
@@ -103,8 +39,6 @@ const isUnreachable = (error: unknown) => {
   const kind = haloCause(error)?.kind
   return kind === 'network' || kind === 'timeout'
 }
-
-const APPLICATION = 'the API application (Halo: Configuration > Integrations > Halo API)'
 
 /**
  * What a refused or failed token request means, from Halo's answer: which of URL, tenant, client
@@ -291,29 +225,12 @@ const checkAccess = async (halo: HaloClient, target: HaloTarget): Promise<Access
       return { findings: [finding], usable: false }
     }
     const verdict = diagnoseToken(error, target, info)
-    if (verdict.check !== 'Halo URL') {
-      findings.push(
-        ok(
-          'Halo URL',
-          info
-            ? `${target.url} answers as Halo`
-            : `${target.url} answers (no /api/authinfo: ${said(authInfoFailure)})`,
-        ),
-      )
-    }
-    if (verdict.check === 'token') findings.push(tenantVerdict(target, info, 'unknown'))
+    if (verdict.check !== 'Halo URL') findings.push(urlAnswers(target, info))
+    if (verdict.check === 'token') findings.push(tenantVerdict(target, info, false))
     findings.push(verdict)
     return { findings, usable: false }
   }
-  findings.push(
-    ok(
-      'Halo URL',
-      info
-        ? `${target.url} answers as Halo`
-        : `${target.url} answers as Halo (an older one, without /api/authinfo)`,
-    ),
-  )
-  findings.push(tenantVerdict(target, info, grant.tenant))
+  findings.push(urlAnswers(target, info), tenantVerdict(target, info, true))
   findings.push(
     grantedScopeProblem(grant) ??
       ok('token', `Halo issued a token for scope "${SCOPE}" at ${grant.tokenUrl}`),
@@ -354,661 +271,26 @@ const checkAccess = async (halo: HaloClient, target: HaloTarget): Promise<Access
   }
 }
 
-/** The tenant line: what was sent and whether Halo took it. */
+/** The URL line when Halo answered, with or without `/api/authinfo` (older instances lack it). */
+const urlAnswers = (target: HaloTarget, info: HaloAuthInfo | undefined): DoctorFinding =>
+  ok(
+    'Halo URL',
+    info
+      ? `${target.url} answers as Halo`
+      : `${target.url} answers as Halo (an older one, without /api/authinfo)`,
+  )
+
+/** The tenant line: what was sent, and that Halo took it when it issued a token. */
 const tenantVerdict = (
   target: HaloTarget,
   info: HaloAuthInfo | undefined,
-  sent: string | undefined,
+  accepted: boolean,
 ): DoctorFinding => {
   if (target.tenant) {
-    return ok(
-      'tenant',
-      sent === 'unknown'
-        ? `"${target.tenant}" (${target.from.tenant})`
-        : `"${target.tenant}" (${target.from.tenant}) accepted`,
-    )
+    return ok('tenant', `"${target.tenant}" (${target.from.tenant})${accepted ? ' accepted' : ''}`)
   }
   if (info?.tenant_id) return ok('tenant', `"${info.tenant_id}", read from /api/authinfo`)
   return ok('tenant', 'none (this Halo does not name one)')
-}
-
-// ── per-route checks ────────────────────────────────────────────────────────────────────────────
-
-const isExpression = (value: unknown) => typeof value === 'string' && value.includes('{%')
-
-/** A fixed integer (a number, or a string of digits), or undefined for an expression or nothing. */
-const fixedInt = (value: unknown): number | undefined => {
-  if (typeof value === 'number' && Number.isInteger(value)) return value
-  if (typeof value === 'string' && /^\s*\d+\s*$/.test(value)) return Number(value)
-  return undefined
-}
-
-/** A fixed, non-empty text, or undefined for an expression or nothing. */
-const fixedText = (value: unknown): string | undefined =>
-  typeof value === 'string' && !isExpression(value) && value.trim() !== ''
-    ? value.trim()
-    : undefined
-
-const same = (a: string | null | undefined, b: string) =>
-  a?.trim().toLowerCase() === b.toLowerCase()
-
-const CATEGORIES = [1, 2, 3, 4] as const
-
-/** Ticket fields the gateway always sets, whatever the route's templates say. */
-const ALWAYS_SET = new Set(['summary', 'details', 'third_party_id_string', 'client_id'])
-
-type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown }
-
-/** Halo reads shared by every route's checks, each made once per run. */
-const createReads = (halo: HaloClient) => {
-  const cache = new Map<string, Promise<Settled<unknown>>>()
-  const once = <T>(key: string, load: () => Promise<T>): Promise<Settled<T>> => {
-    let hit = cache.get(key)
-    if (!hit) {
-      hit = load().then(
-        (value) => ({ ok: true, value }),
-        (error: unknown) => ({ ok: false, error }),
-      )
-      cache.set(key, hit)
-    }
-    return hit as Promise<Settled<T>>
-  }
-  return {
-    ticketType: (id: number) => once(`type:${id}`, () => halo.getTicketType(id)),
-    client: (id: number) => once(`client:${id}`, () => halo.getClient(id)),
-    site: (id: number) => once(`site:${id}`, () => halo.getSite(id)),
-    statuses: () => once('statuses', () => halo.listStatuses()),
-    openStatuses: () => once('statuses:open', () => halo.listStatuses({ excludeclosed: true })),
-    outcomes: () => once('outcomes', () => halo.listOutcomes()),
-    teams: () => once('teams', () => halo.listTeams()),
-    priorities: (sla: number | undefined) =>
-      once(`priorities:${sla ?? ''}`, () =>
-        halo.listPriorities(sla === undefined ? {} : { slaid: sla }),
-      ),
-    clientSearch: () => once('clients:search', () => halo.listClients({ count: 1 })),
-    assets: () => once('assets', () => halo.listAssets({ count: 1 })),
-  }
-}
-
-type Reads = ReturnType<typeof createReads>
-
-const isMissing = (error: unknown) => haloCause(error)?.status === 404
-
-/** A read that failed for another reason than a missing record. */
-const readFailed = (check: string, route: string, error: unknown): DoctorFinding =>
-  problem(
-    check,
-    haloCause(error)?.status === 403 ? 'read_forbidden' : 'halo_read_failed',
-    `could not read it from Halo (${said(error)})`,
-    haloCause(error)?.status === 403
-      ? `allow ${APPLICATION} the "${SCOPE}" permission and give its agent access to it`
-      : 'run npm run doctor again; if it persists, check Halo',
-    route,
-  )
-
-/** The literal ticket fields of a route and where each lives in the config. */
-const routeFacts = (name: string, route: Route) => {
-  const ticket = route.ticket as Record<string, unknown>
-  const at = (key: string) => `routes.${name}.${key}`
-  const clients = new Map<number, string[]>()
-  const addClient = (id: number | undefined, where: string) => {
-    if (id !== undefined) clients.set(id, [...(clients.get(id) ?? []), where])
-  }
-  addClient(fixedInt(ticket.client_id), at('ticket.client_id'))
-  for (const [key, id] of Object.entries(route.tenant.clients)) {
-    addClient(id, at(`tenant.clients.${key}`))
-  }
-  addClient(route.tenant.fallbackClientId, at('tenant.fallbackClientId'))
-  return { ticket, at, clients }
-}
-
-/** Which mandatory fields of a ticket type the route leaves unset, as `label (how to set it)`. */
-const unsetMandatoryFields = (type: HaloTicketType, route: Route): string[] => {
-  const ticket = route.ticket as Record<string, unknown>
-  const customFields = ticket.customfields
-  const setCustom = (id: number | null | undefined) =>
-    // An expression may set any custom field: it cannot be told without an alert.
-    isExpression(customFields) ||
-    (Array.isArray(customFields) &&
-      customFields.some(
-        (field) =>
-          typeof field === 'object' &&
-          field !== null &&
-          (isExpression((field as { id?: unknown }).id) ||
-            fixedInt((field as { id?: unknown }).id) === id),
-      ))
-  const setBuiltIn = (name: string) =>
-    ALWAYS_SET.has(name) ||
-    ticket[name] !== undefined ||
-    (name === 'site_id' && route.tenant.asset !== 'none')
-  return (type.fields ?? []).flatMap(({ fieldinfo, fieldname }) => {
-    if (fieldinfo?.mandatory !== true) return []
-    const label = fieldinfo.label ?? fieldinfo.name ?? fieldname ?? `field ${fieldinfo.id}`
-    if (fieldinfo.custom) {
-      return setCustom(fieldinfo.id)
-        ? []
-        : [`${label} (customfields: [{ id: ${fieldinfo.id}, value: ... }])`]
-    }
-    const name = fieldinfo.faults_field_name ?? fieldinfo.name ?? fieldname ?? ''
-    return setBuiltIn(name) ? [] : [`${label} (${name})`]
-  })
-}
-
-const ticketTypeChecks = async (
-  reads: Reads,
-  name: string,
-  route: Route,
-): Promise<{ findings: DoctorFinding[]; type?: HaloTicketType }> => {
-  const { ticket, at } = routeFacts(name, route)
-  const id = fixedInt(ticket.tickettype_id)
-  if (id === undefined) {
-    return {
-      findings: [
-        ok(
-          'ticket type',
-          isExpression(ticket.tickettype_id)
-            ? 'set by an expression: its rules are not checked'
-            : "not set: Halo's default ticket type, whose rules are not checked",
-          name,
-        ),
-      ],
-    }
-  }
-  const check = `ticket type ${id}`
-  const read = await reads.ticketType(id)
-  if (!read.ok) {
-    return {
-      findings: [
-        isMissing(read.error)
-          ? problem(
-              check,
-              'ticket_type_unknown',
-              `ticket type ${id} does not exist in Halo`,
-              `set ${at('ticket.tickettype_id')} to the id of a ticket type (Halo: Configuration > Tickets > Ticket Types)`,
-              name,
-            )
-          : readFailed(check, name, read.error),
-      ],
-    }
-  }
-  const type = read.value
-  const title = `ticket type ${id} (${type.name ?? '?'})`
-  const findings: DoctorFinding[] = []
-  const unset = unsetMandatoryFields(type, route)
-  const listed = (type.fields ?? []).some((field) => field.fieldinfo?.mandatory === true)
-  findings.push(
-    unset.length > 0
-      ? problem(
-          check,
-          'ticket_type_fields_missing',
-          `${title} requires ${unset.join(', ')}, which the route does not set: Halo refuses every ticket`,
-          `set ${unset.length === 1 ? 'it' : 'them'} in ${at('ticket')}, or use another ticket type`,
-          name,
-        )
-      : ok(
-          check,
-          type.hasmandatorytechfields && !listed
-            ? `"${type.name ?? '?'}" exists (Halo says it has mandatory fields without listing them: --write-test proves a ticket can be created)`
-            : `"${type.name ?? '?'}" exists; the route sets every field it requires`,
-          name,
-        ),
-  )
-  for (const n of CATEGORIES) {
-    const value = fixedText(ticket[`category_${n}`])
-    if (value === undefined) continue
-    const field = `category_${n}`
-    const allowed = type[`allowed_category${n}`]?.map((c) => c.category_value ?? '') ?? []
-    if (type[`allowall_category${n}`] !== false) {
-      findings.push(
-        ok(
-          field,
-          `"${value}": ${title} allows any category (Halo's API lists no categories to check it against)`,
-          name,
-        ),
-      )
-    } else if (allowed.some((category) => same(category, value))) {
-      findings.push(ok(field, `"${value}" is allowed by ${title}`, name))
-    } else {
-      findings.push(
-        problem(
-          field,
-          'category_not_allowed',
-          `"${value}" is not a category ${title} allows (${allowed.join(', ') || 'none listed'})`,
-          `set ${at(`ticket.${field}`)} to one of them, or allow it on the ticket type`,
-          name,
-        ),
-      )
-    }
-  }
-  const team = fixedText(ticket.team)
-  if (team !== undefined && type.allowall_team === false) {
-    const allowed = (type.allowed_teams ?? []).map((t) => t.section_name ?? '')
-    if (!allowed.some((t) => same(t, team))) {
-      findings.push(
-        problem(
-          'team',
-          'team_not_allowed',
-          `team "${team}" is not one ${title} allows (${allowed.join(', ') || 'none listed'})`,
-          `set ${at('ticket.team')} to one of them, or allow it on the ticket type`,
-          name,
-        ),
-      )
-    }
-  }
-  return { findings, type }
-}
-
-const clientAndSiteChecks = async (
-  reads: Reads,
-  name: string,
-  route: Route,
-): Promise<DoctorFinding[]> => {
-  const { ticket, at, clients } = routeFacts(name, route)
-  const findings: DoctorFinding[] = []
-  for (const [id, where] of clients) {
-    const check = `client ${id}`
-    const read = await reads.client(id)
-    if (!read.ok) {
-      findings.push(
-        isMissing(read.error)
-          ? problem(
-              check,
-              'client_unknown',
-              `client ${id} (${where.join(', ')}) does not exist in Halo`,
-              `set ${where[0]} to the id of an existing client`,
-              name,
-            )
-          : readFailed(check, name, read.error),
-      )
-    } else if (read.value.inactive) {
-      findings.push(
-        problem(
-          check,
-          'client_inactive',
-          `client ${id} (${read.value.name ?? '?'}) is inactive`,
-          `make it active in Halo, or set ${where[0]} to an active client`,
-          name,
-        ),
-      )
-    } else {
-      findings.push(ok(check, `${read.value.name ?? '?'} (${where.join(', ')})`, name))
-    }
-  }
-  const siteId = fixedInt(ticket.site_id)
-  if (siteId !== undefined) {
-    const check = `site ${siteId}`
-    const read = await reads.site(siteId)
-    const clientId = fixedInt(ticket.client_id)
-    if (!read.ok) {
-      findings.push(
-        isMissing(read.error)
-          ? problem(
-              check,
-              'site_unknown',
-              `site ${siteId} does not exist in Halo`,
-              `set ${at('ticket.site_id')} to the id of an existing site`,
-              name,
-            )
-          : readFailed(check, name, read.error),
-      )
-    } else if (clientId !== undefined && read.value.client_id !== clientId) {
-      findings.push(
-        problem(
-          check,
-          'site_other_client',
-          `site ${siteId} (${read.value.name ?? '?'}) belongs to client ${read.value.client_id}, not ${clientId}`,
-          `set ${at('ticket.site_id')} to a site of client ${clientId}`,
-          name,
-        ),
-      )
-    } else {
-      findings.push(ok(check, `${read.value.name ?? '?'}`, name))
-    }
-  }
-  return findings
-}
-
-const priorityCheck = async (
-  reads: Reads,
-  name: string,
-  route: Route,
-  type: HaloTicketType | undefined,
-): Promise<DoctorFinding[]> => {
-  const { ticket, at } = routeFacts(name, route)
-  const id = fixedInt(ticket.priority_id)
-  if (id === undefined) return []
-  const check = `priority ${id}`
-  const sla = type?.default_sla ?? undefined
-  const read = await reads.priorities(sla)
-  if (!read.ok) return [readFailed(check, name, read.error)]
-  const found = read.value.find((p) => p.priorityid === id)
-  if (found) return [ok(check, `${found.name ?? '?'}`, name)]
-  const known = read.value.map((p) => `${p.priorityid} ${p.name ?? ''}`.trim()).join(', ')
-  return [
-    problem(
-      check,
-      'priority_unknown',
-      `priority ${id} is not one of ${sla === undefined ? "Halo's" : `SLA ${sla}'s (the ticket type's)`} priorities (${known || 'none'})`,
-      `set ${at('ticket.priority_id')} to one of them`,
-      name,
-    ),
-  ]
-}
-
-const teamCheck = async (
-  reads: Reads,
-  name: string,
-  route: Route,
-  agent: HaloAgent | undefined,
-): Promise<DoctorFinding[]> => {
-  const { ticket, at } = routeFacts(name, route)
-  const team = fixedText(ticket.team)
-  if (team === undefined) return []
-  const check = 'team'
-  const read = await reads.teams()
-  if (!read.ok) return [readFailed(check, name, read.error)]
-  const found = read.value.find((t) => same(t.name, team))
-  if (!found) {
-    return [
-      problem(
-        check,
-        'team_unknown',
-        `no team named "${team}" (teams: ${read.value.map((t) => t.name).join(', ')})`,
-        `set ${at('ticket.team')} to one of them`,
-        name,
-      ),
-    ]
-  }
-  const memberships = agent?.teams
-  if (
-    memberships &&
-    !memberships.some((m) => m.team_id === found.id || same(m.team_name, found.name ?? team))
-  ) {
-    const own = memberships.map((m) => m.team_name).filter(Boolean)
-    return [
-      problem(
-        check,
-        'team_not_member',
-        `the API agent "${agent?.name ?? '?'}" is not a member of team "${found.name}": Halo answers 403 to every ticket for it`,
-        `add the agent to team "${found.name}" in Halo (Configuration > Teams), or set ${at('ticket.team')} to one of its teams (${own.join(', ') || 'none'})`,
-        name,
-      ),
-    ]
-  }
-  return [ok(check, `"${found.name}"${agent?.teams ? ' (the API agent is a member)' : ''}`, name)]
-}
-
-const statusChecks = async (reads: Reads, name: string, route: Route): Promise<DoctorFinding[]> => {
-  const { ticket, at } = routeFacts(name, route)
-  const wanted: { id: number; where: string; closes: boolean | undefined }[] = []
-  const initial = fixedInt(ticket.status_id)
-  if (initial !== undefined) wanted.push({ id: initial, where: 'ticket.status_id', closes: false })
-  if (route.lifecycle.resolve === 'close') {
-    wanted.push({
-      id: route.lifecycle.closedStatusId,
-      where: 'lifecycle.closedStatusId',
-      closes: true,
-    })
-  }
-  if (route.lifecycle.afterClosed === 'reopen') {
-    wanted.push({
-      id: route.lifecycle.reopenStatusId,
-      where: 'lifecycle.reopenStatusId',
-      closes: false,
-    })
-  }
-  if (wanted.length === 0) return []
-  const [all, open] = await Promise.all([reads.statuses(), reads.openStatuses()])
-  const findings: DoctorFinding[] = []
-  for (const { id, where, closes } of wanted) {
-    const check = `status ${id}`
-    if (!all.ok || !open.ok) {
-      findings.push(
-        readFailed(check, name, all.ok ? (open.ok ? undefined : open.error) : all.error),
-      )
-      continue
-    }
-    const status = all.value.find((s) => s.id === id)
-    if (!status) {
-      findings.push(
-        problem(
-          check,
-          'status_unknown',
-          `status ${id} (${at(where)}) does not exist in Halo`,
-          `set ${at(where)} to an existing status${closes ? ' that closes a ticket (9 is stock Closed)' : ''}`,
-          name,
-        ),
-      )
-      continue
-    }
-    const isOpen = open.value.some((s) => s.id === id)
-    const title = `status ${id} (${status.name ?? '?'})`
-    if (closes && isOpen) {
-      findings.push(
-        problem(
-          check,
-          'status_not_closed',
-          `${title} does not close a ticket, so resolved alerts would leave their tickets open`,
-          `set ${at(where)} to a closed status (9 is stock Closed)`,
-          name,
-        ),
-      )
-    } else if (!closes && !isOpen && where === 'lifecycle.reopenStatusId') {
-      findings.push(
-        problem(
-          check,
-          'status_closed',
-          `${title} is a closed status, so a reopened ticket would stay closed`,
-          `set ${at(where)} to an open status (1 is stock New)`,
-          name,
-        ),
-      )
-    } else {
-      findings.push(
-        ok(check, `"${status.name ?? '?'}"${closes ? ' closes tickets' : ''} (${where})`, name),
-      )
-    }
-  }
-  return findings
-}
-
-/** Whether the agent may use an outcome that restricts who may (an access list). */
-const mayUse = (outcome: HaloOutcome, agent: HaloAgent | undefined): boolean | undefined => {
-  const rules = outcome.access_control ?? []
-  if (rules.length === 0) return true
-  if (!agent) return undefined
-  const teams = new Set((agent.teams ?? []).map((team) => team.team_id))
-  return rules.some(
-    (rule) =>
-      (rule.agent_id != null && rule.agent_id === agent.id) ||
-      (rule.team_id != null && teams.has(rule.team_id)),
-  )
-}
-
-const outcomeCheck = async (
-  reads: Reads,
-  name: string,
-  route: Route,
-  agent: HaloAgent | undefined,
-): Promise<DoctorFinding[]> => {
-  const wanted = route.lifecycle.outcome
-  const where = `routes.${name}.lifecycle.outcome`
-  const check = 'outcome'
-  const read = await reads.outcomes()
-  if (!read.ok) return [readFailed(check, name, read.error)]
-  const found = read.value.find((o) => same(o.outcome, wanted))
-  const usable = read.value
-    .filter((o) => !o.hidden && mayUse(o, agent) === true)
-    .map((o) => o.outcome)
-    .slice(0, 6)
-  const lost =
-    'Halo refuses every note and close with "You do not have access to this Action at the moment", and the note is lost'
-  if (!found) {
-    return [
-      problem(
-        check,
-        'outcome_unknown',
-        `no outcome (action) named "${wanted}": ${lost}`,
-        `set ${where} to an outcome the API agent may use (${usable.join(', ')}; Halo: Configuration > Tickets > Actions)`,
-        name,
-      ),
-    ]
-  }
-  const allowed = mayUse(found, agent)
-  if (allowed === false) {
-    return [
-      problem(
-        check,
-        'outcome_no_access',
-        `outcome "${found.outcome}" is restricted to other agents or teams than the API agent "${agent?.name ?? '?'}": ${lost}`,
-        `give the agent access to "${found.outcome}" in Halo (Configuration > Tickets > Actions), or set ${where} to one it may use (${usable.join(', ')})`,
-        name,
-      ),
-    ]
-  }
-  return [
-    ok(
-      check,
-      `notes with "${found.outcome}" (id ${found.id})${allowed === undefined ? '; who may use it could not be told without the agent' : ''}`,
-      name,
-    ),
-  ]
-}
-
-const lookupChecks = async (reads: Reads, name: string, route: Route): Promise<DoctorFinding[]> => {
-  const findings: DoctorFinding[] = []
-  const lookups = [
-    route.tenant.lookupClientByName && {
-      check: 'client lookup',
-      read: reads.clientSearch,
-      what: 'search clients by name (tenant.lookupClientByName)',
-      effect: 'alerts routed by tenant name are parked as unroutable',
-    },
-    route.tenant.asset !== 'none' && {
-      check: 'asset lookup',
-      read: reads.assets,
-      what: `read assets (tenant.asset: ${route.tenant.asset})`,
-      effect: 'tickets get no asset, and alerts routed by asset are parked as unroutable',
-    },
-  ]
-  for (const lookup of lookups) {
-    if (!lookup) continue
-    const result = await lookup.read()
-    if (result.ok) {
-      findings.push(ok(lookup.check, `can ${lookup.what}`, name))
-      continue
-    }
-    const forbidden = haloCause(result.error)?.status === 403
-    findings.push(
-      problem(
-        lookup.check,
-        forbidden ? 'lookup_forbidden' : 'halo_read_failed',
-        `cannot ${lookup.what} (${said(result.error)}): ${lookup.effect}`,
-        forbidden
-          ? `allow ${APPLICATION} the "${SCOPE}" permission, and its agent access to clients and assets`
-          : 'run npm run doctor again; if it persists, check Halo',
-        name,
-      ),
-    )
-  }
-  return findings
-}
-
-const checkRoute = async (
-  reads: Reads,
-  name: string,
-  route: Route,
-  agent: HaloAgent | undefined,
-): Promise<DoctorFinding[]> => {
-  const { findings, type } = await ticketTypeChecks(reads, name, route)
-  return [
-    ...findings,
-    ...(await clientAndSiteChecks(reads, name, route)),
-    ...(await priorityCheck(reads, name, route, type)),
-    ...(await teamCheck(reads, name, route, agent)),
-    ...(await statusChecks(reads, name, route)),
-    ...(await outcomeCheck(reads, name, route, agent)),
-    ...(await lookupChecks(reads, name, route)),
-  ]
-}
-
-// ── the write test ──────────────────────────────────────────────────────────────────────────────
-
-/** The summary of the one ticket `--write-test` creates. */
-export const WRITE_TEST_SUMMARY = 'halo-hooks doctor write test — safe to delete'
-
-/** The route's fixed ticket fields: what every ticket of the route carries whatever the alert. */
-const fixedTicketFields = (route: Route): Partial<HaloTicketInput> => {
-  const ticket = route.ticket as Record<string, unknown>
-  const fields: Record<string, unknown> = {}
-  for (const key of ['tickettype_id', 'client_id', 'site_id', 'priority_id'] as const) {
-    const value = fixedInt(ticket[key])
-    if (value !== undefined) fields[key] = value
-  }
-  for (const key of ['team', 'category_1', 'category_2', 'category_3', 'category_4'] as const) {
-    const value = fixedText(ticket[key])
-    if (value !== undefined) fields[key] = value
-  }
-  if (Array.isArray(ticket.customfields) && !JSON.stringify(ticket.customfields).includes('{%')) {
-    fields.customfields = ticket.customfields
-  }
-  if (fields.client_id === undefined) {
-    const routed = route.tenant.fallbackClientId ?? Object.values(route.tenant.clients)[0]
-    if (routed !== undefined) fields.client_id = routed
-  }
-  return fields as Partial<HaloTicketInput>
-}
-
-const writeTest = async (
-  halo: HaloClient,
-  name: string,
-  route: Route,
-  now: () => Date,
-): Promise<DoctorFinding> => {
-  const check = 'write test'
-  const { outcome, closedStatusId } = route.lifecycle
-  let ticketId: number | undefined
-  let step = 'create the ticket'
-  try {
-    const ticket = await halo.createTicket({
-      ...fixedTicketFields(route),
-      summary: WRITE_TEST_SUMMARY,
-      details:
-        `Created by npm run doctor -- --write-test at ${now().toISOString()} with the fixed ` +
-        `fields of route "${name}", to prove halo-hooks can create, note and close its tickets. ` +
-        'Safe to delete.',
-    })
-    ticketId = ticket.id
-    step = `add a note with outcome "${outcome}"`
-    await halo.addAction({
-      ticket_id: ticket.id,
-      outcome,
-      note: 'halo-hooks doctor write test: a private note as the route adds one.',
-      hiddenfromuser: true,
-    })
-    step = `close it with status ${closedStatusId}`
-    await halo.addAction({
-      ticket_id: ticket.id,
-      outcome,
-      note: 'halo-hooks doctor write test: closing, as the route closes a resolved alert.',
-      hiddenfromuser: true,
-      new_status: closedStatusId,
-    })
-    return ok(
-      check,
-      `created ticket ${ticket.id}, noted it with "${outcome}" and closed it with status ${closedStatusId} (safe to delete)`,
-      name,
-    )
-  } catch (error) {
-    return problem(
-      check,
-      'write_test_failed',
-      `could not ${step}: ${said(error)}` +
-        (ticketId === undefined ? '' : ` (ticket ${ticketId} was created: delete it in Halo)`),
-      'fix what Halo names, then run npm run doctor -- --write-test again',
-      name,
-    )
-  }
 }
 
 // ── the whole run ───────────────────────────────────────────────────────────────────────────────
@@ -1018,7 +300,7 @@ export type DoctorOptions = {
   halo: HaloClient
   target: HaloTarget
   config: CompiledConfig
-  /** Create, note and close one clearly labelled ticket through this route. @default no writes */
+  /** Create, note and close one clearly labelled ticket through this route (one of `config`'s). @default no writes */
   writeTest?: { route: string } | undefined
   now?: () => Date
 }
@@ -1037,44 +319,15 @@ export const runHaloDoctor = async (options: DoctorOptions): Promise<DoctorRepor
   const { halo, target, config } = options
   const access = await checkAccess(halo, target)
   const findings = [...access.findings]
-  if (access.usable) {
-    const reads = createReads(halo)
-    for (const [name, route] of Object.entries(config.config.routes)) {
-      findings.push(...(await checkRoute(reads, name, route, access.agent)))
-    }
-  }
+  if (access.usable) findings.push(...(await checkRoutes(halo, config, access.agent)))
   const write = options.writeTest
   let wrote = false
-  if (write && access.usable && !findings.some((f) => f.status === 'problem')) {
-    const route = config.config.routes[write.route]
-    if (!route) {
-      findings.push(
-        problem(
-          'write test',
-          'route_unknown',
-          `no route "${write.route}"`,
-          `name one of: ${Object.keys(config.config.routes).join(', ')}`,
-        ),
-      )
-    } else {
-      wrote = true
-      findings.push(await writeTest(halo, write.route, route, options.now ?? (() => new Date())))
-    }
+  const route = write && config.config.routes[write.route]
+  if (write && route && access.usable && !findings.some((f) => f.status === 'problem')) {
+    wrote = true
+    findings.push(await writeTest(halo, write.route, route, options.now ?? (() => new Date())))
   }
   return { findings, problems: findings.filter((f) => f.status === 'problem').length, wrote }
-}
-
-const LABEL = { ok: 'ok     ', problem: 'problem', fix: 'fix    ' } as const
-
-/** One finding as `ok` / `problem` lines, with a `fix` line under a problem. */
-export const formatFinding = (finding: DoctorFinding, indent = '  '): string[] => {
-  // A detail of several lines (every issue of a config) stays under its label.
-  const hang = (text: string) => text.replaceAll('\n', `\n${indent}${' '.repeat(9)}`)
-  return [
-    `${indent}${LABEL[finding.status]}  ${finding.check}: ${hang(finding.detail)}` +
-      (finding.code ? ` [${finding.code}]` : ''),
-    ...(finding.fix ? [`${indent}${LABEL.fix}  ${hang(finding.fix)}`] : []),
-  ]
 }
 
 /** The report as lines: the Halo-wide checks, then each route's, then a verdict. */

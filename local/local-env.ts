@@ -4,7 +4,7 @@ import { parseSettings } from '../shared/config/parse-settings.js'
 import { ConfigError } from '../shared/errors.js'
 import { createLocalSecretStore } from '../shared/secrets/local-secret-store.js'
 import type { SecretStore } from '../shared/secrets/secret-store.js'
-import type { HaloTarget } from './halo-doctor.js'
+import type { HaloTarget } from './doctor-findings.js'
 
 /** The development secrets `npm start` uses when none are configured (never for production). */
 export const DEV_SECRETS_FILE = fileURLToPath(new URL('./dev-secrets.json', import.meta.url))

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-secrets-manager'
 import { mockClient } from 'aws-sdk-client-mock'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { WRITE_TEST_SUMMARY } from '../../../local/halo-doctor.js'
+import { WRITE_TEST_SUMMARY } from '../../../local/doctor-write-test.js'
 import { SANDBOX_CREDENTIALS } from '../../../local/halo-sandbox/halo-sandbox.js'
 import { createSeed } from '../../../local/halo-sandbox/seed.js'
 import { doctor, doctorRoute, sandboxEnv, useConfigFiles } from '../../support/doctor.js'
@@ -307,6 +307,24 @@ describe('npm run doctor names each misconfiguration', () => {
     )
     expect(halo.sandbox.requests()).toEqual([])
     noStackTrace(text)
+  })
+
+  it('a write test through a route that does not exist, before asking Halo anything', async () => {
+    const { code, text } = await doctor(['--write-test', '--route', 'nope'], sandboxEnv(halo))
+
+    expect(code).toBe(1)
+    expect(text).toMatch(
+      /problem +route: no route "nope" in .*halo-hooks\.config\.ts \[route_unknown\]\n +fix +name one of: prometheus, example-hmac, example-bearer/,
+    )
+    expect(halo.sandbox.requests()).toEqual([])
+  })
+
+  it('an option it does not know: the usage, and exit code 2', async () => {
+    const { code, text } = await doctor(['--wirte-test'], sandboxEnv(halo))
+
+    expect(code).toBe(2)
+    expect(text).toContain("Unknown option '--wirte-test'")
+    expect(text).toContain('npm run doctor -- [options]')
   })
 
   it('HALO_URL without any credentials', async () => {
