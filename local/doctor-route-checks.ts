@@ -17,14 +17,14 @@ import {
 const isExpression = (value: unknown) => typeof value === 'string' && value.includes('{%')
 
 /** A fixed integer (a number, or a string of digits), or undefined for an expression or nothing. */
-export const fixedInt = (value: unknown): number | undefined => {
+const fixedInt = (value: unknown): number | undefined => {
   if (typeof value === 'number' && Number.isInteger(value)) return value
   if (typeof value === 'string' && /^\s*\d+\s*$/.test(value)) return Number(value)
   return undefined
 }
 
 /** A fixed, non-empty text, or undefined for an expression or nothing. */
-export const fixedText = (value: unknown): string | undefined =>
+const fixedText = (value: unknown): string | undefined =>
   typeof value === 'string' && !isExpression(value) && value.trim() !== ''
     ? value.trim()
     : undefined

@@ -1,32 +1,26 @@
 import type { Route } from '../shared/config/config-schema.js'
 import type { HaloClient } from '../shared/halo/halo-client.js'
-import type { HaloTicketInput } from '../shared/halo/schemas.js'
 import { type DoctorFinding, ok, problem, said } from './doctor-findings.js'
-import { fixedInt, fixedText } from './doctor-route-checks.js'
 
 /** The summary of the one ticket `--write-test` creates. */
 export const WRITE_TEST_SUMMARY = 'halo-hooks doctor write test — safe to delete'
 
-/** The route's fixed ticket fields: what every ticket of the route carries whatever the alert. */
-const fixedTicketFields = (route: Route): Partial<HaloTicketInput> => {
-  const ticket = route.ticket as Record<string, unknown>
-  const fields: Record<string, unknown> = {}
-  for (const key of ['tickettype_id', 'client_id', 'site_id', 'priority_id'] as const) {
-    const value = fixedInt(ticket[key])
-    if (value !== undefined) fields[key] = value
-  }
-  for (const key of ['team', 'category_1', 'category_2', 'category_3', 'category_4'] as const) {
-    const value = fixedText(ticket[key])
-    if (value !== undefined) fields[key] = value
-  }
-  if (Array.isArray(ticket.customfields) && !JSON.stringify(ticket.customfields).includes('{%')) {
-    fields.customfields = ticket.customfields
-  }
+/**
+ * The route's fixed ticket fields, those without an expression: what every ticket of the route
+ * carries whatever the alert. Without a fixed client, the one its tenant policy falls back to.
+ */
+const fixedTicketFields = (route: Route): Record<string, unknown> => {
+  const fields = Object.fromEntries(
+    Object.entries(route.ticket).filter(
+      ([key, value]) =>
+        key !== 'summary' && key !== 'details' && !JSON.stringify(value).includes('{%'),
+    ),
+  )
   if (fields.client_id === undefined) {
     const routed = route.tenant.fallbackClientId ?? Object.values(route.tenant.clients)[0]
     if (routed !== undefined) fields.client_id = routed
   }
-  return fields as Partial<HaloTicketInput>
+  return fields
 }
 
 /**
