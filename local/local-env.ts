@@ -1,7 +1,10 @@
 import { fileURLToPath } from 'node:url'
 import * as z from 'zod'
 import { parseSettings } from '../shared/config/parse-settings.js'
+import { ConfigError } from '../shared/errors.js'
 import { createLocalSecretStore } from '../shared/secrets/local-secret-store.js'
+import type { SecretStore } from '../shared/secrets/secret-store.js'
+import type { HaloTarget } from './doctor-findings.js'
 
 /** The development secrets `npm start` uses when none are configured (never for production). */
 export const DEV_SECRETS_FILE = fileURLToPath(new URL('./dev-secrets.json', import.meta.url))
@@ -48,4 +51,39 @@ export const localSecretStore = (env: LocalEnv) => {
       ? 'HALO_HOOKS_SECRETS'
       : `${DEV_SECRETS_FILE} (development secrets: set HALO_HOOKS_SECRETS_FILE for your own)`
   return { store, origin }
+}
+
+/**
+ * The real Halo `npm start` delivers to and `npm run doctor` checks: `HALO_URL` and
+ * `HALO_TENANT`, with `HALO_CLIENT_ID`/`HALO_CLIENT_SECRET`, else the secret's `halo` credentials.
+ * Undefined without `HALO_URL` (the built-in sandbox). Throws `ConfigError` when `HALO_URL` is set
+ * without credentials, or the secret cannot be read.
+ */
+export const localHaloTarget = async (
+  env: LocalEnv,
+  secrets: { store: SecretStore; origin: string },
+): Promise<HaloTarget | undefined> => {
+  if (!env.HALO_URL) return undefined
+  const { HALO_CLIENT_ID: clientId, HALO_CLIENT_SECRET: clientSecret } = env
+  const fromEnv = Boolean(clientId && clientSecret)
+  // As the gateway: credentials in the environment win, and then the secret is not read.
+  const stored =
+    clientId && clientSecret ? { clientId, clientSecret } : (await secrets.store.get()).halo
+  if (!stored) {
+    throw new ConfigError(
+      `HALO_URL is set but there are no Halo credentials: set HALO_CLIENT_ID and HALO_CLIENT_SECRET, or halo.clientId and halo.clientSecret in ${secrets.origin}`,
+    )
+  }
+  return {
+    url: env.HALO_URL,
+    tenant: env.HALO_TENANT || undefined,
+    clientId: stored.clientId,
+    clientSecret: stored.clientSecret,
+    from: {
+      url: 'HALO_URL',
+      tenant: 'HALO_TENANT',
+      clientId: fromEnv ? 'HALO_CLIENT_ID' : `halo.clientId in ${secrets.origin}`,
+      clientSecret: fromEnv ? 'HALO_CLIENT_SECRET' : `halo.clientSecret in ${secrets.origin}`,
+    },
+  }
 }

@@ -3,8 +3,9 @@ import { configPath, loadConfigFile } from '../shared/config/load-config-file.js
 import { ConfigError } from '../shared/errors.js'
 import { createJsonLogger } from '../shared/observability.js'
 import { startGateway } from './gateway.js'
+import { checkHaloCredentials, startupLines } from './halo-doctor.js'
 import { parseSandboxRateLimit } from './halo-sandbox/sandbox-rate-limit.js'
-import { localSecretStore, readLocalEnv } from './local-env.js'
+import { localHaloTarget, localSecretStore, readLocalEnv } from './local-env.js'
 
 const main = async () => {
   const env = readLocalEnv(process.env)
@@ -18,6 +19,7 @@ const main = async () => {
     'config file or HALO_BUDGET_*',
   )
   const sandboxRateLimit = parseSandboxRateLimit(env.HALO_SANDBOX_RATE_LIMIT)
+  const target = await localHaloTarget(env, secrets)
   const gateway = await startGateway({
     compiled,
     secrets: secrets.store,
@@ -26,13 +28,13 @@ const main = async () => {
     hostname: env.HOST,
     budget,
     ...(sandboxRateLimit ? { sandboxRateLimit } : {}),
-    ...(env.HALO_URL
+    ...(target
       ? {
           halo: {
-            url: env.HALO_URL,
-            tenant: env.HALO_TENANT,
-            clientId: env.HALO_CLIENT_ID,
-            clientSecret: env.HALO_CLIENT_SECRET,
+            url: target.url,
+            tenant: target.tenant,
+            clientId: target.clientId,
+            clientSecret: target.clientSecret,
           },
         }
       : {}),
@@ -56,6 +58,19 @@ const main = async () => {
     '  stop:    Ctrl-C',
   ]
   process.stdout.write(`${lines.join('\n')}\n`)
+  if (target) {
+    // Refused credentials would otherwise show only as parked deliveries: say so now.
+    void checkHaloCredentials(gateway.halo, target).then((finding) => {
+      process.stdout.write(`${startupLines(finding).join('\n')}\n`)
+      if (finding.status === 'problem') {
+        logger.error('Halo check failed at start', {
+          code: finding.code,
+          detail: finding.detail,
+          fix: finding.fix,
+        })
+      }
+    })
+  }
 
   let stopping = false
   const stop = async (signal: string) => {

@@ -3,6 +3,7 @@ import type { CompiledRoute } from '../shared/config/compile-config.js'
 import { configPath, loadConfigFile } from '../shared/config/load-config-file.js'
 import { ConfigError } from '../shared/errors.js'
 import { type Secrets, signingSecretsOf } from '../shared/secrets/secret-store.js'
+import { runDoctor } from './doctor.js'
 import { localSecretStore, readLocalEnv } from './local-env.js'
 
 /**
@@ -24,9 +25,14 @@ export const describeRoutes = (
     )
   })
 
-/** `npm run validate [config file]`: every problem of a config (and its local secrets) at once. */
-const main = async () => {
-  const path = process.argv[2] ?? configPath(process.env)
+/**
+ * `npm run validate [--halo] [config file]`: every problem of a config (and its local secrets) at
+ * once; with `--halo`, then the checks of `npm run doctor` against the Halo `npm start` uses.
+ * Resolves with the exit code.
+ */
+const main = async (argv: readonly string[]): Promise<number> => {
+  const halo = argv.includes('--halo')
+  const path = argv.find((arg) => arg !== '--halo') ?? configPath(process.env)
   const compiled = await loadConfigFile(path)
   const { store, origin } = localSecretStore(readLocalEnv(process.env))
   const lines = [
@@ -34,11 +40,22 @@ const main = async () => {
     ...describeRoutes(compiled.routes.values(), await store.get(), origin),
   ]
   process.stdout.write(`${lines.join('\n')}\n`)
+  if (!halo) return 0
+  return runDoctor(['--config', path], {
+    env: process.env,
+    out: (line) => process.stdout.write(`${line}\n`),
+  })
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  main().catch((error: unknown) => {
-    process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `${String(error)}\n`)
-    process.exit(1)
-  })
+  main(process.argv.slice(2))
+    .then((code) => {
+      process.exitCode = code
+    })
+    .catch((error: unknown) => {
+      process.stderr.write(
+        error instanceof ConfigError ? `${error.message}\n` : `${String(error)}\n`,
+      )
+      process.exit(1)
+    })
 }

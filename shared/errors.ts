@@ -164,6 +164,8 @@ export type HaloFailure = {
   endpoint: string
   /** Halo's own message, parsed from whichever body shape it used. */
   haloMessage?: string | undefined
+  /** The auth server's OAuth error code (`invalid_client`, `invalid_scope`), when it sent one. */
+  haloCode?: string | undefined
   /** Field-keyed model-binding errors (`[0].client_id` → messages), when Halo sent them. */
   fieldErrors?: Readonly<Record<string, readonly string[]>> | undefined
   /**
@@ -204,6 +206,7 @@ export class HaloApiError extends AppError {
   readonly kind: HaloFailureKind
   readonly endpoint: string
   readonly haloMessage: string | undefined
+  readonly haloCode: string | undefined
   readonly fieldErrors: Readonly<Record<string, readonly string[]>> | undefined
 
   constructor(
@@ -216,6 +219,7 @@ export class HaloApiError extends AppError {
     this.kind = failure.kind
     this.endpoint = failure.endpoint
     this.haloMessage = failure.haloMessage
+    this.haloCode = failure.haloCode
     this.fieldErrors = failure.fieldErrors
     this.retryable = failure.retryable ?? (status === undefined || isRetryableStatus(status))
   }

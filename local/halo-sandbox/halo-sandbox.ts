@@ -25,6 +25,12 @@ export type HaloSandboxOptions = {
   credentials?: { clientId: string; clientSecret: string }
   /** When set, token requests must carry `?tenant=` with this value, as on hosted Halo. */
   tenant?: string
+  /**
+   * The scopes the API application is allowed (Halo: the application's permissions). A token
+   * request for any other scope is refused with `invalid_scope`; `all` allows every one.
+   * @default ['all']
+   */
+  scopes?: readonly string[]
   /** Lifetime of issued tokens in seconds; make it short to exercise renewal. @default 3600 */
   tokenLifetimeSeconds?: number
   /** Rate limiting like hosted Halo. @default off */
@@ -43,6 +49,59 @@ export type HaloSandboxOptions = {
 
 /** One request the sandbox answered (`at` = arrival, ms since epoch), for tests and benchmarks. */
 export type SandboxRequestLog = { method: string; path: string; status: number; at: number }
+
+/** Scope names Halo's auth server knows (HaloAPI's validator list); others are `invalid_scope`. */
+const KNOWN_SCOPES = new Set([
+  'all',
+  'all:standard',
+  'admin',
+  ...[
+    'tickets',
+    'calendar',
+    'customers',
+    'crm',
+    'timesheets',
+    'contracts',
+    'suppliers',
+    'items',
+    'projects',
+    'sales',
+    'quotes',
+    'sos',
+    'pos',
+    'invoices',
+    'reporting',
+    'software',
+    'softwarelicensing',
+    'kb',
+    'assets',
+  ].flatMap((area) => [`read:${area}`, `edit:${area}`]),
+  'editMine:timesheets',
+  'access:chat',
+  'access:adpasswordreset',
+])
+
+/**
+ * The scope a resource needs, by area: reading takes `read:` or `edit:`, writing `edit:`. `all`
+ * grants everything, `all:standard` every area. Configuration lists (ticket types, statuses, teams...) are read with any
+ * token; which scope Halo wants for them is not documented.
+ */
+const SCOPE_AREAS: Readonly<Record<string, string>> = {
+  tickets: 'tickets',
+  actions: 'tickets',
+  client: 'customers',
+  site: 'customers',
+  users: 'customers',
+  asset: 'assets',
+}
+
+const grantsAccess = (scopes: readonly string[], resource: string, method: string): boolean => {
+  if (scopes.includes('all')) return true
+  const area = SCOPE_AREAS[resource]
+  if (!area) return method === 'GET' || scopes.includes('admin')
+  if (scopes.includes('all:standard')) return true
+  return scopes.includes(`edit:${area}`) || (method === 'GET' && scopes.includes(`read:${area}`))
+}
 
 const INT_PARAMS = new Set([
   'agent_id',
@@ -83,7 +142,8 @@ export const createHaloSandbox = (options: HaloSandboxOptions = {}) => {
   let lifetimeSeconds = options.tokenLifetimeSeconds ?? 3600
   let rateLimit: SandboxRateLimit | undefined = options.rateLimit
   const store = createSandboxStore({ now, seed, applicationName })
-  const tokens = new Map<string, number>()
+  const allowedScopes = options.scopes ?? ['all']
+  const tokens = new Map<string, { expiresAt: number; scopes: string[] }>()
   const rateWindow: number[] = []
   const log: SandboxRequestLog[] = []
   const faults = createFaultInjector(options.faults)
@@ -214,10 +274,14 @@ export const createHaloSandbox = (options: HaloSandboxOptions = {}) => {
         400,
       )
     }
-    if (
-      form.client_id !== credentials.clientId ||
-      form.client_secret !== credentials.clientSecret
-    ) {
+    // Halo's auth server is OpenIddict, which tells an unknown client from a wrong secret.
+    if (form.client_id !== credentials.clientId) {
+      return c.json(
+        { error: 'invalid_client', error_description: "The specified 'client_id' is invalid." },
+        401,
+      )
+    }
+    if (form.client_secret !== credentials.clientSecret) {
       return c.json(
         {
           error: 'invalid_client',
@@ -234,9 +298,25 @@ export const createHaloSandbox = (options: HaloSandboxOptions = {}) => {
         401,
       )
     }
-    const token = randomBytes(24).toString('base64url')
-    tokens.set(token, now() + lifetimeSeconds * 1000)
     const scope = typeof form.scope === 'string' && form.scope ? form.scope : 'all'
+    const scopes = scope.split(/\s+/).filter(Boolean)
+    // An unknown scope is refused (a live tenant does the same for `read:actions`); so, assumed
+    // the same way, is one the application is not allowed.
+    const refused = scopes.filter(
+      (name) =>
+        !KNOWN_SCOPES.has(name) || !(allowedScopes.includes('all') || allowedScopes.includes(name)),
+    )
+    if (refused.length > 0) {
+      return c.json(
+        {
+          error: 'invalid_scope',
+          error_description: `This client application is not allowed to use the specified scope: ${refused.join(' ')}.`,
+        },
+        400,
+      )
+    }
+    const token = randomBytes(24).toString('base64url')
+    tokens.set(token, { expiresAt: now() + lifetimeSeconds * 1000, scopes })
     return c.json({
       access_token: token,
       token_type: 'Bearer',
@@ -249,11 +329,12 @@ export const createHaloSandbox = (options: HaloSandboxOptions = {}) => {
 
   // ---- API --------------------------------------------------------------------------------
 
-  const authorised = (c: Context) => {
+  /** The scopes of the request's token, or undefined when it has no valid token. */
+  const tokenScopes = (c: Context) => {
     const header = c.req.header('authorization') ?? ''
     const match = /^Bearer\s+(.+)$/i.exec(header)
-    const expiresAt = match?.[1] ? tokens.get(match[1]) : undefined
-    return expiresAt !== undefined && now() < expiresAt
+    const token = match?.[1] ? tokens.get(match[1]) : undefined
+    return token && now() < token.expiresAt ? token.scopes : undefined
   }
 
   const send = (c: Context, answer: SandboxAnswer) =>
@@ -280,8 +361,11 @@ export const createHaloSandbox = (options: HaloSandboxOptions = {}) => {
       // The two fields clients are known to read; Halo documents no schema for this endpoint.
       return c.json({ auth_url: `${root}/auth`, tenant_id: options.tenant ?? null })
     }
-    if (!authorised(c))
-      return c.body(null, 401, { 'www-authenticate': 'Bearer error="invalid_token"' })
+    const scopes = tokenScopes(c)
+    if (!scopes) return c.body(null, 401, { 'www-authenticate': 'Bearer error="invalid_token"' })
+    if (!grantsAccess(scopes, resource, method)) {
+      return c.body(null, 403, { 'www-authenticate': 'Bearer error="insufficient_scope"' })
+    }
 
     const q = c.req.query()
     const badQuery = queryErrors(q)

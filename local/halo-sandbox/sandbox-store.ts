@@ -82,6 +82,55 @@ export const createSandboxStore = ({ now, seed, applicationName }: SandboxStoreO
   const isClosedStatus = (statusId: unknown) =>
     Number(statusId) === CLOSED_STATUS_ID || findIn('statuses', statusId)?.type === 1
 
+  // ---- the API agent's permissions ---------------------------------------------------------
+
+  /** The agent the API application logs in as: the first one, as `GET /Agent/me` answers. */
+  const apiAgent = () => collections.agents[0]
+  const apiAgentTeams = () =>
+    new Set(
+      ((apiAgent()?.teams as { team_id?: unknown }[] | undefined) ?? []).map((t) =>
+        Number(t.team_id),
+      ),
+    )
+
+  /** An outcome with an access list is usable only by the agents and teams it names. */
+  const mayUseOutcome = (outcome: SandboxRecord) => {
+    const rules = outcome.access_control as { agent_id?: unknown; team_id?: unknown }[] | undefined
+    if (!Array.isArray(rules) || rules.length === 0) return true
+    return rules.some(
+      (rule) =>
+        (rule.agent_id != null && Number(rule.agent_id) === Number(apiAgent()?.id)) ||
+        (rule.team_id != null && apiAgentTeams().has(Number(rule.team_id))),
+    )
+  }
+
+  /** An agent logs tickets only for the teams it is a member of (team names are not checked). */
+  const refuseForeignTeam = (team: unknown) => {
+    if (typeof team !== 'string' || team.trim() === '') return
+    const record = collections.teams.find(
+      (t) => String(t.name).toLowerCase() === team.trim().toLowerCase(),
+    )
+    if (record && !apiAgentTeams().has(Number(record.id))) {
+      throw exception(`You do not have permission to log tickets for the team ${record.name}.`, 403)
+    }
+  }
+
+  /** The labels of the ticket type's mandatory fields that `fields` leaves empty. */
+  const missingMandatory = (type: SandboxRecord | undefined, fields: Record<string, unknown>) => {
+    const empty = (value: unknown) => value === undefined || value === null || value === ''
+    const given = (fields.customfields as { id?: unknown; value?: unknown }[] | undefined) ?? []
+    const typeFields = (type?.fields as SandboxRecord[] | undefined) ?? []
+    return typeFields
+      .map((field) => field.fieldinfo as Record<string, unknown> | undefined)
+      .filter((info) => info?.mandatory === true)
+      .filter((info) =>
+        info?.custom
+          ? !given.some((cf) => String(cf.id) === String(info.id) && !empty(cf.value))
+          : empty(fields[String(info?.faults_field_name ?? info?.name)]),
+      )
+      .map((info) => String(info?.label ?? info?.name))
+  }
+
   // ---- tickets ---------------------------------------------------------------------------
 
   /** Derived fields Halo fills in on every save: names for ids, and the closed state. */
@@ -107,6 +156,7 @@ export const createSandboxStore = ({ now, seed, applicationName }: SandboxStoreO
     const fields = Object.fromEntries(
       Object.entries(input).map(([k, v]) => [k, coerceField('tickets', k, v)]),
     )
+    refuseForeignTeam(fields.team)
     if (fields.id !== undefined && fields.id !== null && Number(fields.id) > 0) {
       const existing = tickets.get(Number(fields.id))
       if (!existing) throw exception(`Ticket ${fields.id} does not exist.`)
@@ -117,6 +167,10 @@ export const createSandboxStore = ({ now, seed, applicationName }: SandboxStoreO
     }
     const tickettypeId = fields.tickettype_id ?? 1
     const type = findIn('tickettypes', tickettypeId)
+    const missing = missingMandatory(type, fields)
+    if (missing.length > 0) {
+      throw exception(`Please enter a value for the mandatory fields: ${missing.join(', ')}`)
+    }
     const site =
       fields.site_id ?? collections.sites.find((s) => s.client_id === fields.client_id)?.id
     const ticket: Numbered = {
@@ -326,7 +380,9 @@ export const createSandboxStore = ({ now, seed, applicationName }: SandboxStoreO
       throw exception('An Outcome must be entered for this Action')
     }
     // Halo answers this when the API agent may not use the outcome; an unknown one looks the same.
-    if (!outcome) throw exception('You do not have access to this Action at the moment')
+    if (!outcome || !mayUseOutcome(outcome)) {
+      throw exception('You do not have access to this Action at the moment')
+    }
 
     const oldStatus = ticket.status_id
     const action: Numbered = {
@@ -406,9 +462,7 @@ export const createSandboxStore = ({ now, seed, applicationName }: SandboxStoreO
       const action = (actions.get(Number(q.ticket_id)) ?? []).find((a) => a.id === Number(id))
       return action ? ok(clone(action)) : notFound('Action not found')
     }
-    if (resource === 'agent' && id.toLowerCase() === 'me') {
-      return ok(clone(collections.agents[0] ?? {}))
-    }
+    if (resource === 'agent' && id.toLowerCase() === 'me') return ok(clone(apiAgent() ?? {}))
     const shape = LISTS[resource]
     const record = shape ? findIn(shape.collection, id) : undefined
     return record ? ok(clone(record)) : notFound('Not Found')

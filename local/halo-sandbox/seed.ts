@@ -16,6 +16,29 @@ export type SandboxSeed = {
   lookups: SandboxRecord[]
 }
 
+/**
+ * One field of a ticket type (`RequestTypeField` with its `FieldInfo`) that an agent must fill in.
+ * A custom field is set through `customfields: [{ id, value }]`; a built-in one is the ticket field
+ * of its name.
+ */
+const ticketTypeField = (
+  rtid: number,
+  field: { id: number; name: string; label: string; builtIn?: boolean },
+) => ({
+  id: rtid * 1000 + field.id,
+  rtid,
+  fieldid: field.id,
+  fieldname: field.name,
+  fieldinfo: {
+    id: field.id,
+    name: field.name,
+    label: field.label,
+    mandatory: true,
+    custom: field.builtIn ? 0 : 1,
+    ...(field.builtIn ? { faults_field_name: field.name } : {}),
+  },
+})
+
 /** Stock status id of Closed, the one id that is the same on every Halo instance. */
 export const CLOSED_STATUS_ID = 9
 
@@ -166,6 +189,27 @@ export const createSeed = (): SandboxSeed => {
       cancreate: true,
       agentscanselect: true,
     },
+    // Fields an agent must fill in, and categories it is restricted to: a route that does not
+    // set them cannot create tickets of this type.
+    {
+      id: 22,
+      name: 'Security Incident',
+      use: 'ticket',
+      initial_status: 1,
+      default_sla: 1,
+      cancreate: true,
+      agentscanselect: true,
+      hasmandatorytechfields: true,
+      fields: [
+        ticketTypeField(22, { id: 8, name: 'category_1', label: 'Category', builtIn: true }),
+        ticketTypeField(22, { id: 201, name: 'CFImpactedService', label: 'Impacted service' }),
+      ],
+      allowall_category1: false,
+      allowed_category1: [
+        { id: 1, tickettype_id: 22, category_value: 'Security>Phishing' },
+        { id: 2, tickettype_id: 22, category_value: 'Security>Malware' },
+      ],
+    },
   ]
   const status = (id: number, name: string, colour: string, type = 0) => ({
     id,
@@ -218,18 +262,26 @@ export const createSeed = (): SandboxSeed => {
     outcome(6, 'Close Ticket'),
     outcome(7, 'Internal Note'),
     outcome(8, 'Change Status'),
+    // Only the Infrastructure team may use it, which the API agent is not in.
+    {
+      ...outcome(9, 'Escalation Note'),
+      access_control: [{ id: 1, entity: 'outcome', entity_id: 9, team_id: 2 }],
+    },
   ]
   const teams = [
     { id: 1, name: 'Service Desk', inactive: false },
     { id: 2, name: 'Infrastructure', inactive: false },
   ]
+  // The first agent is the one the API application logs in as (`GET /Agent/me`).
   const agents = [
     {
       id: 1,
       name: 'API Agent',
       email: 'api@halo-hooks.example',
       team: 'Service Desk',
+      teams: [{ id: 1, agent_id: 1, team_id: 1, team_name: 'Service Desk' }],
       isdisabled: false,
+      isapiagent: true,
     },
     {
       id: 2,

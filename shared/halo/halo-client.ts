@@ -4,14 +4,17 @@ import { HaloApiError } from '../errors.js'
 import { type BackoffOptions, DEFAULT_BACKOFF } from './backoff.js'
 import { createHaloCallCounter, type HaloCallCounter } from './halo-call-counter.js'
 import { createHaloRequester, type HaloRequest } from './halo-requester.js'
-import { createHaloTokenSource } from './halo-token-source.js'
+import { createHaloTokenSource, type HaloGrant, requestAuthInfo } from './halo-token-source.js'
 import { createMemoryRateBudget } from './memory-rate-budget.js'
 import {
   type HaloActionQuery,
   type HaloAssetQuery,
   type HaloClientQuery,
+  type HaloPriorityQuery,
   type HaloQueryValues,
+  type HaloStatusQuery,
   type HaloTicketQuery,
+  type HaloTicketTypeQuery,
   toQueryString,
 } from './queries.js'
 import { type BudgetLane, DEFAULT_RATE_BUDGET, type RateBudget } from './rate-budget.js'
@@ -20,13 +23,25 @@ import {
   type HaloActionInput,
   HaloActionInputSchema,
   HaloActionSchema,
+  type HaloAgent,
+  HaloAgentSchema,
   type HaloAsset,
   HaloAssetSchema,
+  type HaloAuthInfo,
+  type HaloCustomer,
   HaloCustomerSchema,
+  HaloOutcomeSchema,
+  HaloPrioritySchema,
+  type HaloSite,
+  HaloSiteSchema,
+  HaloStatusSchema,
+  HaloTeamSchema,
   type HaloTicket,
   type HaloTicketInput,
   HaloTicketInputSchema,
   HaloTicketSchema,
+  type HaloTicketType,
+  HaloTicketTypeSchema,
 } from './schemas.js'
 
 export type HaloClientOptions = {
@@ -252,12 +267,24 @@ export const createHaloClient = (options: HaloClientOptions) => {
     }
   }
 
-  /** One ticket; a missing id is a non-retryable 404 {@link HaloApiError}. */
-  const getTicket = async (id: number): Promise<HaloTicket> => {
-    const endpoint = 'GET /Tickets/{id}'
-    const body = await get(`/Tickets/${encodeURIComponent(id)}`, endpoint)
-    return parsed(HaloTicketSchema, body, endpoint)
+  /** `GET <resource>/{id}` read as one object; a missing id is a non-retryable 404. */
+  const getOne = async <S extends z.ZodType>(
+    schema: S,
+    resource: string,
+    id: number | string,
+    query?: HaloQueryValues,
+  ): Promise<z.infer<S>> => {
+    const endpoint = `GET ${resource}/${typeof id === 'number' ? '{id}' : id}`
+    const body = await get(`${resource}/${encodeURIComponent(id)}`, endpoint, query)
+    return parsed(schema, body, endpoint)
   }
+
+  /** One page of assets (schema `Device`), filtered as Halo filters them. */
+  const listAssets = (query: HaloAssetQuery = {}) =>
+    getList(HaloAssetSchema, '/Asset', 'assets', query)
+
+  /** One ticket; a missing id is a non-retryable 404 {@link HaloApiError}. */
+  const getTicket = (id: number): Promise<HaloTicket> => getOne(HaloTicketSchema, '/Tickets', id)
 
   return {
     /** Creates one ticket and returns it as Halo saved it (with its numeric `id`). */
@@ -345,6 +372,8 @@ export const createHaloClient = (options: HaloClientOptions) => {
       return getList(HaloCustomerSchema, '/Client', 'clients', query)
     },
 
+    listAssets,
+
     /**
      * Assets matching a host name, device name or asset tag exactly (case-insensitive). Halo's
      * `search` matches substrings across many fields, so candidates are filtered here; which
@@ -359,7 +388,7 @@ export const createHaloClient = (options: HaloClientOptions) => {
           ? { inventory_number: lookup.inventoryNumber }
           : { search: lookup.hostname ?? lookup.name }
       if (lookup.clientId !== undefined) query.client_id = lookup.clientId
-      const { items } = await getList(HaloAssetSchema, '/Asset', 'assets', query)
+      const { items } = await listAssets(query)
       const same = (value: string | null | undefined, target: string | undefined) =>
         target !== undefined && value?.toLowerCase() === target
       return items.filter(
@@ -370,6 +399,54 @@ export const createHaloClient = (options: HaloClientOptions) => {
             same(asset.key_field2, wanted) ||
             same(asset.key_field3, wanted)),
       )
+    },
+
+    /**
+     * Where this instance's auth server is and, on hosted Halo, its tenant: `GET /api/authinfo`,
+     * once, without a token. A web page or any other non-JSON answer is an `invalid_response`.
+     */
+    authInfo: (): Promise<HaloAuthInfo> => requestAuthInfo(send, baseUrl, now() + maxWaitMs),
+
+    /**
+     * Gets a token as every call does (the cached one while fresh) and says what it was issued
+     * for: the token URL, the tenant, and the scopes asked for and granted.
+     * @throws ConfigError when Halo refuses the credentials, tenant or scope
+     */
+    grant: (): Promise<HaloGrant> => tokens.grant(now() + maxWaitMs),
+
+    /** The agent the API application acts as (`GET /Agent/me`). */
+    currentAgent: (): Promise<HaloAgent> => getOne(HaloAgentSchema, '/Agent', 'me'),
+
+    /** One ticket type with its fields and the teams and categories it allows. */
+    getTicketType: (id: number): Promise<HaloTicketType> => {
+      const query: HaloTicketTypeQuery = { includedetails: true }
+      return getOne(HaloTicketTypeSchema, '/TicketType', id, query)
+    },
+
+    /** One client (customer) by id. */
+    getClient: (id: number): Promise<HaloCustomer> => getOne(HaloCustomerSchema, '/Client', id),
+
+    /** One site by id. */
+    getSite: (id: number): Promise<HaloSite> => getOne(HaloSiteSchema, '/Site', id),
+
+    /** Ticket statuses; `excludeclosed` leaves out those that close a ticket. */
+    async listStatuses(query: HaloStatusQuery = {}) {
+      return (await getList(HaloStatusSchema, '/Status', 'statuses', query)).items
+    },
+
+    /** Action outcomes: what an action's `outcome` names. */
+    async listOutcomes() {
+      return (await getList(HaloOutcomeSchema, '/Outcome', 'outcomes')).items
+    },
+
+    /** Priorities, of one SLA when `slaid` is given. */
+    async listPriorities(query: HaloPriorityQuery = {}) {
+      return (await getList(HaloPrioritySchema, '/Priority', 'priorities', query)).items
+    },
+
+    /** Teams; tickets name theirs by `name`. */
+    async listTeams() {
+      return (await getList(HaloTeamSchema, '/Team', 'teams')).items
     },
 
     /**

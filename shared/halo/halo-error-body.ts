@@ -1,7 +1,9 @@
-/** What we could read out of a Halo error body. Both fields are absent for an empty body. */
+/** What we could read out of a Halo error body. Every field is absent for an empty body. */
 export type HaloErrorBody = {
   message?: string
   fieldErrors?: Record<string, string[]>
+  /** The auth server's OAuth error code (`invalid_client`, `invalid_scope`, ...). */
+  code?: string
 }
 
 const MAX_MESSAGE = 500
@@ -68,16 +70,14 @@ export const parseHaloErrorBody = (text: string): HaloErrorBody => {
   if (nested) {
     return { message: stringOf(parsed.title) ?? describeFieldErrors(nested), fieldErrors: nested }
   }
+  const oauth = stringOf(parsed.error)
   if (direct) {
     // `error_description` alone reads badly without the OAuth code it explains.
-    const code = stringOf(parsed.error)
-    return {
-      message:
-        code && direct === stringOf(parsed.error_description) ? `${code}: ${direct}` : direct,
-    }
+    return oauth && direct === stringOf(parsed.error_description)
+      ? { message: `${oauth}: ${direct}`, code: oauth }
+      : { message: direct }
   }
-  const oauth = stringOf(parsed.error)
-  if (oauth) return { message: oauth }
+  if (oauth) return { message: oauth, code: oauth }
 
   const flat = asFieldErrors(parsed)
   if (flat) return { message: describeFieldErrors(flat), fieldErrors: flat }

@@ -220,7 +220,7 @@ export const createHaloRequester = (deps: HaloRequesterDeps) => {
         continue
       }
 
-      const { message, fieldErrors } = parseHaloErrorBody(text)
+      const { message, fieldErrors, code } = parseHaloErrorBody(text)
       const retryable = isRetryableStatus(response.status)
       const asked = parseRetryAfter(response.headers.get('retry-after'), now())
       const throttled = response.status === 429
@@ -251,7 +251,15 @@ export const createHaloRequester = (deps: HaloRequesterDeps) => {
       throw new HaloApiError(
         response.status,
         `${endpoint} -> ${response.status}${message ? `: ${message}` : ''}`,
-        { kind: 'http', endpoint, haloMessage: message, fieldErrors, retryable, retryAfterMs },
+        {
+          kind: 'http',
+          endpoint,
+          haloMessage: message,
+          haloCode: code,
+          fieldErrors,
+          retryable,
+          retryAfterMs,
+        },
       )
     }
   }

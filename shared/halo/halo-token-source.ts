@@ -1,7 +1,7 @@
-import * as z from 'zod'
+import type * as z from 'zod'
 import { ConfigError, HaloApiError } from '../errors.js'
 import type { BearerTokens, HaloRequester } from './halo-requester.js'
-import { HaloTokenResponseSchema } from './schemas.js'
+import { type HaloAuthInfo, HaloAuthInfoSchema, HaloTokenResponseSchema } from './schemas.js'
 
 export type HaloTokenSourceOptions = {
   /** Instance root, e.g. `https://acme.halopsa.com`; `/api` and `/auth` are appended. */
@@ -23,18 +23,74 @@ export type HaloTokenSourceOptions = {
 }
 
 type AuthTarget = { tokenUrl: string; tenant: string | undefined }
-type CachedToken = { token: string; renewAt: number }
+
+/** What a token was issued for: where, for which tenant, and the scopes asked and granted. */
+export type HaloGrant = AuthTarget & {
+  requestedScope: string
+  /** The scopes Halo says it granted; undefined when its answer does not say. */
+  grantedScope: string | undefined
+}
+
+type CachedToken = { token: string; renewAt: number; grant: HaloGrant }
+
+/** The token side of the client: bearer tokens, and what the current one was granted. */
+export type HaloTokenSource = BearerTokens & {
+  /** Gets a token (the cached one while it is fresh) and says what it was issued for. */
+  grant(deadline: number): Promise<HaloGrant>
+}
 
 // Halo documents no lifetime and no captured value exists; clients assume an hour. A token that
 // dies sooner costs one 401 and one renewal, which the requester absorbs.
 const ASSUMED_LIFETIME_S = 3600
 
-const AuthInfoSchema = z.looseObject({
-  auth_url: z.string().optional(),
-  tenant_id: z.string().optional(),
-})
-
 const trimSlash = (url: string): string => url.replace(/\/+$/, '')
+
+/**
+ * `GET {baseUrl}/api/authinfo`, once, without a token. Throws {@link HaloApiError}: `http` for a
+ * non-2xx answer, `network`/`timeout` when nothing answered, and `invalid_response` when the answer
+ * is not a JSON object (a web page is not Halo).
+ */
+export const requestAuthInfo = async (
+  send: HaloRequester,
+  baseUrl: string,
+  deadline: number,
+): Promise<HaloAuthInfo> => {
+  const endpoint = 'GET /api/authinfo'
+  const response = await send(
+    {
+      method: 'GET',
+      url: `${trimSlash(baseUrl)}/api/authinfo`,
+      endpoint,
+      auth: false,
+      idempotent: true,
+      attempts: 1,
+      // Every call waits for the token: it goes before everything else.
+      lane: 'write',
+    },
+    deadline,
+  )
+  let body: unknown
+  try {
+    body = JSON.parse(response.text)
+  } catch (error) {
+    throw new HaloApiError(
+      response.status,
+      `${endpoint}: the answer is not JSON (${response.headers.get('content-type') ?? 'no content type'})`,
+      { kind: 'invalid_response', endpoint, retryable: false },
+      { cause: error },
+    )
+  }
+  const info = HaloAuthInfoSchema.safeParse(body)
+  if (!info.success) {
+    throw new HaloApiError(
+      response.status,
+      `${endpoint}: the answer is not Halo's authinfo object`,
+      { kind: 'invalid_response', endpoint, retryable: false },
+      { cause: info.error },
+    )
+  }
+  return info.data
+}
 
 /**
  * Client-credentials tokens for one Halo API application, cached for the life of the process
@@ -43,7 +99,7 @@ const trimSlash = (url: string): string => url.replace(/\/+$/, '')
  * `get` throws {@link ConfigError} when the auth server refuses the credentials (`invalid_client`,
  * a wrong tenant or scope): retrying cannot help. Other failures are {@link HaloApiError}s.
  */
-export const createHaloTokenSource = (options: HaloTokenSourceOptions): BearerTokens => {
+export const createHaloTokenSource = (options: HaloTokenSourceOptions): HaloTokenSource => {
   const { send, now } = options
   const baseUrl = trimSlash(options.baseUrl)
   const scope = options.scope ?? 'all'
@@ -56,20 +112,7 @@ export const createHaloTokenSource = (options: HaloTokenSourceOptions): BearerTo
 
   const discover = async (deadline: number): Promise<AuthTarget> => {
     try {
-      const response = await send(
-        {
-          method: 'GET',
-          url: `${baseUrl}/api/authinfo`,
-          endpoint: 'GET /api/authinfo',
-          auth: false,
-          idempotent: true,
-          attempts: 1,
-          // Every call waits for the token: it goes before everything else.
-          lane: 'write',
-        },
-        deadline,
-      )
-      const info = AuthInfoSchema.parse(JSON.parse(response.text))
+      const info = await requestAuthInfo(send, baseUrl, deadline)
       const authUrl = info.auth_url ? trimSlash(info.auth_url) : undefined
       // The secret goes wherever this URL points: accept only TLS or the instance's own origin.
       const trusted =
@@ -186,22 +229,26 @@ export const createHaloTokenSource = (options: HaloTokenSourceOptions): BearerTo
     return {
       token: body.access_token,
       renewAt: startedAt + lifetimeMs - Math.min(renewMarginMs, lifetimeMs / 4),
+      grant: { tokenUrl, tenant, requestedScope: scope, grantedScope: body.scope },
     }
   }
 
+  const fresh = (deadline: number): Promise<CachedToken> => {
+    if (cached && now() < cached.renewAt) return Promise.resolve(cached)
+    pending ??= requestToken(deadline)
+      .then((token) => {
+        cached = token
+        return token
+      })
+      .finally(() => {
+        pending = undefined
+      })
+    return pending
+  }
+
   return {
-    get(deadline) {
-      if (cached && now() < cached.renewAt) return Promise.resolve(cached.token)
-      pending ??= requestToken(deadline)
-        .then((fresh) => {
-          cached = fresh
-          return fresh
-        })
-        .finally(() => {
-          pending = undefined
-        })
-      return pending.then((fresh) => fresh.token)
-    },
+    get: (deadline) => fresh(deadline).then((token) => token.token),
+    grant: (deadline) => fresh(deadline).then((token) => token.grant),
     invalidate(token) {
       if (cached?.token === token) cached = undefined
     },

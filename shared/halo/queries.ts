@@ -24,9 +24,10 @@ export const HaloActionQuerySchema = z.strictObject({
 })
 export type HaloActionQuery = z.infer<typeof HaloActionQuerySchema>
 
-/** `GET /api/Client` filters. */
+/** `GET /api/Client` filters; `count` limits the rows when not paging. */
 export const HaloClientQuerySchema = z.strictObject({
   search: z.string().optional(),
+  count: z.int().positive().optional(),
 })
 export type HaloClientQuery = z.infer<typeof HaloClientQuerySchema>
 
@@ -35,8 +36,27 @@ export const HaloAssetQuerySchema = z.strictObject({
   search: z.string().optional(),
   inventory_number: z.string().optional(),
   client_id: z.int().optional(),
+  count: z.int().positive().optional(),
 })
 export type HaloAssetQuery = z.infer<typeof HaloAssetQuerySchema>
+
+/** `GET /api/TicketType/{id}`: `includedetails` adds the type's fields and restrictions. */
+export const HaloTicketTypeQuerySchema = z.strictObject({
+  includedetails: z.boolean().optional(),
+})
+export type HaloTicketTypeQuery = z.infer<typeof HaloTicketTypeQuerySchema>
+
+/** `GET /api/Status`: `excludeclosed` leaves out the statuses that close a ticket. */
+export const HaloStatusQuerySchema = z.strictObject({
+  excludeclosed: z.boolean().optional(),
+})
+export type HaloStatusQuery = z.infer<typeof HaloStatusQuerySchema>
+
+/** `GET /api/Priority`: the priorities of one SLA. */
+export const HaloPriorityQuerySchema = z.strictObject({
+  slaid: z.int().optional(),
+})
+export type HaloPriorityQuery = z.infer<typeof HaloPriorityQuerySchema>
 
 /** Query values as Halo expects them on the wire: booleans as `true`/`false`. */
 export type HaloQueryValues = Readonly<Record<string, string | number | boolean | undefined>>

@@ -135,6 +135,7 @@ export const HaloCustomerSchema = z.looseObject({
   toplevel_id: maybe(readInt),
   inactive: maybe(z.boolean()),
 })
+export type HaloCustomer = z.infer<typeof HaloCustomerSchema>
 
 /** An asset (schema `Device`). `key_field` is usually the device or host name. */
 export const HaloAssetSchema = z.looseObject({
@@ -150,10 +151,139 @@ export const HaloAssetSchema = z.looseObject({
 })
 export type HaloAsset = z.infer<typeof HaloAssetSchema>
 
+/** A Halo site (schema `Site`). */
+export const HaloSiteSchema = z.looseObject({
+  id: readInt,
+  name: maybe(z.string()),
+  client_id: maybe(readInt),
+  inactive: maybe(z.boolean()),
+})
+export type HaloSite = z.infer<typeof HaloSiteSchema>
+
+/** A ticket type's field (schema `RequestTypeField`), with its definition (`FieldInfo`). */
+export const HaloTicketTypeFieldSchema = z.looseObject({
+  fieldid: maybe(readInt),
+  fieldname: maybe(z.string()),
+  fieldinfo: maybe(
+    z.looseObject({
+      id: maybe(readInt),
+      name: maybe(z.string()),
+      label: maybe(z.string()),
+      /** The field must have a value; Halo's only documented flag for it. */
+      mandatory: maybe(z.boolean()),
+      /** Non-zero for a custom field, set through `customfields: [{ id, value }]`. */
+      custom: maybe(readInt),
+      /** The ticket (`Faults`) field it is stored in, for a built-in field. */
+      faults_field_name: maybe(z.string()),
+    }),
+  ),
+})
+export type HaloTicketTypeField = z.infer<typeof HaloTicketTypeFieldSchema>
+
+/** A category a ticket type restricts to (schema `CategoryRestriction`). */
+const HaloCategoryRestrictionSchema = z.looseObject({ category_value: maybe(z.string()) })
+
+/** A team a ticket type allows (schema `SectionRequestType`). */
+const HaloTeamRestrictionSchema = z.looseObject({
+  section_id: maybe(readInt),
+  section_name: maybe(z.string()),
+})
+
+/**
+ * A ticket type (schema `RequestType`), read with `includedetails` so that it carries its
+ * `fields` and the teams and categories it allows.
+ */
+export const HaloTicketTypeSchema = z.looseObject({
+  id: readInt,
+  name: maybe(z.string()),
+  cancreate: maybe(z.boolean()),
+  default_sla: maybe(readInt),
+  /** Halo says the type has fields an agent must fill in (without saying which). */
+  hasmandatorytechfields: maybe(z.boolean()),
+  fields: maybe(z.array(HaloTicketTypeFieldSchema)),
+  allowall_team: maybe(z.boolean()),
+  allowed_teams: maybe(z.array(HaloTeamRestrictionSchema)),
+  allowall_category1: maybe(z.boolean()),
+  allowed_category1: maybe(z.array(HaloCategoryRestrictionSchema)),
+  allowall_category2: maybe(z.boolean()),
+  allowed_category2: maybe(z.array(HaloCategoryRestrictionSchema)),
+  allowall_category3: maybe(z.boolean()),
+  allowed_category3: maybe(z.array(HaloCategoryRestrictionSchema)),
+  allowall_category4: maybe(z.boolean()),
+  allowed_category4: maybe(z.array(HaloCategoryRestrictionSchema)),
+})
+export type HaloTicketType = z.infer<typeof HaloTicketTypeSchema>
+
+/** A ticket status (schema `TStatus`). */
+export const HaloStatusSchema = z.looseObject({
+  id: readInt,
+  name: maybe(z.string()),
+  type: maybe(readInt),
+})
+export type HaloStatus = z.infer<typeof HaloStatusSchema>
+
+/** Who an entity is restricted to (schema `AccessControl`). */
+const HaloAccessControlSchema = z.looseObject({
+  agent_id: maybe(readInt),
+  team_id: maybe(readInt),
+})
+
+/** An action outcome (schema `TOutcome`): what `outcome` names on an action. */
+export const HaloOutcomeSchema = z.looseObject({
+  id: readInt,
+  outcome: maybe(z.string()),
+  hidden: maybe(z.boolean()),
+  access_control: maybe(z.array(HaloAccessControlSchema)),
+})
+export type HaloOutcome = z.infer<typeof HaloOutcomeSchema>
+
+/**
+ * A priority of one SLA (schema `Policy`). Tickets name a priority by `priorityid`, which means
+ * something only within the ticket's SLA (the record's own `id` is a GUID nobody sends).
+ */
+export const HaloPrioritySchema = z.looseObject({
+  slaid: maybe(readInt),
+  priorityid: readInt,
+  name: maybe(z.string()),
+})
+export type HaloPriority = z.infer<typeof HaloPrioritySchema>
+
+/** A team (schema `SectionDetail`); tickets name their team by `name`. */
+export const HaloTeamSchema = z.looseObject({
+  id: readInt,
+  name: maybe(z.string()),
+  inactive: maybe(z.boolean()),
+})
+export type HaloTeam = z.infer<typeof HaloTeamSchema>
+
+/** An agent (schema `Uname`), as `GET /Agent/me` describes the one the API acts as. */
+export const HaloAgentSchema = z.looseObject({
+  id: readInt,
+  name: maybe(z.string()),
+  email: maybe(z.string()),
+  isdisabled: maybe(z.boolean()),
+  isapiagent: maybe(z.boolean()),
+  /** The teams the agent is a member of (schema `UnameSection`). */
+  teams: maybe(z.array(z.looseObject({ team_id: maybe(readInt), team_name: maybe(z.string()) }))),
+})
+export type HaloAgent = z.infer<typeof HaloAgentSchema>
+
+/**
+ * `GET /api/authinfo`, which needs no token. Halo documents no schema for it; clients read where
+ * the auth server is and, on hosted Halo, the tenant (`?tenant=` on token requests).
+ */
+export const HaloAuthInfoSchema = z.looseObject({
+  auth_url: maybe(z.string()),
+  tenant_id: maybe(z.string()),
+})
+export type HaloAuthInfo = z.infer<typeof HaloAuthInfoSchema>
+
 /** The auth server's answer to a client-credentials request. */
 export const HaloTokenResponseSchema = z.looseObject({
   access_token: z.string().min(1),
   token_type: z.string().optional(),
   // Lifetime in seconds; anything unreadable counts as absent and the client assumes a default.
   expires_in: z.coerce.number().positive().optional().catch(undefined),
+  /** The scopes Halo granted, space-separated; clients ask for `all`. */
+  scope: z.string().optional().catch(undefined),
 })

@@ -139,3 +139,64 @@ describe('createHaloClient against the sandbox: mapping lookups', () => {
     expect(client.calls.sent('GET /Tickets/{id}')).toBe(1)
   })
 })
+
+describe('createHaloClient against the sandbox: the reads npm run doctor makes', () => {
+  const halo = useHaloSandbox({ tenant: 'acme' })
+
+  it('reads authinfo without a token, and says what the token was granted', async () => {
+    const client = halo.client()
+
+    const info = await client.authInfo()
+    const grant = await client.grant()
+
+    expect(info).toEqual({ auth_url: `${halo.url}/auth`, tenant_id: 'acme' })
+    expect(grant).toEqual({
+      tokenUrl: `${halo.url}/auth/token`,
+      tenant: 'acme',
+      requestedScope: 'all',
+      grantedScope: 'all',
+    })
+  })
+
+  it('reads the agent, a ticket type with its mandatory fields, a client and a site', async () => {
+    const client = halo.client()
+
+    const agent = await client.currentAgent()
+    const type = await client.getTicketType(22)
+    const acme = await client.getClient(12)
+    const site = await client.getSite(21)
+
+    expect(agent).toMatchObject({
+      id: 1,
+      name: 'API Agent',
+      teams: [{ team_name: 'Service Desk' }],
+    })
+    expect(type.fields?.map((f) => [f.fieldinfo?.name, f.fieldinfo?.mandatory])).toEqual([
+      ['category_1', true],
+      ['CFImpactedService', true],
+    ])
+    expect(type.allowed_category1?.map((c) => c.category_value)).toContain('Security>Phishing')
+    expect(acme).toMatchObject({ id: 12, name: 'Acme Dental' })
+    expect(site).toMatchObject({ id: 21, client_id: 12 })
+    await expect(client.getClient(999)).rejects.toMatchObject({ status: 404, retryable: false })
+  })
+
+  it('lists statuses (open ones apart), outcomes, priorities of one SLA, teams and assets', async () => {
+    const client = halo.client()
+
+    const all = await client.listStatuses()
+    const open = await client.listStatuses({ excludeclosed: true })
+    const outcomes = await client.listOutcomes()
+    const priorities = await client.listPriorities({ slaid: 1 })
+    const teams = await client.listTeams()
+    const assets = await client.listAssets({ count: 1 })
+
+    expect(all.map((s) => s.id)).toContain(9)
+    expect(open.map((s) => s.id)).not.toContain(9)
+    expect(outcomes.map((o) => o.outcome)).toContain('Private Note')
+    expect(priorities.map((p) => p.priorityid)).toEqual([1, 2, 3, 4])
+    expect(teams.map((t) => t.name)).toEqual(['Service Desk', 'Infrastructure'])
+    expect(assets.items).toHaveLength(1)
+    expect(assets.recordCount).toBeGreaterThan(1)
+  })
+})

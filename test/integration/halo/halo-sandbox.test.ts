@@ -68,6 +68,59 @@ describe('Halo sandbox: auth server', () => {
     expect(await res.json()).toMatchObject({ error: 'invalid_client' })
   })
 
+  it("tells an unknown client id from a wrong secret, as Halo's OpenIddict auth server does", async () => {
+    const { tokenFor } = await setup()
+
+    const unknown = await tokenFor({ client_id: 'nobody' })
+    const wrong = await tokenFor({ client_secret: 'nope' })
+
+    expect(unknown.status).toBe(401)
+    expect(await unknown.json()).toEqual({
+      error: 'invalid_client',
+      error_description: "The specified 'client_id' is invalid.",
+    })
+    expect(await wrong.json()).toEqual({
+      error: 'invalid_client',
+      error_description: 'The specified client credentials are invalid.',
+    })
+  })
+
+  it('refuses a scope it does not know, or the application is not allowed, with invalid_scope', async () => {
+    const { tokenFor } = await setup({ scopes: ['edit:tickets', 'read:customers'] })
+
+    const all = await tokenFor({ scope: 'all' })
+    const unknown = await tokenFor({ scope: 'edit:tickets read:actions' })
+    const allowed = await tokenFor({ scope: 'edit:tickets read:customers' })
+
+    expect(all.status).toBe(400)
+    expect(await all.json()).toMatchObject({
+      error: 'invalid_scope',
+      error_description: expect.stringContaining('all'),
+    })
+    expect(await unknown.json()).toMatchObject({ error: 'invalid_scope' })
+    expect(allowed.status).toBe(200)
+    expect(await allowed.json()).toMatchObject({ scope: 'edit:tickets read:customers' })
+  })
+
+  it('answers 403 insufficient_scope to a token without the scope of the resource', async () => {
+    const { sandbox, tokenFor } = await setup({ scopes: ['read:tickets'] })
+    const { access_token } = (await (await tokenFor({ scope: 'read:tickets' })).json()) as Json
+    const call = (path: string, init: RequestInit = {}) =>
+      sandbox.app.request(`/api${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' },
+      })
+
+    const clients = await call('/Client')
+    const create = await call('/Tickets', { method: 'POST', body: '[{"summary":"x"}]' })
+
+    expect((await call('/Tickets')).status).toBe(200)
+    expect((await call('/Status')).status).toBe(200)
+    expect(clients.status).toBe(403)
+    expect(clients.headers.get('www-authenticate')).toContain('insufficient_scope')
+    expect(create.status).toBe(403)
+  })
+
   it('answers 400 unsupported_grant_type to other grants', async () => {
     const { tokenFor } = await setup()
 
@@ -478,6 +531,72 @@ describe('Halo sandbox: lookup lists and their filters', () => {
     expect(names(await getJson('/Lookup?lookupid=27'))).toEqual(['High', 'Medium', 'Low'])
     expect(names(await getJson('/Agent?team=Infrastructure'))).toEqual(['Jo Nakamura'])
     expect(names(await getJson('/Team'))).toEqual(['Service Desk', 'Infrastructure'])
+  })
+})
+
+describe("Halo sandbox: the API agent's permissions and ticket types' rules", () => {
+  it('names the agent the API acts as, with its teams', async () => {
+    const { getJson } = await setup()
+
+    expect(await getJson('/Agent/me')).toMatchObject({
+      id: 1,
+      name: 'API Agent',
+      isapiagent: true,
+      teams: [{ team_id: 1, team_name: 'Service Desk' }],
+    })
+  })
+
+  it('refuses with 403 a ticket for a team the API agent is not a member of', async () => {
+    const { post } = await setup()
+
+    const foreign = await post('/Tickets', [{ summary: 'x', team: 'Infrastructure' }])
+    const own = await post('/Tickets', [{ summary: 'x', team: 'Service Desk' }])
+
+    expect(foreign.status).toBe(403)
+    expect(await foreign.json()).toMatchObject({
+      Message: expect.stringContaining('Infrastructure'),
+    })
+    expect(own.status).toBe(200)
+  })
+
+  it("refuses a ticket that leaves a ticket type's mandatory fields empty, naming them", async () => {
+    const { post, getJson } = await setup()
+    const type = (await getJson('/TicketType/22?includedetails=true')) as Json
+
+    const bare = await post('/Tickets', [{ summary: 'x', tickettype_id: 22 }])
+    const complete = await post('/Tickets', [
+      {
+        summary: 'x',
+        tickettype_id: 22,
+        category_1: 'Security>Phishing',
+        customfields: [{ id: 201, value: 'Email' }],
+      },
+    ])
+
+    expect(type).toMatchObject({ hasmandatorytechfields: true, allowall_category1: false })
+    expect(bare.status).toBe(400)
+    expect(await bare.json()).toMatchObject({
+      Message: 'Please enter a value for the mandatory fields: Category, Impacted service',
+    })
+    expect(complete.status).toBe(200)
+  })
+
+  it('refuses an action whose outcome the API agent has no access to', async () => {
+    const { post, getJson } = await setup()
+    const ticket = (await (await post('/Tickets', [{ summary: 'x' }])).json()) as Json
+    const outcomes = (await getJson('/Outcome')) as Json[]
+    const restricted = outcomes.find((o) => o.outcome === 'Escalation Note')
+
+    const res = await post('/Actions', [
+      { ticket_id: ticket.id, outcome: 'Escalation Note', note: 'n' },
+    ])
+
+    // It exists: only its access list (a team the API agent is not in) refuses it.
+    expect(restricted).toMatchObject({ access_control: [{ team_id: 2 }] })
+    expect(res.status).toBe(400)
+    expect(await res.json()).toMatchObject({
+      Message: 'You do not have access to this Action at the moment',
+    })
   })
 })
 

@@ -27,9 +27,16 @@ export type Kind = 'int' | 'number' | 'string' | 'boolean' | 'array' | 'object' 
 
 /** Peels optional/nullable wrappers off a zod schema and names its kind. */
 export const zodKind = (schema: z.ZodType): { kind: Kind; inner: z.ZodType } => {
-  let current = schema as z.ZodType & { def: { type: string; innerType?: z.ZodType } }
-  while (['optional', 'nullable', 'default', 'readonly'].includes(current.def.type)) {
-    current = current.def.innerType as typeof current
+  let current = schema as z.ZodType & {
+    def: { type: string; innerType?: z.ZodType; out?: z.ZodType }
+  }
+  for (;;) {
+    if (['optional', 'nullable', 'default', 'readonly', 'catch'].includes(current.def.type)) {
+      current = current.def.innerType as typeof current
+    } else if (current.def.type === 'pipe') {
+      // `z.preprocess(fn, schema)`: what is read in the end is `schema`.
+      current = current.def.out as typeof current
+    } else break
   }
   const type = current.def.type
   if (type === 'number') {
@@ -107,6 +114,10 @@ export const createContractChecker = (spec: OpenApi = loadSubset()) => {
             .shape
           problems.push(...checkZodBody(elementShape, items, `${path}[].`))
         }
+      }
+      if (kind === 'object') {
+        const innerShape = (inner as unknown as { shape: Record<string, z.ZodType> }).shape
+        problems.push(...checkZodBody(innerShape, property, `${path}.`))
       }
     }
     return problems

@@ -40,11 +40,21 @@ describe('parseHaloErrorBody', () => {
   it('keeps the OAuth code in front of its description', () => {
     const body = JSON.stringify({ error: 'invalid_client', error_description: 'Bad secret.' })
 
-    expect(parseHaloErrorBody(body).message).toBe('invalid_client: Bad secret.')
+    expect(parseHaloErrorBody(body)).toEqual({
+      message: 'invalid_client: Bad secret.',
+      code: 'invalid_client',
+    })
   })
 
   it('reads a bare {error}', () => {
-    expect(parseHaloErrorBody('{"error":"invalid_client"}').message).toBe('invalid_client')
+    expect(parseHaloErrorBody('{"error":"invalid_scope"}')).toEqual({
+      message: 'invalid_scope',
+      code: 'invalid_scope',
+    })
+  })
+
+  it('gives no OAuth code to a body whose message is not an error description', () => {
+    expect(parseHaloErrorBody('{"error":"x","Message":"Boom"}')).toEqual({ message: 'Boom' })
   })
 
   it('reads {resultCode, errorMessage}', () => {

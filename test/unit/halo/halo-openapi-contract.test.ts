@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import type * as z from 'zod'
+import * as z from 'zod'
 import {
   ELEMENT_TYPES,
   FIELD_TYPES,
@@ -8,6 +8,7 @@ import {
 } from '../../../local/halo-sandbox/model-binding.js'
 import { createHaloClient } from '../../../shared/halo/halo-client.js'
 import * as queries from '../../../shared/halo/queries.js'
+import * as schemas from '../../../shared/halo/schemas.js'
 import { HaloActionInputSchema, HaloTicketInputSchema } from '../../../shared/halo/schemas.js'
 import {
   extractSubset,
@@ -44,6 +45,25 @@ const QUERY_CONTRACTS: [string, string, z.ZodObject][] = [
   ['HaloActionQuerySchema', '/Actions', queries.HaloActionQuerySchema],
   ['HaloClientQuerySchema', '/Client', queries.HaloClientQuerySchema],
   ['HaloAssetQuerySchema', '/Asset', queries.HaloAssetQuerySchema],
+  ['HaloTicketTypeQuerySchema', '/TicketType/{id}', queries.HaloTicketTypeQuerySchema],
+  ['HaloStatusQuerySchema', '/Status', queries.HaloStatusQuerySchema],
+  ['HaloPriorityQuerySchema', '/Priority', queries.HaloPriorityQuerySchema],
+]
+
+// What the client reads, each against the schema Halo documents for that answer. Fields we read
+// that Halo does not document would always be absent; a wrong type would fail every read.
+const READ_CONTRACTS: [string, string, z.ZodObject][] = [
+  ['HaloTicketSchema', 'Faults', schemas.HaloTicketSchema],
+  ['HaloActionSchema', 'Actions', schemas.HaloActionSchema],
+  ['HaloCustomerSchema', 'Area', schemas.HaloCustomerSchema],
+  ['HaloSiteSchema', 'Site', schemas.HaloSiteSchema],
+  ['HaloAssetSchema', 'Device', schemas.HaloAssetSchema],
+  ['HaloTicketTypeSchema', 'RequestType', schemas.HaloTicketTypeSchema],
+  ['HaloStatusSchema', 'TStatus', schemas.HaloStatusSchema],
+  ['HaloOutcomeSchema', 'TOutcome', schemas.HaloOutcomeSchema],
+  ['HaloPrioritySchema', 'Policy', schemas.HaloPrioritySchema],
+  ['HaloTeamSchema', 'SectionDetail', schemas.HaloTeamSchema],
+  ['HaloAgentSchema', 'Uname', schemas.HaloAgentSchema],
 ]
 
 /** A value of the right kind for every field of a zod object, so every field goes on the wire. */
@@ -99,6 +119,24 @@ describe('request contract: what the client can send matches Halo OpenAPI schema
     },
   )
 
+  it.each(READ_CONTRACTS)(
+    'every field %s reads exists on %s with a compatible type',
+    (_, target, schema) => {
+      expect(checker.checkZodBody(schema.shape, checker.schemaNamed(target))).toEqual([])
+    },
+  )
+
+  it('catches a read field Halo does not document, nested ones included (the checker can fail)', () => {
+    const agent = checker.schemaNamed('Uname')
+    const misread = schemas.HaloAgentSchema.extend({
+      teams: z.array(z.looseObject({ teamid: z.int() })),
+    })
+
+    expect(checker.checkZodBody(misread.shape, agent)).toEqual([
+      "teams[].teamid: no such field in Halo's schema",
+    ])
+  })
+
   it('checks the filter the old document lacks against the ticket field it filters on', () => {
     const kind: Kind = zodKind(queries.HaloTicketQuerySchema.shape.third_party_id_string).kind
     const field = checker.schemaNamed('Faults').properties?.third_party_id_string
@@ -129,7 +167,10 @@ describe('request contract: what the client can send matches Halo OpenAPI schema
       if (isTokenCall(call)) return tokenAnswer()
       const path = call.url.pathname.toLowerCase()
       if (call.method === 'POST') return json({ id: 1, ticket_id: 1 })
-      if (/\/api\/tickets\/\d+$/.test(path)) return json({ id: 1 })
+      if (/\/api\/(tickets|client|site|tickettype)\/\d+$|\/api\/agent\/me$/.test(path)) {
+        return json({ id: 1, priorityid: 1 })
+      }
+      if (path.endsWith('/api/authinfo')) return json({ auth_url: 'https://acme.halo.test/auth' })
       const key = path.split('/').at(-1) ?? ''
       const envelopes: Record<string, string> = {
         tickets: 'tickets',
@@ -138,7 +179,9 @@ describe('request contract: what the client can send matches Halo OpenAPI schema
         asset: 'assets',
       }
       const envelope = envelopes[key]
-      return json(envelope ? { record_count: 1, [envelope]: [{ id: 1 }] } : [{ id: 1 }])
+      return json(
+        envelope ? { record_count: 1, [envelope]: [{ id: 1 }] } : [{ id: 1, priorityid: 1 }],
+      )
     })
     const client = createHaloClient({
       baseUrl: 'https://acme.halo.test',
@@ -157,6 +200,16 @@ describe('request contract: what the client can send matches Halo OpenAPI schema
     await client.listClients(sampleObject(queries.HaloClientQuerySchema))
     await client.findAssets({ hostname: 'acme-dc01', clientId: 12 })
     await client.findAssets({ inventoryNumber: 'ACME-0001' })
+    await client.listAssets(sampleObject(queries.HaloAssetQuerySchema))
+    await client.authInfo()
+    await client.currentAgent()
+    await client.getTicketType(21)
+    await client.getClient(12)
+    await client.getSite(21)
+    await client.listStatuses(sampleObject(queries.HaloStatusQuerySchema))
+    await client.listOutcomes()
+    await client.listPriorities(sampleObject(queries.HaloPriorityQuerySchema))
+    await client.listTeams()
 
     const problems: string[] = []
     const apiCalls = calls.filter((c) => !isTokenCall(c))
@@ -182,8 +235,8 @@ describe('request contract: what the client can send matches Halo OpenAPI schema
     }
 
     expect(problems).toEqual([])
-    // 9 calls, and the two lookups each read their one row whole (list rows lack the field).
-    expect(apiCalls).toHaveLength(11)
+    // 19 calls, and the two lookups each read their one row whole (list rows lack the field).
+    expect(apiCalls).toHaveLength(21)
   })
 })
 

@@ -212,6 +212,14 @@ describe('Halo token source (through createHaloClient)', () => {
     await expect(attempt).rejects.toBeInstanceOf(ConfigError)
     await expect(attempt).rejects.toThrow(/invalid_client/)
     await expect(attempt).rejects.toMatchObject({ retryable: false })
+    // The cause keeps Halo's answer apart: the OAuth code and the HTTP status.
+    await expect(attempt).rejects.toSatisfy(
+      (e) =>
+        e instanceof ConfigError &&
+        e.cause instanceof HaloApiError &&
+        e.cause.haloCode === 'invalid_client' &&
+        e.cause.status === 401,
+    )
   })
 
   it('names the URL when there is no token endpoint there (a wrong Halo URL)', async () => {
@@ -229,5 +237,42 @@ describe('Halo token source (through createHaloClient)', () => {
     await expect(client.getTicket(7)).rejects.toSatisfy(
       (e) => e instanceof HaloApiError && e.status === 503 && e.retryable,
     )
+  })
+
+  it('says what the token was issued for: token URL, tenant, scope asked for and granted', async () => {
+    const { client, calls } = setup(
+      (call) =>
+        isTokenCall(call)
+          ? json({ access_token: 't', expires_in: 3600, scope: 'edit:tickets' })
+          : ticketAnswer(),
+      { tenant: 'acme' },
+    )
+
+    const grant = await client.grant()
+    await client.getTicket(7)
+
+    expect(grant).toEqual({
+      tokenUrl: `${BASE}/auth/token`,
+      tenant: 'acme',
+      requestedScope: 'all',
+      grantedScope: 'edit:tickets',
+    })
+    // The grant's token is the one every call then uses.
+    expect(calls.filter(isTokenCall)).toHaveLength(1)
+  })
+
+  it.each([
+    ['a web page', () => new Response('<html>Sign in</html>', { status: 200 }), 'invalid_response'],
+    ['a JSON list', () => json([1, 2]), 'invalid_response'],
+    ['a 404', () => new Response('Not Found', { status: 404 }), 'http'],
+    ['no connection', () => new TypeError('fetch failed'), 'network'],
+  ] as const)('reads /api/authinfo once and reports %s as %s', async (_, answer, kind) => {
+    const { client, calls } = setup(answer)
+
+    await expect(client.authInfo()).rejects.toSatisfy(
+      (e) => e instanceof HaloApiError && e.kind === kind,
+    )
+    expect(calls.map((c) => `${c.method} ${c.url.pathname}`)).toEqual(['GET /api/authinfo'])
+    expect(calls[0]?.headers.get('authorization')).toBeNull()
   })
 })
