@@ -13,10 +13,8 @@ import { createMemoryRateBudget } from '../shared/halo/memory-rate-budget.js'
 import type { CorrelationStore } from '../shared/lifecycle/correlation-store.js'
 import { createMemoryCorrelationStore } from '../shared/lifecycle/memory-correlation-store.js'
 import type { Logger } from '../shared/observability.js'
-import {
-  createMemoryEventQueue,
-  type MemoryEventQueueOptions,
-} from '../shared/queue/memory-event-queue.js'
+import type { LocalEventQueueOptions } from '../shared/queue/local-event-queue.js'
+import { createMemoryEventQueue } from '../shared/queue/memory-event-queue.js'
 import type { SecretStore } from '../shared/secrets/secret-store.js'
 import { createHaloSandbox, SANDBOX_CREDENTIALS } from './halo-sandbox/halo-sandbox.js'
 import { type LocalWorkerOptions, startLocalWorker } from './local-worker.js'
@@ -29,7 +27,7 @@ export type GatewayOptions = {
   halo?: { url: string; tenant?: string; clientId?: string; clientSecret?: string }
   port?: number
   hostname?: string
-  queue?: MemoryEventQueueOptions
+  queue?: LocalEventQueueOptions
   /** Correlation state; in memory unless given. */
   store?: CorrelationStore
   /** Every envelope's latest outcome; in memory unless given. */
