@@ -45,11 +45,12 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX queue_seen_expiry ON queue_seen (expires_at);
   CREATE TABLE correlation (
+    halo TEXT NOT NULL,
     route TEXT NOT NULL,
     key TEXT NOT NULL,
     version INTEGER NOT NULL,
     record TEXT NOT NULL,
-    PRIMARY KEY (route, key)
+    PRIMARY KEY (halo, route, key)
   ) WITHOUT ROWID;
   CREATE TABLE rate_budget (
     name TEXT PRIMARY KEY,
@@ -136,6 +137,7 @@ const takeLock = (file: string, timeoutMs: number) => {
     throw unwritable(lockFile, error)
   }
   try {
+    lock.pragma('journal_mode = MEMORY') // it holds nothing worth a journal file
     lock.exec('BEGIN EXCLUSIVE; COMMIT')
     return lock
   } catch (error) {

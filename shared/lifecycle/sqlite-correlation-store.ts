@@ -12,26 +12,44 @@ const translate = (operation: string, error: unknown): never => {
   throw new StateStoreError(`SQLite ${operation} failed (${error.code})`, { cause: error })
 }
 
+export type SqliteCorrelationStoreOptions = {
+  /**
+   * The Halo instance the records are about: their ticket ids mean something there only, so
+   * each instance has its own records. @default 'halo'
+   */
+  halo?: string
+  /** Forget what was stored for this instance first (a Halo that starts empty every time). */
+  fresh?: boolean
+}
+
 /**
  * {@link CorrelationStore} in the local gateway's SQLite file (the `correlation` table): one row
- * per (route, key), its record as JSON and its version beside it, written only when the version
- * is still the one read (an insert only when there is no row), as DynamoDB's conditional write.
+ * per (Halo instance, route, key), its record as JSON and its version beside it, written only
+ * when the version is still the one read (an insert only when there is no row), as DynamoDB's
+ * conditional write.
  */
-export const createSqliteCorrelationStore = (db: SqliteDatabase): CorrelationStore => {
-  const select = db.prepare('SELECT record FROM correlation WHERE route = ? AND key = ?').pluck()
+export const createSqliteCorrelationStore = (
+  db: SqliteDatabase,
+  { halo = 'halo', fresh = false }: SqliteCorrelationStoreOptions = {},
+): CorrelationStore => {
+  if (fresh) db.prepare('DELETE FROM correlation WHERE halo = ?').run(halo)
+  const select = db
+    .prepare('SELECT record FROM correlation WHERE halo = ? AND route = ? AND key = ?')
+    .pluck()
   const insert = db.prepare(
-    `INSERT INTO correlation (route, key, version, record) VALUES (?, ?, 1, ?)
+    `INSERT INTO correlation (halo, route, key, version, record) VALUES (?, ?, ?, 1, ?)
      ON CONFLICT DO NOTHING`,
   )
   const update = db.prepare(
-    'UPDATE correlation SET version = ?, record = ? WHERE route = ? AND key = ? AND version = ?',
+    `UPDATE correlation SET version = ?, record = ?
+     WHERE halo = ? AND route = ? AND key = ? AND version = ?`,
   )
 
   return {
     async get(route, key) {
       let json: string | undefined
       try {
-        json = select.get(route, key) as string | undefined
+        json = select.get(halo, route, key) as string | undefined
       } catch (error) {
         return translate('read', error)
       }
@@ -44,8 +62,8 @@ export const createSqliteCorrelationStore = (db: SqliteDatabase): CorrelationSto
       try {
         const result =
           expectedVersion === undefined
-            ? insert.run(record.route, record.key, json)
-            : update.run(version, json, record.route, record.key, expectedVersion)
+            ? insert.run(halo, record.route, record.key, json)
+            : update.run(version, json, halo, record.route, record.key, expectedVersion)
         return result.changes === 1
       } catch (error) {
         return translate('write', error)

@@ -25,6 +25,20 @@ describe('createSqliteCorrelationStore', () => {
     expect(await again.put({ ...record, occurrences: 2 }, undefined)).toBe(false)
   })
 
+  it("keeps each Halo instance's records apart, and forgets one's when told it starts empty", async () => {
+    const { db } = files.fresh()
+    const record = correlationRecord({ ticketId: 1001 })
+    const acme = createSqliteCorrelationStore(db, { halo: 'https://acme.halopsa.com' })
+    await acme.put(record, undefined)
+    await createSqliteCorrelationStore(db, { halo: 'built-in sandbox' }).put(record, undefined)
+
+    const other = createSqliteCorrelationStore(db, { halo: 'https://other.halopsa.com' })
+    expect(await other.get(record.route, record.key)).toBeUndefined()
+    const restarted = createSqliteCorrelationStore(db, { halo: 'built-in sandbox', fresh: true })
+    expect(await restarted.get(record.route, record.key)).toBeUndefined()
+    expect(await acme.get(record.route, record.key)).toEqual({ ...record, version: 1 })
+  })
+
   it('answers StateStoreError (retryable) when the file cannot be written', async () => {
     const { db } = files.fresh()
     const sqlite = createSqliteCorrelationStore(db)
