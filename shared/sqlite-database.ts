@@ -24,11 +24,15 @@ export const MIGRATIONS: readonly string[] = [
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     group_id TEXT NOT NULL,
     envelope TEXT NOT NULL,
+    is_head INTEGER NOT NULL,
     receive_count INTEGER NOT NULL DEFAULT 0,
     invisible_until INTEGER NOT NULL DEFAULT 0,
     receipt_handle TEXT,
     leased INTEGER NOT NULL DEFAULT 0
   );
+  CREATE INDEX queue_messages_group ON queue_messages (group_id, seq);
+  CREATE INDEX queue_messages_heads ON queue_messages (seq, invisible_until, receive_count)
+    WHERE is_head = 1;
   CREATE INDEX queue_messages_receipt ON queue_messages (receipt_handle)
     WHERE receipt_handle IS NOT NULL;
   CREATE TABLE queue_dead_letters (
@@ -102,7 +106,7 @@ const sqliteCode = (error: unknown) =>
 const unwritable = (file: string, error: unknown) =>
   new LocalStateError(
     'state_unwritable',
-    `cannot open ${file} for writing (${sqliteCode(error) ?? (error instanceof Error ? error.message : 'unknown')}): the directory must exist or be creatable, be writable by this user, and ${file} must be a file`,
+    `cannot open ${file} for writing (${sqliteCode(error) ?? (error instanceof Error ? error.message : 'unknown')}): make its directory writable by this user (and ${file} a file, not a directory), or choose another data directory`,
     { cause: error },
   )
 

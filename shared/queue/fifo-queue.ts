@@ -10,13 +10,8 @@ import {
   type ReceivedMessage,
 } from './local-event-queue.js'
 
-/** What the queue's choice reads of a stored message; `ref` is the storage's handle on it. */
-export type QueuedMessage<Ref> = {
-  ref: Ref
-  groupId: string
-  receiveCount: number
-  invisibleUntil: number
-}
+/** A message at the head of its group, as the queue's choice reads it. */
+export type GroupHead<Ref> = { ref: Ref; receiveCount: number }
 
 /** A received message's lease, as stored. */
 export type Lease = { receiveCount: number; invisibleUntil: number; receiptHandle: string }
@@ -37,8 +32,11 @@ export interface FifoStorage<Ref> {
   messageCount(): number
   /** Adds a message after every other, with no receives and visible at once. */
   append(envelope: Envelope, groupId: string): void
-  /** Every message, oldest first, read lazily (the choice stops early). */
-  messages(): Iterable<QueuedMessage<Ref>>
+  /**
+   * The oldest message that is the oldest of its group and visible at `at` (its group's next
+   * message waits behind it while it is in flight or deferred), leaving out `skip`.
+   */
+  nextVisibleHead(at: number, skip: readonly Ref[]): GroupHead<Ref> | undefined
   /** Stores a message's new lease; answers a copy of its envelope. */
   lease(ref: Ref, lease: Lease): Envelope
   /** The message currently leased with `receiptHandle`, if any. */
@@ -64,36 +62,6 @@ export interface FifoStorage<Ref> {
 /** Why the queue itself dead-lettered a message that kept coming back. */
 export const maxReceiveReason = (receiveCount: number) =>
   `max_receive_count: not acknowledged after ${receiveCount} receives`
-
-/**
- * The queue's choice at `at`, over every message oldest first: up to `max` to hand out, at most
- * one per group and only a group's oldest (a group whose oldest message is in flight or deferred
- * waits behind it), and the group heads that reached `maxReceiveCount` receives, to dead-letter
- * instead (the group's next message may then be chosen). Stops reading once `max` are chosen.
- */
-export const chooseMessages = <Ref>(
-  messages: Iterable<QueuedMessage<Ref>>,
-  at: number,
-  max: number,
-  maxReceiveCount: number,
-) => {
-  const busyGroups = new Set<string>()
-  const receive: QueuedMessage<Ref>[] = []
-  const expire: QueuedMessage<Ref>[] = []
-  for (const message of messages) {
-    if (receive.length >= max) break
-    if (busyGroups.has(message.groupId)) continue
-    busyGroups.add(message.groupId)
-    if (message.invisibleUntil > at) continue
-    if (message.receiveCount >= maxReceiveCount) {
-      expire.push(message)
-      busyGroups.delete(message.groupId)
-      continue
-    }
-    receive.push(message)
-  }
-  return { receive, expire }
-}
 
 /**
  * A {@link LocalEventQueue} over a storage: SQS FIFO's rules (per-group order, one message in
@@ -142,19 +110,31 @@ export const createFifoQueue = <Ref>(
     receive(max = 10) {
       const at = now()
       return storage.transaction(() => {
-        const chosen = chooseMessages(storage.messages(), at, max, settings.maxReceiveCount)
-        for (const message of chosen.expire) {
-          storage.deadLetter(message.ref, maxReceiveReason(message.receiveCount))
-        }
-        return chosen.receive.map(({ ref, receiveCount }): ReceivedMessage => {
+        // One message at a time, each the oldest visible head, so that a head dead-lettered on
+        // the way lets its group's next message take its turn in the same call.
+        const received: ReceivedMessage[] = []
+        const leased: Ref[] = []
+        while (received.length < max) {
+          const head = storage.nextVisibleHead(at, leased)
+          if (!head) break
+          if (head.receiveCount >= settings.maxReceiveCount) {
+            storage.deadLetter(head.ref, maxReceiveReason(head.receiveCount))
+            continue
+          }
           const lease = {
-            receiveCount: receiveCount + 1,
+            receiveCount: head.receiveCount + 1,
             invisibleUntil: at + settings.visibilityTimeoutMs,
             receiptHandle: randomUUID(),
           }
-          const envelope = storage.lease(ref, lease)
-          return { envelope, receiptHandle: lease.receiptHandle, receiveCount: lease.receiveCount }
-        })
+          const envelope = storage.lease(head.ref, lease)
+          leased.push(head.ref)
+          received.push({
+            envelope,
+            receiptHandle: lease.receiptHandle,
+            receiveCount: lease.receiveCount,
+          })
+        }
+        return received
       })
     },
 

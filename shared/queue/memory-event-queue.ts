@@ -43,8 +43,15 @@ const memoryStorage = (): FifoStorage<Stored> => {
         invisibleUntil: 0,
       })
     },
-    *messages() {
-      for (const message of messages) yield { ref: message, ...message }
+    nextVisibleHead(at, skip) {
+      const busyGroups = new Set<string>()
+      for (const message of messages) {
+        if (busyGroups.has(message.groupId)) continue
+        busyGroups.add(message.groupId)
+        if (message.invisibleUntil > at || skip.includes(message)) continue
+        return { ref: message, receiveCount: message.receiveCount }
+      }
+      return undefined
     },
     lease(message, lease) {
       Object.assign(message, lease)

@@ -102,6 +102,28 @@ export const localEventQueueContract = (
       expect(queue.maxReceiveCount).toBe(2)
     })
 
+    it("gives a dead-lettered head's turn to its group's next message, before younger groups", async () => {
+      const time = clock()
+      const queue = create({ visibilityTimeoutMs: 10, maxReceiveCount: 1, now: time.now })
+      const stuck = envelopeFor({ status: 'firing' })
+      const next = envelopeFor({ status: 'resolved' })
+      const other = envelopeFor({ key: 'other' })
+      await queue.send([stuck, next])
+      queue.receive(1)
+      time.advance(11)
+      await queue.send([other])
+
+      expect(queue.receive(1).map((m) => m.envelope.id)).toEqual([next.id])
+      expect(queue.receive(1).map((m) => m.envelope.id)).toEqual([other.id])
+    })
+
+    it('hands a message out once per receive, even with no visibility timeout', async () => {
+      const queue = create({ visibilityTimeoutMs: 0 })
+      await queue.send([envelopeFor()])
+      expect(queue.receive(10)).toHaveLength(1)
+      expect(queue.receive(10)).toEqual([expect.objectContaining({ receiveCount: 2 })])
+    })
+
     it('defers with changeVisibility and parks with a reason', async () => {
       const time = clock()
       const queue = create({ now: time.now })
