@@ -58,7 +58,7 @@ export const createSqliteCorrelationStore = (
 
     async put(record: CorrelationRecord, expectedVersion: number | undefined) {
       const version = (expectedVersion ?? 0) + 1
-      const json = JSON.stringify({ ...CorrelationRecordSchema.parse(record), version })
+      const json = JSON.stringify({ ...record, version }) // read back through the schema
       try {
         const result =
           expectedVersion === undefined
