@@ -60,7 +60,7 @@ export interface FifoStorage<Ref> {
 }
 
 /** Why the queue itself dead-lettered a message that kept coming back. */
-export const maxReceiveReason = (receiveCount: number) =>
+const maxReceiveReason = (receiveCount: number) =>
   `max_receive_count: not acknowledged after ${receiveCount} receives`
 
 /**

@@ -2,8 +2,6 @@ import type { Envelope } from '../envelope.js'
 import { createFifoQueue, type FifoStorage } from './fifo-queue.js'
 import type { DeadLetter, LocalEventQueueOptions } from './local-event-queue.js'
 
-export type { DeadLetter, ReceivedMessage } from './local-event-queue.js'
-
 type Stored = {
   envelope: Envelope
   groupId: string
