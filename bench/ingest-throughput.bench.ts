@@ -10,11 +10,11 @@ import { ms, ratio, us } from './support/format.js'
 // bare node:http server answering 202 measured the same way in the same run. The server runs in
 // a child process; autocannon drives it from this one. Reports numbers; asserts nothing.
 
-const CONNECTIONS = 10
-const WARMUP_SECONDS = 1
-const SECONDS = 5
+export const CONNECTIONS = 10
+export const WARMUP_SECONDS = 1
+export const SECONDS = 5
 
-type Target = { name: string; path: string; request: (sequence: number) => Sent }
+export type Target = { name: string; path: string; request: (sequence: number) => Sent }
 type Sent = { body: string; headers: Record<string, string> }
 
 const alertmanagerBody = sequencedBody('alertmanager')
@@ -22,7 +22,7 @@ const genericBody = sequencedBody('generic')
 const BEARER = BENCH_SECRETS.routes.alertmanager?.current as string
 const HMAC_SECRET = BENCH_SECRETS.routes['generic-hmac']?.current as string
 
-const TARGETS: Target[] = [
+export const TARGETS: Target[] = [
   {
     name: 'Alertmanager (bearer, 2 alerts per delivery)',
     path: '/hooks/alertmanager',
@@ -74,7 +74,7 @@ const load = async (url: string, target: Target, seconds: number): Promise<Load>
 }
 
 /** Mean time a request is in flight when `CONNECTIONS` each keep one outstanding, in ms. */
-const littles = (rps: number) => (rps > 0 ? (CONNECTIONS / rps) * 1000 : 0)
+export const littles = (rps: number) => (rps > 0 ? (CONNECTIONS / rps) * 1000 : 0)
 
 const PROBES = 2_000
 
@@ -125,7 +125,7 @@ const probe = async (gatewayUrl: string, bareUrl: string, target: Target) => {
   return { gateway: summary(gateway), bare: summary(bare) }
 }
 
-const measure = async (server: ChildServer, target: Target) => {
+export const measure = async (server: ChildServer, target: Target) => {
   await load(server.url, target, WARMUP_SECONDS)
   return load(server.url, target, SECONDS)
 }

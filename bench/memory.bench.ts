@@ -1,12 +1,8 @@
-import { createHmac } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
-import { createIngestApp } from '../functions/ingest/app.js'
-import { silentLogger } from '../shared/observability.js'
 import { createMemoryEventQueue } from '../shared/queue/memory-event-queue.js'
-import { createMemorySecretStore } from '../shared/secrets/memory-secret-store.js'
-import { BENCH_SECRETS, benchCompiled, sequencedBody } from './support/bench-config.js'
+import { benchIngestApp, SAMPLE_SENDERS, type SampleSender } from './support/bench-config.js'
 import { kib, mib, ratio } from './support/format.js'
 
 // Memory held by the local memory queue per 10,000 queued envelopes, made by the real ingest app
@@ -26,56 +22,16 @@ const settledHeap = async (): Promise<number> => {
   return process.memoryUsage().heapUsed
 }
 
-type Sender = { route: string; name: string; request: (sequence: number) => RequestInit }
-
-const alertmanagerBody = sequencedBody('alertmanager')
-const genericBody = sequencedBody('generic')
-
-const SENDERS: Sender[] = [
-  {
-    route: 'alertmanager',
-    name: 'Alertmanager sample (2 alerts per delivery)',
-    request: (sequence) => ({
-      method: 'POST',
-      body: alertmanagerBody(sequence),
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Bearer ${BENCH_SECRETS.routes.alertmanager?.current}`,
-      },
-    }),
-  },
-  {
-    route: 'generic-hmac',
-    name: 'generic sample (1 alert per delivery)',
-    request: (sequence) => {
-      const body = genericBody(sequence)
-      const secret = BENCH_SECRETS.routes['generic-hmac']?.current as string
-      const signature = createHmac('sha256', secret).update(body).digest('hex')
-      return {
-        method: 'POST',
-        body,
-        headers: { 'content-type': 'application/json', 'x-signature': `sha256=${signature}` },
-      }
-    },
-  },
-]
-
 /** Fills a fresh memory queue through the ingest app until it holds ENVELOPES envelopes. */
-const fill = async (sender: Sender, queue: ReturnType<typeof createMemoryEventQueue>) => {
-  const app = createIngestApp({
-    routes: benchCompiled().routes,
-    queue,
-    secrets: createMemorySecretStore(BENCH_SECRETS),
-    now: () => new Date('2026-11-28T07:00:00Z'),
-    logger: silentLogger,
-  })
+const fill = async (sender: SampleSender, queue: ReturnType<typeof createMemoryEventQueue>) => {
+  const app = benchIngestApp(queue)
   for (let sequence = 0; queue.stats().queued < ENVELOPES; sequence++) {
     const response = await app.request(`/hooks/${sender.route}`, sender.request(sequence))
     if (response.status !== 202) throw new Error(`ingest answered ${response.status}`)
   }
 }
 
-const measureSender = async (sender: Sender): Promise<string[]> => {
+const measureSender = async (sender: SampleSender): Promise<string[]> => {
   // Warm-up: the same work once, thrown away, so code and caches are not counted.
   await fill(sender, createMemoryEventQueue())
   const empty = await settledHeap()
@@ -106,7 +62,7 @@ export const benchMemory = async (): Promise<string[]> => {
     `method: fill a memory queue with ${ENVELOPES} envelopes through the real ingest app (each delivery distinct), heapUsed after forced GC minus heapUsed before (after a discarded warm-up fill)`,
     'baseline: the same envelopes held as JSON.stringify strings (an SQS message body each)',
   ]
-  for (const sender of SENDERS) lines.push(...(await measureSender(sender)))
+  for (const sender of SAMPLE_SENDERS) lines.push(...(await measureSender(sender)))
   return lines
 }
 

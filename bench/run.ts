@@ -37,6 +37,11 @@ const SECTIONS: Section[] = [
     module: './deliver-billing.bench.ts',
     run: 'benchDeliverBilling',
   },
+  {
+    title: "The local gateway's state in SQLite against memory",
+    module: './sqlite-state.bench.ts',
+    run: 'benchSqliteState',
+  },
 ]
 
 const print = (line = '') => process.stdout.write(`${line}\n`)

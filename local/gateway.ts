@@ -6,21 +6,16 @@ import { createIngestApp } from '../functions/ingest/app.js'
 import type { CompiledConfig } from '../shared/config/compile-config.js'
 import type { HaloBudget } from '../shared/config/halo-budget.js'
 import type { DeliveryHistory } from '../shared/delivery/delivery-history.js'
-import { createMemoryDeliveryHistory } from '../shared/delivery/memory-delivery-history.js'
 import { createHaloClient, type HaloClientOptions } from '../shared/halo/halo-client.js'
 import { createHaloDirectory, DIRECTORY_TTL_MS } from '../shared/halo/halo-directory.js'
-import { createMemoryRateBudget } from '../shared/halo/memory-rate-budget.js'
 import type { CorrelationStore } from '../shared/lifecycle/correlation-store.js'
-import { createMemoryCorrelationStore } from '../shared/lifecycle/memory-correlation-store.js'
 import type { Logger } from '../shared/observability.js'
-import {
-  createMemoryEventQueue,
-  type MemoryEventQueueOptions,
-} from '../shared/queue/memory-event-queue.js'
+import type { LocalEventQueueOptions } from '../shared/queue/local-event-queue.js'
 import type { SecretStore } from '../shared/secrets/secret-store.js'
 import { createDeliveriesApp } from './deliveries-app.js'
 import { haloTicketUrl } from './delivery-view.js'
 import { createHaloSandbox, SANDBOX_CREDENTIALS } from './halo-sandbox/halo-sandbox.js'
+import { openLocalState } from './local-state.js'
 import { type LocalWorkerOptions, startLocalWorker } from './local-worker.js'
 
 export type GatewayOptions = {
@@ -31,10 +26,16 @@ export type GatewayOptions = {
   halo?: { url: string; tenant?: string; clientId?: string; clientSecret?: string }
   port?: number
   hostname?: string
-  queue?: MemoryEventQueueOptions
-  /** Correlation state; in memory unless given. */
+  queue?: LocalEventQueueOptions
+  /**
+   * Where the queue, correlation state, rate budget and delivery history live: a directory for
+   * the SQLite file (held by this gateway alone; a restart carries on from it), or `memory`.
+   * @default 'memory'
+   */
+  dataDir?: string | undefined
+  /** Correlation state; the data directory's unless given. */
   store?: CorrelationStore
-  /** Every envelope's latest outcome; in memory unless given. */
+  /** Every envelope's latest outcome; the data directory's unless given. */
   history?: DeliveryHistory
   /** Halo requests per window for every worker (the config file's `budget`, env overrides). */
   budget?: HaloBudget
@@ -48,20 +49,29 @@ export type GatewayOptions = {
 }
 
 /**
- * The whole pipeline in one process: ingest at `/hooks/:route`, the in-memory queue, a worker
- * delivering to Halo, and (unless a real Halo is given) the Halo sandbox at `/halo`.
+ * The whole pipeline in one process: ingest at `/hooks/:route`, the queue, a worker delivering
+ * to Halo, and (unless a real Halo is given) the Halo sandbox at `/halo`; the state in the data
+ * directory's SQLite file, or in memory.
  */
 export const startGateway = async (options: GatewayOptions) => {
   const { compiled, secrets, logger } = options
   const now = options.now ?? (() => new Date())
-  const queue = createMemoryEventQueue(options.queue)
+  // Opened first: a data directory held by another gateway stops this one before it listens.
+  const state = openLocalState({
+    dataDir: options.dataDir,
+    owner: 'halo-hooks gateway (starting)',
+    halo: options.halo,
+    ...(options.queue ? { queue: options.queue } : {}),
+  })
+  const { queue } = state
+  const resumed = queue.stats()
   const sandbox = options.halo ? undefined : createHaloSandbox()
   if (sandbox && options.sandboxRateLimit) {
     sandbox.setRateLimit({ ...options.sandboxRateLimit, retryAfter: true })
   }
-  const store = options.store ?? createMemoryCorrelationStore()
+  const store = options.store ?? state.store
   const budget = options.budget ?? compiled.config.budget
-  const history = options.history ?? createMemoryDeliveryHistory()
+  const history = options.history ?? state.history
 
   const app = new Hono()
   if (sandbox) {
@@ -88,14 +98,19 @@ export const startGateway = async (options: GatewayOptions) => {
   )
 
   const hostname = options.hostname ?? '127.0.0.1'
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: options.port ?? 8787, hostname }, () =>
       resolve(started),
     )
+    started.once('error', reject)
+  }).catch((error: unknown) => {
+    state.close()
+    throw error
   })
   const { port } = server.address() as AddressInfo
   const url = `http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${port}`
   const haloUrl = options.halo?.url ?? `${url}/halo`
+  state.describeOwner(`halo-hooks gateway on ${url}`)
 
   const halo = createHaloClient({
     baseUrl: haloUrl,
@@ -103,7 +118,7 @@ export const startGateway = async (options: GatewayOptions) => {
     // Credentials are read when the worker starts; a real Halo's come from env or the secret.
     ...(await haloCredentials(options, secrets)),
     // The sandbox too: the budget behaves as it would against the Halo it stands in for.
-    budget: createMemoryRateBudget({ limit: budget.limit, windowMs: budget.windowSeconds * 1000 }),
+    budget: state.budget({ limit: budget.limit, windowMs: budget.windowSeconds * 1000 }),
     // As in AWS, a delivery waits a moment for the budget at most; otherwise it is deferred to
     // its place in the budget's line and the worker takes the next message.
     maxWaitMs: 1_000,
@@ -135,12 +150,26 @@ export const startGateway = async (options: GatewayOptions) => {
     store,
     history,
     deliveriesUrl: `${url}/deliveries`,
+    /** The SQLite file the state is in; undefined when it is in memory. */
+    dataFile: state.file,
+    /** The schema version the file was opened at (0: new), and its copy before a migration. */
+    openedAtVersion: state.openedAtVersion,
+    /** What the queue held when it was opened (carried on from the last run). */
+    resumed,
+    backupFile: state.backupFile,
     routeUrls: [...compiled.routes.keys()].map((name) => ({ name, url: `${url}/hooks/${name}` })),
+    /**
+     * Stops taking requests and messages, finishes the deliveries in hand, and lets go of the
+     * data directory. Answers what was left in the queue at that moment.
+     */
     async close() {
       await worker.stop()
       await new Promise<void>((resolve, reject) =>
         server.close((error) => (error ? reject(error) : resolve())),
       )
+      const left = { ...queue.stats(), deadLetters: queue.deadLetters() }
+      state.close()
+      return left
     },
   }
 }

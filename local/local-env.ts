@@ -5,6 +5,7 @@ import { ConfigError } from '../shared/errors.js'
 import { createLocalSecretStore } from '../shared/secrets/local-secret-store.js'
 import type { SecretStore } from '../shared/secrets/secret-store.js'
 import type { HaloTarget } from './doctor-findings.js'
+import { DEFAULT_DATA_DIR } from './local-state.js'
 
 /** The development secrets `npm start` uses when none are configured (never for production). */
 export const DEV_SECRETS_FILE = fileURLToPath(new URL('./dev-secrets.json', import.meta.url))
@@ -15,6 +16,8 @@ const LocalEnvSchema = z.object({
   HALO_HOOKS_CONFIG: z.string().optional(),
   HALO_HOOKS_SECRETS_FILE: z.string().optional(),
   HALO_HOOKS_SECRETS: z.string().optional(),
+  /** Where `npm start` keeps its state (a SQLite file), or `memory` to keep nothing. */
+  HALO_HOOKS_DATA_DIR: z.string().min(1).default(DEFAULT_DATA_DIR),
   HALO_URL: z.url().optional(),
   HALO_TENANT: z.string().optional(),
   HALO_CLIENT_ID: z.string().optional(),

@@ -2,11 +2,11 @@ import type { DeliveryOutcome } from '../shared/delivery/deliver-envelope.js'
 import { type DeliveryHistory, deliveryRecordOf } from '../shared/delivery/delivery-history.js'
 import { processBatch } from '../shared/delivery/process-batch.js'
 import type { Logger } from '../shared/observability.js'
-import { createMemoryBatchQueue, memoryBatchMessage } from '../shared/queue/memory-batch-queue.js'
-import type { MemoryEventQueue } from '../shared/queue/memory-event-queue.js'
+import { createLocalBatchQueue, localBatchMessage } from '../shared/queue/local-batch-queue.js'
+import type { LocalEventQueue } from '../shared/queue/local-event-queue.js'
 
 export type LocalWorkerOptions = {
-  queue: MemoryEventQueue
+  queue: LocalEventQueue
   /** Delivers one queue message; throws an AppError on failure (as deliverEvent does). */
   deliver: (message: unknown, logger: Logger) => Promise<DeliveryOutcome>
   logger: Logger
@@ -22,7 +22,7 @@ export type LocalWorkerOptions = {
 }
 
 /**
- * The local stand-in for the deliver Lambda's SQS event source: receives from the memory queue
+ * The local stand-in for the deliver Lambda's SQS event source: receives from the local queue
  * and runs each batch through the same batch policy as in AWS (deliver, defer or park).
  */
 export const startLocalWorker = ({
@@ -36,7 +36,7 @@ export const startLocalWorker = ({
   now = () => new Date(),
 }: LocalWorkerOptions) => {
   let running = true
-  const batchQueue = createMemoryBatchQueue(queue)
+  const batchQueue = createLocalBatchQueue(queue)
 
   const loop = (async () => {
     while (running) {
@@ -45,7 +45,7 @@ export const startLocalWorker = ({
         await queue.waitForMessages(pollMs)
         continue
       }
-      await processBatch(batch.map(memoryBatchMessage), {
+      await processBatch(batch.map(localBatchMessage), {
         queue: batchQueue,
         deliver: (message, messageLogger) => deliver(message.body, messageLogger),
         logger,

@@ -1,6 +1,6 @@
 import { resolveHaloBudget } from '../shared/config/halo-budget.js'
 import { configPath, loadConfigFile } from '../shared/config/load-config-file.js'
-import { ConfigError } from '../shared/errors.js'
+import { ConfigError, LocalStateError } from '../shared/errors.js'
 import { createJsonLogger } from '../shared/observability.js'
 import { startGateway } from './gateway.js'
 import { checkHaloCredentials, startupLines } from './halo-doctor.js'
@@ -26,6 +26,7 @@ const main = async () => {
     logger,
     port: env.PORT,
     hostname: env.HOST,
+    dataDir: env.HALO_HOOKS_DATA_DIR,
     budget,
     ...(sandboxRateLimit ? { sandboxRateLimit } : {}),
     ...(target
@@ -40,10 +41,18 @@ const main = async () => {
       : {}),
   })
 
+  const { resumed } = gateway
   const lines = [
     `halo-hooks is listening on ${gateway.url}`,
     `  config:  ${path}`,
     `  secrets: ${secrets.origin}`,
+    gateway.dataFile
+      ? `  state:   ${gateway.dataFile} (SQLite; HALO_HOOKS_DATA_DIR)${
+          gateway.openedAtVersion
+            ? `; carrying on with ${resumed.queued + resumed.inFlight} queued and ${resumed.deadLettered} parked`
+            : '; new'
+        }${gateway.backupFile ? `; migrated, the old file copied to ${gateway.backupFile}` : ''}`
+      : '  state:   in memory (HALO_HOOKS_DATA_DIR=memory): stopping loses what is queued or parked',
     '  routes:',
     ...[...compiled.routes.values()].map(
       (route) =>
@@ -77,16 +86,17 @@ const main = async () => {
     if (stopping) return
     stopping = true
     process.stdout.write(`\n${signal}: finishing deliveries in hand and stopping\n`)
-    await gateway.close()
-    const { queued, inFlight, deadLettered } = gateway.queue.stats()
+    const { queued, inFlight, deadLettered, deadLetters } = await gateway.close()
     process.stdout.write(
       `  left: ${queued} queued, ${inFlight} in flight, ${deadLettered} parked` +
-        (queued + inFlight + deadLettered > 0
-          ? ' (the local queue is in memory: they are lost now)'
-          : '') +
+        (queued + inFlight + deadLettered === 0
+          ? ''
+          : gateway.dataFile
+            ? ` (kept in ${gateway.dataFile}: the next npm start carries on with them)`
+            : ' (the local queue is in memory: they are lost now)') +
         '\n',
     )
-    for (const { envelope, reason } of gateway.queue.deadLetters()) {
+    for (const { envelope, reason } of deadLetters) {
       process.stdout.write(`  parked ${envelope.route} ${envelope.alert.key}: ${reason}\n`)
     }
     process.exit(0)
@@ -97,7 +107,7 @@ const main = async () => {
 
 main().catch((error: unknown) => {
   process.stderr.write(
-    error instanceof ConfigError
+    error instanceof ConfigError || error instanceof LocalStateError
       ? `${error.message}\n`
       : `halo-hooks failed to start: ${String(error)}\n`,
   )

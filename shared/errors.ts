@@ -141,6 +141,28 @@ export class SecretUnavailableError extends errorClass('secret_unavailable', tru
 /** The shared rate budget could not be read or written; deliveries are retried later. */
 export class RateBudgetUnavailableError extends errorClass('rate_budget_unavailable', true) {}
 
+/**
+ * The local gateway's state file cannot be used as it is: held by another running process, not
+ * writable, not a halo-hooks database, or of a schema this version cannot read. The message
+ * names the file and the fix; nothing was changed in it.
+ */
+export class LocalStateError extends AppError {
+  readonly retryable = false
+
+  constructor(
+    readonly code:
+      | 'state_locked'
+      | 'state_unwritable'
+      | 'state_not_ours'
+      | 'state_schema_newer'
+      | 'state_migration_failed',
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options)
+  }
+}
+
 // ── Halo ───────────────────────────────────────────────────────────────────────────────────────
 
 /**

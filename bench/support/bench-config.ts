@@ -1,5 +1,10 @@
+import { createHmac } from 'node:crypto'
 import { readFileSync } from 'node:fs'
+import { createIngestApp } from '../../functions/ingest/app.js'
 import { compileConfig } from '../../shared/config/compile-config.js'
+import { silentLogger } from '../../shared/observability.js'
+import type { EventQueue } from '../../shared/queue/event-queue.js'
+import { createMemorySecretStore } from '../../shared/secrets/memory-secret-store.js'
 import type { Secrets } from '../../shared/secrets/secret-store.js'
 
 /**
@@ -58,3 +63,53 @@ export const sequencedBody = (source: 'alertmanager' | 'generic') => {
   return (sequence: number) =>
     `${before}"${source === 'alertmanager' ? 'CPU core temperature is' : 'Free space on C: is'} ${sequence}"${after}`
 }
+
+/** A sender of the shipped samples: its route, and its request for a sequence number. */
+export type SampleSender = {
+  route: string
+  name: string
+  request: (sequence: number) => RequestInit
+}
+
+const alertmanagerBody = sequencedBody('alertmanager')
+const genericBody = sequencedBody('generic')
+
+/** The two samples, each delivery distinct, signed as their senders sign them. */
+export const SAMPLE_SENDERS: SampleSender[] = [
+  {
+    route: 'alertmanager',
+    name: 'Alertmanager sample (2 alerts per delivery)',
+    request: (sequence) => ({
+      method: 'POST',
+      body: alertmanagerBody(sequence),
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${BENCH_SECRETS.routes.alertmanager?.current}`,
+      },
+    }),
+  },
+  {
+    route: 'generic-hmac',
+    name: 'generic sample (1 alert per delivery)',
+    request: (sequence) => {
+      const body = genericBody(sequence)
+      const secret = BENCH_SECRETS.routes['generic-hmac']?.current as string
+      const signature = createHmac('sha256', secret).update(body).digest('hex')
+      return {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json', 'x-signature': `sha256=${signature}` },
+      }
+    },
+  },
+]
+
+/** The real ingest app on the bench routes, queueing into `queue`, logging nothing. */
+export const benchIngestApp = (queue: EventQueue) =>
+  createIngestApp({
+    routes: benchCompiled().routes,
+    queue,
+    secrets: createMemorySecretStore(BENCH_SECRETS),
+    now: () => new Date('2026-11-28T07:00:00Z'),
+    logger: silentLogger,
+  })

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import type { IngestServerMode } from './ingest-server.js'
 
 export type ChildServer = {
   url: string
@@ -10,7 +11,7 @@ export type ChildServer = {
 const SERVER = fileURLToPath(new URL('./ingest-server.ts', import.meta.url))
 
 /** Starts `ingest-server.ts <mode>` in a child Node process (through tsx) and waits for READY. */
-export const startChildServer = (mode: 'bare' | 'gateway'): Promise<ChildServer> =>
+export const startChildServer = (mode: IngestServerMode): Promise<ChildServer> =>
   new Promise((resolve, reject) => {
     const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', SERVER, mode], {
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,8 @@
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { startGateway } from '../../local/gateway.js'
 import { silentLogger } from '../../shared/observability.js'
 import { createMemorySecretStore } from '../../shared/secrets/memory-secret-store.js'
@@ -7,7 +10,9 @@ import { BENCH_SECRETS, benchCompiled } from './bench-config.js'
 
 // A server for the ingest benchmark, run in its own process so that the load generator and the
 // server do not share an event loop. `gateway`: the whole local pipeline (`npm start` with the
-// Halo sandbox, logging off). `bare`: node:http reading the body and answering 202, the baseline.
+// Halo sandbox, logging off) with its state in memory; `gateway-sqlite`: the same with its state
+// in a SQLite file in a new temporary data directory (removed at exit), as `npm start` keeps it.
+// `bare`: node:http reading the body and answering 202, the baseline.
 // Prints `READY <url>` once listening; SIGTERM prints `STATS <json>` and exits.
 
 const mode = process.argv[2]
@@ -29,24 +34,42 @@ const startBare = async () => {
   }
 }
 
-const startPipeline = async () => {
+const startPipeline = async (sqlite: boolean) => {
+  const dataDir = sqlite ? mkdtempSync(join(tmpdir(), 'halo-hooks-bench-')) : 'memory'
   const gateway = await startGateway({
     compiled: benchCompiled(),
     secrets: createMemorySecretStore(BENCH_SECRETS),
     logger: silentLogger,
     port: 0,
     hostname: '127.0.0.1',
+    dataDir,
   })
+  const size = (file: string) => (existsSync(file) ? statSync(file).size : 0)
+  const fileBytes = () =>
+    gateway.dataFile ? { fileBytes: size(gateway.dataFile) + size(`${gateway.dataFile}-wal`) } : {}
   return {
     url: gateway.url,
-    stats: () => ({ ...gateway.queue.stats(), tickets: gateway.sandbox?.tickets().length ?? 0 }),
-    close: () => gateway.close(),
+    stats: () => ({
+      ...gateway.queue.stats(),
+      tickets: gateway.sandbox?.tickets().length ?? 0,
+      ...fileBytes(),
+    }),
+    close: async () => {
+      await gateway.close()
+      if (sqlite) rmSync(dataDir, { recursive: true, force: true })
+    },
   }
 }
 
+const MODES = ['bare', 'gateway', 'gateway-sqlite'] as const
+export type IngestServerMode = (typeof MODES)[number]
+
 const main = async () => {
-  if (mode !== 'bare' && mode !== 'gateway') throw new Error('usage: ingest-server.ts bare|gateway')
-  const server = mode === 'bare' ? await startBare() : await startPipeline()
+  if (!MODES.includes(mode as IngestServerMode)) {
+    throw new Error(`usage: ingest-server.ts ${MODES.join('|')}`)
+  }
+  const server =
+    mode === 'bare' ? await startBare() : await startPipeline(mode === 'gateway-sqlite')
   process.stdout.write(`READY ${server.url}\n`)
   process.once('SIGTERM', () => {
     process.stdout.write(`STATS ${JSON.stringify(server.stats())}\n`)

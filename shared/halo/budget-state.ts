@@ -1,7 +1,8 @@
 /**
  * The rate budget's state and rules, pure: a state, a clock reading and a request in; the next
- * state and the answer out. The memory adapter keeps the state in a variable, the DynamoDB
- * adapter in one item shared by every worker; both apply these functions.
+ * state and the answer out. The memory adapter keeps the state in a variable, the SQLite adapter
+ * in a row of the local gateway's file, the DynamoDB adapter in one item shared by every worker;
+ * all apply these functions.
  *
  * What Halo counts is a rolling window (hosted Halo: about 300 requests per 5 minutes; tenants
  * have reported 450 / 5 min and 60 / min), and the real figure is unknown to the user. So:
@@ -68,6 +69,35 @@ export const initialBudgetState = (settings: BudgetSettings, now: number): Budge
   changedAt: now,
   lineUntil: 0,
 })
+
+const isNumber = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value)
+
+/**
+ * A stored state (a DynamoDB item, a SQLite row's JSON) as a state: a field that is missing or
+ * damaged starts afresh, and a limit learned under a higher ceiling is brought under this one.
+ */
+export const storedBudgetState = (
+  item: Record<string, unknown> | undefined,
+  settings: BudgetSettings,
+  now: number,
+): BudgetState => {
+  const fresh = initialBudgetState(settings, now)
+  if (!item) return fresh
+  const grants = Array.isArray(item.grants) ? item.grants.filter(isNumber) : []
+  const limit = isNumber(item.limit)
+    ? Math.min(settings.ceiling, Math.max(1, item.limit))
+    : fresh.limit
+  const number = (field: 'blockedUntil' | 'changedAt' | 'lineUntil') =>
+    isNumber(item[field]) ? (item[field] as number) : fresh[field]
+  return {
+    grants,
+    limit,
+    blockedUntil: number('blockedUntil'),
+    changedAt: number('changedAt'),
+    lineUntil: number('lineUntil'),
+  }
+}
 
 const capOf = (limit: number, lane: BudgetLane) => Math.max(1, Math.floor(limit * LANE_SHARE[lane]))
 const spacingOf = (state: BudgetState, settings: BudgetSettings) => settings.windowMs / state.limit

@@ -2,11 +2,10 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb'
 import { RateBudgetUnavailableError } from '../errors.js'
 import {
-  type BudgetSettings,
   type BudgetState,
-  initialBudgetState,
   lineUp,
   refused,
+  storedBudgetState,
   takeSlot,
   underPressure,
 } from './budget-state.js'
@@ -20,32 +19,6 @@ export type DynamoDbRateBudgetOptions = Partial<RateBudgetLimits> & {
   /** Optimistic-write attempts before answering "wait a moment". @default 8 */
   maxAttempts?: number
   random?: () => number
-}
-
-const isNumber = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isFinite(value)
-
-/** The stored item as a state; a field that is missing or damaged starts afresh. */
-const stateOf = (
-  item: Record<string, unknown> | undefined,
-  settings: BudgetSettings,
-  now: number,
-): BudgetState => {
-  const fresh = initialBudgetState(settings, now)
-  if (!item) return fresh
-  const grants = Array.isArray(item.grants) ? item.grants.filter(isNumber) : []
-  const limit = isNumber(item.limit)
-    ? Math.min(settings.ceiling, Math.max(1, item.limit))
-    : fresh.limit
-  const number = (field: 'blockedUntil' | 'changedAt' | 'lineUntil') =>
-    isNumber(item[field]) ? (item[field] as number) : fresh[field]
-  return {
-    grants,
-    limit,
-    blockedUntil: number('blockedUntil'),
-    changedAt: number('changedAt'),
-    lineUntil: number('lineUntil'),
-  }
 }
 
 /**
@@ -86,8 +59,8 @@ export const createDynamoDbRateBudget = (options: DynamoDbRateBudgetOptions): Ra
       const result = await client
         .send(new GetCommand({ TableName: tableName, Key: { pk }, ConsistentRead: true }))
         .catch((error: unknown) => fail('GetItem', error))
-      const version = isNumber(result.Item?.version) ? result.Item.version : undefined
-      const before = stateOf(result.Item, settings, now)
+      const version = typeof result.Item?.version === 'number' ? result.Item.version : undefined
+      const before = storedBudgetState(result.Item, settings, now)
       const { state, answer, write } = change(before)
       if (!write) return answer
       try {
@@ -156,7 +129,7 @@ export const createDynamoDbRateBudget = (options: DynamoDbRateBudgetOptions): Ra
       const result = await client
         .send(new GetCommand({ TableName: tableName, Key: { pk }, ConsistentRead: true }))
         .catch((error: unknown) => fail('GetItem', error))
-      return underPressure(stateOf(result.Item, settings, now), settings, now)
+      return underPressure(storedBudgetState(result.Item, settings, now), settings, now)
     },
   }
 }

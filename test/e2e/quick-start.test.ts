@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs'
-import { describe, expect, it } from 'vitest'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
 import { eventually, REPO_ROOT, runNpm, waitForOutput } from '../support/processes.js'
 
 type Ticket = { id: number; summary: string; client_id: number; third_party_id_string: string }
@@ -24,15 +26,21 @@ const ticketsIn = async (haloUrl: string): Promise<Ticket[]> => {
   return ((await response.json()) as { tickets: Ticket[] }).tickets
 }
 
+// The gateway's state goes to a directory of the test's own, never the working tree's.
+const dataDir = mkdtempSync(join(tmpdir(), 'halo-hooks-quick-start-'))
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
+
 describe('the README quick start', () => {
   it('npm start, then npm run send, creates a ticket in the sandbox; Ctrl-C stops cleanly', async () => {
-    const gateway = runNpm(['start'], { PORT: '0' })
+    const gateway = runNpm(['start'], { PORT: '0', HALO_HOOKS_DATA_DIR: dataDir })
     try {
       const [, url] = await waitForOutput(gateway, /listening on (http:\/\/\S+)/)
       const output = await waitForOutput(gateway, /stop: +Ctrl-C/)
       expect(gateway.output()).toContain(`POST ${url}/hooks/example-hmac`)
       expect(gateway.output()).toContain(`${url}/halo/ (board)`)
       expect(gateway.output()).toContain(`deliveries: ${url}/deliveries`)
+      expect(gateway.output()).toContain(`state:   ${join(dataDir, 'halo-hooks.db')} (SQLite`)
+      expect(existsSync(join(dataDir, 'halo-hooks.db'))).toBe(true)
       expect(output).toBeTruthy()
 
       const send = runNpm(['send', '--', 'example-hmac'], { HALO_HOOKS_URL: String(url) })

@@ -16,9 +16,19 @@ export const runNpm = (args: string[], env: Record<string, string> = {}) => {
   child.stdout.on('data', (chunk) => (output += chunk))
   child.stderr.on('data', (chunk) => (output += chunk))
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  const interrupt = () => {
-    if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGINT')
+  const signal = (name: NodeJS.Signals) => {
+    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return
+    try {
+      process.kill(-child.pid, name)
+    } catch (error) {
+      // The group is gone already (its leader died of an earlier signal).
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error
+    }
   }
+  /** Ctrl-C in a terminal: every process of the group gets SIGINT. */
+  const interrupt = () => signal('SIGINT')
+  /** `kill -9` of the whole group: nothing gets to finish or clean up. */
+  const kill = () => signal('SIGKILL')
   const groupAlive = () => {
     try {
       if (child.pid !== undefined) process.kill(-child.pid, 0)
@@ -27,7 +37,7 @@ export const runNpm = (args: string[], env: Record<string, string> = {}) => {
       return false
     }
   }
-  return { child, output: () => output, exited, interrupt, groupAlive }
+  return { child, output: () => output, exited, interrupt, kill, groupAlive }
 }
 
 /** Resolves with the first match of `pattern` in the process's output, or rejects on exit. */

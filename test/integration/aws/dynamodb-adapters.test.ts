@@ -8,6 +8,11 @@ import {
   correlationKey,
   createDynamoDbCorrelationStore,
 } from '../../../shared/lifecycle/dynamodb-correlation-store.js'
+import {
+  correlationRecord,
+  correlationStoreContract,
+} from '../../support/contracts/correlation-store-contract.js'
+import { rateBudgetContract } from '../../support/contracts/rate-budget-contract.js'
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../support/dynamodb-local.js'
 
 let local: DynamoDbLocal
@@ -23,64 +28,14 @@ afterAll(async () => {
   await local?.stop()
 })
 
-const record = (overrides: Partial<CorrelationRecord> = {}): CorrelationRecord => ({
-  route: 'alerts',
-  key: `disk-full ${randomUUID()}`,
-  state: 'open',
-  occurrences: 1,
-  firstSeen: '2026-01-01T00:00:00.000Z',
-  lastSeen: '2026-01-01T00:00:00.000Z',
-  applied: ['env-1'],
-  version: 0,
-  ...overrides,
-})
-
 describe('createDynamoDbCorrelationStore (DynamoDB Local)', () => {
   const store = () => createDynamoDbCorrelationStore({ client: local.documents, tableName: table })
 
-  it('returns undefined for a key never written', async () => {
-    expect(await store().get('alerts', 'nothing-here')).toBeUndefined()
-  })
-
-  it('creates a record only when none exists, and reads it back with version 1', async () => {
-    const first = record({ ticketId: 42 })
-
-    expect(await store().put(first, undefined)).toBe(true)
-    expect(await store().put({ ...first, ticketId: 43 }, undefined)).toBe(false)
-
-    expect(await store().get(first.route, first.key)).toEqual({ ...first, version: 1 })
-  })
-
-  it('updates only from the version it read, so one of two racing writers loses', async () => {
-    const first = record()
-    await store().put(first, undefined)
-    const read = await store().get(first.route, first.key)
-    expect(read?.version).toBe(1)
-
-    const results = await Promise.all([
-      store().put({ ...first, occurrences: 2, ticketId: 7 }, 1),
-      store().put({ ...first, occurrences: 2, ticketId: 8 }, 1),
-    ])
-
-    expect(results.filter(Boolean)).toHaveLength(1)
-    const stored = await store().get(first.route, first.key)
-    expect(stored?.version).toBe(2)
-    expect([7, 8]).toContain(stored?.ticketId)
-    expect(await store().put({ ...first, occurrences: 3 }, 1)).toBe(false)
-  })
-
-  it('keeps routes apart even when keys collide', async () => {
-    const key = `shared-${randomUUID()}`
-    await store().put(record({ route: 'a', key, ticketId: 1 }), undefined)
-    await store().put(record({ route: 'b', key, ticketId: 2 }), undefined)
-
-    expect((await store().get('a', key))?.ticketId).toBe(1)
-    expect((await store().get('b', key))?.ticketId).toBe(2)
-  })
+  correlationStoreContract(store)
 
   it('stores a TTL: long for open tickets, short once closed', async () => {
-    const open = record({ lastSeen: '2026-01-01T00:00:00.000Z' })
-    const closed = record({ state: 'closed', lastSeen: '2026-01-01T00:00:00.000Z' })
+    const open = correlationRecord({ lastSeen: '2026-01-01T00:00:00.000Z' })
+    const closed = correlationRecord({ state: 'closed', lastSeen: '2026-01-01T00:00:00.000Z' })
     await store().put(open, undefined)
     await store().put(closed, undefined)
     const raw = async (r: CorrelationRecord) =>
@@ -108,28 +63,9 @@ describe('createDynamoDbRateBudget (DynamoDB Local)', () => {
   const budget = (limit: number, windowMs: number, name = randomUUID()) =>
     createDynamoDbRateBudget({ client: local.documents, tableName: table, name, limit, windowMs })
 
-  it('grants up to the limit in a window, then says when the oldest slot frees up', async () => {
-    const b = budget(3, 10_000)
-
-    expect(await b.take(1_000, 'write')).toEqual({ granted: true, at: 1_000 })
-    expect(await b.take(2_000, 'write')).toEqual({ granted: true, at: 2_000 })
-    expect(await b.take(3_000, 'write')).toEqual({ granted: true, at: 3_000 })
-    // The oldest slot frees when its request has left the window, plus a 500 ms settle margin.
-    expect(await b.take(4_000, 'write')).toEqual({ granted: false, retryAfterMs: 7_500 })
-    expect(await b.take(11_500, 'write')).toEqual({ granted: true, at: 11_500 })
-  })
-
-  it('learns from a 429 for every worker at once, and lines waiting callers up in order', async () => {
+  rateBudgetContract((limits) => {
     const name = randomUUID()
-    const [one, two] = [budget(10, 10_000, name), budget(10, 10_000, name)]
-    for (let i = 0; i < 5; i++) await one?.take(0, 'write')
-    await one?.refused(100, { grantedAt: 0, retryAfterMs: 2_000 })
-
-    expect(await two?.take(200, 'write')).toEqual({ granted: false, retryAfterMs: 1_900 })
-    expect(await two?.underPressure(200)).toBe(true)
-    const first = await two?.lineUp(3_000, 'write')
-    const second = await one?.lineUp(3_000, 'write')
-    expect(second).toBeGreaterThan(first ?? Number.POSITIVE_INFINITY)
+    return () => budget(limits.limit, limits.windowMs, name)
   })
 
   it('answers a conflicting write from another worker by reading again', async () => {
@@ -160,18 +96,5 @@ describe('createDynamoDbRateBudget (DynamoDB Local)', () => {
 
     expect(decisions.filter((decision) => decision?.granted)).toHaveLength(10)
     expect(await workers[0]?.take(5_001, 'write')).toMatchObject({ granted: false })
-  })
-
-  it('keeps separate budgets apart by name', async () => {
-    const a = budget(1, 60_000)
-    const b = budget(1, 60_000)
-
-    expect(await a.take(1, 'write')).toEqual({ granted: true, at: 1 })
-    expect(await b.take(1, 'write')).toEqual({ granted: true, at: 1 })
-    expect(await a.take(2, 'write')).toMatchObject({ granted: false })
-  })
-
-  it('refuses limits that are not positive', () => {
-    expect(() => budget(0, 1_000)).toThrow(RangeError)
   })
 })

@@ -5,9 +5,9 @@ import { processBatch } from '../../../shared/delivery/process-batch.js'
 import { HaloApiError } from '../../../shared/errors.js'
 import { createJsonLogger, silentLogger } from '../../../shared/observability.js'
 import {
-  createMemoryBatchQueue,
-  memoryBatchMessage,
-} from '../../../shared/queue/memory-batch-queue.js'
+  createLocalBatchQueue,
+  localBatchMessage,
+} from '../../../shared/queue/local-batch-queue.js'
 import { createMemoryEventQueue } from '../../../shared/queue/memory-event-queue.js'
 import { envelopeFor } from '../../support/envelopes.js'
 
@@ -22,10 +22,10 @@ describe('processBatch on the memory queue', () => {
     const results: string[] = []
 
     for (let attempt = 1; attempt <= 3; attempt++) {
-      const batch = queue.receive(10).map(memoryBatchMessage)
+      const batch = queue.receive(10).map(localBatchMessage)
       expect(batch).toHaveLength(1)
       await processBatch(batch, {
-        queue: createMemoryBatchQueue(queue),
+        queue: createLocalBatchQueue(queue),
         deliver: async () => {
           throw haloDown()
         },
@@ -55,8 +55,8 @@ describe('the delivery history of a batch', () => {
     await queue.send([envelope])
     const history = createMemoryDeliveryHistory()
     const run = async () =>
-      processBatch(queue.receive(10).map(memoryBatchMessage), {
-        queue: createMemoryBatchQueue(queue),
+      processBatch(queue.receive(10).map(localBatchMessage), {
+        queue: createLocalBatchQueue(queue),
         deliver: async () => {
           throw haloDown()
         },
@@ -97,8 +97,8 @@ describe('the audit lines of a batch', () => {
     const lines: Record<string, unknown>[] = []
     const logger = createJsonLogger({ write: (line) => lines.push(JSON.parse(line)) })
     for (let attempt = 1; attempt <= 2; attempt++) {
-      await processBatch(queue.receive(10).map(memoryBatchMessage), {
-        queue: createMemoryBatchQueue(queue),
+      await processBatch(queue.receive(10).map(localBatchMessage), {
+        queue: createLocalBatchQueue(queue),
         deliver: async () => {
           throw haloDown()
         },

@@ -1,11 +1,11 @@
 import type { BatchMessage, BatchQueue } from '../delivery/process-batch.js'
 import { messageGroupId } from './event-queue.js'
-import type { MemoryEventQueue, ReceivedMessage } from './memory-event-queue.js'
+import type { LocalEventQueue, ReceivedMessage } from './local-event-queue.js'
 
-/** A message received from the memory queue, as a batch message. */
-export type MemoryBatchMessage = BatchMessage & { receiptHandle: string }
+/** A message received from the local queue, as a batch message. */
+export type LocalBatchMessage = BatchMessage & { receiptHandle: string }
 
-export const memoryBatchMessage = (message: ReceivedMessage): MemoryBatchMessage => ({
+export const localBatchMessage = (message: ReceivedMessage): LocalBatchMessage => ({
   id: message.receiptHandle,
   group: messageGroupId(message.envelope),
   body: message.envelope,
@@ -14,10 +14,8 @@ export const memoryBatchMessage = (message: ReceivedMessage): MemoryBatchMessage
   receiptHandle: message.receiptHandle,
 })
 
-/** The batch's queue operations on the memory queue: ack, change visibility, dead-letter. */
-export const createMemoryBatchQueue = (
-  queue: MemoryEventQueue,
-): BatchQueue<MemoryBatchMessage> => ({
+/** The batch's queue operations on the local queue: ack, change visibility, dead-letter. */
+export const createLocalBatchQueue = (queue: LocalEventQueue): BatchQueue<LocalBatchMessage> => ({
   async complete({ receiptHandle }) {
     queue.ack(receiptHandle)
   },

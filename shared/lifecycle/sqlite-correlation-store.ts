@@ -1,0 +1,73 @@
+import Database from 'better-sqlite3'
+import { StateStoreError } from '../errors.js'
+import type { SqliteDatabase } from '../sqlite-database.js'
+import {
+  type CorrelationRecord,
+  CorrelationRecordSchema,
+  type CorrelationStore,
+} from './correlation-store.js'
+
+const translate = (operation: string, error: unknown): never => {
+  if (!(error instanceof Database.SqliteError)) throw error
+  throw new StateStoreError(`SQLite ${operation} failed (${error.code})`, { cause: error })
+}
+
+export type SqliteCorrelationStoreOptions = {
+  /**
+   * The Halo instance the records are about: their ticket ids mean something there only, so
+   * each instance has its own records. @default 'halo'
+   */
+  halo?: string
+  /** Forget what was stored for this instance first (a Halo that starts empty every time). */
+  fresh?: boolean
+}
+
+/**
+ * {@link CorrelationStore} in the local gateway's SQLite file (the `correlation` table): one row
+ * per (Halo instance, route, key), its record as JSON and its version beside it, written only
+ * when the version is still the one read (an insert only when there is no row), as DynamoDB's
+ * conditional write.
+ */
+export const createSqliteCorrelationStore = (
+  db: SqliteDatabase,
+  { halo = 'halo', fresh = false }: SqliteCorrelationStoreOptions = {},
+): CorrelationStore => {
+  if (fresh) db.prepare('DELETE FROM correlation WHERE halo = ?').run(halo)
+  const select = db
+    .prepare('SELECT record FROM correlation WHERE halo = ? AND route = ? AND key = ?')
+    .pluck()
+  const insert = db.prepare(
+    `INSERT INTO correlation (halo, route, key, version, record) VALUES (?, ?, ?, 1, ?)
+     ON CONFLICT DO NOTHING`,
+  )
+  const update = db.prepare(
+    `UPDATE correlation SET version = ?, record = ?
+     WHERE halo = ? AND route = ? AND key = ? AND version = ?`,
+  )
+
+  return {
+    async get(route, key) {
+      let json: string | undefined
+      try {
+        json = select.get(halo, route, key) as string | undefined
+      } catch (error) {
+        return translate('read', error)
+      }
+      return json === undefined ? undefined : CorrelationRecordSchema.parse(JSON.parse(json))
+    },
+
+    async put(record: CorrelationRecord, expectedVersion: number | undefined) {
+      const version = (expectedVersion ?? 0) + 1
+      const json = JSON.stringify({ ...record, version }) // read back through the schema
+      try {
+        const result =
+          expectedVersion === undefined
+            ? insert.run(halo, record.route, record.key, json)
+            : update.run(version, json, halo, record.route, record.key, expectedVersion)
+        return result.changes === 1
+      } catch (error) {
+        return translate('write', error)
+      }
+    },
+  }
+}

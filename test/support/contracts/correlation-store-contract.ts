@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto'
+import { describe, expect, it } from 'vitest'
+import type {
+  CorrelationRecord,
+  CorrelationStore,
+} from '../../../shared/lifecycle/correlation-store.js'
+
+export const correlationRecord = (
+  overrides: Partial<CorrelationRecord> = {},
+): CorrelationRecord => ({
+  route: 'alerts',
+  key: `disk-full ${randomUUID()}`,
+  state: 'open',
+  occurrences: 1,
+  firstSeen: '2026-01-01T00:00:00.000Z',
+  lastSeen: '2026-01-01T00:00:00.000Z',
+  applied: ['env-1'],
+  version: 0,
+  ...overrides,
+})
+
+/**
+ * What every {@link CorrelationStore} adapter must do, run once per adapter: conditional writes
+ * on the version read. `store` gives the store under test (records are made with fresh keys, so
+ * one store may serve every test).
+ */
+export const correlationStoreContract = (store: () => CorrelationStore) => {
+  describe('the correlation store contract', () => {
+    it('returns undefined for a key never written', async () => {
+      expect(await store().get('alerts', 'nothing-here')).toBeUndefined()
+    })
+
+    it('creates a record only when none exists, and reads it back with version 1', async () => {
+      const first = correlationRecord({ ticketId: 42 })
+
+      expect(await store().put(first, undefined)).toBe(true)
+      expect(await store().put({ ...first, ticketId: 43 }, undefined)).toBe(false)
+
+      expect(await store().get(first.route, first.key)).toEqual({ ...first, version: 1 })
+    })
+
+    it('updates only from the version it read, so one of two racing writers loses', async () => {
+      const first = correlationRecord()
+      await store().put(first, undefined)
+      const read = await store().get(first.route, first.key)
+      expect(read?.version).toBe(1)
+
+      const results = await Promise.all([
+        store().put({ ...first, occurrences: 2, ticketId: 7 }, 1),
+        store().put({ ...first, occurrences: 2, ticketId: 8 }, 1),
+      ])
+
+      expect(results.filter(Boolean)).toHaveLength(1)
+      const stored = await store().get(first.route, first.key)
+      expect(stored?.version).toBe(2)
+      expect([7, 8]).toContain(stored?.ticketId)
+      expect(await store().put({ ...first, occurrences: 3 }, 1)).toBe(false)
+      expect(await store().put({ ...first, occurrences: 3 }, 3)).toBe(false)
+    })
+
+    it('keeps routes apart even when keys collide', async () => {
+      const key = `shared-${randomUUID()}`
+      await store().put(correlationRecord({ route: 'a', key, ticketId: 1 }), undefined)
+      await store().put(correlationRecord({ route: 'b', key, ticketId: 2 }), undefined)
+
+      expect((await store().get('a', key))?.ticketId).toBe(1)
+      expect((await store().get('b', key))?.ticketId).toBe(2)
+    })
+
+    it('keeps a pending write with its command and next state, and clears it on the next write', async () => {
+      const first = correlationRecord({ state: 'pending', applied: [] })
+      const { version: _, ...state } = first
+      const next = { ...state, state: 'open' as const, applied: ['env-1'] }
+      const pending = {
+        envelopeId: 'env-1',
+        command: {
+          kind: 'createTicket' as const,
+          ticket: { summary: 'Disk full', tickettype_id: 21, third_party_id_string: 'hh:a:b' },
+        },
+        next,
+        at: '2026-01-01T00:00:01.000Z',
+      }
+      await store().put({ ...first, pending }, undefined)
+      const read = await store().get(first.route, first.key)
+      expect(read?.pending).toEqual(pending)
+
+      await store().put({ ...next, ticketId: 5, version: 1 }, 1)
+      const done = await store().get(first.route, first.key)
+      expect(done).toEqual({ ...next, ticketId: 5, version: 2 })
+      expect(done).not.toHaveProperty('pending')
+    })
+
+    it('hands out copies: changing what was read or written changes nothing stored', async () => {
+      const first = correlationRecord()
+      await store().put(first, undefined)
+      first.applied.push('written-later')
+      const read = await store().get(first.route, first.key)
+      read?.applied.push('read-later')
+
+      expect((await store().get(first.route, first.key))?.applied).toEqual(['env-1'])
+    })
+  })
+}
