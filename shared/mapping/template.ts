@@ -94,8 +94,9 @@ const compileString = (text: string, path: string, issues: TemplateIssue[]): Com
       render: async (context) => {
         if (!expression) return undefined
         const value = await evaluate(expression, context, path)
-        // JSONata returns sequences as arrays with a marker; plain JSON is what Halo wants.
-        if (value === null || typeof value !== 'object') return value
+        // JSONata returns sequences as arrays with a marker; plain JSON is what Halo wants (in
+        // which -0 is 0, as JSON.stringify writes it).
+        if (value === null || typeof value !== 'object') return Object.is(value, -0) ? 0 : value
         return JSON.parse(JSON.stringify(value))
       },
     }
