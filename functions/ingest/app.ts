@@ -5,8 +5,7 @@ import { previewWebhook } from '../../shared/ingest/preview-webhook.js'
 import { type IngestDeps, receiveWebhook, routeNamed } from '../../shared/ingest/receive-webhook.js'
 import type { CorrelationStore } from '../../shared/lifecycle/correlation-store.js'
 import type { Logger } from '../../shared/observability.js'
-import type { InboundRequest } from '../../shared/sources/webhook-source.js'
-import { readBody } from './read-body.js'
+import { inboundRequest } from './inbound-request.js'
 
 /** Error code → HTTP status: the one table of this edge. Anything else is a 500. */
 const STATUS: Record<string, ContentfulStatusCode> = {
@@ -44,21 +43,6 @@ export type IngestAppDeps = IngestDeps & {
 
 type Variables = { accepted?: number; code?: string }
 
-const headersOf = (request: Request): Record<string, string> => {
-  const headers: Record<string, string> = {}
-  request.headers.forEach((value, name) => {
-    headers[name] = value
-  })
-  return headers
-}
-
-const inboundRequest = async (request: Request, limit: number): Promise<InboundRequest> => ({
-  method: request.method,
-  url: new URL(request.url),
-  headers: headersOf(request),
-  body: await readBody(request, limit),
-})
-
 /**
  * The ingest HTTP app: `POST /hooks/:route`. Answers 202 with the envelope ids only after the
  * queue accepted them; every rejection is `{ error: code, detail }` naming the rule that failed.
@@ -82,7 +66,7 @@ export const createIngestApp = (deps: IngestAppDeps) => {
 
   app.post('/hooks/:route', async (c) => {
     const route = routeNamed(deps.routes, c.req.param('route'))
-    const request = await inboundRequest(c.req.raw, route.maxBodyBytes)
+    const request = await inboundRequest(c, route.maxBodyBytes)
     const outcome = await receiveWebhook(route, request, deps)
     switch (outcome.kind) {
       case 'reply':
@@ -114,7 +98,7 @@ export const createIngestApp = (deps: IngestAppDeps) => {
       return c.json({ error: 'not_found', detail: 'the dry run is not enabled here' }, 404)
     }
     const route = routeNamed(deps.routes, c.req.param('route'))
-    const request = await inboundRequest(c.req.raw, route.maxBodyBytes)
+    const request = await inboundRequest(c, route.maxBodyBytes)
     return c.json(await previewWebhook(route, request, { ...deps, store: preview.store }))
   })
 
