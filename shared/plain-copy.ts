@@ -1,20 +1,18 @@
 // Copies of plain data (what JSON.parse and zod produce: objects, arrays and primitives) for the
 // memory adapters, which must not share what they hold with their callers. Walking the data is
 // several times cheaper than `structuredClone` on an envelope or a correlation record (measured
-// in BENCHMARKS.md), and a frozen copy can then be handed out as it is, with no copy per read.
+// in BENCHMARKS.md), and a frozen value can then be handed out as it is, with no copy per read.
 
-const deeplyFrozen = new WeakSet<object>()
+/** Marks a value frozen throughout by `freezeInPlace` (a WeakSet would weigh on every GC). */
+const DEEPLY_FROZEN = Symbol('deeply frozen')
 
-const copyObject = (value: object, freeze: boolean): object => {
+const copyObject = (value: object): object => {
   const prototype = Object.getPrototypeOf(value)
   // A Date, a Map, a class instance: not plain data, copied as before.
-  if (prototype !== Object.prototype && prototype !== null) {
-    const copy = structuredClone(value)
-    return freeze ? frozen(copy) : copy
-  }
+  if (prototype !== Object.prototype && prototype !== null) return structuredClone(value)
   const copy: Record<string, unknown> = {}
   for (const key of Object.keys(value)) {
-    const item = copyValue((value as Record<string, unknown>)[key], freeze)
+    const item = copyValue((value as Record<string, unknown>)[key])
     // An own `__proto__` key (JSON.parse makes one) stays a key, never the copy's prototype.
     if (key === '__proto__') {
       Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true })
@@ -22,35 +20,42 @@ const copyObject = (value: object, freeze: boolean): object => {
       copy[key] = item
     }
   }
-  return freeze ? Object.freeze(copy) : copy
+  return copy
 }
 
-const copyValue = (value: unknown, freeze: boolean): unknown => {
+const copyValue = (value: unknown): unknown => {
   if (typeof value !== 'object' || value === null) return value
-  if (Array.isArray(value)) {
-    const copy = value.map((item) => copyValue(item, freeze))
-    return freeze ? Object.freeze(copy) : copy
-  }
-  return copyObject(value, freeze)
+  return Array.isArray(value) ? value.map(copyValue) : copyObject(value)
 }
 
-/** Freezes `value` and everything in it, in place. */
-const frozen = <T>(value: T): T => {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value
-  for (const key of Object.keys(value)) frozen((value as Record<string, unknown>)[key])
-  return Object.freeze(value)
+const freezeAll = (value: unknown): void => {
+  if (typeof value !== 'object' || value === null) return
+  for (const key of Object.keys(value)) freezeAll((value as Record<string, unknown>)[key])
+  Object.freeze(value)
 }
+
+const isDeeplyFrozen = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && Object.hasOwn(value, DEEPLY_FROZEN)
 
 /** A deep copy of `value` that shares nothing with it. */
-export const copyPlain = <T>(value: T): T => copyValue(value, false) as T
+export const copyPlain = <T>(value: T): T => copyValue(value) as T
+
+/**
+ * Freezes `value` and everything in it, in place, for a creator that hands it over and will not
+ * change it (ingest's new envelopes): `frozenCopy` then answers it as it is, with no copy.
+ */
+export const freezeInPlace = <T>(value: T): T => {
+  if (typeof value !== 'object' || value === null || isDeeplyFrozen(value)) return value
+  for (const key of Object.keys(value)) freezeAll((value as Record<string, unknown>)[key])
+  if (Object.isExtensible(value)) Object.defineProperty(value, DEEPLY_FROZEN, { value: true })
+  Object.freeze(value)
+  return value
+}
 
 /**
  * A deep copy of `value` frozen throughout, safe to hand out to any number of readers: a change
- * throws instead of reaching the copy. A value that already came from here is answered as is.
+ * throws instead of reaching the copy. A value already frozen by `freezeInPlace` (or made here)
+ * is answered as it is.
  */
-export const frozenCopy = <T>(value: T): T => {
-  if (typeof value === 'object' && value !== null && deeplyFrozen.has(value)) return value
-  const copy = copyValue(value, true)
-  if (typeof copy === 'object' && copy !== null) deeplyFrozen.add(copy)
-  return copy as T
-}
+export const frozenCopy = <T>(value: T): T =>
+  isDeeplyFrozen(value) ? value : freezeInPlace(copyPlain(value))
