@@ -51,20 +51,33 @@ export const createIngestApp = (deps: IngestAppDeps) => {
   const { logger } = deps
   const app = new Hono<{ Variables: Variables }>()
 
-  app.use('/hooks/:route', async (c, next) => {
-    await next()
-    const { accepted, code } = c.var
-    deps.onResult?.({
-      route: c.req.param('route'),
-      status: c.res.status,
-      ...(code === undefined ? {} : { code }),
-      ...(accepted === undefined ? {} : { accepted }),
+  const { onResult } = deps
+  if (onResult) {
+    app.use('/hooks/:route', async (c, next) => {
+      await next()
+      const { accepted, code } = c.var
+      onResult({
+        route: c.req.param('route'),
+        status: c.res.status,
+        ...(code === undefined ? {} : { code }),
+        ...(accepted === undefined ? {} : { accepted }),
+      })
     })
-  })
+  }
 
   app.get('/health', (c) => c.json({ ok: true, routes: [...deps.routes.keys()] }))
 
-  app.post('/hooks/:route', async (c) => {
+  // One handler for every method, so a POST matches one handler (which Hono calls directly,
+  // without composing a chain for the 405 behind it).
+  app.all('/hooks/:route', async (c) => {
+    if (c.req.method !== 'POST') {
+      c.set('code', 'method_not_allowed')
+      return c.json(
+        { error: 'method_not_allowed', detail: 'webhooks are delivered with POST' },
+        405,
+        { allow: 'POST' },
+      )
+    }
     const route = routeNamed(deps.routes, c.req.param('route'))
     const request = await inboundRequest(c, route.maxBodyBytes)
     const outcome = await receiveWebhook(route, request, deps)
@@ -100,17 +113,6 @@ export const createIngestApp = (deps: IngestAppDeps) => {
     const route = routeNamed(deps.routes, c.req.param('route'))
     const request = await inboundRequest(c, route.maxBodyBytes)
     return c.json(await previewWebhook(route, request, { ...deps, store: preview.store }))
-  })
-
-  app.all('/hooks/:route', (c) => {
-    c.set('code', 'method_not_allowed')
-    return c.json(
-      { error: 'method_not_allowed', detail: 'webhooks are delivered with POST' },
-      405,
-      {
-        allow: 'POST',
-      },
-    )
   })
 
   app.notFound((c) =>

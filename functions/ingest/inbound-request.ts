@@ -46,19 +46,18 @@ export const nodeHeadersOf = (raw: readonly string[]): Record<string, string> =>
 /** The request as the sources see it, its body read once under the route's cap. */
 export const inboundRequest = async (c: Context, limit: number): Promise<InboundRequest> => {
   const incoming = unreadNodeRequest(c.env)
-  if (incoming) {
-    return {
-      method: c.req.method,
-      url: new URL(c.req.url),
-      headers: nodeHeadersOf(incoming.rawHeaders),
-      body: await readNodeBody(incoming, limit),
-    }
-  }
   const request = c.req.raw
+  const headers = incoming ? nodeHeadersOf(incoming.rawHeaders) : webHeadersOf(request.headers)
+  const body = await (incoming ? readNodeBody(incoming, limit) : readBody(request, limit))
+  let url: URL | undefined
   return {
     method: request.method,
-    url: new URL(request.url),
-    headers: webHeadersOf(request.headers),
-    body: await readBody(request, limit),
+    // Parsed when a source asks (a query-string token, a handshake); most never do.
+    get url() {
+      url ??= new URL(request.url)
+      return url
+    },
+    headers,
+    body,
   }
 }
