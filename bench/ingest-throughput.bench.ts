@@ -16,6 +16,9 @@ import type { IngestServerMode } from './support/ingest-server.js'
 export const CONNECTIONS = 10
 export const WARMUP_SECONDS = 2
 export const SECONDS = 5
+/** Issue 15's goal for the ingest app alone against the minimal equivalent, printed beside it. */
+const GOAL = { throughput: 0.9, cpuPerRequest: 1.3 }
+
 /** Rounds of load runs per route (each round runs every server once, in a fresh process). */
 const ROUNDS = Number(process.env.BENCH_INGEST_ROUNDS ?? 3)
 
@@ -228,7 +231,7 @@ export const benchIngestThroughput = async (): Promise<string[]> => {
       `ingest ${target.name}:`,
       `  median throughput: ${SERVERS.map((mode) => `${LABEL[mode]} ${med(mode, 'rps').toFixed(0)} req/s`).join(', ')}`,
       `  median CPU per request: ${SERVERS.map((mode) => `${LABEL[mode]} ${med(mode, 'cpuPerRequest').toFixed(0)} µs`).join(', ')}`,
-      `  ingest alone vs minimal Hono: throughput ${rps('ingest', 'minimal')}, CPU per request ${cpu('ingest', 'minimal')}`,
+      `  ingest alone vs minimal Hono: throughput ${rps('ingest', 'minimal')}, CPU per request ${cpu('ingest', 'minimal')} (issue 15's goal: throughput ≥ ${GOAL.throughput}×, CPU per request ≤ ${GOAL.cpuPerRequest}×)`,
       `  minimal Hono vs bare: throughput ${rps('minimal', 'bare')}, CPU per request ${cpu('minimal', 'bare')}`,
       `  ingest alone vs bare: throughput ${rps('ingest', 'bare')}, CPU per request ${cpu('ingest', 'bare')}`,
       `  full gateway vs minimal Hono: throughput ${rps('gateway', 'minimal')}, CPU per request ${cpu('gateway', 'minimal')}; vs bare: throughput ${rps('gateway', 'bare')}`,
