@@ -99,6 +99,17 @@ export const OUTBOUND_CREDENTIALS = {
     .strict(),
 } satisfies Record<ResolveAtSourceKind, z.ZodType>
 
+/** What `npm run secrets` shows for each kind's credentials; Alertmanager needs none. */
+export const CREDENTIAL_PLACEHOLDERS: Record<
+  ResolveAtSourceKind,
+  Record<string, string> | undefined
+> = {
+  pagerduty: { apiToken: '<PagerDuty REST API key>' },
+  'datto-rmm': { apiKey: '<Datto RMM API key>', apiSecret: '<Datto RMM API secret key>' },
+  alertmanager: undefined,
+  webhook: { signingSecret: '<whsec_… shared with the receiver>' },
+}
+
 export type OutboundCredentials = {
   [Kind in ResolveAtSourceKind]: z.infer<(typeof OUTBOUND_CREDENTIALS)[Kind]>
 }

@@ -50,6 +50,7 @@ describe('resolve: close-if-untouched (Alertmanager → gateway → sandbox over
   it('closes a ticket nobody worked, after reading the ticket and its actions', async () => {
     harness = await startTestGateway({ config: politeConfig() })
     const ticket = await opened('fp-untouched')
+    harness.advance(20) // past recheckAfterMinutes: the ticket read doubles as the recheck
     const before = harness.sandbox.requests().length
 
     await send({ ...HOST, fingerprint: 'fp-untouched', status: 'resolved' })
