@@ -65,6 +65,27 @@ describe('resolve: close-if-untouched (Alertmanager → gateway → sandbox over
     ])
   })
 
+  it('waits when a read fails, and never closes without having read', async () => {
+    harness = await startTestGateway({ config: politeConfig() })
+    await opened('fp-read-fails')
+    harness.sandbox.setFaults({
+      next: [
+        { status: 503, match: 'get /api/actions' },
+        { status: 429, retryAfter: '0', match: 'get /api/tickets' },
+      ],
+    })
+
+    await send({ ...HOST, fingerprint: 'fp-read-fails', status: 'resolved' })
+
+    const [closed] = harness.ticketsOf('fp-read-fails')
+    expect(closed).toMatchObject({ status_id: 9, hasbeenclosed: true })
+    expect(ourNotes(closed)).toHaveLength(1)
+    const failedReads = harness.sandbox
+      .requests()
+      .filter(({ status, path }) => status >= 429 && /\/api\/(actions|tickets)/.test(path))
+    expect(failedReads.map(({ status }) => status).sort()).toEqual([429, 503])
+  })
+
   it('leaves a ticket a technician added an action to open, with one private note, despite a dropped answer', async () => {
     harness = await startTestGateway({ config: politeConfig() })
     const ticket = await opened('fp-worked')
