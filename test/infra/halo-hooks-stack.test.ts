@@ -94,6 +94,7 @@ describe('HaloHooksStack', () => {
       FifoQueue: true,
       SqsManagedSseEnabled: true,
       MessageRetentionPeriod: 14 * 86_400,
+      MaximumMessageSize: 1_048_576,
     })
   })
 
