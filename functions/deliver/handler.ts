@@ -12,6 +12,7 @@ import { deliveryRecordOf } from '../../shared/delivery/delivery-history.js'
 import { createDynamoDbDeliveryHistory } from '../../shared/delivery/dynamodb-delivery-history.js'
 import {
   type BatchMessage,
+  deliveriesEndBy,
   processBatch,
   type RecordResult,
 } from '../../shared/delivery/process-batch.js'
@@ -85,6 +86,9 @@ const queue = createSqsBatchQueue({
   logger,
 })
 
+// When this invocation's Halo calls must be over; set per invocation, read by every call.
+let haloCallsEndBy: number | undefined
+
 // The Halo client holds a token for its credentials: rebuilt only when the secret's change.
 let current: { credentials: string; client: HaloClient; directory: HaloDirectory } | undefined
 const haloClient = async () => {
@@ -109,6 +113,7 @@ const haloClient = async () => {
       // longer wait defers the message to its place in the budget's line.
       maxAttempts: 3,
       maxWaitMs: 1_000,
+      endBy: () => haloCallsEndBy,
     })
     const directory = createHaloDirectory(client, { ttlMs: DIRECTORY_TTL_MS })
     current = { credentials, client, directory }
@@ -157,6 +162,7 @@ const onResult = (result: RecordResult, message: BatchMessage) => {
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   observability.addContext(context)
   counter.reset()
+  haloCallsEndBy = deliveriesEndBy(context.getRemainingTimeInMillis(), Date.now())
   try {
     const unfinished = await processBatch(event.Records.map(sqsBatchMessage), {
       queue,
