@@ -36,7 +36,7 @@ const env = parseSettings(
   z.object({
     [AWS_ENV.queueUrl]: z.url(),
     [AWS_ENV.deadLetterQueueUrl]: z.url(),
-    [AWS_ENV.secretId]: z.string().min(1),
+    [AWS_ENV.haloSecretId]: z.string().min(1),
     [AWS_ENV.secretCacheSeconds]: z.coerce.number().int().min(0).default(300),
     [AWS_ENV.tableName]: z.string().min(1),
     [AWS_ENV.haloBaseUrl]: z.url().optional(),
@@ -60,7 +60,8 @@ const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
 })
 const secrets = createAwsSecretStore({
   client: new SecretsManagerClient({}),
-  secretId: env[AWS_ENV.secretId],
+  secretId: env[AWS_ENV.haloSecretId],
+  holds: 'halo',
   ttlMs: env[AWS_ENV.secretCacheSeconds] * 1000,
   logger,
 })
@@ -98,7 +99,9 @@ const haloClient = async () => {
   }
   const { halo } = await secrets.get()
   if (!halo) {
-    throw new DeployIncompleteError('the secret has no Halo credentials yet (halo.clientId/secret)')
+    throw new DeployIncompleteError(
+      'the Halo secret has no credentials yet (halo.clientId/secret; npm run secrets)',
+    )
   }
   const credentials = JSON.stringify([halo.clientId, halo.clientSecret])
   if (current?.credentials !== credentials) {

@@ -6,8 +6,9 @@ export const RotatingSecretSchema = z
   .strict()
 
 /**
- * The one secret of a deployment (Secrets Manager in AWS, a file or env var locally): Halo
- * client credentials and one signing secret per route name.
+ * A deployment's secrets: Halo client credentials and one signing secret per route name. Locally
+ * one file or env var holds both; in AWS each part has its own Secrets Manager secret (see
+ * {@link SecretPart}), in this same shape, so that each function can read only its own.
  */
 export const SecretsSchema = z
   .object({
@@ -21,6 +22,24 @@ export const SecretsSchema = z
 
 export type RotatingSecret = z.infer<typeof RotatingSecretSchema>
 export type Secrets = z.infer<typeof SecretsSchema>
+
+/**
+ * The part of {@link Secrets} one AWS secret holds: `routes` (the signing secrets, read by
+ * ingest, which faces the internet) or `halo` (the Halo credentials, read by deliver).
+ */
+export type SecretPart = 'routes' | 'halo'
+
+/** The other part, when `secrets` still holds it (a secret from before the split). */
+export const strayPartOf = (secrets: Secrets, part: SecretPart): SecretPart | undefined => {
+  if (part === 'routes') return secrets.halo ? 'halo' : undefined
+  return Object.keys(secrets.routes).length > 0 ? 'routes' : undefined
+}
+
+/** Only `part` of `secrets`: what a function that reads that part may keep. */
+export const onlyPart = (secrets: Secrets, part: SecretPart): Secrets =>
+  part === 'routes'
+    ? { routes: secrets.routes }
+    : { routes: {}, ...(secrets.halo ? { halo: secrets.halo } : {}) }
 
 /** Where secret values come from. Adapters cache as they see fit; callers ask on every use. */
 export interface SecretStore {

@@ -2,6 +2,7 @@ import { App } from 'aws-cdk-lib'
 import { Template } from 'aws-cdk-lib/assertions'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../infra/app.js'
+import { SECRET_LOGICAL_ID_PREFIX } from '../../local/aws-stack-secret.js'
 import { QUEUE_MAX_MESSAGE_BYTES } from '../../shared/payload-limits.js'
 
 const synth = (context: Record<string, unknown> = {}) => {
@@ -33,5 +34,22 @@ describe('HaloHooksStack hardening', () => {
       expect.objectContaining({ DeletionProtectionEnabled: true }),
     ])
     expect(tables[0]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' })
+  })
+
+  it('keeps the single secret of older stacks, unchanged in value, as the signing secret', () => {
+    // CloudFormation knows a resource by its logical id: a new one would replace (delete) the
+    // deployed secret, and a changed SecretString would overwrite the routes stored in it.
+    const secrets = template.findResources('AWS::SecretsManager::Secret') as Record<
+      string,
+      Resource
+    >
+    expect(secrets.SecretsSecret9A9454FE?.Properties?.SecretString).toBe('{"routes":{}}')
+  })
+
+  it('names the secrets as npm run secrets and the doctor find them by their tags', () => {
+    const ids = Object.keys(template.findResources('AWS::SecretsManager::Secret'))
+    for (const prefix of Object.values(SECRET_LOGICAL_ID_PREFIX)) {
+      expect(ids.filter((id) => id.startsWith(prefix))).toHaveLength(1)
+    }
   })
 })
