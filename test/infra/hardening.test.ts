@@ -52,4 +52,12 @@ describe('HaloHooksStack hardening', () => {
       expect(ids.filter((id) => id.startsWith(prefix))).toHaveLength(1)
     }
   })
+
+  it('outputs where each secret is, for npm run secrets and the operator', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>
+    expect(Object.keys(outputs)).toEqual(
+      expect.arrayContaining(['SigningSecretId', 'HaloSecretId']),
+    )
+    expect(outputs.SigningSecretId?.Value).not.toEqual(outputs.HaloSecretId?.Value)
+  })
 })
