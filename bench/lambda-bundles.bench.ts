@@ -50,6 +50,7 @@ const bundle = async (entry: string, outfile: string) => {
     keepNames: LAMBDA_BUNDLING.keepNames,
     external: [...LAMBDA_BUNDLING.external],
     mainFields: [...LAMBDA_BUNDLING.mainFields],
+    conditions: [...LAMBDA_BUNDLING.conditions],
     banner: { js: LAMBDA_BUNDLING.banner },
     logLevel: 'silent',
   })

@@ -71,6 +71,7 @@ export class NodeFunction extends Construct {
         keepNames: LAMBDA_BUNDLING.keepNames,
         externalModules: [...LAMBDA_BUNDLING.external],
         mainFields: [...LAMBDA_BUNDLING.mainFields],
+        esbuildArgs: { '--conditions': LAMBDA_BUNDLING.conditions.join(',') },
         banner: LAMBDA_BUNDLING.banner,
         forceDockerBundling: false,
       },

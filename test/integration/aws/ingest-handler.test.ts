@@ -1,31 +1,26 @@
 import { createHmac } from 'node:crypto'
 import { join } from 'node:path'
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
-import {
-  SendMessageBatchCommand,
-  type SendMessageBatchCommandInput,
-  SQSClient,
-} from '@aws-sdk/client-sqs'
+import type { SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs'
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda'
-import { mockClient } from 'aws-sdk-client-mock'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { AWS_ENV } from '../../../shared/aws-env.js'
+import { type AwsStandIn, standInEnv, startAwsStandIn } from '../../support/aws/aws-stand-in.js'
 import { bundleHandler, ROOT, removeBundles } from '../../support/aws/bundle-handler.js'
 import { httpApiEvent, lambdaContext } from '../../support/aws/lambda-events.js'
 
 type Result = { statusCode: number; body: string; headers?: Record<string, string> }
 let handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<Result>
 
-const sqsMock = mockClient(SQSClient)
-const secretsMock = mockClient(SecretsManagerClient)
+// The bundle's own (bundled) SDK clients talk to a local stand-in of SQS and Secrets Manager.
+let aws: AwsStandIn
 const SECRET = 'route-signing-secret'
-const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/halo-hooks-queue.fifo'
 
 beforeAll(async () => {
+  aws = await startAwsStandIn()
   Object.assign(process.env, {
-    [AWS_ENV.queueUrl]: QUEUE_URL,
+    ...standInEnv(aws),
+    [AWS_ENV.queueUrl]: aws.queueUrl('halo-hooks-queue.fifo'),
     [AWS_ENV.secretId]: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:halo-hooks-AbCdEf',
-    AWS_REGION: 'eu-west-1',
     POWERTOOLS_LOG_LEVEL: 'ERROR',
   })
   const url = await bundleHandler(
@@ -37,19 +32,18 @@ beforeAll(async () => {
 }, 60_000)
 
 beforeEach(() => {
-  sqsMock.reset()
-  secretsMock.reset()
-  secretsMock
-    .on(GetSecretValueCommand)
-    .resolves({ SecretString: JSON.stringify({ routes: { alerts: { current: SECRET } } }) })
-  sqsMock.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] })
+  aws.reset()
+  aws.on('GetSecretValue', {
+    output: { SecretString: JSON.stringify({ routes: { alerts: { current: SECRET } } }) },
+  })
 })
 
 afterEach(() => {
   vi.restoreAllMocks()
 })
 
-afterAll(() => {
+afterAll(async () => {
+  await aws?.close()
   removeBundles('ingest')
 })
 
@@ -63,9 +57,9 @@ const sign = (body: string, secret = SECRET) =>
   `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`
 
 const sent = () =>
-  sqsMock
-    .commandCalls(SendMessageBatchCommand)
-    .flatMap((call) => (call.args[0].input as SendMessageBatchCommandInput).Entries ?? [])
+  aws
+    .calls<{ Entries?: SendMessageBatchRequestEntry[] }>('SendMessageBatch')
+    .flatMap((input) => input.Entries ?? [])
 
 describe('bundled ingest handler (API Gateway HTTP API v2)', () => {
   it('verifies a base64-encoded body on its exact bytes and answers 202 after SQS accepted it', async () => {
@@ -108,8 +102,8 @@ describe('bundled ingest handler (API Gateway HTTP API v2)', () => {
   })
 
   it('answers 503 when SQS keeps refusing the envelope, so the sender retries', async () => {
-    sqsMock.on(SendMessageBatchCommand).resolves({
-      Failed: [{ Id: '0', Code: 'InternalError', SenderFault: false }],
+    aws.on('SendMessageBatch', {
+      output: { Successful: [], Failed: [{ Id: '0', Code: 'InternalError', SenderFault: false }] },
     })
     const event = httpApiEvent({
       path: '/hooks/alerts',

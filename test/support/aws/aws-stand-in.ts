@@ -21,8 +21,11 @@ export type AwsStandIn = {
   url: string
   /** A queue URL on this server, as SQS would name it. */
   queueUrl(name: string): string
-  /** The input of every call of `operation` (`SendMessageBatch`, `GetSecretValue`...), in order. */
-  calls(operation: string): Input[]
+  /**
+   * The input of every call of `operation` (`SendMessageBatch`, `GetSecretValue`...), in order,
+   * as the SDK's input type of that operation says (`Shape`: the JSON protocols keep its names).
+   */
+  calls<Shape = Input>(operation: string): Shape[]
   /** Answers `operation` with `respond` from now on (until `reset`). */
   on(operation: string, respond: Responder | AwsReply): void
   /** Forgets the calls and every `on`. */
@@ -106,8 +109,8 @@ export const startAwsStandIn = async (): Promise<AwsStandIn> => {
   return {
     url,
     queueUrl: (name) => `${url}/123456789012/${name}`,
-    calls: (operation) =>
-      calls.filter((call) => call.operation === operation).map((call) => call.input),
+    calls: <Shape>(operation: string) =>
+      calls.filter((call) => call.operation === operation).map((call) => call.input as Shape),
     on(operation, respond) {
       responders.set(operation, typeof respond === 'function' ? respond : () => respond)
     },
@@ -131,7 +134,7 @@ export const standInEnv = (standIn: Pick<AwsStandIn, 'url'>): Record<string, str
   AWS_ENDPOINT_URL_SQS: standIn.url,
   AWS_ENDPOINT_URL_SECRETS_MANAGER: standIn.url,
   AWS_REGION: 'eu-west-1',
-  AWS_ACCESS_KEY_ID: 'stand-in',
-  AWS_SECRET_ACCESS_KEY: 'stand-in',
+  AWS_ACCESS_KEY_ID: 'local', // letters and digits only: DynamoDB Local refuses others
+  AWS_SECRET_ACCESS_KEY: 'local',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 })

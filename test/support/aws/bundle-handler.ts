@@ -15,8 +15,8 @@ const configFrom = (configPath: string): Plugin => ({
 })
 
 /**
- * Bundles a Lambda entry point with the stack's esbuild settings into `.tmp/` inside the repo (so
- * the external `@aws-sdk/*` imports resolve to the same installed SDK the test mocks). Returns the
+ * Bundles a Lambda entry point with the stack's esbuild settings (the AWS SDK included: point its
+ * clients at a stand-in or DynamoDB Local by endpoint) into `.tmp/` inside the repo. Returns the
  * file URL to import.
  */
 export const bundleHandler = async (
@@ -38,6 +38,7 @@ export const bundleHandler = async (
     keepNames: LAMBDA_BUNDLING.keepNames,
     external: [...LAMBDA_BUNDLING.external],
     mainFields: [...LAMBDA_BUNDLING.mainFields],
+    conditions: [...LAMBDA_BUNDLING.conditions],
     banner: { js: LAMBDA_BUNDLING.banner },
     plugins: configPath ? [configFrom(configPath)] : [],
     logLevel: 'silent',
