@@ -50,7 +50,7 @@ export const benchDeliverBilling = async (): Promise<string[]> => {
       POWERTOOLS_METRICS_DISABLED: 'true',
     })
     const url = await bundleHandler(
-      'functions/deliver/handler.ts',
+      'deliver',
       'bench-deliver',
       join(ROOT, 'test/support/aws/handler-config.ts'),
     )

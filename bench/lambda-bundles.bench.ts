@@ -1,10 +1,11 @@
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
-import { build } from 'esbuild'
-import { LAMBDA_BUNDLING } from '../infra/bundling.js'
+import { bundleFunction, bundleLambda, type LambdaFunctionName } from '../infra/bundling.js'
 import { AWS_ENV } from '../shared/aws-env.js'
+import { loadConfigFile } from '../shared/config/load-config-file.js'
+import { routeDataOf } from '../shared/config/route-data.js'
 import { standInEnv, startAwsStandIn } from '../test/support/aws/aws-stand-in.js'
 import {
   COLD_ROUTE,
@@ -37,24 +38,20 @@ app.post('/hooks/:route', (c) => c.json({ ok: true }, 202))
 export const handler = handle(app)
 `
 
-const bundle = async (entry: string, outfile: string) => {
-  await build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    format: LAMBDA_BUNDLING.format,
-    target: LAMBDA_BUNDLING.target,
-    platform: LAMBDA_BUNDLING.platform,
-    minify: LAMBDA_BUNDLING.minify,
-    sourcemap: LAMBDA_BUNDLING.sourcemap,
-    keepNames: LAMBDA_BUNDLING.keepNames,
-    external: [...LAMBDA_BUNDLING.external],
-    mainFields: [...LAMBDA_BUNDLING.mainFields],
-    conditions: [...LAMBDA_BUNDLING.conditions],
-    banner: { js: LAMBDA_BUNDLING.banner },
-    logLevel: 'silent',
-  })
+/** Builds a target as the stack builds its functions; the two functions with the root config. */
+const bundle = async (target: Target, outdir: string): Promise<string> => {
+  if (target.fn) {
+    const compiled = await loadConfigFile(join(ROOT, 'halo-hooks.config.ts'))
+    return bundleFunction({ fn: target.fn, routes: routeDataOf(compiled, target.fn), outdir })
+  }
+  return bundleLambda({ entry: target.entry, outdir })
 }
+
+/** Bytes of every `.mjs` under `dir` (the entry and its chunks). */
+const bytesUnder = (dir: string): number =>
+  readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.mjs'))
+    .reduce((sum, name) => sum + statSync(join(dir, name)).size, 0)
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`
 
@@ -122,7 +119,7 @@ export const costPerMillionEvents = (usage = USAGE, prices = PRICES) => {
   return { lines, total }
 }
 
-type Target = { name: string; entry: string; minimal?: string }
+type Target = { name: string; entry: string; fn?: LambdaFunctionName; minimal?: string }
 
 /**
  * Bundles the two Lambda handlers, the minimal equivalent of each (bench/minimal/) and a bare Hono
@@ -144,12 +141,14 @@ export async function benchLambdaBundles(): Promise<string[]> {
       {
         name: 'ingest',
         entry: join(ROOT, 'functions/ingest/handler.ts'),
+        fn: 'ingest',
         minimal: 'minimal ingest',
       },
       { name: 'minimal deliver', entry: join(ROOT, 'bench/minimal/deliver-handler.ts') },
       {
         name: 'deliver',
         entry: join(ROOT, 'functions/deliver/handler.ts'),
+        fn: 'deliver',
         minimal: 'minimal deliver',
       },
     ]
@@ -158,9 +157,7 @@ export async function benchLambdaBundles(): Promise<string[]> {
       `lambda-bundles module init: fresh import() of each bundle in a new process, ${RUNS} interleaved rounds, median [min–max]`,
     ]
     for (const target of targets) {
-      const outfile = join(dir, target.name.replace(/\W+/g, '-'), 'index.mjs')
-      await bundle(target.entry, outfile)
-      files.set(target.name, outfile)
+      files.set(target.name, await bundle(target, join(dir, target.name.replace(/\W+/g, '-'))))
     }
     const initMs = new Map(targets.map((target) => [target.name, [] as number[]]))
     for (const file of files.values()) importOnce(file, HANDLER_ENV) // warm the OS file cache
@@ -172,8 +169,8 @@ export async function benchLambdaBundles(): Promise<string[]> {
     for (const target of targets) {
       const file = files.get(target.name) ?? ''
       const runs = initMs.get(target.name) ?? []
-      const size = `${kb(statSync(file).size)} (gzip ${kb(gzipSync(readFileSync(file)).length)})`
-      let line = `lambda-bundles   ${target.name.padEnd(16)} ${size.padEnd(28)} init ${spread(runs)}`
+      const size = `${kb(statSync(file).size)} (gzip ${kb(gzipSync(readFileSync(file)).length)}; all chunks ${kb(bytesUnder(dirname(file)))})`
+      let line = `lambda-bundles   ${target.name.padEnd(16)} ${size.padEnd(48)} init ${spread(runs)}`
       if (target.minimal) {
         const baseline = initMs.get(target.minimal) ?? []
         const paired = runs.map((value, index) => value / (baseline[index] ?? Number.NaN))

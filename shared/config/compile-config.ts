@@ -32,6 +32,12 @@ export type CompiledRoute = {
   tenant: TenantPolicy
 }
 
+/** What delivering an alert needs of its route: the deliver function's bundle has no sender. */
+export type DeliveryRoute = Pick<
+  CompiledRoute,
+  'name' | 'ticket' | 'maps' | 'lifecycle' | 'noise' | 'tenant'
+>
+
 export type CompiledConfig = {
   config: Config
   routes: ReadonlyMap<string, CompiledRoute>

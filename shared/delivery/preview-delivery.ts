@@ -1,4 +1,4 @@
-import type { CompiledRoute } from '../config/compile-config.js'
+import type { DeliveryRoute } from '../config/compile-config.js'
 import type { Envelope } from '../envelope.js'
 import { AppError, describeError } from '../errors.js'
 import type { HaloDirectory } from '../halo/halo-directory.js'
@@ -14,7 +14,7 @@ import { planEnvelope } from './plan-envelope.js'
  */
 export const previewDelivery = async (
   envelope: Envelope,
-  route: CompiledRoute,
+  route: DeliveryRoute,
   deps: { store: CorrelationStore; now: () => Date },
 ) => {
   const now = deps.now()

@@ -55,7 +55,7 @@ beforeAll(async () => {
     POWERTOOLS_LOG_LEVEL: 'CRITICAL',
   })
   const url = await bundleHandler(
-    'functions/deliver/handler.ts',
+    'deliver',
     'deliver',
     join(ROOT, 'test/support/aws/handler-config.ts'),
   )

@@ -21,10 +21,13 @@ beforeAll(async () => {
     ...standInEnv(aws),
     [AWS_ENV.queueUrl]: aws.queueUrl('halo-hooks-queue.fifo'),
     [AWS_ENV.secretId]: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:halo-hooks-AbCdEf',
+    // The dry run reads the correlation state from this table (the stand-in, too).
+    [AWS_ENV.tableName]: 'halo-hooks-state',
+    AWS_ENDPOINT_URL_DYNAMODB: aws.url,
     POWERTOOLS_LOG_LEVEL: 'ERROR',
   })
   const url = await bundleHandler(
-    'functions/ingest/handler.ts',
+    'ingest',
     'ingest',
     join(ROOT, 'test/support/aws/handler-config.ts'),
   )
@@ -128,6 +131,29 @@ describe('bundled ingest handler (API Gateway HTTP API v2)', () => {
     const response = await handler(event, lambdaContext('ingest'))
 
     expect(response.statusCode).toBe(202)
+  })
+
+  it('answers a dry run from the correlation state, whose DynamoDB client loads on first use', async () => {
+    aws.on('GetItem', { output: {} }) // no stored state: the alert would open a ticket
+    const event = httpApiEvent({
+      path: '/dry-run/alerts',
+      body: payload,
+      headers: { 'content-type': 'application/json', 'x-signature': sign(payload) },
+    })
+
+    const response = await handler(event, lambdaContext('ingest'))
+
+    expect(response.statusCode).toBe(200)
+    expect(JSON.parse(response.body)).toMatchObject({
+      route: 'alerts',
+      authenticated: true,
+      alerts: [{ key: 'disk-full:web-1', title: 'Disk full on web-1 — 98 %' }],
+      plans: [{ decision: { kind: 'create' } }],
+    })
+    expect(aws.calls('GetItem')).toEqual([
+      expect.objectContaining({ TableName: 'halo-hooks-state', ConsistentRead: true }),
+    ])
+    expect(sent()).toEqual([])
   })
 
   it('answers 404 for a route that is not configured', async () => {

@@ -11,10 +11,12 @@ type Input = Record<string, unknown>
 type Responder = (input: Input) => AwsReply | Promise<AwsReply>
 
 /**
- * A local HTTP server that speaks the AWS JSON protocols of SQS (JSON 1.0, `AmazonSQS.*`) and
- * Secrets Manager (JSON 1.1, `secretsmanager.*`), so the official SDK clients of a bundled handler
- * run for real (signing, serialization, retries) against it. Point them at it with
- * `AWS_ENDPOINT_URL_SQS` / `AWS_ENDPOINT_URL_SECRETS_MANAGER` (and queue URLs on its host).
+ * A local HTTP server that speaks the AWS JSON protocols of SQS (JSON 1.0, `AmazonSQS.*`), Secrets
+ * Manager (JSON 1.1, `secretsmanager.*`) and DynamoDB (JSON 1.0, `DynamoDB_20120810.*`), so the
+ * official SDK clients of a bundled handler run for real (signing, serialization, retries)
+ * against it. Point them at it with `AWS_ENDPOINT_URL_SQS`, `AWS_ENDPOINT_URL_SECRETS_MANAGER` or
+ * `AWS_ENDPOINT_URL_DYNAMODB` (and queue URLs on its host). Operations other than SQS's answer
+ * what `on` says, or an error.
  */
 export type AwsStandIn = {
   /** `http://127.0.0.1:<port>` */
@@ -80,13 +82,13 @@ export const startAwsStandIn = async (): Promise<AwsStandIn> => {
       ? await respond(input)
       : { error: 'UnknownOperationException', message: `the stand-in has no ${target}` }
     const contentType =
-      service === 'AmazonSQS' ? 'application/x-amz-json-1.0' : 'application/x-amz-json-1.1'
+      service === 'secretsmanager' ? 'application/x-amz-json-1.1' : 'application/x-amz-json-1.0'
     if ('output' in reply) {
       response.writeHead(200, { 'content-type': contentType })
       response.end(JSON.stringify(reply.output))
       return
     }
-    const namespace = service === 'AmazonSQS' ? 'com.amazonaws.sqs' : 'com.amazonaws.secretsmanager'
+    const namespace = `com.amazonaws.${service === 'AmazonSQS' ? 'sqs' : service.toLowerCase()}`
     response.writeHead(reply.status ?? 400, {
       'content-type': contentType,
       'x-amzn-query-error': `${reply.error};Sender`,
