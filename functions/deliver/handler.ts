@@ -181,6 +181,6 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     const calls = counter.snapshot()
     count(METRIC.haloRequests, calls.sent)
     count(METRIC.halo429, calls.throttled)
-    observability.flush()
+    await observability.flush()
   }
 }

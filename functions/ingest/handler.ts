@@ -83,6 +83,6 @@ export const handler = async (event: APIGatewayProxyEventV2, context: Context) =
     // Hono's event type and @types/aws-lambda differ only in how optional `body` is declared.
     return await serve(withoutStage(event) as unknown as LambdaEvent, context)
   } finally {
-    observability.flush()
+    await observability.flush()
   }
 }
