@@ -15,6 +15,7 @@ import {
   median,
   signedSampleEvent,
   spread,
+  type Timing,
 } from './support/cold-start.js'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
@@ -119,6 +120,19 @@ export const costPerMillionEvents = (usage = USAGE, prices = PRICES) => {
   return { lines, total }
 }
 
+const wall = (runs: readonly Timing[]) => runs.map((run) => run.ms)
+const cpu = (runs: readonly Timing[]) => runs.map((run) => run.cpuMs)
+
+/** `runs` against `baseline` (same rounds): the ratio of medians, and the range of per-round ratios. */
+const ratio = (runs: readonly number[], baseline: readonly number[]) => {
+  const paired = runs.map((value, index) => value / (baseline[index] ?? Number.NaN))
+  return `${(median(runs) / median(baseline)).toFixed(2)}× (per round ${Math.min(...paired).toFixed(2)}–${Math.max(...paired).toFixed(2)}×)`
+}
+
+/** Wall-clock and CPU ratios of `runs` against `baseline`. */
+const ratios = (runs: readonly Timing[], baseline: readonly Timing[]) =>
+  `${ratio(wall(runs), wall(baseline))}, CPU ${ratio(cpu(runs), cpu(baseline))}`
+
 type Target = { name: string; entry: string; fn?: LambdaFunctionName; minimal?: string }
 
 /**
@@ -154,27 +168,25 @@ export async function benchLambdaBundles(): Promise<string[]> {
     ]
     const files = new Map<string, string>()
     const lines: string[] = [
-      `lambda-bundles module init: fresh import() of each bundle in a new process, ${RUNS} interleaved rounds, median [min–max]`,
+      `lambda-bundles module init: fresh import() of each bundle in a new process, ${RUNS} interleaved rounds, median [min–max] of wall-clock and CPU time`,
     ]
     for (const target of targets) {
       files.set(target.name, await bundle(target, join(dir, target.name.replace(/\W+/g, '-'))))
     }
-    const initMs = new Map(targets.map((target) => [target.name, [] as number[]]))
+    const init = new Map(targets.map((target) => [target.name, [] as Timing[]]))
     for (const file of files.values()) importOnce(file, HANDLER_ENV) // warm the OS file cache
     for (let round = 0; round < RUNS; round++) {
       for (const target of targets) {
-        initMs.get(target.name)?.push(importOnce(files.get(target.name) ?? '', HANDLER_ENV))
+        init.get(target.name)?.push(importOnce(files.get(target.name) ?? '', HANDLER_ENV))
       }
     }
     for (const target of targets) {
       const file = files.get(target.name) ?? ''
-      const runs = initMs.get(target.name) ?? []
+      const runs = init.get(target.name) ?? []
       const size = `${kb(statSync(file).size)} (gzip ${kb(gzipSync(readFileSync(file)).length)}; all chunks ${kb(bytesUnder(dirname(file)))})`
-      let line = `lambda-bundles   ${target.name.padEnd(16)} ${size.padEnd(48)} init ${spread(runs)}`
+      let line = `lambda-bundles   ${target.name.padEnd(16)} ${size.padEnd(48)} init ${spread(wall(runs))}, CPU ${spread(cpu(runs))}`
       if (target.minimal) {
-        const baseline = initMs.get(target.minimal) ?? []
-        const paired = runs.map((value, index) => value / (baseline[index] ?? Number.NaN))
-        line += ` → ${(median(runs) / median(baseline)).toFixed(2)}× its minimal equivalent (per round ${Math.min(...paired).toFixed(2)}–${Math.max(...paired).toFixed(2)}×)`
+        line += ` → ${ratios(runs, init.get(target.minimal) ?? [])} its minimal equivalent`
       }
       lines.push(line)
     }
@@ -192,7 +204,7 @@ export async function benchLambdaBundles(): Promise<string[]> {
       MINIMAL_HMAC_SECRET: COLD_SECRET,
     }
     const event = signedSampleEvent(ROOT)
-    const cold = { minimal: [] as number[], ingest: [] as number[] }
+    const cold = { minimal: [] as Timing[], ingest: [] as Timing[] }
     for (let round = -1; round < RUNS; round++) {
       for (const [name, key] of [
         ['minimal ingest', 'minimal'],
@@ -202,13 +214,12 @@ export async function benchLambdaBundles(): Promise<string[]> {
         if (result.status !== 202) {
           throw new Error(`${name} answered ${result.status}: ${result.body}`)
         }
-        if (round >= 0) cold[key].push(result.ms) // round -1 warms the OS file cache
+        if (round >= 0) cold[key].push(result) // round -1 warms the OS file cache
       }
     }
-    const paired = cold.ingest.map((value, index) => value / (cold.minimal[index] ?? Number.NaN))
     lines.push(
       `lambda-bundles ingest cold first request (process start → 202; SQS and Secrets Manager stand-ins on loopback; ${RUNS} interleaved rounds): ` +
-        `ingest ${spread(cold.ingest)}, minimal ingest ${spread(cold.minimal)} → ${(median(cold.ingest) / median(cold.minimal)).toFixed(2)}× (per round ${Math.min(...paired).toFixed(2)}–${Math.max(...paired).toFixed(2)}×)`,
+        `ingest ${spread(wall(cold.ingest))}, CPU ${spread(cpu(cold.ingest))}; minimal ingest ${spread(wall(cold.minimal))}, CPU ${spread(cpu(cold.minimal))} → ${ratios(cold.ingest, cold.minimal)}`,
       `lambda-bundles sent to the SQS stand-in: ${standIn.calls('SendMessageBatch').length + standIn.calls('SendMessage').length} calls; secret reads: ${standIn.calls('GetSecretValue').length}`,
     )
     const cost = costPerMillionEvents()

@@ -18,22 +18,26 @@ export const median = (values: readonly number[]): number => {
 export const spread = (values: readonly number[]): string =>
   `${median(values).toFixed(1)} ms [${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)}]`
 
+/** Wall-clock and CPU (user + system) time of one measured span, in ms. */
+export type Timing = { ms: number; cpuMs: number }
+
 /**
  * Time of one `import()` of a bundle in a fresh Node process: its module initialisation, as in a
- * Lambda cold start (the runtime imports the handler's module, then invokes it).
+ * Lambda cold start (the runtime imports the handler's module, then invokes it). The CPU time
+ * beside it is what the machine's other load cannot stretch.
  */
-export const importOnce = (file: string, env: Record<string, string>): number => {
-  const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(String(performance.now() - t))`
+export const importOnce = (file: string, env: Record<string, string>): Timing => {
+  const script = `const c = process.cpuUsage(); const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); const ms = performance.now() - t; const u = process.cpuUsage(c); process.stdout.write(JSON.stringify({ ms, cpuMs: (u.user + u.system) / 1000 }))`
   const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
     env: { ...process.env, ...env },
     encoding: 'utf8',
   })
   if (child.status !== 0) throw new Error(`import of ${file} failed:\n${child.stderr}`)
-  return Number(child.stdout)
+  return JSON.parse(child.stdout) as Timing
 }
 
 // The child of a cold request: import the bundle, invoke its handler once, and report the time
-// since the process started (Node's performance clock starts with the process).
+// since the process started (Node's performance clock starts with the process) and its CPU time.
 const COLD_REQUEST = `
 const [url, event] = process.argv.slice(1)
 const { handler } = await import(url)
@@ -42,7 +46,8 @@ const context = {
   memoryLimitInMB: '512', getRemainingTimeInMillis: () => 10_000, callbackWaitsForEmptyEventLoop: false,
 }
 const response = await handler(JSON.parse(event), context)
-process.stdout.write(JSON.stringify({ ms: performance.now(), status: response.statusCode, body: response.body }))
+const cpu = process.cpuUsage()
+process.stdout.write(JSON.stringify({ ms: performance.now(), cpuMs: (cpu.user + cpu.system) / 1000, status: response.statusCode, body: response.body }))
 process.exit(0)
 `
 
@@ -55,7 +60,7 @@ export const coldRequestOnce = (
   file: string,
   event: unknown,
   env: Record<string, string>,
-): Promise<{ ms: number; status: number; body: string }> =>
+): Promise<Timing & { status: number; body: string }> =>
   new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -78,7 +83,7 @@ export const coldRequestOnce = (
         reject(new Error(`cold request to ${file} failed (${code}):\n${stderr}\n${stdout}`))
         return
       }
-      resolve(JSON.parse(last) as { ms: number; status: number; body: string })
+      resolve(JSON.parse(last) as Timing & { status: number; body: string })
     })
   })
 
