@@ -13,13 +13,14 @@ import {
   type Timing,
 } from './support/cold-start.js'
 
-// `npx tsx bench/cold-start-steps.ts <commit>...`: what each step of the cold-start work bought.
+// `npx tsx bench/cold-start-steps.ts <commit>...` (`ROUNDS=25` for more rounds): what each step of the cold-start work bought.
 // Each commit's ingest and deliver bundles are built as that commit's stack built them (its own
 // infra/bundling.ts; the SDK external and source maps on where it said so), then measured in one
 // run, interleaved, against this checkout's minimal equivalents: module init of both functions and
 // ingest's cold first request (process start → 202), median wall-clock and CPU time.
 
-const RUNS = 9
+/** Rounds of every measurement (`ROUNDS=25 npx tsx bench/cold-start-steps.ts ...`). */
+const RUNS = Number(process.env.ROUNDS ?? 9)
 const commits = process.argv.slice(2)
 if (commits.length === 0) throw new Error('usage: npx tsx bench/cold-start-steps.ts <commit>...')
 
