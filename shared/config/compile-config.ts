@@ -1,3 +1,4 @@
+import jsonata from 'jsonata'
 import * as z from 'zod'
 import type { RouteAuth } from '../auth/route-auth.js'
 import { describeIssues } from '../describe-issues.js'
@@ -103,8 +104,10 @@ const compileRoute = (
     // Route auth other than `none` always takes a secret; without it the sender's scheme decides.
     needsSecret: route.auth ? route.auth.type !== 'none' : source.needsSecret !== false,
     maxBodyBytes: route.maxBodyBytes ?? maxBodyBytes,
-    alert: route.alert ? compileTemplate(route.alert, `${at}.alert`, templateIssues) : undefined,
-    ticket: compileTemplate(route.ticket, `${at}.ticket`, templateIssues),
+    alert: route.alert
+      ? compileTemplate(route.alert, `${at}.alert`, templateIssues, jsonata)
+      : undefined,
+    ticket: compileTemplate(route.ticket, `${at}.ticket`, templateIssues, jsonata),
     maps: route.maps,
     lifecycle: route.lifecycle,
     noise: route.noise,
@@ -119,7 +122,8 @@ const reportTemplateIssues = (name: string, raw: unknown, issues: string[]) => {
   if (!isObject(raw)) return
   const templateIssues: TemplateIssue[] = []
   for (const part of ['alert', 'ticket'] as const) {
-    if (isObject(raw[part])) compileTemplate(raw[part], `routes.${name}.${part}`, templateIssues)
+    if (isObject(raw[part]))
+      compileTemplate(raw[part], `routes.${name}.${part}`, templateIssues, jsonata)
   }
   issues.push(...templateIssues.map((issue) => `${issue.path}: ${issue.message}`))
 }

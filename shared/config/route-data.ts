@@ -86,9 +86,10 @@ const sameJson = (a: unknown, b: unknown): boolean => {
 }
 
 /**
- * A template compiled when first rendered (JSONata and the compiler load then, in their own
- * chunk of the bundle), and kept. The config was validated at synth, so compiling cannot fail
- * here unless the bundle was built from an unchecked config.
+ * A template compiled when first rendered (the compiler loads then, in its own chunk of the
+ * bundle), and kept. It is compiled without JSONata's compiler: plain paths never load JSONata,
+ * and other expressions load it when they first run. The config was validated at synth, so
+ * compiling cannot fail here unless the bundle was built from an unchecked config.
  */
 export const templateOnFirstUse = (template: unknown, path: string): CompiledTemplate => {
   let compiled: Promise<CompiledTemplate> | undefined

@@ -6,7 +6,7 @@ import {
   routesFromData,
   templateOnFirstUse,
 } from '../../../shared/config/route-data.js'
-import { ConfigError } from '../../../shared/errors.js'
+import { ConfigError, TemplateError } from '../../../shared/errors.js'
 import { sources } from '../../../shared/sources/registry.js'
 
 const compiled = compileConfig(config)
@@ -72,13 +72,22 @@ describe('routeDataOf and routesFromData (the config a Lambda bundle carries)', 
 
 describe('templateOnFirstUse', () => {
   it('compiles on the first render, keeping the config path in what it reports', async () => {
-    const broken = templateOnFirstUse({ summary: '{% $uppercase( %}' }, 'routes.r.ticket')
+    const broken = templateOnFirstUse({ summary: 'x {% %}' }, 'routes.r.ticket')
 
     // Nothing is compiled (or reported) until the template is used.
     await expect(broken.render({})).rejects.toThrow(ConfigError)
     await expect(broken.render({})).rejects.toMatchObject({
-      issues: [expect.stringMatching(/^routes\.r\.ticket\.summary: JSONata/)],
+      issues: [expect.stringMatching(/^routes\.r\.ticket\.summary: empty/)],
     })
+  })
+
+  it('compiles JSONata when an expression first runs, failing with its config path', async () => {
+    const broken = templateOnFirstUse({ summary: '{% $uppercase( %}' }, 'routes.r.ticket')
+
+    await expect(broken.render({})).rejects.toSatisfy(
+      (error) =>
+        error instanceof TemplateError && error.message.includes('routes.r.ticket.summary'),
+    )
   })
 
   it('renders like the compiled template, again and again', async () => {
