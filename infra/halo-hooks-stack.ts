@@ -2,6 +2,7 @@ import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cd
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs'
 import type { Construct } from 'constructs'
 import { AWS_ENV } from '../shared/aws-env.js'
+import type { RouteData } from '../shared/config/route-data.js'
 import { DeliveryQueue } from './constructs/delivery-queue.js'
 import { IngestApi } from './constructs/ingest-api.js'
 import { IntegrationSecrets } from './constructs/integration-secrets.js'
@@ -14,6 +15,8 @@ export type HaloHooksStackProps = StackProps & {
   readonly settings: DeploySettings
   /** Names of the configured routes; each gets a URL output. */
   readonly routes: readonly string[]
+  /** What each function's bundle carries of the config, checked at synth (`routeDataOf`). */
+  readonly routeData: Readonly<Record<'ingest' | 'deliver', Readonly<Record<string, RouteData>>>>
   /** The project root (lockfile, handlers, config file). */
   readonly projectRoot: string
 }
@@ -38,14 +41,18 @@ export class HaloHooksStack extends Stack {
     const workerTimeout = Duration.seconds(settings.workerTimeoutSeconds)
 
     this.ingest = new NodeFunction(this, 'Ingest', {
-      entry: 'functions/ingest/handler.ts',
+      function: 'ingest',
+      routes: props.routeData.ingest,
+      sourceMaps: settings.sourceMaps,
       serviceName: 'halo-hooks-ingest',
       timeout: Duration.seconds(10),
       logRetention,
       projectRoot: props.projectRoot,
     })
     this.deliver = new NodeFunction(this, 'Deliver', {
-      entry: 'functions/deliver/handler.ts',
+      function: 'deliver',
+      routes: props.routeData.deliver,
+      sourceMaps: settings.sourceMaps,
       serviceName: 'halo-hooks-deliver',
       timeout: workerTimeout,
       logRetention,

@@ -21,6 +21,7 @@ export const CONTEXT_KEYS = [
   'maxConcurrency',
   'maxReceiveCount',
   'workerTimeoutSeconds',
+  'sourceMaps',
 ] as const
 
 type ContextKey = (typeof CONTEXT_KEYS)[number]
@@ -53,6 +54,7 @@ export const resolveDeploySettings = (
     'maxConcurrency',
     'maxReceiveCount',
     'workerTimeoutSeconds',
+    'sourceMaps',
   ] as const) {
     if (given(key) !== undefined) input[key] = given(key)
   }

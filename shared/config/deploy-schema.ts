@@ -65,6 +65,14 @@ export const DeploySchema = z
      * defers). @default 60
      */
     workerTimeoutSeconds: z.coerce.number().int().min(30).max(900).default(60),
+    /**
+     * Source maps for the functions: the bundles ship `.map` files and Node.js runs with
+     * `--enable-source-maps`, so stack traces name the TypeScript files. It costs time at every
+     * cold start (BENCHMARKS.md), so it is off unless asked for. @default false
+     */
+    sourceMaps: z
+      .union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')])
+      .default(false),
   })
   .strict()
 
