@@ -25,6 +25,11 @@ export const CorrelationStateSchema = z.object({
   checkedAt: z.iso.datetime().optional(),
   /** When the ticket was closed, for the reopen window. */
   closedAt: z.iso.datetime().optional(),
+  /**
+   * When the newest Halo ticket event applied to this record happened (Halo's clock), so an
+   * older one arriving late (a close delivered after the reopen that followed it) changes nothing.
+   */
+  haloEventAt: z.iso.datetime().optional(),
   /** Envelope ids already applied, newest last (bounded), so a redelivery is recognised. */
   applied: z.array(z.string()).default([]),
 })
@@ -66,4 +71,10 @@ export interface CorrelationStore {
    * `expectedVersion` (`undefined`: only if no record exists). Resolves false on a conflict.
    */
   put(record: CorrelationRecord, expectedVersion: number | undefined): Promise<boolean>
+  /**
+   * The record whose current ticket is `ticketId` (the index every write of a record with a
+   * ticket keeps), or undefined when no record holds it now: a Halo ticket event finds its
+   * problem without a scan and without asking Halo.
+   */
+  findByTicket(ticketId: number): Promise<CorrelationRecord | undefined>
 }

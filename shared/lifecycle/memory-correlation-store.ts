@@ -18,6 +18,10 @@ export const createMemoryCorrelationStore = () => {
       })
       return true
     },
+    async findByTicket(ticketId: number) {
+      const record = [...records.values()].find((candidate) => candidate.ticketId === ticketId)
+      return record && structuredClone(record)
+    },
     all: (): CorrelationRecord[] => [...records.values()].map((record) => structuredClone(record)),
   }
   return store satisfies CorrelationStore

@@ -216,6 +216,7 @@ describe('exactly-once delivery under interruption', () => {
     const { deliver } = worker({
       store: (inner) => ({
         get: inner.get,
+        findByTicket: inner.findByTicket,
         async put(record, version) {
           if (dieBeforeNextSave && !record.pending) {
             dieBeforeNextSave = false
