@@ -1,5 +1,6 @@
 import { resolveHaloBudget } from '../shared/config/halo-budget.js'
 import { configPath, loadConfigFile } from '../shared/config/load-config-file.js'
+import { envelopeKey } from '../shared/envelope.js'
 import { ConfigError, LocalStateError } from '../shared/errors.js'
 import { createJsonLogger } from '../shared/observability.js'
 import { startGateway } from './gateway.js'
@@ -97,7 +98,7 @@ const main = async () => {
         '\n',
     )
     for (const { envelope, reason } of deadLetters) {
-      process.stdout.write(`  parked ${envelope.route} ${envelope.alert.key}: ${reason}\n`)
+      process.stdout.write(`  parked ${envelope.route} ${envelopeKey(envelope)}: ${reason}\n`)
     }
     process.exit(0)
   }

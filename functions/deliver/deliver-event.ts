@@ -1,4 +1,5 @@
 import type { CompiledRoute } from '../../shared/config/compile-config.js'
+import { applyTicketEvent } from '../../shared/delivery/apply-ticket-event.js'
 import {
   type DeliverEnvelopeDeps,
   type DeliveryOutcome,
@@ -36,7 +37,7 @@ export const decodeEnvelope = (message: unknown): Envelope => {
 }
 
 /**
- * Delivers one queue message to Halo. Resolves with what was done (delivered, deduplicated,
+ * Delivers one queue message: an alert to Halo, or a Halo ticket event to the stored state. Resolves with what was done (delivered, deduplicated,
  * suppressed or recorded); throws an `AppError` otherwise, whose `retryable` flag decides
  * between deferring and parking (see classifyFailure).
  */
@@ -47,5 +48,7 @@ export const deliverEvent = async (
   const envelope = decodeEnvelope(message)
   const route = deps.routes.get(envelope.route)
   if (!route) throw new UnknownRouteError(`route "${envelope.route}" is no longer configured`)
-  return deliverEnvelope(envelope, route, deps)
+  return envelope.v === 1
+    ? deliverEnvelope(envelope, route, deps)
+    : applyTicketEvent(envelope, route, deps)
 }

@@ -1,5 +1,5 @@
 import type { CompiledRoute } from '../config/compile-config.js'
-import type { Envelope } from '../envelope.js'
+import type { AlertEnvelope } from '../envelope.js'
 import { AppError, HaloApiError, InterruptedWriteError, StateConflictError } from '../errors.js'
 import type { HaloDirectory } from '../halo/halo-directory.js'
 import type {
@@ -10,6 +10,7 @@ import type {
 } from '../lifecycle/correlation-store.js'
 import type { DeliveryOutcomeKind } from '../lifecycle/effects.js'
 import { type LifecycleKind, needsRecheck } from '../lifecycle/plan-lifecycle.js'
+import type { TicketChangeKind } from '../lifecycle/ticket-event-change.js'
 import type { TenantRouting } from '../mapping/route-tenant.js'
 import type { Logger } from '../observability.js'
 import { type DeliveryHalo, findCommand, runCommand } from './halo-commands.js'
@@ -28,8 +29,11 @@ export type DeliveryOutcome = {
   envelopeId: string
   route: string
   key: string
-  /** The decision: what was done in Halo (delivered), or what was only recorded. */
-  action: LifecycleKind
+  /**
+   * The decision: what was done in Halo (delivered), or what was only recorded; for a Halo
+   * ticket event, whether it changed the stored state (`apply`) or not (`ignore`).
+   */
+  action: LifecycleKind | Exclude<TicketChangeKind, 'wait'>
   ticketId?: number
   reason?: string
   routing?: TenantRouting
@@ -126,7 +130,7 @@ const lookUp = async (
  */
 const recover = async (
   record: CorrelationRecord | undefined,
-  envelope: Envelope,
+  envelope: AlertEnvelope,
   problem: ProblemRecord,
   deps: DeliverEnvelopeDeps,
 ): Promise<CorrelationRecord | undefined> => {
@@ -172,7 +176,7 @@ const recover = async (
 /** Asks Halo whether an open ticket is still open (a technician may have closed it). */
 const recheck = async (
   record: CorrelationRecord | undefined,
-  envelope: Envelope,
+  envelope: AlertEnvelope,
   route: CompiledRoute,
   deps: DeliverEnvelopeDeps,
   now: Date,
@@ -202,7 +206,7 @@ const recheck = async (
  * so two workers cannot both act. Steady state costs one Halo request per event that changes Halo.
  */
 export const deliverEnvelope = async (
-  envelope: Envelope,
+  envelope: AlertEnvelope,
   route: CompiledRoute,
   deps: DeliverEnvelopeDeps,
 ): Promise<DeliveryOutcome> => {

@@ -1,5 +1,5 @@
 import type { CompiledRoute } from '../config/compile-config.js'
-import type { Envelope } from '../envelope.js'
+import type { AlertEnvelope } from '../envelope.js'
 import { AppError, describeError } from '../errors.js'
 import type { HaloDirectory } from '../halo/halo-directory.js'
 import type { CorrelationStore } from '../lifecycle/correlation-store.js'
@@ -13,7 +13,7 @@ import { planEnvelope } from './plan-envelope.js'
  * Halo lookups that routing would make are listed instead of made.
  */
 export const previewDelivery = async (
-  envelope: Envelope,
+  envelope: AlertEnvelope,
   route: CompiledRoute,
   deps: { store: CorrelationStore; now: () => Date },
 ) => {

@@ -37,7 +37,10 @@ type EffectTable = { [Kind in LifecycleKind]: Effect<Extract<LifecycleDecision, 
  * The reference every action we add carries, so that after a timeout we can tell whether Halo
  * saved it (Halo has no idempotency key): the envelope id is unique per event.
  */
-export const effectReference = (envelopeId: string) => `[halo-hooks ref ${envelopeId}]`
+export const effectReference = (envelopeId: string) => `${EFFECT_REFERENCE_PREFIX}${envelopeId}]`
+
+/** How every reference of ours begins: an action carrying it was written by halo-hooks. */
+export const EFFECT_REFERENCE_PREFIX = '[halo-hooks ref '
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`
 
@@ -184,7 +187,10 @@ export const effects = {
 const APPLIED_KEPT = 50
 
 /** The stored state an event starts from: the record with the envelope applied, or a new one. */
-const baseState = (record: CorrelationRecord | undefined, event: EffectEvent): CorrelationState => {
+export const baseState = (
+  record: CorrelationRecord | undefined,
+  event: EffectEvent,
+): CorrelationState => {
   if (!record) {
     return {
       route: event.route,

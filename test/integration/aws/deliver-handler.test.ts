@@ -19,6 +19,7 @@ import {
 } from '../../../local/halo-sandbox/start-halo-sandbox.js'
 import { AWS_ENV, PARKED_ATTRIBUTE } from '../../../shared/aws-env.js'
 import type { Envelope } from '../../../shared/envelope.js'
+import { messageGroupId } from '../../../shared/queue/event-queue.js'
 import { bundleHandler, ROOT, removeBundles } from '../../support/aws/bundle-handler.js'
 import { envelopeFor } from '../../support/aws/envelopes.js'
 import { lambdaContext, sqsEvent, sqsFifoRecord } from '../../support/aws/lambda-events.js'
@@ -106,7 +107,7 @@ const recordOf = (value: Envelope | string, receiveCount = 1) => {
   const parsed = typeof value === 'string' ? undefined : value
   return sqsFifoRecord({
     body,
-    groupId: parsed ? `${parsed.route}:${parsed.alert.key}` : 'broken',
+    groupId: parsed ? messageGroupId(parsed) : 'broken',
     deduplicationId: parsed?.id ?? randomUUID(),
     receiveCount,
   })
@@ -405,5 +406,5 @@ describe('bundled deliver handler (SQS FIFO batches)', () => {
 })
 
 function groupOf(value: Envelope) {
-  return { groupId: `${value.route}:${value.alert.key}` }
+  return { groupId: messageGroupId(value) }
 }

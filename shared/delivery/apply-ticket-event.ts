@@ -1,0 +1,84 @@
+import type { CompiledRoute } from '../config/compile-config.js'
+import { envelopeKey, type TicketEventEnvelope } from '../envelope.js'
+import { StateConflictError } from '../errors.js'
+import type { CorrelationStore } from '../lifecycle/correlation-store.js'
+import { decideTicketChange } from '../lifecycle/ticket-event-change.js'
+import type { Logger } from '../observability.js'
+import { type HaloSourceOptions, haloSource } from '../sources/halo/halo-source.js'
+import type { DeliveryOutcome } from './deliver-envelope.js'
+
+export type ApplyTicketEventDeps = {
+  store: CorrelationStore
+  logger: Logger
+  now: () => Date
+  routes: ReadonlyMap<string, CompiledRoute>
+}
+
+/** The agent halo-hooks acts as in Halo, from the options of the route Halo's webhooks use. */
+const ownAgentOf = (route: CompiledRoute): number | undefined =>
+  route.source.id === haloSource.id ? (route.options as HaloSourceOptions).agentId : undefined
+
+/**
+ * Applies one Halo ticket event to the stored state of the problem that owns the ticket (found
+ * through the store's ticket index), without any Halo request: the decision is
+ * `decideTicketChange`'s, the write conditional on the version read. Resolves `recorded` when the
+ * state changed and `suppressed` with the reason when the event changes nothing (not our
+ * ticket, our own change, out of date...). Throws `StateConflictError` (retryable, so the queue
+ * tries again) when one of our writes on that problem is in flight or the record changed under it.
+ */
+export const applyTicketEvent = async (
+  envelope: TicketEventEnvelope,
+  route: CompiledRoute,
+  deps: ApplyTicketEventDeps,
+): Promise<DeliveryOutcome> => {
+  const { ticketEvent: event } = envelope
+  const record = await deps.store.findByTicket(event.ticketId)
+  const owner = record && deps.routes.get(record.route)
+  const about = record
+    ? { route: record.route, key: record.key }
+    : { route: envelope.route, key: envelopeKey(envelope) }
+  const base = { envelopeId: envelope.id, ...about, ticketId: event.ticketId }
+  if (record && !owner) {
+    return audit(deps.logger, {
+      ...base,
+      outcome: 'suppressed',
+      action: 'ignore',
+      reason: `route "${record.route}" that owns the ticket is no longer configured`,
+    })
+  }
+  const change = decideTicketChange({
+    record,
+    event,
+    envelopeId: envelope.id,
+    // Without a record the policy is never read; any route's would do.
+    policy: (owner ?? route).lifecycle,
+    ownAgentId: ownAgentOf(route),
+    now: deps.now(),
+  })
+  if (change.kind === 'wait') {
+    throw new StateConflictError(`ticket ${event.ticketId}'s event waits: ${change.reason}`)
+  }
+  if (change.kind === 'ignore' || !record) {
+    return audit(deps.logger, {
+      ...base,
+      outcome: 'suppressed',
+      action: 'ignore',
+      reason: change.reason,
+    })
+  }
+  const { version } = record
+  if (!(await deps.store.put({ ...change.next, version: version + 1 }, version))) {
+    throw new StateConflictError(`correlation record ${record.route}/${record.key} changed`)
+  }
+  return audit(deps.logger, {
+    ...base,
+    outcome: 'recorded',
+    action: 'apply',
+    reason: change.reason,
+  })
+}
+
+const audit = (logger: Logger, outcome: DeliveryOutcome): DeliveryOutcome => {
+  logger.info(`ticket event ${outcome.outcome}`, { ...outcome })
+  return outcome
+}

@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest'
+import type { CorrelationRecord } from '../../../shared/lifecycle/correlation-store.js'
+import {
+  decideTicketChange,
+  type TicketChangeInput,
+  ticketCondition,
+} from '../../../shared/lifecycle/ticket-event-change.js'
+import type { TicketEvent } from '../../../shared/ticket-event.js'
+
+const NOW = new Date('2026-06-01T12:00:00.000Z')
+
+const openRecord = (overrides: Partial<CorrelationRecord> = {}): CorrelationRecord => ({
+  route: 'prometheus',
+  key: 'disk-db01',
+  ticketId: 1001,
+  state: 'open',
+  occurrences: 3,
+  firstSeen: '2026-06-01T10:00:00.000Z',
+  lastSeen: '2026-06-01T11:00:00.000Z',
+  checkedAt: '2026-06-01T11:00:00.000Z',
+  applied: ['env-1'],
+  version: 4,
+  ...overrides,
+})
+
+const closedEvent = (overrides: Partial<TicketEvent> = {}): TicketEvent => ({
+  ticketId: 1001,
+  event: 'ticket status changed',
+  occurredAt: '2026-06-01T11:30:00.000Z',
+  statusId: 9,
+  hasBeenClosed: true,
+  closedAt: '2026-06-01T11:29:59.000Z',
+  ...overrides,
+})
+
+const decide = (overrides: Partial<TicketChangeInput> = {}) =>
+  decideTicketChange({
+    record: openRecord(),
+    event: closedEvent(),
+    envelopeId: 'halo-env-1',
+    policy: { closedStatusId: 9 },
+    now: NOW,
+    ...overrides,
+  })
+
+describe('decideTicketChange', () => {
+  it('closes the problem when a technician closed its ticket, from when Halo closed it', () => {
+    const change = decide()
+
+    expect(change).toMatchObject({ kind: 'apply', condition: 'closed' })
+    expect(change.kind === 'apply' && change.next).toMatchObject({
+      state: 'closed',
+      ticketId: 1001,
+      closedAt: '2026-06-01T11:29:59.000Z',
+      checkedAt: NOW.toISOString(),
+      haloEventAt: '2026-06-01T11:30:00.000Z',
+      applied: ['env-1', 'halo-env-1'],
+    })
+  })
+
+  it('reopens the problem when its closed ticket was reopened in Halo', () => {
+    const change = decide({
+      record: openRecord({ state: 'closed', closedAt: '2026-06-01T11:00:00.000Z' }),
+      event: closedEvent({ statusId: 2, hasBeenClosed: false, closedAt: undefined }),
+    })
+
+    expect(change).toMatchObject({ kind: 'apply', condition: 'open' })
+    expect(change.kind === 'apply' && change.next.state).toBe('open')
+    expect(change.kind === 'apply' && change.next.closedAt).toBeUndefined()
+  })
+
+  it('forgets a deleted ticket, so the next firing opens a new one and never reopens it', () => {
+    const change = decide({ event: closedEvent({ implies: 'deleted', statusId: undefined }) })
+
+    expect(change).toMatchObject({ kind: 'apply', condition: 'deleted' })
+    expect(change.kind === 'apply' && change.next).toMatchObject({ state: 'resolved' })
+    expect(change.kind === 'apply' && change.next.ticketId).toBeUndefined()
+  })
+
+  it('follows an open problem to the ticket its ticket was merged into', () => {
+    const change = decide({ event: closedEvent({ implies: 'merged', mergedInto: 1005 }) })
+
+    expect(change.kind === 'apply' && change.next).toMatchObject({ state: 'open', ticketId: 1005 })
+  })
+
+  it.each<[string, Partial<TicketChangeInput>, RegExp]>([
+    ['a ticket we do not own', { record: undefined }, /not one halo-hooks opened/],
+    [
+      'a ticket the problem no longer tracks (it moved on to a new one)',
+      { record: openRecord({ ticketId: 1002 }) },
+      /no longer tracks .*ticket 1002/,
+    ],
+    ['a redelivery', { envelopeId: 'env-1' }, /already applied/],
+    [
+      'an event older than the last one applied (a close after the reopen that followed it)',
+      { record: openRecord({ haloEventAt: '2026-06-01T11:45:00.000Z' }) },
+      /older than the last event applied/,
+    ],
+    [
+      'the echo of our own close (the state we already hold)',
+      { record: openRecord({ state: 'closed' }) },
+      /already closed/,
+    ],
+    [
+      'a change carrying our reference',
+      { event: closedEvent({ ourReference: true }) },
+      /our own change/,
+    ],
+    [
+      'a change made by our agent',
+      { event: closedEvent({ agentId: 3 }), ownAgentId: 3 },
+      /our agent/,
+    ],
+    [
+      'a status sent as a display value only',
+      {
+        event: closedEvent({
+          statusId: undefined,
+          hasBeenClosed: undefined,
+          closedAt: undefined,
+          statusName: 'Closed',
+        }),
+      },
+      /display value/,
+    ],
+    [
+      'an event that says nothing about the state',
+      {
+        event: closedEvent({
+          statusId: undefined,
+          hasBeenClosed: undefined,
+          event: 'ticket updated',
+        }),
+      },
+      /says nothing/,
+    ],
+    [
+      'a reopen of a ticket we hold open',
+      { event: closedEvent({ statusId: 1, hasBeenClosed: false }) },
+      /already open/,
+    ],
+  ])('changes nothing for %s', (_, input, reason) => {
+    const change = decide(input)
+
+    expect(change).toEqual({ kind: 'ignore', reason: expect.stringMatching(reason) })
+  })
+
+  it('waits while one of our writes on the problem is in flight', () => {
+    const { version: _, ...state } = openRecord()
+    const pending = {
+      envelopeId: 'env-2',
+      command: { kind: 'addAction' as const, action: { ticket_id: 1001, note: 'n' } },
+      next: state,
+      at: NOW.toISOString(),
+    }
+
+    expect(decide({ record: openRecord({ pending }) })).toMatchObject({ kind: 'wait' })
+  })
+})
+
+describe('ticketCondition', () => {
+  it.each<[string, Partial<TicketEvent>, string | undefined]>([
+    ['the closing status', { statusId: 9 }, 'closed'],
+    ['another status', { statusId: 2 }, 'open'],
+    ["Halo's closed flag", { hasBeenClosed: true, statusId: 21 }, 'closed'],
+    ['the event name alone', { implies: 'closed' }, 'closed'],
+    ['a deletion over any status', { implies: 'deleted', statusId: 2 }, 'deleted'],
+    ['a display name alone', { statusName: 'Closed' }, undefined],
+  ])('reads %s', (_, fields, condition) => {
+    const event = { ticketId: 1, occurredAt: NOW.toISOString(), ...fields }
+    expect(ticketCondition(event as TicketEvent, 9)).toBe(condition)
+  })
+})
