@@ -29,6 +29,7 @@ const main = async () => {
     hostname: env.HOST,
     dataDir: env.HALO_HOOKS_DATA_DIR,
     budget,
+    sandboxWebhooks: env.HALO_SANDBOX_WEBHOOKS,
     ...(sandboxRateLimit ? { sandboxRateLimit } : {}),
     ...(target
       ? {
@@ -62,6 +63,11 @@ const main = async () => {
     gateway.sandbox
       ? `  halo:    sandbox; tickets at ${gateway.haloUrl}/ (board) and ${gateway.haloUrl}/api/tickets (API)`
       : `  halo:    ${gateway.haloUrl}`,
+    ...(gateway.sandboxWebhookUrl
+      ? [
+          `  webhook: the sandbox tells ${gateway.sandboxWebhookUrl} when a ticket closes, reopens or is deleted (HALO_SANDBOX_WEBHOOKS)`,
+        ]
+      : []),
     `  deliveries: ${gateway.deliveriesUrl}  (each alert's outcome; replay parked ones)`,
     `  budget:  ${budget.limit} Halo requests per ${budget.windowSeconds} s at most (learns lower from 429s)`,
     `  try:     npm run send -- ${[...compiled.routes.keys()][0]}`,

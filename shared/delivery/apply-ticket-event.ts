@@ -23,7 +23,8 @@ const ownAgentOf = (route: CompiledRoute): number | undefined =>
  * through the store's ticket index), without any Halo request: the decision is
  * `decideTicketChange`'s, the write conditional on the version read. Resolves `recorded` when the
  * state changed and `suppressed` with the reason when the event changes nothing (not our
- * ticket, our own change, out of date...). Throws `StateConflictError` (retryable, so the queue
+ * ticket, our own change, out of date, or the state already held, when only the time it was
+ * confirmed is stored). Throws `StateConflictError` (retryable, so the queue
  * tries again) when one of our writes on that problem is in flight or the record changed under it.
  */
 export const applyTicketEvent = async (
@@ -72,8 +73,9 @@ export const applyTicketEvent = async (
   }
   return audit(deps.logger, {
     ...base,
-    outcome: 'recorded',
-    action: 'apply',
+    // A confirmation changed no state, only when it was last seen.
+    outcome: change.kind === 'apply' ? 'recorded' : 'suppressed',
+    action: change.kind,
     reason: change.reason,
   })
 }

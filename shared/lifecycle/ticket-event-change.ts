@@ -7,13 +7,16 @@ import type { LifecyclePolicy } from './lifecycle-policy.js'
 export type TicketCondition = 'open' | 'closed' | 'deleted' | 'merged'
 
 /**
- * What a ticket event does to the problem that owns the ticket. `apply`: store `next` (Halo was
- * not asked anything). `ignore`: nothing changes, `reason` says why. `wait`: a Halo write of
- * ours is in flight on that problem; apply the event once it is done, so the write's stored next
- * state cannot overwrite what the event says.
+ * What a ticket event does to the problem that owns the ticket. `apply`: store `next`, a new
+ * state (Halo was not asked anything). `confirm`: the event reports the state already held (our
+ * own write coming back, or a second event for one change); `next` only remembers when Halo
+ * confirmed it, so an older event arriving later is known to be older. `ignore`: nothing
+ * changes, `reason` says why. `wait`: a Halo write of ours is in flight on that problem; apply
+ * the event once it is done, so the write's stored next state cannot overwrite what it says.
  */
 export type TicketChange =
   | { kind: 'apply'; condition: TicketCondition; reason: string; next: CorrelationState }
+  | { kind: 'confirm'; condition: TicketCondition; reason: string; next: CorrelationState }
   | { kind: 'ignore'; reason: string }
   | { kind: 'wait'; reason: string }
 
@@ -70,6 +73,10 @@ export const decideTicketChange = (input: TicketChangeInput): TicketChange => {
     )
   }
   if (record.applied.includes(envelopeId)) return ignore('event already applied')
+  if (event.ourReference) return ignore('our own change (our reference is on it)')
+  if (input.ownAgentId !== undefined && event.agentId === input.ownAgentId) {
+    return ignore('our own change (made by our agent)')
+  }
   if (record.pending) {
     return { kind: 'wait', reason: `a ${record.pending.command.kind} of ours is in flight` }
   }
@@ -84,16 +91,19 @@ export const decideTicketChange = (input: TicketChangeInput): TicketChange => {
         : 'the event says nothing about whether the ticket is open',
     )
   }
-  if (event.ourReference) return ignore('our own change (our reference is on it)')
-  if (input.ownAgentId !== undefined && event.agentId === input.ownAgentId) {
-    return ignore('our own change (made by our agent)')
-  }
 
   const at = now.toISOString()
   const base = baseState(record, { route: record.route, key: record.key, envelopeId, at })
   const seen = { checkedAt: at, haloEventAt: event.occurredAt }
+  const confirm = (): TicketChange => ({
+    kind: 'confirm',
+    condition,
+    reason: `already ${record.state}`,
+    next: { ...base, ...seen },
+  })
   switch (condition) {
     case 'open':
+      if (record.state === 'open') return confirm()
       if (record.state !== 'closed') return ignore(`already ${record.state}`)
       return {
         kind: 'apply',
@@ -102,7 +112,8 @@ export const decideTicketChange = (input: TicketChangeInput): TicketChange => {
         next: { ...base, ...seen, state: 'open', closedAt: undefined },
       }
     case 'closed': {
-      if (record.state !== 'open') return ignore(`already ${record.state}`)
+      if (record.state === 'closed') return confirm()
+      if (record.state !== 'open') return ignore(`no open ticket (${record.state})`)
       // When Halo closed it, not when we heard: the reopen window counts from the close.
       const closedAt = [event.closedAt, event.occurredAt].find(
         (time) => time !== undefined && time <= at,

@@ -1,5 +1,5 @@
 import config from '../../halo-hooks.config.js'
-import { startGateway } from '../../local/gateway.js'
+import { type GatewayOptions, startGateway } from '../../local/gateway.js'
 import type { HaloSandbox } from '../../local/halo-sandbox/halo-sandbox.js'
 import { compileConfig } from '../../shared/config/compile-config.js'
 import type { CorrelationStore } from '../../shared/lifecycle/correlation-store.js'
@@ -39,6 +39,8 @@ export const startTestGateway = async (
     store?: CorrelationStore
     /** First deferral of a failed delivery, doubling per receive. @default 10 */
     retryBaseMs?: number
+    /** The sandbox's webhooks to the `halo` route (they need its secret in `secrets`). */
+    sandboxWebhooks?: GatewayOptions['sandboxWebhooks']
   } = {},
 ) => {
   const logs: string[] = []
@@ -52,6 +54,7 @@ export const startTestGateway = async (
     port: 0,
     now: () => now,
     ...(options.store ? { store: options.store } : {}),
+    ...(options.sandboxWebhooks ? { sandboxWebhooks: options.sandboxWebhooks } : {}),
     queue: {
       visibilityTimeoutMs: 5_000,
       maxReceiveCount: 50,

@@ -97,11 +97,6 @@ describe('decideTicketChange', () => {
       /older than the last event applied/,
     ],
     [
-      'the echo of our own close (the state we already hold)',
-      { record: openRecord({ state: 'closed' }) },
-      /already closed/,
-    ],
-    [
       'a change carrying our reference',
       { event: closedEvent({ ourReference: true }) },
       /our own change/,
@@ -134,15 +129,54 @@ describe('decideTicketChange', () => {
       },
       /says nothing/,
     ],
-    [
-      'a reopen of a ticket we hold open',
-      { event: closedEvent({ statusId: 1, hasBeenClosed: false }) },
-      /already open/,
-    ],
   ])('changes nothing for %s', (_, input, reason) => {
     const change = decide(input)
 
     expect(change).toEqual({ kind: 'ignore', reason: expect.stringMatching(reason) })
+  })
+
+  it.each<[string, Partial<TicketChangeInput>]>([
+    [
+      'the echo of our own close (the state we already hold)',
+      { record: openRecord({ state: 'closed' }) },
+    ],
+    [
+      'a reopen of a ticket we hold open',
+      { event: closedEvent({ statusId: 1, hasBeenClosed: false }) },
+    ],
+  ])('only remembers when Halo confirmed the state for %s', (_, input) => {
+    const record = input.record ?? openRecord()
+
+    const change = decide(input)
+
+    expect(change).toMatchObject({ kind: 'confirm', reason: `already ${record.state}` })
+    const { version: _version, ...held } = record
+    expect(change.kind === 'confirm' && change.next).toEqual({
+      ...held,
+      applied: ['env-1', 'halo-env-1'],
+      checkedAt: NOW.toISOString(),
+      haloEventAt: '2026-06-01T11:30:00.000Z',
+    })
+  })
+
+  it('keeps the newer state when a reopen is confirmed before the older close arrives', () => {
+    const confirmed = decide({
+      event: closedEvent({
+        statusId: 1,
+        hasBeenClosed: false,
+        occurredAt: '2026-06-01T11:40:00.000Z',
+      }),
+    })
+    const { version } = openRecord()
+    const record = {
+      ...(confirmed.kind === 'confirm' && confirmed.next),
+      version,
+    } as CorrelationRecord
+
+    expect(decide({ record, envelopeId: 'halo-env-2' })).toMatchObject({
+      kind: 'ignore',
+      reason: expect.stringMatching(/older than the last event applied/),
+    })
   })
 
   it('waits while one of our writes on the problem is in flight', () => {
