@@ -105,6 +105,10 @@ export const decideTicketChange = (input: TicketChangeInput): TicketChange => {
     case 'open':
       if (record.state === 'open') return confirm()
       if (record.state !== 'closed') return ignore(`already ${record.state}`)
+      // A status change from before the close we hold (ours, say) is not a reopen.
+      if (record.closedAt !== undefined && event.occurredAt <= record.closedAt) {
+        return ignore(`older than the close held (${record.closedAt})`)
+      }
       return {
         kind: 'apply',
         condition,
@@ -114,6 +118,10 @@ export const decideTicketChange = (input: TicketChangeInput): TicketChange => {
     case 'closed': {
       if (record.state === 'closed') return confirm()
       if (record.state !== 'open') return ignore(`no open ticket (${record.state})`)
+      // A close from before the ticket was (re)opened for this problem is about an earlier one.
+      if (event.occurredAt < record.firstSeen) {
+        return ignore(`older than the open ticket held (since ${record.firstSeen})`)
+      }
       // When Halo closed it, not when we heard: the reopen window counts from the close.
       const closedAt = [event.closedAt, event.occurredAt].find(
         (time) => time !== undefined && time <= at,

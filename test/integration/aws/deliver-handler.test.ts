@@ -18,7 +18,7 @@ import {
   startHaloSandbox,
 } from '../../../local/halo-sandbox/start-halo-sandbox.js'
 import { AWS_ENV, PARKED_ATTRIBUTE } from '../../../shared/aws-env.js'
-import type { Envelope } from '../../../shared/envelope.js'
+import type { AlertEnvelope, Envelope } from '../../../shared/envelope.js'
 import { messageGroupId } from '../../../shared/queue/event-queue.js'
 import { bundleHandler, ROOT, removeBundles } from '../../support/aws/bundle-handler.js'
 import { envelopeFor } from '../../support/aws/envelopes.js'
@@ -98,7 +98,7 @@ const emf = (metric: string) =>
     .flatMap((entry) => [entry[metric] ?? []].flat())
     .reduce((sum: number, value) => sum + Number(value), 0)
 
-const envelope = (key: string, title = `Problem ${key}`): Envelope => {
+const envelope = (key: string, title = `Problem ${key}`): AlertEnvelope => {
   const base = envelopeFor({ route: 'alerts' })
   return { ...base, id: randomUUID(), alert: { ...base.alert, key, title } }
 }
@@ -402,6 +402,40 @@ describe('bundled deliver handler (SQS FIFO batches)', () => {
     expect(tickets[0]?.actions.map((action) => action.note)).toEqual([
       expect.stringContaining('second of f'),
     ])
+  })
+
+  it('applies a technician close from Halo to the DynamoDB state through the ticket index, with no Halo request', async () => {
+    const firing = envelope(`tech-${randomUUID()}`)
+    await handler(sqsEvent([recordOf(firing)]), lambdaContext('deliver'))
+    const [ticket] = halo.sandbox.tickets() as unknown as { id: number }[]
+    const requestsBefore = halo.sandbox.requests().length
+    const closed: Envelope = {
+      v: 2,
+      id: randomUUID(),
+      route: 'halo',
+      source: 'halo',
+      type: 'halo.ticket_closed',
+      receivedAt: new Date().toISOString(),
+      ticketEvent: {
+        ticketId: ticket?.id as number,
+        event: 'ticket closed',
+        implies: 'closed',
+        occurredAt: new Date().toISOString(),
+      },
+    }
+
+    const response = await handler(sqsEvent([recordOf(closed)]), lambdaContext('deliver'))
+
+    expect(response).toEqual({ batchItemFailures: [] })
+    expect(halo.sandbox.requests().length).toBe(requestsBefore)
+    const stored = await local.documents.send(
+      new GetCommand({ TableName: table, Key: { pk: `corr#alerts#${firing.alert.key}` } }),
+    )
+    expect(stored.Item).toMatchObject({ state: 'closed', ticketId: ticket?.id })
+    const index = await local.documents.send(
+      new GetCommand({ TableName: table, Key: { pk: `tix#${ticket?.id}` } }),
+    )
+    expect(index.Item).toMatchObject({ route: 'alerts', key: firing.alert.key })
   })
 })
 

@@ -102,6 +102,19 @@ describe('decideTicketChange', () => {
       /our own change/,
     ],
     [
+      'a status change from before the close we hold (our own close came first)',
+      {
+        record: openRecord({ state: 'closed', closedAt: '2026-06-01T11:45:00.000Z' }),
+        event: closedEvent({ statusId: 2, hasBeenClosed: false }),
+      },
+      /older than the close held/,
+    ],
+    [
+      'a close from before we reopened the ticket',
+      { record: openRecord({ firstSeen: '2026-06-01T11:40:00.000Z' }) },
+      /older than the open ticket held/,
+    ],
+    [
       'a change made by our agent',
       { event: closedEvent({ agentId: 3 }), ownAgentId: 3 },
       /our agent/,
