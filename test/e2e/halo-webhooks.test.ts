@@ -101,6 +101,26 @@ describe('Halo webhooks back into halo-hooks (sandbox → gateway over HTTP)', (
     ])
   })
 
+  it('recognises our own close coming back as key fields (no agent, no action) by the state held', async () => {
+    harness = await start('key-fields')
+    const alert = { fingerprint: 'fp-echo-keys', labels: { host: 'acme-dc01' } }
+    await send({ ...alert, status: 'firing' })
+    await send({ ...alert, status: 'resolved' })
+    const closed = await record('fp-echo-keys')
+    const before = harness.sandbox.requests().length
+
+    await webhooksDelivered()
+
+    const after = await record('fp-echo-keys')
+    const { checkedAt: _c, haloEventAt: _h, applied: _a, version: _v, ...held } = closed ?? {}
+    expect(after).toMatchObject({ ...held, state: 'closed' })
+    expect(haloRequestsSince(before)).toEqual([])
+    expect((await ticketEventOutcomes()).map((entry) => entry.action).sort()).toEqual([
+      'confirm',
+      'ignore',
+    ])
+  })
+
   it('reopens the problem when a technician reopens the ticket, so repeats are noted on it again', async () => {
     harness = await start()
     const alert = { fingerprint: 'fp-reopen', labels: { host: 'acme-dc01' } }
