@@ -37,9 +37,10 @@ export const decodeEnvelope = (message: unknown): Envelope => {
 }
 
 /**
- * Delivers one queue message: an alert to Halo, or a Halo ticket event to the stored state. Resolves with what was done (delivered, deduplicated,
- * suppressed or recorded); throws an `AppError` otherwise, whose `retryable` flag decides
- * between deferring and parking (see classifyFailure).
+ * Delivers one queue message: an alert to Halo, or a Halo ticket event to the stored state.
+ * Resolves with what was done (delivered, deduplicated, suppressed or recorded); throws an
+ * `AppError` otherwise, whose `retryable` flag decides between deferring and parking (see
+ * classifyFailure).
  */
 export const deliverEvent = async (
   message: unknown,

@@ -141,7 +141,7 @@ describe('halo source', () => {
 
     const response = await post(fixture('ticket-closed.full-object.json'), basic('wrong'))
 
-    await expectRejected(response, queue, 401)
+    await expectRejected(response, queue, 401, 'auth_invalid')
   })
 
   it('refuses a delivery without credentials with 401', async () => {
@@ -149,7 +149,7 @@ describe('halo source', () => {
 
     const response = await post(fixture('ticket-closed.full-object.json'), {})
 
-    await expectRejected(response, queue, 401)
+    await expectRejected(response, queue, 401, 'signature_missing')
   })
 
   it('gives a redelivery of the same Halo delivery the same envelope id', async () => {
