@@ -9,7 +9,14 @@ export default defineConfig({
       // graph per file was most of the unit layer's time.
       {
         extends: true,
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], isolate: false },
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          isolate: false,
+          // Property tests run hundreds of requests each; the default 5 s is too near on a loaded
+          // 2-core machine while the other layers run beside them.
+          testTimeout: 30_000,
+        },
       },
       {
         extends: true,

@@ -388,10 +388,27 @@ export const createSandboxStore = ({
   // ---- actions ---------------------------------------------------------------------------
 
   /**
-   * Saves an action: the API application's (`by` unset), or a technician's on the board (`by`:
-   * the agent), which Halo records under the agent's name with no application.
+   * Who an action is recorded as made by: the API application (every API call), or an agent
+   * working in Halo's web UI, which Halo records by agent with no application.
    */
-  const saveAction = (input: Record<string, unknown>, by?: SandboxRecord) => {
+  const actorFields = (agentId: number | undefined) => {
+    if (agentId === undefined) {
+      return { who: applicationName, actionby_application_id: applicationName }
+    }
+    if (!findIn('agents', agentId)) throw exception(`Agent ${agentId} does not exist.`)
+    return {
+      who: nameOf('agents', agentId),
+      who_agentid: agentId,
+      actionby_agent_id: agentId,
+      actionby_application_id: null,
+    }
+  }
+
+  /**
+   * Saves an action: the API application's (`byAgent` unset), or one an agent made in Halo's web
+   * UI or on the board (a technician's close or reopen), recorded by agent with no application.
+   */
+  const saveAction = (input: Record<string, unknown>, byAgent?: number) => {
     const fields = Object.fromEntries(
       Object.entries(input).map(([k, v]) => [k, coerceField('actions', k, v)]),
     )
@@ -442,12 +459,10 @@ export const createSandboxStore = ({
         (typeof fields.note_html === 'string' ? fields.note_html.replace(/<[^>]*>/g, '') : ''),
       hiddenfromuser: fields.hiddenfromuser ?? false,
       datetime: iso(),
-      ...(by
-        ? { who: by.name, who_agentid: by.id }
-        : { who: applicationName, actionby_application_id: applicationName }),
+      ...actorFields(byAgent),
       old_status: oldStatus,
     }
-    const agentId = by ? Number(by.id) : apiAgentId()
+    const agentId = byAgent ?? apiAgentId()
     if (fields.new_status !== undefined && fields.new_status !== null) {
       if (!findIn('statuses', fields.new_status))
         throw exception(`Status ${fields.new_status} does not exist.`)
@@ -586,10 +601,15 @@ export const createSandboxStore = ({
       const agent = findIn('agents', agentId)
       if (!agent) throw exception(`Agent ${agentId} does not exist.`)
       const outcome = isClosedStatus(newStatus) ? 'Close Ticket' : 'Change Status'
-      return clone(saveAction({ ticket_id: ticketId, outcome, note, new_status: newStatus }, agent))
+      return clone(
+        saveAction({ ticket_id: ticketId, outcome, note, new_status: newStatus }, Number(agent.id)),
+      )
     },
     ticketsNewestFirst,
     actionsOf: (ticketId: number) => clone(actions.get(ticketId) ?? []),
+    /** An action as the agent would add it in Halo's web UI (no API application). */
+    saveAgentAction: (agentId: number, input: Record<string, unknown>) =>
+      clone(saveAction(input, agentId)),
     records: (collection: SandboxCollection) => clone(collections[collection]),
   }
 }
