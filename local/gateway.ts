@@ -10,6 +10,7 @@ import { createHaloClient, type HaloClientOptions } from '../shared/halo/halo-cl
 import { createHaloDirectory, DIRECTORY_TTL_MS } from '../shared/halo/halo-directory.js'
 import type { CorrelationStore } from '../shared/lifecycle/correlation-store.js'
 import type { Logger } from '../shared/observability.js'
+import { createResolveAtSource } from '../shared/outbound/resolve-at-source.js'
 import type { LocalEventQueueOptions } from '../shared/queue/local-event-queue.js'
 import { type SecretStore, signingSecretsOf } from '../shared/secrets/secret-store.js'
 import { createDeliveriesApp } from './deliveries-app.js'
@@ -136,6 +137,9 @@ export const startGateway = async (options: GatewayOptions) => {
     ...options.haloClient,
   })
   const directory = createHaloDirectory(halo, { ttlMs: DIRECTORY_TTL_MS })
+  // Routes with `resolveAtSource` tell their source of a technician's close, with the
+  // credentials in the route's secret (read on every call, as in AWS).
+  const resolveAtSource = createResolveAtSource({ secrets })
   const worker = startLocalWorker({
     ...options.worker,
     queue,
@@ -147,6 +151,7 @@ export const startGateway = async (options: GatewayOptions) => {
         halo,
         directory,
         store,
+        resolveAtSource,
         logger: messageLogger,
         now,
       }),

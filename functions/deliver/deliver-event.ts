@@ -8,11 +8,14 @@ import {
 import { describeIssues } from '../../shared/describe-issues.js'
 import { type Envelope, EnvelopeSchema } from '../../shared/envelope.js'
 import { PayloadError, UnknownRouteError } from '../../shared/errors.js'
+import type { ResolveAtSourceFn } from '../../shared/outbound/resolve-at-source.js'
 
 export type { DeliveryOutcome }
 
 export type DeliverDeps = DeliverEnvelopeDeps & {
   routes: ReadonlyMap<string, CompiledRoute>
+  /** Tells an alert's source that its ticket was closed in Halo (routes with `resolveAtSource`). */
+  resolveAtSource: ResolveAtSourceFn
 }
 
 /** Reads a queue message as an envelope; an unreadable one is permanent (parked with reason). */

@@ -26,6 +26,7 @@ import {
 } from '../../shared/halo/halo-directory.js'
 import { createDynamoDbCorrelationStore } from '../../shared/lifecycle/dynamodb-correlation-store.js'
 import type { Logger } from '../../shared/observability.js'
+import { createResolveAtSource } from '../../shared/outbound/resolve-at-source.js'
 import { createPowertoolsObservability } from '../../shared/powertools-observability.js'
 import { createSqsBatchQueue, sqsBatchMessage } from '../../shared/queue/sqs-batch-queue.js'
 import { createAwsSecretStore } from '../../shared/secrets/aws-secret-store.js'
@@ -78,6 +79,9 @@ const history = createDynamoDbDeliveryHistory({
   tableName: env[AWS_ENV.tableName],
 })
 const counter = createHaloCallCounter()
+// Credentials are read from the secret on every call (its cache above), so a rotation needs no
+// cold start; Datto RMM tokens are kept across invocations of this instance.
+const resolveAtSource = createResolveAtSource({ secrets })
 const queue = createSqsBatchQueue({
   sqs,
   queueUrl: env[AWS_ENV.queueUrl],
@@ -123,6 +127,7 @@ const deliver = async (body: unknown, recordLogger: Logger) => {
     halo,
     directory,
     store: correlations,
+    resolveAtSource,
     logger: recordLogger,
     now: () => new Date(),
   })

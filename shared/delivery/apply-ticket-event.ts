@@ -4,14 +4,18 @@ import { StateConflictError } from '../errors.js'
 import type { CorrelationStore } from '../lifecycle/correlation-store.js'
 import { decideTicketChange } from '../lifecycle/ticket-event-change.js'
 import type { Logger } from '../observability.js'
+import type { ResolveAtSourceFn } from '../outbound/resolve-at-source.js'
 import { type HaloSourceOptions, haloSource } from '../sources/halo/halo-source.js'
 import type { DeliveryOutcome } from './deliver-envelope.js'
+import { type TellSourceResult, tellSource } from './tell-source.js'
 
 export type ApplyTicketEventDeps = {
   store: CorrelationStore
   logger: Logger
   now: () => Date
   routes: ReadonlyMap<string, CompiledRoute>
+  /** Resolves an alert at its source, for routes with `resolveAtSource`. */
+  resolveAtSource: ResolveAtSourceFn
 }
 
 /** The agent halo-hooks acts as in Halo, from the options of the route Halo's webhooks use. */
@@ -26,6 +30,11 @@ const ownAgentOf = (route: CompiledRoute): number | undefined =>
  * ticket, our own change, out of date, or the state already held, when only the time it was
  * confirmed is stored). Throws `StateConflictError` (retryable, so the queue
  * tries again) when one of our writes on that problem is in flight or the record changed under it.
+ *
+ * A technician's close of a ticket whose route has `resolveAtSource` is stored together with the
+ * duty to tell the source; the source is then told (`tellSource`) and the answer stored. When
+ * that call fails the event is deferred or parked with the call's error, and its next attempt
+ * finds the close applied and the source still untold, and only tells the source.
  */
 export const applyTicketEvent = async (
   envelope: TicketEventEnvelope,
@@ -47,6 +56,17 @@ export const applyTicketEvent = async (
       reason: `route "${record.route}" that owns the ticket is no longer configured`,
     })
   }
+  const duty = record?.sourceResolve
+  if (record && duty?.changeId === envelope.id && !duty.toldAt) {
+    // This event's close is stored; an earlier attempt did not get the source's answer.
+    const told = await tellSource(record, owner, deps)
+    return audit(deps.logger, {
+      ...base,
+      outcome: 'recorded',
+      action: 'apply',
+      reason: withTold('closed in Halo', told),
+    })
+  }
   const change = decideTicketChange({
     record,
     event,
@@ -54,6 +74,7 @@ export const applyTicketEvent = async (
     // Without a record the policy is never read; any route's would do.
     policy: (owner ?? route).lifecycle,
     ownAgentId: ownAgentOf(route),
+    resolvesAtSource: owner?.resolveAtSource !== undefined,
     now: deps.now(),
   })
   if (change.kind === 'wait') {
@@ -68,16 +89,28 @@ export const applyTicketEvent = async (
     })
   }
   const { version } = record
-  if (!(await deps.store.put({ ...change.next, version: version + 1 }, version))) {
+  const written = { ...change.next, version: version + 1 }
+  if (!(await deps.store.put(written, version))) {
     throw new StateConflictError(`correlation record ${record.route}/${record.key} changed`)
   }
+  const told =
+    written.sourceResolve?.changeId === envelope.id
+      ? await tellSource(written, owner, deps)
+      : undefined
   return audit(deps.logger, {
     ...base,
     // A confirmation changed no state, only when it was last seen.
     outcome: change.kind === 'apply' ? 'recorded' : 'suppressed',
     action: change.kind,
-    reason: change.reason,
+    reason: withTold(change.reason, told),
   })
+}
+
+/** The audit reason, with what the source did when it was told. */
+const withTold = (reason: string, told: TellSourceResult | undefined): string => {
+  if (!told) return reason
+  if (told.kind === 'dropped') return `${reason}; ${told.reason}`
+  return `${reason}; at the source (${told.target}): ${told.outcome} ${told.reference}`
 }
 
 const audit = (logger: Logger, outcome: DeliveryOutcome): DeliveryOutcome => {

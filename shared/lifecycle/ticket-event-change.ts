@@ -31,6 +31,11 @@ export type TicketChangeInput = {
   policy: Pick<LifecyclePolicy, 'closedStatusId'>
   /** The Halo agent halo-hooks acts as, when known: its changes come back as events too. */
   ownAgentId?: number
+  /**
+   * The owning route resolves its alerts at their source (`resolveAtSource`): a close applied
+   * also stores the duty to tell the source (`sourceResolve`), in the same write.
+   */
+  resolvesAtSource?: boolean
   now: Date
 }
 
@@ -113,7 +118,14 @@ export const decideTicketChange = (input: TicketChangeInput): TicketChange => {
         kind: 'apply',
         condition,
         reason: 'reopened in Halo',
-        next: { ...base, ...seen, state: 'open', closedAt: undefined },
+        next: {
+          ...base,
+          ...seen,
+          state: 'open',
+          closedAt: undefined,
+          // The source is not told of a close that was taken back before it was told.
+          sourceResolve: record.sourceResolve?.toldAt ? record.sourceResolve : undefined,
+        },
       }
     case 'closed': {
       if (record.state === 'closed') return confirm()
@@ -123,14 +135,24 @@ export const decideTicketChange = (input: TicketChangeInput): TicketChange => {
         return ignore(`older than the open ticket held (since ${record.firstSeen})`)
       }
       // When Halo closed it, not when we heard: the reopen window counts from the close.
-      const closedAt = [event.closedAt, event.occurredAt].find(
-        (time) => time !== undefined && time <= at,
-      )
+      const closedAt =
+        [event.closedAt, event.occurredAt].find((time) => time !== undefined && time <= at) ?? at
+      // Only a close someone else made gets here (ours came back as a confirmation or with our
+      // reference), so telling the source can never echo a resolve the source sent us.
+      const sourceResolve = input.resolvesAtSource
+        ? { changeId: envelopeId, event: 'closed' as const, ticketId: event.ticketId, at: closedAt }
+        : undefined
       return {
         kind: 'apply',
         condition,
         reason: 'closed in Halo',
-        next: { ...base, ...seen, state: 'closed', closedAt: closedAt ?? at },
+        next: {
+          ...base,
+          ...seen,
+          state: 'closed',
+          closedAt,
+          ...(sourceResolve ? { sourceResolve } : {}),
+        },
       }
     }
     case 'merged':
