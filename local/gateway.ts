@@ -10,6 +10,7 @@ import { createHaloClient, type HaloClientOptions } from '../shared/halo/halo-cl
 import { createHaloDirectory, DIRECTORY_TTL_MS } from '../shared/halo/halo-directory.js'
 import type { CorrelationStore } from '../shared/lifecycle/correlation-store.js'
 import type { Logger } from '../shared/observability.js'
+import type { OutboundHttp } from '../shared/outbound/outbound-request.js'
 import { createResolveAtSource } from '../shared/outbound/resolve-at-source.js'
 import type { LocalEventQueueOptions } from '../shared/queue/local-event-queue.js'
 import { type SecretStore, signingSecretsOf } from '../shared/secrets/secret-store.js'
@@ -50,6 +51,8 @@ export type GatewayOptions = {
   sandboxWebhooks?: NonNullable<SandboxWebhook['payload']> | 'off'
   /** Halo client settings (timeouts, retries, budget) over the defaults. */
   haloClient?: Partial<HaloClientOptions>
+  /** Requests to the sources' APIs (resolve at source): timeouts, or a fetch that fails. */
+  outbound?: OutboundHttp
   /** Worker settings (concurrency, deferral base). */
   worker?: Pick<LocalWorkerOptions, 'concurrency' | 'pollMs' | 'retryBaseMs'>
   now?: () => Date
@@ -139,7 +142,7 @@ export const startGateway = async (options: GatewayOptions) => {
   const directory = createHaloDirectory(halo, { ttlMs: DIRECTORY_TTL_MS })
   // Routes with `resolveAtSource` tell their source of a technician's close, with the
   // credentials in the route's secret (read on every call, as in AWS).
-  const resolveAtSource = createResolveAtSource({ secrets })
+  const resolveAtSource = createResolveAtSource({ ...options.outbound, secrets })
   const worker = startLocalWorker({
     ...options.worker,
     queue,
