@@ -58,6 +58,48 @@ describe('decideTicketChange', () => {
     })
   })
 
+  it('stores the duty to tell the source with the close when the route resolves at its source', () => {
+    const change = decide({ resolvesAtSource: true })
+
+    expect(change.kind === 'apply' && change.next.sourceResolve).toEqual({
+      changeId: 'halo-env-1',
+      event: 'closed',
+      ticketId: 1001,
+      at: '2026-06-01T11:29:59.000Z',
+    })
+    expect((decide() as { next?: { sourceResolve?: unknown } }).next?.sourceResolve).toBeUndefined()
+  })
+
+  it('owes the source nothing for a close that is ours coming back', () => {
+    const closed = openRecord({ state: 'closed', closedAt: '2026-06-01T11:00:00.000Z' })
+
+    expect(decide({ record: closed, resolvesAtSource: true })).toMatchObject({ kind: 'confirm' })
+    expect(
+      decide({ event: closedEvent({ ourReference: true }), resolvesAtSource: true }),
+    ).toMatchObject({ kind: 'ignore' })
+  })
+
+  it('takes back a duty not yet told when the ticket is reopened, and keeps one already told', () => {
+    const duty = {
+      changeId: 'halo-env-0',
+      event: 'closed' as const,
+      ticketId: 1001,
+      at: '2026-06-01T11:00:00.000Z',
+    }
+    const reopen = closedEvent({ statusId: 2, hasBeenClosed: false, closedAt: undefined })
+    const closed = { state: 'closed' as const, closedAt: '2026-06-01T11:00:00.000Z' }
+
+    const untold = decide({ record: openRecord({ ...closed, sourceResolve: duty }), event: reopen })
+    const toldDuty = { ...duty, toldAt: '2026-06-01T11:00:05.000Z', outcome: 'resolved' }
+    const told = decide({
+      record: openRecord({ ...closed, sourceResolve: toldDuty }),
+      event: reopen,
+    })
+
+    expect(untold.kind === 'apply' && untold.next.sourceResolve).toBeUndefined()
+    expect(told.kind === 'apply' && told.next.sourceResolve).toEqual(toldDuty)
+  })
+
   it('reopens the problem when its closed ticket was reopened in Halo', () => {
     const change = decide({
       record: openRecord({ state: 'closed', closedAt: '2026-06-01T11:00:00.000Z' }),
