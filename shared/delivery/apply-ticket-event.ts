@@ -1,7 +1,7 @@
 import type { CompiledRoute } from '../config/compile-config.js'
 import { envelopeKey, type TicketEventEnvelope } from '../envelope.js'
 import { StateConflictError } from '../errors.js'
-import type { CorrelationStore } from '../lifecycle/correlation-store.js'
+import type { CorrelationRecord, CorrelationStore } from '../lifecycle/correlation-store.js'
 import { decideTicketChange } from '../lifecycle/ticket-event-change.js'
 import type { Logger } from '../observability.js'
 import type { ResolveAtSourceFn } from '../outbound/resolve-at-source.js'
@@ -56,8 +56,7 @@ export const applyTicketEvent = async (
       reason: `route "${record.route}" that owns the ticket is no longer configured`,
     })
   }
-  const duty = record?.sourceResolve
-  if (record && duty?.changeId === envelope.id && !duty.toldAt) {
+  if (record && untoldDutyOf(record, envelope)) {
     // This event's close is stored; an earlier attempt did not get the source's answer.
     const told = await tellSource(record, owner, deps)
     return audit(deps.logger, {
@@ -67,16 +66,7 @@ export const applyTicketEvent = async (
       reason: withTold('closed in Halo', told),
     })
   }
-  const change = decideTicketChange({
-    record,
-    event,
-    envelopeId: envelope.id,
-    // Without a record the policy is never read; any route's would do.
-    policy: (owner ?? route).lifecycle,
-    ownAgentId: ownAgentOf(route),
-    resolvesAtSource: owner?.resolveAtSource !== undefined,
-    now: deps.now(),
-  })
+  const change = ticketChangeFor(envelope, route, record, owner, deps.now())
   if (change.kind === 'wait') {
     throw new StateConflictError(`ticket ${event.ticketId}'s event waits: ${change.reason}`)
   }
@@ -112,6 +102,34 @@ const withTold = (reason: string, told: TellSourceResult | undefined): string =>
   if (told.kind === 'dropped') return `${reason}; ${told.reason}`
   return `${reason}; at the source (${told.target}): ${told.outcome} ${told.reference}`
 }
+
+/** The duty to tell the source that this event's close left on the record, if still untold. */
+export const untoldDutyOf = (record: CorrelationRecord, envelope: TicketEventEnvelope) => {
+  const duty = record.sourceResolve
+  return duty?.changeId === envelope.id && !duty.toldAt ? duty : undefined
+}
+
+/**
+ * What a ticket event changes in `record`, the record its ticket index points at (owned by
+ * `owner`), as deliver decides it; the dry run shows the same decision.
+ */
+export const ticketChangeFor = (
+  envelope: TicketEventEnvelope,
+  route: CompiledRoute,
+  record: CorrelationRecord | undefined,
+  owner: CompiledRoute | undefined,
+  now: Date,
+) =>
+  decideTicketChange({
+    record,
+    event: envelope.ticketEvent,
+    envelopeId: envelope.id,
+    // Without a record the policy is never read; any route's would do.
+    policy: (owner ?? route).lifecycle,
+    ownAgentId: ownAgentOf(route),
+    resolvesAtSource: owner?.resolveAtSource !== undefined,
+    now,
+  })
 
 const audit = (logger: Logger, outcome: DeliveryOutcome): DeliveryOutcome => {
   logger.info(`ticket event ${outcome.outcome}`, { ...outcome })

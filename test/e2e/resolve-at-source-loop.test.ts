@@ -245,6 +245,50 @@ describe('resolve at source when a technician closes the ticket (sandbox → gat
   })
 })
 
+describe('the dry run of a Halo ticket event', () => {
+  it('shows the change and the call that would tell the source, and makes neither', async () => {
+    await start()
+    await fire()
+    const [ticket] = harness.ticketsOf('fp-loop')
+    const before = await harness.gateway.store.get('prometheus', 'fp-loop')
+    const closing = {
+      id: 'halo-delivery-dry-run',
+      event: 'ticket status changed',
+      object_id: ticket?.id,
+      timestamp: '2026-11-28T12:00:30.0000000Z',
+      ticket: { id: ticket?.id, status_id: 9, closure_agent_id: 2 },
+    }
+
+    const response = await fetch(`${harness.gateway.url}/dry-run/halo`, {
+      method: 'POST',
+      body: JSON.stringify(closing),
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Basic ${Buffer.from(`halo-hooks:${WEBHOOK_PASSWORD}`).toString('base64')}`,
+      },
+    })
+
+    expect(response.status).toBe(200)
+    expect(await response.json()).toMatchObject({
+      authenticated: true,
+      plan: {
+        ticketId: ticket?.id,
+        owner: { route: 'prometheus', key: 'fp-loop', state: 'open' },
+        change: { kind: 'apply', condition: 'closed', next: { state: 'closed' } },
+        resolveAtSource: {
+          route: 'prometheus',
+          config: { kind: 'alertmanager', url: fakes.alertmanager.url },
+          alert: { key: 'fp-loop', labels: ALERT.labels },
+          ticket: { id: ticket?.id },
+          change: { event: 'closed' },
+        },
+      },
+    })
+    expect(fakes.alertmanager.requests).toEqual([])
+    expect(await harness.gateway.store.get('prometheus', 'fp-loop')).toEqual(before)
+  })
+})
+
 describe('resolve at source when the source API fails', () => {
   it('defers a 5xx and resolves on the retry, once', async () => {
     await start()
