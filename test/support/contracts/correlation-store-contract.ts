@@ -94,6 +94,34 @@ export const correlationStoreContract = (store: () => CorrelationStore) => {
       expect(done).not.toHaveProperty('pending')
     })
 
+    it('keeps the alert and the duty to tell its source, found again by the ticket', async () => {
+      const ticketId = uniqueTicketId()
+      const record = correlationRecord({
+        ticketId,
+        state: 'closed',
+        alert: { title: 'Disk full', labels: { alertname: 'DiskFull', 'team.name': 'ops' } },
+        sourceResolve: {
+          changeId: 'halo-env-1',
+          event: 'closed',
+          ticketId,
+          at: '2026-01-01T00:05:00.000Z',
+        },
+      })
+      await store().put(record, undefined)
+      const told = {
+        ...record,
+        sourceResolve: {
+          ...(record.sourceResolve as NonNullable<CorrelationRecord['sourceResolve']>),
+          toldAt: '2026-01-01T00:05:01.000Z',
+          outcome: 'silenced',
+          reference: 'silence-1',
+        },
+      }
+      await store().put(told, 1)
+
+      expect(await store().findByTicket(ticketId)).toEqual({ ...told, version: 2 })
+    })
+
     it('finds the record that holds a ticket by the ticket id, as last written', async () => {
       const ticketId = uniqueTicketId()
       const first = correlationRecord({ ticketId })
