@@ -2,6 +2,7 @@ import type { CompiledRoute } from '../config/compile-config.js'
 import { StateConflictError } from '../errors.js'
 import type {
   CorrelationRecord,
+  CorrelationState,
   CorrelationStore,
   SourceResolve,
 } from '../lifecycle/correlation-store.js'
@@ -46,8 +47,9 @@ const MARK_ATTEMPTS = 3
 /**
  * Marks the duty named `changeId` as done with `done` (or drops it when `done` is undefined) on
  * the record as it is now: other writes to the record in the meantime (a firing noted) keep
- * theirs. Throws `StateConflictError` when the record kept changing; the next attempt repeats
- * the idempotent call and marks again.
+ * theirs, and a Halo write of ours in flight gets it in the state it will store, so finishing
+ * that write cannot bring the duty back. Throws `StateConflictError` when the record kept
+ * changing; the next attempt repeats the idempotent call and marks again.
  */
 const markDuty = async (
   record: CorrelationRecord,
@@ -55,14 +57,19 @@ const markDuty = async (
   done: Pick<SourceResolve, 'toldAt' | 'outcome' | 'reference'> | undefined,
   store: CorrelationStore,
 ): Promise<void> => {
+  const marked = <State extends CorrelationState>(state: State): State => {
+    const duty = state.sourceResolve
+    if (duty?.changeId !== changeId || duty.toldAt) return state
+    return { ...state, sourceResolve: done ? { ...duty, ...done } : undefined }
+  }
   let current: CorrelationRecord | undefined = record
   for (let attempt = 0; attempt < MARK_ATTEMPTS && current; attempt += 1) {
-    const duty = current.sourceResolve
+    const next = marked(current)
     // Taken back (a reopen) or replaced by a later close: nothing of this change is left to mark.
-    if (duty?.changeId !== changeId || duty.toldAt) return
-    const sourceResolve = done ? { ...duty, ...done } : undefined
-    const { version } = current
-    if (await store.put({ ...current, sourceResolve, version: version + 1 }, version)) return
+    if (next === current) return
+    const { pending, version } = current
+    const write = pending ? { ...next, pending: { ...pending, next: marked(pending.next) } } : next
+    if (await store.put({ ...write, version: version + 1 }, version)) return
     current = await store.get(record.route, record.key)
   }
   if (current) {

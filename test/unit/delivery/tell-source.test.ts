@@ -115,6 +115,24 @@ describe('tellSource', () => {
     expect(after).toMatchObject({ occurrences: 2, sourceResolve: { outcome: 'silenced' } })
   })
 
+  it('marks the duty in the state a Halo write of ours in flight will store, too', async () => {
+    const { store, stored, deps } = await setup(closedRecord())
+    const { version: _version, ...state } = stored
+    const pending = {
+      envelopeId: 'env-firing-2',
+      command: { kind: 'createTicket' as const, ticket: { summary: 'Disk full' } },
+      next: { ...state, state: 'open' as const, ticketId: undefined },
+      at: '2026-06-01T11:59:00.000Z',
+    }
+    await store.put({ ...stored, pending, version: stored.version + 1 }, stored.version)
+
+    await tellSource(stored, routes.get('prometheus'), deps)
+
+    const after = await store.get('prometheus', 'fp-1')
+    expect(after?.sourceResolve).toMatchObject({ outcome: 'silenced' })
+    expect(after?.pending?.next.sourceResolve).toMatchObject({ outcome: 'silenced' })
+  })
+
   it('leaves the duty untold when the call fails, for the retry', async () => {
     const refused = new OutboundApiError('alertmanager', 'POST /api/v2/silences', 503, 'busy')
     const { store, stored, deps } = await setup(closedRecord(), refused)
