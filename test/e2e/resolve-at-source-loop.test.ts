@@ -8,6 +8,7 @@ import type { Secrets } from '../../shared/secrets/secret-store.js'
 import { alertmanagerNotification } from '../support/alertmanager.js'
 import { PROMETHEUS_TOKEN, startTestGateway } from '../support/gateway-harness.js'
 import { startAlertmanagerFake } from '../support/outbound/alertmanager-fake.js'
+import { startDattoRmmFake } from '../support/outbound/datto-rmm-fake.js'
 import { startPagerDutyFake } from '../support/outbound/pagerduty-fake.js'
 import { startStandardWebhooksReceiver } from '../support/outbound/standard-webhooks-receiver.js'
 
@@ -16,22 +17,25 @@ const PAGERDUTY_SIGNING_SECRET = 'e2e-pagerduty-signing-secret'
 const SHOP_TOKEN = 'e2e-shop-token'
 const PD_TOKEN = 'pd-e2e-token'
 const INCIDENT = 'PFQZPSY' // the incident of local/samples/pagerduty.json
+const DATTO_TOKEN = 'e2e-datto-token'
+const DATTO_ALERT = 'fa9b26c0-3761-4927-9412-e9f4a5db38d1' // of local/samples/datto-rmm.json
 
 type Fakes = {
   alertmanager: Awaited<ReturnType<typeof startAlertmanagerFake>>
   pagerduty: Awaited<ReturnType<typeof startPagerDutyFake>>
   receiver: Awaited<ReturnType<typeof startStandardWebhooksReceiver>>
+  datto: Awaited<ReturnType<typeof startDattoRmmFake>>
 }
 
 let fakes: Fakes
 let harness: Awaited<ReturnType<typeof startTestGateway>>
 afterEach(async () => {
   await harness.gateway.close()
-  await Promise.all([fakes.alertmanager.close(), fakes.pagerduty.close(), fakes.receiver.close()])
+  await Promise.all(Object.values(fakes).map((fake) => fake.close()))
 })
 
 /** The shipped config, with each kind of source target on a route of its own. */
-const configFor = ({ alertmanager, pagerduty, receiver }: Fakes) => ({
+const configFor = ({ alertmanager, pagerduty, receiver, datto }: Fakes) => ({
   ...config,
   routes: {
     ...config.routes,
@@ -55,15 +59,25 @@ const configFor = ({ alertmanager, pagerduty, receiver }: Fakes) => ({
       ticket: { summary: '{% alert.title %}', client_id: 12 },
       resolveAtSource: { kind: 'webhook', url: receiver.hookUrl },
     },
+    datto: {
+      source: 'datto-rmm',
+      auth: { type: 'query', param: 'token' },
+      ticket: { summary: '{% alert.title %}', client_id: 12 },
+      resolveAtSource: { kind: 'datto-rmm', apiUrl: datto.url },
+    },
   },
 })
 
-const secretsFor = (receiver: Fakes['receiver'], pdToken = PD_TOKEN): Secrets => ({
+const secretsFor = ({ receiver, datto }: Fakes, pdToken = PD_TOKEN): Secrets => ({
   routes: {
     prometheus: { current: PROMETHEUS_TOKEN },
     halo: { current: WEBHOOK_PASSWORD },
     pagerduty: { current: PAGERDUTY_SIGNING_SECRET, resolveAtSource: { apiToken: pdToken } },
     shop: { current: SHOP_TOKEN, resolveAtSource: { signingSecret: receiver.secret } },
+    datto: {
+      current: DATTO_TOKEN,
+      resolveAtSource: { apiKey: datto.apiKey, apiSecret: datto.apiSecret },
+    },
   },
 })
 
@@ -78,9 +92,11 @@ const start = async (
     alertmanager: await startAlertmanagerFake(),
     pagerduty: await startPagerDutyFake({ token: PD_TOKEN }),
     receiver: await startStandardWebhooksReceiver(),
+    datto: await startDattoRmmFake(),
   }
   fakes.pagerduty.trigger(INCIDENT)
-  const secretStore = createMemorySecretStore(secretsFor(fakes.receiver, options.pdToken))
+  fakes.datto.raise(DATTO_ALERT)
+  const secretStore = createMemorySecretStore(secretsFor(fakes, options.pdToken))
   harness = await startTestGateway({
     config: configFor(fakes),
     secretStore,
@@ -125,6 +141,17 @@ const openShopAlert = async () => {
     JSON.stringify({ id: 'order-sync-failed', status: 'firing', summary: 'Order sync failed' }),
     { authorization: `Bearer ${SHOP_TOKEN}` },
   )
+  expect(response.status).toBe(202)
+  await harness.settled()
+}
+
+const raiseDattoAlert = async () => {
+  const body = readFileSync(new URL('../../local/samples/datto-rmm.json', import.meta.url), 'utf8')
+  const response = await fetch(`${harness.gateway.url}/hooks/datto?token=${DATTO_TOKEN}`, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json' },
+  })
   expect(response.status).toBe(202)
   await harness.settled()
 }
@@ -194,6 +221,20 @@ describe('resolve at source when a technician closes the ticket (sandbox → gat
       }),
     ])
     expect(fakes.receiver.requests).toHaveLength(1)
+  })
+
+  it('resolves the Datto RMM alert once, with one OAuth token', async () => {
+    await start()
+    await raiseDattoAlert()
+
+    await closeOnBoard(`datto-rmm:${DATTO_ALERT}`, 'datto')
+
+    expect(fakes.datto.isResolved(DATTO_ALERT)).toBe(true)
+    expect(fakes.datto.tokensIssued()).toBe(1)
+    const resolves = fakes.datto.requests.filter((request) => request.path.endsWith('/resolve'))
+    expect(resolves.map((request) => request.path)).toEqual([
+      `/api/v2/alert/${DATTO_ALERT}/resolve`,
+    ])
   })
 
   it('tells no source when our own close comes back from Halo', async () => {
@@ -337,7 +378,7 @@ describe('resolve at source when the source API fails', () => {
     expect(record?.sourceResolve?.toldAt).toBeUndefined()
     expect(fakes.pagerduty.incident(INCIDENT)?.status).toBe('triggered')
 
-    secretStore.set(secretsFor(fakes.receiver))
+    secretStore.set(secretsFor(fakes))
     expect(harness.gateway.queue.redrive(parked?.envelope.id as string)).toBe(true)
     await harness.settled()
 
