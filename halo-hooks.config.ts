@@ -73,5 +73,13 @@ export default defineConfig({
         client_id: 12,
       },
     },
+    // Halo's own webhooks back to halo-hooks: a technician's close, reopen or delete updates the
+    // state at once (docs/sources/halo.md). Locally, the sandbox sends them.
+    halo: {
+      description: "Halo's ticket events: a technician's close, reopen or delete",
+      source: 'halo',
+      auth: { type: 'basic', username: 'halo-hooks' },
+      options: { agentId: 1 },
+    },
   },
 })

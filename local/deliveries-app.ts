@@ -1,6 +1,6 @@
 import { type Context, Hono } from 'hono'
 import type { DeliveryHistory } from '../shared/delivery/delivery-history.js'
-import type { Envelope } from '../shared/envelope.js'
+import { type Envelope, envelopeKey } from '../shared/envelope.js'
 import type { Logger } from '../shared/observability.js'
 import { renderDeliveriesPage, renderReplayRefusedPage } from './deliveries-page.js'
 import {
@@ -107,7 +107,7 @@ export const createDeliveriesApp = (deps: DeliveriesAppDeps) => {
         ({ envelope, reason, receiveCount }): DeliveryView => ({
           envelopeId: envelope.id,
           route: envelope.route,
-          key: envelope.alert.key,
+          key: envelopeKey(envelope),
           outcome: 'parked',
           reason,
           receiveCount,
@@ -133,7 +133,7 @@ export const createDeliveriesApp = (deps: DeliveriesAppDeps) => {
     const parked: ParkedView[] = (await deps.queue.deadLetters()).map((letter) => ({
       envelopeId: letter.envelope.id,
       route: letter.envelope.route,
-      key: letter.envelope.alert.key,
+      key: envelopeKey(letter.envelope),
       reason: letter.reason,
       receiveCount: letter.receiveCount,
       replayUrl: `${origin}${replayPath(letter.envelope.id)}`,

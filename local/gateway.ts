@@ -10,11 +10,14 @@ import { createHaloClient, type HaloClientOptions } from '../shared/halo/halo-cl
 import { createHaloDirectory, DIRECTORY_TTL_MS } from '../shared/halo/halo-directory.js'
 import type { CorrelationStore } from '../shared/lifecycle/correlation-store.js'
 import type { Logger } from '../shared/observability.js'
+import type { OutboundHttp } from '../shared/outbound/outbound-request.js'
+import { createResolveAtSource } from '../shared/outbound/resolve-at-source.js'
 import type { LocalEventQueueOptions } from '../shared/queue/local-event-queue.js'
-import type { SecretStore } from '../shared/secrets/secret-store.js'
+import { type SecretStore, signingSecretsOf } from '../shared/secrets/secret-store.js'
 import { createDeliveriesApp } from './deliveries-app.js'
 import { haloTicketUrl } from './delivery-view.js'
 import { createHaloSandbox, SANDBOX_CREDENTIALS } from './halo-sandbox/halo-sandbox.js'
+import type { SandboxWebhook } from './halo-sandbox/sandbox-webhooks.js'
 import { openLocalState } from './local-state.js'
 import { type LocalWorkerOptions, startLocalWorker } from './local-worker.js'
 
@@ -41,8 +44,15 @@ export type GatewayOptions = {
   budget?: HaloBudget
   /** Rate-limit the built-in sandbox as Halo would (HALO_SANDBOX_RATE_LIMIT). */
   sandboxRateLimit?: { limit: number; windowMs: number }
+  /**
+   * The built-in sandbox sends its webhooks, with this payload, to the first route of source
+   * `halo` with Basic auth (HALO_SANDBOX_WEBHOOKS). @default 'key-fields'
+   */
+  sandboxWebhooks?: NonNullable<SandboxWebhook['payload']> | 'off'
   /** Halo client settings (timeouts, retries, budget) over the defaults. */
   haloClient?: Partial<HaloClientOptions>
+  /** Requests to the sources' APIs (resolve at source): timeouts, or a fetch that fails. */
+  outbound?: OutboundHttp
   /** Worker settings (concurrency, deferral base). */
   worker?: Pick<LocalWorkerOptions, 'concurrency' | 'pollMs' | 'retryBaseMs'>
   now?: () => Date
@@ -111,6 +121,11 @@ export const startGateway = async (options: GatewayOptions) => {
   const url = `http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${port}`
   const haloUrl = options.halo?.url ?? `${url}/halo`
   state.describeOwner(`halo-hooks gateway on ${url}`)
+  const sandboxWebhook =
+    sandbox && options.sandboxWebhooks !== 'off'
+      ? await sandboxWebhookTo(url, compiled, secrets, options.sandboxWebhooks ?? 'key-fields')
+      : undefined
+  sandbox?.setWebhook(sandboxWebhook)
 
   const halo = createHaloClient({
     baseUrl: haloUrl,
@@ -125,6 +140,9 @@ export const startGateway = async (options: GatewayOptions) => {
     ...options.haloClient,
   })
   const directory = createHaloDirectory(halo, { ttlMs: DIRECTORY_TTL_MS })
+  // Routes with `resolveAtSource` tell their source of a technician's close, with the
+  // credentials in the route's secret (read on every call, as in AWS).
+  const resolveAtSource = createResolveAtSource({ ...options.outbound, secrets })
   const worker = startLocalWorker({
     ...options.worker,
     queue,
@@ -136,6 +154,7 @@ export const startGateway = async (options: GatewayOptions) => {
         halo,
         directory,
         store,
+        resolveAtSource,
         logger: messageLogger,
         now,
       }),
@@ -150,6 +169,8 @@ export const startGateway = async (options: GatewayOptions) => {
     store,
     history,
     deliveriesUrl: `${url}/deliveries`,
+    /** Where the built-in sandbox sends its ticket webhooks, if anywhere. */
+    sandboxWebhookUrl: sandboxWebhook?.url,
     /** The SQLite file the state is in; undefined when it is in memory. */
     dataFile: state.file,
     /** The schema version the file was opened at (0: new), and its copy before a migration. */
@@ -175,6 +196,25 @@ export const startGateway = async (options: GatewayOptions) => {
 }
 
 export type Gateway = Awaited<ReturnType<typeof startGateway>>
+
+/**
+ * The webhook a Halo would be configured with for this gateway: to the first `halo` route that
+ * takes Basic auth, with its user name and current secret. None when there is no such route.
+ */
+const sandboxWebhookTo = async (
+  url: string,
+  compiled: CompiledConfig,
+  secrets: SecretStore,
+  payload: NonNullable<SandboxWebhook['payload']>,
+): Promise<SandboxWebhook | undefined> => {
+  const route = [...compiled.routes.values()].find(
+    (candidate) => candidate.source.id === 'halo' && candidate.auth?.type === 'basic',
+  )
+  if (route?.auth?.type !== 'basic') return undefined
+  const [password] = signingSecretsOf(await secrets.get(), route.name)
+  if (!password) return undefined
+  return { url: `${url}/hooks/${route.name}`, username: route.auth.username, password, payload }
+}
 
 const haloCredentials = async (options: GatewayOptions, secrets: SecretStore) => {
   if (!options.halo) return SANDBOX_CREDENTIALS

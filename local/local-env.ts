@@ -30,6 +30,11 @@ const LocalEnvSchema = z.object({
     .string()
     .regex(/^\d+(\/\d+)?$/, 'must be <requests> (per 5 minutes) or <requests>/<seconds>')
     .optional(),
+  /**
+   * The built-in sandbox's outbound webhooks to the config's `halo` route (Basic auth): the
+   * payload it sends, or `off`. @default key-fields
+   */
+  HALO_SANDBOX_WEBHOOKS: z.enum(['key-fields', 'full', 'event-only', 'off']).default('key-fields'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 })
 

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { envelopeKey } from '../shared/envelope.js'
 import { createSqliteEventQueue } from '../shared/queue/sqlite-event-queue.js'
 import { openSqliteDatabase } from '../shared/sqlite-database.js'
 import { DATA_FILE, DEFAULT_DATA_DIR } from './local-state.js'
@@ -51,7 +52,7 @@ export const runReplayStopped = (
     out(`${file}: ${parked.length} parked envelope(s)`)
     for (const { envelope, reason, receiveCount } of parked) {
       out(
-        `  ${envelope.id} route=${envelope.route} key=${envelope.alert.key} ${envelope.alert.status}`,
+        `  ${envelope.id} route=${envelope.route} key=${envelopeKey(envelope)}${envelope.v === 1 ? ` ${envelope.alert.status}` : ''}`,
       )
       out(`    why: ${reason} (after ${receiveCount} receive(s))`)
     }

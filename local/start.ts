@@ -1,5 +1,6 @@
 import { resolveHaloBudget } from '../shared/config/halo-budget.js'
 import { configPath, loadConfigFile } from '../shared/config/load-config-file.js'
+import { envelopeKey } from '../shared/envelope.js'
 import { ConfigError, LocalStateError } from '../shared/errors.js'
 import { createJsonLogger } from '../shared/observability.js'
 import { startGateway } from './gateway.js'
@@ -29,6 +30,7 @@ const main = async () => {
     hostname: env.HOST,
     dataDir: env.HALO_HOOKS_DATA_DIR,
     budget,
+    sandboxWebhooks: env.HALO_SANDBOX_WEBHOOKS,
     ...(sandboxRateLimit ? { sandboxRateLimit } : {}),
     ...(target
       ? {
@@ -62,6 +64,11 @@ const main = async () => {
     gateway.sandbox
       ? `  halo:    sandbox; tickets at ${gateway.haloUrl}/ (board) and ${gateway.haloUrl}/api/tickets (API)`
       : `  halo:    ${gateway.haloUrl}`,
+    ...(gateway.sandboxWebhookUrl
+      ? [
+          `  webhook: the sandbox tells ${gateway.sandboxWebhookUrl} when a ticket closes, reopens or is deleted (HALO_SANDBOX_WEBHOOKS)`,
+        ]
+      : []),
     `  deliveries: ${gateway.deliveriesUrl}  (each alert's outcome; replay parked ones)`,
     `  budget:  ${budget.limit} Halo requests per ${budget.windowSeconds} s at most (learns lower from 429s)`,
     `  try:     npm run send -- ${[...compiled.routes.keys()][0]}`,
@@ -98,7 +105,7 @@ const main = async () => {
         '\n',
     )
     for (const { envelope, reason } of deadLetters) {
-      process.stdout.write(`  parked ${envelope.route} ${envelope.alert.key}: ${reason}\n`)
+      process.stdout.write(`  parked ${envelope.route} ${envelopeKey(envelope)}: ${reason}\n`)
     }
     process.exit(0)
   }

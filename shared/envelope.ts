@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto'
 import * as z from 'zod'
 import { AlertSchema } from './alert.js'
+import { TicketEventSchema } from './ticket-event.js'
 
-/** Version 1 of the queue message. A new shape gets a new `v` and both stay readable. */
-export const EnvelopeV1Schema = z.object({
-  v: z.literal(1),
+/** What every version of the queue message shares. */
+const EnvelopeBaseSchema = z.object({
   /** Deterministic: a redelivery of the same event yields the same id (SQS dedup, audit). */
   id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/),
   route: z.string().min(1),
@@ -14,13 +14,40 @@ export const EnvelopeV1Schema = z.object({
   /** The sender's delivery id, when it sends one. */
   deliveryId: z.string().optional(),
   receivedAt: z.iso.datetime(),
+})
+
+/** Version 1 of the queue message: one alert. A new shape gets a new `v` and both stay readable. */
+export const EnvelopeV1Schema = EnvelopeBaseSchema.extend({
+  v: z.literal(1),
   alert: AlertSchema,
   /** The sender's own validated object (or the part of it this alert came from), for templates. */
   raw: z.unknown(),
 })
 
-export const EnvelopeSchema = z.discriminatedUnion('v', [EnvelopeV1Schema])
+/**
+ * Version 2: one event about one Halo ticket (Halo's outbound webhook, the `halo` source). It is
+ * not an alert: deliver applies it to the stored state of the problem that owns the ticket.
+ */
+export const EnvelopeV2Schema = EnvelopeBaseSchema.extend({
+  v: z.literal(2),
+  ticketEvent: TicketEventSchema,
+})
+
+export const EnvelopeSchema = z.discriminatedUnion('v', [EnvelopeV1Schema, EnvelopeV2Schema])
+/** A queue message, of any version. */
 export type Envelope = z.infer<typeof EnvelopeSchema>
+/** An envelope that carries an alert. */
+export type AlertEnvelope = z.infer<typeof EnvelopeV1Schema>
+/** An envelope that carries a Halo ticket event. */
+export type TicketEventEnvelope = z.infer<typeof EnvelopeV2Schema>
+
+/**
+ * What an envelope is about, as logs, the delivery history and the queue's message groups name
+ * it: an alert's correlation key, or `ticket#<id>` for a Halo ticket event (route names hold no
+ * `#`, so the two cannot be mistaken for each other).
+ */
+export const envelopeKey = (envelope: Envelope): string =>
+  envelope.v === 1 ? envelope.alert.key : `ticket#${envelope.ticketEvent.ticketId}`
 
 /**
  * The envelope id: the delivery (the sender's id, else a hash of the exact body) plus the alert's

@@ -70,6 +70,12 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX delivery_history_route ON delivery_history (route, seq);
   CREATE INDEX delivery_history_outcome ON delivery_history (outcome, seq);
   `,
+  // The ticket index: a Halo ticket event finds the problem that owns the ticket.
+  `
+  ALTER TABLE correlation ADD COLUMN ticket_id INTEGER;
+  UPDATE correlation SET ticket_id = json_extract(record, '$.ticketId');
+  CREATE INDEX correlation_ticket ON correlation (halo, ticket_id) WHERE ticket_id IS NOT NULL;
+  `,
 ]
 
 /** Marks a SQLite file as ours (`PRAGMA application_id`, "HHk1"), so a stranger is refused. */

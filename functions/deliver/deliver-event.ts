@@ -1,4 +1,5 @@
 import type { DeliveryRoute } from '../../shared/config/compile-config.js'
+import { applyTicketEvent } from '../../shared/delivery/apply-ticket-event.js'
 import {
   type DeliverEnvelopeDeps,
   type DeliveryOutcome,
@@ -7,11 +8,14 @@ import {
 import { describeIssues } from '../../shared/describe-issues.js'
 import { type Envelope, EnvelopeSchema } from '../../shared/envelope.js'
 import { PayloadError, UnknownRouteError } from '../../shared/errors.js'
+import type { ResolveAtSourceFn } from '../../shared/outbound/resolve-at-source.js'
 
 export type { DeliveryOutcome }
 
 export type DeliverDeps = DeliverEnvelopeDeps & {
   routes: ReadonlyMap<string, DeliveryRoute>
+  /** Tells an alert's source that its ticket was closed in Halo (routes with `resolveAtSource`). */
+  resolveAtSource: ResolveAtSourceFn
 }
 
 /** Reads a queue message as an envelope; an unreadable one is permanent (parked with reason). */
@@ -36,9 +40,10 @@ export const decodeEnvelope = (message: unknown): Envelope => {
 }
 
 /**
- * Delivers one queue message to Halo. Resolves with what was done (delivered, deduplicated,
- * suppressed or recorded); throws an `AppError` otherwise, whose `retryable` flag decides
- * between deferring and parking (see classifyFailure).
+ * Delivers one queue message: an alert to Halo, or a Halo ticket event to the stored state.
+ * Resolves with what was done (delivered, deduplicated, suppressed or recorded); throws an
+ * `AppError` otherwise, whose `retryable` flag decides between deferring and parking (see
+ * classifyFailure).
  */
 export const deliverEvent = async (
   message: unknown,
@@ -47,5 +52,7 @@ export const deliverEvent = async (
   const envelope = decodeEnvelope(message)
   const route = deps.routes.get(envelope.route)
   if (!route) throw new UnknownRouteError(`route "${envelope.route}" is no longer configured`)
-  return deliverEnvelope(envelope, route, deps)
+  return envelope.v === 1
+    ? deliverEnvelope(envelope, route, deps)
+    : applyTicketEvent(envelope, route, deps)
 }

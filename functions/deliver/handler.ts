@@ -25,6 +25,7 @@ import {
 } from '../../shared/halo/halo-directory.js'
 import { createDynamoDbCorrelationStore } from '../../shared/lifecycle/dynamodb-correlation-store.js'
 import type { Logger } from '../../shared/observability.js'
+import type { ResolveAtSourceFn } from '../../shared/outbound/resolve-at-source.js'
 import { createPowertoolsObservability } from '../../shared/powertools-observability.js'
 import { type SqsBatchMessage, sqsBatchMessage } from '../../shared/queue/sqs-batch-message.js'
 import { createAwsSecretStore } from '../../shared/secrets/aws-secret-store.js'
@@ -98,6 +99,17 @@ const queue: BatchQueue<SqsBatchMessage> = {
 // When this invocation's Halo calls must be over; set per invocation, read by every call.
 let haloCallsEndBy: number | undefined
 
+// Resolving at the source loads on a technician's close, the first time one needs telling.
+// Credentials are read from the secret on every call (its cache above), so a rotation needs no
+// cold start; Datto RMM tokens are kept across invocations of this instance.
+let resolver: Promise<ResolveAtSourceFn> | undefined
+const resolveAtSource: ResolveAtSourceFn = async (...call) => {
+  resolver ??= import('../../shared/outbound/resolve-at-source.js').then(
+    ({ createResolveAtSource }) => createResolveAtSource({ secrets }),
+  )
+  return (await resolver)(...call)
+}
+
 // The Halo client holds a token for its credentials: rebuilt only when the secret's change.
 let current: { credentials: string; client: HaloClient; directory: HaloDirectory } | undefined
 const haloClient = async () => {
@@ -139,6 +151,7 @@ const deliver = async (body: unknown, recordLogger: Logger) => {
     halo,
     directory,
     store: correlations,
+    resolveAtSource,
     logger: recordLogger,
     now: () => new Date(),
   })

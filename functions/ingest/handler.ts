@@ -42,6 +42,7 @@ const dryRunStore = (tableName: string): CorrelationStore => {
   return {
     get: async (route, key) => (await load()).get(route, key),
     put: async (record, expectedVersion) => (await load()).put(record, expectedVersion),
+    findByTicket: async (ticketId) => (await load()).findByTicket(ticketId),
   }
 }
 

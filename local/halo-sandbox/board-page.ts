@@ -17,6 +17,14 @@ const renderAction = (action: SandboxRecord) => `
         <div class="note">${escapeHtml(action.note)}</div>
       </li>`
 
+/** What a technician would do next in Halo's UI: close an open ticket, or reopen a closed one. */
+const technicianButton = (ticket: BoardTicket) => {
+  const [verb, label] = ticket.hasbeenclosed
+    ? ['reopen', 'Reopen as technician']
+    : ['close', 'Close as technician']
+  return `<form method="post" action="sandbox/tickets/${escapeHtml(ticket.id)}/${verb}"><button>${label}</button></form>`
+}
+
 const renderTicket = (ticket: BoardTicket, colours: Map<string, string>) => {
   const colour = colours.get(String(ticket.status_id)) ?? '#888'
   return `
@@ -40,6 +48,7 @@ const renderTicket = (ticket: BoardTicket, colours: Map<string, string>) => {
       ${field('Closed', ticket.dateclosed)}
     </dl>
     ${ticket.details ? `<pre class="details">${escapeHtml(ticket.details)}</pre>` : ''}
+    ${technicianButton(ticket)}
     <ol class="actions">${ticket.actions.map(renderAction).join('')}</ol>
   </article>`
 }

@@ -4,6 +4,7 @@ import { renderBoardPage } from './board-page.js'
 import { createFaultInjector, type SandboxFaults } from './faults.js'
 import { bindingErrors } from './model-binding.js'
 import { createSandboxStore, isAnswer, isTrue, type SandboxAnswer } from './sandbox-store.js'
+import { createSandboxWebhooks, type SandboxWebhook } from './sandbox-webhooks.js'
 import { createSeed, type SandboxSeed } from './seed.js'
 
 /** Credentials the sandbox accepts out of the box. Not a secret: it only guards a local emulator. */
@@ -45,7 +46,15 @@ export type HaloSandboxOptions = {
   applicationName?: string
   /** How long a `hang` drop holds the connection open, in ms. @default 30_000 */
   hangMs?: number
+  /** An outbound webhook, sent on every ticket status change and deletion. @default none */
+  webhook?: SandboxWebhook
 }
+
+/** The seed's first technician, who closes tickets on the board (agent 1 is the API's). */
+const TECHNICIAN_AGENT_ID = 2
+/** Stock Halo's Closed, and the New a reopened ticket goes back to. */
+const CLOSED_STATUS = 9
+const REOPEN_STATUS = 1
 
 /** One request the sandbox answered (`at` = arrival, ms since epoch), for tests and benchmarks. */
 export type SandboxRequestLog = { method: string; path: string; status: number; at: number }
@@ -141,7 +150,14 @@ export const createHaloSandbox = (options: HaloSandboxOptions = {}) => {
 
   let lifetimeSeconds = options.tokenLifetimeSeconds ?? 3600
   let rateLimit: SandboxRateLimit | undefined = options.rateLimit
-  const store = createSandboxStore({ now, seed, applicationName })
+  const webhooks = createSandboxWebhooks({ now })
+  webhooks.configure(options.webhook)
+  const store = createSandboxStore({
+    now,
+    seed,
+    applicationName,
+    onTicketChange: webhooks.announce,
+  })
   const allowedScopes = options.scopes ?? ['all']
   const tokens = new Map<string, { expiresAt: number; scopes: string[] }>()
   const rateWindow: number[] = []
@@ -156,6 +172,7 @@ export const createHaloSandbox = (options: HaloSandboxOptions = {}) => {
 
   const reset = () => {
     store.reset()
+    webhooks.reset()
     tokens.clear()
     rateWindow.length = 0
     log.length = 0
@@ -450,6 +467,32 @@ export const createHaloSandbox = (options: HaloSandboxOptions = {}) => {
     tokens.clear()
     return c.json({ expired: true })
   })
+  app.get('/sandbox/webhook', (c) =>
+    c.json({ webhook: webhooks.configured() ?? null, deliveries: webhooks.deliveries() }),
+  )
+  app.put('/sandbox/webhook', async (c) => {
+    const body = (await c.req.json().catch(() => null)) as SandboxWebhook | null
+    const valid = body && typeof body.url === 'string' && typeof body.username === 'string'
+    webhooks.configure(valid ? body : undefined)
+    return c.json({ webhook: webhooks.configured() ?? null })
+  })
+  // What a technician does on the board. A form posts here and is sent back to the board; a
+  // JSON client gets the action.
+  const technician = (newStatus: number, note: string) => async (c: Context) => {
+    const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>)
+    const agentId = Number(form.agent_id ?? TECHNICIAN_AGENT_ID)
+    try {
+      const action = store.technicianAction(Number(c.req.param('id')), { agentId, newStatus, note })
+      return c.req.header('accept')?.includes('text/html')
+        ? c.redirect(`../../../#ticket-${c.req.param('id')}`, 303)
+        : c.json(action)
+    } catch (error) {
+      if (isAnswer(error)) return send(c, error)
+      throw error
+    }
+  }
+  app.post('/sandbox/tickets/:id/close', technician(CLOSED_STATUS, 'Fixed on site.'))
+  app.post('/sandbox/tickets/:id/reopen', technician(REOPEN_STATUS, 'Not fixed after all.'))
 
   // The board sits at the app root. Mounted as `parent.route('/halo', app)`, Hono joins '/' to
   // '/halo', so '/halo/' would not match; a catch-all registered last finds the root itself.
@@ -498,6 +541,18 @@ export const createHaloSandbox = (options: HaloSandboxOptions = {}) => {
     records: store.records,
     /** Lets go of any responses held back by `hang` drops (call before closing a server). */
     releaseHangs,
+    /** Sets (or with `undefined`, removes) the outbound webhook. */
+    setWebhook: (next: SandboxWebhook | undefined) => webhooks.configure(next),
+    /** Webhook deliveries sent so far, with the answers they got. */
+    webhookDeliveries: webhooks.deliveries,
+    /** Resolves once every webhook delivery sent so far has been answered. */
+    webhooksSettled: webhooks.settled,
+    /** A technician (agent 2 unless named) closes the ticket on the board, as in Halo's UI. */
+    closeAsTechnician: (ticketId: number, agentId = TECHNICIAN_AGENT_ID) =>
+      store.technicianAction(ticketId, { agentId, newStatus: CLOSED_STATUS, note: 'Fixed.' }),
+    /** A technician reopens the ticket (status New). */
+    reopenAsTechnician: (ticketId: number, agentId = TECHNICIAN_AGENT_ID) =>
+      store.technicianAction(ticketId, { agentId, newStatus: REOPEN_STATUS, note: 'Reopened.' }),
     credentials,
   }
 }

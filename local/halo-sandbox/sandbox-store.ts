@@ -54,11 +54,27 @@ export const isTrue = (value: string | undefined) =>
 
 const clone = <T>(value: T): T => structuredClone(value)
 
+/** A change Halo would announce through its outbound webhooks. */
+export type SandboxTicketChange =
+  | {
+      kind: 'status'
+      /** The ticket after the change (a copy). */
+      ticket: SandboxRecord
+      previousStatus: unknown
+      /** The action that made it, when one did. */
+      action?: SandboxRecord
+      /** The agent who made it: the API agent for API writes, a technician on the board. */
+      agentId: number
+    }
+  | { kind: 'deleted'; ticket: SandboxRecord; agentId: number }
+
 export type SandboxStoreOptions = {
   now: () => number
   seed: () => SandboxSeed
   /** Recorded as `actionby_application_id` on new actions. */
   applicationName: string
+  /** Told of every status change and deletion, after it is saved. */
+  onTicketChange?: (change: SandboxTicketChange) => void
 }
 
 /**
@@ -66,7 +82,12 @@ export type SandboxStoreOptions = {
  * closing, per-ticket action ids, filters, paging and list envelopes. No HTTP here: every
  * operation returns (or throws) a {@link SandboxAnswer}.
  */
-export const createSandboxStore = ({ now, seed, applicationName }: SandboxStoreOptions) => {
+export const createSandboxStore = ({
+  now,
+  seed,
+  applicationName,
+  onTicketChange = () => {},
+}: SandboxStoreOptions) => {
   let collections: SandboxSeed = seed()
   let tickets = new Map<number, Numbered>()
   let actions = new Map<number, Numbered[]>()
@@ -86,6 +107,24 @@ export const createSandboxStore = ({ now, seed, applicationName }: SandboxStoreO
 
   /** The agent the API application logs in as: the first one, as `GET /Agent/me` answers. */
   const apiAgent = () => collections.agents[0]
+  const apiAgentId = () => Number(apiAgent()?.id ?? 1)
+
+  /** Tells the listener when a save changed a ticket's status. */
+  const announceStatus = (
+    ticket: Numbered,
+    previousStatus: unknown,
+    agentId: number,
+    action?: SandboxRecord,
+  ) => {
+    if (previousStatus === undefined || Number(previousStatus) === Number(ticket.status_id)) return
+    onTicketChange({
+      kind: 'status',
+      ticket: clone(ticket),
+      previousStatus,
+      ...(action ? { action: clone(action) } : {}),
+      agentId,
+    })
+  }
   const apiAgentTeams = () =>
     new Set(
       ((apiAgent()?.teams as { team_id?: unknown }[] | undefined) ?? []).map((t) =>
@@ -134,7 +173,7 @@ export const createSandboxStore = ({ now, seed, applicationName }: SandboxStoreO
   // ---- tickets ---------------------------------------------------------------------------
 
   /** Derived fields Halo fills in on every save: names for ids, and the closed state. */
-  const decorateTicket = (ticket: Numbered, previousStatus: unknown) => {
+  const decorateTicket = (ticket: Numbered, previousStatus: unknown, agentId = apiAgentId()) => {
     ticket.client_name = nameOf('clients', ticket.client_id)
     ticket.site_name = nameOf('sites', ticket.site_id)
     ticket.user_name = nameOf('users', ticket.user_id) ?? ticket.user_name ?? null
@@ -146,6 +185,7 @@ export const createSandboxStore = ({ now, seed, applicationName }: SandboxStoreO
     if (closed && !isClosedStatus(previousStatus)) {
       ticket.hasbeenclosed = true
       ticket.dateclosed = iso()
+      ticket.closure_agent_id = agentId
     } else if (!closed) {
       // Reopening clears the flag: integrations read `hasbeenclosed` as "is closed now".
       ticket.hasbeenclosed = false
@@ -163,6 +203,7 @@ export const createSandboxStore = ({ now, seed, applicationName }: SandboxStoreO
       const previousStatus = existing.status_id
       Object.assign(existing, fields, { id: existing.id })
       decorateTicket(existing, previousStatus)
+      announceStatus(existing, previousStatus, apiAgentId())
       return existing
     }
     const tickettypeId = fields.tickettype_id ?? 1
@@ -363,7 +404,11 @@ export const createSandboxStore = ({ now, seed, applicationName }: SandboxStoreO
     }
   }
 
-  const saveAction = (input: Record<string, unknown>, agentId?: number) => {
+  /**
+   * Saves an action: the API application's (`byAgent` unset), or one an agent made in Halo's web
+   * UI or on the board (a technician's close or reopen), recorded by agent with no application.
+   */
+  const saveAction = (input: Record<string, unknown>, byAgent?: number) => {
     const fields = Object.fromEntries(
       Object.entries(input).map(([k, v]) => [k, coerceField('actions', k, v)]),
     )
@@ -414,19 +459,23 @@ export const createSandboxStore = ({ now, seed, applicationName }: SandboxStoreO
         (typeof fields.note_html === 'string' ? fields.note_html.replace(/<[^>]*>/g, '') : ''),
       hiddenfromuser: fields.hiddenfromuser ?? false,
       datetime: iso(),
-      ...actorFields(agentId),
+      ...actorFields(byAgent),
       old_status: oldStatus,
     }
+    const agentId = byAgent ?? apiAgentId()
     if (fields.new_status !== undefined && fields.new_status !== null) {
       if (!findIn('statuses', fields.new_status))
         throw exception(`Status ${fields.new_status} does not exist.`)
       ticket.status_id = Number(fields.new_status)
       action.new_status_name = nameOf('statuses', fields.new_status)
-      decorateTicket(ticket, oldStatus)
+      decorateTicket(ticket, oldStatus, agentId)
     }
     ticket.lastactiondate = action.datetime
     list.push(action)
     actions.set(ticketId, list)
+    if (fields.new_status !== undefined && fields.new_status !== null) {
+      announceStatus(ticket, oldStatus, agentId, action)
+    }
     return action
   }
 
@@ -490,6 +539,7 @@ export const createSandboxStore = ({ now, seed, applicationName }: SandboxStoreO
       if (!ticket) return notFound(`Ticket ${id} not found`)
       tickets.delete(ticket.id)
       actions.delete(ticket.id)
+      onTicketChange({ kind: 'deleted', ticket: clone(ticket), agentId: apiAgentId() })
       return ok({ id: ticket.id })
     }
     if (resource === 'actions') {
@@ -539,6 +589,22 @@ export const createSandboxStore = ({ now, seed, applicationName }: SandboxStoreO
     list,
     get: getOne,
     remove: deleteOne,
+    /**
+     * What a technician does on the board: an action by agent `agentId` that moves the ticket to
+     * `newStatus` (closing or reopening it), as Halo's UI would. Throws an answer for an unknown
+     * ticket, agent or status.
+     */
+    technicianAction: (
+      ticketId: number,
+      { agentId, newStatus, note }: { agentId: number; newStatus: number; note: string },
+    ) => {
+      const agent = findIn('agents', agentId)
+      if (!agent) throw exception(`Agent ${agentId} does not exist.`)
+      const outcome = isClosedStatus(newStatus) ? 'Close Ticket' : 'Change Status'
+      return clone(
+        saveAction({ ticket_id: ticketId, outcome, note, new_status: newStatus }, Number(agent.id)),
+      )
+    },
     ticketsNewestFirst,
     actionsOf: (ticketId: number) => clone(actions.get(ticketId) ?? []),
     /** An action as the agent would add it in Halo's web UI (no API application). */

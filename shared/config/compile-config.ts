@@ -34,12 +34,17 @@ export type CompiledRoute = {
   tenant: TenantPolicy
   /** Where alerts are resolved when their ticket is closed in Halo; undefined: nowhere. */
   resolveAtSource: ResolveAtSource | undefined
+  /**
+   * On a route that receives Halo's own webhooks (the `halo` source): the agent halo-hooks acts
+   * as in Halo (its `agentId` option), so that our own changes coming back are recognised.
+   */
+  haloAgentId: number | undefined
 }
 
 /** What delivering an alert needs of its route: the deliver function's bundle has no sender. */
 export type DeliveryRoute = Pick<
   CompiledRoute,
-  'name' | 'ticket' | 'maps' | 'lifecycle' | 'noise' | 'tenant' | 'resolveAtSource'
+  'name' | 'ticket' | 'maps' | 'lifecycle' | 'noise' | 'tenant' | 'resolveAtSource' | 'haloAgentId'
 >
 
 export type CompiledConfig = {
@@ -116,6 +121,10 @@ const compileRoute = (
     noise: route.noise,
     tenant: route.tenant,
     resolveAtSource: route.resolveAtSource,
+    haloAgentId:
+      source.id === 'halo' && options.success
+        ? (options.data as { agentId?: number } | undefined)?.agentId
+        : undefined,
   }
   issues.push(...templateIssues.map((issue) => `${issue.path}: ${issue.message}`))
   return compiled

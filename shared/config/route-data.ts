@@ -28,6 +28,7 @@ export type RouteData = {
   noise: NoisePolicy
   tenant: TenantPolicy
   resolveAtSource?: ResolveAtSource
+  haloAgentId?: number
 }
 
 /** Which function a bundle is for: ingest receives (senders and all), deliver only delivers. */
@@ -53,6 +54,7 @@ export const routeDataOf = (
       noise: route.noise,
       tenant: route.tenant,
       ...(route.resolveAtSource ? { resolveAtSource: route.resolveAtSource } : {}),
+      ...(route.haloAgentId === undefined ? {} : { haloAgentId: route.haloAgentId }),
     }
     data[name] =
       fn === 'deliver'
@@ -124,6 +126,7 @@ const deliveryRoute = (name: string, route: RouteData): DeliveryRoute => ({
   noise: route.noise,
   tenant: route.tenant,
   resolveAtSource: route.resolveAtSource,
+  haloAgentId: route.haloAgentId,
 })
 
 /** Deliver's routes from its bundle's data. */

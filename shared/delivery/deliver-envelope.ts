@@ -1,5 +1,5 @@
 import type { DeliveryRoute } from '../config/compile-config.js'
-import type { Envelope } from '../envelope.js'
+import type { AlertEnvelope } from '../envelope.js'
 import { AppError, HaloApiError, InterruptedWriteError, StateConflictError } from '../errors.js'
 import type { HaloDirectory } from '../halo/halo-directory.js'
 import type {
@@ -10,6 +10,7 @@ import type {
 } from '../lifecycle/correlation-store.js'
 import type { DeliveryOutcomeKind } from '../lifecycle/effects.js'
 import { type LifecycleKind, needsRecheck, needsWorkCheck } from '../lifecycle/plan-lifecycle.js'
+import type { TicketChangeKind } from '../lifecycle/ticket-event-change.js'
 import type { TicketWork } from '../lifecycle/ticket-work.js'
 import type { TenantRouting } from '../mapping/route-tenant.js'
 import type { Logger } from '../observability.js'
@@ -30,8 +31,11 @@ export type DeliveryOutcome = {
   envelopeId: string
   route: string
   key: string
-  /** The decision: what was done in Halo (delivered), or what was only recorded. */
-  action: LifecycleKind
+  /**
+   * The decision: what was done in Halo (delivered), or what was only recorded; for a Halo
+   * ticket event, whether it changed the stored state (`apply`) or not (`ignore`).
+   */
+  action: LifecycleKind | Exclude<TicketChangeKind, 'wait'>
   ticketId?: number
   reason?: string
   routing?: TenantRouting
@@ -128,7 +132,7 @@ const lookUp = async (
  */
 const recover = async (
   record: CorrelationRecord | undefined,
-  envelope: Envelope,
+  envelope: AlertEnvelope,
   problem: ProblemRecord,
   deps: DeliverEnvelopeDeps,
 ): Promise<CorrelationRecord | undefined> => {
@@ -174,7 +178,7 @@ const recover = async (
 /** Asks Halo whether an open ticket is still open (a technician may have closed it). */
 const recheck = async (
   record: CorrelationRecord | undefined,
-  envelope: Envelope,
+  envelope: AlertEnvelope,
   route: DeliveryRoute,
   deps: DeliverEnvelopeDeps,
   now: Date,
@@ -191,7 +195,7 @@ const recheck = async (
  */
 const inspect = async (
   record: CorrelationRecord | undefined,
-  envelope: Envelope,
+  envelope: AlertEnvelope,
   route: DeliveryRoute,
   deps: DeliverEnvelopeDeps,
   now: Date,
@@ -214,7 +218,7 @@ const inspect = async (
  * so two workers cannot both act. Steady state costs one Halo request per event that changes Halo.
  */
 export const deliverEnvelope = async (
-  envelope: Envelope,
+  envelope: AlertEnvelope,
   route: DeliveryRoute,
   deps: DeliverEnvelopeDeps,
 ): Promise<DeliveryOutcome> => {

@@ -1,4 +1,4 @@
-import { EnvelopeSchema } from '../envelope.js'
+import { EnvelopeSchema, envelopeKey } from '../envelope.js'
 import type { BatchMessage, RecordResult } from './process-batch.js'
 
 /** What the history says became of an envelope. */
@@ -83,7 +83,9 @@ export const envelopeFieldsOf = (
   body: unknown,
 ): { envelopeId?: string; route?: string; key?: string } => {
   const envelope = envelopeOf(body)
-  return envelope ? { envelopeId: envelope.id, route: envelope.route, key: envelope.alert.key } : {}
+  return envelope
+    ? { envelopeId: envelope.id, route: envelope.route, key: envelopeKey(envelope) }
+    : {}
 }
 
 /** One batch result as the history keeps it. */

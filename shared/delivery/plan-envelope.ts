@@ -1,5 +1,5 @@
 import type { DeliveryRoute } from '../config/compile-config.js'
-import type { Envelope } from '../envelope.js'
+import type { AlertEnvelope } from '../envelope.js'
 import type { HaloDirectory } from '../halo/halo-directory.js'
 import type { CorrelationRecord } from '../lifecycle/correlation-store.js'
 import { type PlannedEffect, planEffect } from '../lifecycle/effects.js'
@@ -22,7 +22,7 @@ export type DeliveryPlan = PlannedEffect & {
  * `directory`); the dry run shows exactly this plan.
  */
 export const planEnvelope = async (
-  envelope: Envelope,
+  envelope: AlertEnvelope,
   route: DeliveryRoute,
   deps: {
     directory: HaloDirectory

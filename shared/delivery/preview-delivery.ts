@@ -1,5 +1,5 @@
 import type { DeliveryRoute } from '../config/compile-config.js'
-import type { Envelope } from '../envelope.js'
+import type { AlertEnvelope } from '../envelope.js'
 import { AppError, describeError } from '../errors.js'
 import type { HaloDirectory } from '../halo/halo-directory.js'
 import type { CorrelationRecord, CorrelationStore } from '../lifecycle/correlation-store.js'
@@ -9,7 +9,7 @@ import { planEnvelope } from './plan-envelope.js'
 
 /** The plan when the work check finds a person has worked the ticket. */
 const ifWorked = async (
-  envelope: Envelope,
+  envelope: AlertEnvelope,
   route: DeliveryRoute,
   directory: HaloDirectory,
   record: CorrelationRecord,
@@ -27,7 +27,7 @@ const ifWorked = async (
  * whether a technician worked the ticket shows both outcomes (`workCheck`).
  */
 export const previewDelivery = async (
-  envelope: Envelope,
+  envelope: AlertEnvelope,
   route: DeliveryRoute,
   deps: { store: CorrelationStore; now: () => Date },
 ) => {

@@ -1,5 +1,6 @@
 import type { CompiledRoute } from '../config/compile-config.js'
 import { previewDelivery } from '../delivery/preview-delivery.js'
+import { previewTicketEvent } from '../delivery/preview-ticket-event.js'
 import { AppError, describeError } from '../errors.js'
 import type { CorrelationStore } from '../lifecycle/correlation-store.js'
 import type { SecretStore } from '../secrets/secret-store.js'
@@ -14,13 +15,19 @@ const reported = (error: unknown) => {
 
 /**
  * The dry run of one request: whether it authenticates (reported, not enforced), the alerts it
- * yields, and for each what delivery would decide and send to Halo now. Writes nothing, queues
- * nothing, calls no Halo.
+ * yields, and for each what delivery would decide and send to Halo now; for a Halo ticket event,
+ * the change to the state and the call that would resolve the alert at its source. Writes
+ * nothing, queues nothing, calls neither Halo nor a source.
  */
 export const previewWebhook = async (
   route: CompiledRoute,
   request: InboundRequest,
-  deps: { secrets: SecretStore; store: CorrelationStore; now: () => Date },
+  deps: {
+    secrets: SecretStore
+    store: CorrelationStore
+    routes: ReadonlyMap<string, CompiledRoute>
+    now: () => Date
+  },
 ) => {
   const context = { ...(await sourceContext(route, deps)), dryRun: true }
   const handshake = route.source.handshake?.(request, context)
@@ -36,6 +43,10 @@ export const previewWebhook = async (
     kind: 'error' as const,
     error: reported(error),
   }))
+  if (read.kind === 'ticketEvent') {
+    // A Halo ticket event: the change it makes, and whether the alert's source would be told.
+    return { ...result, ...read, plan: await previewTicketEvent(read.envelope, route, deps) }
+  }
   if (read.kind !== 'envelopes') return { ...result, ...read }
   const plans = []
   for (const envelope of read.envelopes) {

@@ -1,6 +1,11 @@
 import { verifyRouteAuth } from '../auth/route-auth.js'
 import type { CompiledRoute } from '../config/compile-config.js'
-import { contentHash, type Envelope, envelopeId } from '../envelope.js'
+import {
+  type AlertEnvelope,
+  contentHash,
+  envelopeId,
+  type TicketEventEnvelope,
+} from '../envelope.js'
 import { AuthenticationError, ConfigError, PayloadError, UnknownRouteError } from '../errors.js'
 import { freezeInPlace } from '../plain-copy.js'
 import type { EventQueue } from '../queue/event-queue.js'
@@ -27,7 +32,8 @@ export type IngestOutcome =
 
 /** What a request amounts to once authenticated and read, before anything is queued. */
 export type ReadOutcome =
-  | { kind: 'envelopes'; route: string; type: string; envelopes: Envelope[] }
+  | { kind: 'envelopes'; route: string; type: string; envelopes: AlertEnvelope[] }
+  | { kind: 'ticketEvent'; route: string; type: string; envelope: TicketEventEnvelope }
   | Exclude<IngestOutcome, { kind: 'accepted' }>
 
 /** Finds a route by name; throws `UnknownRouteError` (404) for any other name. */
@@ -70,7 +76,10 @@ export const authenticate = async (
   return verifyRouteAuth(auth, request, context.secrets)
 }
 
-/** Reads an authenticated request into one envelope per alert (or an ignore, or a reply). */
+/**
+ * Reads an authenticated request into one envelope per alert, or one for a Halo ticket event
+ * (or an ignore, or a reply).
+ */
 export const readWebhook = async (
   route: CompiledRoute,
   request: InboundRequest,
@@ -82,7 +91,26 @@ export const readWebhook = async (
 
   const receivedAt = context.now.toISOString()
   const delivery = result.deliveryId ?? contentHash(request.body)
-  const envelopes = new Map<string, Envelope>()
+  if (result.kind === 'ticketEvent') {
+    const { ticketEvent } = result
+    const key = `ticket#${ticketEvent.ticketId}`
+    return {
+      kind: 'ticketEvent',
+      route: route.name,
+      type: result.type,
+      envelope: {
+        v: 2,
+        id: envelopeId(delivery, { key, status: ticketEvent.event ?? 'ticket event' }),
+        route: route.name,
+        source: route.source.id,
+        type: result.type,
+        ...(result.deliveryId ? { deliveryId: result.deliveryId } : {}),
+        receivedAt,
+        ticketEvent,
+      },
+    }
+  }
+  const envelopes = new Map<string, AlertEnvelope>()
   for (const draft of result.alerts) {
     const alert = await finishAlert(draft, route, receivedAt)
     const id = envelopeId(delivery, alert)
@@ -145,12 +173,8 @@ export const receiveWebhook = async (
   if (!verdict.ok) throw new AuthenticationError(verdict.code, verdict.detail)
 
   const read = await readWebhook(route, request, context)
-  if (read.kind !== 'envelopes') return read
-  await deps.queue.send(read.envelopes)
-  return {
-    kind: 'accepted',
-    route: route.name,
-    type: read.type,
-    ids: read.envelopes.map((e) => e.id),
-  }
+  if (read.kind === 'ignored' || read.kind === 'reply') return read
+  const envelopes = read.kind === 'envelopes' ? read.envelopes : [read.envelope]
+  await deps.queue.send(envelopes)
+  return { kind: 'accepted', route: route.name, type: read.type, ids: envelopes.map((e) => e.id) }
 }

@@ -1,6 +1,39 @@
 import * as z from 'zod'
 import { HaloCommandSchema } from '../mapping/halo-command.js'
 
+/**
+ * The alert as its source knows it, kept from the firing that opened the ticket, so the source
+ * can be told when a technician closes it (`resolveAtSource`): the title, and the labels when
+ * they fit `MAX_KEPT_LABELS_CHARS` (an Alertmanager silence needs the exact set; a cut one would
+ * silence more alerts than this one, so labels too large to keep are not kept at all).
+ */
+export const KeptAlertSchema = z.object({
+  title: z.string(),
+  labels: z.record(z.string(), z.string()).optional(),
+})
+
+/** The longest label set kept with a problem (JSON characters): a DynamoDB item stays small. */
+export const MAX_KEPT_LABELS_CHARS = 4_096
+
+/**
+ * The source still to be told that the ticket was closed in Halo (`toldAt` unset), or what it
+ * answered. Stored with the state change that closed the problem, so the close and the duty to
+ * tell the source are one write; the Halo event's envelope id names the change, so every attempt
+ * makes the same idempotent call and a redelivery after `toldAt` calls nothing.
+ */
+export const SourceResolveSchema = z.object({
+  /** The envelope id of the Halo ticket event that closed the ticket. */
+  changeId: z.string(),
+  event: z.enum(['closed', 'deleted', 'merged']),
+  /** The ticket that was closed, and when (Halo's clock). */
+  ticketId: z.number().int(),
+  at: z.iso.datetime(),
+  /** When the source took it, what it did and its id for the thing resolved. */
+  toldAt: z.iso.datetime().optional(),
+  outcome: z.string().optional(),
+  reference: z.string().optional(),
+})
+
 /** What is remembered per (route, correlation key): the Halo ticket and the problem's history. */
 export const CorrelationStateSchema = z.object({
   route: z.string(),
@@ -30,8 +63,17 @@ export const CorrelationStateSchema = z.object({
   agentId: z.number().int().optional(),
   /** When the ticket was closed, for the reopen window. */
   closedAt: z.iso.datetime().optional(),
+  /**
+   * When the newest Halo ticket event applied to this record happened (Halo's clock), so an
+   * older one arriving late (a close delivered after the reopen that followed it) changes nothing.
+   */
+  haloEventAt: z.iso.datetime().optional(),
   /** Envelope ids already applied, newest last (bounded), so a redelivery is recognised. */
   applied: z.array(z.string()).default([]),
+  /** The alert that opened the current ticket, for resolving it at its source. */
+  alert: KeptAlertSchema.optional(),
+  /** Resolving the alert at its source after a close in Halo: still to do, or done. */
+  sourceResolve: SourceResolveSchema.optional(),
 })
 
 /**
@@ -59,6 +101,8 @@ export const CorrelationRecordSchema = CorrelationStateSchema.extend({
 export type CorrelationState = z.infer<typeof CorrelationStateSchema>
 export type CorrelationRecord = z.infer<typeof CorrelationRecordSchema>
 export type PendingWrite = z.infer<typeof PendingWriteSchema>
+export type KeptAlert = z.infer<typeof KeptAlertSchema>
+export type SourceResolve = z.infer<typeof SourceResolveSchema>
 
 /**
  * Correlation state. Adapters: memory (local, tests) and DynamoDB (AWS, conditional writes).
@@ -71,4 +115,10 @@ export interface CorrelationStore {
    * `expectedVersion` (`undefined`: only if no record exists). Resolves false on a conflict.
    */
   put(record: CorrelationRecord, expectedVersion: number | undefined): Promise<boolean>
+  /**
+   * The record whose current ticket is `ticketId` (the index every write of a record with a
+   * ticket keeps), or undefined when no record holds it now: a Halo ticket event finds its
+   * problem without a scan and without asking Halo.
+   */
+  findByTicket(ticketId: number): Promise<CorrelationRecord | undefined>
 }

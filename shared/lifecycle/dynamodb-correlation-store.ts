@@ -1,5 +1,13 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb'
+import {
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb'
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb'
 import { StateStoreError } from '../errors.js'
 import {
   type CorrelationRecord,
@@ -24,6 +32,9 @@ const defaultRetention = (record: CorrelationRecord) =>
 /** The partition key of a correlation record. Route names cannot contain `#`, keys may. */
 export const correlationKey = (route: string, key: string) => `corr#${route}#${key}`
 
+/** The partition key of the ticket index item that names the record holding a Halo ticket. */
+export const ticketIndexKey = (ticketId: number) => `tix#${ticketId}`
+
 const translate = (operation: string, error: unknown): never => {
   const name = error instanceof Error ? error.name : 'unknown'
   throw new StateStoreError(`DynamoDB ${operation} failed (${name})`, { cause: error })
@@ -34,10 +45,21 @@ const translate = (operation: string, error: unknown): never => {
 const withoutUndefined = (record: CorrelationRecord): Record<string, unknown> =>
   JSON.parse(JSON.stringify(record))
 
+/** A put that lost its condition: plain, or as the first item of a transaction. */
+const lostCondition = (error: unknown): boolean =>
+  error instanceof ConditionalCheckFailedException ||
+  (error instanceof TransactionCanceledException &&
+    error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed')
+
 /**
  * {@link CorrelationStore} on a DynamoDB table keyed by `pk`. Reads are strongly consistent and
  * writes conditional on the version read, so two workers can never both act on a stale record.
  * Each record carries an `expiresAt` TTL so state of long-finished problems ages out.
+ *
+ * A record with a ticket is written in one transaction with its ticket index item
+ * (`tix#<ticketId>` → route and key, same TTL), so the index never misses a ticket a record
+ * holds; an index item left pointing at a record that has moved on to another ticket is
+ * recognised on read and answers nothing. Transactions need no IAM action besides `PutItem`.
  */
 export const createDynamoDbCorrelationStore = (
   options: DynamoDbCorrelationStoreOptions,
@@ -45,7 +67,7 @@ export const createDynamoDbCorrelationStore = (
   const { client, tableName } = options
   const retention = options.retentionSeconds ?? defaultRetention
 
-  return {
+  const store: CorrelationStore = {
     async get(route, key) {
       const result = await client
         .send(
@@ -64,31 +86,64 @@ export const createDynamoDbCorrelationStore = (
     async put(record, expectedVersion) {
       const version = (expectedVersion ?? 0) + 1
       const expiresAt = Math.floor(Date.parse(record.lastSeen) / 1000) + retention(record)
-      const item = {
-        ...withoutUndefined(CorrelationRecordSchema.parse(record)),
-        version,
-        pk: correlationKey(record.route, record.key),
-        expiresAt,
+      const recordPut = {
+        TableName: tableName,
+        Item: {
+          ...withoutUndefined(CorrelationRecordSchema.parse(record)),
+          version,
+          pk: correlationKey(record.route, record.key),
+          expiresAt,
+        },
+        ...(expectedVersion === undefined
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : {
+              ConditionExpression: '#version = :expected',
+              ExpressionAttributeNames: { '#version': 'version' },
+              ExpressionAttributeValues: { ':expected': expectedVersion },
+            }),
       }
+      const { ticketId } = record
       try {
-        await client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: item,
-            ...(expectedVersion === undefined
-              ? { ConditionExpression: 'attribute_not_exists(pk)' }
-              : {
-                  ConditionExpression: '#version = :expected',
-                  ExpressionAttributeNames: { '#version': 'version' },
-                  ExpressionAttributeValues: { ':expected': expectedVersion },
-                }),
-          }),
-        )
+        if (ticketId === undefined) {
+          await client.send(new PutCommand(recordPut))
+        } else {
+          const indexItem = {
+            pk: ticketIndexKey(ticketId),
+            route: record.route,
+            key: record.key,
+            expiresAt,
+          }
+          await client.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                { Put: recordPut },
+                { Put: { TableName: tableName, Item: indexItem } },
+              ],
+            }),
+          )
+        }
         return true
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false
-        return translate('PutItem', error)
+        if (lostCondition(error)) return false
+        return translate(ticketId === undefined ? 'PutItem' : 'TransactWriteItems', error)
       }
     },
+
+    async findByTicket(ticketId) {
+      const result = await client
+        .send(
+          new GetCommand({
+            TableName: tableName,
+            Key: { pk: ticketIndexKey(ticketId) },
+            ConsistentRead: true,
+          }),
+        )
+        .catch((error: unknown) => translate('GetItem', error))
+      const { route, key } = result.Item ?? {}
+      if (typeof route !== 'string' || typeof key !== 'string') return undefined
+      const record = await store.get(route, key)
+      return record?.ticketId === ticketId ? record : undefined
+    },
   }
+  return store
 }

@@ -2,7 +2,12 @@ import type { Alert } from '../alert.js'
 import { clipText } from '../clip-text.js'
 import type { HaloTicketInput } from '../halo/schemas.js'
 import type { HaloCommand } from '../mapping/halo-command.js'
-import type { CorrelationRecord, CorrelationState } from './correlation-store.js'
+import {
+  type CorrelationRecord,
+  type CorrelationState,
+  type KeptAlert,
+  MAX_KEPT_LABELS_CHARS,
+} from './correlation-store.js'
 import type { LifecyclePolicy } from './lifecycle-policy.js'
 import type { LifecycleDecision, LifecycleKind } from './plan-lifecycle.js'
 
@@ -11,7 +16,7 @@ export type DeliveryOutcomeKind = 'delivered' | 'deduplicated' | 'suppressed' | 
 
 /** What a decision's Halo call is built from. */
 export type EffectContext = {
-  alert: Pick<Alert, 'title' | 'description'>
+  alert: Pick<Alert, 'title' | 'description' | 'labels'>
   envelopeId: string
   policy: LifecyclePolicy
   /** The ticket the route's templates and tenant routing make for this alert; only a create asks. */
@@ -27,12 +32,16 @@ type Effect<Decision extends LifecycleDecision> = {
   /** Why nothing was written, for the audit line; decisions that write have no reason. */
   reason?: (decision: Decision) => string
   command: (decision: Decision, context: EffectContext) => Promise<HaloCommand> | undefined
-  /** The state to store once the command is done; `undefined`: store nothing. */
+  /**
+   * The state to store once the command is done; `undefined`: store nothing. `alert` is the
+   * firing alert as the record keeps it, for decisions that put it on a ticket.
+   */
   next: (
     decision: Decision,
     base: CorrelationState,
     at: string,
     command: HaloCommand | undefined,
+    alert: KeptAlert,
   ) => CorrelationState | undefined
 }
 
@@ -42,7 +51,10 @@ type EffectTable = { [Kind in LifecycleKind]: Effect<Extract<LifecycleDecision, 
  * The reference every action we add carries, so that after a timeout we can tell whether Halo
  * saved it (Halo has no idempotency key): the envelope id is unique per event.
  */
-export const effectReference = (envelopeId: string) => `[halo-hooks ref ${envelopeId}]`
+export const effectReference = (envelopeId: string) => `${EFFECT_REFERENCE_PREFIX}${envelopeId}]`
+
+/** How every reference of ours begins: an action carrying it was written by halo-hooks. */
+export const EFFECT_REFERENCE_PREFIX = '[halo-hooks ref '
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`
 
@@ -107,9 +119,10 @@ export const effects = {
       const details = ticket.details ? `${ticket.details}\n\n${link}` : link
       return { kind: 'createTicket', ticket: { ...ticket, details } }
     },
-    next: (decision, base, at, command) => ({
+    next: (decision, base, at, command, alert) => ({
       ...base,
       ticketId: undefined, // the created ticket's id, once Halo has answered
+      alert,
       // The agent we assigned it to, so that only another one counts as taking it.
       agentId: command?.kind === 'createTicket' ? command.ticket.agent_id : undefined,
       state: 'open',
@@ -176,8 +189,9 @@ export const effects = {
         `Recurred after the ticket was closed; reopening.\n${withBody(context.alert)}`,
         context.policy.reopenStatusId,
       ),
-    next: (_, base, at) => ({
+    next: (_, base, at, _command, alert) => ({
       ...base,
+      alert,
       state: 'open',
       occurrences: 1,
       firstSeen: at,
@@ -192,8 +206,18 @@ export const effects = {
 
 const APPLIED_KEPT = 50
 
+/**
+ * The alert as a record keeps it: its title, and its labels unless they are too long to keep
+ * (then none: a partial label set would match more alerts than this one at the source).
+ */
+export const keptAlertOf = ({ title, labels }: Pick<Alert, 'title' | 'labels'>): KeptAlert =>
+  JSON.stringify(labels).length <= MAX_KEPT_LABELS_CHARS ? { title, labels } : { title }
+
 /** The stored state an event starts from: the record with the envelope applied, or a new one. */
-const baseState = (record: CorrelationRecord | undefined, event: EffectEvent): CorrelationState => {
+export const baseState = (
+  record: CorrelationRecord | undefined,
+  event: EffectEvent,
+): CorrelationState => {
   if (!record) {
     return {
       route: event.route,
@@ -232,6 +256,12 @@ export const planEffect = async (
     outcome: effect.outcome,
     reason: effect.reason?.(decision),
     command,
-    next: effect.next(decision, baseState(record, event), event.at, command),
+    next: effect.next(
+      decision,
+      baseState(record, event),
+      event.at,
+      command,
+      keptAlertOf(context.alert),
+    ),
   }
 }

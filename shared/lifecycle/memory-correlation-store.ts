@@ -19,6 +19,10 @@ export const createMemoryCorrelationStore = () => {
       })
       return true
     },
+    async findByTicket(ticketId: number) {
+      const record = [...records.values()].find((candidate) => candidate.ticketId === ticketId)
+      return record && copyPlain(record)
+    },
     all: (): CorrelationRecord[] => [...records.values()].map((record) => copyPlain(record)),
   }
   return store satisfies CorrelationStore

@@ -24,7 +24,8 @@ export type SqliteCorrelationStoreOptions = {
 
 /**
  * {@link CorrelationStore} in the local gateway's SQLite file (the `correlation` table): one row
- * per (Halo instance, route, key), its record as JSON and its version beside it, written only
+ * per (Halo instance, route, key), its record as JSON and its version and ticket id beside it
+ * (the ticket id indexed for {@link CorrelationStore.findByTicket}), written only
  * when the version is still the one read (an insert only when there is no row), as DynamoDB's
  * conditional write.
  */
@@ -37,13 +38,16 @@ export const createSqliteCorrelationStore = (
     .prepare('SELECT record FROM correlation WHERE halo = ? AND route = ? AND key = ?')
     .pluck()
   const insert = db.prepare(
-    `INSERT INTO correlation (halo, route, key, version, record) VALUES (?, ?, ?, 1, ?)
-     ON CONFLICT DO NOTHING`,
+    `INSERT INTO correlation (halo, route, key, version, record, ticket_id)
+     VALUES (?, ?, ?, 1, ?, ?) ON CONFLICT DO NOTHING`,
   )
   const update = db.prepare(
-    `UPDATE correlation SET version = ?, record = ?
+    `UPDATE correlation SET version = ?, record = ?, ticket_id = ?
      WHERE halo = ? AND route = ? AND key = ? AND version = ?`,
   )
+  const byTicket = db
+    .prepare('SELECT record FROM correlation WHERE halo = ? AND ticket_id = ? LIMIT 1')
+    .pluck()
 
   return {
     async get(route, key) {
@@ -56,14 +60,25 @@ export const createSqliteCorrelationStore = (
       return json === undefined ? undefined : CorrelationRecordSchema.parse(JSON.parse(json))
     },
 
+    async findByTicket(ticketId) {
+      let json: string | undefined
+      try {
+        json = byTicket.get(halo, ticketId) as string | undefined
+      } catch (error) {
+        return translate('read', error)
+      }
+      return json === undefined ? undefined : CorrelationRecordSchema.parse(JSON.parse(json))
+    },
+
     async put(record: CorrelationRecord, expectedVersion: number | undefined) {
       const version = (expectedVersion ?? 0) + 1
       const json = JSON.stringify({ ...record, version }) // read back through the schema
+      const ticketId = record.ticketId ?? null
       try {
         const result =
           expectedVersion === undefined
-            ? insert.run(halo, record.route, record.key, json)
-            : update.run(version, json, halo, record.route, record.key, expectedVersion)
+            ? insert.run(halo, record.route, record.key, json, ticketId)
+            : update.run(version, json, ticketId, halo, record.route, record.key, expectedVersion)
         return result.changes === 1
       } catch (error) {
         return translate('write', error)

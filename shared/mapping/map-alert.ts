@@ -1,14 +1,14 @@
 import { clipText } from '../clip-text.js'
 import type { DeliveryRoute } from '../config/compile-config.js'
 import { describeIssues } from '../describe-issues.js'
-import type { Envelope } from '../envelope.js'
+import type { AlertEnvelope } from '../envelope.js'
 import { PayloadError, TemplateError } from '../errors.js'
 import { type HaloTicketInput, HaloTicketInputSchema } from '../halo/schemas.js'
 import { problemIdentity } from '../lifecycle/problem-identity.js'
 
 /** What a route's templates can reach: `{% alert.title %}`, `{% payload.labels.instance %}`... */
 export const templateContext = (
-  envelope: Envelope,
+  envelope: AlertEnvelope,
   maps: Readonly<Record<string, unknown>> = {},
 ) => ({
   alert: envelope.alert,
@@ -37,7 +37,7 @@ const MAX_DETAILS = 32_000
  */
 export const mapTicket = async (
   route: DeliveryRoute,
-  envelope: Envelope,
+  envelope: AlertEnvelope,
 ): Promise<HaloTicketInput> => {
   let rendered: unknown
   try {

@@ -1,4 +1,4 @@
-import type { Envelope } from '../envelope.js'
+import { type Envelope, envelopeKey } from '../envelope.js'
 
 /**
  * What ingest depends on. Adapters: SQS FIFO in AWS, memory locally and in tests.
@@ -11,6 +11,10 @@ export interface EventQueue {
   send(envelopes: readonly Envelope[]): Promise<void>
 }
 
-/** Messages of one group are handed out in order and never concurrently (SQS FIFO semantics). */
-export const messageGroupId = (envelope: Pick<Envelope, 'route' | 'alert'>): string =>
-  `${envelope.route}:${envelope.alert.key}`
+/**
+ * Messages of one group are handed out in order and never concurrently (SQS FIFO semantics): one
+ * group per alert (`route:key`), and one per Halo ticket for Halo's ticket events (`ticket#<id>`,
+ * whichever route they came in on).
+ */
+export const messageGroupId = (envelope: Envelope): string =>
+  envelope.v === 1 ? `${envelope.route}:${envelope.alert.key}` : envelopeKey(envelope)

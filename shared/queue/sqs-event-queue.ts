@@ -24,11 +24,11 @@ const MAX_ENTRIES = 10 // SendMessageBatch takes at most 10 entries
 const SQS_ID = /^[\x21-\x7e]{1,128}$/
 
 /**
- * The FIFO message group of an envelope: `route:key` when SQS accepts it as it is, otherwise
- * (too long, or spaces and non-ASCII in the key) a stable hash of it, so the same alert always
- * lands in the same group.
+ * The FIFO message group of an envelope (`route:key`, or `ticket#<id>` for a Halo ticket event)
+ * when SQS accepts it as it is, otherwise (too long, or spaces and non-ASCII in the key) a stable
+ * hash of it, so the same alert always lands in the same group.
  */
-export const fifoGroupId = (envelope: Pick<Envelope, 'route' | 'alert'>): string => {
+export const fifoGroupId = (envelope: Envelope): string => {
   const group = messageGroupId(envelope)
   if (SQS_ID.test(group)) return group
   return `h:${createHash('sha256').update(group).digest('base64url')}`

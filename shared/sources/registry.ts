@@ -5,6 +5,7 @@ import { dattoRmmSource } from './datto-rmm/datto-rmm-source.js'
 import { genericSource } from './generic/generic-source.js'
 import { githubSource } from './github/github-source.js'
 import { grafanaSource } from './grafana/grafana-source.js'
+import { haloSource } from './halo/halo-source.js'
 import { jiraSource } from './jira/jira-source.js'
 import { microsoftGraphSource } from './microsoft-graph/microsoft-graph-source.js'
 import { ninjaOneSource } from './ninjaone/ninjaone-source.js'
@@ -40,6 +41,7 @@ export const sources: Readonly<Record<string, WebhookSource<unknown>>> = {
   'uptime-kuma': erase(uptimeKumaSource),
   uptimerobot: erase(uptimeRobotSource),
   zabbix: erase(zabbixSource),
+  halo: erase(haloSource),
 }
 
 export const findSource = (id: string): WebhookSource<unknown> | undefined =>

@@ -1,5 +1,6 @@
 import type * as z from 'zod'
 import type { AlertInput } from '../alert.js'
+import type { TicketEvent } from '../ticket-event.js'
 
 /** A request exactly as received: the body's bytes are what signatures cover. */
 export type InboundRequest = {
@@ -44,6 +45,13 @@ export type SourceResult =
       /** The sender's delivery id when it sends one; otherwise ingest hashes the body. */
       deliveryId?: string
       alerts: AlertDraft[]
+    }
+  /** One event about one Halo ticket (the `halo` source): applied to the stored state. */
+  | {
+      kind: 'ticketEvent'
+      type: string
+      deliveryId?: string
+      ticketEvent: TicketEvent
     }
   /** Accepted but not acted on (a ping, an event type the route filters out): 2xx with reason. */
   | { kind: 'ignored'; type: string; reason: string }

@@ -31,7 +31,7 @@ describe('npm run doctor and the start-up check, as processes', () => {
     const validate = runNpm(['validate', '--', '--halo'], { HALO_URL: halo.url, ...env() })
 
     expect(await validate.exited).toBe(0)
-    expect(validate.output()).toMatch(/halo-hooks\.config\.ts: valid, 3 route\(s\)/)
+    expect(validate.output()).toMatch(/halo-hooks\.config\.ts: valid, 4 route\(s\)/)
     expect(validate.output()).toMatch(/ok +token: Halo issued a token/)
   })
 

@@ -89,7 +89,7 @@ describe('the README quick start', () => {
     const send = runNpm(['send', '--', 'no-such-route'], { HALO_HOOKS_URL: 'http://127.0.0.1:9' })
     expect(await send.exited).toBe(1)
     expect(send.output()).toContain(
-      'no route "no-such-route"; routes: prometheus, example-hmac, example-bearer',
+      'no route "no-such-route"; routes: prometheus, example-hmac, example-bearer, halo',
     )
   })
 

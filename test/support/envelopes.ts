@@ -1,11 +1,11 @@
 import type { Alert } from '../../shared/alert.js'
-import { type Envelope, envelopeId } from '../../shared/envelope.js'
+import { type AlertEnvelope, type Envelope, envelopeId } from '../../shared/envelope.js'
 
 /** A valid envelope for tests; `alert` fields override the defaults. */
 export const envelopeFor = (
   alert: Partial<Alert> = {},
-  overrides: Partial<Envelope> = {},
-): Envelope => {
+  overrides: Partial<AlertEnvelope> = {},
+): AlertEnvelope => {
   const full: Alert = {
     key: 'disk-db01',
     status: 'firing',
@@ -28,3 +28,13 @@ export const envelopeFor = (
     ...overrides,
   }
 }
+
+/**
+ * The envelopes a queue holds, each of which must carry an alert: a test of an alert sender
+ * fails here, not on a missing field, when a ticket event was queued instead.
+ */
+export const pendingAlerts = (queue: { pending(): Envelope[] }): AlertEnvelope[] =>
+  queue.pending().map((envelope) => {
+    if (envelope.v !== 1) throw new Error(`envelope ${envelope.id} carries no alert`)
+    return envelope
+  })

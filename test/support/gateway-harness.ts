@@ -1,12 +1,12 @@
 import config from '../../halo-hooks.config.js'
-import { startGateway } from '../../local/gateway.js'
+import { type GatewayOptions, startGateway } from '../../local/gateway.js'
 import type { HaloSandbox } from '../../local/halo-sandbox/halo-sandbox.js'
 import { compileConfig } from '../../shared/config/compile-config.js'
 import type { CorrelationStore } from '../../shared/lifecycle/correlation-store.js'
 import { problemIdentity } from '../../shared/lifecycle/problem-identity.js'
 import { createJsonLogger } from '../../shared/observability.js'
 import { createMemorySecretStore } from '../../shared/secrets/memory-secret-store.js'
-import type { Secrets } from '../../shared/secrets/secret-store.js'
+import type { SecretStore, Secrets } from '../../shared/secrets/secret-store.js'
 import { eventually } from './processes.js'
 
 /** What tests read of a sandbox ticket. */
@@ -33,25 +33,35 @@ export const startTestGateway = async (
   options: {
     config?: unknown
     secrets?: Secrets
+    /** The secret store itself, to change a secret while the gateway runs (instead of `secrets`). */
+    secretStore?: SecretStore
     haloTimeoutMs?: number
     /** Window in which the queue drops a repeated envelope id (SQS FIFO: 5 min). */
     deduplicationWindowMs?: number
     store?: CorrelationStore
     /** First deferral of a failed delivery, doubling per receive. @default 10 */
     retryBaseMs?: number
+    /** The sandbox's webhooks to the `halo` route (they need its secret in `secrets`). */
+    sandboxWebhooks?: GatewayOptions['sandboxWebhooks']
+    /** Requests to the sources' APIs (resolve at source). */
+    outbound?: GatewayOptions['outbound']
   } = {},
 ) => {
   const logs: string[] = []
   let now = new Date('2026-11-28T12:00:00Z')
   const gateway = await startGateway({
     compiled: compileConfig(options.config ?? config),
-    secrets: createMemorySecretStore(
-      options.secrets ?? { routes: { prometheus: { current: PROMETHEUS_TOKEN } } },
-    ),
+    secrets:
+      options.secretStore ??
+      createMemorySecretStore(
+        options.secrets ?? { routes: { prometheus: { current: PROMETHEUS_TOKEN } } },
+      ),
     logger: createJsonLogger({ write: (line) => logs.push(line) }),
     port: 0,
     now: () => now,
     ...(options.store ? { store: options.store } : {}),
+    ...(options.sandboxWebhooks ? { sandboxWebhooks: options.sandboxWebhooks } : {}),
+    ...(options.outbound ? { outbound: options.outbound } : {}),
     queue: {
       visibilityTimeoutMs: 5_000,
       maxReceiveCount: 50,

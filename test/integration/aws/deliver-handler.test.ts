@@ -14,7 +14,8 @@ import {
   startHaloSandbox,
 } from '../../../local/halo-sandbox/start-halo-sandbox.js'
 import { AWS_ENV, PARKED_ATTRIBUTE } from '../../../shared/aws-env.js'
-import type { Envelope } from '../../../shared/envelope.js'
+import type { AlertEnvelope, Envelope } from '../../../shared/envelope.js'
+import { messageGroupId } from '../../../shared/queue/event-queue.js'
 import { type AwsStandIn, standInEnv, startAwsStandIn } from '../../support/aws/aws-stand-in.js'
 import { bundleHandler, ROOT, removeBundles } from '../../support/aws/bundle-handler.js'
 import { envelopeFor } from '../../support/aws/envelopes.js'
@@ -95,7 +96,7 @@ const emf = (metric: string) =>
     .flatMap((entry) => [entry[metric] ?? []].flat())
     .reduce((sum: number, value) => sum + Number(value), 0)
 
-const envelope = (key: string, title = `Problem ${key}`): Envelope => {
+const envelope = (key: string, title = `Problem ${key}`): AlertEnvelope => {
   const base = envelopeFor({ route: 'alerts' })
   return { ...base, id: randomUUID(), alert: { ...base.alert, key, title } }
 }
@@ -104,7 +105,7 @@ const recordOf = (value: Envelope | string, receiveCount = 1) => {
   const parsed = typeof value === 'string' ? undefined : value
   return sqsFifoRecord({
     body,
-    groupId: parsed ? `${parsed.route}:${parsed.alert.key}` : 'broken',
+    groupId: parsed ? messageGroupId(parsed) : 'broken',
     deduplicationId: parsed?.id ?? randomUUID(),
     receiveCount,
   })
@@ -399,8 +400,42 @@ describe('bundled deliver handler (SQS FIFO batches)', () => {
       expect.stringContaining('second of f'),
     ])
   })
+
+  it('applies a technician close from Halo to the DynamoDB state through the ticket index, with no Halo request', async () => {
+    const firing = envelope(`tech-${randomUUID()}`)
+    await handler(sqsEvent([recordOf(firing)]), lambdaContext('deliver'))
+    const [ticket] = halo.sandbox.tickets() as unknown as { id: number }[]
+    const requestsBefore = halo.sandbox.requests().length
+    const closed: Envelope = {
+      v: 2,
+      id: randomUUID(),
+      route: 'halo',
+      source: 'halo',
+      type: 'halo.ticket_closed',
+      receivedAt: new Date().toISOString(),
+      ticketEvent: {
+        ticketId: ticket?.id as number,
+        event: 'ticket closed',
+        implies: 'closed',
+        occurredAt: new Date().toISOString(),
+      },
+    }
+
+    const response = await handler(sqsEvent([recordOf(closed)]), lambdaContext('deliver'))
+
+    expect(response).toEqual({ batchItemFailures: [] })
+    expect(halo.sandbox.requests().length).toBe(requestsBefore)
+    const stored = await local.documents.send(
+      new GetCommand({ TableName: table, Key: { pk: `corr#alerts#${firing.alert.key}` } }),
+    )
+    expect(stored.Item).toMatchObject({ state: 'closed', ticketId: ticket?.id })
+    const index = await local.documents.send(
+      new GetCommand({ TableName: table, Key: { pk: `tix#${ticket?.id}` } }),
+    )
+    expect(index.Item).toMatchObject({ route: 'alerts', key: firing.alert.key })
+  })
 })
 
 function groupOf(value: Envelope) {
-  return { groupId: `${value.route}:${value.alert.key}` }
+  return { groupId: messageGroupId(value) }
 }

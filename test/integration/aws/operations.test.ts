@@ -137,7 +137,10 @@ describe('npm run secrets', () => {
   it('accepts a complete candidate and reports a rotation in progress', () => {
     const candidate = JSON.stringify({
       halo: { clientId: 'id', clientSecret: 'hidden-1' },
-      routes: { alerts: { current: 'hidden-2', previous: 'hidden-3' } },
+      routes: {
+        alerts: { current: 'hidden-2', previous: 'hidden-3' },
+        halo: { current: 'hidden-6' },
+      },
     })
 
     const { ok, lines } = checkSecret(candidate, 'candidate.json', routes)

@@ -14,7 +14,9 @@ import { createHaloClient } from '../../../shared/halo/halo-client.js'
 import { createHaloDirectory } from '../../../shared/halo/halo-directory.js'
 import { createMemoryCorrelationStore } from '../../../shared/lifecycle/memory-correlation-store.js'
 import { silentLogger } from '../../../shared/observability.js'
+import { createResolveAtSource } from '../../../shared/outbound/resolve-at-source.js'
 import { fifoGroupId } from '../../../shared/queue/sqs-event-queue.js'
+import { createMemorySecretStore } from '../../../shared/secrets/memory-secret-store.js'
 import { envelopeFor } from '../../support/envelopes.js'
 
 // A deliver batch against a slow Halo (the sandbox over HTTP, 300 ms per request) with less time
@@ -126,6 +128,7 @@ describe('a deliver batch with less time than its records need', () => {
       store: createMemoryCorrelationStore(),
       logger: silentLogger,
       now: () => new Date(),
+      resolveAtSource: createResolveAtSource({ secrets: createMemorySecretStore({ routes: {} }) }),
     }
     const results: Array<{ id: string; kind: RecordResult['kind'] }> = []
 

@@ -8,6 +8,8 @@ import { createHaloClient } from '../../../shared/halo/halo-client.js'
 import { createHaloDirectory } from '../../../shared/halo/halo-directory.js'
 import { createMemoryCorrelationStore } from '../../../shared/lifecycle/memory-correlation-store.js'
 import { createJsonLogger } from '../../../shared/observability.js'
+import { createResolveAtSource } from '../../../shared/outbound/resolve-at-source.js'
+import { createMemorySecretStore } from '../../../shared/secrets/memory-secret-store.js'
 import { envelopeFor } from '../../support/envelopes.js'
 
 const { routes } = compileConfig(config)
@@ -38,6 +40,8 @@ const deps = () => {
     directory: createHaloDirectory(halo, { ttlMs: 60_000 }),
     store: createMemoryCorrelationStore(),
     logger: createJsonLogger({ write: (line) => logs.push(line) }),
+    // No route here resolves at its source.
+    resolveAtSource: createResolveAtSource({ secrets: createMemorySecretStore({ routes: {} }) }),
     now: () => new Date('2026-11-28T07:00:05Z'),
   }
 }

@@ -10,6 +10,8 @@ import { createMemoryRateBudget } from '../../../shared/halo/memory-rate-budget.
 import type { CorrelationStore } from '../../../shared/lifecycle/correlation-store.js'
 import { createMemoryCorrelationStore } from '../../../shared/lifecycle/memory-correlation-store.js'
 import { silentLogger } from '../../../shared/observability.js'
+import { createResolveAtSource } from '../../../shared/outbound/resolve-at-source.js'
+import { createMemorySecretStore } from '../../../shared/secrets/memory-secret-store.js'
 import { envelopeFor } from '../../support/envelopes.js'
 
 // Exactly-once under interruption, against the sandbox over HTTP: each test interrupts a write
@@ -71,6 +73,8 @@ const worker = (
     directory: createHaloDirectory(halo, { ttlMs: 60_000 }),
     store: faults.store ? faults.store(store) : store,
     logger: silentLogger,
+    // No route here resolves at its source.
+    resolveAtSource: createResolveAtSource({ secrets: createMemorySecretStore({ routes: {} }) }),
     now: () => new Date(clock.ms),
   }
   return {
@@ -216,6 +220,7 @@ describe('exactly-once delivery under interruption', () => {
     const { deliver } = worker({
       store: (inner) => ({
         get: inner.get,
+        findByTicket: inner.findByTicket,
         async put(record, version) {
           if (dieBeforeNextSave && !record.pending) {
             dieBeforeNextSave = false

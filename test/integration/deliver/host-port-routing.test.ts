@@ -6,6 +6,7 @@ import { classifyFailure } from '../../../shared/delivery/failure-policy.js'
 import { createHaloDirectory } from '../../../shared/halo/halo-directory.js'
 import { createMemoryCorrelationStore } from '../../../shared/lifecycle/memory-correlation-store.js'
 import { createJsonLogger } from '../../../shared/observability.js'
+import { createResolveAtSource } from '../../../shared/outbound/resolve-at-source.js'
 import { createMemoryEventQueue } from '../../../shared/queue/memory-event-queue.js'
 import { createMemorySecretStore } from '../../../shared/secrets/memory-secret-store.js'
 import { alertmanagerNotification } from '../../support/alertmanager.js'
@@ -37,6 +38,8 @@ const deps = () => {
     directory: createHaloDirectory(client, { ttlMs: 60_000 }),
     store: createMemoryCorrelationStore(),
     logger: createJsonLogger({ write: () => {} }),
+    // No route here resolves at its source.
+    resolveAtSource: createResolveAtSource({ secrets: createMemorySecretStore({ routes: {} }) }),
     now: () => new Date('2026-11-28T07:00:05Z'),
   }
 }

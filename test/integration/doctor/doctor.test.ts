@@ -314,7 +314,7 @@ describe('npm run doctor names each misconfiguration', () => {
 
     expect(code).toBe(1)
     expect(text).toMatch(
-      /problem +route: no route "nope" in .*halo-hooks\.config\.ts \[route_unknown\]\n +fix +name one of: prometheus, example-hmac, example-bearer/,
+      /problem +route: no route "nope" in .*halo-hooks\.config\.ts \[route_unknown\]\n +fix +name one of: prometheus, example-hmac, example-bearer, halo/,
     )
     expect(halo.sandbox.requests()).toEqual([])
   })

@@ -59,6 +59,7 @@ const ROUTES = {
   'uptime-kuma': { source: 'uptime-kuma', auth: { type: 'bearer' } },
   uptimerobot: { source: 'uptimerobot', auth: { type: 'query', param: 'token' } },
   zabbix: { source: 'zabbix', auth: { type: 'basic', username: 'zabbix' } },
+  halo: { source: 'halo', auth: { type: 'basic', username: 'halo-hooks' } },
 } as const
 
 export type SenderName = keyof typeof ROUTES

@@ -58,6 +58,7 @@ const AUTH_HEADERS: Record<SenderName, readonly string[]> = {
   'uptime-kuma': ['authorization'],
   uptimerobot: [],
   zabbix: ['authorization'],
+  halo: ['authorization'],
 }
 
 /** Senders whose signature covers the exact body bytes (an HMAC of the body). */
@@ -88,6 +89,7 @@ const BYTE_AUTHENTICATED = [
   'uptime-kuma',
   'uptimerobot',
   'zabbix',
+  'halo',
 ] as const satisfies readonly SenderName[]
 
 /** The signature header of a plain-HMAC sender, computed over raw bytes. */

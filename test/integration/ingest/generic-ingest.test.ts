@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { beforeEach, describe, expect, it } from 'vitest'
 import config from '../../../halo-hooks.config.js'
+import { pendingAlerts } from '../../support/envelopes.js'
 import { ingestHarness } from '../../support/ingest-harness.js'
 
 const HMAC_SECRET = 'test-hmac-secret'
@@ -35,7 +36,7 @@ const expectRejected = async (
   const body = (await response.json()) as { error: string; detail: string }
   expect(body.error).toBe(error)
   expect(body.detail).toContain(detail)
-  expect(harness.queue.pending()).toEqual([])
+  expect(pendingAlerts(harness.queue)).toEqual([])
 }
 
 describe('POST /hooks/:route with the generic source', () => {
@@ -44,7 +45,7 @@ describe('POST /hooks/:route with the generic source', () => {
 
     expect(response.status).toBe(202)
     const { ids } = (await response.json()) as { ids: string[] }
-    const [queued] = harness.queue.pending()
+    const [queued] = pendingAlerts(harness.queue)
     expect(ids).toEqual([queued?.id])
     expect(queued).toMatchObject({
       v: 1,
@@ -79,7 +80,7 @@ describe('POST /hooks/:route with the generic source', () => {
     }
     expect(again.ids).toEqual(first.ids)
     expect(other.ids).not.toEqual(first.ids)
-    expect(harness.queue.pending()).toHaveLength(2)
+    expect(pendingAlerts(harness.queue)).toHaveLength(2)
   })
 
   it('queues one envelope per element of a JSON array', async () => {
@@ -89,7 +90,7 @@ describe('POST /hooks/:route with the generic source', () => {
     ])
     const response = await post('/hooks/example-hmac', body, { 'x-signature': sign(body) })
     expect(response.status).toBe(202)
-    expect(harness.queue.pending().map((e) => [e.alert.key, e.alert.status])).toEqual([
+    expect(pendingAlerts(harness.queue).map((e) => [e.alert.key, e.alert.status])).toEqual([
       ['a', 'firing'],
       ['b', 'resolved'],
     ])

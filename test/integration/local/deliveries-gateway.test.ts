@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { runReplay } from '../../../local/replay.js'
+import { envelopeKey } from '../../../shared/envelope.js'
 import { alertmanagerNotification } from '../../support/alertmanager.js'
 import { startTestGateway } from '../../support/gateway-harness.js'
 import { eventually } from '../../support/processes.js'
@@ -114,7 +115,7 @@ describe('npm run replay -- --local', () => {
     expect(code).toBe(0)
     expect(text).toContain(`local dead-letter list at ${harness.gateway.url}: 2 parked envelope(s)`)
     for (const { envelope } of harness.gateway.queue.deadLetters()) {
-      expect(text).toContain(`${envelope.id} route=prometheus key=${envelope.alert.key}`)
+      expect(text).toContain(`${envelope.id} route=prometheus key=${envelopeKey(envelope)}`)
     }
     expect(text).toMatch(/why: halo_request_failed: .*400.*Ticket type 21 is inactive/)
     expect(text).toContain('dry run: nothing moved')

@@ -1,7 +1,7 @@
-import type { Envelope } from '../../../shared/envelope.js'
+import type { AlertEnvelope } from '../../../shared/envelope.js'
 
 /** A valid v1 envelope; override what the test is about. */
-export const envelopeFor = (overrides: Partial<Envelope> = {}): Envelope => ({
+export const envelopeFor = (overrides: Partial<AlertEnvelope> = {}): AlertEnvelope => ({
   v: 1,
   id: 'env-1',
   route: 'example-hmac',

@@ -1,6 +1,6 @@
 import { defineConfig } from '../../../shared/config/define-config.js'
 
-/** The config the bundled-handler tests deploy: one HMAC route, one that always fails mapping. */
+/** The config the bundled-handler tests deploy: one HMAC route, and Halo's webhooks. */
 export default defineConfig({
   routes: {
     alerts: {
@@ -14,5 +14,7 @@ export default defineConfig({
       },
       ticket: { summary: '{% alert.title %}', details: 'from halo-hooks', client_id: 1 },
     },
+    // Halo's webhooks: ticket events applied to the state of the tickets the alerts opened.
+    halo: { source: 'halo', auth: { type: 'basic', username: 'halo-hooks' } },
   },
 })

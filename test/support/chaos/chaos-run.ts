@@ -75,6 +75,7 @@ const crashingStore = (
   tally: Tally,
 ) => ({
   get: inner.get,
+  findByTicket: inner.findByTicket,
   async put(...args: Parameters<CorrelationStore['put']>) {
     const roll = random()
     if (roll < rate / 2) {

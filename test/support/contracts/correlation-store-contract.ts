@@ -5,6 +5,10 @@ import type {
   CorrelationStore,
 } from '../../../shared/lifecycle/correlation-store.js'
 
+let lastTicketId = Math.floor(Math.random() * 1_000_000_000)
+/** A ticket id no other test of this run uses (the store may be shared between tests). */
+const uniqueTicketId = () => ++lastTicketId
+
 export const correlationRecord = (
   overrides: Partial<CorrelationRecord> = {},
 ): CorrelationRecord => ({
@@ -88,6 +92,70 @@ export const correlationStoreContract = (store: () => CorrelationStore) => {
       const done = await store().get(first.route, first.key)
       expect(done).toEqual({ ...next, ticketId: 5, version: 2 })
       expect(done).not.toHaveProperty('pending')
+    })
+
+    it('keeps the alert and the duty to tell its source, found again by the ticket', async () => {
+      const ticketId = uniqueTicketId()
+      const record = correlationRecord({
+        ticketId,
+        state: 'closed',
+        alert: { title: 'Disk full', labels: { alertname: 'DiskFull', 'team.name': 'ops' } },
+        sourceResolve: {
+          changeId: 'halo-env-1',
+          event: 'closed',
+          ticketId,
+          at: '2026-01-01T00:05:00.000Z',
+        },
+      })
+      await store().put(record, undefined)
+      const told = {
+        ...record,
+        sourceResolve: {
+          ...(record.sourceResolve as NonNullable<CorrelationRecord['sourceResolve']>),
+          toldAt: '2026-01-01T00:05:01.000Z',
+          outcome: 'silenced',
+          reference: 'silence-1',
+        },
+      }
+      await store().put(told, 1)
+
+      expect(await store().findByTicket(ticketId)).toEqual({ ...told, version: 2 })
+    })
+
+    it('finds the record that holds a ticket by the ticket id, as last written', async () => {
+      const ticketId = uniqueTicketId()
+      const first = correlationRecord({ ticketId })
+      await store().put(first, undefined)
+
+      expect(await store().findByTicket(ticketId)).toEqual({ ...first, version: 1 })
+
+      await store().put({ ...first, state: 'closed', version: 1 }, 1)
+      expect(await store().findByTicket(ticketId)).toMatchObject({ state: 'closed', version: 2 })
+    })
+
+    it('finds nothing for a ticket no record holds', async () => {
+      expect(await store().findByTicket(uniqueTicketId())).toBeUndefined()
+    })
+
+    it('finds only the new ticket once a record moved on from the old one', async () => {
+      const [old, next] = [uniqueTicketId(), uniqueTicketId()]
+      const first = correlationRecord({ ticketId: old })
+      await store().put(first, undefined)
+      await store().put({ ...first, ticketId: next, version: 1 }, 1)
+
+      expect(await store().findByTicket(old)).toBeUndefined()
+      expect((await store().findByTicket(next))?.key).toBe(first.key)
+    })
+
+    it('leaves the index as it was when a write loses its version check', async () => {
+      const [held, lost] = [uniqueTicketId(), uniqueTicketId()]
+      const first = correlationRecord({ ticketId: held })
+      await store().put(first, undefined)
+
+      expect(await store().put({ ...first, ticketId: lost, version: 5 }, 5)).toBe(false)
+
+      expect(await store().findByTicket(lost)).toBeUndefined()
+      expect((await store().findByTicket(held))?.key).toBe(first.key)
     })
 
     it('hands out copies: changing what was read or written changes nothing stored', async () => {

@@ -4,7 +4,7 @@ import type {
   LocalEventQueue,
   LocalEventQueueOptions,
 } from '../../../shared/queue/local-event-queue.js'
-import { envelopeFor } from '../envelopes.js'
+import { envelopeFor, pendingAlerts } from '../envelopes.js'
 
 const clock = () => {
   let now = 1_000_000
@@ -72,12 +72,12 @@ export const localEventQueueContract = (
       const envelope = envelopeFor()
       await queue.send([envelope, envelope])
       await queue.send([envelope])
-      expect(queue.pending()).toHaveLength(1)
+      expect(pendingAlerts(queue)).toHaveLength(1)
 
       queue.ack(queue.receive()[0]?.receiptHandle ?? '')
       time.advance(5001)
       await queue.send([envelope])
-      expect(queue.pending()).toHaveLength(1)
+      expect(pendingAlerts(queue)).toHaveLength(1)
     })
 
     it('moves a message to the dead-letter list after maxReceiveCount receives, and lets its group go on', async () => {
@@ -149,7 +149,7 @@ export const localEventQueueContract = (
       const [message] = queue.receive()
       queue.changeVisibility(message?.receiptHandle ?? '', 60_000)
       expect(queue.ack(message?.receiptHandle ?? '')).toBe(true)
-      expect(queue.pending()).toEqual([])
+      expect(pendingAlerts(queue)).toEqual([])
     })
 
     it('refuses the whole batch with QueueError when unavailable or full, keeping nothing', async () => {
@@ -159,10 +159,10 @@ export const localEventQueueContract = (
       )
       queue.setUnavailable(true)
       await expect(queue.send([envelopeFor()])).rejects.toBeInstanceOf(QueueError)
-      expect(queue.pending()).toEqual([])
+      expect(pendingAlerts(queue)).toEqual([])
       queue.setUnavailable(false)
       await queue.send([envelopeFor()])
-      expect(queue.pending()).toHaveLength(1)
+      expect(pendingAlerts(queue)).toHaveLength(1)
     })
 
     it('stores a copy, so later changes by the sender do not leak in', async () => {
@@ -170,7 +170,7 @@ export const localEventQueueContract = (
       const envelope = envelopeFor()
       await queue.send([envelope])
       envelope.alert.title = 'changed'
-      expect(queue.pending()[0]?.alert.title).toBe('Disk almost full on db01')
+      expect(pendingAlerts(queue)[0]?.alert.title).toBe('Disk almost full on db01')
     })
 
     it('wakes a waiting consumer when a message arrives, and when a group frees up', async () => {
@@ -203,7 +203,7 @@ export const localEventQueueContract = (
       expect(queue.redrive(envelope.id)).toBe(true)
       expect(queue.redrive(envelope.id)).toBe(false)
       expect(queue.deadLetters()).toEqual([])
-      expect(queue.pending().map((e) => e.id)).toEqual([later.id, envelope.id])
+      expect(pendingAlerts(queue).map((e) => e.id)).toEqual([later.id, envelope.id])
       const [first] = queue.receive()
       expect(first).toMatchObject({ envelope: later, receiveCount: 1 })
       queue.ack(first?.receiptHandle ?? '')

@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { expect } from 'vitest'
+import { pendingAlerts } from '../envelopes.js'
 import { bearer, createSourceHarness, readFixture } from './source-harness.js'
 import type { Delivered } from './source-properties.js'
 
@@ -80,9 +81,11 @@ export const replacedAt = (value: unknown, path: JsonPath, replacement: unknown)
 /** What a delivery came to: the answer's status, and each alert's event type, key and status. */
 export const identityOf = ({ response, queue }: Delivered) => ({
   status: response.status,
-  alerts: queue
-    .pending()
-    .map(({ type, alert }) => ({ type, key: alert.key, status: alert.status })),
+  alerts: pendingAlerts(queue).map(({ type, alert }) => ({
+    type,
+    key: alert.key,
+    status: alert.status,
+  })),
 })
 
 export type LenienceOptions = {

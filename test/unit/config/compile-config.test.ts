@@ -22,7 +22,7 @@ const problemsOf = (input: unknown): readonly string[] => {
 describe('compileConfig', () => {
   it('compiles the shipped example config', () => {
     const { routes } = compileConfig(config)
-    expect([...routes.keys()]).toEqual(['prometheus', 'example-hmac', 'example-bearer'])
+    expect([...routes.keys()]).toEqual(['prometheus', 'example-hmac', 'example-bearer', 'halo'])
     expect(routes.get('example-hmac')?.maxBodyBytes).toBe(262_144)
   })
 

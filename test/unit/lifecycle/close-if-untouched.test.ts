@@ -49,7 +49,7 @@ const commandFor = async (decision: LifecycleDecision) =>
       record(),
       { route: 'r', key: 'k', envelopeId: 'e1', at: NOW.toISOString() },
       {
-        alert: { title: 'Disk full', description: '' },
+        alert: { title: 'Disk full', description: '', labels: {} },
         envelopeId: 'e1',
         policy: POLICY,
         ticket: async () => ({ summary: 't' }),
@@ -137,7 +137,7 @@ describe('resolve: close-if-untouched', () => {
       undefined,
       { route: 'r', key: 'k', envelopeId: 'e1', at: NOW.toISOString() },
       {
-        alert: { title: 't', description: '' },
+        alert: { title: 't', description: '', labels: {} },
         envelopeId: 'e1',
         policy: POLICY,
         ticket: async () => ({ summary: 't', agent_id: 4 }),

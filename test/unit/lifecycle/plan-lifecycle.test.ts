@@ -55,7 +55,7 @@ const nextAfter = async (
     stored,
     { route: 'r', key: 'k', envelopeId, at: NOW.toISOString() },
     {
-      alert: { title: 't', description: '' },
+      alert: { title: 't', description: '', labels: {} },
       envelopeId,
       policy,
       ticket: async () => ({ summary: 't' }),
@@ -356,7 +356,7 @@ describe('decideLifecycle', () => {
       record(),
       { route: 'r', key: 'k', envelopeId: 'e1', at: NOW.toISOString() },
       {
-        alert: { title: 't', description: '' },
+        alert: { title: 't', description: '', labels: {} },
         envelopeId: 'e1',
         policy,
         ticket: async () => ({ summary: 't' }),

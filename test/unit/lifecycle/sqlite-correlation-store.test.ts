@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { StateStoreError } from '../../../shared/errors.js'
 import { createSqliteCorrelationStore } from '../../../shared/lifecycle/sqlite-correlation-store.js'
+import { MIGRATIONS } from '../../../shared/sqlite-database.js'
 import {
   correlationRecord,
   correlationStoreContract,
@@ -23,6 +24,19 @@ describe('createSqliteCorrelationStore', () => {
     const again = createSqliteCorrelationStore(files.open(file).db)
     expect(await again.get(record.route, record.key)).toEqual({ ...record, version: 1 })
     expect(await again.put({ ...record, occurrences: 2 }, undefined)).toBe(false)
+  })
+
+  it('indexes the tickets of records written before the ticket index existed', async () => {
+    const file = files.newFile()
+    const before = files.open(file, { migrations: MIGRATIONS.slice(0, 1) })
+    const record = correlationRecord({ ticketId: 4242 })
+    before.db
+      .prepare('INSERT INTO correlation (halo, route, key, version, record) VALUES (?, ?, ?, 1, ?)')
+      .run('halo', record.route, record.key, JSON.stringify({ ...record, version: 1 }))
+    before.close()
+
+    const migrated = createSqliteCorrelationStore(files.open(file).db)
+    expect(await migrated.findByTicket(4242)).toEqual({ ...record, version: 1 })
   })
 
   it("keeps each Halo instance's records apart, and forgets one's when told it starts empty", async () => {

@@ -179,7 +179,10 @@ describe('GET /deliveries.json', () => {
 describe('GET /deliveries/parked.json', () => {
   it('lists the dead-letter list: id, route, key and why, never the payload', async () => {
     const letter = parkedLetter('db01')
-    letter.envelope.raw = { secret: 'payload-value' }
+    letter.envelope = envelopeFor(
+      { key: 'db01' },
+      { route: 'prometheus', raw: { secret: 'payload-value' } },
+    )
     const { app } = await appWith([], { deadLetters: [letter] })
     const response = await app.request(`${ORIGIN}/deliveries/parked.json`)
     const text = await response.text()

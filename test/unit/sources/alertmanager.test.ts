@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { compileConfig } from '../../../shared/config/compile-config.js'
 import type { RotatingSecret } from '../../../shared/secrets/secret-store.js'
+import { pendingAlerts } from '../../support/envelopes.js'
 import {
   answer,
   type Body,
@@ -36,7 +37,7 @@ describe('alertmanager source', () => {
     const response = await post(fixture('alert.json'), bearer())
 
     expect(response.status).toBe(202)
-    const envelopes = queue.pending()
+    const envelopes = pendingAlerts(queue)
     expect(envelopes.map((envelope) => envelope.alert.key)).toEqual([
       'a1bc48475b20e73d',
       'c2ea85182f28cbd9',
@@ -65,7 +66,7 @@ describe('alertmanager source', () => {
     const response = await post(fixture('single_alert.json'), bearer())
 
     expect(response.status).toBe(202)
-    expect(queue.pending().map((envelope) => envelope.alert)).toMatchObject([
+    expect(pendingAlerts(queue).map((envelope) => envelope.alert)).toMatchObject([
       { key: 'a1bc48475b20e73d', status: 'resolved' },
     ])
   })
@@ -86,7 +87,7 @@ describe('alertmanager source', () => {
     await post(JSON.stringify(payload), bearer())
     await post(JSON.stringify(reordered, null, 1), bearer())
 
-    const keys = queue.pending().map((envelope) => envelope.alert.key)
+    const keys = pendingAlerts(queue).map((envelope) => envelope.alert.key)
     expect(keys[0]).toMatch(/^labels:[0-9a-f]{32}$/)
     expect(new Set(keys).size).toBe(1)
   })
@@ -100,7 +101,7 @@ describe('alertmanager source', () => {
     await first.post(fixture('alert.json'), bearer())
 
     expect(a.ids).toEqual(b.ids)
-    expect(first.queue.pending()).toHaveLength(2)
+    expect(pendingAlerts(first.queue)).toHaveLength(2)
   })
 
   it('accepts the previous secret while a rotation is in flight', async () => {
@@ -108,7 +109,7 @@ describe('alertmanager source', () => {
 
     expect((await post(fixture('alert.json'), bearer('old'))).status).toBe(202)
     expect((await post(fixture('single_alert.json'), bearer('new'))).status).toBe(202)
-    expect(queue.pending()).toHaveLength(3)
+    expect(pendingAlerts(queue)).toHaveLength(3)
   })
 
   it('accepts Basic auth as Alertmanager http_config sends it', async () => {
@@ -118,7 +119,7 @@ describe('alertmanager source', () => {
     const response = await post(fixture('alert.json'), { authorization: `Basic ${credentials}` })
 
     expect(response.status).toBe(202)
-    expect(queue.pending()).toHaveLength(2)
+    expect(pendingAlerts(queue)).toHaveLength(2)
   })
 
   it.each([
@@ -156,7 +157,7 @@ describe('alertmanager source', () => {
     const rejection = await answer(response)
     expect(rejection.error).toBe('payload_invalid')
     expect(rejection.detail).toContain('alerts.0.status')
-    expect(queue.pending()).toHaveLength(0)
+    expect(pendingAlerts(queue)).toHaveLength(0)
   })
 
   it('answers 200 with a reason when the group holds no alerts', async () => {
@@ -167,7 +168,7 @@ describe('alertmanager source', () => {
 
     expect(response.status).toBe(200)
     expect((await answer(response)).ignored).toMatch(/no alerts/)
-    expect(queue.pending()).toHaveLength(0)
+    expect(pendingAlerts(queue)).toHaveLength(0)
   })
 
   it('answers 503 and enqueues nothing when the queue refuses, so Alertmanager retries', async () => {
@@ -178,7 +179,7 @@ describe('alertmanager source', () => {
 
     expect(response.status).toBe(503)
     queue.setUnavailable(false)
-    expect(queue.pending()).toHaveLength(0)
+    expect(pendingAlerts(queue)).toHaveLength(0)
   })
 
   it('refuses a route without auth at config time', () => {

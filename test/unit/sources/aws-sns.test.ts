@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { pendingAlerts } from '../../support/envelopes.js'
 import {
   createSnsHarness,
   createSnsKeyPair,
@@ -72,7 +73,7 @@ describe('aws-sns source', () => {
     const res = await post(sign(ALARM))
 
     expect(res.status).toBe(202)
-    const [envelope, ...rest] = queue.pending()
+    const [envelope, ...rest] = pendingAlerts(queue)
     expect(rest).toEqual([])
     expect(envelope).toMatchObject({
       type: 'aws-sns.cloudwatch-alarm.alarm',
@@ -96,7 +97,7 @@ describe('aws-sns source', () => {
     const res = await post(sign(ALARM, AWS.key, '2'))
 
     expect(res.status).toBe(202)
-    expect(queue.pending()).toHaveLength(1)
+    expect(pendingAlerts(queue)).toHaveLength(1)
   })
 
   it('resolves the same key when the alarm returns to OK', async () => {
@@ -109,7 +110,7 @@ describe('aws-sns source', () => {
     await post(sign(ALARM))
     await post(sign(ok))
 
-    const [fired, resolved] = queue.pending()
+    const [fired, resolved] = pendingAlerts(queue)
     expect(resolved?.type).toBe('aws-sns.cloudwatch-alarm.ok')
     expect(resolved?.alert.status).toBe('resolved')
     expect(resolved?.alert.key).toBe(fired?.alert.key)
@@ -125,7 +126,7 @@ describe('aws-sns source', () => {
 
     await post(sign(body))
 
-    expect(queue.pending()[0]?.alert).toMatchObject({
+    expect(pendingAlerts(queue)[0]?.alert).toMatchObject({
       key: arn,
       url: expect.stringContaining('https://eu-west-1.console.aws.amazon.com/cloudwatch/'),
     })
@@ -140,7 +141,7 @@ describe('aws-sns source', () => {
     expect(await res.json()).toMatchObject({
       ignored: expect.stringContaining('INSUFFICIENT_DATA'),
     })
-    expect(queue.pending()).toEqual([])
+    expect(pendingAlerts(queue)).toEqual([])
   })
 
   it('turns any other notification into one alert keyed by its MessageId', async () => {
@@ -149,7 +150,7 @@ describe('aws-sns source', () => {
     const res = await post(sign(NOTIFICATION))
 
     expect(res.status).toBe(202)
-    expect(queue.pending()[0]).toMatchObject({
+    expect(pendingAlerts(queue)[0]).toMatchObject({
       type: 'aws-sns.notification',
       alert: {
         key: 'sns:arn:aws:sns:us-west-2:123456789012:MyTopic:22b80b92-fdea-4c2c-8f9d-bdfb0c7bf324',
@@ -204,7 +205,7 @@ describe('aws-sns source', () => {
     expect(res.status).toBe(401)
     expect(await res.json()).toMatchObject({ error: 'timestamp_invalid' })
     expect(fetched).toEqual([])
-    expect(queue.pending()).toEqual([])
+    expect(pendingAlerts(queue)).toEqual([])
   })
 
   it('honours a wider tolerance from the route options', async () => {
@@ -246,7 +247,7 @@ describe('aws-sns source', () => {
 
     expect(res.status).toBe(401)
     expect(fetched).toEqual([])
-    expect(queue.pending()).toEqual([])
+    expect(pendingAlerts(queue)).toEqual([])
   })
 
   it('caches the certificate between deliveries', async () => {
@@ -272,7 +273,7 @@ describe('aws-sns source', () => {
     const renewed = await post(sign(second.replace(original, rotated), OTHER.key))
 
     expect([old.status, renewed.status]).toEqual([202, 202])
-    expect(queue.pending()).toHaveLength(2)
+    expect(pendingAlerts(queue)).toHaveLength(2)
   })
 
   it('answers 503 signing_key_unavailable when the certificate cannot be fetched, so SNS retries later', async () => {
@@ -321,7 +322,7 @@ describe('aws-sns source', () => {
         subscribeUrl: SUBSCRIBE_URL,
       })
       expect(confirmed).toEqual([])
-      expect(queue.pending()).toEqual([])
+      expect(pendingAlerts(queue)).toEqual([])
     })
 
     it('visits the SubscribeURL through the injected fetch when autoConfirm is on', async () => {
@@ -363,7 +364,7 @@ describe('aws-sns source', () => {
 
       expect(res.status).toBe(200)
       expect(await res.json()).toMatchObject({ ignored: expect.stringContaining('unsubscribed') })
-      expect(queue.pending()).toEqual([])
+      expect(pendingAlerts(queue)).toEqual([])
     })
   })
 
@@ -381,7 +382,7 @@ describe('aws-sns source', () => {
 
       expect(result).toMatchObject({ authenticated: true })
       expect(result.rejected).toBeUndefined()
-      expect(queue.pending()).toEqual([])
+      expect(pendingAlerts(queue)).toEqual([])
     })
 
     it('reports a message signed with another key as not authenticated (signature_invalid)', async () => {
@@ -393,7 +394,7 @@ describe('aws-sns source', () => {
         authenticated: false,
         rejected: { code: 'signature_invalid' },
       })
-      expect(queue.pending()).toEqual([])
+      expect(pendingAlerts(queue)).toEqual([])
     })
 
     it('reports an unreachable certificate as signing_key_unavailable instead of failing', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { RotatingSecret } from '../../../shared/secrets/secret-store.js'
+import { pendingAlerts } from '../../support/envelopes.js'
 import {
   answer,
   type Body,
@@ -36,8 +37,8 @@ describe('azure-monitor source', () => {
     const response = await post(FIRED)
 
     expect(response.status).toBe(202)
-    const [envelope] = queue.pending()
-    expect(queue.pending()).toHaveLength(1)
+    const [envelope] = pendingAlerts(queue)
+    expect(pendingAlerts(queue)).toHaveLength(1)
     expect(envelope).toMatchObject({
       source: 'azure-monitor',
       type: 'azure-monitor.fired',
@@ -64,7 +65,7 @@ describe('azure-monitor source', () => {
     const response = await post(RESOLVED)
 
     expect(response.status).toBe(202)
-    expect(queue.pending()[0]).toMatchObject({
+    expect(pendingAlerts(queue)[0]).toMatchObject({
       type: 'azure-monitor.resolved',
       alert: {
         status: 'resolved',
@@ -82,7 +83,7 @@ describe('azure-monitor source', () => {
     await post(FIRED)
     await post(FIRED.replace('"monitorCondition": "Fired"', '"monitorCondition": "Resolved"'))
 
-    const [fired, resolved] = queue.pending()
+    const [fired, resolved] = pendingAlerts(queue)
     expect(resolved?.alert.key).toBe(fired?.alert.key)
     expect([fired?.alert.status, resolved?.alert.status]).toEqual(['firing', 'resolved'])
     expect(resolved?.id).not.toBe(fired?.id)
@@ -95,7 +96,7 @@ describe('azure-monitor source', () => {
 
     await post(JSON.stringify(payload))
 
-    expect(queue.pending()[0]?.alert).toMatchObject({
+    expect(pendingAlerts(queue)[0]?.alert).toMatchObject({
       tenant: { id: '12345a-1234b-123c-123d-12345678e', name: 'Contoso' },
       labels: { customer: 'Contoso', Key2: 'Value2' },
     })
@@ -112,7 +113,7 @@ describe('azure-monitor source', () => {
     const authorization = `Basic ${Buffer.from('azure:secret').toString('base64')}`
 
     expect((await post(FIRED, '', { authorization })).status).toBe(202)
-    expect(queue.pending()).toHaveLength(1)
+    expect(pendingAlerts(queue)).toHaveLength(1)
   })
 
   it('accepts the previous secret while a rotation is in flight', async () => {
@@ -152,7 +153,7 @@ describe('azure-monitor source', () => {
 
     expect(response.status).toBe(422)
     expect((await answer(response)).detail).toMatch(/schemaId: .*common alert schema/)
-    expect(queue.pending()).toHaveLength(0)
+    expect(pendingAlerts(queue)).toHaveLength(0)
   })
 
   it('rejects a monitor condition it does not know with 422 naming the field', async () => {
@@ -162,6 +163,6 @@ describe('azure-monitor source', () => {
 
     expect(response.status).toBe(422)
     expect((await answer(response)).detail).toContain('data.essentials.monitorCondition')
-    expect(queue.pending()).toHaveLength(0)
+    expect(pendingAlerts(queue)).toHaveLength(0)
   })
 })

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { compileConfig } from '../../../shared/config/compile-config.js'
 import { ConfigError } from '../../../shared/errors.js'
 import type { RotatingSecret } from '../../../shared/secrets/secret-store.js'
+import { pendingAlerts } from '../../support/envelopes.js'
 import {
   answer,
   createSourceHarness,
@@ -36,7 +37,7 @@ describe('datto-rmm source', () => {
     const res = await post(SAMPLE)
 
     expect(res.status).toBe(202)
-    const [envelope, ...rest] = queue.pending()
+    const [envelope, ...rest] = pendingAlerts(queue)
     expect(rest).toEqual([])
     expect(envelope?.type).toBe('datto-rmm.alert.triggered')
     expect(envelope?.alert).toMatchObject({
@@ -58,7 +59,7 @@ describe('datto-rmm source', () => {
       const res = await post(resolvedFrom(SAMPLE, flag))
 
       expect(res.status).toBe(202)
-      const [fired, resolved] = queue.pending()
+      const [fired, resolved] = pendingAlerts(queue)
       expect(resolved?.type).toBe('datto-rmm.alert.resolved')
       expect(resolved?.alert.status).toBe('resolved')
       expect(resolved?.alert.key).toBe(fired?.alert.key)
@@ -80,7 +81,7 @@ describe('datto-rmm source', () => {
 
     await post(body)
 
-    expect(queue.pending()[0]?.alert).toMatchObject({
+    expect(pendingAlerts(queue)[0]?.alert).toMatchObject({
       severity: 'critical',
       status: 'firing',
       title: 'FILE01: Disk C: 95% full',
@@ -112,7 +113,7 @@ describe('datto-rmm source', () => {
     const res = await post(SAMPLE)
 
     expect(res.status).toBe(202)
-    expect(queue.pending()).toHaveLength(1)
+    expect(pendingAlerts(queue)).toHaveLength(1)
   })
 
   it('refuses a route without auth at config time: Datto signs nothing', () => {
@@ -126,7 +127,7 @@ describe('datto-rmm source', () => {
 
     expect(res.status).toBe(422)
     expect(await res.json()).toMatchObject({ detail: expect.stringContaining('alertUID') })
-    expect(queue.pending()).toEqual([])
+    expect(pendingAlerts(queue)).toEqual([])
   })
 
   it('answers 400 for a body that is not JSON', async () => {

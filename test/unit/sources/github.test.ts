@@ -1,6 +1,7 @@
 import { sign } from '@octokit/webhooks-methods'
 import { describe, expect, it } from 'vitest'
 import { signGitHub } from '../../../local/signers/github.js'
+import { pendingAlerts } from '../../support/envelopes.js'
 import {
   type DeliveryChanges,
   expectRejected,
@@ -48,7 +49,7 @@ describe('github source', () => {
     const response = await deliver(app, fixture('issues.opened.json'), { event: 'issues' })
 
     expect(response.status).toBe(202)
-    const envelopes = queue.pending()
+    const envelopes = pendingAlerts(queue)
     expect(envelopes).toHaveLength(1)
     expect(envelopes[0]).toMatchObject({
       source: 'github',
@@ -75,7 +76,7 @@ describe('github source', () => {
     const response = await deliver(app, closed, { event: 'issues' })
 
     expect(response.status).toBe(202)
-    expect(queue.pending()[0]?.alert).toMatchObject({
+    expect(pendingAlerts(queue)[0]?.alert).toMatchObject({
       key: 'github:issue:186853002:1',
       status: 'resolved',
     })
@@ -92,7 +93,7 @@ describe('github source', () => {
 
     expect(response.status).toBe(200)
     expect(await response.json()).toMatchObject({ accepted: 0, ignored: expect.any(String) })
-    expect(queue.pending()).toEqual([])
+    expect(pendingAlerts(queue)).toEqual([])
   })
 
   it('fires on a failed workflow run and resolves on the next green run of that branch', async () => {
@@ -104,7 +105,7 @@ describe('github source', () => {
     const fixed = await deliver(app, green, { event: 'workflow_run', delivery: 'd-green' })
 
     expect([failed.status, fixed.status]).toEqual([202, 202])
-    expect(queue.pending().map((envelope) => envelope.alert)).toMatchObject([
+    expect(pendingAlerts(queue).map((envelope) => envelope.alert)).toMatchObject([
       {
         key: 'github:workflow:300029405:2823525:master',
         status: 'firing',
@@ -127,7 +128,7 @@ describe('github source', () => {
     const response = await deliver(app, cancelled, { event: 'workflow_run' })
 
     expect(response.status).toBe(200)
-    expect(queue.pending()).toEqual([])
+    expect(pendingAlerts(queue)).toEqual([])
   })
 
   it('enqueues a Dependabot alert with the advisory severity', async () => {
@@ -138,7 +139,7 @@ describe('github source', () => {
     })
 
     expect(response.status).toBe(202)
-    expect(queue.pending()[0]).toMatchObject({
+    expect(pendingAlerts(queue)[0]).toMatchObject({
       type: 'github.dependabot_alert.created',
       alert: {
         key: 'github:dependabot:512875663:20',
@@ -160,7 +161,7 @@ describe('github source', () => {
     })
 
     expect(response.status).toBe(202)
-    expect(queue.pending()[0]?.alert).toMatchObject({
+    expect(pendingAlerts(queue)[0]?.alert).toMatchObject({
       key: 'github:code-scanning:337911632:10',
       status: 'firing',
       severity: 'high',
@@ -180,7 +181,7 @@ describe('github source', () => {
     })
 
     expect(response.status).toBe(202)
-    expect(queue.pending()[0]?.alert.key).toBe('github:issue:186853002:1')
+    expect(pendingAlerts(queue)[0]?.alert.key).toBe('github:issue:186853002:1')
   })
 
   it('answers ping with 200 and enqueues nothing', async () => {
@@ -193,7 +194,7 @@ describe('github source', () => {
       accepted: 0,
       ignored: expect.stringMatching(/ping/),
     })
-    expect(queue.pending()).toEqual([])
+    expect(pendingAlerts(queue)).toEqual([])
   })
 
   it('ignores an event the route does not act on', async () => {
@@ -202,7 +203,7 @@ describe('github source', () => {
     const response = await deliver(app, fixture('issues.opened.json'), { event: 'issues' })
 
     expect(response.status).toBe(200)
-    expect(queue.pending()).toEqual([])
+    expect(pendingAlerts(queue)).toEqual([])
   })
 
   it('accepts a delivery signed with the previous secret while a rotation is in flight', async () => {
@@ -214,7 +215,7 @@ describe('github source', () => {
     })
 
     expect(response.status).toBe(202)
-    expect(queue.pending()).toHaveLength(1)
+    expect(pendingAlerts(queue)).toHaveLength(1)
   })
 
   it('rejects the previous secret once the rotation is finished', async () => {
@@ -237,7 +238,7 @@ describe('github source', () => {
 
     expect(response.status).toBe(503)
     expect(await response.json()).toMatchObject({ error: 'queue_unavailable' })
-    expect(queue.pending()).toEqual([])
+    expect(pendingAlerts(queue)).toEqual([])
   })
 
   it('yields the same envelope ids when GitHub redelivers the same delivery', async () => {
@@ -252,7 +253,7 @@ describe('github source', () => {
     }
 
     expect(again.ids).toEqual(first.ids)
-    expect(queue.pending()).toHaveLength(1)
+    expect(pendingAlerts(queue)).toHaveLength(1)
   })
 
   it('accepts the sample that npm run send signs with the local GitHub signer', async () => {
@@ -263,7 +264,7 @@ describe('github source', () => {
     })
 
     expect(response.status).toBe(202)
-    expect(queue.pending()[0]?.type).toBe('github.issues.opened')
+    expect(pendingAlerts(queue)[0]?.type).toBe('github.issues.opened')
   })
 
   describe('rejects, with nothing enqueued,', () => {
@@ -342,7 +343,7 @@ describe('github source', () => {
         error: 'payload_invalid',
         detail: expect.stringContaining('issue'),
       })
-      expect(queue.pending()).toEqual([])
+      expect(pendingAlerts(queue)).toEqual([])
     })
   })
 })

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { signRequest } from '../../../local/sign-request.js'
 import { compileConfig } from '../../../shared/config/compile-config.js'
 import type { RotatingSecret } from '../../../shared/secrets/secret-store.js'
+import { pendingAlerts } from '../../support/envelopes.js'
 import {
   answer,
   type Body,
@@ -56,8 +57,8 @@ describe('grafana source', () => {
     const response = await post(body, { 'x-grafana-alert-signature': sign('secret', body) })
 
     expect(response.status).toBe(202)
-    const [envelope] = queue.pending()
-    expect(queue.pending()).toHaveLength(1)
+    const [envelope] = pendingAlerts(queue)
+    expect(pendingAlerts(queue)).toHaveLength(1)
     expect(envelope).toMatchObject({
       source: 'grafana',
       type: 'grafana.notification',
@@ -81,7 +82,7 @@ describe('grafana source', () => {
     const response = await post(body, { 'x-grafana-alert-signature': sign('secret', body) })
 
     expect(response.status).toBe(202)
-    expect(queue.pending()[0]?.alert).toMatchObject({
+    expect(pendingAlerts(queue)[0]?.alert).toMatchObject({
       key: 'd8a21484c9c25a60',
       status: 'resolved',
       occurredAt: '2022-06-17T00:51:24.067Z',
@@ -95,7 +96,7 @@ describe('grafana source', () => {
     const response = await post(body, timestamped(body))
 
     expect(response.status).toBe(202)
-    expect(queue.pending()[0]?.alert).toMatchObject({
+    expect(pendingAlerts(queue)[0]?.alert).toMatchObject({
       key: 'e6349a25f5ef0e9e',
       status: 'firing',
       title: 'High memory usage',
@@ -196,7 +197,7 @@ describe('grafana source', () => {
     const again = await answer(await post(body, timestamped(body, 'secret', NOW_SECONDS - 60)))
 
     expect(again.ids).toEqual(first.ids)
-    expect(queue.pending()).toHaveLength(1)
+    expect(pendingAlerts(queue)).toHaveLength(1)
   })
 
   it('uses the route auth instead when the route sets one (Basic auth in Grafana)', async () => {
@@ -205,9 +206,9 @@ describe('grafana source', () => {
     const bad = `Basic ${Buffer.from('grafana:guess').toString('base64')}`
 
     expect((await post(fixture('alert-9.json'), { authorization: bad })).status).toBe(401)
-    expect(queue.pending()).toHaveLength(0)
+    expect(pendingAlerts(queue)).toHaveLength(0)
     expect((await post(fixture('alert-9.json'), { authorization: good })).status).toBe(202)
-    expect(queue.pending()).toHaveLength(1)
+    expect(pendingAlerts(queue)).toHaveLength(1)
   })
 
   it('is signed by the npm run send signer in a way the source accepts', async () => {
@@ -225,7 +226,7 @@ describe('grafana source', () => {
     })
 
     expect((await post(sent, signed.headers)).status).toBe(202)
-    expect(queue.pending()).toHaveLength(1)
+    expect(pendingAlerts(queue)).toHaveLength(1)
   })
 
   it('refuses, at load time, a route that sets neither hmac nor auth', () => {
@@ -242,7 +243,7 @@ describe('grafana source', () => {
 
     expect((await post(sent, signature)).status).toBe(401)
     expect((await post(sent, { 'x-token': 'secret' })).status).toBe(401)
-    expect(queue.pending()).toHaveLength(0)
+    expect(pendingAlerts(queue)).toHaveLength(0)
     expect((await post(sent, { ...signature, 'x-token': 'secret' })).status).toBe(202)
   })
 
@@ -275,14 +276,14 @@ describe('grafana source', () => {
 
       expect(response.status).toBe(200)
       expect((await answer(response)).ignored).toMatch(/test notification/)
-      expect(queue.pending()).toHaveLength(0)
+      expect(pendingAlerts(queue)).toHaveLength(0)
     })
 
     it('enqueues it when the route asks for test notifications', async () => {
       const { queue, post } = setup({ options: { hmac: {}, acceptTestNotifications: true } })
 
       expect((await post(testNotification, signed)).status).toBe(202)
-      expect(queue.pending()).toHaveLength(1)
+      expect(pendingAlerts(queue)).toHaveLength(1)
     })
   })
 
@@ -294,6 +295,6 @@ describe('grafana source', () => {
 
     expect(response.status).toBe(422)
     expect((await answer(response)).detail).toContain('alerts')
-    expect(queue.pending()).toHaveLength(0)
+    expect(pendingAlerts(queue)).toHaveLength(0)
   })
 })

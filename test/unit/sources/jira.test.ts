@@ -1,6 +1,7 @@
 import { sign } from '@octokit/webhooks-methods'
 import { describe, expect, it } from 'vitest'
 import { signJira } from '../../../local/signers/jira.js'
+import { pendingAlerts } from '../../support/envelopes.js'
 import {
   answer,
   type DeliveryChanges,
@@ -53,7 +54,7 @@ describe('jira source', () => {
     const response = await deliver(app, fixture('issue_created.json'))
 
     expect(response.status).toBe(202)
-    expect(queue.pending()).toMatchObject([
+    expect(pendingAlerts(queue)).toMatchObject([
       {
         source: 'jira',
         type: 'jira.issue_created',
@@ -81,7 +82,7 @@ describe('jira source', () => {
     await deliver(app, moved, { headers: { 'x-atlassian-webhook-identifier': 'w-1' } })
     await deliver(app, done(moved), { headers: { 'x-atlassian-webhook-identifier': 'w-2' } })
 
-    expect(queue.pending().map((envelope) => envelope.alert)).toMatchObject([
+    expect(pendingAlerts(queue).map((envelope) => envelope.alert)).toMatchObject([
       { key: 'jira:issue:10000', status: 'firing', severity: 'medium', title: 'TEST-1: Fix That' },
       { key: 'jira:issue:10000', status: 'resolved' },
     ])
@@ -97,7 +98,10 @@ describe('jira source', () => {
     const response = await deliver(app, deleted)
 
     expect(response.status).toBe(202)
-    expect(queue.pending()[0]?.alert).toMatchObject({ key: 'jira:issue:10400', status: 'resolved' })
+    expect(pendingAlerts(queue)[0]?.alert).toMatchObject({
+      key: 'jira:issue:10400',
+      status: 'resolved',
+    })
   })
 
   it.each([
@@ -120,7 +124,7 @@ describe('jira source', () => {
 
     expect(response.status).toBe(200)
     expect(await response.json()).toMatchObject({ accepted: 0, ignored: expect.any(String) })
-    expect(queue.pending()).toEqual([])
+    expect(pendingAlerts(queue)).toEqual([])
   })
 
   it("accepts a delivery signed with the route's previous secret", async () => {
@@ -139,7 +143,7 @@ describe('jira source', () => {
     const retry = await deliver(app, body, { headers: { 'x-atlassian-webhook-retry': '1' } })
 
     expect((await answer(retry)).ids).toEqual((await answer(first)).ids)
-    expect(queue.pending()).toHaveLength(1)
+    expect(pendingAlerts(queue)).toHaveLength(1)
   })
 
   it('accepts the sample that npm run send signs with the local signer', async () => {
@@ -150,7 +154,7 @@ describe('jira source', () => {
     })
 
     expect(response.status).toBe(202)
-    expect(queue.pending()).toHaveLength(1)
+    expect(pendingAlerts(queue)).toHaveLength(1)
   })
 
   it('accepts an issue webhook without the issue key, titled by the issue id (was 422)', async () => {
@@ -165,7 +169,7 @@ describe('jira source', () => {
     const response = await deliver(app, body)
 
     expect(response.status).toBe(202)
-    expect(queue.pending()[0]?.alert).toMatchObject({
+    expect(pendingAlerts(queue)[0]?.alert).toMatchObject({
       key: 'jira:issue:10001',
       status: 'firing',
       title: 'Issue 10001: Printer offline',
@@ -207,7 +211,7 @@ describe('jira source', () => {
 
       expect(response.status).toBe(422)
       expect(await response.json()).toMatchObject({ detail: expect.stringContaining('issue.id') })
-      expect(queue.pending()).toEqual([])
+      expect(pendingAlerts(queue)).toEqual([])
     })
   })
 })

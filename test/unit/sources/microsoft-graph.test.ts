@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { RotatingSecret } from '../../../shared/secrets/secret-store.js'
+import { pendingAlerts } from '../../support/envelopes.js'
 import {
   answer,
   createSourceHarness,
@@ -39,7 +40,7 @@ describe('microsoft-graph source', () => {
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/)
     expect(await res.text()).toBe(token)
-    expect(queue.pending()).toEqual([])
+    expect(pendingAlerts(queue)).toEqual([])
   })
 
   it('does not echo an oversized validationToken: the request then needs a clientState', async () => {
@@ -56,7 +57,7 @@ describe('microsoft-graph source', () => {
     const res = await post(CHANGE)
 
     expect(res.status).toBe(202)
-    const [envelope, ...rest] = queue.pending()
+    const [envelope, ...rest] = pendingAlerts(queue)
     expect(rest).toEqual([])
     expect(envelope?.type).toBe('microsoft-graph.change')
     expect(envelope?.alert).toMatchObject({
@@ -77,7 +78,7 @@ describe('microsoft-graph source', () => {
     await post(CHANGE)
     await post(CHANGE.replace('"changeType":"created"', '"changeType":"deleted"'))
 
-    const [created, deleted] = queue.pending()
+    const [created, deleted] = pendingAlerts(queue)
     expect(deleted?.alert.status).toBe('resolved')
     expect(deleted?.alert.key).toBe(created?.alert.key)
   })
@@ -116,7 +117,7 @@ describe('microsoft-graph source', () => {
 
     expect(res.status).toBe(401)
     expect(await res.json()).toMatchObject({ error: 'signature_invalid', detail: /value\.1/ })
-    expect(queue.pending()).toEqual([])
+    expect(pendingAlerts(queue)).toEqual([])
   })
 
   it('accepts the previous secret while a rotation is in flight', async () => {
@@ -125,7 +126,7 @@ describe('microsoft-graph source', () => {
     const res = await post(CHANGE)
 
     expect(res.status).toBe(202)
-    expect(queue.pending()).toHaveLength(1)
+    expect(pendingAlerts(queue)).toHaveLength(1)
   })
 
   it('yields the same envelope ids when Graph redelivers the same notification', async () => {
@@ -150,7 +151,7 @@ describe('microsoft-graph source', () => {
     const res = await post(fixture(file))
 
     expect(res.status).toBe(202)
-    const [envelope] = queue.pending()
+    const [envelope] = pendingAlerts(queue)
     expect(envelope?.type).toBe('microsoft-graph.lifecycle')
     expect(envelope?.alert.key).toMatch(new RegExp(`^graph:subscription:.+:${event}$`))
     expect(envelope?.alert).toMatchObject({ status: 'firing', severity })
@@ -169,7 +170,7 @@ describe('microsoft-graph source', () => {
       accepted: 0,
       ignored: expect.stringMatching(/lifecycle/),
     })
-    expect(queue.pending()).toEqual([])
+    expect(pendingAlerts(queue)).toEqual([])
   })
 
   it('acknowledges change types the route filters out with 200 and a reason', async () => {
@@ -178,7 +179,7 @@ describe('microsoft-graph source', () => {
     const res = await post(CHANGE)
 
     expect(res.status).toBe(200)
-    expect(queue.pending()).toEqual([])
+    expect(pendingAlerts(queue)).toEqual([])
   })
 
   it('answers 422 with field paths for an authenticated body that is not a notification', async () => {
@@ -192,7 +193,7 @@ describe('microsoft-graph source', () => {
       error: 'payload_invalid',
       detail: expect.stringContaining('value.0.subscriptionId'),
     })
-    expect(queue.pending()).toEqual([])
+    expect(pendingAlerts(queue)).toEqual([])
   })
 
   it('answers 503 and keeps nothing when the queue refuses, so Graph retries', async () => {
@@ -202,6 +203,6 @@ describe('microsoft-graph source', () => {
     const res = await post(CHANGE)
 
     expect(res.status).toBe(503)
-    expect(queue.pending()).toEqual([])
+    expect(pendingAlerts(queue)).toEqual([])
   })
 })

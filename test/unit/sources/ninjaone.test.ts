@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { compileConfig } from '../../../shared/config/compile-config.js'
 import { ConfigError } from '../../../shared/errors.js'
 import type { RotatingSecret } from '../../../shared/secrets/secret-store.js'
+import { pendingAlerts } from '../../support/envelopes.js'
 import {
   answer,
   createSourceHarness,
@@ -40,7 +41,7 @@ describe('ninjaone source', () => {
     const res = await post(SAMPLE)
 
     expect(res.status).toBe(202)
-    const [envelope, ...rest] = queue.pending()
+    const [envelope, ...rest] = pendingAlerts(queue)
     expect(rest).toEqual([])
     expect(envelope).toMatchObject({ type: 'ninjaone.condition.triggered', deliveryId: '177210' })
     expect(envelope?.alert).toMatchObject({
@@ -62,7 +63,7 @@ describe('ninjaone source', () => {
     const res = await post(RESET)
 
     expect(res.status).toBe(202)
-    const [fired, reset] = queue.pending()
+    const [fired, reset] = pendingAlerts(queue)
     expect(reset?.type).toBe('ninjaone.condition.reset')
     expect(reset?.alert.status).toBe('resolved')
     expect(reset?.alert.key).toBe(fired?.alert.key)
@@ -77,7 +78,7 @@ describe('ninjaone source', () => {
 
     await post(body)
 
-    expect(queue.pending()[0]?.alert.severity).toBe('high')
+    expect(pendingAlerts(queue)[0]?.alert.severity).toBe('high')
   })
 
   it('acknowledges activities that are not conditions with 200 and a reason', async () => {
@@ -89,7 +90,7 @@ describe('ninjaone source', () => {
 
     expect(res.status).toBe(200)
     expect(await res.json()).toMatchObject({ ignored: expect.stringContaining('ACTIONSET') })
-    expect(queue.pending()).toEqual([])
+    expect(pendingAlerts(queue)).toEqual([])
   })
 
   it('acknowledges condition statuses that neither fire nor reset with 200', async () => {
@@ -100,7 +101,7 @@ describe('ninjaone source', () => {
     )
 
     expect(res.status).toBe(200)
-    expect(queue.pending()).toEqual([])
+    expect(pendingAlerts(queue)).toEqual([])
   })
 
   it('rejects a wrong token with 401 and enqueues nothing', async () => {
@@ -123,7 +124,7 @@ describe('ninjaone source', () => {
     const { queue, post } = setup({ current: 'new-token', previous: TOKEN })
 
     expect((await post(SAMPLE)).status).toBe(202)
-    expect(queue.pending()).toHaveLength(1)
+    expect(pendingAlerts(queue)).toHaveLength(1)
   })
 
   it('refuses a route without auth at config time: NinjaOne signs nothing', () => {

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { signPagerDuty } from '../../../local/signers/pagerduty.js'
+import { pendingAlerts } from '../../support/envelopes.js'
 import {
   type DeliveryChanges,
   expectRejected,
@@ -44,7 +45,7 @@ describe('pagerduty source', () => {
     const response = await deliver(app, fixture('incident.triggered.json'))
 
     expect(response.status).toBe(202)
-    expect(queue.pending()).toMatchObject([
+    expect(pendingAlerts(queue)).toMatchObject([
       {
         source: 'pagerduty',
         type: 'pagerduty.incident.triggered',
@@ -66,7 +67,7 @@ describe('pagerduty source', () => {
         },
       },
     ])
-    expect(queue.pending()[0]?.alert.description).toContain('Assigned to: PIG 208')
+    expect(pendingAlerts(queue)[0]?.alert.description).toContain('Assigned to: PIG 208')
   })
 
   it('resolves the incident key on incident.resolved', async () => {
@@ -75,7 +76,7 @@ describe('pagerduty source', () => {
     const response = await deliver(app, fixture('incident.resolved.json'))
 
     expect(response.status).toBe(202)
-    expect(queue.pending()[0]?.alert).toMatchObject({
+    expect(pendingAlerts(queue)[0]?.alert).toMatchObject({
       key: 'pagerduty:incident:PCPZE64',
       status: 'resolved',
     })
@@ -91,9 +92,9 @@ describe('pagerduty source', () => {
     const noted = await deliver(noisy.app, fixture('incident.acknowledged.json'))
 
     expect(ignored.status).toBe(200)
-    expect(quiet.queue.pending()).toEqual([])
+    expect(pendingAlerts(quiet.queue)).toEqual([])
     expect(noted.status).toBe(202)
-    expect(noisy.queue.pending()[0]?.alert).toMatchObject({
+    expect(pendingAlerts(noisy.queue)[0]?.alert).toMatchObject({
       key: 'pagerduty:incident:PQ1K5C8',
       status: 'firing',
     })
@@ -144,7 +145,7 @@ describe('pagerduty source', () => {
     const response = await deliver(app, body)
 
     expect(response.status).toBe(202)
-    const [envelope] = queue.pending()
+    const [envelope] = pendingAlerts(queue)
     expect(envelope?.alert).toMatchObject({
       key: 'pagerduty:incident:PINC042',
       status: 'firing',
@@ -164,7 +165,7 @@ describe('pagerduty source', () => {
     expect(await response.json()).toMatchObject({
       ignored: expect.stringContaining('service.created'),
     })
-    expect(queue.pending()).toEqual([])
+    expect(pendingAlerts(queue)).toEqual([])
   })
 
   it('accepts a signature list during a rotation, matching any entry', async () => {
@@ -175,7 +176,7 @@ describe('pagerduty source', () => {
     })
 
     expect(response.status).toBe(202)
-    expect(queue.pending()).toHaveLength(1)
+    expect(pendingAlerts(queue)).toHaveLength(1)
   })
 
   it("accepts a delivery signed only with the route's previous secret", async () => {
@@ -195,7 +196,7 @@ describe('pagerduty source', () => {
 
     const ids = async (response: Response) => ((await response.json()) as { ids: string[] }).ids
     expect(await ids(retry)).toEqual(await ids(first))
-    expect(queue.pending()).toHaveLength(1)
+    expect(pendingAlerts(queue)).toHaveLength(1)
   })
 
   it('accepts the sample that npm run send signs with the local signer', async () => {
@@ -206,7 +207,7 @@ describe('pagerduty source', () => {
     })
 
     expect(response.status).toBe(202)
-    expect(queue.pending()).toHaveLength(1)
+    expect(pendingAlerts(queue)).toHaveLength(1)
   })
 
   describe('rejects, with nothing enqueued,', () => {
@@ -256,7 +257,7 @@ describe('pagerduty source', () => {
 
       expect(response.status).toBe(422)
       expect(await response.json()).toMatchObject({ detail: expect.stringContaining('id') })
-      expect(queue.pending()).toEqual([])
+      expect(pendingAlerts(queue)).toEqual([])
     })
   })
 })

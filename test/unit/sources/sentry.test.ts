@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { signSentry } from '../../../local/signers/sentry.js'
+import { pendingAlerts } from '../../support/envelopes.js'
 import {
   answer,
   type DeliveryChanges,
@@ -49,7 +50,7 @@ describe('sentry source', () => {
     const response = await deliver(app, fixture('issue.created.json'), { resource: 'issue' })
 
     expect(response.status).toBe(202)
-    expect(queue.pending()).toMatchObject([
+    expect(pendingAlerts(queue)).toMatchObject([
       {
         source: 'sentry',
         type: 'sentry.issue.created',
@@ -74,7 +75,7 @@ describe('sentry source', () => {
     const response = await deliver(app, fixture('issue.resolved.json'), { resource: 'issue' })
 
     expect(response.status).toBe(202)
-    expect(queue.pending()[0]?.alert).toMatchObject({
+    expect(pendingAlerts(queue)[0]?.alert).toMatchObject({
       key: 'sentry:issue:1638821441',
       status: 'resolved',
     })
@@ -88,7 +89,7 @@ describe('sentry source', () => {
     })
 
     expect(response.status).toBe(202)
-    expect(queue.pending()[0]).toMatchObject({
+    expect(pendingAlerts(queue)[0]).toMatchObject({
       type: 'sentry.event_alert.triggered',
       alert: {
         key: 'sentry:issue:1117540176',
@@ -109,7 +110,7 @@ describe('sentry source', () => {
     const response = await deliver(app, fixture('event_alert.triggered.json'))
 
     expect(response.status).toBe(202)
-    expect(queue.pending()[0]?.type).toBe('sentry.event_alert.triggered')
+    expect(pendingAlerts(queue)[0]?.type).toBe('sentry.event_alert.triggered')
   })
 
   it('resolves a metric alert incident under the key its critical state fired with', async () => {
@@ -122,7 +123,7 @@ describe('sentry source', () => {
     await deliver(app, critical, { resource: 'metric_alert', requestId: 'r-critical' })
     await deliver(app, resolved, { resource: 'metric_alert', requestId: 'r-resolved' })
 
-    expect(queue.pending().map((envelope) => envelope.alert)).toMatchObject([
+    expect(pendingAlerts(queue).map((envelope) => envelope.alert)).toMatchObject([
       {
         key: 'sentry:metric-alert:7:4',
         status: 'firing',
@@ -157,7 +158,7 @@ describe('sentry source', () => {
 
     expect(response.status).toBe(200)
     expect(await response.json()).toMatchObject({ accepted: 0, ignored: expect.any(String) })
-    expect(queue.pending()).toEqual([])
+    expect(pendingAlerts(queue)).toEqual([])
   })
 
   it('yields the same envelope ids when the same request is delivered again', async () => {
@@ -168,7 +169,7 @@ describe('sentry source', () => {
     const again = await deliver(app, body, { resource: 'issue' })
 
     expect((await answer(again)).ids).toEqual((await answer(first)).ids)
-    expect(queue.pending()).toHaveLength(1)
+    expect(pendingAlerts(queue)).toHaveLength(1)
   })
 
   it("accepts a delivery signed with the route's previous client secret", async () => {
@@ -190,7 +191,7 @@ describe('sentry source', () => {
     })
 
     expect(response.status).toBe(202)
-    expect(queue.pending()[0]?.type).toBe('sentry.event_alert.triggered')
+    expect(pendingAlerts(queue)[0]?.type).toBe('sentry.event_alert.triggered')
   })
 
   describe('rejects, with nothing enqueued,', () => {
@@ -228,7 +229,7 @@ describe('sentry source', () => {
 
       expect(response.status).toBe(422)
       expect(await response.json()).toMatchObject({ detail: expect.stringContaining('data.issue') })
-      expect(queue.pending()).toEqual([])
+      expect(pendingAlerts(queue)).toEqual([])
     })
   })
 })

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { signSlack } from '../../../local/signers/slack.js'
+import { pendingAlerts } from '../../support/envelopes.js'
 import {
   answer,
   type DeliveryChanges,
@@ -56,7 +57,7 @@ describe('slack source', () => {
     expect(response.status).toBe(200)
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/)
     expect(await response.text()).toBe('3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P')
-    expect(queue.pending()).toEqual([])
+    expect(pendingAlerts(queue)).toEqual([])
   })
 
   it('does not answer an unsigned url_verification', async () => {
@@ -68,7 +69,7 @@ describe('slack source', () => {
 
     expect(response.status).toBe(401)
     expect(await response.text()).not.toContain('3eZbrw1aBm2rZgRNFdxV')
-    expect(queue.pending()).toEqual([])
+    expect(pendingAlerts(queue)).toEqual([])
   })
 
   it('enqueues a channel message as a firing alert keyed by team, channel and message', async () => {
@@ -77,7 +78,7 @@ describe('slack source', () => {
     const response = await deliver(app, fixture('event_callback.message.json'))
 
     expect(response.status).toBe(202)
-    const envelopes = queue.pending()
+    const envelopes = pendingAlerts(queue)
     expect(envelopes).toHaveLength(1)
     expect(envelopes[0]).toMatchObject({
       source: 'slack',
@@ -106,7 +107,7 @@ describe('slack source', () => {
     const response = await deliver(app, reply)
 
     expect(response.status).toBe(202)
-    expect(queue.pending()[0]?.alert).toMatchObject({ key: KEY, title: 'still broken' })
+    expect(pendingAlerts(queue)[0]?.alert).toMatchObject({ key: KEY, title: 'still broken' })
   })
 
   it('resolves the thread when an agreed reaction is added to its first message', async () => {
@@ -125,7 +126,7 @@ describe('slack source', () => {
     const response = await deliver(app, reaction)
 
     expect(response.status).toBe(202)
-    expect(queue.pending()[0]).toMatchObject({
+    expect(pendingAlerts(queue)[0]).toMatchObject({
       type: 'slack.reaction_added',
       alert: { key: KEY, status: 'resolved' },
     })
@@ -152,7 +153,7 @@ describe('slack source', () => {
 
     expect(response.status).toBe(200)
     expect(await response.json()).toMatchObject({ accepted: 0, ignored: expect.any(String) })
-    expect(queue.pending()).toEqual([])
+    expect(pendingAlerts(queue)).toEqual([])
   })
 
   it('yields the same envelope ids when Slack retries the event', async () => {
@@ -166,7 +167,7 @@ describe('slack source', () => {
     })
 
     expect((await answer(retry)).ids).toEqual((await answer(first)).ids)
-    expect(queue.pending()).toHaveLength(1)
+    expect(pendingAlerts(queue)).toHaveLength(1)
   })
 
   it("accepts a request signed with the route's previous signing secret", async () => {
@@ -184,7 +185,7 @@ describe('slack source', () => {
     const response = await sendLocalSample(app, 'slack', signSlack, { secret: SECRET, now: NOW })
 
     expect(response.status).toBe(202)
-    expect(queue.pending()).toHaveLength(1)
+    expect(pendingAlerts(queue)).toHaveLength(1)
   })
 
   it('accepts an event_callback without its event id, deduplicated by the body (was 422)', async () => {
@@ -198,8 +199,8 @@ describe('slack source', () => {
 
     expect(first.status).toBe(202)
     expect((await answer(retry)).ids).toEqual((await answer(first)).ids)
-    expect(queue.pending()).toHaveLength(1)
-    expect(queue.pending()[0]?.alert).toMatchObject({ key: KEY, status: 'firing' })
+    expect(pendingAlerts(queue)).toHaveLength(1)
+    expect(pendingAlerts(queue)[0]?.alert).toMatchObject({ key: KEY, status: 'firing' })
   })
 
   describe('rejects, with nothing enqueued,', () => {
@@ -262,7 +263,7 @@ describe('slack source', () => {
 
       expect(response.status).toBe(422)
       expect(await response.json()).toMatchObject({ detail: expect.stringContaining('team_id') })
-      expect(queue.pending()).toEqual([])
+      expect(pendingAlerts(queue)).toEqual([])
     })
   })
 })

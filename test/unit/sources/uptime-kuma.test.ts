@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { RotatingSecret } from '../../../shared/secrets/secret-store.js'
+import { pendingAlerts } from '../../support/envelopes.js'
 import {
   answer,
   type Body,
@@ -40,8 +41,8 @@ describe('uptime-kuma source', () => {
     const response = await post(DOWN)
 
     expect(response.status).toBe(202)
-    expect(queue.pending()).toHaveLength(1)
-    expect(queue.pending()[0]).toMatchObject({
+    expect(pendingAlerts(queue)).toHaveLength(1)
+    expect(pendingAlerts(queue)[0]).toMatchObject({
       source: 'uptime-kuma',
       type: 'uptime-kuma.monitor.down',
       alert: {
@@ -56,7 +57,7 @@ describe('uptime-kuma source', () => {
         labels: { customer: 'Acme Ltd', monitorType: 'http' },
       },
     })
-    expect(queue.pending()[0]?.alert.description).toContain('timeout of 48000ms exceeded')
+    expect(pendingAlerts(queue)[0]?.alert.description).toContain('timeout of 48000ms exceeded')
   })
 
   it('resolves the same key when the monitor comes up', async () => {
@@ -65,7 +66,7 @@ describe('uptime-kuma source', () => {
     await post(DOWN)
     await post(UP)
 
-    expect(queue.pending().map((envelope) => envelope.alert)).toMatchObject([
+    expect(pendingAlerts(queue).map((envelope) => envelope.alert)).toMatchObject([
       { key: 'monitor:7', status: 'firing' },
       { key: 'monitor:7', status: 'resolved', title: 'Acme / Customer portal is up' },
     ])
@@ -76,7 +77,7 @@ describe('uptime-kuma source', () => {
 
     await post(DOWN)
 
-    expect(queue.pending()[0]?.alert.severity).toBe('critical')
+    expect(pendingAlerts(queue)[0]?.alert.severity).toBe('critical')
   })
 
   it('reads the form-data encoding, with the JSON in the data field', async () => {
@@ -87,7 +88,7 @@ describe('uptime-kuma source', () => {
     const response = await postForm(form)
 
     expect(response.status).toBe(202)
-    expect(queue.pending()[0]?.alert).toMatchObject({ key: 'monitor:7', status: 'firing' })
+    expect(pendingAlerts(queue)[0]?.alert).toMatchObject({ key: 'monitor:7', status: 'firing' })
   })
 
   it('answers the "Test" button with 200 and a reason, enqueuing nothing', async () => {
@@ -98,7 +99,7 @@ describe('uptime-kuma source', () => {
 
     expect(response.status).toBe(200)
     expect((await answer(response)).ignored).toMatch(/Test/)
-    expect(queue.pending()).toHaveLength(0)
+    expect(pendingAlerts(queue)).toHaveLength(0)
   })
 
   it.each([
@@ -111,7 +112,7 @@ describe('uptime-kuma source', () => {
 
     expect(response.status).toBe(200)
     expect((await answer(response)).ignored).toMatch(reason)
-    expect(queue.pending()).toHaveLength(0)
+    expect(pendingAlerts(queue)).toHaveLength(0)
   })
 
   it('yields the same envelope ids for the same notification sent twice', async () => {
@@ -155,7 +156,7 @@ describe('uptime-kuma source', () => {
 
     expect(response.status).toBe(422)
     expect((await answer(response)).detail).toContain('heartbeat.status')
-    expect(queue.pending()).toHaveLength(0)
+    expect(pendingAlerts(queue)).toHaveLength(0)
   })
 
   it('rejects form-data without a data field with 422', async () => {

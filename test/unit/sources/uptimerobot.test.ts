@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { RotatingSecret } from '../../../shared/secrets/secret-store.js'
+import { pendingAlerts } from '../../support/envelopes.js'
 import {
   answer,
   type Body,
@@ -36,8 +37,8 @@ describe('uptimerobot source', () => {
     const response = await post(DOWN)
 
     expect(response.status).toBe(202)
-    expect(queue.pending()).toHaveLength(1)
-    const [envelope] = queue.pending()
+    expect(pendingAlerts(queue)).toHaveLength(1)
+    const [envelope] = pendingAlerts(queue)
     expect(envelope).toMatchObject({
       source: 'uptimerobot',
       type: 'uptimerobot.monitor.down',
@@ -62,7 +63,7 @@ describe('uptimerobot source', () => {
     await post(DOWN)
     await post(UP)
 
-    const [, up] = queue.pending()
+    const [, up] = pendingAlerts(queue)
     expect(up?.alert).toMatchObject({ key: 'monitor:784350743', status: 'resolved' })
     expect(up?.alert.description).toContain('Down for 1 minutes and 0 seconds')
   })
@@ -73,7 +74,7 @@ describe('uptimerobot source', () => {
     const response = await post(fixture('uptimerobot_monitor_down.json'))
 
     expect(response.status).toBe(202)
-    expect(queue.pending()[0]?.alert).toMatchObject({
+    expect(pendingAlerts(queue)[0]?.alert).toMatchObject({
       key: 'url:server1.example.com',
       status: 'firing',
       title: 'Web Server is down',
@@ -99,7 +100,7 @@ describe('uptimerobot source', () => {
     )
 
     expect(response.status).toBe(202)
-    expect(queue.pending()[0]?.alert).toMatchObject({
+    expect(pendingAlerts(queue)[0]?.alert).toMatchObject({
       key: 'monitor:784350743',
       title: 'Shop is down',
       occurredAt: new Date(1795852800 * 1000).toISOString(),
@@ -114,7 +115,7 @@ describe('uptimerobot source', () => {
 
     expect(response.status).toBe(200)
     expect((await answer(response)).ignored).toMatch(/alert type 3/)
-    expect(queue.pending()).toHaveLength(0)
+    expect(pendingAlerts(queue)).toHaveLength(0)
   })
 
   it('rejects an alert naming no monitor with 422', async () => {
@@ -124,7 +125,7 @@ describe('uptimerobot source', () => {
 
     expect(response.status).toBe(422)
     expect((await answer(response)).detail).toContain('monitorID')
-    expect(queue.pending()).toHaveLength(0)
+    expect(pendingAlerts(queue)).toHaveLength(0)
   })
 
   it('yields the same envelope ids when the same alert is delivered again', async () => {

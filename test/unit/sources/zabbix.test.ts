@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { RotatingSecret } from '../../../shared/secrets/secret-store.js'
+import { pendingAlerts } from '../../support/envelopes.js'
 import {
   answer,
   type Body,
@@ -36,8 +37,8 @@ describe('zabbix source', () => {
     const response = await post(PROBLEM)
 
     expect(response.status).toBe(202)
-    expect(queue.pending()).toHaveLength(1)
-    const [envelope] = queue.pending()
+    expect(pendingAlerts(queue)).toHaveLength(1)
+    const [envelope] = pendingAlerts(queue)
     expect(envelope).toMatchObject({
       source: 'zabbix',
       type: 'zabbix.problem',
@@ -61,7 +62,7 @@ describe('zabbix source', () => {
     await post(PROBLEM)
     await post(RECOVERY)
 
-    const [problem, recovery] = queue.pending()
+    const [problem, recovery] = pendingAlerts(queue)
     expect(recovery).toMatchObject({
       type: 'zabbix.recovery',
       alert: { key: 'event:10528', status: 'resolved' },
@@ -80,7 +81,7 @@ describe('zabbix source', () => {
 
     await post(edit(PROBLEM, { event_nseverity: nseverity }))
 
-    expect(queue.pending()[0]?.alert.severity).toBe(severity)
+    expect(pendingAlerts(queue)[0]?.alert.severity).toBe(severity)
   })
 
   it('falls back to the severity name when the number did not resolve', async () => {
@@ -88,7 +89,7 @@ describe('zabbix source', () => {
 
     await post(edit(PROBLEM, { event_nseverity: '{EVENT.NSEVERITY}', event_severity: 'Disaster' }))
 
-    expect(queue.pending()[0]?.alert.severity).toBe('critical')
+    expect(pendingAlerts(queue)[0]?.alert.severity).toBe('critical')
   })
 
   it('keeps an update (acknowledgement) firing under the same key', async () => {
@@ -96,7 +97,7 @@ describe('zabbix source', () => {
 
     await post(edit(PROBLEM, { event_update_status: '1', message: 'Acknowledged by Admin' }))
 
-    expect(queue.pending()[0]).toMatchObject({
+    expect(pendingAlerts(queue)[0]).toMatchObject({
       type: 'zabbix.update',
       alert: { key: 'event:10528', status: 'firing' },
     })
@@ -108,7 +109,7 @@ describe('zabbix source', () => {
     await post(fixture('zulip-media-type-problem.json'))
     await post(fixture('zulip-media-type-ok.json'))
 
-    expect(queue.pending().map((envelope) => envelope.alert)).toMatchObject([
+    expect(pendingAlerts(queue).map((envelope) => envelope.alert)).toMatchObject([
       { key: 'trigger:14032', status: 'firing', severity: 'medium', resource: 'www.example.com' },
       { key: 'trigger:14032', status: 'resolved' },
     ])
@@ -121,7 +122,7 @@ describe('zabbix source', () => {
 
     expect(response.status).toBe(200)
     expect((await answer(response)).ignored).toMatch(/autoregistration/)
-    expect(queue.pending()).toHaveLength(0)
+    expect(pendingAlerts(queue)).toHaveLength(0)
   })
 
   it('yields the same envelope ids when Zabbix retries the same message', async () => {
@@ -168,7 +169,7 @@ describe('zabbix source', () => {
 
     expect(response.status).toBe(422)
     expect((await answer(response)).detail).toContain(field)
-    expect(queue.pending()).toHaveLength(0)
+    expect(pendingAlerts(queue)).toHaveLength(0)
   })
 
   it('rejects a body of neither shape with 422 naming our fields', async () => {
@@ -178,6 +179,6 @@ describe('zabbix source', () => {
 
     expect(response.status).toBe(422)
     expect((await answer(response)).detail).toContain('event_id')
-    expect(queue.pending()).toHaveLength(0)
+    expect(pendingAlerts(queue)).toHaveLength(0)
   })
 })

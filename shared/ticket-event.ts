@@ -1,0 +1,40 @@
+import * as z from 'zod'
+
+/**
+ * What a Halo ticket event says about the ticket by its name alone, when the payload carries no
+ * status: `open` for a new ticket or a reopen, `closed`, `deleted`, or `merged` into another.
+ */
+export const TICKET_EVENT_IMPLIES = ['open', 'closed', 'deleted', 'merged'] as const
+
+/**
+ * One event about one Halo ticket, as the `halo` source reads it from Halo's outbound webhook:
+ * the facts the payload holds, never a decision. Whether the ticket is closed depends on which
+ * statuses close a ticket, which the deliver side knows (the route that owns the ticket).
+ */
+export const TicketEventSchema = z.object({
+  ticketId: z.number().int().positive(),
+  /** Halo's event name, lower-case with single spaces (`ticket status changed`), when sent. */
+  event: z.string().max(200).optional(),
+  /** What the event's name (or a `deleted` / `merged_into_id` field) says happened. */
+  implies: z.enum(TICKET_EVENT_IMPLIES).optional(),
+  /** When it happened by Halo's clock (the delivery's `timestamp`), else when it was received. */
+  occurredAt: z.iso.datetime(),
+  /** The ticket's status as the payload shows it: an id, a display name, or both. */
+  statusId: z.number().int().optional(),
+  statusName: z.string().max(200).optional(),
+  /** Halo's `hasbeenclosed`. */
+  hasBeenClosed: z.boolean().optional(),
+  /** Halo's `dateclosed`, when it holds a real date. */
+  closedAt: z.iso.datetime().optional(),
+  /** The ticket it was merged into (Halo's `merged_into_id`). */
+  mergedInto: z.number().int().positive().optional(),
+  /**
+   * The agent who made the change, when the payload says so: the closing agent of a closure
+   * (`closure_agent_id`), or the agent of the action the event is about.
+   */
+  agentId: z.number().int().optional(),
+  /** The action the event is about carries the reference halo-hooks writes on its own actions. */
+  ourReference: z.boolean().optional(),
+})
+
+export type TicketEvent = z.infer<typeof TicketEventSchema>
