@@ -45,6 +45,33 @@ const copyUnknown = (
   for (const key of Object.keys(from)) if (!known.has(key)) to[key] = from[key]
 }
 
+const ALERT_ORDER = [...ALERT_KEYS]
+const TEXT_FIELDS = ['startsAt', 'endsAt', 'generatorURL']
+
+/**
+ * Whether the schema would answer this (well-formed) alert as it is: annotations given, every
+ * lenient field already text, and the fields the schema names in its order, before any other (it
+ * puts them first). As Alertmanager sends it, in short: then the alert is kept, not copied.
+ */
+const isAsRead = (value: Record<string, unknown>): boolean => {
+  if (value.annotations === undefined) return false
+  for (const name of TEXT_FIELDS) {
+    if (name in value && typeof value[name] !== 'string') return false
+  }
+  let next = 0
+  let otherSeen = false
+  for (const key of Object.keys(value)) {
+    if (!ALERT_KEYS.has(key)) {
+      otherSeen = true
+      continue
+    }
+    const at = ALERT_ORDER.indexOf(key, next)
+    if (otherSeen || at < 0) return false
+    next = at + 1
+  }
+  return true
+}
+
 const directAlert = (value: unknown): AlertmanagerAlert | undefined => {
   if (!isPlainObject(value)) return undefined
   const { status, labels, annotations, fingerprint } = value
@@ -56,6 +83,7 @@ const directAlert = (value: unknown): AlertmanagerAlert | undefined => {
   if (fingerprint !== undefined && (typeof fingerprint !== 'string' || fingerprint === '')) {
     return undefined
   }
+  if (isAsRead(value)) return value as AlertmanagerAlert
   const alert: Record<string, unknown> = {
     status,
     labels,

@@ -47,9 +47,13 @@ const alert = fc
     extra: optional(fc.jsonValue()),
     // An own __proto__ key, as JSON.parse makes it, is the schema's to read.
     ownProto: fc.constantFrom(false, false, false, true),
+    // Fields in another order than the schema's: its answer puts its own fields first, in order.
+    reversed: fc.constantFrom(false, false, true),
   })
-  .map(({ ownProto, ...fields }) => {
-    const json = JSON.stringify(withoutAbsent(fields))
+  .map(({ ownProto, reversed, ...fields }) => {
+    const present = withoutAbsent(fields)
+    const ordered = reversed ? Object.fromEntries(Object.entries(present).reverse()) : present
+    const json = JSON.stringify(ordered)
     return JSON.parse(ownProto ? json.replace('{', '{"__proto__":"x",') : json) as unknown
   })
   .chain((parsed) => mostly(fc.constant(parsed), fc.anything()))
