@@ -10,6 +10,16 @@ const STATUSES: readonly unknown[] = ['firing', 'resolved']
 const SEVERITY_WORDS: readonly unknown[] = SEVERITIES
 const { occurredAt: OccurredAtSchema } = AlertSchema.shape
 
+/** The instant last accepted: the alerts of a delivery mostly share one (when it was received). */
+let lastInstant: unknown
+
+const isInstant = (value: unknown): boolean => {
+  if (value === lastInstant) return true
+  if (!OccurredAtSchema.safeParse(value).success) return false
+  lastInstant = value
+  return true
+}
+
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype
 
@@ -57,7 +67,7 @@ export const checkedAlert = (candidate: Record<string, unknown>): Alert | undefi
     !isOptionalText(resource, 255) ||
     (tenant !== undefined && !isPlainTenant(tenant)) ||
     (labels !== undefined && !isTextRecord(labels)) ||
-    !OccurredAtSchema.safeParse(occurredAt).success
+    !isInstant(occurredAt)
   ) {
     return undefined
   }

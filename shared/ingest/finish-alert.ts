@@ -94,8 +94,12 @@ const withRendered = (
   draft: AlertDraft['alert'],
   rendered: Record<string, unknown>,
 ): Record<string, unknown> => {
-  const { tenantId, tenantName, ...rest } = rendered
-  const fields: Record<string, unknown> = { ...draft, ...rest }
+  const fields: Record<string, unknown> = { ...draft }
+  // Every rendered field over the draft's but the tenant's two, which go into `tenant` below.
+  for (const name of Object.keys(rendered)) {
+    if (name !== 'tenantId' && name !== 'tenantName') fields[name] = rendered[name]
+  }
+  const { tenantId, tenantName } = rendered
   if (tenantId !== undefined || tenantName !== undefined) {
     fields.tenant = {
       ...(fields.tenant as object | undefined),
