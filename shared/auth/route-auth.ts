@@ -1,13 +1,13 @@
 import type { AuthVerdict, InboundRequest } from '../sources/webhook-source.js'
 import type { RouteAuth } from './route-auth-schema.js'
-import { hmac, safeEqual } from './safe-equal.js'
+import { hmac, safeEqual, safeEqualSecret } from './safe-equal.js'
 
 export type { RouteAuth }
 
 const missing = (detail: string): AuthVerdict => ({ ok: false, code: 'signature_missing', detail })
-const anyMatches = (given: string, candidates: readonly string[]) =>
+const anyMatches = (given: string, candidates: readonly string[], equal = safeEqualSecret) =>
   // Every candidate is compared (no early exit) so timing does not tell which secret matched.
-  candidates.map((candidate) => safeEqual(given, candidate)).includes(true)
+  candidates.map((candidate) => equal(given, candidate)).includes(true)
 
 const verifyHmac = (
   auth: Extract<RouteAuth, { type: 'hmac' }>,
@@ -26,7 +26,7 @@ const verifyHmac = (
   const expected = secrets.map((secret) =>
     hmac(auth.algorithm, secret, request.body, auth.encoding),
   )
-  return anyMatches(normalized, expected)
+  return anyMatches(normalized, expected, safeEqual)
     ? { ok: true }
     : {
         ok: false,

@@ -1,14 +1,31 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 
+const digestOf = (text: string) => createHash('sha256').update(text).digest()
+
 /**
  * Constant-time string comparison. Both sides are hashed first so that neither the content nor
  * the length of the expected value leaks through timing.
  */
 export const safeEqual = (given: string, expected: string): boolean =>
-  timingSafeEqual(
-    createHash('sha256').update(given).digest(),
-    createHash('sha256').update(expected).digest(),
-  )
+  timingSafeEqual(digestOf(given), digestOf(expected))
+
+/** Digests of the secrets lately compared against: a route has one or two, the same each request. */
+const secretDigests = new Map<string, Buffer>()
+const SECRET_DIGESTS_HELD = 64
+
+/**
+ * `safeEqual` against a configured secret (a bearer token, a header or query token, Basic
+ * credentials): the same comparison, with the secret's digest taken once rather than per request.
+ */
+export const safeEqualSecret = (given: string, secret: string): boolean => {
+  let digest = secretDigests.get(secret)
+  if (!digest) {
+    if (secretDigests.size >= SECRET_DIGESTS_HELD) secretDigests.clear() // secrets were rotated
+    digest = digestOf(secret)
+    secretDigests.set(secret, digest)
+  }
+  return timingSafeEqual(digestOf(given), digest)
+}
 
 /** HMAC of the exact bytes received (or of a string the scheme builds around them). */
 export const hmac = (

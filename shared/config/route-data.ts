@@ -110,11 +110,17 @@ export const templateOnFirstUse = (template: unknown, path: string): CompiledTem
     }
     return result
   }
+  let ready: CompiledTemplate | undefined
+  const load = () =>
+    (compiled ??= compile().then((template) => {
+      ready = template
+      return template
+    }))
   return {
-    render: async (context) => {
-      compiled ??= compile()
-      return (await compiled).render(context)
-    },
+    render: async (context) => (await load()).render(context),
+    // Once compiled, as synchronous as the template itself; before that, a promise.
+    renderNow: (context) =>
+      ready ? ready.renderNow(context) : load().then((template) => template.render(context)),
   }
 }
 

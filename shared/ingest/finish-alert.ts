@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { type Alert, AlertSchema, normalizeSeverity } from '../alert.js'
+import { checkedAlert, isTextRecord } from '../checked-alert.js'
 import type { CompiledRoute } from '../config/compile-config.js'
 import { describeIssues } from '../describe-issues.js'
 import { PayloadError, TemplateError } from '../errors.js'
@@ -70,6 +71,8 @@ const text = (value: unknown): string | undefined =>
 
 const stringRecord = (value: unknown): Record<string, string> | undefined => {
   if (value === undefined || value === null || typeof value !== 'object') return undefined
+  // Text throughout already (the sender's labels as its schema read them): kept, not copied.
+  if (isTextRecord(value)) return value
   return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, text(item) ?? '']))
 }
 
@@ -81,43 +84,34 @@ const boundedKey = (key: string | undefined) => {
   return `sha256:${createHash('sha256').update(key).digest('hex')}`
 }
 
-/**
- * Completes a source's alert draft: applies the route's `alert` templates over it, fills defaults
- * (status firing, occurredAt = receivedAt, title = key), normalizes severity words and instants,
- * and validates the result. Only what identifies the alert can fail: throws `PayloadError` (422)
- * naming the alert fields that are wrong (a missing key, an unknown status word).
- */
-export const finishAlert = async (
-  draft: AlertDraft,
-  route: CompiledRoute,
-  receivedAt: string,
-): Promise<Alert> => {
-  let fields: Record<string, unknown> = { ...draft.alert }
-  if (route.alert) {
-    let rendered: Record<string, unknown>
-    try {
-      rendered = (await route.alert.render({
-        payload: draft.raw,
-        alert: draft.alert,
-        route: route.name,
-        receivedAt,
-      })) as Record<string, unknown>
-    } catch (error) {
-      if (!(error instanceof TemplateError)) throw error
-      throw new PayloadError('payload_invalid', 'the route could not map this payload', [
-        error.message,
-      ])
-    }
-    const { tenantId, tenantName, ...rest } = rendered
-    fields = { ...fields, ...rest }
-    if (tenantId !== undefined || tenantName !== undefined) {
-      fields.tenant = {
-        ...(fields.tenant as object | undefined),
-        ...(tenantId === undefined ? {} : { id: text(tenantId) }),
-        ...(tenantName === undefined ? {} : { name: text(tenantName) }),
-      }
+const asPayloadError = (error: unknown): never => {
+  if (!(error instanceof TemplateError)) throw error
+  throw new PayloadError('payload_invalid', 'the route could not map this payload', [error.message])
+}
+
+/** The draft's fields with the route's rendered `alert` templates over them. */
+const withRendered = (
+  draft: AlertDraft['alert'],
+  rendered: Record<string, unknown>,
+): Record<string, unknown> => {
+  const fields: Record<string, unknown> = { ...draft }
+  // Every rendered field over the draft's but the tenant's two, which go into `tenant` below.
+  for (const name of Object.keys(rendered)) {
+    if (name !== 'tenantId' && name !== 'tenantName') fields[name] = rendered[name]
+  }
+  const { tenantId, tenantName } = rendered
+  if (tenantId !== undefined || tenantName !== undefined) {
+    fields.tenant = {
+      ...(fields.tenant as object | undefined),
+      ...(tenantId === undefined ? {} : { id: text(tenantId) }),
+      ...(tenantName === undefined ? {} : { name: text(tenantName) }),
     }
   }
+  return fields
+}
+
+/** Fills defaults, normalizes and validates the alert's fields (throws `PayloadError`, 422). */
+const completeAlert = (fields: Record<string, unknown>, receivedAt: string): Alert => {
   const candidate = {
     ...fields,
     key: boundedKey(text(fields.key)),
@@ -132,6 +126,8 @@ export const finishAlert = async (
     resource: text(fields.resource)?.slice(0, 255),
     labels: stringRecord(fields.labels),
   }
+  const checked = checkedAlert(candidate)
+  if (checked) return checked
   const result = AlertSchema.safeParse(candidate)
   if (!result.success) {
     throw new PayloadError(
@@ -141,4 +137,35 @@ export const finishAlert = async (
     )
   }
   return result.data
+}
+
+/**
+ * Completes a source's alert draft: applies the route's `alert` templates over it, fills defaults
+ * (status firing, occurredAt = receivedAt, title = key), normalizes severity words and instants,
+ * and validates the result. Only what identifies the alert can fail: throws `PayloadError` (422)
+ * naming the alert fields that are wrong (a missing key, an unknown status word).
+ *
+ * Answers the alert itself when no JSONata expression had to run (no templates, or plain paths
+ * only), so ingest stays synchronous up to the enqueue; a promise of it otherwise.
+ */
+export const finishAlert = (
+  draft: AlertDraft,
+  route: CompiledRoute,
+  receivedAt: string,
+): Alert | Promise<Alert> => {
+  if (!route.alert) return completeAlert(draft.alert, receivedAt)
+  const rendered = route.alert.renderNow({
+    payload: draft.raw,
+    alert: draft.alert,
+    route: route.name,
+    receivedAt,
+  })
+  if (rendered instanceof Promise) {
+    return rendered.then(
+      (value) =>
+        completeAlert(withRendered(draft.alert, value as Record<string, unknown>), receivedAt),
+      asPayloadError,
+    )
+  }
+  return completeAlert(withRendered(draft.alert, rendered as Record<string, unknown>), receivedAt)
 }

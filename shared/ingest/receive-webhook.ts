@@ -1,4 +1,6 @@
+import type { Alert } from '../alert.js'
 import { verifyRouteAuth } from '../auth/route-auth.js'
+import type { RouteAuth } from '../auth/route-auth-schema.js'
 import type { CompiledRoute } from '../config/compile-config.js'
 import {
   type AlertEnvelope,
@@ -9,12 +11,14 @@ import {
 import { AuthenticationError, ConfigError, PayloadError, UnknownRouteError } from '../errors.js'
 import { freezeInPlace } from '../plain-copy.js'
 import type { EventQueue } from '../queue/event-queue.js'
-import { type SecretStore, signingSecretsOf } from '../secrets/secret-store.js'
+import { type SecretStore, type Secrets, signingSecretsOf } from '../secrets/secret-store.js'
 import type {
+  AlertDraft,
   AuthVerdict,
   InboundRequest,
   SourceContext,
   SourceReply,
+  SourceResult,
 } from '../sources/webhook-source.js'
 import { finishAlert } from './finish-alert.js'
 
@@ -36,6 +40,12 @@ export type ReadOutcome =
   | { kind: 'ticketEvent'; route: string; type: string; envelope: TicketEventEnvelope }
   | Exclude<IngestOutcome, { kind: 'accepted' }>
 
+/** A source's result that carries alerts. */
+type Alerts = Extract<SourceResult, { kind: 'alerts' }>
+
+/** A source's result that carries one Halo ticket event. */
+type TicketEventResult = Extract<SourceResult, { kind: 'ticketEvent' }>
+
 /** Finds a route by name; throws `UnknownRouteError` (404) for any other name. */
 export const routeNamed = (routes: IngestDeps['routes'], name: string): CompiledRoute => {
   const route = routes.get(name)
@@ -47,12 +57,38 @@ export const routeNamed = (routes: IngestDeps['routes'], name: string): Compiled
 export const sourceContext = async (
   route: CompiledRoute,
   deps: Pick<IngestDeps, 'secrets' | 'now'>,
-): Promise<SourceContext<unknown>> => ({
+): Promise<SourceContext<unknown>> => contextWith(route, await deps.secrets.get(), deps.now())
+
+const contextWith = (
+  route: CompiledRoute,
+  secrets: Secrets,
+  now: Date,
+): SourceContext<unknown> => ({
   route: route.name,
   options: route.options,
-  secrets: signingSecretsOf(await deps.secrets.get(), route.name),
-  now: deps.now(),
+  secrets: signingSecretsOf(secrets, route.name),
+  now,
 })
+
+/** `authenticate`'s verdict, without a promise when no check is asynchronous. */
+const verdictOf = (
+  route: CompiledRoute,
+  request: InboundRequest,
+  context: SourceContext<unknown>,
+): AuthVerdict | Promise<AuthVerdict> => {
+  if (route.needsSecret && context.secrets.length === 0) {
+    throw new ConfigError(`no signing secret is configured for route "${route.name}"`)
+  }
+  const { source, auth } = route
+  if (!source.verify && !auth) {
+    throw new ConfigError(`route "${route.name}" has no way to authenticate requests`)
+  }
+  if (!source.verify) return verifyRouteAuth(auth as RouteAuth, request, context.secrets)
+  const own = source.verify(request, context)
+  const withRouteAuth = (verdict: AuthVerdict) =>
+    !verdict.ok || !auth ? verdict : verifyRouteAuth(auth, request, context.secrets)
+  return own instanceof Promise ? own.then(withRouteAuth) : withRouteAuth(own)
+}
 
 /**
  * Every check the route has, in order: the sender's own scheme, then the route's `auth`. The
@@ -63,17 +99,118 @@ export const authenticate = async (
   route: CompiledRoute,
   request: InboundRequest,
   context: SourceContext<unknown>,
-): Promise<AuthVerdict> => {
-  if (route.needsSecret && context.secrets.length === 0) {
-    throw new ConfigError(`no signing secret is configured for route "${route.name}"`)
+): Promise<AuthVerdict> => verdictOf(route, request, context)
+
+/** The envelope of one finished alert. Frozen: nothing changes it once made. */
+const envelopeOf = (
+  route: CompiledRoute,
+  result: Alerts,
+  receivedAt: string,
+  delivery: string,
+  alert: Alert,
+  raw: unknown,
+): AlertEnvelope =>
+  // The memory queue then keeps it as it is, with no copy.
+  freezeInPlace({
+    v: 1 as const,
+    id: envelopeId(delivery, alert),
+    route: route.name,
+    source: route.source.id,
+    type: result.type,
+    ...(result.deliveryId ? { deliveryId: result.deliveryId } : {}),
+    receivedAt,
+    alert,
+    raw,
+  })
+
+/** The envelopes of a source's alerts, one per distinct id, in order. */
+const outcomeOf = (
+  route: CompiledRoute,
+  result: Alerts,
+  envelopes: AlertEnvelope[],
+): ReadOutcome => {
+  const distinct =
+    envelopes.length < 2 ? envelopes : [...new Map(envelopes.map((e) => [e.id, e])).values()]
+  if (distinct.length === 0) {
+    return {
+      kind: 'ignored',
+      route: route.name,
+      type: result.type,
+      reason: 'the delivery holds no alerts',
+    }
   }
-  const { source, auth } = route
-  if (!source.verify && !auth) {
-    throw new ConfigError(`route "${route.name}" has no way to authenticate requests`)
+  return { kind: 'envelopes', route: route.name, type: result.type, envelopes: distinct }
+}
+
+/**
+ * A source's alerts as envelopes. Synchronous while every alert finishes synchronously (no
+ * JSONata expression to evaluate); from the first that does not, a promise of the rest in order.
+ */
+const envelopesOf = (
+  route: CompiledRoute,
+  request: InboundRequest,
+  result: Alerts,
+  now: Date,
+): ReadOutcome | Promise<ReadOutcome> => {
+  const receivedAt = now.toISOString()
+  const delivery = result.deliveryId ?? contentHash(request.body)
+  const envelopes: AlertEnvelope[] = []
+  const { alerts } = result
+  for (let index = 0; index < alerts.length; index++) {
+    const draft = alerts[index] as AlertDraft
+    const alert = finishAlert(draft, route, receivedAt)
+    if (alert instanceof Promise) {
+      return (async () => {
+        envelopes.push(envelopeOf(route, result, receivedAt, delivery, await alert, draft.raw))
+        for (const rest of alerts.slice(index + 1)) {
+          const finished = await finishAlert(rest, route, receivedAt)
+          envelopes.push(envelopeOf(route, result, receivedAt, delivery, finished, rest.raw))
+        }
+        return outcomeOf(route, result, envelopes)
+      })()
+    }
+    envelopes.push(envelopeOf(route, result, receivedAt, delivery, alert, draft.raw))
   }
-  const own = source.verify ? await source.verify(request, context) : { ok: true as const }
-  if (!own.ok || !auth) return own
-  return verifyRouteAuth(auth, request, context.secrets)
+  return outcomeOf(route, result, envelopes)
+}
+
+/** The one envelope of a Halo ticket event, keyed by the ticket. */
+const ticketEventOutcome = (
+  route: CompiledRoute,
+  request: InboundRequest,
+  result: TicketEventResult,
+  now: Date,
+): ReadOutcome => {
+  const { ticketEvent } = result
+  const delivery = result.deliveryId ?? contentHash(request.body)
+  const key = `ticket#${ticketEvent.ticketId}`
+  return {
+    kind: 'ticketEvent',
+    route: route.name,
+    type: result.type,
+    envelope: {
+      v: 2,
+      id: envelopeId(delivery, { key, status: ticketEvent.event ?? 'ticket event' }),
+      route: route.name,
+      source: route.source.id,
+      type: result.type,
+      ...(result.deliveryId ? { deliveryId: result.deliveryId } : {}),
+      receivedAt: now.toISOString(),
+      ticketEvent,
+    },
+  }
+}
+
+/** What a source's result amounts to: its envelopes, or its ignore or reply as it is. */
+const outcomeOfResult = (
+  route: CompiledRoute,
+  request: InboundRequest,
+  result: SourceResult,
+  now: Date,
+): ReadOutcome | Promise<ReadOutcome> => {
+  if (result.kind === 'alerts') return envelopesOf(route, request, result, now)
+  if (result.kind === 'ticketEvent') return ticketEventOutcome(route, request, result, now)
+  return { ...result, route: route.name }
 }
 
 /**
@@ -84,67 +221,8 @@ export const readWebhook = async (
   route: CompiledRoute,
   request: InboundRequest,
   context: SourceContext<unknown>,
-): Promise<ReadOutcome> => {
-  const result = await route.source.normalize(request, context)
-  if (result.kind === 'ignored') return { ...result, route: route.name }
-  if (result.kind === 'reply') return { ...result, route: route.name }
-
-  const receivedAt = context.now.toISOString()
-  const delivery = result.deliveryId ?? contentHash(request.body)
-  if (result.kind === 'ticketEvent') {
-    const { ticketEvent } = result
-    const key = `ticket#${ticketEvent.ticketId}`
-    return {
-      kind: 'ticketEvent',
-      route: route.name,
-      type: result.type,
-      envelope: {
-        v: 2,
-        id: envelopeId(delivery, { key, status: ticketEvent.event ?? 'ticket event' }),
-        route: route.name,
-        source: route.source.id,
-        type: result.type,
-        ...(result.deliveryId ? { deliveryId: result.deliveryId } : {}),
-        receivedAt,
-        ticketEvent,
-      },
-    }
-  }
-  const envelopes = new Map<string, AlertEnvelope>()
-  for (const draft of result.alerts) {
-    const alert = await finishAlert(draft, route, receivedAt)
-    const id = envelopeId(delivery, alert)
-    // Frozen: nothing changes an envelope once made, and the memory queue then keeps it as is.
-    envelopes.set(
-      id,
-      freezeInPlace({
-        v: 1,
-        id,
-        route: route.name,
-        source: route.source.id,
-        type: result.type,
-        ...(result.deliveryId ? { deliveryId: result.deliveryId } : {}),
-        receivedAt,
-        alert,
-        raw: draft.raw,
-      }),
-    )
-  }
-  if (envelopes.size === 0) {
-    return {
-      kind: 'ignored',
-      route: route.name,
-      type: result.type,
-      reason: 'the delivery holds no alerts',
-    }
-  }
-  return {
-    kind: 'envelopes',
-    route: route.name,
-    type: result.type,
-    envelopes: [...envelopes.values()],
-  }
-}
+): Promise<ReadOutcome> =>
+  outcomeOfResult(route, request, await route.source.normalize(request, context), context.now)
 
 /**
  * The ingest pipeline for one request to one route: handshake, authenticate the exact bytes,
@@ -159,7 +237,7 @@ export const receiveWebhook = async (
   if (request.body.byteLength > route.maxBodyBytes) {
     throw new PayloadError('payload_too_large', `body exceeds ${route.maxBodyBytes} bytes`)
   }
-  const context = await sourceContext(route, deps)
+  const context = contextWith(route, await deps.secrets.get(), deps.now())
   const handshake = route.source.handshake?.(request, context)
   if (handshake) {
     return {
@@ -169,10 +247,15 @@ export const receiveWebhook = async (
       reply: handshake,
     }
   }
-  const verdict = await authenticate(route, request, context)
+  // Synchronous up to the enqueue wherever nothing is actually asynchronous: a promise only for a
+  // sender's asynchronous verification, the source's normalize, JSONata, and the queue.
+  const pending = verdictOf(route, request, context)
+  const verdict = pending instanceof Promise ? await pending : pending
   if (!verdict.ok) throw new AuthenticationError(verdict.code, verdict.detail)
 
-  const read = await readWebhook(route, request, context)
+  const normalized = await route.source.normalize(request, context)
+  const outcome = outcomeOfResult(route, request, normalized, context.now)
+  const read = outcome instanceof Promise ? await outcome : outcome
   if (read.kind === 'ignored' || read.kind === 'reply') return read
   const envelopes = read.kind === 'envelopes' ? read.envelopes : [read.envelope]
   await deps.queue.send(envelopes)

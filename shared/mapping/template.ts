@@ -5,6 +5,12 @@ import { TemplateError } from '../errors.js'
 export type CompiledTemplate = {
   /** Renders against `context`; `undefined` means "leave this field out". */
   render(context: object): Promise<unknown>
+  /**
+   * Renders as `render` does, but answers the value itself when no JSONata expression had to run
+   * (every expression a plain path), so a caller with nothing else to wait for needs no promise;
+   * a promise of it otherwise. A failure is always a rejected promise of a `TemplateError`.
+   */
+  renderNow(context: object): unknown
 }
 
 /** A template that did not compile: where it is and what JSONata said. */
@@ -242,13 +248,15 @@ export const compileTemplate = (
   compile?: Jsonata,
 ): CompiledTemplate => {
   const render = compileNode(template, path, issues, compile)
+  const renderNow = (context: object): unknown => {
+    try {
+      return render(context)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
   return {
-    render: (context) => {
-      try {
-        return Promise.resolve(render(context))
-      } catch (error) {
-        return Promise.reject(error)
-      }
-    },
+    render: (context) => Promise.resolve(renderNow(context)),
+    renderNow,
   }
 }

@@ -65,6 +65,16 @@ export const lenientList = <T extends z.ZodType>(item: T) =>
     ),
   )
 
+/** Whether every own enumerable value is text, under names a copy would keep as they are (no `__proto__`). */
+export const isTextMap = (value: object): boolean => {
+  for (const name of Object.keys(value)) {
+    if (name === '__proto__' || typeof (value as Record<string, unknown>)[name] !== 'string') {
+      return false
+    }
+  }
+  return true
+}
+
 /**
  * A name → text map (annotations, custom properties) that never refuses a payload: numbers and
  * booleans are kept as text, other values are left out, and anything but an object reads as `{}`.
@@ -77,6 +87,8 @@ export const lenientTextMap = () =>
       const entries: Record<string, string> = {}
       if (typeof value !== 'object' || value === null || Array.isArray(value)) return entries
       const prototype = Object.getPrototypeOf(value)
+      // Text throughout already (as senders mostly send it): the object itself, not a copy.
+      if (prototype === Object.prototype && isTextMap(value)) return value as Record<string, string>
       // What z.record reads of a plain object (all JSON makes): its own keys, never `__proto__`.
       const record =
         prototype === Object.prototype || prototype === null

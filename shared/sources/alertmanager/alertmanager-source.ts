@@ -1,8 +1,8 @@
 import * as z from 'zod'
-import { parseJsonBody, validatePayload } from '../parse-body.js'
+import { parseJsonBody } from '../parse-body.js'
 import type { WebhookSource } from '../webhook-source.js'
 import { describeAlert } from './describe-alert.js'
-import { AlertmanagerPayloadSchema } from './schema.js'
+import { readAlertmanagerPayload } from './read-payload.js'
 
 export const AlertmanagerOptionsSchema = z.object({}).strict()
 export type AlertmanagerOptions = z.infer<typeof AlertmanagerOptionsSchema>
@@ -24,11 +24,7 @@ export const alertmanagerSource: WebhookSource<AlertmanagerOptions> = {
   needsRouteAuth: true,
 
   async normalize(request) {
-    const payload = validatePayload(
-      AlertmanagerPayloadSchema,
-      parseJsonBody(request.body),
-      'Alertmanager notification',
-    )
+    const payload = readAlertmanagerPayload(parseJsonBody(request.body))
     return {
       kind: 'alerts',
       type: 'alertmanager.notification',

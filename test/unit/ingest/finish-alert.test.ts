@@ -18,7 +18,9 @@ const routeWith = (alert: Record<string, unknown>) => {
   return route
 }
 const RECEIVED = '2026-11-28T07:00:00.000Z'
-const finish = (payload: unknown, alert: Record<string, unknown> = {}) =>
+// finishAlert answers the alert itself when no JSONata ran: awaited here either way, so a sync
+// failure reads as a rejection as well.
+const finish = async (payload: unknown, alert: Record<string, unknown> = {}) =>
   finishAlert({ alert: {}, raw: payload }, routeWith(alert), RECEIVED)
 
 describe('finishAlert', () => {
