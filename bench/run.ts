@@ -50,6 +50,12 @@ const SECTIONS: Section[] = [
     run: 'benchDeliverBilling',
   },
   {
+    name: 'two-way',
+    title: "Halo requests per event with and without Halo's webhooks",
+    module: './two-way.bench.ts',
+    run: 'benchTwoWay',
+  },
+  {
     name: 'start',
     title: 'npm start: time to listen',
     module: './local-start.bench.ts',
