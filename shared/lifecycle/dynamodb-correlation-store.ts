@@ -6,6 +6,7 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb'
 import { StateStoreError } from '../errors.js'
@@ -13,6 +14,8 @@ import {
   type CorrelationRecord,
   CorrelationRecordSchema,
   type CorrelationStore,
+  type OpenTicket,
+  openTicketOf,
 } from './correlation-store.js'
 
 export type DynamoDbCorrelationStoreOptions = {
@@ -34,6 +37,32 @@ export const correlationKey = (route: string, key: string) => `corr#${route}#${k
 
 /** The partition key of the ticket index item that names the record holding a Halo ticket. */
 export const ticketIndexKey = (ticketId: number) => `tix#${ticketId}`
+
+/**
+ * The sparse index of open tickets (the reconcile sweep's work list): only a record whose ticket
+ * is open carries its two attributes, so closed and resolved records cost the index nothing. The
+ * sort key orders by last check, then route and key (`#` sorts below every character a route
+ * name may hold, so the order is that of `open-ticket-order.ts`).
+ */
+export const OPEN_TICKETS_INDEX = {
+  name: 'OpenTickets',
+  partitionKey: 'openTicket',
+  sortKey: 'openOrder',
+  /** Besides the keys: what a sweep needs to read the ticket and name its problem. */
+  projected: ['route', 'key', 'ticketId'],
+} as const
+
+/** The one partition of the open-ticket index. */
+const OPEN = 'open'
+
+const openTicketAttributes = (record: CorrelationRecord): Record<string, string> => {
+  const open = openTicketOf(record)
+  if (!open) return {}
+  return {
+    [OPEN_TICKETS_INDEX.partitionKey]: OPEN,
+    [OPEN_TICKETS_INDEX.sortKey]: `${open.checkedAt}#${open.route}#${open.key}`,
+  }
+}
 
 const translate = (operation: string, error: unknown): never => {
   const name = error instanceof Error ? error.name : 'unknown'
@@ -60,6 +89,10 @@ const lostCondition = (error: unknown): boolean =>
  * (`tix#<ticketId>` → route and key, same TTL), so the index never misses a ticket a record
  * holds; an index item left pointing at a record that has moved on to another ticket is
  * recognised on read and answers nothing. Transactions need no IAM action besides `PutItem`.
+ *
+ * A record whose ticket is open also carries the attributes of the sparse {@link
+ * OPEN_TICKETS_INDEX} (a GSI, eventually consistent), which {@link CorrelationStore.listOpenTickets}
+ * queries.
  */
 export const createDynamoDbCorrelationStore = (
   options: DynamoDbCorrelationStoreOptions,
@@ -79,7 +112,13 @@ export const createDynamoDbCorrelationStore = (
         )
         .catch((error: unknown) => translate('GetItem', error))
       if (!result.Item) return undefined
-      const { pk: _pk, expiresAt: _expiresAt, ...stored } = result.Item
+      const {
+        pk: _pk,
+        expiresAt: _expiresAt,
+        [OPEN_TICKETS_INDEX.partitionKey]: _open,
+        [OPEN_TICKETS_INDEX.sortKey]: _order,
+        ...stored
+      } = result.Item
       return CorrelationRecordSchema.parse(stored)
     },
 
@@ -93,6 +132,7 @@ export const createDynamoDbCorrelationStore = (
           version,
           pk: correlationKey(record.route, record.key),
           expiresAt,
+          ...openTicketAttributes(record),
         },
         ...(expectedVersion === undefined
           ? { ConditionExpression: 'attribute_not_exists(pk)' }
@@ -127,6 +167,30 @@ export const createDynamoDbCorrelationStore = (
         if (lostCondition(error)) return false
         return translate(ticketId === undefined ? 'PutItem' : 'TransactWriteItems', error)
       }
+    },
+
+    async listOpenTickets(limit) {
+      if (limit < 1) return []
+      const result = await client
+        .send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: OPEN_TICKETS_INDEX.name,
+            KeyConditionExpression: '#open = :open',
+            ExpressionAttributeNames: { '#open': OPEN_TICKETS_INDEX.partitionKey },
+            ExpressionAttributeValues: { ':open': OPEN },
+            ScanIndexForward: true,
+            Limit: limit,
+          }),
+        )
+        .catch((error: unknown) => translate('Query', error))
+      return (result.Items ?? []).flatMap((item): OpenTicket[] => {
+        const { route, key, ticketId } = item
+        const order = item[OPEN_TICKETS_INDEX.sortKey]
+        if (typeof route !== 'string' || typeof key !== 'string') return []
+        if (typeof ticketId !== 'number' || typeof order !== 'string') return []
+        return [{ route, key, ticketId, checkedAt: order.slice(0, order.indexOf('#')) }]
+      })
     },
 
     async findByTicket(ticketId) {
