@@ -25,6 +25,7 @@ export const createApp = (app = new App()): { app: App; stack: HaloHooksStack } 
     settings,
     routes: [...routes.keys()],
     projectRoot,
+    reconcile: parsed.reconcile,
     description: 'halo-hooks: webhooks in, HaloPSA tickets out',
   })
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app))

@@ -43,6 +43,8 @@ export const METRIC = {
   parked: 'EnvelopesParked',
   haloRequests: 'HaloRequests',
   halo429: 'HaloThrottled',
+  /** Open tickets the reconcile sweep read and queued as ticket events. */
+  reconciled: 'TicketsReconciled',
 } as const
 
 /** Message attributes a parked message carries in the dead-letter queue. */

@@ -7,7 +7,7 @@ import type { Logger } from './observability.js'
  * A Lambda function's logger and metrics on Powertools, set up the same way for every function:
  * JSON logs with the invocation's context, and EMF metrics in the project's namespace.
  */
-export const createPowertoolsObservability = (service: 'ingest' | 'deliver') => {
+export const createPowertoolsObservability = (service: 'ingest' | 'deliver' | 'sweep') => {
   const powertools = new PowertoolsLogger({ serviceName: `halo-hooks-${service}` })
   const logger: Logger = {
     debug: (message, fields) => powertools.debug(message, fields ?? {}),

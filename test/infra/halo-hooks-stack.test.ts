@@ -6,8 +6,11 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions'
 import { Queue } from 'aws-cdk-lib/aws-sqs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../infra/app.js'
-import type { HaloHooksStack } from '../../infra/halo-hooks-stack.js'
+import { HaloHooksStack } from '../../infra/halo-hooks-stack.js'
+import { resolveDeploySettings } from '../../infra/settings.js'
 import { AWS_ENV } from '../../shared/aws-env.js'
+import { DEFAULT_RECONCILE } from '../../shared/config/reconcile-config.js'
+import { ROOT } from '../support/aws/bundle-handler.js'
 
 const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] }
 
@@ -113,9 +116,9 @@ describe('HaloHooksStack', () => {
     }
   })
 
-  it('runs both functions on ARM64 with the newest Node.js runtime and source maps', () => {
+  it('runs all three functions on ARM64 with the newest Node.js runtime and source maps', () => {
     const functions = template.findResources('AWS::Lambda::Function')
-    expect(Object.keys(functions)).toHaveLength(2)
+    expect(Object.keys(functions)).toHaveLength(3)
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -144,6 +147,45 @@ describe('HaloHooksStack', () => {
           PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         }),
       ],
+    })
+  })
+
+  it('keeps a sparse index of open tickets, projecting only what a sweep needs', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'OpenTickets',
+          KeySchema: [
+            { AttributeName: 'openTicket', KeyType: 'HASH' },
+            { AttributeName: 'openOrder', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['route', 'key', 'ticketId'] },
+        },
+      ],
+    })
+  })
+
+  it('invokes the sweep every reconcile.everyMinutes, never retrying a missed one', () => {
+    const sweep = Object.keys(template.findResources('AWS::Lambda::Function')).find((id) =>
+      id.startsWith('ReconcileSweep'),
+    )
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(10 minutes)',
+      State: 'ENABLED',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [sweep, 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 600 },
+        }),
+      ],
+    })
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      FunctionName: { 'Fn::GetAtt': [sweep, 'Arn'] },
+      Principal: 'events.amazonaws.com',
+    })
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Timeout: 120,
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'halo-hooks-sweep' }) },
     })
   })
 
@@ -214,6 +256,33 @@ describe('HaloHooksStack', () => {
     )
   })
 
+  it("grants the sweep only: its logs, sending to the queue, the open-ticket index, the budget's items, reading the secret", () => {
+    expect(grantsOf(template, 'ReconcileSweepRole')).toEqual(
+      [
+        `logs:CreateLogStream → ${logsOf(template, 'ReconcileSweep')}`,
+        `logs:PutLogEvents → ${logsOf(template, 'ReconcileSweep')}`,
+        `sqs:GetQueueAttributes → ${queue}`,
+        `sqs:GetQueueUrl → ${queue}`,
+        `sqs:SendMessage → ${queue}`,
+        `dynamodb:Query → {${table}}/index/OpenTickets`,
+        `dynamodb:GetItem → ${table}`,
+        `dynamodb:PutItem → ${table}`,
+        `secretsmanager:DescribeSecret → ${secret}`,
+        `secretsmanager:GetSecretValue → ${secret}`,
+      ].sort(),
+    )
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+            Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['budget#*'] } },
+          }),
+        ]),
+      },
+    })
+  })
+
   it('attaches no managed policies to the function roles', () => {
     for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
       expect(role.Properties?.ManagedPolicyArns).toBeUndefined()
@@ -249,6 +318,17 @@ describe('HaloHooksStack', () => {
         AWS_ENV.haloBudgetWindowSeconds,
       ]),
     )
+    expect(env('ReconcileSweep').sort()).toEqual(
+      expect.arrayContaining([
+        AWS_ENV.queueUrl,
+        AWS_ENV.secretId,
+        AWS_ENV.secretCacheSeconds,
+        AWS_ENV.tableName,
+        AWS_ENV.haloBudgetLimit,
+        AWS_ENV.haloBudgetWindowSeconds,
+      ]),
+    )
+    expect(env('ReconcileSweep')).not.toContain(AWS_ENV.deadLetterQueueUrl)
   })
 
   it('raises five alarms and draws a dashboard', () => {
@@ -467,6 +547,22 @@ describe('HaloHooksStack with deploy settings from CDK context', () => {
   })
 })
 
+describe('HaloHooksStack with the reconcile sweep turned off', () => {
+  it('has no sweep function and no schedule', () => {
+    const app = new App({ context: NO_BUNDLING })
+    const stack = new HaloHooksStack(app, 'NoSweep', {
+      settings: resolveDeploySettings(undefined, () => undefined),
+      routes: ['alerts'],
+      projectRoot: ROOT,
+      reconcile: { ...DEFAULT_RECONCILE, enabled: false },
+    })
+    const template = Template.fromStack(stack)
+    template.resourceCountIs('AWS::Lambda::Function', 2)
+    template.resourceCountIs('AWS::Events::Rule', 0)
+    expect(stack.reconcile).toBeUndefined()
+  })
+})
+
 describe('HaloHooksStack bundling (as cdk synth does it)', () => {
   let outdir: string
   beforeAll(() => {
@@ -476,7 +572,7 @@ describe('HaloHooksStack bundling (as cdk synth does it)', () => {
     rmSync(outdir, { recursive: true, force: true })
   })
 
-  it('bundles both handlers with the local esbuild into ESM with source maps', () => {
+  it('bundles the three handlers with the local esbuild into ESM with source maps', () => {
     const { app } = createApp(new App({ outdir }))
     app.synth()
 
@@ -484,7 +580,7 @@ describe('HaloHooksStack bundling (as cdk synth does it)', () => {
       .filter((name) => name.startsWith('asset.'))
       .map((name) => join(outdir, name))
       .filter((dir) => existsSync(join(dir, 'index.mjs')))
-    expect(bundles).toHaveLength(2)
+    expect(bundles).toHaveLength(3)
     for (const dir of bundles) {
       const code = readFileSync(join(dir, 'index.mjs'), 'utf8')
       expect(code).toMatch(/createRequire/)
