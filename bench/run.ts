@@ -38,6 +38,11 @@ const SECTIONS: Section[] = [
     run: 'benchDeliverBilling',
   },
   {
+    title: "The reconcile sweep's share of the Halo budget",
+    module: './reconcile-sweep.bench.ts',
+    run: 'benchReconcileSweep',
+  },
+  {
     title: "The local gateway's state in SQLite against memory",
     module: './sqlite-state.bench.ts',
     run: 'benchSqliteState',
