@@ -4,14 +4,18 @@ import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam'
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda'
 import { Construct } from 'constructs'
 import { AWS_ENV } from '../../shared/aws-env.js'
-import { OPEN_TICKETS_INDEX } from '../../shared/lifecycle/dynamodb-correlation-store.js'
+import {
+  OPEN_TICKETS_INDEX,
+  TICKET_INDEX,
+} from '../../shared/lifecycle/dynamodb-correlation-store.js'
 
 /**
  * Deliver's state: correlation records (`corr#route#key`), the shared Halo rate budget
  * (`budget#halo`) and the delivery history (`hist#<envelopeId>`, each envelope's latest outcome,
  * kept 14 days) in one on-demand table with TTL (`expiresAt`) and point-in-time recovery. A
  * sparse index of open tickets (`OpenTickets`: only records whose ticket is open carry its keys;
- * route, key and ticket id projected) is the reconcile sweep's work list.
+ * route, key and ticket id projected) is the reconcile sweep's work list; a KEYS_ONLY index on
+ * the records' `ticketId` (`TicketIds`) finds the problem a Halo ticket event is about.
  */
 export class StateTable extends Construct {
   readonly table: TableV2
@@ -34,6 +38,11 @@ export class StateTable extends Construct {
           projectionType: ProjectionType.INCLUDE,
           nonKeyAttributes: [...OPEN_TICKETS_INDEX.projected],
         },
+        {
+          indexName: TICKET_INDEX.name,
+          partitionKey: { name: TICKET_INDEX.partitionKey, type: AttributeType.NUMBER },
+          projectionType: ProjectionType.KEYS_ONLY,
+        },
       ],
     })
   }
@@ -43,13 +52,7 @@ export class StateTable extends Construct {
    * through it), and reads and writes the Halo rate budget's items (`budget#…`) only.
    */
   bindSweeper(fn: LambdaFunction): void {
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: ['dynamodb:Query'],
-        resources: [`${this.table.tableArn}/index/${OPEN_TICKETS_INDEX.name}`],
-      }),
-    )
+    this.grantQuery(fn, OPEN_TICKETS_INDEX.name)
     fn.addToRolePolicy(
       new PolicyStatement({
         effect: Effect.ALLOW,
@@ -67,9 +70,13 @@ export class StateTable extends Construct {
     fn.addEnvironment(AWS_ENV.tableName, this.table.tableName)
   }
 
-  /** Reads and conditional writes of items, nothing else (no scans of other tables, no admin). */
+  /**
+   * Reads and conditional writes of items, and queries of the ticket-id index (a Halo ticket
+   * event finds its problem); nothing else (no scans, no other index, no admin).
+   */
   bindReadWrite(fn: LambdaFunction): void {
     this.grantItems(fn, 'dynamodb:GetItem', 'dynamodb:PutItem')
+    this.grantQuery(fn, TICKET_INDEX.name)
     fn.addEnvironment(AWS_ENV.tableName, this.table.tableName)
   }
 
@@ -77,6 +84,16 @@ export class StateTable extends Construct {
    * Item actions on the table itself. Not `table.grant`, which would add every index too
    * (`/index/*`): only the sweep queries the open-ticket index.
    */
+  private grantQuery(fn: LambdaFunction, indexName: string): void {
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['dynamodb:Query'],
+        resources: [`${this.table.tableArn}/index/${indexName}`],
+      }),
+    )
+  }
+
   private grantItems(fn: LambdaFunction, ...actions: string[]): void {
     fn.addToRolePolicy(
       new PolicyStatement({ effect: Effect.ALLOW, actions, resources: [this.table.tableArn] }),

@@ -150,7 +150,7 @@ describe('HaloHooksStack', () => {
     })
   })
 
-  it('keeps a sparse index of open tickets, projecting only what a sweep needs', () => {
+  it('keeps a sparse index of open tickets, projecting only what a sweep needs, and a keys-only ticket-id index', () => {
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       GlobalSecondaryIndexes: [
         {
@@ -160,6 +160,11 @@ describe('HaloHooksStack', () => {
             { AttributeName: 'openOrder', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['route', 'key', 'ticketId'] },
+        },
+        {
+          IndexName: 'TicketIds',
+          KeySchema: [{ AttributeName: 'ticketId', KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         },
       ],
     })
@@ -235,7 +240,7 @@ describe('HaloHooksStack', () => {
     )
   })
 
-  it('grants deliver only: its logs, consuming the queue, parking in the DLQ, items of the table, reading the secret', () => {
+  it('grants deliver only: its logs, consuming the queue, parking in the DLQ, items of the table and its ticket-id index, reading the secret', () => {
     expect(grantsOf(template, 'DeliverRole')).toEqual(
       [
         `logs:CreateLogStream → ${logsOf(template, 'Deliver')}`,
@@ -250,6 +255,7 @@ describe('HaloHooksStack', () => {
         `sqs:GetQueueUrl → ${dlq}`,
         `dynamodb:GetItem → ${table}`,
         `dynamodb:PutItem → ${table}`,
+        `dynamodb:Query → {${table}}/index/TicketIds`,
         `secretsmanager:DescribeSecret → ${secret}`,
         `secretsmanager:GetSecretValue → ${secret}`,
       ].sort(),
