@@ -166,7 +166,8 @@ export const startGateway = async (options: GatewayOptions) => {
   })
   const pace = sweepPace(reconcile, budget)
   /** One reconcile sweep now: open tickets re-read, what they show queued as ticket events. */
-  const sweep = () => runSweep(pace, { store, halo, queue, logger, now })
+  const routeNames = new Set(compiled.routes.keys())
+  const sweep = () => runSweep(pace, { store, halo, queue, routes: routeNames, logger, now })
   const reconciler = reconcile.enabled
     ? startReconcileTimer({
         sweep,

@@ -40,7 +40,9 @@ const END_MARGIN_MS = 5_000
 // Built once per cold start and reused by every invocation of this instance.
 const observability = createPowertoolsObservability('sweep')
 const { logger, count } = observability
-const { reconcile } = compileConfig(config, 'halo-hooks.config.ts').config
+const compiled = compileConfig(config, 'halo-hooks.config.ts')
+const { reconcile } = compiled.config
+const routes = new Set(compiled.routes.keys())
 const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
   marshallOptions: { removeUndefinedValues: true },
 })
@@ -107,6 +109,7 @@ export const handler = async (_event: unknown, context: Context): Promise<SweepR
       store,
       halo: await haloClient(),
       queue,
+      routes,
       logger,
       now: () => new Date(),
       deadline: Date.now() + context.getRemainingTimeInMillis() - END_MARGIN_MS,

@@ -11,6 +11,11 @@ export type SweepDeps = {
   /** Reads one ticket in the budget's sweep lane, which never waits: a full lane throws at once. */
   halo: { getTicket(id: number, options: { lane: 'sweep' }): Promise<HaloTicket> }
   queue: EventQueue
+  /**
+   * The routes configured now. A ticket of a route no longer configured is not read: deliver
+   * could not apply what the read shows (it would park the message every sweep).
+   */
+  routes: ReadonlySet<string>
   logger: Logger
   now: () => Date
   /** Stop before reading another ticket at or after this time (ms since epoch): a Lambda's end. */
@@ -30,6 +35,8 @@ export type SweepReport = {
   queued: number
   /** Read failed for that ticket alone (not retryable); it stays first for the next sweep. */
   failed: number
+  /** Skipped unread: their route is no longer configured (they stay listed until they expire). */
+  unrouted: number
   stoppedBy?: SweepStop
 }
 
@@ -45,8 +52,12 @@ export type SweepReport = {
  */
 export const runSweep = async (pace: SweepPace, deps: SweepDeps): Promise<SweepReport> => {
   const open = await deps.store.listOpenTickets(pace.maxTickets)
-  const report: SweepReport = { listed: open.length, queued: 0, failed: 0 }
+  const report: SweepReport = { listed: open.length, queued: 0, failed: 0, unrouted: 0 }
   for (const ticket of open) {
+    if (!deps.routes.has(ticket.route)) {
+      report.unrouted++
+      continue
+    }
     if (deps.deadline !== undefined && deps.now().getTime() >= deps.deadline) {
       report.stoppedBy = 'deadline'
       break

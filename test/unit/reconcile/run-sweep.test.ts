@@ -51,7 +51,14 @@ const setup = async (
     maxAttempts: 1,
   })
   const queue = createMemoryEventQueue()
-  const deps = { store, halo, queue, logger: silentLogger, now: () => new Date(clock.now()) }
+  const deps = {
+    store,
+    halo,
+    queue,
+    routes: new Set(['alerts']),
+    logger: silentLogger,
+    now: () => new Date(clock.now()),
+  }
   const ticketReads = () => script.calls.filter((call) => !isTokenCall(call)).map(ticketIdOf)
   const queued = () =>
     queue.pending().map((envelope) => (envelope as TicketEventEnvelope).ticketEvent)
@@ -66,7 +73,7 @@ describe('runSweep', () => {
 
     const report = await runSweep({ maxTickets: 10 }, deps)
 
-    expect(report).toEqual({ listed: 3, queued: 3, failed: 0 })
+    expect(report).toEqual({ listed: 3, queued: 3, failed: 0, unrouted: 0 })
     expect(ticketReads()).toEqual([12, 13, 11])
     expect(queued()).toMatchObject([
       { ticketId: 12, statusId: 1 },
@@ -78,7 +85,12 @@ describe('runSweep', () => {
   it('reads no more than the pace allows', async () => {
     const { deps, ticketReads } = await setup()
 
-    expect(await runSweep({ maxTickets: 2 }, deps)).toEqual({ listed: 2, queued: 2, failed: 0 })
+    expect(await runSweep({ maxTickets: 2 }, deps)).toEqual({
+      listed: 2,
+      queued: 2,
+      failed: 0,
+      unrouted: 0,
+    })
     expect(ticketReads()).toEqual([12, 13])
   })
 
@@ -99,7 +111,7 @@ describe('runSweep', () => {
 
     const report = await runSweep({ maxTickets: 10 }, deps)
 
-    expect(report).toEqual({ listed: 3, queued: 0, failed: 0, stoppedBy: 'budget' })
+    expect(report).toEqual({ listed: 3, queued: 0, failed: 0, unrouted: 0, stoppedBy: 'budget' })
     expect(ticketReads()).toEqual([])
     expect(queued()).toEqual([])
     expect(clock.sleeps).toEqual([])
@@ -113,7 +125,7 @@ describe('runSweep', () => {
     // A share of 3 of 6: the token and two reads.
     const report = await runSweep({ maxTickets: 10 }, deps)
 
-    expect(report).toEqual({ listed: 3, queued: 2, failed: 0, stoppedBy: 'budget' })
+    expect(report).toEqual({ listed: 3, queued: 2, failed: 0, unrouted: 0, stoppedBy: 'budget' })
     expect(ticketReads()).toEqual([12, 13])
   })
 
@@ -125,6 +137,7 @@ describe('runSweep', () => {
       listed: 3,
       queued: 1,
       failed: 0,
+      unrouted: 0,
       stoppedBy: 'halo_unavailable',
     })
 
@@ -133,7 +146,17 @@ describe('runSweep', () => {
       listed: 3,
       queued: 2,
       failed: 1,
+      unrouted: 0,
     })
+  })
+
+  it('skips, unread, the tickets of a route no longer configured', async () => {
+    const { deps, ticketReads } = await setup()
+
+    const report = await runSweep({ maxTickets: 10 }, { ...deps, routes: new Set(['other']) })
+
+    expect(report).toEqual({ listed: 3, queued: 0, failed: 0, unrouted: 3 })
+    expect(ticketReads()).toEqual([])
   })
 
   it('reads nothing more once its deadline has come', async () => {
@@ -141,7 +164,7 @@ describe('runSweep', () => {
 
     const report = await runSweep({ maxTickets: 10 }, { ...deps, deadline: clock.now() })
 
-    expect(report).toEqual({ listed: 3, queued: 0, failed: 0, stoppedBy: 'deadline' })
+    expect(report).toEqual({ listed: 3, queued: 0, failed: 0, unrouted: 0, stoppedBy: 'deadline' })
     expect(ticketReads()).toEqual([])
   })
 })
