@@ -56,6 +56,33 @@ describe('the reconcile sweep in the local gateway (sandbox webhooks off)', () =
     ])
   })
 
+  it('carries on where a sweep cut short by the budget stopped: every open ticket is read once before any twice', async () => {
+    // 8 requests per second, the sweep's share one of them: one sweep read per window.
+    harness = await startTestGateway({
+      sandboxWebhooks: 'off',
+      budget: { limit: 8, windowSeconds: 1 },
+      reconcile: { enabled: false, maxBudgetShare: 0.125 },
+    })
+    const keys = ['fp-a', 'fp-b', 'fp-c']
+    await send(...keys.map((fingerprint) => ({ fingerprint, status: 'firing' as const })))
+    const ids = keys.map((key) => harness.ticketsOf(key)[0]?.id as number)
+    // Last in line (same first-seen time, so by key): found only once the other two were read.
+    harness.sandbox.closeAsTechnician(ids[2] as number)
+    const before = harness.sandbox.requests().length
+
+    await eventually(async () => {
+      harness.advance(1)
+      const report = await harness.gateway.sweep()
+      expect(report.queued).toBeLessThanOrEqual(1)
+      await harness.settled()
+      const record = await harness.gateway.store.get('prometheus', 'fp-c')
+      return record?.state === 'closed' ? record : undefined
+    })
+
+    const reads = haloRequestsSince(before).filter(isTicketRead)
+    expect(reads).toEqual(ids.map((id) => `GET get /api/tickets/${id}`))
+  })
+
   it('reads nothing while deliveries hold its share of a busy budget, and never more than its share in any window', async () => {
     // 20 requests per 2 s, the sweep's share a quarter: at most 5 sweep reads in any window.
     const windowMs = 2_000
