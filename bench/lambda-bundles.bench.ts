@@ -44,7 +44,11 @@ export const handler = handle(app)
 const bundle = async (target: Target, outdir: string): Promise<string> => {
   if (target.fn) {
     const compiled = await loadConfigFile(join(ROOT, 'halo-hooks.config.ts'))
-    return bundleFunction({ fn: target.fn, routes: routeDataOf(compiled, target.fn), outdir })
+    return bundleFunction({
+      fn: target.fn,
+      routes: routeDataOf(compiled, target.fn === 'ingest' ? 'ingest' : 'deliver'),
+      outdir,
+    })
   }
   return bundleLambda({ entry: target.entry, outdir })
 }

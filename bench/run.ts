@@ -62,6 +62,12 @@ const SECTIONS: Section[] = [
     run: 'benchLocalStart',
   },
   {
+    name: 'sweep',
+    title: "The reconcile sweep's share of the Halo budget",
+    module: './reconcile-sweep.bench.ts',
+    run: 'benchReconcileSweep',
+  },
+  {
     name: 'sqlite',
     title: "The local gateway's state in SQLite against memory",
     module: './sqlite-state.bench.ts',

@@ -31,6 +31,7 @@ export const createApp = (app = new App()): { app: App; stack: HaloHooksStack } 
       deliver: routeDataOf(compiled, 'deliver'),
     },
     projectRoot,
+    reconcile: parsed.reconcile,
     description: 'halo-hooks: webhooks in, HaloPSA tickets out',
   })
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app))

@@ -48,6 +48,7 @@ export const LAMBDA_BUNDLING = {
 export const LAMBDA_FUNCTIONS = {
   ingest: { entry: 'functions/ingest/handler.ts', routes: 'functions/ingest/routes.ts' },
   deliver: { entry: 'functions/deliver/handler.ts', routes: 'functions/deliver/routes.ts' },
+  sweep: { entry: 'functions/sweep/handler.ts', routes: 'functions/sweep/routes.ts' },
 } as const
 
 export type LambdaFunctionName = keyof typeof LAMBDA_FUNCTIONS
@@ -114,7 +115,7 @@ const senderImport = async (id: string) => {
 
 /**
  * The module that stands for a function's routes in its bundle: the routes' data (validated at
- * synth), the senders they name and nothing else (deliver: none), each template compiled on first
+ * synth), the senders they name and nothing else (deliver and sweep: none), each template compiled on first
  * use (`routesFromData`).
  */
 export const routesModuleSource = async (
@@ -123,7 +124,7 @@ export const routesModuleSource = async (
 ): Promise<string> => {
   const routeData = join(PROJECT_ROOT, 'shared/config/route-data.ts')
   const lines = [`import { routesFromData } from ${JSON.stringify(routeData)}`]
-  if (fn === 'deliver') {
+  if (fn !== 'ingest') {
     lines.push(`export const routes = routesFromData(${JSON.stringify(routes)})`)
     return lines.join('\n')
   }

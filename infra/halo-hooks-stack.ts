@@ -2,12 +2,14 @@ import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cd
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs'
 import type { Construct } from 'constructs'
 import { AWS_ENV } from '../shared/aws-env.js'
+import { DEFAULT_RECONCILE, type Reconcile } from '../shared/config/reconcile-config.js'
 import type { RouteData } from '../shared/config/route-data.js'
 import { DeliveryQueue } from './constructs/delivery-queue.js'
 import { IngestApi } from './constructs/ingest-api.js'
 import { IntegrationSecrets } from './constructs/integration-secrets.js'
 import { NodeFunction } from './constructs/node-function.js'
 import { Operations } from './constructs/operations.js'
+import { ReconcileSchedule } from './constructs/reconcile-schedule.js'
 import { StateTable } from './constructs/state-table.js'
 import type { DeploySettings } from './settings.js'
 
@@ -19,6 +21,8 @@ export type HaloHooksStackProps = StackProps & {
   readonly routeData: Readonly<Record<'ingest' | 'deliver', Readonly<Record<string, RouteData>>>>
   /** The project root (lockfile, handlers, config file). */
   readonly projectRoot: string
+  /** The reconcile sweep (the config file's `reconcile`). @default every 10 min, on */
+  readonly reconcile?: Reconcile
 }
 
 const outputId = (route: string) =>
@@ -33,6 +37,8 @@ export class HaloHooksStack extends Stack {
   readonly secrets: IntegrationSecrets
   readonly api: IngestApi
   readonly operations: Operations
+  /** Undefined when the config file turns the sweep off. */
+  readonly reconcile: ReconcileSchedule | undefined
 
   constructor(scope: Construct, id: string, props: HaloHooksStackProps) {
     super(scope, id, props)
@@ -78,20 +84,37 @@ export class HaloHooksStack extends Stack {
     this.secrets.signing.bindReader(this.ingest.fn)
     this.secrets.halo.bindReader(this.deliver.fn)
 
-    if (settings.haloUrl) {
-      this.deliver.fn.addEnvironment(AWS_ENV.haloBaseUrl, settings.haloUrl)
-    } else {
+    const reconcile = props.reconcile ?? DEFAULT_RECONCILE
+    this.reconcile = reconcile.enabled
+      ? new ReconcileSchedule(this, 'Reconcile', {
+          reconcile,
+          routes: props.routeData.deliver,
+          sourceMaps: settings.sourceMaps,
+          logRetention,
+          projectRoot: props.projectRoot,
+        })
+      : undefined
+    const sweep = this.reconcile?.sweep.fn
+    if (sweep) {
+      this.queue.bindProducer(sweep)
+      this.table.bindSweeper(sweep)
+      this.secrets.halo.bindReader(sweep)
+    }
+    // Every function that calls Halo: where it is, and the budget they share.
+    const haloCallers = sweep ? [this.deliver.fn, sweep] : [this.deliver.fn]
+
+    if (!settings.haloUrl) {
       Annotations.of(this).addWarningV2(
         'halo-hooks:no-halo-url',
         'No Halo URL: deliveries wait in the queue until deploy.haloUrl (or -c haloUrl=...) is set and deployed',
       )
     }
-    if (settings.haloTenant) this.deliver.fn.addEnvironment(AWS_ENV.haloTenant, settings.haloTenant)
-    this.deliver.fn.addEnvironment(AWS_ENV.haloBudgetLimit, String(settings.budget.limit))
-    this.deliver.fn.addEnvironment(
-      AWS_ENV.haloBudgetWindowSeconds,
-      String(settings.budget.windowSeconds),
-    )
+    for (const fn of haloCallers) {
+      if (settings.haloUrl) fn.addEnvironment(AWS_ENV.haloBaseUrl, settings.haloUrl)
+      if (settings.haloTenant) fn.addEnvironment(AWS_ENV.haloTenant, settings.haloTenant)
+      fn.addEnvironment(AWS_ENV.haloBudgetLimit, String(settings.budget.limit))
+      fn.addEnvironment(AWS_ENV.haloBudgetWindowSeconds, String(settings.budget.windowSeconds))
+    }
 
     this.api = new IngestApi(this, 'Http', {
       ingest: this.ingest.fn,

@@ -5,6 +5,7 @@ import { deliverEvent } from '../functions/deliver/deliver-event.js'
 import { createIngestApp } from '../functions/ingest/app.js'
 import type { CompiledConfig } from '../shared/config/compile-config.js'
 import type { HaloBudget } from '../shared/config/halo-budget.js'
+import type { Reconcile } from '../shared/config/reconcile-config.js'
 import type { DeliveryHistory } from '../shared/delivery/delivery-history.js'
 import { createHaloClient, type HaloClientOptions } from '../shared/halo/halo-client.js'
 import { createHaloDirectory, DIRECTORY_TTL_MS } from '../shared/halo/halo-directory.js'
@@ -13,6 +14,8 @@ import type { Logger } from '../shared/observability.js'
 import type { OutboundHttp } from '../shared/outbound/outbound-request.js'
 import { createResolveAtSource } from '../shared/outbound/resolve-at-source.js'
 import type { LocalEventQueueOptions } from '../shared/queue/local-event-queue.js'
+import { runSweep } from '../shared/reconcile/run-sweep.js'
+import { sweepPace } from '../shared/reconcile/sweep-pace.js'
 import { type SecretStore, signingSecretsOf } from '../shared/secrets/secret-store.js'
 import { createDeliveriesApp } from './deliveries-app.js'
 import { haloTicketUrl } from './delivery-view.js'
@@ -20,6 +23,7 @@ import { createHaloSandbox, SANDBOX_CREDENTIALS } from './halo-sandbox/halo-sand
 import type { SandboxWebhook } from './halo-sandbox/sandbox-webhooks.js'
 import { openLocalState } from './local-state.js'
 import { type LocalWorkerOptions, startLocalWorker } from './local-worker.js'
+import { startReconcileTimer } from './reconcile-timer.js'
 
 export type GatewayOptions = {
   compiled: CompiledConfig
@@ -42,6 +46,10 @@ export type GatewayOptions = {
   history?: DeliveryHistory
   /** Halo requests per window for every worker (the config file's `budget`, env overrides). */
   budget?: HaloBudget
+  /** The reconcile sweep (the config file's `reconcile` unless given). */
+  reconcile?: Reconcile
+  /** The sweep's period in ms, instead of `reconcile.everyMinutes` (tests and demos). */
+  reconcileEveryMs?: number
   /** Rate-limit the built-in sandbox as Halo would (HALO_SANDBOX_RATE_LIMIT). */
   sandboxRateLimit?: { limit: number; windowMs: number }
   /**
@@ -81,6 +89,7 @@ export const startGateway = async (options: GatewayOptions) => {
   }
   const store = options.store ?? state.store
   const budget = options.budget ?? compiled.config.budget
+  const reconcile = options.reconcile ?? compiled.config.reconcile
   const history = options.history ?? state.history
 
   const app = new Hono()
@@ -133,7 +142,11 @@ export const startGateway = async (options: GatewayOptions) => {
     // Credentials are read when the worker starts; a real Halo's come from env or the secret.
     ...(await haloCredentials(options, secrets)),
     // The sandbox too: the budget behaves as it would against the Halo it stands in for.
-    budget: state.budget({ limit: budget.limit, windowMs: budget.windowSeconds * 1000 }),
+    budget: state.budget({
+      limit: budget.limit,
+      windowMs: budget.windowSeconds * 1000,
+      sweepShare: reconcile.maxBudgetShare,
+    }),
     // As in AWS, a delivery waits a moment for the budget at most; otherwise it is deferred to
     // its place in the budget's line and the worker takes the next message.
     maxWaitMs: 1_000,
@@ -159,6 +172,17 @@ export const startGateway = async (options: GatewayOptions) => {
         now,
       }),
   })
+  const pace = sweepPace(reconcile, budget)
+  /** One reconcile sweep now: open tickets re-read, what they show queued as ticket events. */
+  const routeNames = new Set(compiled.routes.keys())
+  const sweep = () => runSweep(pace, { store, halo, queue, routes: routeNames, logger, now })
+  const reconciler = reconcile.enabled
+    ? startReconcileTimer({
+        sweep,
+        everyMs: options.reconcileEveryMs ?? reconcile.everyMinutes * 60_000,
+        logger,
+      })
+    : undefined
 
   return {
     url,
@@ -168,6 +192,7 @@ export const startGateway = async (options: GatewayOptions) => {
     halo,
     store,
     history,
+    sweep,
     deliveriesUrl: `${url}/deliveries`,
     /** Where the built-in sandbox sends its ticket webhooks, if anywhere. */
     sandboxWebhookUrl: sandboxWebhook?.url,
@@ -184,6 +209,7 @@ export const startGateway = async (options: GatewayOptions) => {
      * data directory. Answers what was left in the queue at that moment.
      */
     async close() {
+      await reconciler?.stop()
       await worker.stop()
       await new Promise<void>((resolve, reject) =>
         server.close((error) => (error ? reject(error) : resolve())),

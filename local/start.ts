@@ -1,5 +1,6 @@
 import { resolveHaloBudget } from '../shared/config/halo-budget.js'
 import { configPath, loadConfigFile } from '../shared/config/load-config-file.js'
+import type { Reconcile } from '../shared/config/reconcile-config.js'
 import { envelopeKey } from '../shared/envelope.js'
 import { ConfigError, LocalStateError } from '../shared/errors.js'
 import { createJsonLogger } from '../shared/observability.js'
@@ -8,6 +9,12 @@ import { checkHaloCredentials, startupLines } from './halo-doctor.js'
 import { parseSandboxRateLimit } from './halo-sandbox/sandbox-rate-limit.js'
 import { importConfigModule } from './import-config-module.js'
 import { localHaloTarget, localSecretStore, readLocalEnv } from './local-env.js'
+
+/** What the reconcile sweep does, as `npm start` says it. */
+const reconcileLine = (reconcile: Reconcile) =>
+  reconcile.enabled
+    ? `  sweep:   open tickets re-read every ${reconcile.everyMinutes} min, at most ${reconcile.maxTicketsPerSweep} and ${Math.round(reconcile.maxBudgetShare * 100)} % of the budget (config \`reconcile\`)`
+    : '  sweep:   off (config `reconcile.enabled`): a lost Halo webhook is learned at the next recheck'
 
 const main = async () => {
   const env = readLocalEnv(process.env)
@@ -71,6 +78,7 @@ const main = async () => {
       : []),
     `  deliveries: ${gateway.deliveriesUrl}  (each alert's outcome; replay parked ones)`,
     `  budget:  ${budget.limit} Halo requests per ${budget.windowSeconds} s at most (learns lower from 429s)`,
+    reconcileLine(compiled.config.reconcile),
     `  try:     npm run send -- ${[...compiled.routes.keys()][0]}`,
     '  stop:    Ctrl-C',
   ]

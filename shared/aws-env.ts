@@ -23,6 +23,10 @@ export const AWS_ENV = {
   haloBudgetLimit: 'HALO_BUDGET_LIMIT',
   /** The budget's rolling window, in seconds. */
   haloBudgetWindowSeconds: 'HALO_BUDGET_WINDOW_SECONDS',
+  /** The reconcile sweep's `maxTicketsPerSweep` (the config file's, checked at synth). */
+  reconcileMaxTickets: 'RECONCILE_MAX_TICKETS',
+  /** The reconcile sweep's `maxBudgetShare` (the config file's, checked at synth). */
+  reconcileMaxBudgetShare: 'RECONCILE_MAX_BUDGET_SHARE',
   /** Receives before SQS dead-letters a message itself: deliver parks it, with why, before. */
   maxReceiveCount: 'MAX_RECEIVE_COUNT',
   /** How long the queue keeps a message, in seconds: deliver parks one before it expires. */
@@ -45,6 +49,8 @@ export const METRIC = {
   parked: 'EnvelopesParked',
   haloRequests: 'HaloRequests',
   halo429: 'HaloThrottled',
+  /** Open tickets the reconcile sweep read and queued as ticket events. */
+  reconciled: 'TicketsReconciled',
 } as const
 
 /** Message attributes a parked message carries in the dead-letter queue. */

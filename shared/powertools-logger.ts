@@ -6,7 +6,7 @@ import type { Logger } from './observability.js'
  * A function's Powertools logger: JSON lines with the invocation's context, named for the
  * service. Its own module, so that a bundle loads Powertools only when it first logs.
  */
-export const createPowertoolsLogger = (service: 'ingest' | 'deliver') => {
+export const createPowertoolsLogger = (service: 'ingest' | 'deliver' | 'sweep') => {
   const powertools = new PowertoolsLogger({ serviceName: `halo-hooks-${service}` })
   const logger: Logger = {
     debug: (message, fields) => powertools.debug(message, fields ?? {}),

@@ -76,6 +76,15 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE correlation SET ticket_id = json_extract(record, '$.ticketId');
   CREATE INDEX correlation_ticket ON correlation (halo, ticket_id) WHERE ticket_id IS NOT NULL;
   `,
+  // The reconcile sweep's order: open tickets, least recently checked first (partial index).
+  `
+  ALTER TABLE correlation ADD COLUMN open_checked_at TEXT;
+  UPDATE correlation
+    SET open_checked_at = coalesce(json_extract(record, '$.checkedAt'), json_extract(record, '$.firstSeen'))
+    WHERE json_extract(record, '$.state') = 'open' AND ticket_id IS NOT NULL;
+  CREATE INDEX correlation_open_checked ON correlation (halo, open_checked_at, route, key)
+    WHERE open_checked_at IS NOT NULL;
+  `,
 ]
 
 /** Marks a SQLite file as ours (`PRAGMA application_id`, "HHk1"), so a stranger is refused. */

@@ -43,6 +43,7 @@ const dryRunStore = (tableName: string): CorrelationStore => {
     get: async (route, key) => (await load()).get(route, key),
     put: async (record, expectedVersion) => (await load()).put(record, expectedVersion),
     findByTicket: async (ticketId) => (await load()).findByTicket(ticketId),
+    listOpenTickets: async (limit) => (await load()).listOpenTickets(limit),
   }
 }
 

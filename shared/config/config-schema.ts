@@ -6,6 +6,7 @@ import { ResolveAtSourceSchema } from '../outbound/resolve-at-source-config.js'
 import { MAX_BODY_BYTES } from '../payload-limits.js'
 import { DeploySchema } from './deploy-schema.js'
 import { DEFAULT_HALO_BUDGET, HaloBudgetSchema } from './halo-budget.js'
+import { DEFAULT_RECONCILE, ReconcileSchema } from './reconcile-config.js'
 
 /** A template value: JSON, where strings may embed JSONata as `{% expression %}`. */
 export const TemplateValueSchema = z.json()
@@ -101,6 +102,12 @@ export const ConfigSchema = z
      * budget learns down from when Halo answers 429. @default 250 per 300 s
      */
     budget: HaloBudgetSchema.default(DEFAULT_HALO_BUDGET),
+    /**
+     * The reconcile sweep: open tickets re-read from Halo on a schedule, so a closure whose Halo
+     * webhook was lost (or never configured) is still learned. @default every 10 minutes, at most
+     * 50 tickets and 20 % of the budget
+     */
+    reconcile: ReconcileSchema.default(DEFAULT_RECONCILE),
     /** Settings of the AWS deployment (`npx cdk deploy`); see docs/deploy.md. */
     deploy: DeploySchema.optional(),
   })

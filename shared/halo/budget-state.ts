@@ -13,18 +13,25 @@
  *   arrivals and ours may arrive late; a request's own slot is taken before it is sent;
  * - a request Halo refused is **given back**: its retry costs one slot, not two;
  * - **lanes**: creates and closes may use the whole window, lookups most of it, notes less, so
- *   under pressure notes wait (or are merged) and writes go first;
+ *   under pressure notes wait (or are merged) and writes go first; the reconcile sweep's reads
+ *   only while the whole window is below the sweep's share and nobody is lined up, so the
+ *   sweep never takes more than that share and yields whenever others are busy;
  * - callers that must wait are **lined up**: each is told a later time than the one before it,
  *   spaced at the limit's rate, so a backlog comes back one by one instead of all at once.
  */
 
-/** Who asks: a create or a close, a lookup, or a repeat note. */
-export type BudgetLane = 'write' | 'read' | 'note'
+/** Who asks: a create or a close, a lookup, a repeat note, or the reconcile sweep's re-read. */
+export type BudgetLane = 'write' | 'read' | 'note' | 'sweep'
 
 export type BudgetSettings = {
   /** The most requests per window, as configured: the learned limit never goes above it. */
   ceiling: number
   windowMs: number
+  /**
+   * The share of the window the sweep lane may fill (every lane's requests counted), at most
+   * the note lane's. @default DEFAULT_SWEEP_SHARE
+   */
+  sweepShare?: number
 }
 
 export type BudgetState = {
@@ -42,8 +49,12 @@ export type BudgetState = {
 
 export type BudgetAnswer = { granted: true; at: number } | { granted: false; retryAfterMs: number }
 
-/** The share of the window each lane may fill. */
-const LANE_SHARE: Record<BudgetLane, number> = { write: 1, read: 0.95, note: 0.8 }
+/** The share of the window each lane may fill (the sweep's is configured, below the notes'). */
+const LANE_SHARE: Record<Exclude<BudgetLane, 'sweep'>, number> = { write: 1, read: 0.95, note: 0.8 }
+/** The sweep's share of the window unless configured: it re-reads, nobody waits for it. */
+export const DEFAULT_SWEEP_SHARE = 0.2
+/** The sweep lane never outranks notes. */
+export const MAX_SWEEP_SHARE = LANE_SHARE.note
 /**
  * How long after a grant leaves the window its slot is free again. Halo counts arrivals, and a
  * request granted first may arrive after one granted later (a busy event loop, a slow network):
@@ -99,7 +110,11 @@ export const storedBudgetState = (
   }
 }
 
-const capOf = (limit: number, lane: BudgetLane) => Math.max(1, Math.floor(limit * LANE_SHARE[lane]))
+const capOf = (limit: number, lane: BudgetLane, settings: BudgetSettings) =>
+  lane === 'sweep'
+    ? // No floor of one: a share too small for the limit means no sweep, never more than asked.
+      Math.floor(limit * Math.min(settings.sweepShare ?? DEFAULT_SWEEP_SHARE, MAX_SWEEP_SHARE))
+    : Math.max(1, Math.floor(limit * LANE_SHARE[lane]))
 const spacingOf = (state: BudgetState, settings: BudgetSettings) => settings.windowMs / state.limit
 
 /**
@@ -131,8 +146,10 @@ const advance = (state: BudgetState, settings: BudgetSettings, now: number): Bud
 
 /** How long until `lane` could be granted a request, from an advanced state (0: now). */
 const waitFor = (state: BudgetState, settings: BudgetSettings, now: number, lane: BudgetLane) => {
-  const cap = capOf(state.limit, lane)
-  const blocked = state.blockedUntil - now
+  const cap = capOf(state.limit, lane, settings)
+  if (cap === 0) return settings.windowMs
+  // The sweep goes after everyone lined up: it has no deadline, they do.
+  const blocked = Math.max(state.blockedUntil, lane === 'sweep' ? state.lineUntil : 0) - now
   // The window admits one more once enough of its oldest grants have aged out.
   const full = state.grants.length - cap
   const freesAt = (state.grants[full] ?? now) + settings.windowMs + settleMs(settings.windowMs)
@@ -181,7 +198,7 @@ export const underPressure = (state: BudgetState, settings: BudgetSettings, now:
   return (
     current.blockedUntil > now ||
     current.lineUntil > now ||
-    current.grants.length >= capOf(current.limit, 'note')
+    current.grants.length >= capOf(current.limit, 'note', settings)
   )
 }
 

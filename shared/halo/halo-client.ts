@@ -186,8 +186,12 @@ export const createHaloClient = (options: HaloClientOptions) => {
     }
   }
 
-  const get = (path: string, endpoint: string, query?: HaloQueryValues) =>
-    call({ method: 'GET', path, endpoint, query, idempotent: true, lane: 'read' })
+  const get = (
+    path: string,
+    endpoint: string,
+    query?: HaloQueryValues,
+    lane: BudgetLane = 'read',
+  ) => call({ method: 'GET', path, endpoint, query, idempotent: true, lane })
 
   const post = (path: string, endpoint: string, items: unknown[], lane: BudgetLane) =>
     call({
@@ -281,9 +285,10 @@ export const createHaloClient = (options: HaloClientOptions) => {
     resource: string,
     id: number | string,
     query?: HaloQueryValues,
+    lane?: BudgetLane,
   ): Promise<z.infer<S>> => {
     const endpoint = `GET ${resource}/${typeof id === 'number' ? '{id}' : id}`
-    const body = await get(`${resource}/${encodeURIComponent(id)}`, endpoint, query)
+    const body = await get(`${resource}/${encodeURIComponent(id)}`, endpoint, query, lane)
     return parsed(schema, body, endpoint)
   }
 
@@ -291,8 +296,13 @@ export const createHaloClient = (options: HaloClientOptions) => {
   const listAssets = (query: HaloAssetQuery = {}) =>
     getList(HaloAssetSchema, '/Asset', 'assets', query)
 
-  /** One ticket; a missing id is a non-retryable 404 {@link HaloApiError}. */
-  const getTicket = (id: number): Promise<HaloTicket> => getOne(HaloTicketSchema, '/Tickets', id)
+  /**
+   * One ticket; a missing id is a non-retryable 404 {@link HaloApiError}. In the `sweep` lane
+   * (the reconcile sweep) it never waits for the budget: a full lane fails at once with a
+   * `budget` error.
+   */
+  const getTicket = (id: number, options: { lane?: BudgetLane } = {}): Promise<HaloTicket> =>
+    getOne(HaloTicketSchema, '/Tickets', id, undefined, options.lane)
 
   return {
     /** Creates one ticket and returns it as Halo saved it (with its numeric `id`). */

@@ -60,7 +60,14 @@ export const MIN_ATTEMPT_MS = 1_000
 const isTimeout = (error: unknown): boolean =>
   error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
 
-const LANE_ORDER: Record<BudgetLane, number> = { write: 0, read: 1, note: 2 }
+const LANE_ORDER: Record<BudgetLane, number> = { write: 0, read: 1, note: 2, sweep: 3 }
+
+/**
+ * The reconcile sweep never waits for a slot and never takes a place in the budget's line: it
+ * has no deadline of its own, and a place in line would hold back callers that do. Refused, it
+ * stops, and the next sweep carries on where it left off.
+ */
+const waitsForSlot = (lane: BudgetLane) => lane !== 'sweep'
 
 type Waiter = {
   lane: BudgetLane
@@ -108,12 +115,12 @@ const createWaitingLine = (deps: {
           head.granted(answer.at)
           continue
         }
-        if (now() + answer.retryAfterMs > head.deadline) {
+        if (!waitsForSlot(head.lane) || now() + answer.retryAfterMs > head.deadline) {
           leave(head)
           counter.record(head.endpoint, 'budget_denied')
-          const retryAfterMs = await budget
-            .lineUp(now(), head.lane)
-            .catch(() => answer.retryAfterMs)
+          const retryAfterMs = waitsForSlot(head.lane)
+            ? await budget.lineUp(now(), head.lane).catch(() => answer.retryAfterMs)
+            : answer.retryAfterMs
           head.refused(
             new HaloApiError(
               undefined,
@@ -276,7 +283,7 @@ export const createHaloRequester = (deps: HaloRequesterDeps) => {
       // its own schedule across redeliveries.
       const retryAfterMs = !retryable
         ? undefined
-        : throttled && budget
+        : throttled && budget && waitsForSlot(request.lane)
           ? await budget.lineUp(now(), request.lane)
           : asked
       throw new HaloApiError(

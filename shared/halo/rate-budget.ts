@@ -1,4 +1,4 @@
-import type { BudgetAnswer, BudgetLane } from './budget-state.js'
+import { type BudgetAnswer, type BudgetLane, MAX_SWEEP_SHARE } from './budget-state.js'
 
 export type { BudgetAnswer, BudgetLane }
 
@@ -29,14 +29,22 @@ export type RateBudgetLimits = {
   limit: number
   /** Rolling window length in ms. @default 300_000 */
   windowMs: number
+  /**
+   * The share of the window the reconcile sweep's lane may fill, every lane counted (0 < share
+   * ≤ 0.8). @default 0.2
+   */
+  sweepShare?: number
 }
 
 export const DEFAULT_RATE_BUDGET: RateBudgetLimits = { limit: 250, windowMs: 300_000 }
 
 /** Checked limits, as the budget's pure rules take them. @throws RangeError when not positive */
 export const budgetSettings = (limits: Partial<RateBudgetLimits> = {}) => {
-  const { limit, windowMs } = { ...DEFAULT_RATE_BUDGET, ...limits }
+  const { limit, windowMs, sweepShare } = { ...DEFAULT_RATE_BUDGET, ...limits }
   if (!Number.isInteger(limit) || limit < 1) throw new RangeError('limit must be an integer ≥ 1')
   if (!(windowMs > 0)) throw new RangeError('windowMs must be > 0')
-  return { ceiling: limit, windowMs }
+  if (sweepShare !== undefined && !(sweepShare > 0 && sweepShare <= MAX_SWEEP_SHARE)) {
+    throw new RangeError(`sweepShare must be > 0 and ≤ ${MAX_SWEEP_SHARE}`)
+  }
+  return { ceiling: limit, windowMs, ...(sweepShare === undefined ? {} : { sweepShare }) }
 }

@@ -104,6 +104,29 @@ export type PendingWrite = z.infer<typeof PendingWriteSchema>
 export type KeptAlert = z.infer<typeof KeptAlertSchema>
 export type SourceResolve = z.infer<typeof SourceResolveSchema>
 
+/** A problem whose Halo ticket is open, as the reconcile sweep lists it. */
+export type OpenTicket = {
+  route: string
+  key: string
+  ticketId: number
+  /** When the ticket's state was last confirmed (or, never confirmed, when the problem began). */
+  checkedAt: string
+}
+
+/**
+ * The open ticket a record holds, if any, with the time the sweep orders it by: a record whose
+ * state is `open` and that has a ticket. Every adapter indexes exactly these.
+ */
+export const openTicketOf = (record: CorrelationState): OpenTicket | undefined =>
+  record.state === 'open' && record.ticketId !== undefined
+    ? {
+        route: record.route,
+        key: record.key,
+        ticketId: record.ticketId,
+        checkedAt: record.checkedAt ?? record.firstSeen,
+      }
+    : undefined
+
 /**
  * Correlation state. Adapters: memory (local, tests) and DynamoDB (AWS, conditional writes).
  * Writes are conditional so two workers can never both believe they own the same key.
@@ -121,4 +144,10 @@ export interface CorrelationStore {
    * problem without a scan and without asking Halo.
    */
   findByTicket(ticketId: number): Promise<CorrelationRecord | undefined>
+  /**
+   * Up to `limit` open tickets (see {@link openTicketOf}), least recently checked first (ties by
+   * route and key), from an index only open records are in: the reconcile sweep's work list. A
+   * sweep that was missed loses nothing: the tickets it would have read are still first.
+   */
+  listOpenTickets(limit: number): Promise<OpenTicket[]>
 }

@@ -1,18 +1,17 @@
-import {
-  ConditionalCheckFailedException,
-  TransactionCanceledException,
-} from '@aws-sdk/client-dynamodb'
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  TransactWriteCommand,
+  QueryCommand,
 } from '@aws-sdk/lib-dynamodb'
 import { StateStoreError } from '../errors.js'
 import {
   type CorrelationRecord,
   CorrelationRecordSchema,
   type CorrelationStore,
+  type OpenTicket,
+  openTicketOf,
 } from './correlation-store.js'
 
 export type DynamoDbCorrelationStoreOptions = {
@@ -32,8 +31,44 @@ const defaultRetention = (record: CorrelationRecord) =>
 /** The partition key of a correlation record. Route names cannot contain `#`, keys may. */
 export const correlationKey = (route: string, key: string) => `corr#${route}#${key}`
 
-/** The partition key of the ticket index item that names the record holding a Halo ticket. */
-export const ticketIndexKey = (ticketId: number) => `tix#${ticketId}`
+/** The route and key a correlation record's partition key names (route names hold no `#`). */
+const routeKeyOf = (pk: string): { route: string; key: string } | undefined => {
+  const match = /^corr#([^#]+)#([\s\S]*)$/.exec(pk)
+  return match ? { route: match[1] as string, key: match[2] as string } : undefined
+}
+
+/**
+ * The ticket index: a KEYS_ONLY GSI on the records' own `ticketId`. DynamoDB writes a KEYS_ONLY
+ * index only when an item's index key changes (a new ticket), so most record writes cost the
+ * index nothing, and a record write is a single put.
+ */
+export const TICKET_INDEX = { name: 'TicketIds', partitionKey: 'ticketId' } as const
+
+/**
+ * The sparse index of open tickets (the reconcile sweep's work list): only a record whose ticket
+ * is open carries its two attributes, so closed and resolved records cost the index nothing. The
+ * sort key orders by last check, then route and key (`#` sorts below every character a route
+ * name may hold, so the order is that of `open-ticket-order.ts`).
+ */
+export const OPEN_TICKETS_INDEX = {
+  name: 'OpenTickets',
+  partitionKey: 'openTicket',
+  sortKey: 'openOrder',
+  /** Besides the keys: what a sweep needs to read the ticket and name its problem. */
+  projected: ['route', 'key', 'ticketId'],
+} as const
+
+/** The one partition of the open-ticket index. */
+const OPEN = 'open'
+
+const openTicketAttributes = (record: CorrelationRecord): Record<string, string> => {
+  const open = openTicketOf(record)
+  if (!open) return {}
+  return {
+    [OPEN_TICKETS_INDEX.partitionKey]: OPEN,
+    [OPEN_TICKETS_INDEX.sortKey]: `${open.checkedAt}#${open.route}#${open.key}`,
+  }
+}
 
 const translate = (operation: string, error: unknown): never => {
   const name = error instanceof Error ? error.name : 'unknown'
@@ -45,21 +80,28 @@ const translate = (operation: string, error: unknown): never => {
 const withoutUndefined = (record: CorrelationRecord): Record<string, unknown> =>
   JSON.parse(JSON.stringify(record))
 
-/** A put that lost its condition: plain, or as the first item of a transaction. */
-const lostCondition = (error: unknown): boolean =>
-  error instanceof ConditionalCheckFailedException ||
-  (error instanceof TransactionCanceledException &&
-    error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed')
+/** Of several records holding one ticket (a merge target another problem also holds), the open one, else the newest. */
+const currentHolder = (records: CorrelationRecord[]): CorrelationRecord | undefined =>
+  [...records].sort(
+    (a, b) =>
+      Number(b.state === 'open') - Number(a.state === 'open') ||
+      b.lastSeen.localeCompare(a.lastSeen),
+  )[0]
 
 /**
  * {@link CorrelationStore} on a DynamoDB table keyed by `pk`. Reads are strongly consistent and
  * writes conditional on the version read, so two workers can never both act on a stale record.
  * Each record carries an `expiresAt` TTL so state of long-finished problems ages out.
  *
- * A record with a ticket is written in one transaction with its ticket index item
- * (`tix#<ticketId>` → route and key, same TTL), so the index never misses a ticket a record
- * holds; an index item left pointing at a record that has moved on to another ticket is
- * recognised on read and answers nothing. Transactions need no IAM action besides `PutItem`.
+ * Every write is a single conditional put. {@link CorrelationStore.findByTicket} queries the
+ * {@link TICKET_INDEX} GSI and reads what it names strongly, answering only a record whose ticket
+ * is still that one. The GSI is eventually consistent: an event about a ticket created a moment
+ * ago may find nothing yet and be ignored; the reconcile sweep re-reads open tickets, so what
+ * such an event said is learned by the next sweep at the latest.
+ *
+ * A record whose ticket is open also carries the attributes of the sparse {@link
+ * OPEN_TICKETS_INDEX} (a GSI, eventually consistent), which {@link CorrelationStore.listOpenTickets}
+ * queries.
  */
 export const createDynamoDbCorrelationStore = (
   options: DynamoDbCorrelationStoreOptions,
@@ -79,7 +121,13 @@ export const createDynamoDbCorrelationStore = (
         )
         .catch((error: unknown) => translate('GetItem', error))
       if (!result.Item) return undefined
-      const { pk: _pk, expiresAt: _expiresAt, ...stored } = result.Item
+      const {
+        pk: _pk,
+        expiresAt: _expiresAt,
+        [OPEN_TICKETS_INDEX.partitionKey]: _open,
+        [OPEN_TICKETS_INDEX.sortKey]: _order,
+        ...stored
+      } = result.Item
       return CorrelationRecordSchema.parse(stored)
     },
 
@@ -93,6 +141,7 @@ export const createDynamoDbCorrelationStore = (
           version,
           pk: correlationKey(record.route, record.key),
           expiresAt,
+          ...openTicketAttributes(record),
         },
         ...(expectedVersion === undefined
           ? { ConditionExpression: 'attribute_not_exists(pk)' }
@@ -102,47 +151,60 @@ export const createDynamoDbCorrelationStore = (
               ExpressionAttributeValues: { ':expected': expectedVersion },
             }),
       }
-      const { ticketId } = record
       try {
-        if (ticketId === undefined) {
-          await client.send(new PutCommand(recordPut))
-        } else {
-          const indexItem = {
-            pk: ticketIndexKey(ticketId),
-            route: record.route,
-            key: record.key,
-            expiresAt,
-          }
-          await client.send(
-            new TransactWriteCommand({
-              TransactItems: [
-                { Put: recordPut },
-                { Put: { TableName: tableName, Item: indexItem } },
-              ],
-            }),
-          )
-        }
+        await client.send(new PutCommand(recordPut))
         return true
       } catch (error) {
-        if (lostCondition(error)) return false
-        return translate(ticketId === undefined ? 'PutItem' : 'TransactWriteItems', error)
+        if (error instanceof ConditionalCheckFailedException) return false
+        return translate('PutItem', error)
       }
+    },
+
+    async listOpenTickets(limit) {
+      if (limit < 1) return []
+      const result = await client
+        .send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: OPEN_TICKETS_INDEX.name,
+            KeyConditionExpression: '#open = :open',
+            ExpressionAttributeNames: { '#open': OPEN_TICKETS_INDEX.partitionKey },
+            ExpressionAttributeValues: { ':open': OPEN },
+            ScanIndexForward: true,
+            Limit: limit,
+          }),
+        )
+        .catch((error: unknown) => translate('Query', error))
+      return (result.Items ?? []).flatMap((item): OpenTicket[] => {
+        const { route, key, ticketId } = item
+        const order = item[OPEN_TICKETS_INDEX.sortKey]
+        if (typeof route !== 'string' || typeof key !== 'string') return []
+        if (typeof ticketId !== 'number' || typeof order !== 'string') return []
+        return [{ route, key, ticketId, checkedAt: order.slice(0, order.indexOf('#')) }]
+      })
     },
 
     async findByTicket(ticketId) {
       const result = await client
         .send(
-          new GetCommand({
+          new QueryCommand({
             TableName: tableName,
-            Key: { pk: ticketIndexKey(ticketId) },
-            ConsistentRead: true,
+            IndexName: TICKET_INDEX.name,
+            KeyConditionExpression: '#ticket = :ticket',
+            ExpressionAttributeNames: { '#ticket': TICKET_INDEX.partitionKey },
+            ExpressionAttributeValues: { ':ticket': ticketId },
           }),
         )
-        .catch((error: unknown) => translate('GetItem', error))
-      const { route, key } = result.Item ?? {}
-      if (typeof route !== 'string' || typeof key !== 'string') return undefined
-      const record = await store.get(route, key)
-      return record?.ticketId === ticketId ? record : undefined
+        .catch((error: unknown) => translate('Query', error))
+      const named = (result.Items ?? []).flatMap((item) => {
+        const at = typeof item.pk === 'string' ? routeKeyOf(item.pk) : undefined
+        return at ? [at] : []
+      })
+      // The index may lag: only what a strong read shows holding the ticket now counts.
+      const records = await Promise.all(named.map(({ route, key }) => store.get(route, key)))
+      return currentHolder(
+        records.filter((record): record is CorrelationRecord => record?.ticketId === ticketId),
+      )
     },
   }
   return store

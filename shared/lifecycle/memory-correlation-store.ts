@@ -1,5 +1,11 @@
 import { copyPlain } from '../plain-copy.js'
-import type { CorrelationRecord, CorrelationStore } from './correlation-store.js'
+import {
+  type CorrelationRecord,
+  type CorrelationStore,
+  type OpenTicket,
+  openTicketOf,
+} from './correlation-store.js'
+import { byLeastRecentlyChecked } from './open-ticket-order.js'
 
 /** Correlation state in a Map, with the same conditional-write contract as DynamoDB. */
 export const createMemoryCorrelationStore = () => {
@@ -22,6 +28,13 @@ export const createMemoryCorrelationStore = () => {
     async findByTicket(ticketId: number) {
       const record = [...records.values()].find((candidate) => candidate.ticketId === ticketId)
       return record && copyPlain(record)
+    },
+    async listOpenTickets(limit: number) {
+      return [...records.values()]
+        .map(openTicketOf)
+        .filter((open): open is OpenTicket => open !== undefined)
+        .sort(byLeastRecentlyChecked)
+        .slice(0, limit)
     },
     all: (): CorrelationRecord[] => [...records.values()].map((record) => copyPlain(record)),
   }

@@ -5,6 +5,8 @@ import {
   type CorrelationRecord,
   CorrelationRecordSchema,
   type CorrelationStore,
+  type OpenTicket,
+  openTicketOf,
 } from './correlation-store.js'
 
 const translate = (operation: string, error: unknown): never => {
@@ -25,7 +27,8 @@ export type SqliteCorrelationStoreOptions = {
 /**
  * {@link CorrelationStore} in the local gateway's SQLite file (the `correlation` table): one row
  * per (Halo instance, route, key), its record as JSON and its version and ticket id beside it
- * (the ticket id indexed for {@link CorrelationStore.findByTicket}), written only
+ * (the ticket id indexed for {@link CorrelationStore.findByTicket}, and an open ticket's last
+ * check in a partial index for {@link CorrelationStore.listOpenTickets}), written only
  * when the version is still the one read (an insert only when there is no row), as DynamoDB's
  * conditional write.
  */
@@ -38,12 +41,17 @@ export const createSqliteCorrelationStore = (
     .prepare('SELECT record FROM correlation WHERE halo = ? AND route = ? AND key = ?')
     .pluck()
   const insert = db.prepare(
-    `INSERT INTO correlation (halo, route, key, version, record, ticket_id)
-     VALUES (?, ?, ?, 1, ?, ?) ON CONFLICT DO NOTHING`,
+    `INSERT INTO correlation (halo, route, key, version, record, ticket_id, open_checked_at)
+     VALUES (?, ?, ?, 1, ?, ?, ?) ON CONFLICT DO NOTHING`,
   )
   const update = db.prepare(
-    `UPDATE correlation SET version = ?, record = ?, ticket_id = ?
+    `UPDATE correlation SET version = ?, record = ?, ticket_id = ?, open_checked_at = ?
      WHERE halo = ? AND route = ? AND key = ? AND version = ?`,
+  )
+  const openTickets = db.prepare(
+    `SELECT route, key, ticket_id AS ticketId, open_checked_at AS checkedAt FROM correlation
+     WHERE halo = ? AND open_checked_at IS NOT NULL
+     ORDER BY open_checked_at, route, key LIMIT ?`,
   )
   const byTicket = db
     .prepare('SELECT record FROM correlation WHERE halo = ? AND ticket_id = ? LIMIT 1')
@@ -70,15 +78,33 @@ export const createSqliteCorrelationStore = (
       return json === undefined ? undefined : CorrelationRecordSchema.parse(JSON.parse(json))
     },
 
+    async listOpenTickets(limit) {
+      try {
+        return openTickets.all(halo, limit) as OpenTicket[]
+      } catch (error) {
+        return translate('read', error)
+      }
+    },
+
     async put(record: CorrelationRecord, expectedVersion: number | undefined) {
       const version = (expectedVersion ?? 0) + 1
       const json = JSON.stringify({ ...record, version }) // read back through the schema
       const ticketId = record.ticketId ?? null
+      const openCheckedAt = openTicketOf(record)?.checkedAt ?? null
       try {
         const result =
           expectedVersion === undefined
-            ? insert.run(halo, record.route, record.key, json, ticketId)
-            : update.run(version, json, ticketId, halo, record.route, record.key, expectedVersion)
+            ? insert.run(halo, record.route, record.key, json, ticketId, openCheckedAt)
+            : update.run(
+                version,
+                json,
+                ticketId,
+                openCheckedAt,
+                halo,
+                record.route,
+                record.key,
+                expectedVersion,
+              )
         return result.changes === 1
       } catch (error) {
         return translate('write', error)

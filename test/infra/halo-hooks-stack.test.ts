@@ -6,9 +6,12 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions'
 import { Queue } from 'aws-cdk-lib/aws-sqs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../infra/app.js'
-import type { HaloHooksStack } from '../../infra/halo-hooks-stack.js'
+import { HaloHooksStack } from '../../infra/halo-hooks-stack.js'
+import { resolveDeploySettings } from '../../infra/settings.js'
 import { AWS_ENV } from '../../shared/aws-env.js'
+import { DEFAULT_RECONCILE } from '../../shared/config/reconcile-config.js'
 import { sources } from '../../shared/sources/registry.js'
+import { ROOT } from '../support/aws/bundle-handler.js'
 
 const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] }
 
@@ -119,9 +122,9 @@ describe('HaloHooksStack', () => {
     }
   })
 
-  it('runs both functions on ARM64 with the newest Node.js runtime, without source maps', () => {
+  it('runs all three functions on ARM64 with the newest Node.js runtime, without source maps', () => {
     const functions = template.findResources('AWS::Lambda::Function')
-    expect(Object.keys(functions)).toHaveLength(2)
+    expect(Object.keys(functions)).toHaveLength(3)
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] })
       // --enable-source-maps costs at every cold start: only with deploy.sourceMaps.
@@ -157,6 +160,50 @@ describe('HaloHooksStack', () => {
           PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         }),
       ],
+    })
+  })
+
+  it('keeps a sparse index of open tickets, projecting only what a sweep needs, and a keys-only ticket-id index', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'OpenTickets',
+          KeySchema: [
+            { AttributeName: 'openTicket', KeyType: 'HASH' },
+            { AttributeName: 'openOrder', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['route', 'key', 'ticketId'] },
+        },
+        {
+          IndexName: 'TicketIds',
+          KeySchema: [{ AttributeName: 'ticketId', KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
+      ],
+    })
+  })
+
+  it('invokes the sweep every reconcile.everyMinutes, never retrying a missed one', () => {
+    const sweep = Object.keys(template.findResources('AWS::Lambda::Function')).find((id) =>
+      id.startsWith('ReconcileSweep'),
+    )
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(10 minutes)',
+      State: 'ENABLED',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [sweep, 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 600 },
+        }),
+      ],
+    })
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      FunctionName: { 'Fn::GetAtt': [sweep, 'Arn'] },
+      Principal: 'events.amazonaws.com',
+    })
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Timeout: 120,
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'halo-hooks-sweep' }) },
     })
   })
 
@@ -211,7 +258,7 @@ describe('HaloHooksStack', () => {
     )
   })
 
-  it('grants deliver only: its logs, consuming the queue, parking in the DLQ, items of the table, reading the Halo secret', () => {
+  it('grants deliver only: its logs, consuming the queue, parking in the DLQ, items of the table and its ticket-id index, reading the Halo secret', () => {
     expect(grantsOf(template, 'DeliverRole')).toEqual(
       [
         `logs:CreateLogStream → ${logsOf(template, 'Deliver')}`,
@@ -226,10 +273,38 @@ describe('HaloHooksStack', () => {
         `sqs:GetQueueUrl → ${dlq}`,
         `dynamodb:GetItem → ${table}`,
         `dynamodb:PutItem → ${table}`,
+        `dynamodb:Query → {${table}}/index/TicketIds`,
         `secretsmanager:DescribeSecret → ${haloSecret}`,
         `secretsmanager:GetSecretValue → ${haloSecret}`,
       ].sort(),
     )
+  })
+
+  it("grants the sweep only: its logs, sending to the queue, the open-ticket index, the budget's items, reading the Halo secret", () => {
+    expect(grantsOf(template, 'ReconcileSweepRole')).toEqual(
+      [
+        `logs:CreateLogStream → ${logsOf(template, 'ReconcileSweep')}`,
+        `logs:PutLogEvents → ${logsOf(template, 'ReconcileSweep')}`,
+        `sqs:GetQueueAttributes → ${queue}`,
+        `sqs:GetQueueUrl → ${queue}`,
+        `sqs:SendMessage → ${queue}`,
+        `dynamodb:Query → {${table}}/index/OpenTickets`,
+        `dynamodb:GetItem → ${table}`,
+        `dynamodb:PutItem → ${table}`,
+        `secretsmanager:DescribeSecret → ${haloSecret}`,
+        `secretsmanager:GetSecretValue → ${haloSecret}`,
+      ].sort(),
+    )
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+            Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['budget#*'] } },
+          }),
+        ]),
+      },
+    })
   })
 
   it('attaches no managed policies to the function roles', () => {
@@ -269,6 +344,19 @@ describe('HaloHooksStack', () => {
         AWS_ENV.haloBudgetWindowSeconds,
       ]),
     )
+    expect(env('ReconcileSweep').sort()).toEqual(
+      expect.arrayContaining([
+        AWS_ENV.queueUrl,
+        AWS_ENV.haloSecretId,
+        AWS_ENV.reconcileMaxTickets,
+        AWS_ENV.reconcileMaxBudgetShare,
+        AWS_ENV.secretCacheSeconds,
+        AWS_ENV.tableName,
+        AWS_ENV.haloBudgetLimit,
+        AWS_ENV.haloBudgetWindowSeconds,
+      ]),
+    )
+    expect(env('ReconcileSweep')).not.toContain(AWS_ENV.deadLetterQueueUrl)
   })
 
   it('raises five alarms and draws a dashboard', () => {
@@ -498,6 +586,23 @@ describe('HaloHooksStack with deploy settings from CDK context', () => {
   })
 })
 
+describe('HaloHooksStack with the reconcile sweep turned off', () => {
+  it('has no sweep function and no schedule', () => {
+    const app = new App({ context: NO_BUNDLING })
+    const stack = new HaloHooksStack(app, 'NoSweep', {
+      settings: resolveDeploySettings(undefined, () => undefined),
+      routes: [],
+      routeData: { ingest: {}, deliver: {} },
+      projectRoot: ROOT,
+      reconcile: { ...DEFAULT_RECONCILE, enabled: false },
+    })
+    const template = Template.fromStack(stack)
+    template.resourceCountIs('AWS::Lambda::Function', 2)
+    template.resourceCountIs('AWS::Events::Rule', 0)
+    expect(stack.reconcile).toBeUndefined()
+  })
+})
+
 describe('HaloHooksStack bundling (as cdk synth does it)', () => {
   let outdir: string
   beforeAll(() => {
@@ -515,7 +620,7 @@ describe('HaloHooksStack bundling (as cdk synth does it)', () => {
       .filter((name) => name.startsWith('asset.'))
       .map((name) => join(outdir, name))
       .filter((dir) => existsSync(join(dir, 'index.mjs')))
-    expect(bundles).toHaveLength(2)
+    expect(bundles).toHaveLength(3)
     const files = (dir: string) =>
       readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter(
         (name) => !isDirectory(dir, name),

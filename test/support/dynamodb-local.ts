@@ -5,12 +5,16 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import {
+  OPEN_TICKETS_INDEX,
+  TICKET_INDEX,
+} from '../../shared/lifecycle/dynamodb-correlation-store.js'
 
 export type DynamoDbLocal = {
   endpoint: string
   client: DynamoDBClient
   documents: DynamoDBDocumentClient
-  /** Creates a table shaped like the stack's state table (`pk` string key). */
+  /** Creates a table shaped like the stack's state table (`pk` string key, the open-ticket and ticket-id GSIs). */
   createStateTable(name: string): Promise<void>
   stop(): Promise<void>
 }
@@ -67,8 +71,32 @@ const connect = (endpoint: string, stop: (client: DynamoDBClient) => Promise<voi
       await client.send(
         new CreateTableCommand({
           TableName: name,
-          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+          AttributeDefinitions: [
+            { AttributeName: 'pk', AttributeType: 'S' },
+            { AttributeName: OPEN_TICKETS_INDEX.partitionKey, AttributeType: 'S' },
+            { AttributeName: OPEN_TICKETS_INDEX.sortKey, AttributeType: 'S' },
+            { AttributeName: TICKET_INDEX.partitionKey, AttributeType: 'N' },
+          ],
           KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+          // As the stack declares it (infra/constructs/state-table.ts).
+          GlobalSecondaryIndexes: [
+            {
+              IndexName: OPEN_TICKETS_INDEX.name,
+              KeySchema: [
+                { AttributeName: OPEN_TICKETS_INDEX.partitionKey, KeyType: 'HASH' },
+                { AttributeName: OPEN_TICKETS_INDEX.sortKey, KeyType: 'RANGE' },
+              ],
+              Projection: {
+                ProjectionType: 'INCLUDE',
+                NonKeyAttributes: [...OPEN_TICKETS_INDEX.projected],
+              },
+            },
+            {
+              IndexName: TICKET_INDEX.name,
+              KeySchema: [{ AttributeName: TICKET_INDEX.partitionKey, KeyType: 'HASH' }],
+              Projection: { ProjectionType: 'KEYS_ONLY' },
+            },
+          ],
           BillingMode: 'PAY_PER_REQUEST',
         }),
       )

@@ -2,6 +2,7 @@ import config from '../../halo-hooks.config.js'
 import { type GatewayOptions, startGateway } from '../../local/gateway.js'
 import type { HaloSandbox } from '../../local/halo-sandbox/halo-sandbox.js'
 import { compileConfig } from '../../shared/config/compile-config.js'
+import type { Reconcile } from '../../shared/config/reconcile-config.js'
 import type { CorrelationStore } from '../../shared/lifecycle/correlation-store.js'
 import { problemIdentity } from '../../shared/lifecycle/problem-identity.js'
 import { createJsonLogger } from '../../shared/observability.js'
@@ -45,12 +46,21 @@ export const startTestGateway = async (
     sandboxWebhooks?: GatewayOptions['sandboxWebhooks']
     /** Requests to the sources' APIs (resolve at source). */
     outbound?: GatewayOptions['outbound']
+    /** Halo requests per window. @default 1_000 per 5 s */
+    budget?: GatewayOptions['budget']
+    /** Over the config file's reconcile sweep settings. */
+    reconcile?: Partial<Reconcile>
+    /** The sweep's period in ms (the config's minutes otherwise). */
+    reconcileEveryMs?: number
   } = {},
 ) => {
   const logs: string[] = []
   let now = new Date('2026-11-28T12:00:00Z')
+  const compiled = compileConfig(options.config ?? config)
   const gateway = await startGateway({
-    compiled: compileConfig(options.config ?? config),
+    compiled,
+    reconcile: { ...compiled.config.reconcile, ...options.reconcile },
+    ...(options.reconcileEveryMs ? { reconcileEveryMs: options.reconcileEveryMs } : {}),
     secrets:
       options.secretStore ??
       createMemorySecretStore(
@@ -69,7 +79,7 @@ export const startTestGateway = async (
     },
     // A Halo that allows plenty in a short window: the budget learns from injected 429s and is
     // back to full within seconds, as it would be within minutes against hosted Halo.
-    budget: { limit: 1_000, windowSeconds: 5 },
+    budget: options.budget ?? { limit: 1_000, windowSeconds: 5 },
     haloClient: { timeoutMs: options.haloTimeoutMs ?? 1_000, backoff: { baseMs: 5, maxMs: 20 } },
     worker: { retryBaseMs: options.retryBaseMs ?? 10, pollMs: 10 },
   })

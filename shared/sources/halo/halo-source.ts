@@ -1,4 +1,5 @@
 import * as z from 'zod'
+import { haloDateToIso } from '../../halo/halo-date.js'
 import { EFFECT_REFERENCE_PREFIX } from '../../lifecycle/effects.js'
 import type { TicketEvent } from '../../ticket-event.js'
 import { parseJsonBody, validatePayload } from '../parse-body.js'
@@ -21,17 +22,6 @@ export type HaloSourceOptions = z.infer<typeof HaloSourceOptionsSchema>
 const idOf = (value: unknown): number | undefined => {
   const id = typeof value === 'string' && /^\d{1,15}$/.test(value.trim()) ? Number(value) : value
   return typeof id === 'number' && Number.isSafeInteger(id) && id > 0 ? id : undefined
-}
-
-/** A Halo date as ISO 8601 with milliseconds (Halo sends .NET's seven digits, or no zone). */
-const isoOf = (value: string | null | undefined): string | undefined => {
-  if (!value) return undefined
-  const zoned = /(?:Z|[+-]\d\d:?\d\d)$/.test(value) ? value : `${value}Z`
-  const time = Date.parse(zoned.replace(/(\.\d{3})\d+/, '$1'))
-  // Halo's "no date" is the year 1900 or 0001, not a real close.
-  return Number.isNaN(time) || time < Date.UTC(1970, 0, 1)
-    ? undefined
-    : new Date(time).toISOString()
 }
 
 /** Halo's event name as it compares: lower case, single spaces ("Ticket Closed" → "ticket closed"). */
@@ -96,7 +86,7 @@ export const readHaloWebhook = (
     idOf(payload.action?.who_agentid) ??
     idOf(payload.action?.actionby_agent_id) ??
     idOf(ticket.closure_agent_id)
-  const closedAt = isoOf(ticket.dateclosed)
+  const closedAt = haloDateToIso(ticket.dateclosed)
   const implies =
     ticket.deleted === true ? 'deleted' : mergedInto !== undefined ? 'merged' : impliedBy(name)
   return {
@@ -104,7 +94,7 @@ export const readHaloWebhook = (
       ticketId,
       ...(name ? { event: name.slice(0, 200) } : {}),
       ...(implies ? { implies } : {}),
-      occurredAt: isoOf(payload.timestamp) ?? now.toISOString(),
+      occurredAt: haloDateToIso(payload.timestamp) ?? now.toISOString(),
       ...(statusId !== undefined ? { statusId } : {}),
       ...(statusName ? { statusName: statusName.slice(0, 200) } : {}),
       ...(typeof ticket.hasbeenclosed === 'boolean' ? { hasBeenClosed: ticket.hasbeenclosed } : {}),

@@ -50,6 +50,27 @@ describe('createDynamoDbCorrelationStore (DynamoDB Local)', () => {
     expect(await raw(closed)).toBe(base + 35 * 86_400)
   })
 
+  it('writes a record with a ticket as one conditional put (the ticket index is a GSI on it)', async () => {
+    const sent: string[] = []
+    const counting = {
+      send: (command: { constructor: { name: string } }) => {
+        sent.push(command.constructor.name)
+        return local.documents.send(command as never)
+      },
+    } as unknown as typeof local.documents
+    const counted = createDynamoDbCorrelationStore({ client: counting, tableName: table })
+    const record = correlationRecord({ ticketId: 900_000_000 + Math.floor(Math.random() * 1e8) })
+
+    await counted.put(record, undefined)
+    await counted.put({ ...record, state: 'closed', version: 1 }, 1)
+
+    expect(sent).toEqual(['PutCommand', 'PutCommand'])
+    expect(await counted.findByTicket(record.ticketId as number)).toMatchObject({
+      key: record.key,
+      state: 'closed',
+    })
+  })
+
   it('translates a DynamoDB failure into a retryable StateStoreError', async () => {
     const broken = createDynamoDbCorrelationStore({ client: local.documents, tableName: 'missing' })
 

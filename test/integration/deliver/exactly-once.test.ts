@@ -221,6 +221,7 @@ describe('exactly-once delivery under interruption', () => {
       store: (inner) => ({
         get: inner.get,
         findByTicket: inner.findByTicket,
+        listOpenTickets: inner.listOpenTickets,
         async put(record, version) {
           if (dieBeforeNextSave && !record.pending) {
             dieBeforeNextSave = false

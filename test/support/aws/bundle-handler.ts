@@ -21,7 +21,7 @@ export const bundleHandler = async (
   const compiled = await loadConfigFile(configPath)
   const file = await bundleFunction({
     fn,
-    routes: routeDataOf(compiled, fn),
+    routes: routeDataOf(compiled, fn === 'ingest' ? 'ingest' : 'deliver'),
     outdir: join(ROOT, '.tmp', 'bundles', `${name}-${process.pid}`),
   })
   return pathToFileURL(file).href

@@ -76,6 +76,7 @@ const crashingStore = (
 ) => ({
   get: inner.get,
   findByTicket: inner.findByTicket,
+  listOpenTickets: inner.listOpenTickets,
   async put(...args: Parameters<CorrelationStore['put']>) {
     const roll = random()
     if (roll < rate / 2) {

@@ -158,6 +158,51 @@ export const correlationStoreContract = (store: () => CorrelationStore) => {
       expect((await store().findByTicket(held))?.key).toBe(first.key)
     })
 
+    it('lists open tickets only, least recently checked first (never checked: since first seen)', async () => {
+      // Times before anything else the contract writes, so these come first in a shared store.
+      const at = (second: number) => `1970-01-01T00:00:0${second}.000Z`
+      const tag = randomUUID()
+      const record = (name: string, overrides: Partial<CorrelationRecord>) =>
+        correlationRecord({ key: `${name} ${tag}`, ticketId: uniqueTicketId(), ...overrides })
+      const checkedLater = record('b', { checkedAt: at(3) })
+      const tiedByKey = record('a', { checkedAt: at(3) })
+      const neverChecked = record('c', { firstSeen: at(1) })
+      const closed = record('d', { state: 'closed', checkedAt: at(0) })
+      const noTicket = record('e', { state: 'pending', ticketId: undefined, firstSeen: at(0) })
+      for (const each of [checkedLater, tiedByKey, neverChecked, closed, noTicket]) {
+        await store().put(each, undefined)
+      }
+      const listed = (limit: number) =>
+        store()
+          .listOpenTickets(limit)
+          .then((open) => open.map(({ key }) => key))
+
+      expect(await store().listOpenTickets(3)).toEqual([
+        {
+          route: 'alerts',
+          key: neverChecked.key,
+          ticketId: neverChecked.ticketId,
+          checkedAt: at(1),
+        },
+        { route: 'alerts', key: tiedByKey.key, ticketId: tiedByKey.ticketId, checkedAt: at(3) },
+        {
+          route: 'alerts',
+          key: checkedLater.key,
+          ticketId: checkedLater.ticketId,
+          checkedAt: at(3),
+        },
+      ])
+      expect(await listed(1)).toEqual([neverChecked.key])
+
+      // Checked again, it goes behind the others; closed, it leaves the list.
+      await store().put({ ...neverChecked, checkedAt: at(5), version: 1 }, 1)
+      await store().put({ ...tiedByKey, state: 'closed', version: 1 }, 1)
+
+      expect(await listed(2)).toEqual([checkedLater.key, neverChecked.key])
+      const all = await listed(10_000)
+      for (const gone of [tiedByKey, closed, noTicket]) expect(all).not.toContain(gone.key)
+    })
+
     it('hands out copies: changing what was read or written changes nothing stored', async () => {
       const first = correlationRecord()
       await store().put(first, undefined)

@@ -26,6 +26,15 @@ describe('compileConfig', () => {
     expect(routes.get('example-hmac')?.maxBodyBytes).toBe(262_144)
   })
 
+  it('applies the reconcile sweep defaults: every 10 minutes, 50 tickets, a fifth of the budget', () => {
+    expect(compileConfig({ routes: { r: generic } }).config.reconcile).toEqual({
+      enabled: true,
+      everyMinutes: 10,
+      maxTicketsPerSweep: 50,
+      maxBudgetShare: 0.2,
+    })
+  })
+
   it('applies defaults: body limit, ticket summary and details from the alert', async () => {
     const { routes } = compileConfig({ maxBodyBytes: 4096, routes: { r: generic } })
     const route = routes.get('r')
@@ -44,6 +53,16 @@ describe('compileConfig', () => {
     ],
     ['a misspelt top-level key', { rotues: {} }, 'rotues: unknown key (did you mean "routes"?)'],
     ['no routes', { routes: {} }, 'routes: at least one route is required'],
+    [
+      'a misspelt reconcile key, with a suggestion',
+      { routes: { r: generic }, reconcile: { everyMinute: 5 } },
+      'reconcile.everyMinute: unknown key (did you mean "everyMinutes"?)',
+    ],
+    [
+      'a sweep share above the note lane',
+      { routes: { r: generic }, reconcile: { maxBudgetShare: 0.9 } },
+      'reconcile.maxBudgetShare:',
+    ],
     [
       'a bad route name',
       { routes: { 'My Route': generic } },

@@ -90,6 +90,57 @@ describe('the rate budget', () => {
     expect(b.take(0, 'write').granted).toBe(false)
   })
 
+  it('lets the sweep fill only its share of the window, every lane counted', () => {
+    const b = budget({ ceiling: 10, windowMs: 10_000, sweepShare: 0.3 })
+    expect(takeMany(b, 3, 0, 'sweep').every((answer) => answer.granted)).toBe(true)
+    expect(b.take(0, 'sweep')).toEqual({ granted: false, retryAfterMs: FREES_AFTER })
+    // Everyone else still has the rest of the window.
+    expect(takeMany(b, 5, 0, 'note').every((answer) => answer.granted)).toBe(true)
+  })
+
+  it('gives the sweep nothing while others hold its share, Halo said wait, or callers are lined up', () => {
+    const busy = budget({ ceiling: 10, windowMs: 10_000, sweepShare: 0.3 })
+    takeMany(busy, 3, 0, 'read')
+    expect(busy.take(0, 'sweep').granted).toBe(false)
+
+    const blocked = budget({ ceiling: 10, windowMs: 10_000, sweepShare: 0.3 })
+    blocked.refused(0, -1, 2_000)
+    expect(blocked.take(1_000, 'sweep')).toEqual({ granted: false, retryAfterMs: 1_000 })
+
+    const lined = budget({ ceiling: 10, windowMs: 10_000, sweepShare: 0.3 })
+    lined.lineUp(0, 'write')
+    expect(lined.take(0, 'sweep').granted).toBe(false)
+  })
+
+  it('never lets the sweep take more than its share in any window, however busy', async () => {
+    await fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.double({ min: 0.01, max: 0.8, noNaN: true }),
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: 0, max: 3_000 }),
+            fc.constantFrom<BudgetLane>('write', 'read', 'note', 'sweep', 'sweep'),
+          ),
+          { minLength: 1, maxLength: 120 },
+        ),
+        (ceiling, sweepShare, requests) => {
+          const b = budget({ ceiling, windowMs: 10_000, sweepShare })
+          const swept: number[] = []
+          let now = 0
+          for (const [gap, lane] of requests) {
+            now += gap
+            const answer = b.take(now, lane)
+            if (answer.granted && lane === 'sweep') swept.push(now)
+            expect(swept.filter((at) => at > now - FREES_AFTER).length).toBeLessThanOrEqual(
+              Math.floor(ceiling * sweepShare),
+            )
+          }
+        },
+      ),
+    )
+  })
+
   it('gives a refused request its slot back, so its retry costs one slot and not two', () => {
     const b = budget()
     const first = b.take(0)

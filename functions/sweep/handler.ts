@@ -1,0 +1,131 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
+import { SQSClient } from '@aws-sdk/client-sqs'
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import type { Context } from 'aws-lambda'
+import * as z from 'zod'
+import { AWS_ENV, METRIC } from '../../shared/aws-env.js'
+import { parseSettings } from '../../shared/config/parse-settings.js'
+import { ReconcileSchema } from '../../shared/config/reconcile-config.js'
+import { DeployIncompleteError } from '../../shared/errors.js'
+import { createDynamoDbRateBudget } from '../../shared/halo/dynamodb-rate-budget.js'
+import { createHaloCallCounter } from '../../shared/halo/halo-call-counter.js'
+import { createHaloClient, type HaloClient } from '../../shared/halo/halo-client.js'
+import { createDynamoDbCorrelationStore } from '../../shared/lifecycle/dynamodb-correlation-store.js'
+import { createPowertoolsObservability } from '../../shared/powertools-observability.js'
+import { createSqsEventQueue } from '../../shared/queue/sqs-event-queue.js'
+import { runSweep, type SweepReport } from '../../shared/reconcile/run-sweep.js'
+import { sweepPace } from '../../shared/reconcile/sweep-pace.js'
+import { createAwsSecretStore } from '../../shared/secrets/aws-secret-store.js'
+import { routes as configured } from './routes.js'
+
+const env = parseSettings(
+  z.object({
+    [AWS_ENV.queueUrl]: z.url(),
+    [AWS_ENV.haloSecretId]: z.string().min(1),
+    [AWS_ENV.secretCacheSeconds]: z.coerce.number().int().min(0).default(300),
+    [AWS_ENV.tableName]: z.string().min(1),
+    [AWS_ENV.haloBaseUrl]: z.url().optional(),
+    [AWS_ENV.haloTenant]: z.string().min(1).optional(),
+    [AWS_ENV.haloBudgetLimit]: z.coerce.number().int().min(1).default(250),
+    [AWS_ENV.haloBudgetWindowSeconds]: z.coerce.number().int().min(1).default(300),
+    [AWS_ENV.reconcileMaxTickets]: z.coerce.number().optional(),
+    [AWS_ENV.reconcileMaxBudgetShare]: z.coerce.number().optional(),
+  }),
+  process.env,
+  'sweep environment',
+)
+
+/** Time kept back at the end of an invocation to queue the last read and flush metrics. */
+const END_MARGIN_MS = 5_000
+
+// Built once per cold start and reused by every invocation of this instance.
+const observability = createPowertoolsObservability('sweep')
+const { logger, count } = observability
+// The stack sets these from the config file's `reconcile`, checked at synth.
+const reconcile = ReconcileSchema.parse({
+  maxTicketsPerSweep: env[AWS_ENV.reconcileMaxTickets],
+  maxBudgetShare: env[AWS_ENV.reconcileMaxBudgetShare],
+})
+const routes = new Set(configured.keys())
+const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  marshallOptions: { removeUndefinedValues: true },
+})
+const tableName = env[AWS_ENV.tableName]
+const limit = env[AWS_ENV.haloBudgetLimit]
+const budget = createDynamoDbRateBudget({
+  client: documents,
+  tableName,
+  limit,
+  windowMs: env[AWS_ENV.haloBudgetWindowSeconds] * 1000,
+  sweepShare: reconcile.maxBudgetShare,
+})
+const store = createDynamoDbCorrelationStore({ client: documents, tableName })
+const queue = createSqsEventQueue(new SQSClient({}), env[AWS_ENV.queueUrl])
+const secrets = createAwsSecretStore({
+  client: new SecretsManagerClient({}),
+  secretId: env[AWS_ENV.haloSecretId],
+  holds: 'halo',
+  ttlMs: env[AWS_ENV.secretCacheSeconds] * 1000,
+  logger,
+})
+const counter = createHaloCallCounter()
+const pace = sweepPace(reconcile, { limit })
+
+// The Halo client holds a token for its credentials: rebuilt only when the secret's change.
+let current: { credentials: string; client: HaloClient } | undefined
+const haloClient = async (): Promise<HaloClient> => {
+  const baseUrl = env[AWS_ENV.haloBaseUrl]
+  if (!baseUrl) {
+    throw new DeployIncompleteError('no Halo URL is deployed (set deploy.haloUrl and redeploy)')
+  }
+  const { halo } = await secrets.get()
+  if (!halo) {
+    throw new DeployIncompleteError('the secret has no Halo credentials yet (halo.clientId/secret)')
+  }
+  const credentials = JSON.stringify([halo.clientId, halo.clientSecret])
+  if (current?.credentials !== credentials) {
+    const client = createHaloClient({
+      baseUrl,
+      clientId: halo.clientId,
+      clientSecret: halo.clientSecret,
+      tenant: env[AWS_ENV.haloTenant],
+      budget,
+      counter,
+      // A sweep read never waits for the budget (its lane refuses at once); this bounds the
+      // token request and a retry after a 5xx.
+      maxAttempts: 2,
+      maxWaitMs: 1_000,
+    })
+    current = { credentials, client }
+  }
+  return current.client
+}
+
+/**
+ * The schedule's target: one reconcile sweep (see `runSweep`), stopped before the function's
+ * time runs out. It never sleeps: a full budget lane ends it, and the next scheduled sweep
+ * starts again from the least recently checked tickets.
+ */
+export const handler = async (_event: unknown, context: Context): Promise<SweepReport> => {
+  observability.addContext(context)
+  counter.reset()
+  try {
+    const report = await runSweep(pace, {
+      store,
+      halo: await haloClient(),
+      queue,
+      routes,
+      logger,
+      now: () => new Date(),
+      deadline: Date.now() + context.getRemainingTimeInMillis() - END_MARGIN_MS,
+    })
+    count(METRIC.reconciled, report.queued)
+    return report
+  } finally {
+    const calls = counter.snapshot()
+    count(METRIC.haloRequests, calls.sent)
+    count(METRIC.halo429, calls.throttled)
+    observability.flush()
+  }
+}

@@ -1,0 +1,11 @@
+import type { OpenTicket } from './correlation-store.js'
+
+/**
+ * The reconcile sweep's order: least recently checked first, then by route and key, so every
+ * adapter (and a missed sweep's successor) lists the same tickets first. ISO times of one format
+ * compare as strings.
+ */
+export const byLeastRecentlyChecked = (a: OpenTicket, b: OpenTicket): number =>
+  compare(a.checkedAt, b.checkedAt) || compare(a.route, b.route) || compare(a.key, b.key)
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
