@@ -48,12 +48,20 @@ const literalEnvOf = (template: Template, prefix: string): Record<string, string
   const variables =
     (fn?.[1].Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)
       ?.Variables ?? {}
+  // Lambda sets these from the function's logging config.
+  const logging = fn?.[1].Properties?.LoggingConfig as
+    | { LogFormat?: string; ApplicationLogLevel?: string }
+    | undefined
   const own = new Set<string>([AWS_ENV.haloBaseUrl, AWS_ENV.maxReceiveCount])
-  return Object.fromEntries(
-    Object.entries(variables).filter(
-      (entry): entry is [string, string] => typeof entry[1] === 'string' && !own.has(entry[0]),
+  return {
+    ...Object.fromEntries(
+      Object.entries(variables).filter(
+        (entry): entry is [string, string] => typeof entry[1] === 'string' && !own.has(entry[0]),
+      ),
     ),
-  )
+    ...(logging?.LogFormat ? { AWS_LAMBDA_LOG_FORMAT: logging.LogFormat } : {}),
+    ...(logging?.ApplicationLogLevel ? { AWS_LAMBDA_LOG_LEVEL: logging.ApplicationLogLevel } : {}),
+  }
 }
 
 const usd = (value: number) => `$${value.toFixed(value < 0.1 ? 3 : 2)}`
@@ -149,6 +157,7 @@ export async function benchCost(): Promise<string[]> {
   const template = await synthesize()
   const stack = stackFactsOf(template)
   const pipeline = await startMeteredPipeline({
+    memoryMb: stack.memoryMb,
     haloLatencyMs: HALO_LATENCY_MS,
     sqsLatencyMs: SQS_LATENCY_MS,
     secretsLatencyMs: SECRETS_LATENCY_MS,

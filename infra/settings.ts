@@ -20,6 +20,7 @@ export const CONTEXT_KEYS = [
   'maxConcurrency',
   'maxReceiveCount',
   'workerTimeoutSeconds',
+  'dashboard',
 ] as const
 
 type ContextKey = (typeof CONTEXT_KEYS)[number]
@@ -51,6 +52,7 @@ export const resolveDeploySettings = (
     'maxConcurrency',
     'maxReceiveCount',
     'workerTimeoutSeconds',
+    'dashboard',
   ] as const) {
     if (given(key) !== undefined) input[key] = given(key)
   }

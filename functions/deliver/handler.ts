@@ -130,8 +130,10 @@ const deliver = async (body: unknown, recordLogger: Logger) => {
 
 const seconds = (value: number | undefined) => (value === undefined ? undefined : value * 1000)
 
+// What is done is in the queue's own metrics (messages deleted); what waits or is parked is
+// counted when it happens.
 const RESULT_METRIC: Record<RecordResult['kind'], string | undefined> = {
-  done: METRIC.delivered,
+  done: undefined,
   deferred: METRIC.deferred,
   held: METRIC.deferred,
   parked: METRIC.parked,
@@ -142,13 +144,12 @@ const RESULT_METRIC: Record<RecordResult['kind'], string | undefined> = {
 const historyWrites: Promise<void>[] = []
 
 const onResult = (result: RecordResult, message: BatchMessage) => {
-  const deduplicated = result.kind === 'done' && result.outcome.outcome === 'deduplicated'
-  const metric = deduplicated ? METRIC.deduplicated : RESULT_METRIC[result.kind]
+  const metric = RESULT_METRIC[result.kind]
   if (metric) count(metric)
   // One put per result, beside the audit line; a failed write loses a page row, not a delivery.
   historyWrites.push(
     history.record(deliveryRecordOf(result, message, new Date())).catch((error: unknown) => {
-      logger.warn('delivery history not written', { correlation_id: message.correlationId, error })
+      logger.warn('delivery history not written', { envelopeId: message.correlationId, error })
     }),
   )
 }
@@ -170,9 +171,11 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     return { batchItemFailures: unfinished.map(({ id }) => ({ itemIdentifier: id })) }
   } finally {
     await Promise.all(historyWrites.splice(0))
+    // One value per request (1: answered 429), so one metric serves the alarm on the 429 share.
     const calls = counter.snapshot()
-    count(METRIC.haloRequests, calls.sent)
-    count(METRIC.halo429, calls.throttled)
+    for (let sent = 0; sent < calls.sent; sent++) {
+      count(METRIC.haloRequests, sent < calls.throttled ? 1 : 0)
+    }
     observability.flush()
   }
 }

@@ -1,6 +1,12 @@
 import { type Duration, RemovalPolicy } from 'aws-cdk-lib'
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam'
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda'
+import {
+  ApplicationLogLevel,
+  Architecture,
+  LoggingFormat,
+  Runtime,
+  SystemLogLevel,
+} from 'aws-cdk-lib/aws-lambda'
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs'
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs'
 import { Construct } from 'constructs'
@@ -12,8 +18,8 @@ export type NodeFunctionProps = {
   /** Powertools service name (logs, metrics). */
   readonly serviceName: string
   readonly timeout: Duration
-  /** @default 512 */
-  readonly memorySize?: number
+  /** Memory in MB, which also sets the function's share of a CPU (1769 MB: one vCPU). */
+  readonly memorySize: number
   readonly logRetention: RetentionDays
   /** Project root, where the lockfile is. */
   readonly projectRoot: string
@@ -22,7 +28,10 @@ export type NodeFunctionProps = {
 /**
  * The house Lambda function: ARM64, the newest Node.js runtime, an ESM bundle built by the local
  * esbuild with source maps, its own log group with a retention, and its own role that may write
- * to that log group and nothing else until a construct's `bindX(fn)` grants more.
+ * to that log group and nothing else until a construct's `bindX(fn)` grants more. Lambda writes
+ * none of its own START, END and REPORT lines (system log level WARN: CloudWatch Logs bills every
+ * byte, and the functions' duration and errors are in their metrics); the functions' own lines
+ * are INFO and above.
  */
 export class NodeFunction extends Construct {
   readonly fn: NodejsFunction
@@ -53,10 +62,13 @@ export class NodeFunction extends Construct {
       handler: 'handler',
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
-      memorySize: props.memorySize ?? 512,
+      memorySize: props.memorySize,
       timeout: props.timeout,
       role,
       logGroup: this.logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      systemLogLevelV2: SystemLogLevel.WARN,
+      applicationLogLevelV2: ApplicationLogLevel.INFO,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: props.serviceName,

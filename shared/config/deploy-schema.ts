@@ -6,6 +6,9 @@ export const LOG_RETENTION_DAYS = [
   3653,
 ] as const
 
+/** A yes/no setting, from the config file (a boolean) or CDK context (`true` / `false`). */
+const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((text) => text === 'true')])
+
 /**
  * Settings of the AWS deployment (`npx cdk deploy`). Each may also be given as CDK context
  * (`-c haloUrl=https://...`), which wins over the config file. Secrets never go here.
@@ -60,6 +63,12 @@ export const DeploySchema = z
      * defers). @default 60
      */
     workerTimeoutSeconds: z.coerce.number().int().min(30).max(900).default(60),
+    /**
+     * Draw a CloudWatch dashboard of the whole pipeline. It costs $3 a month unless the account
+     * has fewer than three; the alarms and the saved Logs Insights queries are there either way.
+     * @default false
+     */
+    dashboard: flag.default(false),
   })
   .strict()
 

@@ -252,6 +252,8 @@ export const deliverEnvelope = async (
 }
 
 const audit = (logger: Logger, outcome: DeliveryOutcome): DeliveryOutcome => {
-  logger.info(`envelope ${outcome.outcome}`, { ...outcome })
+  // The message names the outcome; the fields say the rest.
+  const { outcome: kind, ...fields } = outcome
+  logger.info(`envelope ${kind}`, fields)
   return outcome
 }

@@ -121,8 +121,19 @@ describe('HaloHooksStack', () => {
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
+        // No START/END/REPORT lines of Lambda's own: CloudWatch Logs bills every byte.
+        LoggingConfig: { LogFormat: 'JSON', SystemLogLevel: 'WARN', ApplicationLogLevel: 'INFO' },
       })
     }
+  })
+
+  it('sizes memory as measured: 128 MB for ingest, 256 MB for deliver', () => {
+    const memory = (prefix: string) =>
+      Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) =>
+        id.startsWith(prefix),
+      )?.[1].Properties?.MemorySize
+    expect(memory('Ingest')).toBe(128)
+    expect(memory('Deliver')).toBe(256)
   })
 
   it('consumes with partial batch failures and a bounded concurrency', () => {
@@ -251,8 +262,13 @@ describe('HaloHooksStack', () => {
     )
   })
 
-  it('raises five alarms and draws a dashboard', () => {
+  it('raises five alarms, each reading one metric, and draws no dashboard unless asked', () => {
     template.resourceCountIs('AWS::CloudWatch::Alarm', 5)
+    for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
+      // Alarms are billed per metric they read: no metric math over several.
+      expect(alarm.Properties?.Metrics).toBeUndefined()
+      expect(alarm.Properties?.MetricName).toBeDefined()
+    }
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -262,12 +278,15 @@ describe('HaloHooksStack', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateAgeOfOldestMessage',
     })
+    // One value per Halo request, 1 for a 429: their Average is the share Halo throttled.
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Metrics: Match.arrayWith([
-        Match.objectLike({ Expression: 'IF(requests > 0, throttled / requests, 0)' }),
-      ]),
+      Namespace: 'HaloHooks',
+      MetricName: 'HaloRequests',
+      Statistic: 'Average',
+      Threshold: 0.1,
     })
-    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1)
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 0)
+    synth({ dashboard: 'true' }).template.resourceCountIs('AWS::CloudWatch::Dashboard', 1)
   })
 
   it('always publishes alarms to a topic, and warns at synth when nobody is subscribed', () => {
@@ -329,7 +348,9 @@ describe('HaloHooksStack', () => {
     expect(byName('parked')).toContain('filter message = "envelope parked"')
     expect(byName('deferred-by-code')).toContain('stats count(*) as deferrals by code')
 
-    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'))
+    const [dashboard] = Object.values(
+      synth({ dashboard: 'true' }).template.findResources('AWS::CloudWatch::Dashboard'),
+    )
     const { widgets } = JSON.parse(target(dashboard?.Properties?.DashboardBody)) as {
       widgets: { type: string; properties: { query?: string } }[]
     }

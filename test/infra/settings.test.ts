@@ -15,6 +15,7 @@ describe('resolveDeploySettings', () => {
       maxConcurrency: 2,
       maxReceiveCount: 1_000,
       workerTimeoutSeconds: 60,
+      dashboard: false,
     })
   })
 
