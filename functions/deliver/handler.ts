@@ -170,6 +170,8 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     })
     return { batchItemFailures: unfinished.map(({ id }) => ({ itemIdentifier: id })) }
   } finally {
+    // The next invocation reads the shared budget afresh rather than trust this one's lease.
+    budget.endLease()
     await Promise.all(historyWrites.splice(0))
     // One value per request (1: answered 429), so one metric serves the alarm on the 429 share.
     const calls = counter.snapshot()

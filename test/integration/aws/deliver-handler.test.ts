@@ -139,7 +139,9 @@ describe('bundled deliver handler (SQS FIFO batches)', () => {
     expect(ticketTitles().sort()).toEqual(['Problem a', 'Problem b'])
     const seenByHalo = halo.sandbox.requests().length
     expect(seenByHalo).toBeGreaterThanOrEqual(3) // a token, then two tickets
-    expect((await grants()) - before).toBe(seenByHalo)
+    // Each request drew a slot; a lease may hold up to four more, counted until given back.
+    expect((await grants()) - before).toBeGreaterThanOrEqual(seenByHalo)
+    expect((await grants()) - before).toBeLessThanOrEqual(seenByHalo + 4)
     expect(audits('delivered')).toBe(2)
     // One value per Halo request, 1 for each 429 (none here).
     expect(values('HaloRequests')).toEqual(Array.from({ length: seenByHalo }, () => 0))

@@ -98,3 +98,94 @@ describe('createDynamoDbRateBudget (DynamoDB Local)', () => {
     expect(await workers[0]?.take(5_001, 'write')).toMatchObject({ granted: false })
   })
 })
+
+describe('createDynamoDbRateBudget leases (DynamoDB Local)', () => {
+  /** A budget whose DynamoDB calls are counted by command. */
+  const counted = (name: string, limit = 250) => {
+    const calls: Record<string, number> = {}
+    const client = {
+      send: (command: { constructor: { name: string } }) => {
+        calls[command.constructor.name] = (calls[command.constructor.name] ?? 0) + 1
+        return local.documents.send(command as never)
+      },
+    } as unknown as DynamoDBDocumentClient
+    const budget = createDynamoDbRateBudget({
+      client,
+      tableName: table,
+      name,
+      limit,
+      windowMs: 300_000,
+    })
+    return { budget, calls }
+  }
+  const grantsOf = async (name: string) =>
+    (
+      await local.documents.send(
+        new GetCommand({ TableName: table, Key: { pk: `budget#${name}` }, ConsistentRead: true }),
+      )
+    ).Item?.grants as number[]
+
+  it('writes the shared item once for five requests while the window is quiet', async () => {
+    const name = randomUUID()
+    const { budget, calls } = counted(name)
+
+    const answers = [0, 100, 200, 300, 400].map((at) => budget.take(at, 'write'))
+
+    expect(await Promise.all(answers)).toEqual(
+      [0, 100, 200, 300, 400].map((at) => ({ granted: true, at })),
+    )
+    expect(calls).toEqual({ GetCommand: 1, PutCommand: 1 })
+    // The first slot dated when it was taken, the four leased ones at the lease's end.
+    expect(await grantsOf(name)).toEqual([0, 10_000, 10_000, 10_000, 10_000])
+  })
+
+  it('gives back the slots it did not use with its next write', async () => {
+    const name = randomUUID()
+    const { budget } = counted(name)
+    await budget.take(0, 'write')
+    await budget.take(100, 'write')
+
+    // The lease ended with three slots unused: they go back as the next lease is taken.
+    await budget.take(20_000, 'write')
+
+    expect(await grantsOf(name)).toEqual([0, 10_000, 20_000, 30_000, 30_000, 30_000, 30_000])
+  })
+
+  it('uses no leased slot once the invocation ended, and gives them back with its next write', async () => {
+    const name = randomUUID()
+    const { budget, calls } = counted(name)
+    await budget.take(0, 'write')
+    budget.endLease()
+
+    await budget.take(100, 'write')
+
+    expect(calls).toEqual({ GetCommand: 2, PutCommand: 2 })
+    expect(await grantsOf(name)).toEqual([0, 100, 10_100, 10_100, 10_100, 10_100])
+  })
+
+  it('gives its lease back on a 429, so every worker waits as Halo asked', async () => {
+    const name = randomUUID()
+    const one = counted(name).budget
+    const two = counted(name).budget
+    await one.take(0, 'write')
+    const leased = await one.take(50, 'write')
+
+    await one.refused(100, { grantedAt: leased.granted ? leased.at : 0, retryAfterMs: 5_000 })
+
+    // The refused slot and the unused ones went back; the first request's slot stays.
+    expect(await grantsOf(name)).toEqual([0])
+    expect(await two.take(200, 'write')).toEqual({ granted: false, retryAfterMs: 4_900 })
+    expect(await one.take(200, 'write')).toEqual({ granted: false, retryAfterMs: 4_900 })
+  })
+
+  it('writes for every request once the window is half full, as without leases', async () => {
+    const name = randomUUID()
+    const { budget, calls } = counted(name, 20)
+    for (let at = 0; at < 8; at++) await budget.take(at, 'write')
+    const writes = calls.PutCommand ?? 0
+
+    for (let at = 8; at < 12; at++) await budget.take(at, 'write')
+
+    expect((calls.PutCommand ?? 0) - writes).toBe(4)
+  })
+})
