@@ -82,6 +82,7 @@ export class HaloHooksStack extends Stack {
       )
     }
     if (settings.haloTenant) this.deliver.fn.addEnvironment(AWS_ENV.haloTenant, settings.haloTenant)
+    this.deliver.fn.addEnvironment(AWS_ENV.deliveryHistory, settings.deliveryHistory)
     this.deliver.fn.addEnvironment(AWS_ENV.haloBudgetLimit, String(settings.budget.limit))
     this.deliver.fn.addEnvironment(
       AWS_ENV.haloBudgetWindowSeconds,

@@ -21,6 +21,7 @@ export const CONTEXT_KEYS = [
   'maxReceiveCount',
   'workerTimeoutSeconds',
   'dashboard',
+  'deliveryHistory',
 ] as const
 
 type ContextKey = (typeof CONTEXT_KEYS)[number]
@@ -53,6 +54,7 @@ export const resolveDeploySettings = (
     'maxReceiveCount',
     'workerTimeoutSeconds',
     'dashboard',
+    'deliveryHistory',
   ] as const) {
     if (given(key) !== undefined) input[key] = given(key)
   }

@@ -6,6 +6,10 @@ import { createIngestApp } from '../functions/ingest/app.js'
 import type { CompiledConfig } from '../shared/config/compile-config.js'
 import type { HaloBudget } from '../shared/config/halo-budget.js'
 import type { DeliveryHistory } from '../shared/delivery/delivery-history.js'
+import {
+  createHistoryReceipts,
+  settledCorrelationStore,
+} from '../shared/delivery/write-receipts.js'
 import { createHaloClient, type HaloClientOptions } from '../shared/halo/halo-client.js'
 import { createHaloDirectory, DIRECTORY_TTL_MS } from '../shared/halo/halo-directory.js'
 import type { CorrelationStore } from '../shared/lifecycle/correlation-store.js'
@@ -72,6 +76,8 @@ export const startGateway = async (options: GatewayOptions) => {
   const store = options.store ?? state.store
   const budget = options.budget ?? compiled.config.budget
   const history = options.history ?? state.history
+  // As in AWS: a delivered envelope's history row is the receipt of its Halo write.
+  const receipts = createHistoryReceipts(history)
 
   const app = new Hono()
   if (sandbox) {
@@ -94,7 +100,14 @@ export const startGateway = async (options: GatewayOptions) => {
   )
   app.route(
     '/',
-    createIngestApp({ routes: compiled.routes, queue, secrets, now, logger, preview: { store } }),
+    createIngestApp({
+      routes: compiled.routes,
+      queue,
+      secrets,
+      now,
+      logger,
+      preview: { store: settledCorrelationStore(store, receipts) },
+    }),
   )
 
   const hostname = options.hostname ?? '127.0.0.1'
@@ -136,6 +149,7 @@ export const startGateway = async (options: GatewayOptions) => {
         halo,
         directory,
         store,
+        receipts,
         logger: messageLogger,
         now,
       }),

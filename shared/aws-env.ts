@@ -25,6 +25,8 @@ export const AWS_ENV = {
   maxReceiveCount: 'MAX_RECEIVE_COUNT',
   /** How long the queue keeps a message, in seconds: deliver parks one before it expires. */
   queueRetentionSeconds: 'QUEUE_RETENTION_SECONDS',
+  /** Which outcomes deliver keeps in the delivery history: `all`, or only `changes`. */
+  deliveryHistory: 'DELIVERY_HISTORY',
 } as const
 
 export type AwsEnvName = (typeof AWS_ENV)[keyof typeof AWS_ENV]

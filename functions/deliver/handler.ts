@@ -15,6 +15,7 @@ import {
   processBatch,
   type RecordResult,
 } from '../../shared/delivery/process-batch.js'
+import { createHistoryReceipts } from '../../shared/delivery/write-receipts.js'
 import { DeployIncompleteError } from '../../shared/errors.js'
 import { createDynamoDbRateBudget } from '../../shared/halo/dynamodb-rate-budget.js'
 import { createHaloCallCounter } from '../../shared/halo/halo-call-counter.js'
@@ -44,6 +45,7 @@ const env = parseSettings(
     [AWS_ENV.haloBudgetWindowSeconds]: z.coerce.number().int().min(1).default(300),
     [AWS_ENV.maxReceiveCount]: z.coerce.number().int().min(1).optional(),
     [AWS_ENV.queueRetentionSeconds]: z.coerce.number().int().min(60).optional(),
+    [AWS_ENV.deliveryHistory]: z.enum(['all', 'changes']).default('all'),
   }),
   process.env,
   'deliver environment',
@@ -77,6 +79,8 @@ const history = createDynamoDbDeliveryHistory({
   client: documents,
   tableName: env[AWS_ENV.tableName],
 })
+// A delivered envelope's history item is the receipt of its Halo write (see write-receipts.ts).
+const receipts = createHistoryReceipts(history)
 const counter = createHaloCallCounter()
 const queue = createSqsBatchQueue({
   sqs,
@@ -123,6 +127,7 @@ const deliver = async (body: unknown, recordLogger: Logger) => {
     halo,
     directory,
     store: correlations,
+    receipts,
     logger: recordLogger,
     now: () => new Date(),
   })
@@ -143,12 +148,18 @@ const RESULT_METRIC: Record<RecordResult['kind'], string | undefined> = {
 // History writes of this invocation: awaited before it ends (a frozen Lambda writes nothing).
 const historyWrites: Promise<void>[] = []
 
+/** Outcomes the history keeps under `deliveryHistory: changes`. */
+const CHANGES = new Set(['delivered', 'parked', 'failed'])
+
 const onResult = (result: RecordResult, message: BatchMessage) => {
   const metric = RESULT_METRIC[result.kind]
   if (metric) count(metric)
-  // One put per result, beside the audit line; a failed write loses a page row, not a delivery.
+  const entry = deliveryRecordOf(result, message, new Date())
+  if (env[AWS_ENV.deliveryHistory] === 'changes' && !CHANGES.has(entry.outcome)) return
+  // One put per result, beside the audit line. A failed write loses a page row, not a delivery:
+  // without the receipt, the next delivery of the problem asks Halo instead.
   historyWrites.push(
-    history.record(deliveryRecordOf(result, message, new Date())).catch((error: unknown) => {
+    history.record(entry).catch((error: unknown) => {
       logger.warn('delivery history not written', { envelopeId: message.correlationId, error })
     }),
   )

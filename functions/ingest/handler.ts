@@ -9,6 +9,11 @@ import config from '../../halo-hooks.config.js'
 import { AWS_ENV, METRIC } from '../../shared/aws-env.js'
 import { compileConfig } from '../../shared/config/compile-config.js'
 import { parseSettings } from '../../shared/config/parse-settings.js'
+import { createDynamoDbDeliveryHistory } from '../../shared/delivery/dynamodb-delivery-history.js'
+import {
+  createHistoryReceipts,
+  settledCorrelationStore,
+} from '../../shared/delivery/write-receipts.js'
 import { createDynamoDbCorrelationStore } from '../../shared/lifecycle/dynamodb-correlation-store.js'
 import { createPowertoolsObservability } from '../../shared/powertools-observability.js'
 import { createSqsEventQueue } from '../../shared/queue/sqs-event-queue.js'
@@ -37,6 +42,15 @@ const onResult = ({ status, code }: WebhookResult) => {
   if (status >= 400) count(METRIC.rejected, 1, { code: code ?? String(status) })
 }
 
+/** The correlation state the dry run shows: as deliver would start from it (receipts applied). */
+const previewStore = (tableName: string) => {
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient({}))
+  return settledCorrelationStore(
+    createDynamoDbCorrelationStore({ client, tableName }),
+    createHistoryReceipts(createDynamoDbDeliveryHistory({ client, tableName })),
+  )
+}
+
 const { routes } = compileConfig(config, 'halo-hooks.config.ts')
 const tableName = env[AWS_ENV.tableName]
 const app = createIngestApp({
@@ -51,16 +65,7 @@ const app = createIngestApp({
   now: () => new Date(),
   logger,
   onResult,
-  ...(tableName
-    ? {
-        preview: {
-          store: createDynamoDbCorrelationStore({
-            client: DynamoDBDocumentClient.from(new DynamoDBClient({})),
-            tableName,
-          }),
-        },
-      }
-    : {}),
+  ...(tableName ? { preview: { store: previewStore(tableName) } } : {}),
 })
 // hono/aws-lambda decodes `isBase64Encoded` bodies to the exact bytes before the app (and so
 // the signature check) sees them.

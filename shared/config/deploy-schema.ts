@@ -69,6 +69,14 @@ export const DeploySchema = z
      * @default false
      */
     dashboard: flag.default(false),
+    /**
+     * What the delivery history (`npm run deliveries`) keeps of each envelope: its latest outcome
+     * whatever it is (`all`), or only `changes`: delivered (the receipt of a Halo write, which
+     * costs nothing extra), parked and failed. Every other outcome (recorded, suppressed,
+     * deduplicated, deferred, held) costs one DynamoDB write under `all`; the audit log lines
+     * have them either way. @default 'all'
+     */
+    deliveryHistory: z.enum(['all', 'changes']).default('all'),
   })
   .strict()
 

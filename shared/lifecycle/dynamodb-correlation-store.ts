@@ -4,6 +4,7 @@ import { StateStoreError } from '../errors.js'
 import {
   type CorrelationRecord,
   CorrelationRecordSchema,
+  type CorrelationState,
   type CorrelationStore,
 } from './correlation-store.js'
 
@@ -14,12 +15,12 @@ export type DynamoDbCorrelationStoreOptions = {
    * Seconds after `lastSeen` when DynamoDB may delete a record (TTL attribute `expiresAt`).
    * @default 400 days while the ticket is open, 35 days once it is closed or resolved
    */
-  retentionSeconds?: (record: CorrelationRecord) => number
+  retentionSeconds?: (state: CorrelationState) => number
 }
 
 const DAY = 86_400
-const defaultRetention = (record: CorrelationRecord) =>
-  record.state === 'open' ? 400 * DAY : 35 * DAY
+const defaultRetention = (state: CorrelationState) =>
+  state.state === 'open' ? 400 * DAY : 35 * DAY
 
 /** The partition key of a correlation record. Route names cannot contain `#`, keys may. */
 export const correlationKey = (route: string, key: string) => `corr#${route}#${key}`
@@ -63,7 +64,13 @@ export const createDynamoDbCorrelationStore = (
 
     async put(record, expectedVersion) {
       const version = (expectedVersion ?? 0) + 1
-      const expiresAt = Math.floor(Date.parse(record.lastSeen) / 1000) + retention(record)
+      // A pending write's state may be stored only by the next delivery (write receipts): the
+      // record lives as long as whichever of the two lives longer.
+      const expiresAt = Math.max(
+        ...[record, ...(record.pending ? [record.pending.next] : [])].map(
+          (state) => Math.floor(Date.parse(state.lastSeen) / 1000) + retention(state),
+        ),
+      )
       const item = {
         ...withoutUndefined(CorrelationRecordSchema.parse(record)),
         version,

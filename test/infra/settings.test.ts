@@ -16,6 +16,7 @@ describe('resolveDeploySettings', () => {
       maxReceiveCount: 1_000,
       workerTimeoutSeconds: 60,
       dashboard: false,
+      deliveryHistory: 'all',
     })
   })
 

@@ -48,6 +48,22 @@ describe('createDynamoDbCorrelationStore (DynamoDB Local)', () => {
 
     expect(await raw(open)).toBe(base + 400 * 86_400)
     expect(await raw(closed)).toBe(base + 35 * 86_400)
+
+    // A create intended on a resolved record: the ticket it opens needs the long TTL already,
+    // since the state after the write may only be stored by the next delivery.
+    const { version: _, pending: __, ...before } = correlationRecord({ state: 'resolved' })
+    const creating = correlationRecord({
+      state: 'resolved',
+      lastSeen: '2026-01-01T00:00:00.000Z',
+      pending: {
+        envelopeId: 'env-2',
+        command: { kind: 'createTicket', ticket: { summary: 'Disk full' } },
+        next: { ...before, state: 'open', lastSeen: '2026-01-02T00:00:00.000Z' },
+        at: '2026-01-02T00:00:00.000Z',
+      },
+    })
+    await store().put(creating, undefined)
+    expect(await raw(creating)).toBe(base + 86_400 + 400 * 86_400)
   })
 
   it('translates a DynamoDB failure into a retryable StateStoreError', async () => {

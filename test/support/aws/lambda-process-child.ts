@@ -64,7 +64,11 @@ globalThis.fetch = async (input, init) => {
     Buffer.byteLength(`${init?.method ?? 'GET'} ${url} HTTP/1.1\r\n`) +
     headers.reduce((sum, [name, value]) => sum + name.length + String(value).length + 4, 0) +
     body
-  record({ service: 'halo', command: `${init?.method ?? 'GET'} ${new URL(url).pathname}`, bytes })
+  record({
+    service: 'halo',
+    command: `${init?.method ?? 'GET'} ${new URL(url).pathname}${new URL(url).search}`,
+    bytes,
+  })
   return realFetch(input, init)
 }
 
