@@ -5,6 +5,8 @@ import { AWS_ENV } from '../shared/aws-env.js'
 import { DeliveryQueue } from './constructs/delivery-queue.js'
 import { HaloSecret } from './constructs/halo-secret.js'
 import { IngestApi } from './constructs/ingest-api.js'
+import type { IngestEndpoint } from './constructs/ingest-endpoint.js'
+import { IngestFunctionUrl } from './constructs/ingest-function-url.js'
 import { NodeFunction } from './constructs/node-function.js'
 import { Operations } from './constructs/operations.js'
 import { StateTable } from './constructs/state-table.js'
@@ -21,14 +23,16 @@ export type HaloHooksStackProps = StackProps & {
 const outputId = (route: string) =>
   `RouteUrl${route.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase())}`
 
-/** The whole deployment: HTTP API → ingest → SQS FIFO → deliver → Halo, with state and alarms. */
+/** The whole deployment: HTTP API (or a function URL) → ingest → SQS FIFO → deliver → Halo, with state and alarms. */
 export class HaloHooksStack extends Stack {
   readonly ingest: NodeFunction
   readonly deliver: NodeFunction
   readonly queue: DeliveryQueue
   readonly table: StateTable
   readonly secret: HaloSecret
-  readonly api: IngestApi
+  /** The HTTP API, unless `deploy.endpoint` is `function-url`. */
+  readonly api: IngestApi | undefined
+  readonly endpoint: IngestEndpoint
   readonly operations: Operations
 
   constructor(scope: Construct, id: string, props: HaloHooksStackProps) {
@@ -67,7 +71,8 @@ export class HaloHooksStack extends Stack {
 
     this.table = new StateTable(this, 'State')
     this.table.bindReadWrite(this.deliver.fn)
-    this.table.bindReader(this.ingest.fn) // the dry run reads the correlation state
+    // The dry run reads the correlation state; it is served by the HTTP API only (IAM-signed).
+    if (settings.endpoint === 'http-api') this.table.bindReader(this.ingest.fn)
 
     this.secret = new HaloSecret(this, 'Secrets', { existingSecretName: settings.secretName })
     this.secret.bindReader(this.ingest.fn)
@@ -89,22 +94,25 @@ export class HaloHooksStack extends Stack {
       String(settings.budget.windowSeconds),
     )
 
-    this.api = new IngestApi(this, 'Http', {
-      ingest: this.ingest.fn,
-      stageName: settings.stageName,
-      throttle: settings.throttle,
-      logRetention,
-    })
+    if (settings.endpoint === 'http-api') {
+      this.api = new IngestApi(this, 'Http', {
+        ingest: this.ingest.fn,
+        stageName: settings.stageName,
+        throttle: settings.throttle,
+        logRetention,
+      })
+      this.endpoint = this.api
+    } else {
+      this.endpoint = new IngestFunctionUrl(this, 'Url', {
+        ingest: this.ingest.fn,
+        reservedConcurrency: settings.ingestConcurrency,
+      })
+    }
 
-    const stage = this.api.stage
     this.operations = new Operations(this, 'Operations', {
       queue: this.queue.queue,
       deadLetterQueue: this.queue.deadLetterQueue,
-      endpoint: {
-        serverErrors: (period) => stage.metricServerError({ period, statistic: 'Sum' }),
-        requests: () => stage.metricCount({ label: 'requests' }),
-        clientErrors: () => stage.metricClientError({ label: '4xx' }),
-      },
+      endpoint: this.endpoint.metrics,
       dashboard: settings.dashboard,
       ingest: this.ingest.fn,
       deliver: this.deliver.fn,
@@ -112,10 +120,10 @@ export class HaloHooksStack extends Stack {
       alarmEmail: settings.alarmEmail,
     })
 
-    new CfnOutput(this, 'BaseUrl', { value: this.api.baseUrl, description: 'API root' })
+    new CfnOutput(this, 'BaseUrl', { value: this.endpoint.baseUrl, description: 'API root' })
     for (const route of props.routes) {
       new CfnOutput(this, outputId(route), {
-        value: this.api.routeUrl(route),
+        value: this.endpoint.routeUrl(route),
         description: `POST webhooks for route "${route}" here`,
       })
     }

@@ -22,6 +22,8 @@ export const CONTEXT_KEYS = [
   'workerTimeoutSeconds',
   'dashboard',
   'deliveryHistory',
+  'endpoint',
+  'ingestConcurrency',
 ] as const
 
 type ContextKey = (typeof CONTEXT_KEYS)[number]
@@ -55,6 +57,8 @@ export const resolveDeploySettings = (
     'workerTimeoutSeconds',
     'dashboard',
     'deliveryHistory',
+    'endpoint',
+    'ingestConcurrency',
   ] as const) {
     if (given(key) !== undefined) input[key] = given(key)
   }

@@ -77,6 +77,20 @@ export const DeploySchema = z
      * have them either way. @default 'all'
      */
     deliveryHistory: z.enum(['all', 'changes']).default('all'),
+    /**
+     * How senders reach ingest. `http-api`: an API Gateway HTTP API, throttled per second
+     * (`throttle`), with access logs and the IAM-signed dry run ($1 per million requests).
+     * `function-url`: ingest's own Lambda function URL, at no charge per request, throttled by
+     * ingest's reserved concurrency (`ingestConcurrency`), without access logs or the dry run
+     * (a function URL cannot ask IAM for one path only). @default 'http-api'
+     */
+    endpoint: z.enum(['http-api', 'function-url']).default('http-api'),
+    /**
+     * With `endpoint: 'function-url'`, ingest instances at once (reserved concurrency): the
+     * throttle in place of the HTTP API's. A request beyond it is answered 429 and the sender
+     * retries. Reserving takes this many from the account's concurrency. @default 10
+     */
+    ingestConcurrency: z.coerce.number().int().min(1).max(1_000).default(10),
   })
   .strict()
 

@@ -434,6 +434,13 @@ describe('cdk-nag AwsSolutions', () => {
     expect(nag?.violations).toEqual([])
   })
 
+  it('stays clean with the function URL in place of the HTTP API', () => {
+    const { failure, nag } = nagReport({ endpoint: 'function-url' })
+
+    expect(failure).toBeUndefined()
+    expect(nag?.violations).toEqual([])
+  })
+
   it('fails the synth when a resource breaks a rule (the check is live)', () => {
     const { failure, nag } = nagReport({}, (stack) => {
       new Queue(stack, 'Careless')
@@ -485,6 +492,75 @@ describe('HaloHooksStack with deploy settings from CDK context', () => {
     expect(() => synth({ haloUrl: 'not a url', logRetentionDays: '13' })).toThrow(
       /deploy\.haloUrl[\s\S]*deploy\.logRetentionDays/,
     )
+  })
+})
+
+describe('HaloHooksStack with endpoint: function-url', () => {
+  const { template } = synth({ endpoint: 'function-url', ingestConcurrency: '5' })
+  const resources = template.toJSON().Resources as Resources
+  const ingest = Object.keys(template.findResources('AWS::Lambda::Function')).find((id) =>
+    id.startsWith('Ingest'),
+  ) as string
+
+  it('serves ingest from its public function URL, with no HTTP API', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Api', 0)
+    template.resourceCountIs('AWS::ApiGatewayV2::Stage', 0)
+    template.hasResourceProperties('AWS::Lambda::Url', {
+      AuthType: 'NONE',
+      InvokeMode: 'BUFFERED',
+      TargetFunctionArn: { 'Fn::GetAtt': [ingest, 'Arn'] },
+    })
+    // Public invocation through the URL only: both permissions a public function URL needs.
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunctionUrl',
+      FunctionUrlAuthType: 'NONE',
+      Principal: '*',
+    })
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      InvokedViaFunctionUrl: true,
+      Principal: '*',
+    })
+  })
+
+  it('throttles by ingest reserved concurrency, as set', () => {
+    expect(resources[ingest]?.Properties?.ReservedConcurrentExecutions).toBe(5)
+    const byDefault = synth({ endpoint: 'function-url' }).template.toJSON().Resources as Resources
+    const defaultIngest = Object.entries(byDefault).find(
+      ([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('Ingest'),
+    )
+    expect(defaultIngest?.[1].Properties?.ReservedConcurrentExecutions).toBe(10)
+  })
+
+  it('gives ingest no table (no dry run without IAM on its path)', () => {
+    expect(
+      grantsOf(template, 'IngestRole').filter((grant) => grant.startsWith('dynamodb:')),
+    ).toEqual([])
+    const variables = (
+      resources[ingest]?.Properties?.Environment as { Variables: Record<string, unknown> }
+    ).Variables
+    expect(variables[AWS_ENV.tableName]).toBeUndefined()
+  })
+
+  it('keeps all five alarms, the 5xx one on the URL’s own metric', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 5)
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Url5xxCount',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: ingest } }],
+      Statistic: 'Sum',
+    })
+  })
+
+  it('outputs the URL and one URL per route under it', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>
+    const url = Object.keys(template.findResources('AWS::Lambda::Url'))[0] as string
+    expect(outputs.BaseUrl?.Value).toEqual({ 'Fn::GetAtt': [url, 'FunctionUrl'] })
+    const routeUrls = Object.keys(outputs).filter((key) => key.startsWith('RouteUrl'))
+    expect(routeUrls.length).toBeGreaterThan(0)
+    for (const key of routeUrls) {
+      expect(target(outputs[key]?.Value)).toMatch(new RegExp(`^\\{${url}\\}hooks/[a-z0-9-]+$`))
+    }
   })
 })
 

@@ -17,6 +17,8 @@ describe('resolveDeploySettings', () => {
       workerTimeoutSeconds: 60,
       dashboard: false,
       deliveryHistory: 'all',
+      endpoint: 'http-api',
+      ingestConcurrency: 10,
     })
   })
 
