@@ -35,6 +35,55 @@ const translate = (operation: string, error: unknown): never => {
 const withoutUndefined = (record: CorrelationRecord): Record<string, unknown> =>
   JSON.parse(JSON.stringify(record))
 
+/** The fields an intent's next state shares with the record it is stored on. */
+type StateFields = Record<string, unknown> & { applied?: unknown[] }
+
+/**
+ * An intent as stored: its next state only by what differs from the record's own state (most of
+ * it does not, and a write unit is 1 KB). `appliedKept` n stands for the usual change of the
+ * applied ids, the record's with the intent's envelope id added, the last n of them kept.
+ */
+type StoredPending = Record<string, unknown> & {
+  envelopeId: string
+  changes: StateFields
+  unset?: string[]
+  appliedKept?: number
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
+
+const compactPending = (base: StateFields, pending: Record<string, unknown>): StoredPending => {
+  const { next, ...rest } = pending as { next: StateFields; envelopeId: string }
+  const applied = next.applied ?? []
+  const appliedKept =
+    applied.length > 0 &&
+    same(applied, [...(base.applied ?? []), rest.envelopeId].slice(-applied.length))
+      ? applied.length
+      : undefined
+  const changes: StateFields = {}
+  for (const [field, value] of Object.entries(next)) {
+    if (field === 'applied' && appliedKept !== undefined) continue
+    if (!same(value, base[field])) changes[field] = value
+  }
+  const unset = Object.keys(base).filter((field) => !(field in next))
+  return {
+    ...rest,
+    changes,
+    ...(unset.length ? { unset } : {}),
+    ...(appliedKept === undefined ? {} : { appliedKept }),
+  }
+}
+
+const expandPending = (base: StateFields, stored: StoredPending): Record<string, unknown> => {
+  const { changes, unset, appliedKept, ...rest } = stored
+  const next: StateFields = { ...base, ...changes }
+  for (const field of unset ?? []) delete next[field]
+  if (appliedKept !== undefined) {
+    next.applied = [...(base.applied ?? []), rest.envelopeId].slice(-appliedKept)
+  }
+  return { ...rest, next }
+}
+
 /**
  * {@link CorrelationStore} on a DynamoDB table keyed by `pk`. Reads are strongly consistent and
  * writes conditional on the version read, so two workers can never both act on a stale record.
@@ -58,8 +107,17 @@ export const createDynamoDbCorrelationStore = (
         )
         .catch((error: unknown) => translate('GetItem', error))
       if (!result.Item) return undefined
-      const { pk: _pk, expiresAt: _expiresAt, ...stored } = result.Item
-      return CorrelationRecordSchema.parse(stored)
+      const { pk: _pk, expiresAt: _expiresAt, pending, version, ...state } = result.Item
+      // An intent stored whole (before compact intents) has its `next` as it is.
+      const expanded =
+        pending && typeof pending === 'object' && 'changes' in pending
+          ? expandPending(state, pending as StoredPending)
+          : pending
+      return CorrelationRecordSchema.parse({
+        ...state,
+        version,
+        ...(expanded ? { pending: expanded } : {}),
+      })
     },
 
     async put(record, expectedVersion) {
@@ -71,8 +129,14 @@ export const createDynamoDbCorrelationStore = (
           (state) => Math.floor(Date.parse(state.lastSeen) / 1000) + retention(state),
         ),
       )
+      const {
+        pending,
+        version: _,
+        ...state
+      } = withoutUndefined(CorrelationRecordSchema.parse(record))
       const item = {
-        ...withoutUndefined(CorrelationRecordSchema.parse(record)),
+        ...state,
+        ...(pending ? { pending: compactPending(state, pending as Record<string, unknown>) } : {}),
         version,
         pk: correlationKey(record.route, record.key),
         expiresAt,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb'
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { StateStoreError } from '../../../shared/errors.js'
 import { createDynamoDbRateBudget } from '../../../shared/halo/dynamodb-rate-budget.js'
@@ -64,6 +64,78 @@ describe('createDynamoDbCorrelationStore (DynamoDB Local)', () => {
     })
     await store().put(creating, undefined)
     expect(await raw(creating)).toBe(base + 86_400 + 400 * 86_400)
+  })
+
+  describe('an intent (a pending write)', () => {
+    const applied = Array.from({ length: 50 }, (_, i) => `${randomUUID()}-${i}`.slice(0, 36))
+    const base = correlationRecord({
+      state: 'closed',
+      ticketId: 7,
+      closedAt: '2026-01-01T00:00:00.000Z',
+      occurrences: 4,
+      applied,
+    })
+    const { version: _, pending: __, ...state } = base
+    const reopening: CorrelationRecord = {
+      ...base,
+      pending: {
+        envelopeId: 'env-51',
+        command: { kind: 'createTicket', ticket: { summary: 'Disk full again' } },
+        // A reopen: a new problem (closedAt gone, ticketId gone), one more applied id (the
+        // oldest dropped), a later lastSeen.
+        next: (({ closedAt: _c, ticketId: _t, ...rest }) => ({
+          ...rest,
+          state: 'open' as const,
+          occurrences: 1,
+          lastSeen: '2026-01-02T00:00:00.000Z',
+          applied: [...applied.slice(1), 'env-51'],
+        }))(state),
+        at: '2026-01-02T00:00:00.000Z',
+      },
+    }
+    const rawItem = async (r: CorrelationRecord) =>
+      (
+        await local.documents.send(
+          new GetCommand({ TableName: table, Key: { pk: correlationKey(r.route, r.key) } }),
+        )
+      ).Item
+
+    it('reads back exactly as written: changed, added and removed fields, applied ids', async () => {
+      await store().put(reopening, undefined)
+
+      expect(await store().get(reopening.route, reopening.key)).toEqual({
+        ...reopening,
+        version: 1,
+      })
+    })
+
+    it('stores only what the next state changes, not a second copy of the applied ids', async () => {
+      await store().put(reopening, undefined)
+
+      const item = await rawItem(reopening)
+      expect(item?.pending.next).toBeUndefined()
+      expect(item?.pending.changes).toEqual({
+        state: 'open',
+        occurrences: 1,
+        lastSeen: '2026-01-02T00:00:00.000Z',
+      })
+      expect(JSON.stringify(item).split(applied[1] as string)).toHaveLength(2)
+    })
+
+    it('still reads an intent stored whole, as before compact intents', async () => {
+      const { pending, version: _v, ...rest } = reopening
+      await local.documents.send(
+        new PutCommand({
+          TableName: table,
+          Item: { ...rest, pending, version: 3, pk: correlationKey(rest.route, rest.key) },
+        }),
+      )
+
+      expect(await store().get(reopening.route, reopening.key)).toEqual({
+        ...reopening,
+        version: 3,
+      })
+    })
   })
 
   it('translates a DynamoDB failure into a retryable StateStoreError', async () => {
