@@ -40,6 +40,30 @@ export type DynamoDbRateBudgetOptions = Partial<RateBudgetLimits> & {
 type Lease = { lane: BudgetLane; until: number; left: number; usedAt: number[]; closed?: boolean }
 
 /**
+ * The item as stored: the window's grants as offsets from the oldest (`grantsFrom`), a few
+ * digits each instead of thirteen, so a busy window stays within one 1 KB write unit longer.
+ * Grants that are not whole milliseconds are stored as they are.
+ */
+const toItem = (state: BudgetState): Record<string, unknown> => {
+  const { grants, ...rest } = state
+  if (grants.length === 0 || !grants.every(Number.isInteger)) return state
+  const from = Math.min(...grants)
+  return { ...rest, grantsFrom: from, grantOffsets: grants.map((at) => at - from) }
+}
+
+/** A stored item with its grants as dates again, for {@link storedBudgetState}. */
+const fromItem = (item: Record<string, unknown> | undefined) => {
+  if (!item || !Array.isArray(item.grantOffsets) || typeof item.grantsFrom !== 'number') return item
+  const from = item.grantsFrom
+  return {
+    ...item,
+    grants: item.grantOffsets.map((offset) =>
+      typeof offset === 'number' ? from + offset : offset,
+    ),
+  }
+}
+
+/**
  * The {@link RateBudget} shared by every Lambda worker: one DynamoDB item per Halo tenant holds
  * the budget's state (the window's grants, the learned limit, pacing, `Retry-After`, the line of
  * waiting callers), and each change rewrites it conditionally on the version it read, re-reading
@@ -106,12 +130,12 @@ export const createDynamoDbRateBudget = (
       const fresh = attempt === 0 && last && now - last.at <= readFreshMs && now >= last.at
       const item = fresh ? last?.item : await read(now)
       const version = typeof item?.version === 'number' ? item.version : undefined
-      const before = storedBudgetState(item, settings, now)
+      const before = storedBudgetState(fromItem(item), settings, now)
       const { state, answer, write } = change(before)
       if (!write) return answer
       const next = {
         pk,
-        ...state,
+        ...toItem(state),
         version: (version ?? 0) + 1,
         // Idle budgets disappear on their own (DynamoDB TTL is in seconds).
         expiresAt: Math.ceil((now + settings.windowMs) / 1000) + 3600,
@@ -254,7 +278,7 @@ export const createDynamoDbRateBudget = (
     async underPressure(now) {
       const fresh = last && now - last.at <= readFreshMs && now >= last.at
       const item = fresh ? last?.item : await read(now)
-      return underPressure(storedBudgetState(item, settings, now), settings, now)
+      return underPressure(storedBudgetState(fromItem(item), settings, now), settings, now)
     },
     /**
      * The invocation is over: its lease is used no more (a later invocation reads the shared

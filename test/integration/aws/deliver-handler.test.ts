@@ -128,7 +128,8 @@ describe('bundled deliver handler (SQS FIFO batches)', () => {
       const budget = await local.documents.send(
         new GetCommand({ TableName: table, Key: { pk: 'budget#halo' } }),
       )
-      return (budget.Item?.grants as unknown[] | undefined)?.length ?? 0
+      // The window's grants, stored as offsets from the oldest.
+      return (budget.Item?.grantOffsets as unknown[] | undefined)?.length ?? 0
     }
     const before = await grants()
     const records = [recordOf(envelope('a')), recordOf(envelope('b'))]

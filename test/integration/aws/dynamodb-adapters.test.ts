@@ -206,12 +206,17 @@ describe('createDynamoDbRateBudget leases (DynamoDB Local)', () => {
     })
     return { budget, calls }
   }
-  const grantsOf = async (name: string) =>
+  const itemOf = async (name: string) =>
     (
       await local.documents.send(
         new GetCommand({ TableName: table, Key: { pk: `budget#${name}` }, ConsistentRead: true }),
       )
-    ).Item?.grants as number[]
+    ).Item
+  /** The window's grants as dates (stored as offsets from the oldest). */
+  const grantsOf = async (name: string) => {
+    const item = await itemOf(name)
+    return (item?.grantOffsets as number[]).map((offset) => (item?.grantsFrom as number) + offset)
+  }
 
   it('writes the shared item once for five requests while the window is quiet', async () => {
     const name = randomUUID()
@@ -264,6 +269,33 @@ describe('createDynamoDbRateBudget leases (DynamoDB Local)', () => {
     expect(await grantsOf(name)).toEqual([0])
     expect(await two.take(200, 'write')).toEqual({ granted: false, retryAfterMs: 4_900 })
     expect(await one.take(200, 'write')).toEqual({ granted: false, retryAfterMs: 4_900 })
+  })
+
+  it('stores the grants as offsets from the oldest, a few digits each', async () => {
+    const name = randomUUID()
+    const { budget } = counted(name)
+    const start = Date.parse('2026-12-01T04:00:00.000Z')
+    await budget.take(start, 'write')
+    await budget.take(start + 20_000, 'write')
+
+    const item = await itemOf(name)
+    expect(item?.grants).toBeUndefined()
+    expect(item?.grantsFrom).toBe(start)
+    // The first lease's four unused slots went back with the second write.
+    expect(item?.grantOffsets).toEqual([0, 20_000, 30_000, 30_000, 30_000, 30_000])
+  })
+
+  it('still reads a window stored with whole dates, as before offsets', async () => {
+    const name = randomUUID()
+    await local.documents.send(
+      new PutCommand({
+        TableName: table,
+        Item: { pk: `budget#${name}`, grants: [0, 1, 2, 3, 4], limit: 5, version: 1 },
+      }),
+    )
+    const { budget } = counted(name, 5)
+
+    expect(await budget.take(10, 'write')).toMatchObject({ granted: false })
   })
 
   it('writes for every request once the window is half full, as without leases', async () => {
