@@ -187,8 +187,12 @@ export const createDynamoDbRateBudget = (
           most: leaseExtra,
           until: now + leaseMs,
         })
+        // Extras are leased only while the window is under half the notes' share, so they fit
+        // every lane's share: the lease serves any request (a record reads, writes and notes).
         leased =
-          next.extra > 0 ? { lane, until: next.until, left: next.extra, usedAt: [] } : undefined
+          next.extra > 0
+            ? { lane: 'note', until: next.until, left: next.extra, usedAt: [] }
+            : undefined
         const returned = state.grants.length !== stored.grants.length
         const write = next.answer.granted || next.state.limit !== stored.limit || returned
         return { state: next.state, answer: next.answer, write }

@@ -232,6 +232,20 @@ describe('createDynamoDbRateBudget leases (DynamoDB Local)', () => {
     expect(await grantsOf(name)).toEqual([0, 10_000, 10_000, 10_000, 10_000])
   })
 
+  it('serves reads and notes from a lease taken for a write, while the window is quiet', async () => {
+    const name = randomUUID()
+    const { budget, calls } = counted(name)
+
+    await budget.take(0, 'write')
+    const answers = [await budget.take(100, 'read'), await budget.take(200, 'note')]
+
+    expect(answers).toEqual([
+      { granted: true, at: 100 },
+      { granted: true, at: 200 },
+    ])
+    expect(calls).toEqual({ GetCommand: 1, PutCommand: 1 })
+  })
+
   it('gives back the slots it did not use with its next write', async () => {
     const name = randomUUID()
     const { budget } = counted(name)
