@@ -118,6 +118,17 @@ const aged = (value: unknown, byMs: number): unknown => {
   )
 }
 
+/** The Halo budget's item as it reads `byMs` later: its window's dates moved back. */
+const agedBudget = (item: Record<string, unknown>, byMs: number): Record<string, unknown> => {
+  const earlier = (value: unknown) => (typeof value === 'number' ? value - byMs : value)
+  const moved: Record<string, unknown> = { ...item }
+  for (const field of ['grantsFrom', 'blockedUntil', 'lineUntil', 'changedAt']) {
+    if (field in item) moved[field] = earlier(item[field])
+  }
+  if (Array.isArray(item.grants)) moved.grants = item.grants.map(earlier)
+  return moved
+}
+
 /**
  * The deployed pipeline on this machine, metered: the bundled ingest and deliver handlers each in
  * a process of its own (a warm Lambda container), DynamoDB Local behind a proxy that counts
@@ -177,6 +188,20 @@ export const startMeteredPipeline = async (options: MeteredPipelineOptions = {})
     halo.sandbox.setFaults({ latencyMs: options.haloLatencyMs ?? 0 })
 
     const deduplicated = new Set<string>()
+
+    /**
+     * Moves the stored state `ms` into the past, as if that much time went by: records' checks
+     * grow stale (so Halo is asked again) and the budget's window empties as Halo's would.
+     */
+    const later = async (ms: number) => {
+      const items = await local.documents.send(new ScanCommand({ TableName: table }))
+      for (const item of items.Items ?? []) {
+        const pk = String(item.pk)
+        if (!pk.startsWith('corr#') && !pk.startsWith('budget#')) continue
+        const moved = pk.startsWith('corr#') ? aged(item, ms) : agedBudget(item, ms)
+        await local.documents.send(new PutCommand({ TableName: table, Item: moved as typeof item }))
+      }
+    }
 
     /** One run of `problems` alerts through the pipeline, `k` per notification and per batch. */
     const run = async (k: number, problems = 10): Promise<Metering> => {
@@ -290,6 +315,8 @@ export const startMeteredPipeline = async (options: MeteredPipelineOptions = {})
         await drain()
       }
 
+      // Each run starts as if the last one was long ago: the budget's window is its own.
+      await later(60 * 60_000)
       // Warm the containers (secret read, Halo token) on an alert of its own, then count.
       await send([
         { fingerprint: randomUUID().slice(0, 16), status: 'firing', labels: { customer: 'acme' } },
@@ -305,13 +332,7 @@ export const startMeteredPipeline = async (options: MeteredPipelineOptions = {})
       await send(alerts('firing', 'Free space below 5%'))
       await send(alerts('firing', 'Free space below 3%'))
       metering = false
-      const items = await local.documents.send(new ScanCommand({ TableName: table }))
-      for (const item of items.Items ?? []) {
-        if (!String(item.pk).startsWith('corr#')) continue
-        await local.documents.send(
-          new PutCommand({ TableName: table, Item: aged(item, 30 * 60_000) as typeof item }),
-        )
-      }
+      await later(30 * 60_000)
       metering = true
       await send(alerts('resolved', 'Free space back above 10%'))
 
