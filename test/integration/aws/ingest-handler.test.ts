@@ -11,7 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { AWS_ENV } from '../../../shared/aws-env.js'
 import { bundleHandler, ROOT, removeBundles } from '../../support/aws/bundle-handler.js'
-import { httpApiEvent, lambdaContext } from '../../support/aws/lambda-events.js'
+import { functionUrlEvent, httpApiEvent, lambdaContext } from '../../support/aws/lambda-events.js'
 
 type Result = { statusCode: number; body: string; headers?: Record<string, string> }
 let handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<Result>
@@ -134,6 +134,20 @@ describe('bundled ingest handler (API Gateway HTTP API v2)', () => {
     const response = await handler(event, lambdaContext('ingest'))
 
     expect(response.statusCode).toBe(202)
+  })
+
+  it('accepts a webhook through a function URL (deploy.endpoint: function-url) alike', async () => {
+    const event = functionUrlEvent({
+      path: '/hooks/alerts',
+      body: payload,
+      headers: { 'content-type': 'application/json', 'x-signature': sign(payload) },
+    })
+
+    const response = await handler(event, lambdaContext('ingest'))
+
+    expect(response.statusCode).toBe(202)
+    const { ids } = JSON.parse(response.body) as { ids: string[] }
+    expect(sent().map((entry) => entry.MessageDeduplicationId)).toEqual(ids)
   })
 
   it('answers 404 for a route that is not configured', async () => {
