@@ -5,13 +5,26 @@ export default defineConfig({
   test: {
     env: { CDK_VALIDATION: 'false', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      // Unit tests share no global state, so they share module instances too: a fresh module
+      // graph per file was most of the unit layer's time.
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          isolate: false,
+          // Property tests run hundreds of requests each; the default 5 s is too near on a loaded
+          // 2-core machine while the other layers run beside them.
+          testTimeout: 30_000,
+        },
+      },
       {
         extends: true,
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           testTimeout: 20_000,
+          globalSetup: ['test/support/dynamodb-local-setup.ts'],
         },
       },
       {

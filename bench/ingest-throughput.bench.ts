@@ -5,14 +5,22 @@ import autocannon from 'autocannon'
 import { BENCH_SECRETS, sequencedBody } from './support/bench-config.js'
 import { type ChildServer, startChildServer } from './support/child-server.js'
 import { ms, ratio, us } from './support/format.js'
+import type { IngestServerMode } from './support/ingest-server.js'
 
-// Ingest throughput and latency through the local gateway over real HTTP (loopback), against a
-// bare node:http server answering 202 measured the same way in the same run. The server runs in
-// a child process; autocannon drives it from this one. Reports numbers; asserts nothing.
+// Ingest throughput, CPU per request and latency over real HTTP (loopback), each server in its own
+// child process and autocannon in this one: the ingest app alone (its memory queue, no worker),
+// against the minimal Hono equivalent doing the same route's work and a bare node:http 202, all
+// measured in the same run; the whole local gateway is reported beside them. Reports numbers;
+// asserts nothing.
 
 export const CONNECTIONS = 10
-export const WARMUP_SECONDS = 1
+export const WARMUP_SECONDS = 2
 export const SECONDS = 5
+/** Issue 15's goal for the ingest app alone against the minimal equivalent, printed beside it. */
+const GOAL = { throughput: 0.9, cpuPerRequest: 1.3 }
+
+/** Rounds of load runs per route (each round runs every server once, in a fresh process). */
+const ROUNDS = Number(process.env.BENCH_INGEST_ROUNDS ?? 3)
 
 export type Target = { name: string; path: string; request: (sequence: number) => Sent }
 type Sent = { body: string; headers: Record<string, string> }
@@ -45,7 +53,7 @@ export const TARGETS: Target[] = [
   },
 ]
 
-type Load = { rps: number; p50: number; p99: number; ok: number; failed: number }
+type Load = { rps: number; p50: number; p99: number; ok: number; failed: number; total: number }
 
 /** One autocannon run: every request a new delivery (its own sequence number and signature). */
 const load = async (url: string, target: Target, seconds: number): Promise<Load> => {
@@ -70,16 +78,39 @@ const load = async (url: string, target: Target, seconds: number): Promise<Load>
     p99: result.latency.p99,
     ok: result['2xx'],
     failed: result.non2xx + result.errors + result.timeouts,
+    total: result.requests.total,
   }
 }
 
 /** Mean time a request is in flight when `CONNECTIONS` each keep one outstanding, in ms. */
 export const littles = (rps: number) => (rps > 0 ? (CONNECTIONS / rps) * 1000 : 0)
 
+export const measure = async (server: ChildServer, target: Target) => {
+  await load(server.url, target, WARMUP_SECONDS)
+  return load(server.url, target, SECONDS)
+}
+
+/** A measured run with the server's CPU time over it, per request answered, in µs. */
+type Run = Load & { cpuPerRequest: number }
+
+const measureWithCpu = async (server: ChildServer, target: Target): Promise<Run> => {
+  await load(server.url, target, WARMUP_SECONDS)
+  const before = await server.cpu()
+  const run = await load(server.url, target, SECONDS)
+  const after = await server.cpu()
+  return { ...run, cpuPerRequest: run.total > 0 ? (after - before) / run.total : 0 }
+}
+
 const PROBES = 2_000
 
 const percentile = (sorted: number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0
+
+const median = (values: number[]) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  )
 
 const summary = (times: number[]) => {
   const sorted = times.slice(times.length / 10).sort((a, b) => a - b) // first tenth: warm-up
@@ -100,74 +131,114 @@ const timedPost = (agent: Agent, url: string, sent: Sent): Promise<number> =>
 
 /**
  * Latency without load, at microsecond resolution (autocannon's histogram is in whole ms): one
- * keep-alive connection to each server, requests one at a time, alternating between the gateway
- * and the bare server round by round so that drift (GC, JIT, a busy machine) hits both alike.
+ * keep-alive connection to each server, requests one at a time, going round the servers in an
+ * order that turns each round so that drift (GC, JIT, a busy machine) hits them all alike.
  */
-const probe = async (gatewayUrl: string, bareUrl: string, target: Target) => {
-  const agents = [new Agent({ keepAlive: true, maxSockets: 1 }), new Agent({ keepAlive: true })]
-  const [gatewayAgent, bareAgent] = agents as [Agent, Agent]
-  const gateway: number[] = []
-  const bare: number[] = []
+const probe = async (urls: string[], target: Target) => {
+  const agents = urls.map(() => new Agent({ keepAlive: true, maxSockets: 1 }))
+  const times: number[][] = urls.map(() => [])
   try {
     for (let i = 0; i < PROBES; i++) {
       const sent = target.request(1_000_000 + i)
-      if (i % 2) {
-        gateway.push(await timedPost(gatewayAgent, `${gatewayUrl}${target.path}`, sent))
-        bare.push(await timedPost(bareAgent, `${bareUrl}${target.path}`, sent))
-      } else {
-        bare.push(await timedPost(bareAgent, `${bareUrl}${target.path}`, sent))
-        gateway.push(await timedPost(gatewayAgent, `${gatewayUrl}${target.path}`, sent))
+      for (let k = 0; k < urls.length; k++) {
+        const index = (i + k) % urls.length
+        times[index]?.push(
+          await timedPost(agents[index] as Agent, `${urls[index]}${target.path}`, sent),
+        )
       }
     }
   } finally {
     for (const agent of agents) agent.destroy()
   }
-  return { gateway: summary(gateway), bare: summary(bare) }
+  return times.map(summary)
 }
 
-export const measure = async (server: ChildServer, target: Target) => {
-  await load(server.url, target, WARMUP_SECONDS)
-  return load(server.url, target, SECONDS)
+/** The servers of each round, in the order of even rounds (odd rounds run them in reverse). */
+const SERVERS = ['bare', 'minimal', 'ingest', 'gateway'] as const satisfies IngestServerMode[]
+type Server = (typeof SERVERS)[number]
+
+const LABEL: Record<Server, string> = {
+  bare: 'bare node:http',
+  minimal: 'minimal Hono',
+  ingest: 'ingest alone',
+  gateway: 'full gateway',
+}
+
+/** One load run on a fresh server process, stopped afterwards. */
+const runFresh = async (mode: Server, target: Target) => {
+  let server: ChildServer | undefined = await startChildServer(mode)
+  try {
+    const run = await measureWithCpu(server, target)
+    const stats = await server.stop()
+    server = undefined
+    return { run, stats }
+  } finally {
+    await server?.stop()
+  }
+}
+
+/** The median of per-round ratios, with their range. */
+const ratioLine = (rounds: Record<Server, Run>[], field: 'rps' | 'cpuPerRequest') => {
+  return (a: Server, b: Server) => {
+    const each = rounds.map((round) => round[a][field] / round[b][field])
+    const low = Math.min(...each).toFixed(2)
+    const high = Math.max(...each).toFixed(2)
+    return `${median(each).toFixed(2)}× (rounds ${low}–${high})`
+  }
 }
 
 /**
- * For each target, a bare server and a fresh gateway, each in its own process: load on the bare
- * server, on the gateway, on the bare server again (its two runs averaged, so drift hits the
- * baseline and the gateway alike), then the interleaved one-at-a-time latency probe.
+ * For each target, `ROUNDS` rounds; a round runs every server once, each in a fresh child process
+ * (so a queue that no worker drains starts empty each run), warm-up then measured load, in an
+ * order reversed every other round. Ratios are taken within a round, then their median is given
+ * with their range. Then the four servers, up together, get the interleaved one-at-a-time probe.
  */
 export const benchIngestThroughput = async (): Promise<string[]> => {
   const lines = [
-    `method: autocannon, ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up + ${SECONDS} s measured per run, loopback, each server in its own child process, every request a distinct signed delivery; then ${PROBES} sequential requests per server, interleaved, over keep-alive node:http (first tenth discarded)`,
-    'baseline: bare node:http server (reads the body, answers 202) driven identically, load run before and after the gateway',
+    `method: autocannon, ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up + ${SECONDS} s measured per run, loopback, each server in its own fresh child process per run, every request a distinct signed delivery; ${ROUNDS} rounds per route, each round running every server once (order reversed every other round); ratios taken within a round, median given with the range over rounds; CPU per request = the server process's process.cpuUsage() (user + system, all threads) over the measured run ÷ requests answered; then ${PROBES} sequential requests per server, interleaved, over keep-alive node:http (first tenth discarded)`,
+    'baselines: bare node:http (reads the body, answers 202); minimal Hono (Hono on @hono/node-server: declared-length check, body bytes, HMAC-SHA256 or bearer check in constant time, JSON.parse, sha-256 envelope id per alert, push onto an array)',
+    'subjects: ingest alone (the ingest app on @hono/node-server with its memory queue; no worker); full gateway (npm start pipeline with the memory queue, the worker and the Halo sandbox)',
   ]
   for (const target of TARGETS) {
-    const bare = await startChildServer('bare')
-    let gateway: ChildServer | undefined
-    let stats: Record<string, unknown> = {}
-    try {
-      const before = await measure(bare, target)
-      gateway = await startChildServer('gateway')
-      const through = await measure(gateway, target)
-      const after = await measure(bare, target)
-      const idle = await probe(gateway.url, bare.url, target)
-      stats = await gateway.stop()
-      gateway = undefined
-      const baseline = {
-        rps: (before.rps + after.rps) / 2,
-        p50: (before.p50 + after.p50) / 2,
-        p99: (before.p99 + after.p99) / 2,
+    const rounds: Record<Server, Run>[] = []
+    const stops: Partial<Record<Server, Record<string, unknown>>> = {}
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 ? [...SERVERS].reverse() : SERVERS
+      const runs: Partial<Record<Server, Run>> = {}
+      for (const mode of order) {
+        const { run, stats } = await runFresh(mode, target)
+        runs[mode] = run
+        stops[mode] = stats
       }
-      lines.push(
-        `ingest ${target.name}:`,
-        `  throughput ${through.rps.toFixed(0)} req/s vs bare ${baseline.rps.toFixed(0)} req/s = ${ratio(through.rps, baseline.rps)} of bare`,
-        `  latency under that load: mean ${ms(littles(through.rps))} vs ${ms(littles(baseline.rps))} = ${ratio(littles(through.rps), littles(baseline.rps))} (Little's law: ${CONNECTIONS} connections ÷ throughput); autocannon p50 ${ms(through.p50)} vs ${ms(baseline.p50)}, p99 ${ms(through.p99)} vs ${ms(baseline.p99)} (whole ms: a 0 means under 1 ms)`,
-        `  latency one request at a time (µs timer): p50 ${us(idle.gateway.p50)} vs ${us(idle.bare.p50)} = ${ratio(idle.gateway.p50, idle.bare.p50)}; p99 ${us(idle.gateway.p99)} vs ${us(idle.bare.p99)} = ${ratio(idle.gateway.p99, idle.bare.p99)}`,
-        `  gateway answered ${through.ok} × 2xx, ${through.failed} failed under load; at stop: ${JSON.stringify(stats)} (the worker delivers to the sandbox behind ingest)`,
+      rounds.push(runs as Record<Server, Run>)
+    }
+    const servers = await Promise.all(SERVERS.map((mode) => startChildServer(mode)))
+    let idle: ReturnType<typeof summary>[]
+    try {
+      idle = await probe(
+        servers.map((server) => server.url),
+        target,
       )
     } finally {
-      await gateway?.stop()
-      await bare.stop()
+      await Promise.all(servers.map((server) => server.stop()))
     }
+    const rps = ratioLine(rounds, 'rps')
+    const cpu = ratioLine(rounds, 'cpuPerRequest')
+    const med = (mode: Server, field: keyof Run) =>
+      median(rounds.map((round) => round[mode][field]))
+    const at = (mode: Server) => idle[SERVERS.indexOf(mode)] ?? { p50: 0, p99: 0 }
+    lines.push(
+      `ingest ${target.name}:`,
+      `  median throughput: ${SERVERS.map((mode) => `${LABEL[mode]} ${med(mode, 'rps').toFixed(0)} req/s`).join(', ')}`,
+      `  median CPU per request: ${SERVERS.map((mode) => `${LABEL[mode]} ${med(mode, 'cpuPerRequest').toFixed(0)} µs`).join(', ')}`,
+      `  ingest alone vs minimal Hono: throughput ${rps('ingest', 'minimal')}, CPU per request ${cpu('ingest', 'minimal')} (issue 15's goal: throughput ≥ ${GOAL.throughput}×, CPU per request ≤ ${GOAL.cpuPerRequest}×)`,
+      `  minimal Hono vs bare: throughput ${rps('minimal', 'bare')}, CPU per request ${cpu('minimal', 'bare')}`,
+      `  ingest alone vs bare: throughput ${rps('ingest', 'bare')}, CPU per request ${cpu('ingest', 'bare')}`,
+      `  full gateway vs minimal Hono: throughput ${rps('gateway', 'minimal')}, CPU per request ${cpu('gateway', 'minimal')}; vs bare: throughput ${rps('gateway', 'bare')}`,
+      `  latency under load (Little's law, ${CONNECTIONS} connections ÷ median throughput): ${SERVERS.map((mode) => `${LABEL[mode]} ${ms(littles(med(mode, 'rps')))}`).join(', ')}; autocannon p99 (whole ms) ${SERVERS.map((mode) => `${ms(med(mode, 'p99'))}`).join(', ')}`,
+      `  latency one request at a time (µs timer) p50 / p99: ${SERVERS.map((mode) => `${LABEL[mode]} ${us(at(mode).p50)} / ${us(at(mode).p99)}`).join(', ')}; ingest alone vs minimal p50 ${ratio(at('ingest').p50, at('minimal').p50)}`,
+      `  failed under load: ${SERVERS.map((mode) => `${LABEL[mode]} ${rounds.reduce((sum, round) => sum + round[mode].failed, 0)}`).join(', ')} (of ${rounds.reduce((sum, round) => sum + SERVERS.reduce((all, mode) => all + round[mode].total, 0), 0)}); last stops: ingest ${JSON.stringify(stops.ingest)}, gateway ${JSON.stringify(stops.gateway)}`,
+    )
   }
   return lines
 }

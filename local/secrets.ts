@@ -3,6 +3,10 @@ import { fileURLToPath } from 'node:url'
 import type { CompiledRoute } from '../shared/config/compile-config.js'
 import { configPath, loadConfigFile } from '../shared/config/load-config-file.js'
 import { ConfigError } from '../shared/errors.js'
+import {
+  CREDENTIAL_PLACEHOLDERS,
+  credentialsFor,
+} from '../shared/outbound/resolve-at-source-config.js'
 import { parseSecrets } from '../shared/secrets/parse-secrets.js'
 import { signingSecretsOf } from '../shared/secrets/secret-store.js'
 
@@ -21,13 +25,18 @@ export const secretTemplate = (routes: Iterable<CompiledRoute>): string => {
     },
     routes: Object.fromEntries(
       [...routes]
-        .filter((route) => route.needsSecret)
-        .map((route) => [
-          route.name,
-          {
-            current: `<${route.auth?.type ?? route.source.id} secret the sender of "${route.name}" uses>`,
-          },
-        ]),
+        .filter((route) => route.needsSecret || route.resolveAtSource)
+        .map((route) => {
+          const credentials =
+            route.resolveAtSource && CREDENTIAL_PLACEHOLDERS[route.resolveAtSource.kind]
+          return [
+            route.name,
+            {
+              current: `<${route.auth?.type ?? route.source.id} secret the sender of "${route.name}" uses>`,
+              ...(credentials ? { resolveAtSource: credentials } : {}),
+            },
+          ]
+        }),
     ),
   }
   return JSON.stringify(shape, null, 2)
@@ -60,6 +69,17 @@ export const checkSecret = (
       notes.push(`routes.${route.name}: rotating (current and previous both verify)`)
     } else if (count === 1) {
       notes.push(`routes.${route.name}: ok`)
+    }
+  }
+  for (const route of routes.values()) {
+    if (!route.resolveAtSource) continue
+    try {
+      const stored = secrets.routes[route.name]?.resolveAtSource
+      credentialsFor(route.resolveAtSource.kind, route.name, stored)
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error
+      // Only resolving at the source fails (parked with this reason); alerts still reach Halo.
+      problems.push(...error.issues.map((issue) => `${issue} (resolveAtSource)`))
     }
   }
   for (const name of Object.keys(secrets.routes)) {

@@ -5,12 +5,13 @@ import { createJsonLogger } from '../shared/observability.js'
 import { startGateway } from './gateway.js'
 import { checkHaloCredentials, startupLines } from './halo-doctor.js'
 import { parseSandboxRateLimit } from './halo-sandbox/sandbox-rate-limit.js'
+import { importConfigModule } from './import-config-module.js'
 import { localHaloTarget, localSecretStore, readLocalEnv } from './local-env.js'
 
 const main = async () => {
   const env = readLocalEnv(process.env)
   const path = configPath(process.env)
-  const compiled = await loadConfigFile(path)
+  const compiled = await loadConfigFile(path, importConfigModule)
   const secrets = localSecretStore(env)
   const logger = createJsonLogger({ level: env.LOG_LEVEL })
   const budget = resolveHaloBudget(

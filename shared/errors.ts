@@ -255,3 +255,39 @@ export class HaloApiError extends AppError {
     return MAY_HAVE_WRITTEN[this.kind](this.status)
   }
 }
+
+// ── outbound: resolving at the source ─────────────────────────────────────────────────────────
+
+/**
+ * A call to a source's own API (PagerDuty, Datto RMM, Alertmanager, a webhook receiver) failed.
+ * `outbound_credentials_refused` (401, 403) is permanent: the secret must be fixed, so the message
+ * is parked with the reason. `outbound_request_failed` is retryable for timeouts, network errors,
+ * 408, 429 and 5xx (with the wait the API named), and permanent for any other answer.
+ */
+export class OutboundApiError extends AppError {
+  readonly code: 'outbound_request_failed' | 'outbound_credentials_refused'
+  readonly retryable: boolean
+
+  constructor(
+    /** The source API, e.g. `pagerduty`; with `endpoint`, safe for logs and metrics. */
+    readonly target: string,
+    /** `PUT /incidents/{id}` style label, without ids. */
+    readonly endpoint: string,
+    /** The HTTP status, or undefined when no answer came (timeout, network). */
+    readonly status: number | undefined,
+    message: string,
+    /** `credentialsRefused`: the API said so in a body, e.g. an OAuth 400 `invalid_grant`. */
+    {
+      credentialsRefused = false,
+      ...options
+    }: AppErrorOptions & { credentialsRefused?: boolean } = {},
+  ) {
+    super(message, options)
+    const refused = credentialsRefused || status === 401 || status === 403
+    this.code = refused ? 'outbound_credentials_refused' : 'outbound_request_failed'
+    this.retryable = !refused && (status === undefined || isRetryableStatus(status))
+  }
+}
+
+/** The alert carries nothing the source's API could find it by (no incident id, no labels). */
+export class SourceReferenceError extends errorClass('source_reference_missing', false) {}

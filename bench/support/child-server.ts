@@ -4,6 +4,8 @@ import type { IngestServerMode } from './ingest-server.js'
 
 export type ChildServer = {
   url: string
+  /** The child's `process.cpuUsage()`, user + system, in µs. */
+  cpu(): Promise<number>
   /** Stops the child (SIGTERM, by its pid) and resolves with the stats it printed, if any. */
   stop(): Promise<Record<string, unknown>>
 }
@@ -14,7 +16,7 @@ const SERVER = fileURLToPath(new URL('./ingest-server.ts', import.meta.url))
 export const startChildServer = (mode: IngestServerMode): Promise<ChildServer> =>
   new Promise((resolve, reject) => {
     const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', SERVER, mode], {
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       env: { ...process.env, NODE_ENV: 'production' },
     })
     let output = ''
@@ -38,6 +40,14 @@ export const startChildServer = (mode: IngestServerMode): Promise<ChildServer> =
       clearTimeout(timer)
       resolve({
         url: ready[1],
+        cpu: () =>
+          new Promise((answered) => {
+            child.once('message', (message) => {
+              const { cpu } = message as { cpu: NodeJS.CpuUsage }
+              answered(cpu.user + cpu.system)
+            })
+            child.send('cpu')
+          }),
         stop: () =>
           new Promise((done) => {
             const kill = setTimeout(() => child.kill('SIGKILL'), 5_000)

@@ -3,17 +3,24 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { serve } from '@hono/node-server'
+import { createIngestApp } from '../../functions/ingest/app.js'
 import { startGateway } from '../../local/gateway.js'
 import { silentLogger } from '../../shared/observability.js'
+import { createMemoryEventQueue } from '../../shared/queue/memory-event-queue.js'
 import { createMemorySecretStore } from '../../shared/secrets/memory-secret-store.js'
 import { BENCH_SECRETS, benchCompiled } from './bench-config.js'
+import { createMinimalIngestApp, type Queued } from './minimal-ingest.js'
 
 // A server for the ingest benchmark, run in its own process so that the load generator and the
 // server do not share an event loop. `gateway`: the whole local pipeline (`npm start` with the
 // Halo sandbox, logging off) with its state in memory; `gateway-sqlite`: the same with its state
 // in a SQLite file in a new temporary data directory (removed at exit), as `npm start` keeps it.
-// `bare`: node:http reading the body and answering 202, the baseline.
-// Prints `READY <url>` once listening; SIGTERM prints `STATS <json>` and exits.
+// `ingest`: the ingest app alone (its memory queue, no worker, no sandbox) on @hono/node-server.
+// `minimal`: the minimal Hono equivalent of the ingest app (`minimal-ingest.ts`), the baseline of
+// `ingest`. `bare`: node:http reading the body and answering 202.
+// Prints `READY <url>` once listening; SIGTERM prints `STATS <json>` and exits. Over its IPC
+// channel it answers `cpu` with `process.cpuUsage()`, so the parent can take CPU per request.
 
 const mode = process.argv[2]
 
@@ -61,7 +68,42 @@ const startPipeline = async (sqlite: boolean) => {
   }
 }
 
-const MODES = ['bare', 'gateway', 'gateway-sqlite'] as const
+/** A Hono app on @hono/node-server, as `npm start` serves the gateway. */
+const startHono = async (
+  app: { fetch: (request: Request) => Response | Promise<Response> },
+  stats: () => Record<string, unknown>,
+) => {
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const started = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () =>
+      resolve(started),
+    )
+  })
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stats,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  }
+}
+
+const startIngest = () => {
+  const queue = createMemoryEventQueue()
+  const app = createIngestApp({
+    routes: benchCompiled().routes,
+    queue,
+    secrets: createMemorySecretStore(BENCH_SECRETS),
+    now: () => new Date(),
+    logger: silentLogger,
+  })
+  return startHono(app, () => queue.stats())
+}
+
+const startMinimal = () => {
+  const queue: Queued[] = []
+  return startHono(createMinimalIngestApp(queue), () => ({ queued: queue.length }))
+}
+
+const MODES = ['bare', 'minimal', 'ingest', 'gateway', 'gateway-sqlite'] as const
 export type IngestServerMode = (typeof MODES)[number]
 
 const main = async () => {
@@ -69,7 +111,16 @@ const main = async () => {
     throw new Error(`usage: ingest-server.ts ${MODES.join('|')}`)
   }
   const server =
-    mode === 'bare' ? await startBare() : await startPipeline(mode === 'gateway-sqlite')
+    mode === 'bare'
+      ? await startBare()
+      : mode === 'minimal'
+        ? await startMinimal()
+        : mode === 'ingest'
+          ? await startIngest()
+          : await startPipeline(mode === 'gateway-sqlite')
+  process.on('message', (message) => {
+    if (message === 'cpu') process.send?.({ cpu: process.cpuUsage() })
+  })
   process.stdout.write(`READY ${server.url}\n`)
   process.once('SIGTERM', () => {
     process.stdout.write(`STATS ${JSON.stringify(server.stats())}\n`)

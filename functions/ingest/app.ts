@@ -5,8 +5,7 @@ import { previewWebhook } from '../../shared/ingest/preview-webhook.js'
 import { type IngestDeps, receiveWebhook, routeNamed } from '../../shared/ingest/receive-webhook.js'
 import type { CorrelationStore } from '../../shared/lifecycle/correlation-store.js'
 import type { Logger } from '../../shared/observability.js'
-import type { InboundRequest } from '../../shared/sources/webhook-source.js'
-import { readBody } from './read-body.js'
+import { inboundRequest } from './inbound-request.js'
 
 /** Error code → HTTP status: the one table of this edge. Anything else is a 500. */
 const STATUS: Record<string, ContentfulStatusCode> = {
@@ -44,21 +43,6 @@ export type IngestAppDeps = IngestDeps & {
 
 type Variables = { accepted?: number; code?: string }
 
-const headersOf = (request: Request): Record<string, string> => {
-  const headers: Record<string, string> = {}
-  request.headers.forEach((value, name) => {
-    headers[name] = value
-  })
-  return headers
-}
-
-const inboundRequest = async (request: Request, limit: number): Promise<InboundRequest> => ({
-  method: request.method,
-  url: new URL(request.url),
-  headers: headersOf(request),
-  body: await readBody(request, limit),
-})
-
 /**
  * The ingest HTTP app: `POST /hooks/:route`. Answers 202 with the envelope ids only after the
  * queue accepted them; every rejection is `{ error: code, detail }` naming the rule that failed.
@@ -67,22 +51,35 @@ export const createIngestApp = (deps: IngestAppDeps) => {
   const { logger } = deps
   const app = new Hono<{ Variables: Variables }>()
 
-  app.use('/hooks/:route', async (c, next) => {
-    await next()
-    const { accepted, code } = c.var
-    deps.onResult?.({
-      route: c.req.param('route'),
-      status: c.res.status,
-      ...(code === undefined ? {} : { code }),
-      ...(accepted === undefined ? {} : { accepted }),
+  const { onResult } = deps
+  if (onResult) {
+    app.use('/hooks/:route', async (c, next) => {
+      await next()
+      const { accepted, code } = c.var
+      onResult({
+        route: c.req.param('route'),
+        status: c.res.status,
+        ...(code === undefined ? {} : { code }),
+        ...(accepted === undefined ? {} : { accepted }),
+      })
     })
-  })
+  }
 
   app.get('/health', (c) => c.json({ ok: true, routes: [...deps.routes.keys()] }))
 
-  app.post('/hooks/:route', async (c) => {
+  // One handler for every method, so a POST matches one handler (which Hono calls directly,
+  // without composing a chain for the 405 behind it).
+  app.all('/hooks/:route', async (c) => {
+    if (c.req.method !== 'POST') {
+      c.set('code', 'method_not_allowed')
+      return c.json(
+        { error: 'method_not_allowed', detail: 'webhooks are delivered with POST' },
+        405,
+        { allow: 'POST' },
+      )
+    }
     const route = routeNamed(deps.routes, c.req.param('route'))
-    const request = await inboundRequest(c.req.raw, route.maxBodyBytes)
+    const request = await inboundRequest(c, route.maxBodyBytes)
     const outcome = await receiveWebhook(route, request, deps)
     switch (outcome.kind) {
       case 'reply':
@@ -114,19 +111,8 @@ export const createIngestApp = (deps: IngestAppDeps) => {
       return c.json({ error: 'not_found', detail: 'the dry run is not enabled here' }, 404)
     }
     const route = routeNamed(deps.routes, c.req.param('route'))
-    const request = await inboundRequest(c.req.raw, route.maxBodyBytes)
+    const request = await inboundRequest(c, route.maxBodyBytes)
     return c.json(await previewWebhook(route, request, { ...deps, store: preview.store }))
-  })
-
-  app.all('/hooks/:route', (c) => {
-    c.set('code', 'method_not_allowed')
-    return c.json(
-      { error: 'method_not_allowed', detail: 'webhooks are delivered with POST' },
-      405,
-      {
-        allow: 'POST',
-      },
-    )
   })
 
   app.notFound((c) =>

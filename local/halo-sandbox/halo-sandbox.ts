@@ -433,6 +433,19 @@ export const createHaloSandbox = (options: HaloSandboxOptions = {}) => {
     rateWindow.length = 0
     return c.json({ rateLimit: rateLimit ?? null })
   })
+  // A technician at work in Halo's web UI: `{ agent_id, ticket_id, outcome, note, new_status? }`.
+  app.post('/sandbox/agent-actions', async (c) => {
+    const body = (await c.req.json().catch(() => null)) as Record<string, unknown> | null
+    if (!body || typeof body !== 'object' || !Number.isInteger(body.agent_id))
+      return c.json({ error: 'body must be a JSON object with an integer agent_id' }, 400)
+    const { agent_id: agentId, ...action } = body
+    try {
+      return c.json(store.saveAgentAction(agentId as number, action))
+    } catch (error) {
+      if (isAnswer(error)) return send(c, error)
+      throw error
+    }
+  })
   app.post('/sandbox/tokens/expire', (c) => {
     tokens.clear()
     return c.json({ expired: true })
@@ -460,6 +473,8 @@ export const createHaloSandbox = (options: HaloSandboxOptions = {}) => {
     tickets: ticketsNewestFirst,
     /** Actions of one ticket, oldest first. */
     actions: store.actionsOf,
+    /** Adds an action as this agent would in Halo's web UI (recorded with no API application). */
+    addAgentAction: store.saveAgentAction,
     /** Replaces the fault settings (scripted faults included). */
     setFaults: (next: SandboxFaults) => faults.set(next),
     clearFaults: () => {

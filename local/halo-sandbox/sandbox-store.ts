@@ -346,7 +346,24 @@ export const createSandboxStore = ({ now, seed, applicationName }: SandboxStoreO
 
   // ---- actions ---------------------------------------------------------------------------
 
-  const saveAction = (input: Record<string, unknown>) => {
+  /**
+   * Who an action is recorded as made by: the API application (every API call), or an agent
+   * working in Halo's web UI, which Halo records by agent with no application.
+   */
+  const actorFields = (agentId: number | undefined) => {
+    if (agentId === undefined) {
+      return { who: applicationName, actionby_application_id: applicationName }
+    }
+    if (!findIn('agents', agentId)) throw exception(`Agent ${agentId} does not exist.`)
+    return {
+      who: nameOf('agents', agentId),
+      who_agentid: agentId,
+      actionby_agent_id: agentId,
+      actionby_application_id: null,
+    }
+  }
+
+  const saveAction = (input: Record<string, unknown>, agentId?: number) => {
     const fields = Object.fromEntries(
       Object.entries(input).map(([k, v]) => [k, coerceField('actions', k, v)]),
     )
@@ -397,8 +414,7 @@ export const createSandboxStore = ({ now, seed, applicationName }: SandboxStoreO
         (typeof fields.note_html === 'string' ? fields.note_html.replace(/<[^>]*>/g, '') : ''),
       hiddenfromuser: fields.hiddenfromuser ?? false,
       datetime: iso(),
-      who: applicationName,
-      actionby_application_id: applicationName,
+      ...actorFields(agentId),
       old_status: oldStatus,
     }
     if (fields.new_status !== undefined && fields.new_status !== null) {
@@ -498,7 +514,7 @@ export const createSandboxStore = ({ now, seed, applicationName }: SandboxStoreO
     items: Record<string, unknown>[],
   ): SandboxRecord[] | undefined => {
     if (resource === 'tickets') return items.map(saveTicket)
-    if (resource === 'actions') return items.map(saveAction)
+    if (resource === 'actions') return items.map((item) => saveAction(item))
     const shape = LISTS[resource]
     return shape ? items.map((item) => saveGeneric(resource, shape.collection, item)) : undefined
   }
@@ -525,6 +541,9 @@ export const createSandboxStore = ({ now, seed, applicationName }: SandboxStoreO
     remove: deleteOne,
     ticketsNewestFirst,
     actionsOf: (ticketId: number) => clone(actions.get(ticketId) ?? []),
+    /** An action as the agent would add it in Halo's web UI (no API application). */
+    saveAgentAction: (agentId: number, input: Record<string, unknown>) =>
+      clone(saveAction(input, agentId)),
     records: (collection: SandboxCollection) => clone(collections[collection]),
   }
 }

@@ -5,6 +5,7 @@ import { ConfigError } from '../errors.js'
 import type { LifecyclePolicy, NoisePolicy } from '../lifecycle/lifecycle-policy.js'
 import { type CompiledTemplate, compileTemplate, type TemplateIssue } from '../mapping/template.js'
 import type { TenantPolicy } from '../mapping/tenant-policy.js'
+import type { ResolveAtSource } from '../outbound/resolve-at-source-config.js'
 import { findSource, sources } from '../sources/registry.js'
 import type { WebhookSource } from '../sources/webhook-source.js'
 import { type Config, ConfigSchema, ROUTE_NAME, type Route, RouteSchema } from './config-schema.js'
@@ -30,6 +31,8 @@ export type CompiledRoute = {
   lifecycle: LifecyclePolicy
   noise: NoisePolicy
   tenant: TenantPolicy
+  /** Where alerts are resolved when their ticket is closed in Halo; undefined: nowhere. */
+  resolveAtSource: ResolveAtSource | undefined
 }
 
 export type CompiledConfig = {
@@ -103,6 +106,7 @@ const compileRoute = (
     lifecycle: route.lifecycle,
     noise: route.noise,
     tenant: route.tenant,
+    resolveAtSource: route.resolveAtSource,
   }
   issues.push(...templateIssues.map((issue) => `${issue.path}: ${issue.message}`))
   return compiled

@@ -2,6 +2,7 @@ import * as z from 'zod'
 import { RouteAuthSchema } from '../auth/route-auth.js'
 import { LifecyclePolicySchema, NoisePolicySchema } from '../lifecycle/lifecycle-policy.js'
 import { TenantPolicySchema } from '../mapping/tenant-policy.js'
+import { ResolveAtSourceSchema } from '../outbound/resolve-at-source-config.js'
 import { DeploySchema } from './deploy-schema.js'
 import { DEFAULT_HALO_BUDGET, HaloBudgetSchema } from './halo-budget.js'
 
@@ -66,6 +67,11 @@ export const RouteSchema = z
     noise: NoisePolicySchema.default(NoisePolicySchema.parse({})),
     /** How alerts find their Halo client, site and asset. */
     tenant: TenantPolicySchema.default(TenantPolicySchema.parse({})),
+    /**
+     * Close the loop: when the ticket is closed in Halo, resolve the alert where it came from
+     * (PagerDuty, Datto RMM, an Alertmanager silence, or a signed webhook). @default off
+     */
+    resolveAtSource: ResolveAtSourceSchema.optional(),
   })
   .strict()
 

@@ -8,15 +8,21 @@ import { type CompiledConfig, compileConfig } from './compile-config.js'
 export const configPath = (env: NodeJS.ProcessEnv, cwd = process.cwd()): string =>
   resolve(cwd, env.HALO_HOOKS_CONFIG || 'halo-hooks.config.ts')
 
+/** How a config file's module is imported: natively by default (TypeScript needs a loader then). */
+export type ImportModule = (href: string) => Promise<{ default?: unknown }>
+
 /**
- * Imports a config file (TypeScript via tsx, or JavaScript) and compiles it. Throws `ConfigError`
- * naming the file and listing every problem.
+ * Imports a config file (TypeScript via tsx or `importModule`, or JavaScript) and compiles it.
+ * Throws `ConfigError` naming the file and listing every problem.
  */
-export const loadConfigFile = async (path: string): Promise<CompiledConfig> => {
+export const loadConfigFile = async (
+  path: string,
+  importModule: ImportModule = (href) => import(href),
+): Promise<CompiledConfig> => {
   if (!existsSync(path)) throw new ConfigError(`config file ${path} does not exist`)
   let module: { default?: unknown }
   try {
-    module = await import(pathToFileURL(path).href)
+    module = await importModule(pathToFileURL(path).href)
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
     throw new ConfigError(`config file ${path} could not be loaded: ${reason}`, [], {

@@ -9,11 +9,13 @@ import type {
   PendingWrite,
 } from '../lifecycle/correlation-store.js'
 import type { DeliveryOutcomeKind } from '../lifecycle/effects.js'
-import { type LifecycleKind, needsRecheck } from '../lifecycle/plan-lifecycle.js'
+import { type LifecycleKind, needsRecheck, needsWorkCheck } from '../lifecycle/plan-lifecycle.js'
+import type { TicketWork } from '../lifecycle/ticket-work.js'
 import type { TenantRouting } from '../mapping/route-tenant.js'
 import type { Logger } from '../observability.js'
 import { type DeliveryHalo, findCommand, runCommand } from './halo-commands.js'
 import { planEnvelope } from './plan-envelope.js'
+import { readTicket, readTicketWork, withTicketSeen } from './read-ticket.js'
 import { settleRecord, type WriteReceipts } from './write-receipts.js'
 
 export type DeliverEnvelopeDeps = {
@@ -187,19 +189,29 @@ const recheck = async (
 ): Promise<CorrelationRecord | undefined> => {
   if (!record || record.applied.includes(envelope.id)) return record
   if (!needsRecheck(record, route.lifecycle, now) || record.ticketId === undefined) return record
-  const at = now.toISOString()
-  const ticket = await deps.halo.getTicket(record.ticketId).catch((error: unknown) => {
-    // A deleted ticket is as good as closed; anything else is a real failure.
-    if (error instanceof HaloApiError && error.status === 404) return undefined
-    throw error
-  })
-  const closed =
-    !ticket || ticket.hasbeenclosed === true || ticket.status_id === route.lifecycle.closedStatusId
-  if (!closed) return { ...record, checkedAt: at }
-  // When Halo closed it, not when we noticed: the reopen window counts from the close.
-  const closedInHalo = ticket?.dateclosed ? Date.parse(ticket.dateclosed) : Number.NaN
-  const closedAt = closedInHalo <= now.getTime() ? new Date(closedInHalo).toISOString() : at
-  return { ...record, state: 'closed', closedAt, checkedAt: at }
+  const ticket = await readTicket(deps.halo, record.ticketId)
+  return withTicketSeen(record, ticket, route.lifecycle, now)
+}
+
+/**
+ * Brings the stored state up to date before deciding: a resolve under `close-if-untouched` reads
+ * the ticket and its actions (and so rechecks it too); any other event rechecks when stale.
+ */
+const inspect = async (
+  record: CorrelationRecord | undefined,
+  envelope: Envelope,
+  route: CompiledRoute,
+  deps: DeliverEnvelopeDeps,
+  now: Date,
+): Promise<{ record: CorrelationRecord | undefined; work?: TicketWork }> => {
+  if (
+    record &&
+    !record.applied.includes(envelope.id) &&
+    needsWorkCheck(record, envelope.alert, route.lifecycle)
+  ) {
+    return readTicketWork(record, route.lifecycle, deps.halo, now)
+  }
+  return { record: await recheck(record, envelope, route, deps, now) }
 }
 
 /**
@@ -223,12 +235,13 @@ export const deliverEnvelope = async (
 
   const stored = await settleRecord(await problem.read(), deps.receipts)
   const recovered = await recover(stored, envelope, problem, deps)
-  const record = await recheck(recovered, envelope, route, deps, now)
+  const { record, work } = await inspect(recovered, envelope, route, deps, now)
   const plan = await planEnvelope(envelope, route, {
     directory: deps.directory,
     record,
     now,
     haloBusy: deps.halo.busy,
+    ...(work ? { work } : {}),
   })
   const outcome: DeliveryOutcome = {
     outcome: plan.outcome,

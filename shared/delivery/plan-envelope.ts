@@ -4,6 +4,7 @@ import type { HaloDirectory } from '../halo/halo-directory.js'
 import type { CorrelationRecord } from '../lifecycle/correlation-store.js'
 import { type PlannedEffect, planEffect } from '../lifecycle/effects.js'
 import { decideLifecycle, type LifecycleDecision } from '../lifecycle/plan-lifecycle.js'
+import type { TicketWork } from '../lifecycle/ticket-work.js'
 import { mapTicket } from '../mapping/map-alert.js'
 import { routeTenant, type TenantRouting } from '../mapping/route-tenant.js'
 
@@ -29,6 +30,8 @@ export const planEnvelope = async (
     now: Date
     /** Whether Halo's rate budget is under pressure (notes wait); never asked in a dry run. */
     haloBusy?: () => Promise<boolean>
+    /** Whether a person worked the ticket, when the route's resolve policy asked Halo. */
+    work?: TicketWork
   },
 ): Promise<DeliveryPlan> => {
   const { record, now } = deps
@@ -40,6 +43,7 @@ export const planEnvelope = async (
     policy: route.lifecycle,
     noise: route.noise,
     now,
+    ...(deps.work ? { work: deps.work } : {}),
   }
   const first = decideLifecycle(input)
   // Only a note asks whether Halo is busy: under pressure, repeats are merged, not queued.

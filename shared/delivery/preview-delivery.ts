@@ -2,15 +2,29 @@ import type { CompiledRoute } from '../config/compile-config.js'
 import type { Envelope } from '../envelope.js'
 import { AppError, describeError } from '../errors.js'
 import type { HaloDirectory } from '../halo/halo-directory.js'
-import type { CorrelationStore } from '../lifecycle/correlation-store.js'
-import { needsRecheck } from '../lifecycle/plan-lifecycle.js'
+import type { CorrelationRecord, CorrelationStore } from '../lifecycle/correlation-store.js'
+import { needsRecheck, needsWorkCheck } from '../lifecycle/plan-lifecycle.js'
 import { callOf } from './halo-commands.js'
 import { planEnvelope } from './plan-envelope.js'
+
+/** The plan when the work check finds a person has worked the ticket. */
+const ifWorked = async (
+  envelope: Envelope,
+  route: CompiledRoute,
+  directory: HaloDirectory,
+  record: CorrelationRecord,
+  now: Date,
+) => {
+  const work = { worked: true, by: 'a technician' } as const
+  const planned = await planEnvelope(envelope, route, { directory, record, now, work })
+  return { decision: planned.decision, calls: planned.command ? [callOf(planned.command)] : [] }
+}
 
 /**
  * What delivering an envelope would do now, without any write and without calling Halo: the
  * stored state it starts from, the lifecycle decision, and the Halo calls with their bodies.
- * Halo lookups that routing would make are listed instead of made.
+ * Halo lookups that routing would make are listed instead of made; a resolve that first reads
+ * whether a technician worked the ticket shows both outcomes (`workCheck`).
  */
 export const previewDelivery = async (
   envelope: Envelope,
@@ -59,11 +73,23 @@ export const previewDelivery = async (
       : {}),
   }
   try {
-    const planned = await planEnvelope(envelope, route, { directory, record, now })
+    const checked = needsWorkCheck(record, envelope.alert, route.lifecycle) ? record : undefined
+    const untouched = checked ? { work: { worked: false } as const } : {}
+    const planned = await planEnvelope(envelope, route, { directory, record, now, ...untouched })
+    const workCheck = checked && {
+      // Delivery reads these first; the plan shown above is the one for an untouched ticket.
+      reads: [
+        `GET /api/Tickets/${checked.ticketId}`,
+        `GET /api/Actions?ticket_id=${checked.ticketId}&excludesys=true`,
+      ],
+      rule: 'resolve: close-if-untouched closes the ticket only when no other agent has it and no person added an action; otherwise it adds a private note and leaves it open',
+      ifWorked: await ifWorked(envelope, route, directory, checked, now),
+    }
     return {
       ...base,
       decision: planned.decision,
       calls: planned.command ? [callOf(planned.command)] : [],
+      ...(workCheck ? { workCheck } : {}),
       ...(planned.routing ? { routing: planned.routing } : {}),
       ...(lookups.length ? { lookupsNotMade: lookups } : {}),
     }

@@ -359,10 +359,14 @@ export const createHaloClient = (options: HaloClientOptions) => {
       return savedOne(HaloActionSchema, body, endpoint)
     },
 
-    /** The actions of one ticket, in Halo's order. */
-    async listActions(ticketId: number): Promise<HaloAction[]> {
+    /** The actions of one ticket, in Halo's order; `excludeSystem` leaves out Halo's own. */
+    async listActions(
+      ticketId: number,
+      { excludeSystem = false }: { excludeSystem?: boolean } = {},
+    ): Promise<HaloAction[]> {
       const endpoint = 'GET /Actions'
       const query: HaloActionQuery = { ticket_id: ticketId }
+      if (excludeSystem) query.excludesys = true
       const body = await get('/Actions', endpoint, query)
       return listOf(HaloActionSchema, body, 'actions', endpoint).items
     },

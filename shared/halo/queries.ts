@@ -21,6 +21,8 @@ export type HaloTicketQuery = z.infer<typeof HaloTicketQuerySchema>
 /** `GET /api/Actions`; `ticket_id` is required because action ids are per ticket. */
 export const HaloActionQuerySchema = z.strictObject({
   ticket_id: z.int().positive(),
+  /** Leave out system actions (SLA and automation entries). */
+  excludesys: z.boolean().optional(),
 })
 export type HaloActionQuery = z.infer<typeof HaloActionQuerySchema>
 

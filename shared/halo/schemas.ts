@@ -84,6 +84,7 @@ export const HaloTicketSchema = z.looseObject({
   priority_id: maybe(readInt),
   team: maybe(z.string()),
   agent_id: maybe(readInt),
+  agent_name: maybe(z.string()),
   category_1: maybe(z.string()),
   third_party_id_string: maybe(z.string()),
   dateoccurred: maybe(z.string()),
@@ -125,6 +126,11 @@ export const HaloActionSchema = z.looseObject({
   hiddenfromuser: maybe(z.boolean()),
   new_status: maybe(readInt),
   datetime: maybe(z.string()),
+  /** The agent or API application that made it. */
+  who_agentid: maybe(readInt),
+  actionby_agent_id: maybe(readInt),
+  /** The API application's name on every action an application added. */
+  actionby_application_id: maybe(z.string()),
 })
 export type HaloAction = z.infer<typeof HaloActionSchema>
 

@@ -2,6 +2,7 @@ import { verifyRouteAuth } from '../auth/route-auth.js'
 import type { CompiledRoute } from '../config/compile-config.js'
 import { contentHash, type Envelope, envelopeId } from '../envelope.js'
 import { AuthenticationError, ConfigError, PayloadError, UnknownRouteError } from '../errors.js'
+import { freezeInPlace } from '../plain-copy.js'
 import type { EventQueue } from '../queue/event-queue.js'
 import { type SecretStore, signingSecretsOf } from '../secrets/secret-store.js'
 import type {
@@ -85,17 +86,21 @@ export const readWebhook = async (
   for (const draft of result.alerts) {
     const alert = await finishAlert(draft, route, receivedAt)
     const id = envelopeId(delivery, alert)
-    envelopes.set(id, {
-      v: 1,
+    // Frozen: nothing changes an envelope once made, and the memory queue then keeps it as is.
+    envelopes.set(
       id,
-      route: route.name,
-      source: route.source.id,
-      type: result.type,
-      ...(result.deliveryId ? { deliveryId: result.deliveryId } : {}),
-      receivedAt,
-      alert,
-      raw: draft.raw,
-    })
+      freezeInPlace({
+        v: 1,
+        id,
+        route: route.name,
+        source: route.source.id,
+        type: result.type,
+        ...(result.deliveryId ? { deliveryId: result.deliveryId } : {}),
+        receivedAt,
+        alert,
+        raw: draft.raw,
+      }),
+    )
   }
   if (envelopes.size === 0) {
     return {

@@ -23,6 +23,11 @@ export const CorrelationStateSchema = z.object({
   notedOccurrences: z.number().int().nonnegative().optional(),
   /** When the ticket's state was last confirmed in Halo (or written by us). */
   checkedAt: z.iso.datetime().optional(),
+  /**
+   * The agent our create assigned the ticket to (from the route's template), so that only another
+   * agent counts as a technician taking it (`resolve: close-if-untouched`).
+   */
+  agentId: z.number().int().optional(),
   /** When the ticket was closed, for the reopen window. */
   closedAt: z.iso.datetime().optional(),
   /** Envelope ids already applied, newest last (bounded), so a redelivery is recognised. */

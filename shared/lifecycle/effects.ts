@@ -28,7 +28,12 @@ type Effect<Decision extends LifecycleDecision> = {
   reason?: (decision: Decision) => string
   command: (decision: Decision, context: EffectContext) => Promise<HaloCommand> | undefined
   /** The state to store once the command is done; `undefined`: store nothing. */
-  next: (decision: Decision, base: CorrelationState, at: string) => CorrelationState | undefined
+  next: (
+    decision: Decision,
+    base: CorrelationState,
+    at: string,
+    command: HaloCommand | undefined,
+  ) => CorrelationState | undefined
 }
 
 type EffectTable = { [Kind in LifecycleKind]: Effect<Extract<LifecycleDecision, { kind: Kind }>> }
@@ -102,9 +107,11 @@ export const effects = {
       const details = ticket.details ? `${ticket.details}\n\n${link}` : link
       return { kind: 'createTicket', ticket: { ...ticket, details } }
     },
-    next: (decision, base, at) => ({
+    next: (decision, base, at, command) => ({
       ...base,
       ticketId: undefined, // the created ticket's id, once Halo has answered
+      // The agent we assigned it to, so that only another one counts as taking it.
+      agentId: command?.kind === 'createTicket' ? command.ticket.agent_id : undefined,
       state: 'open',
       occurrences: decision.occurrences,
       firstSeen: decision.firstSeen,
@@ -154,7 +161,9 @@ export const effects = {
       action(
         decision.ticketId,
         context,
-        `Resolved at the source (the ticket stays open for review).${recurred(decision.unnoted)}\n${context.alert.title}`,
+        decision.workedBy === undefined
+          ? `Resolved at the source (the ticket stays open for review).${recurred(decision.unnoted)}\n${context.alert.title}`
+          : `The source reports this resolved; left open because ${decision.workedBy} worked on it.${recurred(decision.unnoted)}\n${context.alert.title}`,
       ),
     next: (_, base, at) => ({ ...base, lastSeen: at, checkedAt: at }),
   },
@@ -218,10 +227,11 @@ export const planEffect = async (
   // TypeScript cannot tie a union value to the table entry of its own kind; the table's type
   // above is what guarantees each entry takes exactly its kind.
   const effect = effects[decision.kind] as Effect<LifecycleDecision>
+  const command = await effect.command(decision, context)
   return {
     outcome: effect.outcome,
     reason: effect.reason?.(decision),
-    command: await effect.command(decision, context),
-    next: effect.next(decision, baseState(record, event), event.at),
+    command,
+    next: effect.next(decision, baseState(record, event), event.at, command),
   }
 }

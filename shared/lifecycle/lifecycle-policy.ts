@@ -9,8 +9,13 @@ export const LifecyclePolicySchema = z
     repeat: z.enum(['note', 'count']).default('note'),
     /** At most one "recurred" note per this many minutes; repeats between are counted. @default 60 */
     noteEveryMinutes: minutes.default(60),
-    /** A resolve while the ticket is open: close it (with a note), note it only, or ignore it. */
-    resolve: z.enum(['close', 'note', 'ignore']).default('close'),
+    /**
+     * A resolve while the ticket is open: close it (with a note), note it only, ignore it, or
+     * close it only while no technician has worked it (`close-if-untouched`: reads the ticket and
+     * its actions first, and adds a note instead when someone acted on it or took it).
+     * @default close
+     */
+    resolve: z.enum(['close', 'note', 'ignore', 'close-if-untouched']).default('close'),
     /** The status that closes a ticket. @default 9 (stock Halo's Closed) */
     closedStatusId: z.number().int().positive().default(9),
     /** The status a reopened ticket gets. @default 1 (New) */

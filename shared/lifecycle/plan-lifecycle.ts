@@ -2,6 +2,7 @@ import type { Alert } from '../alert.js'
 import type { CorrelationRecord, CorrelationState } from './correlation-store.js'
 import type { LifecyclePolicy, NoisePolicy } from './lifecycle-policy.js'
 import { activeWindow } from './maintenance.js'
+import type { TicketWork } from './ticket-work.js'
 
 /** How a decision that only changes the stored state changes it (besides `lastSeen`). */
 export type RecordedChange = Partial<Pick<CorrelationState, 'state' | 'occurrences' | 'firstSeen'>>
@@ -21,9 +22,12 @@ export type LifecycleDecision =
   | { kind: 'create'; occurrences: number; firstSeen: string; previousTicketId?: number }
   /** A "recurred" note: `occurrences` in total, `since` of them already noted. */
   | { kind: 'note'; ticketId: number; occurrences: number; since: number }
-  /** A close, or a note on resolve; `unnoted`: repeats counted since the last note. */
+  /**
+   * A close, or a note on resolve; `unnoted`: repeats counted since the last note. `workedBy`:
+   * the ticket stays open because this person worked it (`resolve: close-if-untouched`).
+   */
   | { kind: 'close'; ticketId: number; unnoted?: number }
-  | { kind: 'resolveNote'; ticketId: number; unnoted?: number }
+  | { kind: 'resolveNote'; ticketId: number; unnoted?: number; workedBy?: string }
   | { kind: 'reopen'; ticketId: number }
 
 export type LifecycleKind = LifecycleDecision['kind']
@@ -40,7 +44,23 @@ export type LifecycleInput = {
    * next note (or the close) says how many came since. Creates and closes are never held back.
    */
   haloBusy?: boolean
+  /**
+   * Whether a person has worked the open ticket, read from Halo before deciding; only
+   * `resolve: close-if-untouched` asks. Unknown counts as worked: it never closes blind.
+   */
+  work?: TicketWork
 }
+
+/** Whether this event needs the ticket's work read from Halo before it can be decided. */
+export const needsWorkCheck = (
+  record: CorrelationRecord | undefined,
+  alert: Pick<Alert, 'status'>,
+  policy: LifecyclePolicy,
+): record is CorrelationRecord & { ticketId: number } =>
+  policy.resolve === 'close-if-untouched' &&
+  alert.status === 'resolved' &&
+  record?.state === 'open' &&
+  record.ticketId !== undefined
 
 const MINUTE = 60_000
 
@@ -71,11 +91,13 @@ export const decideLifecycle = (input: LifecycleInput): LifecycleDecision => {
       const { ticketId } = record
       if (policy.resolve === 'ignore') return only('resolve ignored by policy')
       const unnoted = record.occurrences - (record.notedOccurrences ?? record.occurrences)
-      return {
-        kind: policy.resolve === 'note' ? 'resolveNote' : 'close',
-        ticketId,
-        ...(unnoted > 0 ? { unnoted } : {}),
+      const counted = unnoted > 0 ? { unnoted } : {}
+      if (policy.resolve === 'close-if-untouched') {
+        const { work = { worked: true, by: 'nobody we could check' } } = input
+        if (!work.worked) return { kind: 'close', ticketId, ...counted }
+        return { kind: 'resolveNote', ticketId, ...counted, workedBy: work.by }
       }
+      return { kind: policy.resolve === 'note' ? 'resolveNote' : 'close', ticketId, ...counted }
     }
     const state = record?.state === 'closed' ? 'closed' : 'resolved'
     return only('resolved with no open ticket', { state })

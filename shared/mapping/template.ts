@@ -70,13 +70,38 @@ const compileExpression = (
   return plain ? plainPathEvaluator(steps, expression) : expression
 }
 
-const evaluate = async (expression: Evaluator, context: object, path: string) => {
+/**
+ * What a compiled node renders: its value at once when every expression in it is a plain path,
+ * or a promise of it once JSONata has evaluated (JSONata is asynchronous). Rendering a field
+ * list with no JSONata in it then costs no promise per field.
+ */
+type Renderer = (context: object) => unknown
+
+const failed = (error: unknown, path: string) =>
+  new TemplateError(`template ${path} failed: ${describe(error)}`, { cause: error })
+
+/** Evaluates an expression; a failure is always a rejected promise of a `TemplateError`. */
+const evaluate = (expression: Evaluator, context: object, path: string): unknown => {
+  let value: unknown
   try {
-    return await expression.evaluate(context)
+    value = expression.evaluate(context)
   } catch (error) {
-    throw new TemplateError(`template ${path} failed: ${describe(error)}`, { cause: error })
+    return Promise.reject(failed(error, path))
   }
+  return value instanceof Promise
+    ? value.then(undefined, (error: unknown) => {
+        throw failed(error, path)
+      })
+    : value
 }
+
+/** `next(value)`, after `value` settles if it is a promise. */
+const then = (value: unknown, next: (value: unknown) => unknown): unknown =>
+  value instanceof Promise ? value.then(next) : next(value)
+
+/** `next(values)`, after every promise among `values` settles (all of them, as Promise.all). */
+const thenAll = (values: unknown[], next: (values: unknown[]) => unknown): unknown =>
+  values.some((value) => value instanceof Promise) ? Promise.all(values).then(next) : next(values)
 
 const stringify = (value: unknown): string => {
   if (value === undefined || value === null) return ''
@@ -85,22 +110,22 @@ const stringify = (value: unknown): string => {
   return JSON.stringify(value)
 }
 
-const compileString = (text: string, path: string, issues: TemplateIssue[]): CompiledTemplate => {
+/** JSONata returns sequences as arrays with a marker; plain JSON is what Halo wants. */
+const plainJson = (value: unknown): unknown => {
+  // In JSON, -0 is 0 (as JSON.stringify writes it).
+  if (value === null || typeof value !== 'object') return Object.is(value, -0) ? 0 : value
+  return JSON.parse(JSON.stringify(value))
+}
+
+const compileString = (text: string, path: string, issues: TemplateIssue[]): Renderer => {
   const whole = WHOLE_EXPRESSION.exec(text)
   // A string that is one expression keeps the expression's type (a number stays a number).
   if (whole && !whole[1]?.includes('%}')) {
     const expression = compileExpression(whole[1] ?? '', path, issues)
-    return {
-      render: async (context) => {
-        if (!expression) return undefined
-        const value = await evaluate(expression, context, path)
-        // JSONata returns sequences as arrays with a marker; plain JSON is what Halo wants.
-        if (value === null || typeof value !== 'object') return value
-        return JSON.parse(JSON.stringify(value))
-      },
-    }
+    if (!expression) return () => undefined
+    return (context) => then(evaluate(expression, context, path), plainJson)
   }
-  if (!text.includes('{%')) return { render: async () => text }
+  if (!text.includes('{%')) return () => text
   const parts: Part[] = []
   let last = 0
   for (const match of text.matchAll(EXPRESSION)) {
@@ -113,16 +138,60 @@ const compileString = (text: string, path: string, issues: TemplateIssue[]): Com
   if (text.slice(last).includes('{%')) {
     issues.push({ path, message: 'unclosed {% expression (expected %})' })
   }
-  return {
-    render: async (context) => {
-      const rendered = await Promise.all(
-        parts.map((part) =>
-          typeof part === 'string' ? part : evaluate(part, context, path).then(stringify),
-        ),
-      )
-      return rendered.join('')
-    },
+  return (context) =>
+    thenAll(
+      parts.map((part) => (typeof part === 'string' ? part : evaluate(part, context, path))),
+      (values) => values.map(stringify).join(''),
+    )
+}
+
+type Entry = readonly [key: string, render: Renderer]
+
+/** Finishes an object's fields from `index` on, one after another, once one needed JSONata. */
+const finishEntries = async (
+  entries: readonly Entry[],
+  index: number,
+  pending: unknown,
+  result: Record<string, unknown>,
+  context: object,
+) => {
+  let value = await pending
+  for (let at = index; ; ) {
+    if (value !== undefined) result[(entries[at] as Entry)[0]] = value
+    if (++at >= entries.length) return result
+    value = await (entries[at] as Entry)[1](context)
   }
+}
+
+/** Renders an object's fields in order, each after the one before. */
+const renderEntries = (entries: readonly Entry[], context: object): unknown => {
+  const result: Record<string, unknown> = {}
+  for (let index = 0; index < entries.length; index++) {
+    const [key, render] = entries[index] as Entry
+    const value = render(context)
+    if (value instanceof Promise) return finishEntries(entries, index, value, result, context)
+    if (value !== undefined) result[key] = value
+  }
+  return result
+}
+
+const compileNode = (template: unknown, path: string, issues: TemplateIssue[]): Renderer => {
+  if (typeof template === 'string') return compileString(template, path, issues)
+  if (Array.isArray(template)) {
+    const items = template.map((item, index) => compileNode(item, `${path}[${index}]`, issues))
+    return (context) =>
+      thenAll(
+        items.map((item) => item(context)),
+        (values) => values.filter((value) => value !== undefined),
+      )
+  }
+  if (template !== null && typeof template === 'object') {
+    const entries = Object.entries(template).map(
+      ([key, value]): Entry => [key, compileNode(value, `${path}.${key}`, issues)],
+    )
+    return (context) => renderEntries(entries, context)
+  }
+  return () => template
 }
 
 /**
@@ -136,30 +205,14 @@ export const compileTemplate = (
   path: string,
   issues: TemplateIssue[],
 ): CompiledTemplate => {
-  if (typeof template === 'string') return compileString(template, path, issues)
-  if (Array.isArray(template)) {
-    const items = template.map((item, index) => compileTemplate(item, `${path}[${index}]`, issues))
-    return {
-      render: async (context) =>
-        (await Promise.all(items.map((item) => item.render(context)))).filter(
-          (value) => value !== undefined,
-        ),
-    }
+  const render = compileNode(template, path, issues)
+  return {
+    render: (context) => {
+      try {
+        return Promise.resolve(render(context))
+      } catch (error) {
+        return Promise.reject(error)
+      }
+    },
   }
-  if (template !== null && typeof template === 'object') {
-    const entries = Object.entries(template).map(
-      ([key, value]) => [key, compileTemplate(value, `${path}.${key}`, issues)] as const,
-    )
-    return {
-      render: async (context) => {
-        const result: Record<string, unknown> = {}
-        for (const [key, value] of entries) {
-          const rendered = await value.render(context)
-          if (rendered !== undefined) result[key] = rendered
-        }
-        return result
-      },
-    }
-  }
-  return { render: async () => template }
 }

@@ -37,7 +37,10 @@ export interface FifoStorage<Ref> {
    * message waits behind it while it is in flight or deferred), leaving out `skip`.
    */
   nextVisibleHead(at: number, skip: readonly Ref[]): GroupHead<Ref> | undefined
-  /** Stores a message's new lease; answers a copy of its envelope. */
+  /**
+   * Stores a message's new lease; answers its envelope, which shares nothing the storage could
+   * see changed (a copy, or the memory adapter's frozen one).
+   */
   lease(ref: Ref, lease: Lease): Envelope
   /** The message currently leased with `receiptHandle`, if any. */
   leasedWith(receiptHandle: string): Ref | undefined
@@ -53,7 +56,7 @@ export interface FifoStorage<Ref> {
   takeDeadLetter(envelopeId: string): Envelope | undefined
   deadLetters(): DeadLetter[]
   deadLetterCount(): number
-  /** Every message's envelope (copies), oldest first. */
+  /** Every message's envelope (copies, or frozen ones), oldest first. */
   envelopes(): Envelope[]
   /** Messages invisible at `at` (received or deferred). */
   invisibleCount(at: number): number

@@ -1,4 +1,5 @@
 import type { Envelope } from '../envelope.js'
+import { frozenCopy } from '../plain-copy.js'
 import { createFifoQueue, type FifoStorage } from './fifo-queue.js'
 import type { DeadLetter, LocalEventQueueOptions } from './local-event-queue.js'
 
@@ -33,9 +34,9 @@ const memoryStorage = (): FifoStorage<Stored> => {
     },
     messageCount: () => messages.length,
     append(envelope, groupId) {
-      // A copy, as a real queue would hold.
+      // A copy, as a real queue would hold; frozen, so every reader can be handed it as it is.
       messages.push({
-        envelope: structuredClone(envelope),
+        envelope: frozenCopy(envelope),
         groupId,
         receiveCount: 0,
         invisibleUntil: 0,
@@ -53,7 +54,7 @@ const memoryStorage = (): FifoStorage<Stored> => {
     },
     lease(message, lease) {
       Object.assign(message, lease)
-      return structuredClone(message.envelope)
+      return message.envelope
     },
     leasedWith: (receiptHandle) =>
       messages.find((message) => message.receiptHandle === receiptHandle),
@@ -71,7 +72,7 @@ const memoryStorage = (): FifoStorage<Stored> => {
     },
     deadLetters: () => [...deadLetters],
     deadLetterCount: () => deadLetters.length,
-    envelopes: () => messages.map((message) => structuredClone(message.envelope)),
+    envelopes: () => messages.map((message) => message.envelope),
     invisibleCount: (at) => messages.filter((message) => message.invisibleUntil > at).length,
   }
 }

@@ -6,6 +6,14 @@ export const RotatingSecretSchema = z
   .strict()
 
 /**
+ * A route's entry: its signing secret, and the credentials its `resolveAtSource` target uses
+ * (checked against the target's kind when used, so a mistake there parks only that call).
+ */
+export const RouteSecretSchema = RotatingSecretSchema.extend({
+  resolveAtSource: z.record(z.string(), z.string()).optional(),
+}).strict()
+
+/**
  * The one secret of a deployment (Secrets Manager in AWS, a file or env var locally): Halo
  * client credentials and one signing secret per route name.
  */
@@ -15,7 +23,7 @@ export const SecretsSchema = z
       .object({ clientId: z.string().min(1), clientSecret: z.string().min(1) })
       .strict()
       .optional(),
-    routes: z.record(z.string(), RotatingSecretSchema).default({}),
+    routes: z.record(z.string(), RouteSecretSchema).default({}),
   })
   .strict()
 

@@ -5,23 +5,49 @@ import * as z from 'zod'
 // of the wrong type is not worth losing the alert over (senders drop 4xx answers), so it reads as
 // absent and the source falls back as if the sender had left it out.
 
+// They read a field in one step (a transform) rather than through `optional().catch()` around
+// the field's schema, which builds and then discards the issues of every value it refuses and
+// took half of an Alertmanager notification's validation (BENCHMARKS.md); what each answers is
+// the same (test/unit/sources/lenient.property.test.ts holds them to the first versions).
+
+/** `schema`'s output for a value it accepts, `undefined` for any other. */
+const accepted =
+  <T extends z.ZodType>(schema: T) =>
+  (value: unknown): z.output<T> | undefined => {
+    const result = schema.safeParse(value)
+    return result.success ? result.data : undefined
+  }
+
 /**
  * A field that never refuses a payload: any value that fails `schema` (a wrong type, a value out
  * of range or over a length cap) reads as `undefined`, as an absent field would.
  */
-export const lenient = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined)
+export const lenient = <T extends z.ZodType>(schema: T) =>
+  z.unknown().transform(accepted(schema)).optional()
 
 /** Numbers and booleans as their text; anything else as it is. */
 const scalarText = (value: unknown): unknown =>
   typeof value === 'number' || typeof value === 'boolean' ? String(value) : value
+
+/** Any text, with numbers and booleans as their text; `undefined` for anything else. */
+const anyText = (value: unknown): string | undefined => {
+  const text = scalarText(value)
+  return typeof text === 'string' ? text : undefined
+}
 
 /**
  * Text that never refuses a payload: a number or boolean is kept as its text (`42` → `"42"`), and
  * anything else that fails `schema` (an object, an array, null, text over its cap) reads as
  * `undefined`. Not for instants: `"42"` would read as the year 42.
  */
-export const lenientText = (schema: z.ZodType<string> = z.string()) =>
-  lenient(z.preprocess(scalarText, schema))
+export const lenientText = (schema?: z.ZodType<string>) => {
+  if (!schema) return z.unknown().transform(anyText).optional()
+  const accept = accepted(schema)
+  return z
+    .unknown()
+    .transform((value) => accept(scalarText(value)))
+    .optional()
+}
 
 /**
  * A list that never refuses a payload: anything but an array reads as `undefined`, and the items
@@ -44,11 +70,26 @@ export const lenientList = <T extends z.ZodType>(item: T) =>
  * booleans are kept as text, other values are left out, and anything but an object reads as `{}`.
  */
 export const lenientTextMap = () =>
-  lenient(z.record(z.string(), z.unknown())).transform((entries) =>
-    Object.fromEntries(
-      Object.entries(entries ?? {}).flatMap(([name, value]) => {
-        const text = scalarText(value)
-        return typeof text === 'string' ? [[name, text] as const] : []
-      }),
-    ),
-  )
+  z
+    .unknown()
+    .optional()
+    .transform((value) => {
+      const entries: Record<string, string> = {}
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) return entries
+      const prototype = Object.getPrototypeOf(value)
+      // What z.record reads of a plain object (all JSON makes): its own keys, never `__proto__`.
+      const record =
+        prototype === Object.prototype || prototype === null
+          ? (value as Record<string, unknown>)
+          : readRecord(value)
+      for (const name of Object.keys(record)) {
+        const text = name === '__proto__' ? undefined : anyText(record[name])
+        if (text !== undefined) entries[name] = text
+      }
+      return entries
+    })
+
+const RecordSchema = z.record(z.string(), z.unknown())
+
+/** Anything else z.record itself reads (or refuses, as `{}`). */
+const readRecord = (value: unknown): Record<string, unknown> => accepted(RecordSchema)(value) ?? {}

@@ -49,12 +49,59 @@ const exited = (child: ChildProcess) =>
     else child.once('exit', () => resolve())
   })
 
+/** Clients for a DynamoDB Local at `endpoint`; `stop` is what ends it. */
+const connect = (endpoint: string, stop: (client: DynamoDBClient) => Promise<void>) => {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  })
+  const local: DynamoDbLocal = {
+    endpoint,
+    client,
+    documents: DynamoDBDocumentClient.from(client, {
+      marshallOptions: { removeUndefinedValues: true },
+    }),
+    async createStateTable(name) {
+      await client.send(
+        new CreateTableCommand({
+          TableName: name,
+          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      )
+    },
+    stop: () => stop(client),
+  }
+  return local
+}
+
+/** The endpoint the integration project's global setup started, inside a vitest worker. */
+const sharedEndpoint = async (): Promise<string | undefined> => {
+  if (!process.env.VITEST) return undefined
+  const { inject } = await import('vitest')
+  return inject('dynamoDbLocalEndpoint')
+}
+
+/**
+ * DynamoDB Local for a test file: the one the integration project started for the whole run
+ * (`test/support/dynamodb-local-setup.ts`; tables are named per test, so files do not meet),
+ * else one of its own. Stopping the shared one only closes this file's client.
+ */
+export const startDynamoDbLocal = async (timeoutMs = 30_000): Promise<DynamoDbLocal> => {
+  const shared = await sharedEndpoint()
+  if (shared) return connect(shared, async (client) => client.destroy())
+  return launchDynamoDbLocal(timeoutMs)
+}
+
 /**
  * Starts Amazon's DynamoDB Local (in memory, on a free port) with the machine's `java`, and waits
  * until it answers `ListTables` over HTTP. Rejects, rather than skipping, when Java is missing:
  * the DynamoDB adapters must be tested against the real thing.
  */
-export const startDynamoDbLocal = async (timeoutMs = 30_000): Promise<DynamoDbLocal> => {
+export const launchDynamoDbLocal = async (timeoutMs = 30_000): Promise<DynamoDbLocal> => {
   const dir = jarDirectory()
   const port = await freePort()
   const child = spawn(
@@ -90,17 +137,12 @@ export const startDynamoDbLocal = async (timeoutMs = 30_000): Promise<DynamoDbLo
   spawnError.catch(() => {}) // observed below; avoid an unhandled rejection after `stop`
 
   const endpoint = `http://127.0.0.1:${port}`
-  const client = new DynamoDBClient({
-    endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
-  })
-  const stop = async () => {
-    client.destroy()
+  const local = connect(endpoint, async (own) => {
+    own.destroy()
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
     await exited(child)
-  }
+  })
+  const { client, stop } = local
 
   const ready = async () => {
     const deadline = Date.now() + timeoutMs
@@ -125,22 +167,5 @@ export const startDynamoDbLocal = async (timeoutMs = 30_000): Promise<DynamoDbLo
     throw error
   }
 
-  return {
-    endpoint,
-    client,
-    documents: DynamoDBDocumentClient.from(client, {
-      marshallOptions: { removeUndefinedValues: true },
-    }),
-    async createStateTable(name) {
-      await client.send(
-        new CreateTableCommand({
-          TableName: name,
-          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-          BillingMode: 'PAY_PER_REQUEST',
-        }),
-      )
-    },
-    stop,
-  }
+  return local
 }

@@ -214,8 +214,11 @@ describe('createDynamoDbRateBudget leases (DynamoDB Local)', () => {
     ).Item
   /** The window's grants as dates (stored as offsets from the oldest). */
   const grantsOf = async (name: string) => {
-    const item = await itemOf(name)
-    return (item?.grantOffsets as number[]).map((offset) => (item?.grantsFrom as number) + offset)
+    const { grantOffsets, grantsFrom } = (await itemOf(name)) as {
+      grantOffsets: number[]
+      grantsFrom: number
+    }
+    return grantOffsets.map((offset) => grantsFrom + offset)
   }
 
   it('writes the shared item once for five requests while the window is quiet', async () => {

@@ -197,6 +197,7 @@ describe('request contract: what the client can send matches Halo OpenAPI schema
     await client.findTicketsByThirdPartyId('alert-1', { openOnly: false })
     await client.addAction({ ...sampleObject(HaloActionInputSchema), ticket_id: 5 })
     await client.listActions(5)
+    await client.listActions(5, { excludeSystem: true })
     await client.listClients(sampleObject(queries.HaloClientQuerySchema))
     await client.findAssets({ hostname: 'acme-dc01', clientId: 12 })
     await client.findAssets({ inventoryNumber: 'ACME-0001' })
@@ -235,8 +236,8 @@ describe('request contract: what the client can send matches Halo OpenAPI schema
     }
 
     expect(problems).toEqual([])
-    // 19 calls, and the two lookups each read their one row whole (list rows lack the field).
-    expect(apiCalls).toHaveLength(21)
+    // 20 calls, and the two lookups each read their one row whole (list rows lack the field).
+    expect(apiCalls).toHaveLength(22)
   })
 })
 

@@ -1,0 +1,60 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
+import { Hono } from 'hono'
+import { BENCH_SECRETS } from './bench-config.js'
+
+// The minimal Hono equivalent of the ingest app on the two bench routes, the baseline the ingest
+// app is held to: read the body (with a declared-length check), authenticate it (HMAC-SHA256 of
+// the bytes, or the bearer token, compared in constant time), parse the JSON, derive a sha-256
+// envelope id per alert from the body's hash, and push the envelopes onto an array. No
+// validation, no templates, no error table: what anyone would write for these two routes alone.
+
+const LIMIT = 262_144
+
+const secretOf = (route: string) => BENCH_SECRETS.routes[route]?.current as string
+
+const sameText = (given: string, expected: string) => {
+  const a = Buffer.from(given)
+  const b = Buffer.from(expected)
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
+const envelopeId = (delivery: string, key: string, status: string) =>
+  createHash('sha256').update(`${delivery}\u0000${key}\u0000${status}`).digest('base64url')
+
+export type Queued = { id: string; route: string; receivedAt: string; payload: unknown }
+
+/** The minimal app, queueing into `queue`. */
+export const createMinimalIngestApp = (queue: Queued[]) => {
+  const app = new Hono()
+  app.post('/hooks/generic-hmac', async (c) => {
+    if (Number(c.req.header('content-length')) > LIMIT) return c.json({ error: 'too_large' }, 413)
+    const body = Buffer.from(await c.req.arrayBuffer())
+    const expected = `sha256=${createHmac('sha256', secretOf('generic-hmac')).update(body).digest('hex')}`
+    if (!sameText(c.req.header('x-signature') ?? '', expected)) {
+      return c.json({ error: 'signature_invalid' }, 401)
+    }
+    const payload = JSON.parse(body.toString('utf8')) as { id: string; status: string }
+    const delivery = createHash('sha256').update(body).digest('hex')
+    const id = envelopeId(delivery, payload.id, payload.status)
+    queue.push({ id, route: 'generic-hmac', receivedAt: new Date().toISOString(), payload })
+    return c.json({ accepted: 1, ids: [id] }, 202)
+  })
+  app.post('/hooks/alertmanager', async (c) => {
+    if (Number(c.req.header('content-length')) > LIMIT) return c.json({ error: 'too_large' }, 413)
+    const body = Buffer.from(await c.req.arrayBuffer())
+    const token = /^bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? ''
+    if (!sameText(token, secretOf('alertmanager'))) return c.json({ error: 'auth_invalid' }, 401)
+    const payload = JSON.parse(body.toString('utf8')) as {
+      alerts: { fingerprint: string; status: string }[]
+    }
+    const delivery = createHash('sha256').update(body).digest('hex')
+    const receivedAt = new Date().toISOString()
+    const ids = payload.alerts.map((alert) => {
+      const id = envelopeId(delivery, alert.fingerprint, alert.status)
+      queue.push({ id, route: 'alertmanager', receivedAt, payload: alert })
+      return id
+    })
+    return c.json({ accepted: ids.length, ids }, 202)
+  })
+  return app
+}

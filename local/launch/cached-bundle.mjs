@@ -1,0 +1,116 @@
+// Plain JavaScript on purpose: `npm start` runs this without a TypeScript loader in the process
+// (registering one costs more than the whole gateway takes to start), so it cannot itself be TS.
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+
+/** `node_modules/.cache/halo-hooks` of the project holding `entry`, else a folder in the OS temp. */
+const cacheDirFor = (entry) => {
+  for (let dir = dirname(entry); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'node_modules')))
+      return join(dir, 'node_modules', '.cache', 'halo-hooks')
+    if (dirname(dir) === dir) return join(tmpdir(), `halo-hooks-build-${process.getuid?.() ?? 0}`)
+  }
+}
+
+const NOT_BUNDLED = ['better-sqlite3', 'esbuild']
+
+const fingerprint = (path) => {
+  const stat = statSync(path, { throwIfNoEntry: false })
+  return stat ? `${stat.mtimeMs}:${stat.size}` : 'missing'
+}
+
+const readManifest = (file) => {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'))
+  } catch {
+    return undefined
+  }
+}
+
+const isFresh = (manifest) =>
+  manifest !== undefined &&
+  manifest.node === process.version &&
+  Object.entries(manifest.inputs).every(([path, print]) => fingerprint(path) === print)
+
+/**
+ * Keeps each source file's own `import.meta.url` inside the bundle, so a file that finds its
+ * neighbours relative to itself (the dev secrets file, samples) still finds them.
+ */
+const ownImportMetaUrl = {
+  name: 'own-import-meta-url',
+  setup(build) {
+    build.onLoad({ filter: /\.[cm]?ts$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8')
+      return {
+        contents: source.replaceAll(
+          'import.meta.url',
+          JSON.stringify(pathToFileURL(args.path).href),
+        ),
+        loader: 'ts',
+      }
+    })
+  },
+}
+
+const build = async (entry, outfile, manifestFile) => {
+  const esbuild = await import('esbuild')
+  const result = await esbuild.build({
+    entryPoints: [entry],
+    outfile: `${outfile}.${process.pid}.tmp`,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: `node${process.versions.node.split('.')[0]}`,
+    // Packages are bundled too: resolving and loading them one file at a time from node_modules
+    // took more of the start than running them. Native addons and the bundler itself cannot be.
+    external: NOT_BUNDLED,
+    // Bundled CommonJS packages call require() for Node's built-ins.
+    banner: {
+      js: "import { createRequire as __haloHooksRequire } from 'node:module'; const require = __haloHooksRequire(import.meta.url);",
+    },
+    metafile: true,
+    logLevel: 'silent',
+    plugins: [ownImportMetaUrl],
+  })
+  const inputs = Object.fromEntries(
+    Object.keys(result.metafile.inputs).map((input) => {
+      const path = resolve(input)
+      return [path, fingerprint(path)]
+    }),
+  )
+  // Renamed into place, so a second process starting at the same moment never reads half a file.
+  renameSync(`${outfile}.${process.pid}.tmp`, outfile)
+  const built = `${Date.now()}-${process.pid}`
+  writeFileSync(
+    `${manifestFile}.${process.pid}.tmp`,
+    JSON.stringify({ node: process.version, built, inputs }),
+  )
+  renameSync(`${manifestFile}.${process.pid}.tmp`, manifestFile)
+  return built
+}
+
+/**
+ * Imports a TypeScript module (and everything of ours it imports) from one ES module bundle,
+ * built with esbuild and kept until one of its input files (ours or a package's) changes. One
+ * stat per input decides whether the last build still holds.
+ *
+ * @param {string} entry absolute path of the TypeScript module
+ * @returns {Promise<Record<string, unknown>>} the module's namespace
+ */
+export const importBundled = async (entry) => {
+  const dir = cacheDirFor(entry)
+  const key = createHash('sha256').update(entry).digest('hex').slice(0, 16)
+  const outfile = join(dir, `${key}.mjs`)
+  const manifestFile = join(dir, `${key}.json`)
+  const manifest = readManifest(manifestFile)
+  let built = manifest?.built
+  if (!(existsSync(outfile) && isFresh(manifest))) {
+    mkdirSync(dir, { recursive: true })
+    built = await build(entry, outfile, manifestFile)
+  }
+  // The build's id in the URL, so a process that imports again after a rebuild gets the new one.
+  return import(`${pathToFileURL(outfile).href}?built=${built}`)
+}

@@ -1,0 +1,56 @@
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { importBundled } from '../../../local/launch/cached-bundle.mjs'
+
+describe('importBundled', () => {
+  let project: string
+  beforeEach(() => {
+    project = mkdtempSync(join(tmpdir(), 'cached-bundle-'))
+    // A node_modules folder makes the project root, where the build cache goes.
+    mkdirSync(join(project, 'node_modules'))
+    mkdirSync(join(project, 'src'))
+  })
+  afterEach(() => rmSync(project, { recursive: true, force: true }))
+
+  const write = (file: string, text: string, secondsFromNow = 0) => {
+    const path = join(project, file)
+    writeFileSync(path, text)
+    const when = new Date(Date.now() + secondsFromNow * 1000)
+    utimesSync(path, when, when)
+    return path
+  }
+
+  it('imports a TypeScript module with its imports, from node_modules/.cache/halo-hooks', async () => {
+    write('src/answer.ts', 'export const answer: number = 41 + 1\n')
+    const entry = write('src/main.ts', "export { answer } from './answer.js'\n")
+    const module = await importBundled(entry)
+    expect(module.answer).toBe(42)
+  })
+
+  it('builds again when an imported file changes, and reuses the build while nothing does', async () => {
+    write('src/answer.ts', 'export const answer = 1\nexport const loadedAt = Math.random()\n')
+    const entry = write('src/main.ts', "export * from './answer.js'\n")
+    const first = await importBundled(entry)
+    const again = await importBundled(entry)
+    expect(again.loadedAt).toBe(first.loadedAt)
+
+    write('src/answer.ts', 'export const answer = 2\nexport const loadedAt = Math.random()\n', 5)
+    const changed = await importBundled(entry)
+    expect(changed.answer).toBe(2)
+  })
+
+  it("keeps each source file's own import.meta.url inside the bundle", async () => {
+    write('src/where.ts', 'export const where = import.meta.url\n')
+    const entry = write('src/main.ts', "export { where } from './where.js'\n")
+    const module = await importBundled(entry)
+    expect(module.where).toBe(pathToFileURL(join(project, 'src/where.ts')).href)
+  })
+
+  it('says what failed to build', async () => {
+    const entry = write('src/main.ts', "export { missing } from './nowhere.js'\n")
+    await expect(importBundled(entry)).rejects.toThrow(/nowhere/)
+  })
+})

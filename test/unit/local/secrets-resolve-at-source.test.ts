@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest'
+import { checkSecret, secretTemplate } from '../../../local/secrets.js'
+import { compileConfig } from '../../../shared/config/compile-config.js'
+
+const { routes } = compileConfig({
+  routes: {
+    pager: {
+      source: 'pagerduty',
+      resolveAtSource: { kind: 'pagerduty', from: 'oncall@example.com' },
+    },
+    silence: {
+      source: 'alertmanager',
+      auth: { type: 'bearer' },
+      resolveAtSource: { kind: 'alertmanager', url: 'http://am:9093' },
+    },
+  },
+})
+
+const HALO = { clientId: 'c', clientSecret: 's' }
+
+describe('npm run secrets with resolveAtSource routes', () => {
+  it("shows where each route's credentials go", () => {
+    expect(JSON.parse(secretTemplate(routes.values())).routes).toEqual({
+      pager: {
+        current: expect.any(String),
+        resolveAtSource: { apiToken: '<PagerDuty REST API key>' },
+      },
+      silence: { current: expect.any(String) },
+    })
+  })
+
+  it('names missing and misspelt credentials, and never a value', () => {
+    const candidate = JSON.stringify({
+      halo: HALO,
+      routes: {
+        pager: { current: 'a', resolveAtSource: { apiTokn: 'pd-value' } },
+        silence: { current: 'b' },
+      },
+    })
+    const { ok, lines } = checkSecret(candidate, 'candidate.json', routes)
+    expect(ok).toBe(false)
+    expect(lines.join('\n')).toContain(
+      'routes.pager.resolveAtSource.apiTokn: unknown key (did you mean "apiToken"?) (resolveAtSource)',
+    )
+    expect(lines.join('\n')).not.toContain('pd-value')
+  })
+
+  it('accepts a secret with what each kind needs', () => {
+    const candidate = JSON.stringify({
+      halo: HALO,
+      routes: {
+        pager: { current: 'a', resolveAtSource: { apiToken: 'pd' } },
+        silence: { current: 'b' },
+      },
+    })
+    expect(checkSecret(candidate, 'candidate.json', routes).ok).toBe(true)
+  })
+})
