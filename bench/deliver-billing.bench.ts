@@ -43,7 +43,7 @@ export const benchDeliverBilling = async (): Promise<string[]> => {
     Object.assign(process.env, {
       [AWS_ENV.queueUrl]: 'https://sqs.eu-west-1.amazonaws.com/123456789012/bench.fifo',
       [AWS_ENV.deadLetterQueueUrl]: 'https://sqs.eu-west-1.amazonaws.com/123456789012/dlq.fifo',
-      [AWS_ENV.secretId]: 'bench',
+      [AWS_ENV.haloSecretId]: 'bench',
       [AWS_ENV.tableName]: table,
       [AWS_ENV.haloBaseUrl]: halo.url,
       [AWS_ENV.haloBudgetLimit]: String(BUDGET.limit),

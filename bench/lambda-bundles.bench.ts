@@ -14,7 +14,8 @@ const RUNS = 9
 const HANDLER_ENV = {
   [AWS_ENV.queueUrl]: 'https://sqs.eu-west-1.amazonaws.com/123456789012/q.fifo',
   [AWS_ENV.deadLetterQueueUrl]: 'https://sqs.eu-west-1.amazonaws.com/123456789012/dlq.fifo',
-  [AWS_ENV.secretId]: 'halo-hooks',
+  [AWS_ENV.signingSecretId]: 'halo-hooks',
+  [AWS_ENV.haloSecretId]: 'halo-hooks-halo',
   [AWS_ENV.tableName]: 'state',
   [AWS_ENV.haloBaseUrl]: 'https://acme.halopsa.com',
   AWS_REGION: 'eu-west-1',

@@ -3,10 +3,10 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs'
 import type { Construct } from 'constructs'
 import { AWS_ENV } from '../shared/aws-env.js'
 import { DeliveryQueue } from './constructs/delivery-queue.js'
-import { HaloSecret } from './constructs/halo-secret.js'
 import { IngestApi } from './constructs/ingest-api.js'
 import type { IngestEndpoint } from './constructs/ingest-endpoint.js'
 import { IngestFunctionUrl } from './constructs/ingest-function-url.js'
+import { IntegrationSecrets } from './constructs/integration-secrets.js'
 import { NodeFunction } from './constructs/node-function.js'
 import { Operations } from './constructs/operations.js'
 import { StateTable } from './constructs/state-table.js'
@@ -29,7 +29,7 @@ export class HaloHooksStack extends Stack {
   readonly deliver: NodeFunction
   readonly queue: DeliveryQueue
   readonly table: StateTable
-  readonly secret: HaloSecret
+  readonly secrets: IntegrationSecrets
   /** The HTTP API, unless `deploy.endpoint` is `function-url`. */
   readonly api: IngestApi | undefined
   readonly endpoint: IngestEndpoint
@@ -74,9 +74,13 @@ export class HaloHooksStack extends Stack {
     // The dry run reads the correlation state; it is served by the HTTP API only (IAM-signed).
     if (settings.endpoint === 'http-api') this.table.bindReader(this.ingest.fn)
 
-    this.secret = new HaloSecret(this, 'Secrets', { existingSecretName: settings.secretName })
-    this.secret.bindReader(this.ingest.fn)
-    this.secret.bindReader(this.deliver.fn)
+    // Each function reads only its own secret: the internet-facing ingest never holds Halo's.
+    this.secrets = new IntegrationSecrets(this, 'Secrets', {
+      existingSigningSecretName: settings.secretName,
+      existingHaloSecretName: settings.haloSecretName,
+    })
+    this.secrets.signing.bindReader(this.ingest.fn)
+    this.secrets.halo.bindReader(this.deliver.fn)
 
     if (settings.haloUrl) {
       this.deliver.fn.addEnvironment(AWS_ENV.haloBaseUrl, settings.haloUrl)
@@ -127,9 +131,13 @@ export class HaloHooksStack extends Stack {
         description: `POST webhooks for route "${route}" here`,
       })
     }
-    new CfnOutput(this, 'SecretId', {
-      value: this.secret.secretId,
-      description: 'Put Halo credentials and signing secrets here (npm run secrets)',
+    new CfnOutput(this, 'SigningSecretId', {
+      value: this.secrets.signing.secretId,
+      description: "Put the routes' signing secrets here (npm run secrets)",
+    })
+    new CfnOutput(this, 'HaloSecretId', {
+      value: this.secrets.halo.secretId,
+      description: 'Put the Halo API credentials here (npm run secrets)',
     })
     new CfnOutput(this, 'QueueUrl', { value: this.queue.queue.queueUrl })
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.queue.deadLetterQueue.queueUrl })

@@ -23,9 +23,9 @@ const USAGE = `npm run doctor -- [options]
                      HALO_CLIENT_SECRET or the secret file (HALO_HOOKS_SECRETS_FILE); without
                      HALO_URL, the built-in sandbox
   --aws              the deployed stack's Halo: deploy.haloUrl and deploy.haloTenant of the
-                     config, with the credentials in the stack's secret (your AWS credentials)
+                     config, with the credentials in the stack's Halo secret (your AWS credentials)
   --stack <name>     implies --aws: the stack [deploy.stackName, else HaloHooks]
-  --secret <id>      implies --aws: the secret's name or ARN, instead of finding the stack's
+  --secret <id>      implies --aws: the Halo secret's name or ARN, instead of finding the stack's
   --config <file>    the config file [HALO_HOOKS_CONFIG, else halo-hooks.config.ts]
   --write-test       then create one ticket labelled "safe to delete", note it and close it
   --route <name>     the route whose fixed fields the write test uses [the first]`
@@ -160,18 +160,19 @@ const awsTarget = async (
   let secretId: string
   let halo: { clientId: string; clientSecret: string } | undefined
   try {
-    secretId = args.secret ?? deploy.secretName ?? (await findStackSecret(client, stack))
-    halo = (await createAwsSecretStore({ client, secretId }).get()).halo
+    secretId =
+      args.secret ?? deploy.haloSecretName ?? (await findStackSecret(client, stack, 'halo'))
+    halo = (await createAwsSecretStore({ client, secretId, holds: 'halo' }).get()).halo
   } catch (error) {
     throw setupProblem(
       'secrets',
       error instanceof ConfigError && /shape|invalid|JSON/.test(error.message)
         ? 'secrets_invalid'
         : 'secret_unreadable',
-      `cannot read the stack's secret: ${messageOf(error)}`,
+      `cannot read the stack's Halo secret: ${messageOf(error)}`,
       error instanceof ConfigError && /invalid|JSON/.test(error.message)
         ? SECRETS_FIX
-        : 'use AWS credentials (AWS_PROFILE, AWS_REGION) that may call secretsmanager:ListSecrets and GetSecretValue, or pass --secret <SecretId output>',
+        : 'use AWS credentials (AWS_PROFILE, AWS_REGION) that may call secretsmanager:ListSecrets and GetSecretValue, or pass --secret <HaloSecretId output>',
     )
   }
   if (!halo) {
@@ -179,7 +180,7 @@ const awsTarget = async (
       'secrets',
       'credentials_missing',
       `secret ${secretId} has no Halo credentials yet, so deliveries wait`,
-      'put halo.clientId and halo.clientSecret in it (docs/deploy.md, "Setting secrets")',
+      'put halo.clientId and halo.clientSecret in it: npm run secrets -- put, or -- split after an upgrade (docs/deploy.md, "Setting secrets")',
     )
   }
   const where = `secret ${secretId}`

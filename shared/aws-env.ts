@@ -1,14 +1,16 @@
 /**
  * Environment variable names shared by the stack (which sets them) and the Lambda handlers (which
- * read them once at cold start). Values are never secrets: the secret is referenced by ARN.
+ * read them once at cold start). Values are never secrets: secrets are referenced by ARN.
  */
 export const AWS_ENV = {
   /** URL of the SQS FIFO queue ingest writes to. */
   queueUrl: 'QUEUE_URL',
   /** URL of the dead-letter queue deliver parks messages in. */
   deadLetterQueueUrl: 'DEAD_LETTER_QUEUE_URL',
-  /** ARN (or name) of the Secrets Manager secret holding Halo credentials and signing secrets. */
-  secretId: 'HALO_HOOKS_SECRET_ID',
+  /** ARN (or name) of the secret holding the routes' signing secrets: ingest's only secret. */
+  signingSecretId: 'SIGNING_SECRET_ID',
+  /** ARN (or name) of the secret holding the Halo client credentials: deliver's only secret. */
+  haloSecretId: 'HALO_SECRET_ID',
   /** How long a fetched secret is trusted before it is read again, in seconds. */
   secretCacheSeconds: 'SECRET_CACHE_SECONDS',
   /** DynamoDB table holding correlation records and the shared Halo rate budget. */

@@ -168,14 +168,16 @@ export class LocalStateError extends AppError {
 /**
  * Why a Halo request failed: Halo answered non-2xx (`http`), it did not answer in time
  * (`timeout`), the connection failed (`network`), the rate budget had no slot before the caller's
- * deadline (`budget`), we refused to send a body that fails our own schema (`invalid_request`), or
- * Halo answered 2xx with a body we could not read (`invalid_response`).
+ * deadline (`budget`), the worker's own deadline left no time to send it (`deadline`), we refused
+ * to send a body that fails our own schema (`invalid_request`), or Halo answered 2xx with a body
+ * we could not read (`invalid_response`).
  */
 export type HaloFailureKind =
   | 'http'
   | 'timeout'
   | 'network'
   | 'budget'
+  | 'deadline'
   | 'invalid_request'
   | 'invalid_response'
 
@@ -215,6 +217,7 @@ const MAY_HAVE_WRITTEN: Record<HaloFailureKind, (status: number | undefined) => 
   http: (status) => status === undefined || status >= 500,
   // Never sent.
   budget: () => false,
+  deadline: () => false,
   invalid_request: () => false,
 }
 

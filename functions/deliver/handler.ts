@@ -12,6 +12,7 @@ import { deliveryRecordOf } from '../../shared/delivery/delivery-history.js'
 import { createDynamoDbDeliveryHistory } from '../../shared/delivery/dynamodb-delivery-history.js'
 import {
   type BatchMessage,
+  deliveriesEndBy,
   processBatch,
   type RecordResult,
 } from '../../shared/delivery/process-batch.js'
@@ -36,7 +37,7 @@ const env = parseSettings(
   z.object({
     [AWS_ENV.queueUrl]: z.url(),
     [AWS_ENV.deadLetterQueueUrl]: z.url(),
-    [AWS_ENV.secretId]: z.string().min(1),
+    [AWS_ENV.haloSecretId]: z.string().min(1),
     [AWS_ENV.secretCacheSeconds]: z.coerce.number().int().min(0).default(300),
     [AWS_ENV.tableName]: z.string().min(1),
     [AWS_ENV.haloBaseUrl]: z.url().optional(),
@@ -61,7 +62,8 @@ const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
 })
 const secrets = createAwsSecretStore({
   client: new SecretsManagerClient({}),
-  secretId: env[AWS_ENV.secretId],
+  secretId: env[AWS_ENV.haloSecretId],
+  holds: 'halo',
   ttlMs: env[AWS_ENV.secretCacheSeconds] * 1000,
   logger,
 })
@@ -89,6 +91,9 @@ const queue = createSqsBatchQueue({
   logger,
 })
 
+// When this invocation's Halo calls must be over; set per invocation, read by every call.
+let haloCallsEndBy: number | undefined
+
 // The Halo client holds a token for its credentials: rebuilt only when the secret's change.
 let current: { credentials: string; client: HaloClient; directory: HaloDirectory } | undefined
 const haloClient = async () => {
@@ -98,7 +103,9 @@ const haloClient = async () => {
   }
   const { halo } = await secrets.get()
   if (!halo) {
-    throw new DeployIncompleteError('the secret has no Halo credentials yet (halo.clientId/secret)')
+    throw new DeployIncompleteError(
+      'the Halo secret has no credentials yet (halo.clientId/secret; npm run secrets)',
+    )
   }
   const credentials = JSON.stringify([halo.clientId, halo.clientSecret])
   if (current?.credentials !== credentials) {
@@ -113,6 +120,7 @@ const haloClient = async () => {
       // longer wait defers the message to its place in the budget's line.
       maxAttempts: 3,
       maxWaitMs: 1_000,
+      endBy: () => haloCallsEndBy,
     })
     const directory = createHaloDirectory(client, { ttlMs: DIRECTORY_TTL_MS })
     current = { credentials, client, directory }
@@ -169,6 +177,7 @@ const onResult = (result: RecordResult, message: BatchMessage) => {
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   observability.addContext(context)
   counter.reset()
+  haloCallsEndBy = deliveriesEndBy(context.getRemainingTimeInMillis(), Date.now())
   try {
     const unfinished = await processBatch(event.Records.map(sqsBatchMessage), {
       queue,

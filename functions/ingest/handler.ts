@@ -23,7 +23,7 @@ import { createIngestApp, type WebhookResult } from './app.js'
 const env = parseSettings(
   z.object({
     [AWS_ENV.queueUrl]: z.url(),
-    [AWS_ENV.secretId]: z.string().min(1),
+    [AWS_ENV.signingSecretId]: z.string().min(1),
     [AWS_ENV.secretCacheSeconds]: z.coerce.number().int().min(0).default(300),
     /** Set by the stack so the dry run can show the stored state; without it the dry run is off. */
     [AWS_ENV.tableName]: z.string().min(1).optional(),
@@ -58,7 +58,8 @@ const app = createIngestApp({
   queue: createSqsEventQueue(new SQSClient({}), env[AWS_ENV.queueUrl]),
   secrets: createAwsSecretStore({
     client: new SecretsManagerClient({}),
-    secretId: env[AWS_ENV.secretId],
+    secretId: env[AWS_ENV.signingSecretId],
+    holds: 'routes',
     ttlMs: env[AWS_ENV.secretCacheSeconds] * 1000,
     logger,
   }),

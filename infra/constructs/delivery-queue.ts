@@ -9,6 +9,7 @@ import {
 } from 'aws-cdk-lib/aws-sqs'
 import { Construct } from 'constructs'
 import { AWS_ENV } from '../../shared/aws-env.js'
+import { QUEUE_MAX_MESSAGE_BYTES } from '../../shared/payload-limits.js'
 
 export type DeliveryQueueProps = {
   /** Timeout of the consuming function; the visibility timeout is six times it (AWS guidance). */
@@ -22,7 +23,8 @@ const RETENTION = Duration.days(14)
 
 /**
  * The FIFO buffer between ingest and deliver, with its FIFO dead-letter queue: SSE, TLS only,
- * deduplication by message (the envelope id) per group, and 14 days in the DLQ.
+ * deduplication by message (the envelope id) per group, 14 days in the DLQ, and both pinned to
+ * 1 MiB messages (`shared/payload-limits.ts`).
  */
 export class DeliveryQueue extends Construct {
   readonly queue: Queue
@@ -37,6 +39,7 @@ export class DeliveryQueue extends Construct {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: RETENTION,
+      maxMessageSizeBytes: QUEUE_MAX_MESSAGE_BYTES,
     })
     this.queue = new Queue(this, 'Queue', {
       fifo: true,
@@ -46,6 +49,8 @@ export class DeliveryQueue extends Construct {
       fifoThroughputLimit: FifoThroughputLimit.PER_MESSAGE_GROUP_ID,
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
+      // Pinned to what ingest's envelope limit and the body cap are derived from.
+      maxMessageSizeBytes: QUEUE_MAX_MESSAGE_BYTES,
       // The most SQS allows: a long Halo outage must not expire messages before they are parked.
       retentionPeriod: RETENTION,
       visibilityTimeout: Duration.seconds(props.consumerTimeout.toSeconds() * 6),

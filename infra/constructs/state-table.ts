@@ -7,7 +7,8 @@ import { AWS_ENV } from '../../shared/aws-env.js'
 /**
  * Deliver's state: correlation records (`corr#route#key`), the shared Halo rate budget
  * (`budget#halo`) and the delivery history (`hist#<envelopeId>`, each envelope's latest outcome,
- * kept 14 days) in one on-demand table with TTL (`expiresAt`) and point-in-time recovery.
+ * kept 14 days) in one on-demand table with TTL (`expiresAt`), point-in-time recovery and
+ * deletion protection, retained when the stack is deleted.
  */
 export class StateTable extends Construct {
   readonly table: TableV2
@@ -19,8 +20,9 @@ export class StateTable extends Construct {
       billing: Billing.onDemand(),
       timeToLiveAttribute: 'expiresAt',
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: false,
-      // Correlation state prevents duplicate tickets; keep it if the stack is deleted by mistake.
+      // Correlation state prevents duplicate tickets: neither a stray DeleteTable nor a deleted
+      // stack may take it. Turn protection off in the console first to delete it on purpose.
+      deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     })
   }

@@ -3,6 +3,7 @@ import { RouteAuthSchema } from '../auth/route-auth.js'
 import { LifecyclePolicySchema, NoisePolicySchema } from '../lifecycle/lifecycle-policy.js'
 import { TenantPolicySchema } from '../mapping/tenant-policy.js'
 import { ResolveAtSourceSchema } from '../outbound/resolve-at-source-config.js'
+import { MAX_BODY_BYTES } from '../payload-limits.js'
 import { DeploySchema } from './deploy-schema.js'
 import { DEFAULT_HALO_BUDGET, HaloBudgetSchema } from './halo-budget.js'
 
@@ -10,6 +11,15 @@ import { DEFAULT_HALO_BUDGET, HaloBudgetSchema } from './halo-budget.js'
 export const TemplateValueSchema = z.json()
 
 const template = TemplateValueSchema.optional()
+
+/** A body size cap: at least 1 KiB, and no more than a body and its envelope can carry in AWS. */
+const BodyBytesSchema = z
+  .number()
+  .int()
+  .min(1024)
+  .max(MAX_BODY_BYTES, {
+    error: `at most ${MAX_BODY_BYTES} bytes: the body and its envelope must fit one SQS message (1 MiB), and the body one Lambda invoke as API Gateway sends it (base64 and headers within 6 MB)`,
+  })
 
 /** Alert fields a route may derive (or override) with templates over the sender's payload. */
 export const AlertTemplatesSchema = z
@@ -53,7 +63,7 @@ export const RouteSchema = z
     /** How requests are authenticated when the sender has no signature scheme of its own. */
     auth: RouteAuthSchema.optional(),
     /** Largest body accepted, in bytes. @default the top-level `maxBodyBytes` */
-    maxBodyBytes: z.number().int().min(1024).max(6_291_456).optional(),
+    maxBodyBytes: BodyBytesSchema.optional(),
     alert: AlertTemplatesSchema.optional(),
     ticket: TicketTemplatesSchema.default({
       summary: '{% alert.title %}',
@@ -79,7 +89,7 @@ export const ConfigSchema = z
   .object({
     $schema: z.string().optional(),
     /** Largest body accepted by any route unless it sets its own, in bytes. @default 262144 */
-    maxBodyBytes: z.number().int().min(1024).max(6_291_456).default(262_144),
+    maxBodyBytes: BodyBytesSchema.default(262_144),
     routes: z
       .record(
         z.string().regex(ROUTE_NAME, 'route names are lower-case letters, digits and dashes'),

@@ -38,8 +38,13 @@ export const DeploySchema = z
         message: `one of ${LOG_RETENTION_DAYS.join(', ')}`,
       })
       .default(30),
-    /** Use this existing Secrets Manager secret (by name) instead of creating one. */
+    /**
+     * Use this existing Secrets Manager secret (by name) for the routes' signing secrets instead
+     * of creating one. Before the split into two secrets this was the only secret.
+     */
     secretName: z.string().min(1).max(512).optional(),
+    /** Use this existing Secrets Manager secret (by name) for the Halo credentials. */
+    haloSecretName: z.string().min(1).max(512).optional(),
     /** Requests per second the API accepts before answering 429 (senders retry). @default 50 / burst 100 */
     throttle: z
       .object({

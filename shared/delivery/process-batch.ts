@@ -1,3 +1,4 @@
+import { MIN_ATTEMPT_MS } from '../halo/halo-requester.js'
 import type { Logger } from '../observability.js'
 import type { DeliveryOutcome } from './deliver-envelope.js'
 import { envelopeFieldsOf } from './delivery-history.js'
@@ -54,6 +55,14 @@ export type ProcessBatchDeps<Message extends BatchMessage> = {
    * handed back at once instead, so a timeout never fails the whole batch. @default 25_000
    */
   minRemainingMs?: number
+  /**
+   * Time kept at the end to hand back, park and record what is left: deliveries must be over
+   * this long before `remainingMs` runs out, so their Halo calls are given
+   * {@link deliveriesEndBy}. A retryable failure that comes when that time is (nearly) up is the
+   * clock's, not the message's: the message is handed back unjudged, with no back-off.
+   * @default 5_000
+   */
+  finishMs?: number
   /** First deferral of a failed delivery, doubling per receive. @default 2_000 */
   retryBaseMs?: number
   /**
@@ -66,6 +75,16 @@ export type ProcessBatchDeps<Message extends BatchMessage> = {
   retentionMs?: number
   now?: () => number
 }
+
+/** Default of {@link ProcessBatchDeps.finishMs}. */
+export const DEFAULT_FINISH_MS = 5_000
+
+/**
+ * When a batch's deliveries must be over (ms since epoch): what the worker gives its Halo client
+ * (`endBy`), so that no call outlasts the invocation's `remainingMs` less `finishMs`.
+ */
+export const deliveriesEndBy = (remainingMs: number, now: number, finishMs = DEFAULT_FINISH_MS) =>
+  now + remainingMs - finishMs
 
 /** Leave this much of the retention: a deferral is not precise to the second. */
 const RETENTION_MARGIN_MS = 60 * 60_000
@@ -86,7 +105,9 @@ const withFields = (logger: Logger, base: Record<string, unknown>): Logger => ({
  *   overtakes itself.
  * - A permanent failure is **parked**: moved to the dead-letter queue with its reason, and the
  *   group moves on.
- * - With too little time left, the rest of a group is handed back at once.
+ * - With too little time left, the rest of a group is handed back at once, unattempted; so is a
+ *   message whose delivery failed because the deadline came (no back-off, not a failure). Each
+ *   comes back on its next receive, and one on its last receive is parked with why.
  *
  * Resolves with the messages not completed, in batch order (SQS reports them as batch item
  * failures; the queue hands them out again).
@@ -97,6 +118,10 @@ export const processBatch = async <Message extends BatchMessage>(
 ): Promise<Message[]> => {
   const { queue } = deps
   const minRemainingMs = deps.minRemainingMs ?? 25_000
+  const finishMs = deps.finishMs ?? DEFAULT_FINISH_MS
+  /** Deliveries' Halo calls are refused (or cut off) from here on: a failure now is the clock's. */
+  const timeUp = () =>
+    deps.remainingMs !== undefined && deps.remainingMs() < finishMs + MIN_ATTEMPT_MS
   const unfinished = new Set<Message>()
   const report = (result: RecordResult, message: Message) => deps.onResult?.(result, message)
 
@@ -190,6 +215,33 @@ export const processBatch = async <Message extends BatchMessage>(
     for (const message of rest) report({ kind: 'held', delayMs }, message)
   }
 
+  /**
+   * Out of time: `rest` goes back to the queue at once, unjudged. A message on its last receive
+   * is parked with why instead, since the queue would dead-letter it without a reason.
+   */
+  const handBack = async (rest: readonly Message[], why: string, logger: Logger) => {
+    const waiting: Message[] = []
+    for (const message of rest) {
+      if (!lastChance(message, 0)) {
+        waiting.push(message)
+        continue
+      }
+      await park(
+        message,
+        {
+          action: 'park',
+          code: 'retries_exhausted',
+          reason: `retries_exhausted after ${message.receiveCount} receives; last handed back: ${why}`,
+        },
+        logger,
+      )
+    }
+    if (waiting.length === 0) return
+    await queue.defer(waiting, 0)
+    logger.warn('out of time: handing the rest of the group back', { count: waiting.length, why })
+    holdBack(waiting, 0)
+  }
+
   const runGroup = async (group: readonly Message[]) => {
     for (const [index, message] of group.entries()) {
       // Every line of this message names its envelope (or, when it is not one, the message's
@@ -201,9 +253,7 @@ export const processBatch = async <Message extends BatchMessage>(
       })
       const rest = group.slice(index)
       if (deps.remainingMs && deps.remainingMs() < minRemainingMs) {
-        await queue.defer(rest, 0)
-        logger.warn('out of time: handing the rest of the group back', { count: rest.length })
-        holdBack(rest, 0)
+        await handBack(rest, 'too little time left to start it', logger)
         return
       }
       const delivery = await deps.deliver(message, logger).then(
@@ -216,6 +266,12 @@ export const processBatch = async <Message extends BatchMessage>(
         continue
       }
       const failure = classifyFailure(delivery.error, message.receiveCount, deps.retryBaseMs)
+      if (failure.action === 'defer' && timeUp()) {
+        // Its Halo calls were refused or cut off at the deadline: the message may have been
+        // half done, which its next attempt resolves (an intended write is looked up first).
+        await handBack(rest, `the deadline cut its delivery short (${failure.code})`, logger)
+        return
+      }
       if (failure.action === 'park') {
         if (await park(message, failure, logger)) continue
         holdBack(rest.slice(1), 0)

@@ -1,6 +1,7 @@
 /**
  * How one request ended: `ok`, the HTTP status as text (`'429'`, `'503'`), `timeout` or
- * `network`. `budget_wait` and `budget_denied` record budget decisions; no request was sent.
+ * `network`. `budget_wait` and `budget_denied` record budget decisions, and `deadline` a request
+ * the worker had no time left to send; none of these was sent.
  */
 export type HaloCallOutcome =
   | 'ok'
@@ -8,6 +9,7 @@ export type HaloCallOutcome =
   | 'network'
   | 'budget_wait'
   | 'budget_denied'
+  | 'deadline'
   | `${number}`
 
 /** Counts per endpoint label (`POST /Tickets`) and outcome. */
@@ -19,7 +21,7 @@ export type HaloCallSnapshot = {
   byEndpoint: Record<string, Partial<Record<HaloCallOutcome, number>>>
 }
 
-const NOT_SENT: ReadonlySet<HaloCallOutcome> = new Set(['budget_wait', 'budget_denied'])
+const NOT_SENT: ReadonlySet<HaloCallOutcome> = new Set(['budget_wait', 'budget_denied', 'deadline'])
 
 /**
  * Counts Halo calls so tests, benchmarks and metrics can report Halo requests per delivered event.

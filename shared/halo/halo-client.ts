@@ -85,6 +85,13 @@ export type HaloClientOptions = {
   counter?: HaloCallCounter
   /** Renew the token this long before it expires. @default 60_000 */
   tokenRenewMarginMs?: number
+  /**
+   * When every call must be over (ms since epoch), asked at the start of each call: a worker's
+   * own deadline, so a batch never outlasts its invocation. No wait or retry outlasts it, each
+   * request's timeout is cut to it, and a request with under a second left is not sent (a
+   * retryable `deadline` failure). @default none: each request has `timeoutMs`
+   */
+  endBy?: () => number | undefined
 }
 
 /** One page of a list, with Halo's total across all pages. */
@@ -148,6 +155,7 @@ export const createHaloClient = (options: HaloClientOptions) => {
     maxAttempts: options.maxAttempts ?? 4,
     backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
     tokens: () => tokens,
+    endBy: options.endBy ?? (() => undefined),
   })
   const tokens = createHaloTokenSource({
     baseUrl,

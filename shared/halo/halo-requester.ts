@@ -47,7 +47,15 @@ export type HaloRequesterDeps = {
   maxAttempts: number
   backoff: BackoffOptions
   tokens: () => BearerTokens
+  /**
+   * When every request must be over (ms since epoch), asked at the start of each call: a worker's
+   * own deadline. `undefined` for none.
+   */
+  endBy: () => number | undefined
 }
+
+/** An attempt with less time than this before `endBy` is not sent: it would likely be cut off. */
+export const MIN_ATTEMPT_MS = 1_000
 
 const isTimeout = (error: unknown): boolean =>
   error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
@@ -148,6 +156,10 @@ const createWaitingLine = (deps: {
  * for idempotent requests, and a 401 renews the token once. A wait that would end after
  * `deadline` is never slept: the error carries `retryAfterMs`, the caller's place in the
  * budget's line (or the wait Halo asked for), so a worker defers its message instead of sleeping.
+ *
+ * `endBy` is harder: no wait or retry outlasts it, each attempt's timeout is cut to it, and an
+ * attempt with less than {@link MIN_ATTEMPT_MS} left is not sent (a `deadline` failure, which
+ * wrote nothing). A write cut off by it is a `timeout`, which may have been committed.
  */
 export const createHaloRequester = (deps: HaloRequesterDeps) => {
   const { counter, now, sleep, budget } = deps
@@ -157,11 +169,25 @@ export const createHaloRequester = (deps: HaloRequesterDeps) => {
   const takeSlot = (endpoint: string, lane: BudgetLane, deadline: number): Promise<number> =>
     inLine ? inLine(endpoint, lane, deadline) : Promise.resolve(now())
 
-  return async (request: HaloRequest, deadline: number): Promise<HaloResponse> => {
+  return async (request: HaloRequest, waitDeadline: number): Promise<HaloResponse> => {
     const { endpoint } = request
+    const endBy = deps.endBy()
+    const deadline = endBy === undefined ? waitDeadline : Math.min(waitDeadline, endBy)
     const maxAttempts = request.attempts ?? deps.maxAttempts
     let attempt = 0
     let renewed = false
+
+    /** Time left before `endBy` to send an attempt in; throws a `deadline` failure if too little. */
+    const timeLeftToSend = (): number => {
+      const left = endBy === undefined ? Number.POSITIVE_INFINITY : endBy - now()
+      if (left >= MIN_ATTEMPT_MS) return left
+      counter.record(endpoint, 'deadline')
+      throw new HaloApiError(undefined, `${endpoint}: not sent, the worker's time is up`, {
+        kind: 'deadline',
+        endpoint,
+        retryable: true,
+      })
+    }
 
     /** Sleeps before the next attempt when one is left and the wait fits; says whether to go on. */
     const retryAfter = async (waitMs: number, allowed: boolean): Promise<boolean> => {
@@ -172,12 +198,17 @@ export const createHaloRequester = (deps: HaloRequesterDeps) => {
     }
 
     for (;;) {
+      timeLeftToSend()
       // Token first: fetching it spends a slot of its own, and a caller holding an API slot
       // while waiting for a token slot could starve the token request.
       const token = request.auth ? await deps.tokens().get(deadline) : undefined
-      // The deadline bounds waiting, not the request: once it has its slot it goes, with its
-      // own timeout, so a slow Halo is not cut off into an ambiguous write.
+      // The wait deadline bounds waiting, not the request: once it has its slot it goes, with
+      // its own timeout, so a slow Halo is not cut off into an ambiguous write (unless `endBy`
+      // comes first: then the worker would be cut off with it).
       const grantedAt = await takeSlot(endpoint, request.lane, deadline)
+
+      // Waiting for the slot may have used up the time the first check saw.
+      const timeLeft = timeLeftToSend()
 
       let response: Response
       let text: string
@@ -190,7 +221,7 @@ export const createHaloRequester = (deps: HaloRequesterDeps) => {
             ...(token ? { authorization: `Bearer ${token}` } : {}),
           },
           body: request.body,
-          signal: AbortSignal.timeout(deps.timeoutMs),
+          signal: AbortSignal.timeout(Math.min(deps.timeoutMs, timeLeft)),
         })
         text = await response.text()
       } catch (error) {

@@ -125,7 +125,10 @@ export const createHaloTokenSource = (options: HaloTokenSourceOptions): HaloToke
         tenant: options.tenant ?? (info.tenant_id || undefined),
       }
     } catch (error) {
-      if (error instanceof HaloApiError && error.kind === 'budget') throw error
+      // Not an answer about the instance: no slot, or no time left to ask. Ask again next time.
+      if (error instanceof HaloApiError && (error.kind === 'budget' || error.kind === 'deadline')) {
+        throw error
+      }
       return fallback // older instances answer 404 here; the default location is standard
     }
   }

@@ -65,7 +65,7 @@ const WebhookTargetSchema = z
 /**
  * Where a route closes the loop when its ticket is closed in Halo: resolve the PagerDuty incident,
  * resolve the Datto RMM alert, silence the Alertmanager alert, or post a signed webhook. Off when
- * absent. Credentials are in the route's secret (`resolveAtSource`), never in the config.
+ * absent. Credentials are in the secret (`resolveAtSource.<route>`), never in the config.
  */
 export const ResolveAtSourceSchema = z.discriminatedUnion('kind', [
   PagerDutyTargetSchema,
@@ -78,7 +78,7 @@ export type ResolveAtSource = z.infer<typeof ResolveAtSourceSchema>
 export type ResolveAtSourceKind = ResolveAtSource['kind']
 
 /**
- * The credentials each kind reads from the route's secret, `routes.<route>.resolveAtSource`.
+ * The credentials each kind reads from the secret, `resolveAtSource.<route>`.
  * Alertmanager has no authentication of its own; `username`/`password` are for one behind
  * `basic_auth_users` or a proxy.
  */
@@ -129,9 +129,9 @@ export const credentialsFor = <Kind extends ResolveAtSourceKind>(
   throw new ConfigError(
     `the secret has no usable ${kind} credentials for route ${route}`,
     describeIssues(parsed.error, {
-      prefix: ['routes', route, 'resolveAtSource'],
+      prefix: ['resolveAtSource', route],
       schema,
-      root: `routes.${route}.resolveAtSource`,
+      root: `resolveAtSource.${route}`,
     }),
   )
 }

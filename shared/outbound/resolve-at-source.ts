@@ -75,7 +75,7 @@ export const createResolveAtSource = (deps: ResolveAtSourceDeps) => {
     ticket: TicketRef,
     what: TicketChange,
   ): Promise<ResolveResult> => {
-    const stored = (await secrets.get()).routes[target.route]?.resolveAtSource
+    const stored = (await secrets.get()).resolveAtSource?.[target.route]
     const { kind } = target.config
     const credentials = credentialsFor(kind, target.route, stored)
     // One lookup by kind; the table's type ties each entry to its own config and credentials.

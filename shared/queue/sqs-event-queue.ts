@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-sqs'
 import type { Envelope } from '../envelope.js'
 import { PayloadError, QueueError } from '../errors.js'
+import { MAX_ENVELOPE_BYTES, QUEUE_MAX_MESSAGE_BYTES } from '../payload-limits.js'
 import { type EventQueue, messageGroupId } from './event-queue.js'
 
 export type SqsEventQueueOptions = {
@@ -19,7 +20,6 @@ export type SqsEventQueueOptions = {
 }
 
 const MAX_ENTRIES = 10 // SendMessageBatch takes at most 10 entries
-const MAX_MESSAGE_BYTES = 1_048_576 // SQS message size limit (1 MiB)
 // MessageGroupId and MessageDeduplicationId: 1-128 characters, alphanumeric and punctuation.
 const SQS_ID = /^[\x21-\x7e]{1,128}$/
 
@@ -57,7 +57,7 @@ const chunksOf = (entries: SendMessageBatchRequestEntry[], maxBytes: number) => 
  * ten; entries SQS reports as failed (and whole calls that threw) are retried a few times, and if
  * any entry still fails `send` throws `QueueError`, so ingest answers 503 and the sender retries.
  * The deduplication id is the envelope id, so what did get through is not queued twice. An
- * envelope larger than an SQS message can be is refused up front with `PayloadError` (413).
+ * envelope larger than an SQS message can carry (with a park reason) is refused up front with `PayloadError` (413).
  */
 export const createSqsEventQueue = (
   sqs: SQSClient,
@@ -66,7 +66,7 @@ export const createSqsEventQueue = (
 ): EventQueue => {
   const maxAttempts = options.maxAttempts ?? 3
   const retryDelayMs = options.retryDelayMs ?? 50
-  const maxBatchBytes = options.maxBatchBytes ?? 1_048_576
+  const maxBatchBytes = options.maxBatchBytes ?? QUEUE_MAX_MESSAGE_BYTES
   const sleep = options.sleep ?? ((ms) => new Promise<void>((done) => setTimeout(done, ms)))
 
   const sendChunk = async (chunk: SendMessageBatchRequestEntry[]) => {
@@ -109,11 +109,12 @@ export const createSqsEventQueue = (
       )
       for (const entry of entries) {
         const bytes = Buffer.byteLength(entry.MessageBody ?? '')
-        if (bytes > MAX_MESSAGE_BYTES) {
-          // Retrying cannot help: refuse it (413) rather than answer 503 forever.
+        if (bytes > MAX_ENVELOPE_BYTES) {
+          // Retrying cannot help: refuse it (413) rather than answer 503 forever. The limit
+          // leaves room for the reason deliver attaches should it park the message.
           throw new PayloadError(
             'payload_too_large',
-            `an envelope of ${bytes} bytes exceeds the queue's ${MAX_MESSAGE_BYTES}-byte message limit`,
+            `an envelope of ${bytes} bytes exceeds the queue's ${MAX_ENVELOPE_BYTES}-byte envelope limit`,
           )
         }
       }

@@ -6,12 +6,24 @@ import {
 import { AppError, ConfigError, SecretUnavailableError } from '../errors.js'
 import type { Logger } from '../observability.js'
 import { parseSecrets } from './parse-secrets.js'
-import type { SecretStore, Secrets } from './secret-store.js'
+import {
+  onlyPart,
+  type SecretPart,
+  type SecretStore,
+  type Secrets,
+  strayPartOf,
+} from './secret-store.js'
 
 export type AwsSecretStoreOptions = {
   client: SecretsManagerClient
   /** Name or ARN of the secret. */
   secretId: string
+  /**
+   * The part this secret holds. The other part, should the secret still hold it (one secret from
+   * before the split), is left out of what `get` returns and a warning says to split it.
+   * @default both parts
+   */
+  holds?: SecretPart
   /** How long a fetched value is used before it is read again, in ms. @default 300_000 */
   ttlMs?: number
   /**
@@ -24,7 +36,8 @@ export type AwsSecretStoreOptions = {
 }
 
 /**
- * {@link SecretStore} on one Secrets Manager secret (JSON in the documented shape). The value is
+ * {@link SecretStore} on one Secrets Manager secret (JSON in the documented shape), of which it
+ * keeps only the part the secret `holds`. The value is
  * cached as a promise for `ttlMs`, so the concurrent records of a batch share one read, and a
  * rotated secret is live within `ttlMs` without a redeploy. When Secrets Manager fails or the
  * secret is edited into an invalid shape, the last good value stays in use (and a warning naming
@@ -56,7 +69,18 @@ export const createAwsSecretStore = (options: AwsSecretStoreOptions): SecretStor
       throw new SecretUnavailableError(`${origin} could not be read (${name})`, { cause: error })
     }
     if (text === undefined) throw new ConfigError(`${origin} has no string value`)
-    return parseSecrets(text, origin)
+    const secrets = parseSecrets(text, origin)
+    if (!options.holds) return secrets
+    const stray = strayPartOf(secrets, options.holds)
+    if (stray) {
+      options.logger?.warn('secret holds a part another function reads; split it', {
+        secret: options.secretId,
+        holds: options.holds,
+        stray,
+        fix: 'npm run secrets -- split (docs/deploy.md, "Upgrading from one secret")',
+      })
+    }
+    return onlyPart(secrets, options.holds)
   }
 
   const refresh = (at: number) => {

@@ -6,16 +6,11 @@ export const RotatingSecretSchema = z
   .strict()
 
 /**
- * A route's entry: its signing secret, and the credentials its `resolveAtSource` target uses
- * (checked against the target's kind when used, so a mistake there parks only that call).
- */
-export const RouteSecretSchema = RotatingSecretSchema.extend({
-  resolveAtSource: z.record(z.string(), z.string()).optional(),
-}).strict()
-
-/**
- * The one secret of a deployment (Secrets Manager in AWS, a file or env var locally): Halo
- * client credentials and one signing secret per route name.
+ * A deployment's secrets: Halo client credentials, the credentials each route's
+ * `resolveAtSource` target uses (checked against the target's kind when used, so a mistake there
+ * parks only that call), and one signing secret per route name. Locally one file or env var holds
+ * them all; in AWS each part has its own Secrets Manager secret (see {@link SecretPart}), in this
+ * same shape, so that each function can read only its own.
  */
 export const SecretsSchema = z
   .object({
@@ -23,12 +18,36 @@ export const SecretsSchema = z
       .object({ clientId: z.string().min(1), clientSecret: z.string().min(1) })
       .strict()
       .optional(),
-    routes: z.record(z.string(), RouteSecretSchema).default({}),
+    resolveAtSource: z.record(z.string(), z.record(z.string(), z.string())).optional(),
+    routes: z.record(z.string(), RotatingSecretSchema).default({}),
   })
   .strict()
 
 export type RotatingSecret = z.infer<typeof RotatingSecretSchema>
 export type Secrets = z.infer<typeof SecretsSchema>
+
+/**
+ * The part of {@link Secrets} one AWS secret holds: `routes` (the signing secrets, read by
+ * ingest, which faces the internet) or `halo` (the Halo credentials and the `resolveAtSource`
+ * ones: what deliver calls out with).
+ */
+export type SecretPart = 'routes' | 'halo'
+
+/** The other part, when `secrets` still holds it (a secret from before the split). */
+export const strayPartOf = (secrets: Secrets, part: SecretPart): SecretPart | undefined => {
+  if (part === 'routes') return secrets.halo || secrets.resolveAtSource ? 'halo' : undefined
+  return Object.keys(secrets.routes).length > 0 ? 'routes' : undefined
+}
+
+/** Only `part` of `secrets`: what a function that reads that part may keep. */
+export const onlyPart = (secrets: Secrets, part: SecretPart): Secrets =>
+  part === 'routes'
+    ? { routes: secrets.routes }
+    : {
+        routes: {},
+        ...(secrets.halo ? { halo: secrets.halo } : {}),
+        ...(secrets.resolveAtSource ? { resolveAtSource: secrets.resolveAtSource } : {}),
+      }
 
 /** Where secret values come from. Adapters cache as they see fit; callers ask on every use. */
 export interface SecretStore {

@@ -63,14 +63,18 @@ describe('HaloHooksStack', () => {
   let queue: string
   let dlq: string
   let table: string
-  let secret: string
+  let signingSecret: string
+  let haloSecret: string
 
   beforeAll(() => {
     ;({ template } = synth())
     queue = logicalId(template, 'AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() })
     dlq = Object.keys(template.findResources('AWS::SQS::Queue')).find((id) => id !== queue) ?? ''
     table = logicalId(template, 'AWS::DynamoDB::GlobalTable', {})
-    secret = logicalId(template, 'AWS::SecretsManager::Secret', {})
+    signingSecret = logicalId(template, 'AWS::SecretsManager::Secret', {
+      SecretString: '{"routes":{}}',
+    })
+    haloSecret = logicalId(template, 'AWS::SecretsManager::Secret', { SecretString: '{}' })
   })
 
   it('buffers in an encrypted FIFO queue whose visibility is 6× the worker timeout', () => {
@@ -94,6 +98,7 @@ describe('HaloHooksStack', () => {
       FifoQueue: true,
       SqsManagedSseEnabled: true,
       MessageRetentionPeriod: 14 * 86_400,
+      MaximumMessageSize: 1_048_576,
     })
   })
 
@@ -158,10 +163,15 @@ describe('HaloHooksStack', () => {
     })
   })
 
-  it('creates the secret holding no secret value, only the empty shape', () => {
+  it('creates two secrets holding no secret value, only the empty shapes', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 2)
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
       SecretString: '{"routes":{}}',
       Description: Match.stringLikeRegexp('"routes":\\{"<route>":\\{"current"'),
+    })
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      SecretString: '{}',
+      Description: Match.stringLikeRegexp('"halo":\\{"clientId"'),
     })
   })
 
@@ -189,14 +199,14 @@ describe('HaloHooksStack', () => {
     })
   })
 
-  it('grants ingest only: its logs, sending to the queue, reading the secret, reading items (dry run)', () => {
+  it('grants ingest only: its logs, sending to the queue, reading the signing secret, reading items (dry run)', () => {
     expect(grantsOf(template, 'IngestRole')).toEqual(
       [
         `logs:CreateLogStream → ${logsOf(template, 'Ingest')}`,
         `logs:PutLogEvents → ${logsOf(template, 'Ingest')}`,
         `dynamodb:GetItem → ${table}`,
-        `secretsmanager:DescribeSecret → ${secret}`,
-        `secretsmanager:GetSecretValue → ${secret}`,
+        `secretsmanager:DescribeSecret → ${signingSecret}`,
+        `secretsmanager:GetSecretValue → ${signingSecret}`,
         `sqs:GetQueueAttributes → ${queue}`,
         `sqs:GetQueueUrl → ${queue}`,
         `sqs:SendMessage → ${queue}`,
@@ -204,7 +214,7 @@ describe('HaloHooksStack', () => {
     )
   })
 
-  it('grants deliver only: its logs, consuming the queue, parking in the DLQ, items of the table, reading the secret', () => {
+  it('grants deliver only: its logs, consuming the queue, parking in the DLQ, items of the table, reading the Halo secret', () => {
     expect(grantsOf(template, 'DeliverRole')).toEqual(
       [
         `logs:CreateLogStream → ${logsOf(template, 'Deliver')}`,
@@ -219,8 +229,8 @@ describe('HaloHooksStack', () => {
         `sqs:GetQueueUrl → ${dlq}`,
         `dynamodb:GetItem → ${table}`,
         `dynamodb:PutItem → ${table}`,
-        `secretsmanager:DescribeSecret → ${secret}`,
-        `secretsmanager:GetSecretValue → ${secret}`,
+        `secretsmanager:DescribeSecret → ${haloSecret}`,
+        `secretsmanager:GetSecretValue → ${haloSecret}`,
       ].sort(),
     )
   })
@@ -244,17 +254,19 @@ describe('HaloHooksStack', () => {
     expect(env('Ingest')).toEqual(
       expect.arrayContaining([
         AWS_ENV.queueUrl,
-        AWS_ENV.secretId,
+        AWS_ENV.signingSecretId,
         AWS_ENV.secretCacheSeconds,
         AWS_ENV.tableName, // read-only, for the dry run
       ]),
     )
     expect(env('Ingest')).not.toContain(AWS_ENV.haloBudgetLimit)
+    expect(env('Ingest')).not.toContain(AWS_ENV.haloSecretId)
+    expect(env('Deliver')).not.toContain(AWS_ENV.signingSecretId)
     expect(env('Deliver')).toEqual(
       expect.arrayContaining([
         AWS_ENV.queueUrl,
         AWS_ENV.deadLetterQueueUrl,
-        AWS_ENV.secretId,
+        AWS_ENV.haloSecretId,
         AWS_ENV.tableName,
         AWS_ENV.haloBudgetLimit,
         AWS_ENV.haloBudgetWindowSeconds,
@@ -408,7 +420,7 @@ const nagReport = (context: Record<string, unknown>, change?: (stack: HaloHooksS
 }
 
 describe('cdk-nag AwsSolutions', () => {
-  it('reports nothing unacknowledged, and only the two deliberate, reasoned acknowledgements', () => {
+  it('reports nothing unacknowledged, and only the deliberate, reasoned acknowledgements', () => {
     const { failure, nag } = nagReport({})
 
     expect(failure).toBeUndefined()
@@ -416,17 +428,19 @@ describe('cdk-nag AwsSolutions', () => {
     expect(nag?.violations).toEqual([])
     expect(nag?.suppressedViolations.map((v) => v.ruleName).sort()).toEqual([
       'AwsSolutions-APIG4',
-      'AwsSolutions-SMG4',
+      'AwsSolutions-SMG4', // the signing secret
+      'AwsSolutions-SMG4', // the Halo secret
     ])
     for (const acknowledged of nag?.suppressedViolations ?? []) {
       expect(acknowledged.reason.length).toBeGreaterThan(200)
     }
   })
 
-  it('stays clean with every optional setting on (topic, imported secret, named stage)', () => {
+  it('stays clean with every optional setting on (topic, imported secrets, named stage)', () => {
     const { failure, nag } = nagReport({
       alarmEmail: 'ops@example.com',
       secretName: 'halo-hooks/prod',
+      haloSecretName: 'halo-hooks/prod-halo',
       stageName: 'prod',
     })
 
@@ -452,10 +466,11 @@ describe('cdk-nag AwsSolutions', () => {
 })
 
 describe('HaloHooksStack with deploy settings from CDK context', () => {
-  it('e-mails alarms, imports an existing secret by name and sets the Halo instance', () => {
+  it('e-mails alarms, imports existing secrets by name and sets the Halo instance', () => {
     const { template } = synth({
       alarmEmail: 'ops@example.com',
       secretName: 'halo-hooks/prod',
+      haloSecretName: 'halo-hooks/prod-halo',
       haloUrl: 'https://acme.halopsa.com',
       haloTenant: 'acme',
       stageName: 'prod',
@@ -473,12 +488,20 @@ describe('HaloHooksStack with deploy settings from CDK context', () => {
     expect(grantsOf(template, 'IngestRole')).toContain(
       'secretsmanager:GetSecretValue → arn:{AWS::Partition}:secretsmanager:{AWS::Region}:{AWS::AccountId}:secret:halo-hooks/prod-??????',
     )
+    expect(grantsOf(template, 'DeliverRole')).toContain(
+      'secretsmanager:GetSecretValue → arn:{AWS::Partition}:secretsmanager:{AWS::Region}:{AWS::AccountId}:secret:halo-hooks/prod-halo-??????',
+    )
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ [AWS_ENV.signingSecretId]: 'halo-hooks/prod' }),
+      },
+    })
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.objectLike({
           [AWS_ENV.haloBaseUrl]: 'https://acme.halopsa.com',
           [AWS_ENV.haloTenant]: 'acme',
-          [AWS_ENV.secretId]: 'halo-hooks/prod',
+          [AWS_ENV.haloSecretId]: 'halo-hooks/prod-halo',
         }),
       },
     })

@@ -7,6 +7,7 @@ import { mockClient } from 'aws-sdk-client-mock'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { ConfigError, SecretUnavailableError } from '../../../shared/errors.js'
 import { createAwsSecretStore } from '../../../shared/secrets/aws-secret-store.js'
+import type { SecretPart } from '../../../shared/secrets/secret-store.js'
 
 const smMock = mockClient(SecretsManagerClient)
 
@@ -20,13 +21,14 @@ beforeEach(() => {
   smMock.reset()
 })
 
-const setup = (ttlMs = 60_000) => {
+const setup = (ttlMs = 60_000, holds?: SecretPart) => {
   let clock = 1_000
   const lines: Array<{ message: string; fields?: Record<string, unknown> }> = []
   const log = (message: string, fields?: Record<string, unknown>) => lines.push({ message, fields })
   const store = createAwsSecretStore({
     client: new SecretsManagerClient({}),
     secretId: 'halo-hooks/secrets',
+    ...(holds ? { holds } : {}),
     ttlMs,
     retryAfterMs: 5_000,
     now: () => clock,
@@ -159,5 +161,35 @@ describe('createAwsSecretStore', () => {
     const { store } = setup()
 
     await expect(store.get()).rejects.toBeInstanceOf(ConfigError)
+  })
+})
+
+describe('createAwsSecretStore on one part of the secrets (two secrets in AWS)', () => {
+  it.each([
+    ['routes', { routes: V1.routes }, 'halo'],
+    ['halo', { halo: V1.halo, routes: {} }, 'routes'],
+  ] as const)(
+    'keeps only the %s part of a secret still holding both, and says to split it (no values)',
+    async (holds, kept, stray) => {
+      smMock.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify(V1) })
+      const { store, lines } = setup(60_000, holds)
+
+      expect(await store.get()).toEqual(kept)
+      expect(lines).toEqual([
+        {
+          message: 'secret holds a part another function reads; split it',
+          fields: expect.objectContaining({ secret: 'halo-hooks/secrets', holds, stray }),
+        },
+      ])
+      expect(JSON.stringify(lines)).not.toMatch(/halo-secret-1|"s1"/)
+    },
+  )
+
+  it('reads a split secret quietly', async () => {
+    smMock.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ halo: V1.halo }) })
+    const { store, lines } = setup(60_000, 'halo')
+
+    expect(await store.get()).toEqual({ halo: V1.halo, routes: {} })
+    expect(lines).toEqual([])
   })
 })

@@ -41,7 +41,7 @@ beforeAll(async () => {
   Object.assign(process.env, {
     [AWS_ENV.queueUrl]: QUEUE_URL,
     [AWS_ENV.deadLetterQueueUrl]: DLQ_URL,
-    [AWS_ENV.secretId]: 'halo-hooks/secrets',
+    [AWS_ENV.haloSecretId]: 'halo-hooks/secrets',
     [AWS_ENV.tableName]: table,
     [AWS_ENV.haloBaseUrl]: halo.url,
     [AWS_ENV.maxReceiveCount]: '20',

@@ -24,7 +24,8 @@ const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/halo-hooks-q
 beforeAll(async () => {
   Object.assign(process.env, {
     [AWS_ENV.queueUrl]: QUEUE_URL,
-    [AWS_ENV.secretId]: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:halo-hooks-AbCdEf',
+    [AWS_ENV.signingSecretId]:
+      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:halo-hooks-AbCdEf',
     AWS_REGION: 'eu-west-1',
     POWERTOOLS_LOG_LEVEL: 'ERROR',
   })

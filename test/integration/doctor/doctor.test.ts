@@ -385,7 +385,12 @@ describe('npm run doctor: the agent', () => {
 describe('npm run doctor --aws: the deployed stack', () => {
   const halo = useHaloSandbox({ tenant: 'acme' })
   const secretsManager = mockClient(SecretsManagerClient)
-  const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:SecretsSecret0A1B2C3D-AbCdEf'
+  const ARN =
+    'arn:aws:secretsmanager:eu-west-1:123456789012:secret:SecretsHaloSecret0A1B2C3D-AbCdEf'
+  const stackTags = (logicalId: string, stack = 'HaloHooks') => [
+    { Key: 'aws:cloudformation:stack-name', Value: stack },
+    { Key: 'aws:cloudformation:logical-id', Value: logicalId },
+  ]
   let server: Server | undefined
 
   beforeAll(() => {
@@ -393,9 +398,14 @@ describe('npm run doctor --aws: the deployed stack', () => {
       SecretList: [
         {
           ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:other',
-          Tags: [{ Key: 'aws:cloudformation:stack-name', Value: 'HaloHooksStaging' }],
+          Tags: stackTags('SecretsHaloSecret0A1B2C3D', 'HaloHooksStaging'),
         },
-        { ARN, Tags: [{ Key: 'aws:cloudformation:stack-name', Value: 'HaloHooks' }] },
+        {
+          // The signing secret, which deliver (and so the doctor) never reads.
+          ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:SecretsSecret9A9454FE-XyZxYz',
+          Tags: stackTags('SecretsSecret9A9454FE'),
+        },
+        { ARN, Tags: stackTags('SecretsHaloSecret0A1B2C3D') },
       ],
     })
     secretsManager.on(GetSecretValueCommand, { SecretId: ARN }).resolves({
@@ -410,7 +420,7 @@ describe('npm run doctor --aws: the deployed stack', () => {
   const deployed = (deploy: Record<string, unknown>) =>
     files.write({ routes: { alerts: doctorRoute() }, deploy })
 
-  it("checks the stack's Halo with the credentials in the stack's secret, found by its tag", async () => {
+  it("checks the stack's Halo with the credentials in the stack's Halo secret, found by its tags", async () => {
     const config = deployed({ haloUrl: halo.url, haloTenant: 'acme' })
 
     const { code, text } = await doctor(
@@ -478,7 +488,7 @@ describe('npm run doctor --aws: the deployed stack', () => {
 
     expect(code).toBe(1)
     expect(text).toMatch(
-      /problem +secrets: cannot read the stack's secret: expected one secret of stack Nope, found 0: pass --secret/,
+      /problem +secrets: cannot read the stack's Halo secret: expected one Halo credentials secret of stack Nope, found 0: pass --secret <the stack's HaloSecretId output>/,
     )
   })
 })

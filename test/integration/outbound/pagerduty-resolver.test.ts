@@ -112,7 +112,7 @@ describe('PagerDuty resolver (REST API v2 fake over HTTP)', () => {
     const error = await rejectionOf(resolve(ALERT))
     expect(error).toBeInstanceOf(ConfigError)
     expect(error.message).toContain(
-      'routes.monitoring.resolveAtSource.apiTokn: unknown key (did you mean "apiToken"?)',
+      'resolveAtSource.monitoring.apiTokn: unknown key (did you mean "apiToken"?)',
     )
     expect(error.message).not.toContain('secret-value')
     expect(pagerduty.requests).toEqual([])

@@ -67,7 +67,7 @@ describe('signed webhook notifier (Standard Webhooks receiver over HTTP)', () =>
   it('refuses a signing secret that is not whsec_ base64, naming the key only', async () => {
     const error = await rejectionOf(notifier('not-a-secret')(ALERT))
     expect(error).toBeInstanceOf(ConfigError)
-    expect(error.message).toContain('routes.monitoring.resolveAtSource.signingSecret')
+    expect(error.message).toContain('resolveAtSource.monitoring.signingSecret')
     expect(error.message).not.toContain('not-a-secret')
     expect(receiver.requests).toEqual([])
   })

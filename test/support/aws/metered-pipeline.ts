@@ -73,7 +73,9 @@ export type MeteredPipelineOptions = {
 const TOKEN = 'metering-route-token'
 const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/halo-hooks-queue.fifo'
 const DLQ_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/halo-hooks-dlq.fifo'
-const SECRET_ID = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:halo-hooks-AbCdEf'
+const SIGNING_SECRET_ID =
+  'arn:aws:secretsmanager:eu-west-1:123456789012:secret:halo-hooks-signing-AbCdEf'
+const HALO_SECRET_ID = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:halo-hooks-halo-AbCdEf'
 const SQS_UNIT = 65_536
 
 const count = (into: Record<string, number>, key: string, by = 1) => {
@@ -149,14 +151,16 @@ export const startMeteredPipeline = async (options: MeteredPipelineOptions = {})
       bundleHandler('functions/ingest/handler.ts', `${name}-ingest`, config),
       bundleHandler('functions/deliver/handler.ts', `${name}-deliver`, config),
     ])
-    const secret = JSON.stringify({
-      halo: SANDBOX_CREDENTIALS,
-      routes: { prometheus: { current: TOKEN } },
-    })
+    // The two secrets of the stack: signing secrets for ingest, Halo credentials for deliver.
+    const secrets = {
+      [SIGNING_SECRET_ID]: JSON.stringify({ routes: { prometheus: { current: TOKEN } } }),
+      [HALO_SECRET_ID]: JSON.stringify({ halo: SANDBOX_CREDENTIALS, routes: {} }),
+    }
     const common = {
       AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint,
       POWERTOOLS_LOG_LEVEL: 'INFO',
-      [AWS_ENV.secretId]: SECRET_ID,
+      [AWS_ENV.signingSecretId]: SIGNING_SECRET_ID,
+      [AWS_ENV.haloSecretId]: HALO_SECRET_ID,
       [AWS_ENV.secretCacheSeconds]: '300',
       [AWS_ENV.tableName]: table,
       [AWS_ENV.queueUrl]: QUEUE_URL,
@@ -171,7 +175,7 @@ export const startMeteredPipeline = async (options: MeteredPipelineOptions = {})
         functionName,
         memoryMb: options.memoryMb?.[functionName] ?? 128,
         env: { POWERTOOLS_SERVICE_NAME: `halo-hooks-${functionName}`, ...common, ...env },
-        secrets: { [SECRET_ID]: secret },
+        secrets,
         sqsLatencyMs: options.sqsLatencyMs,
         secretsLatencyMs: options.secretsLatencyMs,
       })

@@ -21,7 +21,7 @@ export const closed = (id = 'halo-event-1'): TicketChange => ({
 })
 
 /**
- * `resolveAtSource` for one route whose secret holds `credentials` under `resolveAtSource`, with
+ * `resolveAtSource` for one route whose credentials the secret holds under `resolveAtSource`, with
  * short timeouts, and an optional clock.
  */
 export const resolverFor = (
@@ -31,12 +31,8 @@ export const resolverFor = (
 ) => {
   const resolve = createResolveAtSource({
     secrets: createMemorySecretStore({
-      routes: {
-        [ROUTE]: {
-          current: 'route-signing-secret',
-          ...(credentials ? { resolveAtSource: credentials } : {}),
-        },
-      },
+      routes: { [ROUTE]: { current: 'route-signing-secret' } },
+      ...(credentials ? { resolveAtSource: { [ROUTE]: credentials } } : {}),
     }),
     timeoutMs: 2_000,
     ...options,

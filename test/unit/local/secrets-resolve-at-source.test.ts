@@ -20,27 +20,26 @@ const HALO = { clientId: 'c', clientSecret: 's' }
 
 describe('npm run secrets with resolveAtSource routes', () => {
   it("shows where each route's credentials go", () => {
-    expect(JSON.parse(secretTemplate(routes.values())).routes).toEqual({
-      pager: {
-        current: expect.any(String),
-        resolveAtSource: { apiToken: '<PagerDuty REST API key>' },
-      },
-      silence: { current: expect.any(String) },
+    const template = JSON.parse(secretTemplate(routes.values()))
+    expect(template.resolveAtSource).toEqual({
+      pager: { apiToken: '<PagerDuty REST API key>' },
     })
+    // Signing secrets and outbound credentials live apart: AWS keeps them in two secrets.
+    for (const entry of Object.values(template.routes)) {
+      expect(Object.keys(entry as object)).toEqual(['current'])
+    }
   })
 
   it('names missing and misspelt credentials, and never a value', () => {
     const candidate = JSON.stringify({
       halo: HALO,
-      routes: {
-        pager: { current: 'a', resolveAtSource: { apiTokn: 'pd-value' } },
-        silence: { current: 'b' },
-      },
+      resolveAtSource: { pager: { apiTokn: 'pd-value' } },
+      routes: { pager: { current: 'a' }, silence: { current: 'b' } },
     })
     const { ok, lines } = checkSecret(candidate, 'candidate.json', routes)
     expect(ok).toBe(false)
     expect(lines.join('\n')).toContain(
-      'routes.pager.resolveAtSource.apiTokn: unknown key (did you mean "apiToken"?) (resolveAtSource)',
+      'resolveAtSource.pager.apiTokn: unknown key (did you mean "apiToken"?) (resolveAtSource)',
     )
     expect(lines.join('\n')).not.toContain('pd-value')
   })
@@ -48,10 +47,8 @@ describe('npm run secrets with resolveAtSource routes', () => {
   it('accepts a secret with what each kind needs', () => {
     const candidate = JSON.stringify({
       halo: HALO,
-      routes: {
-        pager: { current: 'a', resolveAtSource: { apiToken: 'pd' } },
-        silence: { current: 'b' },
-      },
+      resolveAtSource: { pager: { apiToken: 'pd' } },
+      routes: { pager: { current: 'a' }, silence: { current: 'b' } },
     })
     expect(checkSecret(candidate, 'candidate.json', routes).ok).toBe(true)
   })

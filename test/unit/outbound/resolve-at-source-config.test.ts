@@ -76,7 +76,7 @@ describe('credentialsFor', () => {
   it('names what is missing in the route secret, never a value', () => {
     const attempt = () => credentialsFor('datto-rmm', 'ops', { apiKey: 'the-key' })
     expect(attempt).toThrow(ConfigError)
-    expect(attempt).toThrow('routes.ops.resolveAtSource.apiSecret')
+    expect(attempt).toThrow('resolveAtSource.ops.apiSecret')
     expect(attempt).not.toThrow('the-key')
   })
 })
