@@ -1,16 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
-import {
-  ChangeMessageVisibilityBatchCommand,
-  SendMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs'
+import type { ChangeMessageVisibilityBatchRequestEntry } from '@aws-sdk/client-sqs'
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
-import { mockClient } from 'aws-sdk-client-mock'
 import { SANDBOX_CREDENTIALS } from '../local/halo-sandbox/halo-sandbox.js'
 import { startHaloSandbox } from '../local/halo-sandbox/start-halo-sandbox.js'
 import { AWS_ENV } from '../shared/aws-env.js'
+import { standInEnv, startAwsStandIn } from '../test/support/aws/aws-stand-in.js'
 import { bundleHandler, ROOT, removeBundles } from '../test/support/aws/bundle-handler.js'
 import { envelopeFor } from '../test/support/aws/envelopes.js'
 import { lambdaContext, sqsEvent, sqsFifoRecord } from '../test/support/aws/lambda-events.js'
@@ -18,7 +13,7 @@ import { startDynamoDbLocal } from '../test/support/dynamodb-local.js'
 
 // What the deliver Lambda is billed for when the Halo budget is saturated: the bundled handler
 // runs against DynamoDB Local (the real SDK, the shared budget item) and the Halo sandbox with a
-// realistic latency; SQS is a stand-in that honours the visibility each deferral sets. The figure
+// realistic latency; SQS is a local stand-in (its JSON protocol) that honours the visibility each deferral sets. The figure
 // is billed time (handler duration) per Halo request it made, against Halo's own latency.
 
 const ALERTS = 100
@@ -28,37 +23,34 @@ const BUDGET = { limit: 20, windowSeconds: 4 }
 type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>
 
 export const benchDeliverBilling = async (): Promise<string[]> => {
-  const [local, halo] = await Promise.all([startDynamoDbLocal(), startHaloSandbox()])
-  const sqs = mockClient(SQSClient)
-  const secrets = mockClient(SecretsManagerClient)
+  const [local, halo, aws] = await Promise.all([
+    startDynamoDbLocal(),
+    startHaloSandbox(),
+    startAwsStandIn(),
+  ])
   const table = `bench-${randomUUID()}`
   try {
     await local.createStateTable(table)
     halo.sandbox.setFaults({ latencyMs: HALO_LATENCY_MS })
-    secrets
-      .on(GetSecretValueCommand)
-      .resolves({ SecretString: JSON.stringify({ halo: SANDBOX_CREDENTIALS, routes: {} }) })
-    sqs.on(SendMessageCommand).resolves({ MessageId: 'dlq' })
-    sqs.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [], Failed: [] })
+    aws.on('GetSecretValue', {
+      output: { SecretString: JSON.stringify({ halo: SANDBOX_CREDENTIALS, routes: {} }) },
+    })
     Object.assign(process.env, {
-      [AWS_ENV.queueUrl]: 'https://sqs.eu-west-1.amazonaws.com/123456789012/bench.fifo',
-      [AWS_ENV.deadLetterQueueUrl]: 'https://sqs.eu-west-1.amazonaws.com/123456789012/dlq.fifo',
+      ...standInEnv(aws),
+      [AWS_ENV.queueUrl]: aws.queueUrl('bench.fifo'),
+      [AWS_ENV.deadLetterQueueUrl]: aws.queueUrl('dlq.fifo'),
       [AWS_ENV.haloSecretId]: 'bench',
       [AWS_ENV.tableName]: table,
       [AWS_ENV.haloBaseUrl]: halo.url,
       [AWS_ENV.haloBudgetLimit]: String(BUDGET.limit),
       [AWS_ENV.haloBudgetWindowSeconds]: String(BUDGET.windowSeconds),
       [AWS_ENV.maxReceiveCount]: '1000',
-      AWS_REGION: 'eu-west-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
       AWS_ENDPOINT_URL_DYNAMODB: local.endpoint,
       POWERTOOLS_LOG_LEVEL: 'CRITICAL',
       POWERTOOLS_METRICS_DISABLED: 'true',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     })
     const url = await bundleHandler(
-      'functions/deliver/handler.ts',
+      'deliver',
       'bench-deliver',
       join(ROOT, 'test/support/aws/handler-config.ts'),
     )
@@ -97,7 +89,10 @@ export const benchDeliverBilling = async (): Promise<string[]> => {
         await new Promise((resolve) => setTimeout(resolve, 50))
         continue
       }
-      sqs.resetHistory()
+      aws.reset()
+      aws.on('GetSecretValue', {
+        output: { SecretString: JSON.stringify({ halo: SANDBOX_CREDENTIALS, routes: {} }) },
+      })
       const records = visible.map((entry) => {
         entry.receives += 1
         return {
@@ -114,9 +109,11 @@ export const benchDeliverBilling = async (): Promise<string[]> => {
       invocations += 1
       const failed = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier))
       const visibility = new Map(
-        sqs
-          .commandCalls(ChangeMessageVisibilityBatchCommand)
-          .flatMap((call) => call.args[0].input.Entries ?? [])
+        aws
+          .calls<{ Entries?: ChangeMessageVisibilityBatchRequestEntry[] }>(
+            'ChangeMessageVisibilityBatch',
+          )
+          .flatMap((input) => input.Entries ?? [])
           .map((entry) => [entry.ReceiptHandle, entry.VisibilityTimeout ?? 0]),
       )
       for (const record of records) {
@@ -136,10 +133,8 @@ export const benchDeliverBilling = async (): Promise<string[]> => {
       '  method: handler wall time summed over every invocation until the queue is empty; the SQS stand-in makes each deferred record visible again when its ChangeMessageVisibility says.',
     ]
   } finally {
-    sqs.restore()
-    secrets.restore()
     removeBundles('bench-deliver')
-    await Promise.all([local.stop(), halo.close()])
+    await Promise.all([local.stop(), halo.close(), aws.close()])
   }
 }
 

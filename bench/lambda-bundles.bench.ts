@@ -1,11 +1,22 @@
-import { spawnSync } from 'node:child_process'
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
-import { build } from 'esbuild'
-import { LAMBDA_BUNDLING } from '../infra/bundling.js'
+import { bundleFunction, bundleLambda, type LambdaFunctionName } from '../infra/bundling.js'
 import { AWS_ENV } from '../shared/aws-env.js'
+import { loadConfigFile } from '../shared/config/load-config-file.js'
+import { routeDataOf } from '../shared/config/route-data.js'
+import { standInEnv, startAwsStandIn } from '../test/support/aws/aws-stand-in.js'
+import {
+  COLD_ROUTE,
+  COLD_SECRET,
+  coldRequestOnce,
+  importOnce,
+  median,
+  signedSampleEvent,
+  spread,
+  type Timing,
+} from './support/cold-start.js'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const RUNS = 9
@@ -29,42 +40,20 @@ app.post('/hooks/:route', (c) => c.json({ ok: true }, 202))
 export const handler = handle(app)
 `
 
-const bundle = async (entry: string, outfile: string) => {
-  await build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    format: LAMBDA_BUNDLING.format,
-    target: LAMBDA_BUNDLING.target,
-    platform: LAMBDA_BUNDLING.platform,
-    minify: LAMBDA_BUNDLING.minify,
-    sourcemap: LAMBDA_BUNDLING.sourcemap,
-    keepNames: LAMBDA_BUNDLING.keepNames,
-    external: [...LAMBDA_BUNDLING.external],
-    mainFields: [...LAMBDA_BUNDLING.mainFields],
-    banner: { js: LAMBDA_BUNDLING.banner },
-    logLevel: 'silent',
-  })
+/** Builds a target as the stack builds its functions; the two functions with the root config. */
+const bundle = async (target: Target, outdir: string): Promise<string> => {
+  if (target.fn) {
+    const compiled = await loadConfigFile(join(ROOT, 'halo-hooks.config.ts'))
+    return bundleFunction({ fn: target.fn, routes: routeDataOf(compiled, target.fn), outdir })
+  }
+  return bundleLambda({ entry: target.entry, outdir })
 }
 
-/** Time of one `import()` of the bundle in a fresh Node process (module init, as a cold start). */
-const importOnce = (file: string): number => {
-  const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(String(performance.now() - t))`
-  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-    env: { ...process.env, ...HANDLER_ENV },
-    encoding: 'utf8',
-  })
-  if (child.status !== 0) throw new Error(`import of ${file} failed:\n${child.stderr}`)
-  return Number(child.stdout)
-}
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = Math.floor(sorted.length / 2)
-  return sorted.length % 2
-    ? (sorted[middle] ?? 0)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2
-}
+/** Bytes of every `.mjs` under `dir` (the entry and its chunks). */
+const bytesUnder = (dir: string): number =>
+  readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.mjs'))
+    .reduce((sum, name) => sum + statSync(join(dir, name)).size, 0)
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`
 
@@ -132,43 +121,107 @@ export const costPerMillionEvents = (usage = USAGE, prices = PRICES) => {
   return { lines, total }
 }
 
+const wall = (runs: readonly Timing[]) => runs.map((run) => run.ms)
+const cpu = (runs: readonly Timing[]) => runs.map((run) => run.cpuMs)
+
+/** `runs` against `baseline` (same rounds): the ratio of medians, and the range of per-round ratios. */
+const ratio = (runs: readonly number[], baseline: readonly number[]) => {
+  const paired = runs.map((value, index) => value / (baseline[index] ?? Number.NaN))
+  return `${(median(runs) / median(baseline)).toFixed(2)}× (per round ${Math.min(...paired).toFixed(2)}–${Math.max(...paired).toFixed(2)}×)`
+}
+
+/** Wall-clock and CPU ratios of `runs` against `baseline`. */
+const ratios = (runs: readonly Timing[], baseline: readonly Timing[]) =>
+  `${ratio(wall(runs), wall(baseline))}, CPU ${ratio(cpu(runs), cpu(baseline))}`
+
+type Target = { name: string; entry: string; fn?: LambdaFunctionName; minimal?: string }
+
 /**
- * Bundles the two Lambda handlers and a bare Hono handler with the stack's esbuild settings, and
- * reports each bundle's size and its cold module-initialisation time (median of fresh imports in
- * child processes), plus the cost model per million events.
+ * Bundles the two Lambda handlers, the minimal equivalent of each (bench/minimal/) and a bare Hono
+ * handler with the stack's esbuild settings, and reports each bundle's size and cold module
+ * initialisation (fresh imports in child processes, interleaved), each function against its
+ * minimal equivalent; then ingest's cold first request (process start → 202) against its minimal
+ * equivalent's, with SQS and Secrets Manager stand-ins on loopback; and the cost model.
  */
 export async function benchLambdaBundles(): Promise<string[]> {
   const dir = join(ROOT, '.tmp', `bench-bundles-${process.pid}`)
   mkdirSync(dir, { recursive: true })
+  const standIn = await startAwsStandIn()
   try {
     const bareEntry = join(dir, 'bare-hono.ts')
     writeFileSync(bareEntry, BARE_HONO)
-    const targets = [
-      { name: 'bare hono (baseline)', entry: bareEntry },
-      { name: 'ingest', entry: join(ROOT, 'functions/ingest/handler.ts') },
-      { name: 'deliver', entry: join(ROOT, 'functions/deliver/handler.ts') },
+    const targets: Target[] = [
+      { name: 'bare hono', entry: bareEntry },
+      { name: 'minimal ingest', entry: join(ROOT, 'bench/minimal/ingest-handler.ts') },
+      {
+        name: 'ingest',
+        entry: join(ROOT, 'functions/ingest/handler.ts'),
+        fn: 'ingest',
+        minimal: 'minimal ingest',
+      },
+      { name: 'minimal deliver', entry: join(ROOT, 'bench/minimal/deliver-handler.ts') },
+      {
+        name: 'deliver',
+        entry: join(ROOT, 'functions/deliver/handler.ts'),
+        fn: 'deliver',
+        minimal: 'minimal deliver',
+      },
     ]
-    const results: Array<{ name: string; bytes: number; gzip: number; initMs: number }> = []
+    const files = new Map<string, string>()
+    const lines: string[] = [
+      `lambda-bundles module init: fresh import() of each bundle in a new process, ${RUNS} interleaved rounds, median [min–max] of wall-clock and CPU time`,
+    ]
     for (const target of targets) {
-      const outfile = join(dir, target.name.replace(/\W+/g, '-'), 'index.mjs')
-      await bundle(target.entry, outfile)
-      const bytes = statSync(outfile).size
-      const gzip = gzipSync(readFileSync(outfile)).length
-      importOnce(outfile) // warm the OS file cache, not the module (each run is a new process)
-      const initMs = median(Array.from({ length: RUNS }, () => importOnce(outfile)))
-      results.push({ name: target.name, bytes, gzip, initMs })
+      files.set(target.name, await bundle(target, join(dir, target.name.replace(/\W+/g, '-'))))
     }
-    const baseline = results[0] as (typeof results)[number]
-    const lines = results.map(
-      (r) =>
-        `lambda-bundles ${r.name.padEnd(20)} ${kb(r.bytes).padStart(9)} (gzip ${kb(r.gzip)}), ` +
-        `module init median ${r.initMs.toFixed(1)} ms of ${RUNS}` +
-        (r === baseline
-          ? ''
-          : ` (${(r.bytes / baseline.bytes).toFixed(1)}× size, +${(r.initMs - baseline.initMs).toFixed(1)} ms vs bare hono)`),
-    )
+    const init = new Map(targets.map((target) => [target.name, [] as Timing[]]))
+    for (const file of files.values()) importOnce(file, HANDLER_ENV) // warm the OS file cache
+    for (let round = 0; round < RUNS; round++) {
+      for (const target of targets) {
+        init.get(target.name)?.push(importOnce(files.get(target.name) ?? '', HANDLER_ENV))
+      }
+    }
+    for (const target of targets) {
+      const file = files.get(target.name) ?? ''
+      const runs = init.get(target.name) ?? []
+      const size = `${kb(statSync(file).size)} (gzip ${kb(gzipSync(readFileSync(file)).length)}; all chunks ${kb(bytesUnder(dirname(file)))})`
+      let line = `lambda-bundles   ${target.name.padEnd(16)} ${size.padEnd(48)} init ${spread(wall(runs))}, CPU ${spread(cpu(runs))}`
+      if (target.minimal) {
+        line += ` → ${ratios(runs, init.get(target.minimal) ?? [])} its minimal equivalent`
+      }
+      lines.push(line)
+    }
+
+    // Ingest's cold first request: Node's start, module init and one signed webhook to 202.
+    standIn.on('GetSecretValue', {
+      output: {
+        SecretString: JSON.stringify({ routes: { [COLD_ROUTE]: { current: COLD_SECRET } } }),
+      },
+    })
+    const coldEnv = {
+      ...HANDLER_ENV,
+      ...standInEnv(standIn),
+      [AWS_ENV.queueUrl]: standIn.queueUrl('cold.fifo'),
+      MINIMAL_HMAC_SECRET: COLD_SECRET,
+    }
+    const event = signedSampleEvent(ROOT)
+    const cold = { minimal: [] as Timing[], ingest: [] as Timing[] }
+    for (let round = -1; round < RUNS; round++) {
+      for (const [name, key] of [
+        ['minimal ingest', 'minimal'],
+        ['ingest', 'ingest'],
+      ] as const) {
+        const result = await coldRequestOnce(files.get(name) ?? '', event, coldEnv)
+        if (result.status !== 202) {
+          throw new Error(`${name} answered ${result.status}: ${result.body}`)
+        }
+        if (round >= 0) cold[key].push(result) // round -1 warms the OS file cache
+      }
+    }
     lines.push(
-      'lambda-bundles note: @aws-sdk/* is external (the Node.js 24 runtime provides it) and is imported from node_modules here',
+      `lambda-bundles ingest cold first request (process start → 202; SQS and Secrets Manager stand-ins on loopback; ${RUNS} interleaved rounds): ` +
+        `ingest ${spread(wall(cold.ingest))}, CPU ${spread(cpu(cold.ingest))}; minimal ingest ${spread(wall(cold.minimal))}, CPU ${spread(cpu(cold.minimal))} → ${ratios(cold.ingest, cold.minimal)}`,
+      `lambda-bundles sent to the SQS stand-in: ${standIn.calls('SendMessageBatch').length + standIn.calls('SendMessage').length} calls; secret reads: ${standIn.calls('GetSecretValue').length}`,
     )
     const cost = costPerMillionEvents()
     lines.push(
@@ -180,6 +233,7 @@ export async function benchLambdaBundles(): Promise<string[]> {
     )
     return lines
   } finally {
+    await standIn.close()
     rmSync(dir, { recursive: true, force: true })
   }
 }

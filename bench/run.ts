@@ -4,9 +4,12 @@ import { machine } from './support/format.js'
 
 // `npm run bench`: every benchmark section in one run on one machine, each figure a ratio against
 // a baseline measured in the same run. A section whose module is missing is skipped with a note;
-// a section that fails prints its error and the run goes on.
+// a section that fails prints its error and the run goes on. `npm run bench -- cold` runs only
+// the sections whose name or title contains one of the words given.
 
 type Section = {
+  /** A short name to pick the section by (`npm run bench -- <name>`). */
+  name: string
   title: string
   /** Module path relative to this file, and the function it exports. */
   module: string
@@ -15,34 +18,51 @@ type Section = {
 
 const SECTIONS: Section[] = [
   {
+    name: 'ingest',
     title: 'Ingest throughput and latency',
     module: './ingest-throughput.bench.ts',
     run: 'benchIngestThroughput',
   },
-  { title: 'Memory per queued envelopes', module: './memory.bench.ts', run: 'benchMemory' },
-  { title: 'Halo client', module: './halo-client.bench.ts', run: 'benchHaloClient' },
   {
+    name: 'memory',
+    title: 'Memory per queued envelopes',
+    module: './memory.bench.ts',
+    run: 'benchMemory',
+  },
+  { name: 'halo', title: 'Halo client', module: './halo-client.bench.ts', run: 'benchHaloClient' },
+  {
+    name: 'cold',
     title: 'Lambda bundles, cold start and cost',
     module: './lambda-bundles.bench.ts',
     run: 'benchLambdaBundles',
   },
-  { title: 'Delivery', module: './delivery.bench.ts', run: 'benchDelivery' },
+  { name: 'delivery', title: 'Delivery', module: './delivery.bench.ts', run: 'benchDelivery' },
   {
+    name: 'storm',
     title: 'Alert storm against a strict rolling limit',
     module: './storm.bench.ts',
     run: 'benchStorm',
   },
   {
+    name: 'billing',
     title: 'Deliver Lambda billed time with a saturated budget',
     module: './deliver-billing.bench.ts',
     run: 'benchDeliverBilling',
   },
   {
+    name: 'start',
+    title: 'npm start: time to listen',
+    module: './local-start.bench.ts',
+    run: 'benchLocalStart',
+  },
+  {
+    name: 'sqlite',
     title: "The local gateway's state in SQLite against memory",
     module: './sqlite-state.bench.ts',
     run: 'benchSqliteState',
   },
   {
+    name: 'cost',
     title: 'Cost per million events and per month, from measured request counts',
     module: './cost.bench.ts',
     run: 'benchCost',
@@ -74,14 +94,30 @@ const runSection = async (section: Section) => {
   print()
 }
 
+/** The sections `words` pick (a word matches a section's name or its title); all when none. */
+const selected = (words: readonly string[]): Section[] => {
+  if (words.length === 0) return SECTIONS
+  const lower = words.map((word) => word.toLowerCase())
+  const picked = SECTIONS.filter((section) =>
+    lower.some((word) => section.name === word || section.title.toLowerCase().includes(word)),
+  )
+  if (picked.length === 0) {
+    const names = SECTIONS.map((section) => section.name).join(', ')
+    throw new Error(`no bench section matches ${words.join(' ')} (sections: ${names})`)
+  }
+  return picked
+}
+
 const main = async () => {
+  const words = process.argv.slice(2)
+  const sections = selected(words)
   print('# halo-hooks benchmarks')
   print(`date: ${new Date().toISOString()}`)
   for (const line of machine()) print(line)
-  print('command: npm run bench')
+  print(`command: npm run bench${words.length ? ` -- ${words.join(' ')}` : ''}`)
   print()
   const started = performance.now()
-  for (const section of SECTIONS) await runSection(section)
+  for (const section of sections) await runSection(section)
   print(`total: ${((performance.now() - started) / 1000).toFixed(1)} s`)
 }
 

@@ -4,6 +4,7 @@ import { App, Validations } from 'aws-cdk-lib'
 import { AwsSolutionsChecks } from 'cdk-nag'
 import config from '../halo-hooks.config.js'
 import { compileConfig } from '../shared/config/compile-config.js'
+import { routeDataOf } from '../shared/config/route-data.js'
 import { HaloHooksStack } from './halo-hooks-stack.js'
 import { resolveDeploySettings } from './settings.js'
 
@@ -14,8 +15,9 @@ const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..')
  * one stack, and cdk-nag's AwsSolutions checks, whose unacknowledged findings fail the synth.
  */
 export const createApp = (app = new App()): { app: App; stack: HaloHooksStack } => {
-  // Same file the handlers bundle, validated the same way.
-  const { config: parsed, routes } = compileConfig(config, 'halo-hooks.config.ts')
+  // Checked here, at synth, so a bad config never deploys: the bundles carry this compiled form.
+  const compiled = compileConfig(config, 'halo-hooks.config.ts')
+  const { config: parsed, routes } = compiled
   const settings = resolveDeploySettings(
     parsed.deploy,
     (key) => app.node.tryGetContext(key),
@@ -24,6 +26,10 @@ export const createApp = (app = new App()): { app: App; stack: HaloHooksStack } 
   const stack = new HaloHooksStack(app, settings.stackName, {
     settings,
     routes: [...routes.keys()],
+    routeData: {
+      ingest: routeDataOf(compiled, 'ingest'),
+      deliver: routeDataOf(compiled, 'deliver'),
+    },
     projectRoot,
     description: 'halo-hooks: webhooks in, HaloPSA tickets out',
   })

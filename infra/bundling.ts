@@ -1,18 +1,160 @@
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { build, type Plugin } from 'esbuild'
+import type { RouteData } from '../shared/config/route-data.js'
+import { sourceModule, sources } from '../shared/sources/registry.js'
+
+/** The project root (lockfile, handlers, config file). */
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+
 /**
- * How both Lambda bundles are built (by the local esbuild, through NodejsFunction). Plain data,
- * so the handler tests and the bundle benchmark build exactly what the stack deploys.
+ * How every Lambda bundle is built by the local esbuild: plain data, so the stack, the handler
+ * tests and the bundle benchmark build exactly what is deployed (all through {@link bundleLambda}).
  */
 export const LAMBDA_BUNDLING = {
   format: 'esm',
   target: 'node24',
   platform: 'node',
   minify: true,
-  sourcemap: true,
   /** So `error.name` (set from the class name) survives minification. */
   keepNames: true,
-  /** The Node.js 24 runtime ships AWS SDK v3; leaving it out keeps bundles small. */
-  external: ['@aws-sdk/*'],
+  /**
+   * Nothing is external: the AWS SDK v3 clients are bundled from their ES module builds and
+   * tree-shaken, which initialises far faster than the runtime's CommonJS copy loaded from
+   * `node_modules` (BENCHMARKS.md, cold start).
+   */
+  external: [],
+  /** ES module builds first: `module` for packages that only say so in `package.json`... */
   mainFields: ['module', 'main'],
+  /**
+   * ...and the `module` export condition for those with an `exports` map (`@aws-sdk/core`,
+   * `@smithy/core`: `module` and `import` lead to `dist-es`, `node` to `dist-cjs`).
+   */
+  conditions: ['module'],
+  /**
+   * What is imported with `await import()` (the dry run's DynamoDB store, the template compiler
+   * and JSONata, the SDK's own credential providers other than the environment's) goes into
+   * chunks of its own, read only when first used: the entry is `index.mjs` beside them.
+   */
+  splitting: true,
+  entryNames: 'index',
+  chunkNames: 'chunks/[name]-[hash]',
+  outExtension: { '.js': '.mjs' },
   /** CommonJS dependencies bundled into ESM still call `require` for Node built-ins. */
   banner: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
 } as const
+
+/** The stack's functions: their entry, and the module standing for the routes in their bundle. */
+export const LAMBDA_FUNCTIONS = {
+  ingest: { entry: 'functions/ingest/handler.ts', routes: 'functions/ingest/routes.ts' },
+  deliver: { entry: 'functions/deliver/handler.ts', routes: 'functions/deliver/routes.ts' },
+} as const
+
+export type LambdaFunctionName = keyof typeof LAMBDA_FUNCTIONS
+
+export type BundleOptions = {
+  /** Entry point, absolute or relative to the project root. */
+  entry: string
+  /** Where `index.mjs` and its chunks go. */
+  outdir: string
+  /** Modules whose source is replaced (absolute path → TypeScript source). */
+  replace?: Readonly<Record<string, string>>
+  /** Write `.map` files (the stack's `deploy.sourceMaps`). @default false */
+  sourcemap?: boolean
+}
+
+/** Loads a replacement's source in place of the file at its path (imports resolve from there). */
+const replaceModules = (replace: Readonly<Record<string, string>>): Plugin => ({
+  name: 'halo-hooks-replace-modules',
+  setup(builder) {
+    const escaped = Object.keys(replace).map((path) => path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    builder.onLoad({ filter: new RegExp(`^(${escaped.join('|')})$`) }, (args) => {
+      const contents = replace[args.path]
+      return contents === undefined
+        ? undefined
+        : { contents, loader: 'ts', resolveDir: dirname(args.path) }
+    })
+  },
+})
+
+/** Bundles one Lambda entry point with {@link LAMBDA_BUNDLING}. Returns the path of `index.mjs`. */
+export const bundleLambda = async (options: BundleOptions): Promise<string> => {
+  const { banner, ...settings } = LAMBDA_BUNDLING
+  await build({
+    ...settings,
+    external: [...settings.external],
+    mainFields: [...settings.mainFields],
+    conditions: [...settings.conditions],
+    entryPoints: [resolve(PROJECT_ROOT, options.entry)],
+    outdir: options.outdir,
+    bundle: true,
+    sourcemap: options.sourcemap ?? false,
+    banner: { js: banner },
+    plugins: options.replace ? [replaceModules(options.replace)] : [],
+    logLevel: 'silent',
+  })
+  return join(options.outdir, 'index.mjs')
+}
+
+/** The name under which a sender's module exports the registered source (found by identity). */
+const senderImport = async (id: string) => {
+  const path = join(PROJECT_ROOT, 'shared/sources', sourceModule(id))
+  const module = (await import(pathToFileURL(path).href).catch(() => ({}))) as Record<
+    string,
+    unknown
+  >
+  const name = Object.keys(module).find((key) => module[key] === sources[id])
+  if (!name) {
+    throw new Error(
+      `sender ${id}: ${path} does not export the registered source (docs/contributing.md, adding a sender)`,
+    )
+  }
+  return { path, name }
+}
+
+/**
+ * The module that stands for a function's routes in its bundle: the routes' data (validated at
+ * synth), the senders they name and nothing else (deliver: none), each template compiled on first
+ * use (`routesFromData`).
+ */
+export const routesModuleSource = async (
+  fn: LambdaFunctionName,
+  routes: Readonly<Record<string, RouteData>>,
+): Promise<string> => {
+  const routeData = join(PROJECT_ROOT, 'shared/config/route-data.ts')
+  const lines = [`import { routesFromData } from ${JSON.stringify(routeData)}`]
+  if (fn === 'deliver') {
+    lines.push(`export const routes = routesFromData(${JSON.stringify(routes)})`)
+    return lines.join('\n')
+  }
+  const ids = [...new Set(Object.values(routes).map((route) => route.source ?? ''))].sort()
+  const senders: string[] = []
+  for (const [index, id] of ids.entries()) {
+    const { path, name } = await senderImport(id)
+    lines.push(`import { ${name} as sender${index} } from ${JSON.stringify(path)}`)
+    senders.push(`${JSON.stringify(id)}: sender${index}`)
+  }
+  lines.push(
+    `export const routes = routesFromData(${JSON.stringify(routes)}, { ${senders.join(', ')} })`,
+  )
+  return lines.join('\n')
+}
+
+/**
+ * Bundles one of the stack's functions with `routes` compiled in: its routes module replaced by
+ * {@link routesModuleSource}, so the bundle carries neither the config file nor its compiler.
+ */
+export const bundleFunction = async (options: {
+  fn: LambdaFunctionName
+  routes: Readonly<Record<string, RouteData>>
+  outdir: string
+  sourcemap?: boolean
+}): Promise<string> => {
+  const { entry, routes } = LAMBDA_FUNCTIONS[options.fn]
+  return bundleLambda({
+    entry,
+    outdir: options.outdir,
+    sourcemap: options.sourcemap,
+    replace: { [join(PROJECT_ROOT, routes)]: await routesModuleSource(options.fn, options.routes) },
+  })
+}

@@ -2,6 +2,7 @@ import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cd
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs'
 import type { Construct } from 'constructs'
 import { AWS_ENV } from '../shared/aws-env.js'
+import type { RouteData } from '../shared/config/route-data.js'
 import { DeliveryQueue } from './constructs/delivery-queue.js'
 import { IngestApi } from './constructs/ingest-api.js'
 import type { IngestEndpoint } from './constructs/ingest-endpoint.js'
@@ -16,6 +17,8 @@ export type HaloHooksStackProps = StackProps & {
   readonly settings: DeploySettings
   /** Names of the configured routes; each gets a URL output. */
   readonly routes: readonly string[]
+  /** What each function's bundle carries of the config, checked at synth (`routeDataOf`). */
+  readonly routeData: Readonly<Record<'ingest' | 'deliver', Readonly<Record<string, RouteData>>>>
   /** The project root (lockfile, handlers, config file). */
   readonly projectRoot: string
 }
@@ -46,7 +49,9 @@ export class HaloHooksStack extends Stack {
     // computes (an HMAC, a parse): 128 MB. Deliver mostly waits for Halo, but holds batches of up
     // to ten envelopes: 256 MB.
     this.ingest = new NodeFunction(this, 'Ingest', {
-      entry: 'functions/ingest/handler.ts',
+      function: 'ingest',
+      routes: props.routeData.ingest,
+      sourceMaps: settings.sourceMaps,
       serviceName: 'halo-hooks-ingest',
       memorySize: 128,
       timeout: Duration.seconds(10),
@@ -54,7 +59,9 @@ export class HaloHooksStack extends Stack {
       projectRoot: props.projectRoot,
     })
     this.deliver = new NodeFunction(this, 'Deliver', {
-      entry: 'functions/deliver/handler.ts',
+      function: 'deliver',
+      routes: props.routeData.deliver,
+      sourceMaps: settings.sourceMaps,
       serviceName: 'halo-hooks-deliver',
       memorySize: 256,
       timeout: workerTimeout,

@@ -25,6 +25,7 @@ export const CONTEXT_KEYS = [
   'deliveryHistory',
   'endpoint',
   'ingestConcurrency',
+  'sourceMaps',
 ] as const
 
 type ContextKey = (typeof CONTEXT_KEYS)[number]
@@ -61,6 +62,7 @@ export const resolveDeploySettings = (
     'deliveryHistory',
     'endpoint',
     'ingestConcurrency',
+    'sourceMaps',
   ] as const) {
     if (given(key) !== undefined) input[key] = given(key)
   }

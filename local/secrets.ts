@@ -31,9 +31,10 @@ put and split change nothing without --apply; they print key names, never values
   --halo-secret <id>       the HaloSecretId output [deploy.haloSecretName, else found by tag]`
 
 /** The secret's JSON shape for the configured routes, with placeholders instead of values. */
-export const secretTemplate = (routes: Iterable<CompiledRoute>): string => {
+export const secretTemplate = (configured: Iterable<CompiledRoute>): string => {
+  const routes = [...configured]
   // Only kinds that need credentials (Alertmanager's are optional) get a placeholder.
-  const resolving = [...routes].flatMap((route) => {
+  const resolving = routes.flatMap((route) => {
     const placeholder = route.resolveAtSource && CREDENTIAL_PLACEHOLDERS[route.resolveAtSource.kind]
     return placeholder ? [{ name: route.name, placeholder }] : []
   })
@@ -50,7 +51,7 @@ export const secretTemplate = (routes: Iterable<CompiledRoute>): string => {
         }
       : {}),
     routes: Object.fromEntries(
-      [...routes]
+      routes
         .filter((route) => route.needsSecret)
         .map((route) => [
           route.name,

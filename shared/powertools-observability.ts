@@ -1,66 +1,87 @@
-import { LogFormatter, LogItem, Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger'
-import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types'
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics'
+import type { Metrics } from '@aws-lambda-powertools/metrics'
+import type { Context } from 'aws-lambda'
 import { METRICS_NAMESPACE } from './aws-env.js'
 import type { Logger } from './observability.js'
+import type { createPowertoolsLogger } from './powertools-logger.js'
 
-/**
- * One short JSON object per line: the level, the message, the invocation's request id (and
- * `coldStart` on a cold start's lines), then the call's own fields. Powertools' default format
- * also repeats a timestamp, the service, the function's ARN, name and memory and the sampling
- * rate on every line, about 300 bytes that CloudWatch Logs bills each time: the log group already
- * names the function and CloudWatch stamps every event with its time.
- */
-class CompactLogFormatter extends LogFormatter {
-  override formatAttributes(
-    attributes: UnformattedAttributes,
-    additionalLogAttributes: LogAttributes,
-  ): LogItem {
-    const context = attributes.lambdaContext
-    return new LogItem({
-      attributes: {
-        level: attributes.logLevel,
-        message: attributes.message,
-        requestId: context?.awsRequestId,
-        ...(context?.coldStart ? { coldStart: true } : {}),
-      },
-    }).addAttributes(additionalLogAttributes)
-  }
-}
+type Count = { name: string; value: number; dimensions: Record<string, string> }
+type Level = keyof Logger
+type Line = { level: Level; message: string; fields: Record<string, unknown> | undefined }
+type PowertoolsLogger = ReturnType<typeof createPowertoolsLogger>
 
 /**
  * A Lambda function's logger and metrics on Powertools, set up the same way for every function:
- * compact JSON logs with the invocation's request id, and EMF metrics in the project's namespace.
+ * JSON logs with the invocation's context, and EMF metrics in the project's namespace. Neither
+ * loads at init: the logger loads with the first line logged (lines wait for it in order), the
+ * metrics with the first count, so an instance that logs or counts nothing never loads them.
+ * `flush` ends an invocation: it waits for what is still loading and writes the metrics.
  */
 export const createPowertoolsObservability = (service: 'ingest' | 'deliver') => {
-  const powertools = new PowertoolsLogger({
-    serviceName: `halo-hooks-${service}`,
-    logFormatter: new CompactLogFormatter(),
-  })
+  let powertools: PowertoolsLogger | undefined
+  let loadingLogger: Promise<PowertoolsLogger> | undefined
+  const waiting: Line[] = []
+  let invocation: { context: Context; coldStart: boolean } | undefined
+  const loadLogger = () =>
+    (loadingLogger ??= import('./powertools-logger.js').then((module) => {
+      const loaded = module.createPowertoolsLogger(service)
+      if (invocation) loaded.addContext(invocation.context, invocation.coldStart)
+      for (const { level, message, fields } of waiting.splice(0)) {
+        loaded.logger[level](message, fields)
+      }
+      powertools = loaded
+      return loaded
+    }))
+  const line =
+    (level: Level) =>
+    (message: string, fields?: Record<string, unknown>): void => {
+      if (powertools) {
+        powertools.logger[level](message, fields)
+        return
+      }
+      waiting.push({ level, message, fields })
+      // A failure to load surfaces in `flush`.
+      loadLogger().catch(() => undefined)
+    }
   const logger: Logger = {
-    debug: (message, fields) => powertools.debug(message, fields ?? {}),
-    info: (message, fields) => powertools.info(message, fields ?? {}),
-    warn: (message, fields) => powertools.warn(message, fields ?? {}),
-    error: (message, fields) => powertools.error(message, fields ?? {}),
+    debug: line('debug'),
+    info: line('info'),
+    warn: line('warn'),
+    error: line('error'),
   }
-  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: service })
+
+  const counts: Count[] = []
+  let metrics: Promise<{ metrics: Metrics; unit: 'Count' }> | undefined
+  const loadMetrics = () =>
+    (metrics ??= import('@aws-lambda-powertools/metrics').then((module) => ({
+      metrics: new module.Metrics({ namespace: METRICS_NAMESPACE, serviceName: service }),
+      unit: module.MetricUnit.Count,
+    })))
+
   return {
     logger,
-    /** Adds the invocation's request id to every log line. */
-    addContext: powertools.addContext.bind(powertools),
-    /**
-     * Adds `value` to `name` for this invocation's metrics; several values of one metric in an
-     * invocation are written as one list (statistics such as Average then see each value).
-     */
-    count: (name: string, value = 1, dimensions: Record<string, string> = {}) => {
-      const target = Object.keys(dimensions).length ? metrics.singleMetric() : metrics
-      for (const [dimension, label] of Object.entries(dimensions)) {
-        target.addDimension(dimension, label)
-      }
-      target.addMetric(name, MetricUnit.Count, value)
+    /** Adds the invocation's request id and function details to every log line. */
+    addContext: (context: Context) => {
+      invocation = { context, coldStart: invocation === undefined }
+      powertools?.addContext(context, invocation.coldStart)
     },
-    /** Writes the invocation's metrics (EMF) to the log, if it has any. */
-    flush: () => {
+    /** Counts `value` of `name` for this invocation's metrics (written by `flush`). */
+    count: (name: string, value = 1, dimensions: Record<string, string> = {}) => {
+      counts.push({ name, value, dimensions })
+      // Under way while the invocation goes on; a failure to load surfaces in `flush`.
+      loadMetrics().catch(() => undefined)
+    },
+    /** Writes the invocation's log lines still waiting for the logger, and its metrics (EMF). */
+    flush: async () => {
+      if (waiting.length > 0) await loadLogger()
+      if (counts.length === 0) return
+      const { metrics, unit } = await loadMetrics()
+      for (const { name, value, dimensions } of counts.splice(0)) {
+        const target = Object.keys(dimensions).length ? metrics.singleMetric() : metrics
+        for (const [dimension, label] of Object.entries(dimensions)) {
+          target.addDimension(dimension, label)
+        }
+        target.addMetric(name, unit, value)
+      }
       if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics()
     },
   }

@@ -1,4 +1,4 @@
-import type { CompiledRoute } from '../../shared/config/compile-config.js'
+import type { DeliveryRoute } from '../../shared/config/compile-config.js'
 import {
   type DeliverEnvelopeDeps,
   type DeliveryOutcome,
@@ -11,7 +11,7 @@ import { PayloadError, UnknownRouteError } from '../../shared/errors.js'
 export type { DeliveryOutcome }
 
 export type DeliverDeps = DeliverEnvelopeDeps & {
-  routes: ReadonlyMap<string, CompiledRoute>
+  routes: ReadonlyMap<string, DeliveryRoute>
 }
 
 /** Reads a queue message as an envelope; an unreadable one is permanent (parked with reason). */

@@ -1,17 +1,15 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
-import { SQSClient } from '@aws-sdk/client-sqs'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda'
 import * as z from 'zod'
-import config from '../../halo-hooks.config.js'
 import { AWS_ENV, METRIC } from '../../shared/aws-env.js'
-import { compileConfig } from '../../shared/config/compile-config.js'
 import { parseSettings } from '../../shared/config/parse-settings.js'
 import { deliveryRecordOf } from '../../shared/delivery/delivery-history.js'
 import { createDynamoDbDeliveryHistory } from '../../shared/delivery/dynamodb-delivery-history.js'
 import {
   type BatchMessage,
+  type BatchQueue,
   deliveriesEndBy,
   processBatch,
   type RecordResult,
@@ -29,9 +27,10 @@ import {
 import { createDynamoDbCorrelationStore } from '../../shared/lifecycle/dynamodb-correlation-store.js'
 import type { Logger } from '../../shared/observability.js'
 import { createPowertoolsObservability } from '../../shared/powertools-observability.js'
-import { createSqsBatchQueue, sqsBatchMessage } from '../../shared/queue/sqs-batch-queue.js'
+import { type SqsBatchMessage, sqsBatchMessage } from '../../shared/queue/sqs-batch-message.js'
 import { createAwsSecretStore } from '../../shared/secrets/aws-secret-store.js'
 import { deliverEvent } from './deliver-event.js'
+import { routes } from './routes.js'
 
 const env = parseSettings(
   z.object({
@@ -55,8 +54,6 @@ const env = parseSettings(
 // Built once per cold start and reused by every invocation of this instance.
 const observability = createPowertoolsObservability('deliver')
 const { logger, count } = observability
-const { routes } = compileConfig(config, 'halo-hooks.config.ts')
-const sqs = new SQSClient({})
 const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
   marshallOptions: { removeUndefinedValues: true },
 })
@@ -84,12 +81,23 @@ const history = createDynamoDbDeliveryHistory({
 // A delivered envelope's history item is the receipt of its Halo write (see write-receipts.ts).
 const receipts = createHistoryReceipts(history)
 const counter = createHaloCallCounter()
-const queue = createSqsBatchQueue({
-  sqs,
-  queueUrl: env[AWS_ENV.queueUrl],
-  deadLetterQueueUrl: env[AWS_ENV.deadLetterQueueUrl],
-  logger,
-})
+// The SQS client loads when a record is first deferred or parked: deliveries need none.
+let sqsQueue: Promise<BatchQueue<SqsBatchMessage>> | undefined
+const loadQueue = () =>
+  (sqsQueue ??= import('./sqs-queue.js').then(({ createQueue }) =>
+    createQueue({
+      queueUrl: env[AWS_ENV.queueUrl],
+      deadLetterQueueUrl: env[AWS_ENV.deadLetterQueueUrl],
+      logger,
+    }),
+  ))
+const queue: BatchQueue<SqsBatchMessage> = {
+  complete: async () => {}, // Lambda deletes every record not reported failed
+  defer: async (messages, delayMs) => {
+    if (messages.length) await (await loadQueue()).defer(messages, delayMs)
+  },
+  park: async (message, failure) => (await loadQueue()).park(message, failure),
+}
 
 // When this invocation's Halo calls must be over; set per invocation, read by every call.
 let haloCallsEndBy: number | undefined
@@ -198,6 +206,6 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     for (let sent = 0; sent < calls.sent; sent++) {
       count(METRIC.haloRequests, sent < calls.throttled ? 1 : 0)
     }
-    observability.flush()
+    await observability.flush()
   }
 }

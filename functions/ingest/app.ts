@@ -1,7 +1,6 @@
 import { Hono } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { AppError } from '../../shared/errors.js'
-import { previewWebhook } from '../../shared/ingest/preview-webhook.js'
 import { type IngestDeps, receiveWebhook, routeNamed } from '../../shared/ingest/receive-webhook.js'
 import type { CorrelationStore } from '../../shared/lifecycle/correlation-store.js'
 import type { Logger } from '../../shared/observability.js'
@@ -112,6 +111,8 @@ export const createIngestApp = (deps: IngestAppDeps) => {
     }
     const route = routeNamed(deps.routes, c.req.param('route'))
     const request = await inboundRequest(c, route.maxBodyBytes)
+    // Loaded on the first dry run: webhooks never need the delivery planner.
+    const { previewWebhook } = await import('../../shared/ingest/preview-webhook.js')
     return c.json(await previewWebhook(route, request, { ...deps, store: preview.store }))
   })
 

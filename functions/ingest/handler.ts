@@ -1,24 +1,16 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
 import { SQSClient } from '@aws-sdk/client-sqs'
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda'
 import { handle, type LambdaEvent } from 'hono/aws-lambda'
 import * as z from 'zod'
-import config from '../../halo-hooks.config.js'
 import { AWS_ENV, METRIC } from '../../shared/aws-env.js'
-import { compileConfig } from '../../shared/config/compile-config.js'
 import { parseSettings } from '../../shared/config/parse-settings.js'
-import { createDynamoDbDeliveryHistory } from '../../shared/delivery/dynamodb-delivery-history.js'
-import {
-  createHistoryReceipts,
-  settledCorrelationStore,
-} from '../../shared/delivery/write-receipts.js'
-import { createDynamoDbCorrelationStore } from '../../shared/lifecycle/dynamodb-correlation-store.js'
+import type { CorrelationStore } from '../../shared/lifecycle/correlation-store.js'
 import { createPowertoolsObservability } from '../../shared/powertools-observability.js'
 import { createSqsEventQueue } from '../../shared/queue/sqs-event-queue.js'
 import { createAwsSecretStore } from '../../shared/secrets/aws-secret-store.js'
 import { createIngestApp, type WebhookResult } from './app.js'
+import { routes } from './routes.js'
 
 const env = parseSettings(
   z.object({
@@ -42,16 +34,17 @@ const onResult = ({ status, code }: WebhookResult) => {
   if (status >= 400) count(METRIC.rejected, 1, { code: code ?? String(status) })
 }
 
-/** The correlation state the dry run shows: as deliver would start from it (receipts applied). */
-const previewStore = (tableName: string) => {
-  const client = DynamoDBDocumentClient.from(new DynamoDBClient({}))
-  return settledCorrelationStore(
-    createDynamoDbCorrelationStore({ client, tableName }),
-    createHistoryReceipts(createDynamoDbDeliveryHistory({ client, tableName })),
-  )
+/** The dry run's correlation store: its module and the DynamoDB client load on first use. */
+const dryRunStore = (tableName: string): CorrelationStore => {
+  let store: Promise<CorrelationStore> | undefined
+  const load = () =>
+    (store ??= import('./dry-run-store.js').then((module) => module.createDryRunStore(tableName)))
+  return {
+    get: async (route, key) => (await load()).get(route, key),
+    put: async (record, expectedVersion) => (await load()).put(record, expectedVersion),
+  }
 }
 
-const { routes } = compileConfig(config, 'halo-hooks.config.ts')
 const tableName = env[AWS_ENV.tableName]
 const app = createIngestApp({
   routes,
@@ -66,7 +59,7 @@ const app = createIngestApp({
   now: () => new Date(),
   logger,
   onResult,
-  ...(tableName ? { preview: { store: previewStore(tableName) } } : {}),
+  ...(tableName ? { preview: { store: dryRunStore(tableName) } } : {}),
 })
 // hono/aws-lambda decodes `isBase64Encoded` bodies to the exact bytes before the app (and so
 // the signature check) sees them.
@@ -91,6 +84,6 @@ export const handler = async (event: APIGatewayProxyEventV2, context: Context) =
     // Hono's event type and @types/aws-lambda differ only in how optional `body` is declared.
     return await serve(withoutStage(event) as unknown as LambdaEvent, context)
   } finally {
-    observability.flush()
+    await observability.flush()
   }
 }

@@ -1,20 +1,27 @@
-import { type Duration, RemovalPolicy } from 'aws-cdk-lib'
+import { spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { join } from 'node:path'
+import { AssetHashType, DockerImage, type Duration, RemovalPolicy } from 'aws-cdk-lib'
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam'
 import {
   ApplicationLogLevel,
   Architecture,
+  Code,
+  Function as LambdaFunction,
   LoggingFormat,
   Runtime,
   SystemLogLevel,
 } from 'aws-cdk-lib/aws-lambda'
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs'
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs'
 import { Construct } from 'constructs'
-import { LAMBDA_BUNDLING } from '../bundling.js'
+import type { RouteData } from '../../shared/config/route-data.js'
+import type { LambdaFunctionName } from '../bundling.js'
 
 export type NodeFunctionProps = {
-  /** Entry file, relative to the project root (`functions/ingest/handler.ts`). */
-  readonly entry: string
+  /** Which of the project's functions (`LAMBDA_FUNCTIONS` in infra/bundling.ts). */
+  readonly function: LambdaFunctionName
+  /** The routes compiled into its bundle: the config as checked at synth (`routeDataOf`). */
+  readonly routes: Readonly<Record<string, RouteData>>
   /** Powertools service name (logs, metrics). */
   readonly serviceName: string
   readonly timeout: Duration
@@ -23,18 +30,24 @@ export type NodeFunctionProps = {
   readonly logRetention: RetentionDays
   /** Project root, where the lockfile is. */
   readonly projectRoot: string
+  /**
+   * Ship source maps and run Node.js with `--enable-source-maps`, for stack traces that name the
+   * TypeScript files. It costs at every cold start (BENCHMARKS.md). @default false
+   */
+  readonly sourceMaps?: boolean
 }
 
 /**
  * The house Lambda function: ARM64, the newest Node.js runtime, an ESM bundle built by the local
- * esbuild with source maps, its own log group with a retention, and its own role that may write
- * to that log group and nothing else until a construct's `bindX(fn)` grants more. Lambda writes
- * none of its own START, END and REPORT lines (system log level WARN: CloudWatch Logs bills every
- * byte, and the functions' duration and errors are in their metrics); the functions' own lines
- * are INFO and above.
+ * esbuild with the project's settings (infra/bundling.ts: the SDK bundled, code split, the routes
+ * compiled in), its own log group with a retention, and its own role that may write to that log
+ * group and nothing else until a construct's `bindX(fn)` grants more. Lambda writes none of its
+ * own START, END and REPORT lines (system log level WARN: CloudWatch Logs bills every byte, and
+ * the functions' duration and errors are in their metrics); the functions' own lines are INFO
+ * and above.
  */
 export class NodeFunction extends Construct {
-  readonly fn: NodejsFunction
+  readonly fn: LambdaFunction
   readonly logGroup: LogGroup
 
   constructor(scope: Construct, id: string, props: NodeFunctionProps) {
@@ -55,11 +68,28 @@ export class NodeFunction extends Construct {
         resources: [this.logGroup.logGroupArn],
       }),
     )
-    this.fn = new NodejsFunction(this, 'Function', {
-      entry: `${props.projectRoot}/${props.entry}`,
-      projectRoot: props.projectRoot,
-      depsLockFilePath: `${props.projectRoot}/package-lock.json`,
-      handler: 'handler',
+    const sourceMaps = props.sourceMaps ?? false
+    const request = { fn: props.function, routes: props.routes, sourcemap: sourceMaps }
+    this.fn = new LambdaFunction(this, 'Function', {
+      code: Code.fromAsset(props.projectRoot, {
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: {
+          // CDK reuses a bundle staged in this process whose options look the same (functions
+          // do not count): the function, its routes and source maps tell this one apart.
+          environment: {
+            HALO_HOOKS_BUNDLE: createHash('sha256').update(JSON.stringify(request)).digest('hex'),
+          },
+          // Never pulled: bundling is always local (tryBundle succeeds or throws).
+          image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs24.x'),
+          local: {
+            tryBundle: (outdir) => {
+              bundleInChild(props.projectRoot, { ...request, outdir })
+              return true
+            },
+          },
+        },
+      }),
+      handler: 'index.handler',
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize,
@@ -70,22 +100,23 @@ export class NodeFunction extends Construct {
       systemLogLevelV2: SystemLogLevel.WARN,
       applicationLogLevelV2: ApplicationLogLevel.INFO,
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
+        ...(sourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_LOG_LEVEL: 'INFO',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: LAMBDA_BUNDLING.target,
-        minify: LAMBDA_BUNDLING.minify,
-        sourceMap: LAMBDA_BUNDLING.sourcemap,
-        keepNames: LAMBDA_BUNDLING.keepNames,
-        externalModules: [...LAMBDA_BUNDLING.external],
-        mainFields: [...LAMBDA_BUNDLING.mainFields],
-        banner: LAMBDA_BUNDLING.banner,
-        forceDockerBundling: false,
-      },
     })
+  }
+}
+
+/** Runs infra/build-lambda.ts (esbuild's asynchronous API, with plugins) and waits for it. */
+const bundleInChild = (projectRoot: string, request: object) => {
+  const child = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(projectRoot, 'infra/build-lambda.ts')],
+    { cwd: projectRoot, input: JSON.stringify(request), stdio: ['pipe', 'inherit', 'inherit'] },
+  )
+  if (child.status !== 0) {
+    throw new Error(`bundling failed (${child.error?.message ?? `exit ${child.status}`})`)
   }
 }

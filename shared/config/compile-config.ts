@@ -1,3 +1,4 @@
+import jsonata from 'jsonata'
 import * as z from 'zod'
 import type { RouteAuth } from '../auth/route-auth.js'
 import { describeIssues } from '../describe-issues.js'
@@ -34,6 +35,12 @@ export type CompiledRoute = {
   /** Where alerts are resolved when their ticket is closed in Halo; undefined: nowhere. */
   resolveAtSource: ResolveAtSource | undefined
 }
+
+/** What delivering an alert needs of its route: the deliver function's bundle has no sender. */
+export type DeliveryRoute = Pick<
+  CompiledRoute,
+  'name' | 'ticket' | 'maps' | 'lifecycle' | 'noise' | 'tenant' | 'resolveAtSource'
+>
 
 export type CompiledConfig = {
   config: Config
@@ -100,8 +107,10 @@ const compileRoute = (
     // Route auth other than `none` always takes a secret; without it the sender's scheme decides.
     needsSecret: route.auth ? route.auth.type !== 'none' : source.needsSecret !== false,
     maxBodyBytes: route.maxBodyBytes ?? maxBodyBytes,
-    alert: route.alert ? compileTemplate(route.alert, `${at}.alert`, templateIssues) : undefined,
-    ticket: compileTemplate(route.ticket, `${at}.ticket`, templateIssues),
+    alert: route.alert
+      ? compileTemplate(route.alert, `${at}.alert`, templateIssues, jsonata)
+      : undefined,
+    ticket: compileTemplate(route.ticket, `${at}.ticket`, templateIssues, jsonata),
     maps: route.maps,
     lifecycle: route.lifecycle,
     noise: route.noise,
@@ -117,7 +126,8 @@ const reportTemplateIssues = (name: string, raw: unknown, issues: string[]) => {
   if (!isObject(raw)) return
   const templateIssues: TemplateIssue[] = []
   for (const part of ['alert', 'ticket'] as const) {
-    if (isObject(raw[part])) compileTemplate(raw[part], `routes.${name}.${part}`, templateIssues)
+    if (isObject(raw[part]))
+      compileTemplate(raw[part], `routes.${name}.${part}`, templateIssues, jsonata)
   }
   issues.push(...templateIssues.map((issue) => `${issue.path}: ${issue.message}`))
 }

@@ -1,5 +1,5 @@
 import * as z from 'zod'
-import { RouteAuthSchema } from '../auth/route-auth.js'
+import { RouteAuthSchema } from '../auth/route-auth-schema.js'
 import { LifecyclePolicySchema, NoisePolicySchema } from '../lifecycle/lifecycle-policy.js'
 import { TenantPolicySchema } from '../mapping/tenant-policy.js'
 import { ResolveAtSourceSchema } from '../outbound/resolve-at-source-config.js'

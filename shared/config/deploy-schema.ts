@@ -96,6 +96,14 @@ export const DeploySchema = z
      * retries. Reserving takes this many from the account's concurrency. @default 10
      */
     ingestConcurrency: z.coerce.number().int().min(1).max(1_000).default(10),
+    /**
+     * Source maps for the functions: the bundles ship `.map` files and Node.js runs with
+     * `--enable-source-maps`, so stack traces name the TypeScript files. It costs time at every
+     * cold start (BENCHMARKS.md), so it is off unless asked for. @default false
+     */
+    sourceMaps: z
+      .union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')])
+      .default(false),
   })
   .strict()
 

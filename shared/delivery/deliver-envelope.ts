@@ -1,4 +1,4 @@
-import type { CompiledRoute } from '../config/compile-config.js'
+import type { DeliveryRoute } from '../config/compile-config.js'
 import type { Envelope } from '../envelope.js'
 import { AppError, HaloApiError, InterruptedWriteError, StateConflictError } from '../errors.js'
 import type { HaloDirectory } from '../halo/halo-directory.js'
@@ -183,7 +183,7 @@ const recover = async (
 const recheck = async (
   record: CorrelationRecord | undefined,
   envelope: Envelope,
-  route: CompiledRoute,
+  route: DeliveryRoute,
   deps: DeliverEnvelopeDeps,
   now: Date,
 ): Promise<CorrelationRecord | undefined> => {
@@ -200,7 +200,7 @@ const recheck = async (
 const inspect = async (
   record: CorrelationRecord | undefined,
   envelope: Envelope,
-  route: CompiledRoute,
+  route: DeliveryRoute,
   deps: DeliverEnvelopeDeps,
   now: Date,
 ): Promise<{ record: CorrelationRecord | undefined; work?: TicketWork }> => {
@@ -225,7 +225,7 @@ const inspect = async (
  */
 export const deliverEnvelope = async (
   envelope: Envelope,
-  route: CompiledRoute,
+  route: DeliveryRoute,
   deps: DeliverEnvelopeDeps,
 ): Promise<DeliveryOutcome> => {
   const now = deps.now()

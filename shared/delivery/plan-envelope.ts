@@ -1,4 +1,4 @@
-import type { CompiledRoute } from '../config/compile-config.js'
+import type { DeliveryRoute } from '../config/compile-config.js'
 import type { Envelope } from '../envelope.js'
 import type { HaloDirectory } from '../halo/halo-directory.js'
 import type { CorrelationRecord } from '../lifecycle/correlation-store.js'
@@ -23,7 +23,7 @@ export type DeliveryPlan = PlannedEffect & {
  */
 export const planEnvelope = async (
   envelope: Envelope,
-  route: CompiledRoute,
+  route: DeliveryRoute,
   deps: {
     directory: HaloDirectory
     record: CorrelationRecord | undefined

@@ -1,4 +1,4 @@
-import type { CompiledRoute } from '../config/compile-config.js'
+import type { DeliveryRoute } from '../config/compile-config.js'
 import type { Envelope } from '../envelope.js'
 import { AppError, describeError } from '../errors.js'
 import type { HaloDirectory } from '../halo/halo-directory.js'
@@ -10,7 +10,7 @@ import { planEnvelope } from './plan-envelope.js'
 /** The plan when the work check finds a person has worked the ticket. */
 const ifWorked = async (
   envelope: Envelope,
-  route: CompiledRoute,
+  route: DeliveryRoute,
   directory: HaloDirectory,
   record: CorrelationRecord,
   now: Date,
@@ -28,7 +28,7 @@ const ifWorked = async (
  */
 export const previewDelivery = async (
   envelope: Envelope,
-  route: CompiledRoute,
+  route: DeliveryRoute,
   deps: { store: CorrelationStore; now: () => Date },
 ) => {
   const now = deps.now()

@@ -1,5 +1,5 @@
 import { clipText } from '../clip-text.js'
-import type { CompiledRoute } from '../config/compile-config.js'
+import type { DeliveryRoute } from '../config/compile-config.js'
 import { describeIssues } from '../describe-issues.js'
 import type { Envelope } from '../envelope.js'
 import { PayloadError, TemplateError } from '../errors.js'
@@ -36,7 +36,7 @@ const MAX_DETAILS = 32_000
  * in `third_party_id_string` (see problemIdentity). Throws `PayloadError` (permanent) naming the fields that are wrong.
  */
 export const mapTicket = async (
-  route: CompiledRoute,
+  route: DeliveryRoute,
   envelope: Envelope,
 ): Promise<HaloTicketInput> => {
   let rendered: unknown

@@ -1,4 +1,4 @@
-import jsonata from 'jsonata'
+import type jsonata from 'jsonata'
 import { TemplateError } from '../errors.js'
 
 /** A template compiled once at start-up; rendering is pure apart from JSONata's own evaluation. */
@@ -29,7 +29,7 @@ const MISSING = Symbol('missing')
  * (an array on the way, which JSONata maps over; an object or array at the end) is JSONata's to
  * decide, so the answer never differs.
  */
-const plainPathEvaluator = (steps: string[], fallback: jsonata.Expression): Evaluator => ({
+const plainPathEvaluator = (steps: string[], fallback: Evaluator): Evaluator => ({
   evaluate(context) {
     let value: unknown = context
     for (const step of steps) {
@@ -49,21 +49,42 @@ const describe = (error: unknown): string => {
   return `${e.message ?? String(error)}${at}`
 }
 
+/**
+ * JSONata's compiler. Given to {@link compileTemplate}, every expression is compiled (and so
+ * checked) at once; without it, JSONata loads the first time an expression that needs it runs.
+ */
+export type Jsonata = typeof jsonata
+
+/** An expression compiled the first time it runs, JSONata loaded then (its own bundle chunk). */
+const jsonataOnFirstUse = (source: string): Evaluator => {
+  let expression: Promise<jsonata.Expression> | undefined
+  const compiled = () => {
+    expression ??= import('jsonata').then((module) => module.default(source))
+    return expression
+  }
+  return { evaluate: (context) => compiled().then((ready) => ready.evaluate(context)) }
+}
+
 const compileExpression = (
   source: string,
   path: string,
   issues: TemplateIssue[],
+  compile: Jsonata | undefined,
 ): Evaluator | undefined => {
   if (source.trim() === '') {
     issues.push({ path, message: 'empty {% %} expression' })
     return undefined
   }
-  let expression: jsonata.Expression
-  try {
-    expression = jsonata(source)
-  } catch (error) {
-    issues.push({ path, message: `JSONata: ${describe(error)}` })
-    return undefined
+  let expression: Evaluator
+  if (compile) {
+    try {
+      expression = compile(source)
+    } catch (error) {
+      issues.push({ path, message: `JSONata: ${describe(error)}` })
+      return undefined
+    }
+  } else {
+    expression = jsonataOnFirstUse(source)
   }
   const steps = PLAIN_PATH.exec(source)?.[1]?.split('.')
   const plain = steps && !steps.some((step) => JSONATA_WORDS.has(step))
@@ -117,11 +138,16 @@ const plainJson = (value: unknown): unknown => {
   return JSON.parse(JSON.stringify(value))
 }
 
-const compileString = (text: string, path: string, issues: TemplateIssue[]): Renderer => {
+const compileString = (
+  text: string,
+  path: string,
+  issues: TemplateIssue[],
+  compile: Jsonata | undefined,
+): Renderer => {
   const whole = WHOLE_EXPRESSION.exec(text)
   // A string that is one expression keeps the expression's type (a number stays a number).
   if (whole && !whole[1]?.includes('%}')) {
-    const expression = compileExpression(whole[1] ?? '', path, issues)
+    const expression = compileExpression(whole[1] ?? '', path, issues, compile)
     if (!expression) return () => undefined
     return (context) => then(evaluate(expression, context, path), plainJson)
   }
@@ -130,7 +156,7 @@ const compileString = (text: string, path: string, issues: TemplateIssue[]): Ren
   let last = 0
   for (const match of text.matchAll(EXPRESSION)) {
     parts.push(text.slice(last, match.index))
-    const expression = compileExpression(match[1] ?? '', path, issues)
+    const expression = compileExpression(match[1] ?? '', path, issues, compile)
     if (expression) parts.push(expression)
     last = match.index + match[0].length
   }
@@ -175,10 +201,17 @@ const renderEntries = (entries: readonly Entry[], context: object): unknown => {
   return result
 }
 
-const compileNode = (template: unknown, path: string, issues: TemplateIssue[]): Renderer => {
-  if (typeof template === 'string') return compileString(template, path, issues)
+const compileNode = (
+  template: unknown,
+  path: string,
+  issues: TemplateIssue[],
+  compile: Jsonata | undefined,
+): Renderer => {
+  if (typeof template === 'string') return compileString(template, path, issues, compile)
   if (Array.isArray(template)) {
-    const items = template.map((item, index) => compileNode(item, `${path}[${index}]`, issues))
+    const items = template.map((item, index) =>
+      compileNode(item, `${path}[${index}]`, issues, compile),
+    )
     return (context) =>
       thenAll(
         items.map((item) => item(context)),
@@ -187,7 +220,7 @@ const compileNode = (template: unknown, path: string, issues: TemplateIssue[]): 
   }
   if (template !== null && typeof template === 'object') {
     const entries = Object.entries(template).map(
-      ([key, value]): Entry => [key, compileNode(value, `${path}.${key}`, issues)],
+      ([key, value]): Entry => [key, compileNode(value, `${path}.${key}`, issues, compile)],
     )
     return (context) => renderEntries(entries, context)
   }
@@ -198,14 +231,17 @@ const compileNode = (template: unknown, path: string, issues: TemplateIssue[]): 
  * Compiles a template tree: strings may embed JSONata as `{% expression %}`; a string that is a
  * single expression yields the expression's value with its type; other values pass through.
  * Compile problems are collected into `issues` (with their path) instead of thrown, so a config
- * check can report all of them at once.
+ * check can report all of them at once. A config check passes JSONata's compiler (`compile`), so
+ * every expression is checked; a Lambda bundle, whose config was checked at synth, leaves it out:
+ * plain paths then never load JSONata, and other expressions load it when they first run.
  */
 export const compileTemplate = (
   template: unknown,
   path: string,
   issues: TemplateIssue[],
+  compile?: Jsonata,
 ): CompiledTemplate => {
-  const render = compileNode(template, path, issues)
+  const render = compileNode(template, path, issues, compile)
   return {
     render: (context) => {
       try {

@@ -3,33 +3,16 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs'
-import type { SQSRecord } from 'aws-lambda'
 import { PARKED_ATTRIBUTE } from '../aws-env.js'
-import type { BatchMessage, BatchQueue } from '../delivery/process-batch.js'
+import type { BatchQueue } from '../delivery/process-batch.js'
 import type { Logger } from '../observability.js'
-
-/** An SQS record of a Lambda event as a batch message. */
-export type SqsBatchMessage = BatchMessage & { record: SQSRecord }
+import { groupOf, type SqsBatchMessage } from './sqs-batch-message.js'
 
 const MAX_VISIBILITY_SECONDS = 43_200 // SQS caps a message's visibility timeout at 12 hours
 const MAX_REASON = 1_000
 
 const visibilitySeconds = (delayMs: number) =>
   Math.min(MAX_VISIBILITY_SECONDS, Math.max(0, Math.ceil(delayMs / 1000)))
-
-/** A record's FIFO group; the records of a standard queue each form their own. */
-const groupOf = (record: SQSRecord) => record.attributes.MessageGroupId
-
-/** Reads a Lambda SQS record as a batch message. */
-export const sqsBatchMessage = (record: SQSRecord): SqsBatchMessage => ({
-  id: record.messageId,
-  group: groupOf(record) ?? `msg:${record.messageId}`,
-  body: record.body,
-  receiveCount: Number(record.attributes.ApproximateReceiveCount) || 1,
-  correlationId: record.attributes.MessageDeduplicationId ?? record.messageId,
-  sentAt: Number(record.attributes.SentTimestamp) || undefined,
-  record,
-})
 
 /**
  * The batch's queue operations on SQS, for the deliver Lambda: a completed record needs nothing

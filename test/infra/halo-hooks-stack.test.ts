@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { App } from 'aws-cdk-lib'
@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../infra/app.js'
 import type { HaloHooksStack } from '../../infra/halo-hooks-stack.js'
 import { AWS_ENV } from '../../shared/aws-env.js'
+import { sources } from '../../shared/sources/registry.js'
 
 const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] }
 
@@ -118,16 +119,26 @@ describe('HaloHooksStack', () => {
     }
   })
 
-  it('runs both functions on ARM64 with the newest Node.js runtime and source maps', () => {
+  it('runs both functions on ARM64 with the newest Node.js runtime, without source maps', () => {
     const functions = template.findResources('AWS::Lambda::Function')
     expect(Object.keys(functions)).toHaveLength(2)
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
-        Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
         // No START/END/REPORT lines of Lambda's own: CloudWatch Logs bills every byte.
         LoggingConfig: { LogFormat: 'JSON', SystemLogLevel: 'WARN', ApplicationLogLevel: 'INFO' },
+      })
+      // --enable-source-maps costs at every cold start: only with deploy.sourceMaps.
+      expect(fn.Properties?.Environment?.Variables).not.toHaveProperty('NODE_OPTIONS')
+    }
+  })
+
+  it('runs with source maps when asked (deploy.sourceMaps or -c sourceMaps=true)', () => {
+    const functions = synth({ sourceMaps: 'true' }).template.findResources('AWS::Lambda::Function')
+    for (const fn of Object.values(functions)) {
+      expect(fn.Properties?.Environment?.Variables).toMatchObject({
+        NODE_OPTIONS: '--enable-source-maps',
       })
     }
   })
@@ -597,7 +608,7 @@ describe('HaloHooksStack bundling (as cdk synth does it)', () => {
     rmSync(outdir, { recursive: true, force: true })
   })
 
-  it('bundles both handlers with the local esbuild into ESM with source maps', () => {
+  it('bundles each handler with its compiled routes and only what it needs, without source maps', () => {
     const { app } = createApp(new App({ outdir }))
     app.synth()
 
@@ -606,15 +617,41 @@ describe('HaloHooksStack bundling (as cdk synth does it)', () => {
       .map((name) => join(outdir, name))
       .filter((dir) => existsSync(join(dir, 'index.mjs')))
     expect(bundles).toHaveLength(2)
+    const files = (dir: string) =>
+      readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter(
+        (name) => !isDirectory(dir, name),
+      )
+    const codeOf = (dir: string) =>
+      files(dir)
+        .map((name) => readFileSync(join(dir, name), 'utf8'))
+        .join('\n')
     for (const dir of bundles) {
-      const code = readFileSync(join(dir, 'index.mjs'), 'utf8')
-      expect(code).toMatch(/createRequire/)
-      expect(code).toMatch(/export\s*\{[^}]*\bhandler\b/)
-      expect(code).toMatch(/from\s*"@aws-sdk\/client-sqs"/) // the runtime's SDK, not a bundled copy
-      expect(existsSync(join(dir, 'index.mjs.map'))).toBe(true)
+      const entry = readFileSync(join(dir, 'index.mjs'), 'utf8')
+      expect(entry).toMatch(/createRequire/)
+      expect(entry).toMatch(/export\s*\{[^}]*\bhandler\b/)
+      // The SDK is bundled (its ES modules, tree-shaken), never imported from the runtime's copy.
+      expect(codeOf(dir)).not.toMatch(/from\s*"@aws-sdk\//)
+      // Source maps only when asked for (deploy.sourceMaps).
+      expect(files(dir).filter((name) => name.endsWith('.map'))).toEqual([])
     }
+    const [ingest, deliver] = ['webhooks are delivered with POST', 'delivery history not written']
+      .map((marker) => bundles.map(codeOf).find((code) => code.includes(marker)))
+      .map((code) => code ?? expect.fail('a bundle is missing'))
+    const description = (id: string) => String(sources[id]?.description)
+    // Ingest carries the senders its routes name (alertmanager, generic), and no other.
+    expect(ingest).toContain(description('alertmanager'))
+    expect(ingest).toContain(description('generic'))
+    expect(ingest).not.toContain(description('slack'))
+    // Deliver carries no sender at all, and neither carries the config's compiler.
+    for (const id of Object.keys(sources)) expect(deliver).not.toContain(description(id))
+    for (const code of [ingest, deliver])
+      expect(code).not.toContain('at least one route is required')
   })
 })
+
+function isDirectory(dir: string, name: string): boolean {
+  return statSync(join(dir, name)).isDirectory()
+}
 
 function logsOf(template: Template, prefix: string): string {
   const [id] = Object.keys(template.findResources('AWS::Logs::LogGroup')).filter((key) =>

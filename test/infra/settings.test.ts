@@ -19,6 +19,7 @@ describe('resolveDeploySettings', () => {
       deliveryHistory: 'all',
       endpoint: 'http-api',
       ingestConcurrency: 10,
+      sourceMaps: false,
     })
   })
 

@@ -1,16 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
-import {
-  ChangeMessageVisibilityBatchCommand,
-  type ChangeMessageVisibilityBatchCommandInput,
-  SendMessageCommand,
-  type SendMessageCommandInput,
-  SQSClient,
+import type {
+  ChangeMessageVisibilityBatchRequestEntry,
+  MessageAttributeValue,
+  SendMessageCommandInput,
 } from '@aws-sdk/client-sqs'
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb'
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda'
-import { mockClient } from 'aws-sdk-client-mock'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { SANDBOX_CREDENTIALS } from '../../../local/halo-sandbox/halo-sandbox.js'
 import {
@@ -19,6 +15,7 @@ import {
 } from '../../../local/halo-sandbox/start-halo-sandbox.js'
 import { AWS_ENV, PARKED_ATTRIBUTE } from '../../../shared/aws-env.js'
 import type { Envelope } from '../../../shared/envelope.js'
+import { type AwsStandIn, standInEnv, startAwsStandIn } from '../../support/aws/aws-stand-in.js'
 import { bundleHandler, ROOT, removeBundles } from '../../support/aws/bundle-handler.js'
 import { envelopeFor } from '../../support/aws/envelopes.js'
 import { lambdaContext, sqsEvent, sqsFifoRecord } from '../../support/aws/lambda-events.js'
@@ -30,15 +27,23 @@ let local: DynamoDbLocal
 let halo: RunningHaloSandbox
 const table = `state-${randomUUID()}`
 
-const sqsMock = mockClient(SQSClient)
-const secretsMock = mockClient(SecretsManagerClient)
-const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/halo-hooks-queue.fifo'
-const DLQ_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/halo-hooks-dlq.fifo'
+// The bundle's own (bundled) SDK clients talk to DynamoDB Local and to a local stand-in of SQS
+// and Secrets Manager.
+let aws: AwsStandIn
+let QUEUE_URL: string
+let DLQ_URL: string
 
 beforeAll(async () => {
-  ;[local, halo] = await Promise.all([startDynamoDbLocal(), startHaloSandbox()])
+  ;[local, halo, aws] = await Promise.all([
+    startDynamoDbLocal(),
+    startHaloSandbox(),
+    startAwsStandIn(),
+  ])
   await local.createStateTable(table)
+  QUEUE_URL = aws.queueUrl('halo-hooks-queue.fifo')
+  DLQ_URL = aws.queueUrl('halo-hooks-dlq.fifo')
   Object.assign(process.env, {
+    ...standInEnv(aws),
     [AWS_ENV.queueUrl]: QUEUE_URL,
     [AWS_ENV.deadLetterQueueUrl]: DLQ_URL,
     [AWS_ENV.haloSecretId]: 'halo-hooks/secrets',
@@ -46,15 +51,11 @@ beforeAll(async () => {
     [AWS_ENV.haloBaseUrl]: halo.url,
     [AWS_ENV.maxReceiveCount]: '20',
     [AWS_ENV.queueRetentionSeconds]: String(14 * 86_400),
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    // The real SDK of the bundle talks to DynamoDB Local; SQS and Secrets Manager are stubbed.
     AWS_ENDPOINT_URL_DYNAMODB: local.endpoint,
     POWERTOOLS_LOG_LEVEL: 'INFO',
   })
   const url = await bundleHandler(
-    'functions/deliver/handler.ts',
+    'deliver',
     'deliver',
     join(ROOT, 'test/support/aws/handler-config.ts'),
   )
@@ -62,18 +63,15 @@ beforeAll(async () => {
 }, 60_000)
 
 afterAll(async () => {
-  await Promise.all([local?.stop(), halo?.close()])
+  await Promise.all([local?.stop(), halo?.close(), aws?.close()])
   removeBundles('deliver')
 })
 
 beforeEach(() => {
-  sqsMock.reset()
-  secretsMock.reset()
-  secretsMock
-    .on(GetSecretValueCommand)
-    .resolves({ SecretString: JSON.stringify({ halo: SANDBOX_CREDENTIALS, routes: {} }) })
-  sqsMock.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [], Failed: [] })
-  sqsMock.on(SendMessageCommand).resolves({ MessageId: 'dlq-1' })
+  aws.reset()
+  aws.on('GetSecretValue', {
+    output: { SecretString: JSON.stringify({ halo: SANDBOX_CREDENTIALS, routes: {} }) },
+  })
   halo.sandbox.reset()
   stdout.length = 0
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
@@ -119,6 +117,15 @@ const recordOf = (value: Envelope | string, receiveCount = 1) => {
     receiveCount,
   })
 }
+/** What the handler sent to SQS: parked messages (SendMessage) and visibility changes. */
+const parkedMessages = () =>
+  aws.calls<
+    SendMessageCommandInput & { MessageAttributes?: Record<string, MessageAttributeValue> }
+  >('SendMessage')
+const visibilityChanges = () =>
+  aws
+    .calls<{ Entries?: ChangeMessageVisibilityBatchRequestEntry[] }>('ChangeMessageVisibilityBatch')
+    .flatMap((input) => input.Entries ?? [])
 const ticketTitles = () =>
   halo.sandbox.tickets().map((ticket) => (ticket as Record<string, unknown>).summary)
 
@@ -159,9 +166,7 @@ describe('bundled deliver handler (SQS FIFO batches)', () => {
     const response = await handler(sqsEvent(records), lambdaContext('deliver'))
 
     expect(response).toEqual({ batchItemFailures: [] })
-    const [parked, ...more] = sqsMock
-      .commandCalls(SendMessageCommand)
-      .map((call) => call.args[0].input as SendMessageCommandInput)
+    const [parked, ...more] = parkedMessages()
     expect(more).toEqual([])
     expect(parked?.QueueUrl).toBe(DLQ_URL)
     expect(parked?.MessageBody).toBe(records[0]?.body)
@@ -225,7 +230,7 @@ describe('bundled deliver handler (SQS FIFO batches)', () => {
   })
 
   it('retries (reports failed) a message it could not park, holding its group behind it', async () => {
-    sqsMock.on(SendMessageCommand).rejects(new Error('DLQ unavailable'))
+    aws.on('SendMessage', { error: 'InvalidAddress', message: 'DLQ unavailable' })
     const orphan = { ...envelope('k'), route: 'removed-route' }
     const next = envelope('k')
     const records = [
@@ -249,10 +254,8 @@ describe('bundled deliver handler (SQS FIFO batches)', () => {
     const response = await handler(sqsEvent([recordOf('{not json')]), lambdaContext('deliver'))
 
     expect(response).toEqual({ batchItemFailures: [] })
-    const [parked] = sqsMock.commandCalls(SendMessageCommand)
-    expect(parked?.args[0].input.MessageAttributes?.[PARKED_ATTRIBUTE.code]?.StringValue).toBe(
-      'body_invalid',
-    )
+    const [parked] = parkedMessages()
+    expect(parked?.MessageAttributes?.[PARKED_ATTRIBUTE.code]?.StringValue).toBe('body_invalid')
   })
 
   it('defers retryable failures by changing visibility and holds the rest of the group behind them', async () => {
@@ -275,11 +278,9 @@ describe('bundled deliver handler (SQS FIFO batches)', () => {
     expect(response.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(
       records.map((record) => record.messageId),
     )
-    const changes = sqsMock
-      .commandCalls(ChangeMessageVisibilityBatchCommand)
-      .map((call) => call.args[0].input as ChangeMessageVisibilityBatchCommandInput)
+    const changes = aws.calls('ChangeMessageVisibilityBatch')
     expect(changes.every((change) => change.QueueUrl === QUEUE_URL)).toBe(true)
-    const entries = changes.flatMap((change) => change.Entries ?? [])
+    const entries = visibilityChanges()
     const delayOf = (index: number) =>
       entries.find((entry) => entry.ReceiptHandle === records[index]?.receiptHandle)
         ?.VisibilityTimeout
@@ -289,7 +290,7 @@ describe('bundled deliver handler (SQS FIFO batches)', () => {
     // The second of group d waits exactly as long as the first, so it cannot overtake it.
     expect(delayOf(1)).toBe(delayOf(0))
     expect(delayOf(2)).toBeGreaterThanOrEqual(1)
-    expect(sqsMock.commandCalls(SendMessageCommand)).toEqual([])
+    expect(parkedMessages()).toEqual([])
     expect(ticketTitles()).toEqual([])
     expect(emf('EnvelopesDeferred')).toBe(3)
   })
@@ -302,9 +303,7 @@ describe('bundled deliver handler (SQS FIFO batches)', () => {
     expect(response.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(
       records.map((record) => record.messageId),
     )
-    const entries = sqsMock
-      .commandCalls(ChangeMessageVisibilityBatchCommand)
-      .flatMap((call) => call.args[0].input.Entries ?? [])
+    const entries = visibilityChanges()
     expect(entries.map((entry) => entry.VisibilityTimeout)).toEqual([0, 0])
     expect(halo.sandbox.requests()).toEqual([])
   })
@@ -321,8 +320,8 @@ describe('bundled deliver handler (SQS FIFO batches)', () => {
     expect(response.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual([
       records[1]?.messageId,
     ])
-    const [parked] = sqsMock.commandCalls(SendMessageCommand)
-    const attributes = parked?.args[0].input.MessageAttributes
+    const [parked] = parkedMessages()
+    const attributes = parked?.MessageAttributes
     expect(attributes?.[PARKED_ATTRIBUTE.code]?.StringValue).toBe('retries_exhausted')
     expect(attributes?.[PARKED_ATTRIBUTE.reason]?.StringValue).toMatch(
       /^retries_exhausted after 20 receives; last failure halo_request_failed: POST \/\S+ -> 503/,
@@ -343,8 +342,8 @@ describe('bundled deliver handler (SQS FIFO batches)', () => {
     const response = await handler(sqsEvent([record]), lambdaContext('deliver'))
 
     expect(response).toEqual({ batchItemFailures: [] })
-    const [parked] = sqsMock.commandCalls(SendMessageCommand)
-    expect(parked?.args[0].input.MessageAttributes?.[PARKED_ATTRIBUTE.code]?.StringValue).toBe(
+    const [parked] = parkedMessages()
+    expect(parked?.MessageAttributes?.[PARKED_ATTRIBUTE.code]?.StringValue).toBe(
       'retries_exhausted',
     )
   })
@@ -375,9 +374,7 @@ describe('bundled deliver handler (SQS FIFO batches)', () => {
         records.map((record) => record.messageId),
       )
       expect(halo.sandbox.requests()).toEqual([])
-      const entries = sqsMock
-        .commandCalls(ChangeMessageVisibilityBatchCommand)
-        .flatMap((call) => call.args[0].input.Entries ?? [])
+      const entries = visibilityChanges()
       // Each comes back when a slot frees (300 s + settle), one spacing (1.2 s) apart.
       const [y, z] = records.map(
         (record) =>

@@ -1,36 +1,34 @@
 import { createHmac } from 'node:crypto'
 import { join } from 'node:path'
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
-import {
-  SendMessageBatchCommand,
-  type SendMessageBatchCommandInput,
-  SQSClient,
-} from '@aws-sdk/client-sqs'
+import type { SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs'
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda'
-import { mockClient } from 'aws-sdk-client-mock'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { AWS_ENV } from '../../../shared/aws-env.js'
+import { type AwsStandIn, standInEnv, startAwsStandIn } from '../../support/aws/aws-stand-in.js'
 import { bundleHandler, ROOT, removeBundles } from '../../support/aws/bundle-handler.js'
 import { functionUrlEvent, httpApiEvent, lambdaContext } from '../../support/aws/lambda-events.js'
 
 type Result = { statusCode: number; body: string; headers?: Record<string, string> }
 let handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<Result>
 
-const sqsMock = mockClient(SQSClient)
-const secretsMock = mockClient(SecretsManagerClient)
+// The bundle's own (bundled) SDK clients talk to a local stand-in of SQS and Secrets Manager.
+let aws: AwsStandIn
 const SECRET = 'route-signing-secret'
-const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/halo-hooks-queue.fifo'
 
 beforeAll(async () => {
+  aws = await startAwsStandIn()
   Object.assign(process.env, {
-    [AWS_ENV.queueUrl]: QUEUE_URL,
+    ...standInEnv(aws),
+    [AWS_ENV.queueUrl]: aws.queueUrl('halo-hooks-queue.fifo'),
     [AWS_ENV.signingSecretId]:
       'arn:aws:secretsmanager:eu-west-1:123456789012:secret:halo-hooks-AbCdEf',
-    AWS_REGION: 'eu-west-1',
+    // The dry run reads the correlation state from this table (the stand-in, too).
+    [AWS_ENV.tableName]: 'halo-hooks-state',
+    AWS_ENDPOINT_URL_DYNAMODB: aws.url,
     POWERTOOLS_LOG_LEVEL: 'ERROR',
   })
   const url = await bundleHandler(
-    'functions/ingest/handler.ts',
+    'ingest',
     'ingest',
     join(ROOT, 'test/support/aws/handler-config.ts'),
   )
@@ -38,19 +36,18 @@ beforeAll(async () => {
 }, 60_000)
 
 beforeEach(() => {
-  sqsMock.reset()
-  secretsMock.reset()
-  secretsMock
-    .on(GetSecretValueCommand)
-    .resolves({ SecretString: JSON.stringify({ routes: { alerts: { current: SECRET } } }) })
-  sqsMock.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] })
+  aws.reset()
+  aws.on('GetSecretValue', {
+    output: { SecretString: JSON.stringify({ routes: { alerts: { current: SECRET } } }) },
+  })
 })
 
 afterEach(() => {
   vi.restoreAllMocks()
 })
 
-afterAll(() => {
+afterAll(async () => {
+  await aws?.close()
   removeBundles('ingest')
 })
 
@@ -64,9 +61,9 @@ const sign = (body: string, secret = SECRET) =>
   `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`
 
 const sent = () =>
-  sqsMock
-    .commandCalls(SendMessageBatchCommand)
-    .flatMap((call) => (call.args[0].input as SendMessageBatchCommandInput).Entries ?? [])
+  aws
+    .calls<{ Entries?: SendMessageBatchRequestEntry[] }>('SendMessageBatch')
+    .flatMap((input) => input.Entries ?? [])
 
 describe('bundled ingest handler (API Gateway HTTP API v2)', () => {
   it('verifies a base64-encoded body on its exact bytes and answers 202 after SQS accepted it', async () => {
@@ -109,8 +106,8 @@ describe('bundled ingest handler (API Gateway HTTP API v2)', () => {
   })
 
   it('answers 503 when SQS keeps refusing the envelope, so the sender retries', async () => {
-    sqsMock.on(SendMessageBatchCommand).resolves({
-      Failed: [{ Id: '0', Code: 'InternalError', SenderFault: false }],
+    aws.on('SendMessageBatch', {
+      output: { Successful: [], Failed: [{ Id: '0', Code: 'InternalError', SenderFault: false }] },
     })
     const event = httpApiEvent({
       path: '/hooks/alerts',
@@ -149,6 +146,29 @@ describe('bundled ingest handler (API Gateway HTTP API v2)', () => {
     expect(response.statusCode).toBe(202)
     const { ids } = JSON.parse(response.body) as { ids: string[] }
     expect(sent().map((entry) => entry.MessageDeduplicationId)).toEqual(ids)
+  })
+
+  it('answers a dry run from the correlation state, whose DynamoDB client loads on first use', async () => {
+    aws.on('GetItem', { output: {} }) // no stored state: the alert would open a ticket
+    const event = httpApiEvent({
+      path: '/dry-run/alerts',
+      body: payload,
+      headers: { 'content-type': 'application/json', 'x-signature': sign(payload) },
+    })
+
+    const response = await handler(event, lambdaContext('ingest'))
+
+    expect(response.statusCode).toBe(200)
+    expect(JSON.parse(response.body)).toMatchObject({
+      route: 'alerts',
+      authenticated: true,
+      alerts: [{ key: 'disk-full:web-1', title: 'Disk full on web-1 — 98 %' }],
+      plans: [{ decision: { kind: 'create' } }],
+    })
+    expect(aws.calls('GetItem')).toEqual([
+      expect.objectContaining({ TableName: 'halo-hooks-state', ConsistentRead: true }),
+    ])
+    expect(sent()).toEqual([])
   })
 
   it('answers 404 for a route that is not configured', async () => {

@@ -20,7 +20,8 @@ import {
   PARK_ATTRIBUTES_RESERVE_BYTES,
   QUEUE_MAX_MESSAGE_BYTES,
 } from '../../../shared/payload-limits.js'
-import { createSqsBatchQueue, sqsBatchMessage } from '../../../shared/queue/sqs-batch-queue.js'
+import { sqsBatchMessage } from '../../../shared/queue/sqs-batch-message.js'
+import { createSqsBatchQueue } from '../../../shared/queue/sqs-batch-queue.js'
 import { createSqsEventQueue } from '../../../shared/queue/sqs-event-queue.js'
 import { createMemorySecretStore } from '../../../shared/secrets/memory-secret-store.js'
 import { envelopeFor } from '../../support/aws/envelopes.js'

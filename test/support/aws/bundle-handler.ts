@@ -1,48 +1,30 @@
-import { mkdirSync, rmSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
-import { build, type Plugin } from 'esbuild'
-import { LAMBDA_BUNDLING } from '../../../infra/bundling.js'
+import { rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { bundleFunction, type LambdaFunctionName, PROJECT_ROOT } from '../../../infra/bundling.js'
+import { loadConfigFile } from '../../../shared/config/load-config-file.js'
+import { routeDataOf } from '../../../shared/config/route-data.js'
 
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
-
-/** Replaces the root config file with another one, as a user's own config would be bundled. */
-const configFrom = (configPath: string): Plugin => ({
-  name: 'halo-hooks-config',
-  setup(builder) {
-    builder.onResolve({ filter: /halo-hooks\.config\.js$/ }, () => ({ path: configPath }))
-  },
-})
+export const ROOT = PROJECT_ROOT
 
 /**
- * Bundles a Lambda entry point with the stack's esbuild settings into `.tmp/` inside the repo (so
- * the external `@aws-sdk/*` imports resolve to the same installed SDK the test mocks). Returns the
- * file URL to import.
+ * Bundles one of the stack's functions as the stack does (infra/bundling.ts: the AWS SDK included,
+ * so point its clients at a stand-in or DynamoDB Local by endpoint), with the routes of the config
+ * file at `configPath` (as a user's own config would be) compiled in. The bundle goes to `.tmp/`
+ * inside the repo. Returns the file URL to import.
  */
 export const bundleHandler = async (
-  entry: string,
+  fn: LambdaFunctionName,
   name: string,
-  configPath?: string,
+  configPath = join(ROOT, 'halo-hooks.config.ts'),
 ): Promise<string> => {
-  const outfile = join(ROOT, '.tmp', 'bundles', `${name}-${process.pid}`, 'index.mjs')
-  mkdirSync(dirname(outfile), { recursive: true })
-  await build({
-    entryPoints: [join(ROOT, entry)],
-    outfile,
-    bundle: true,
-    format: LAMBDA_BUNDLING.format,
-    target: LAMBDA_BUNDLING.target,
-    platform: LAMBDA_BUNDLING.platform,
-    minify: LAMBDA_BUNDLING.minify,
-    sourcemap: LAMBDA_BUNDLING.sourcemap,
-    keepNames: LAMBDA_BUNDLING.keepNames,
-    external: [...LAMBDA_BUNDLING.external],
-    mainFields: [...LAMBDA_BUNDLING.mainFields],
-    banner: { js: LAMBDA_BUNDLING.banner },
-    plugins: configPath ? [configFrom(configPath)] : [],
-    logLevel: 'silent',
+  const compiled = await loadConfigFile(configPath)
+  const file = await bundleFunction({
+    fn,
+    routes: routeDataOf(compiled, fn),
+    outdir: join(ROOT, '.tmp', 'bundles', `${name}-${process.pid}`),
   })
-  return pathToFileURL(outfile).href
+  return pathToFileURL(file).href
 }
 
 /** Deletes the bundles this process built (call from `afterAll`). */

@@ -1,17 +1,11 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
-import {
-  ChangeMessageVisibilityBatchCommand,
-  SendMessageBatchCommand,
-  SendMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs'
-import { mockClient } from 'aws-sdk-client-mock'
+import { SQS_DEFAULTS, startAwsStandIn } from './aws-stand-in.js'
 import type { ChildReply, ParentMessage, SdkCall } from './lambda-process.js'
 
 // One bundled handler in a process of its own, as Lambda runs it: the parent sends events over
 // IPC and gets back what each invocation cost (wall and CPU time, log bytes, SDK calls). SQS and
-// Secrets Manager are stubbed here at the SDK edge (with a latency), DynamoDB is whatever
-// AWS_ENDPOINT_URL_DYNAMODB points at, and Halo is reached with the real fetch.
+// Secrets Manager are a stand-in on loopback that the bundle's own SDK clients call (with a
+// latency), DynamoDB is whatever AWS_ENDPOINT_URL_DYNAMODB points at, and Halo is reached with
+// the real fetch.
 
 const env = process.env
 const latency = (name: string) => Number(env[name] ?? 0)
@@ -23,36 +17,33 @@ const record = (call: SdkCall) => {
 }
 
 const secrets = JSON.parse(env.METER_SECRETS ?? '{}') as Record<string, string>
-mockClient(SecretsManagerClient)
-  .on(GetSecretValueCommand)
-  .callsFake(async (input: { SecretId?: string }) => {
-    await sleep(latency('METER_SECRETS_LATENCY_MS'))
-    record({ service: 'secretsmanager', command: 'GetSecretValue', input })
-    const value = secrets[input.SecretId ?? '']
-    if (value === undefined) {
-      const error = new Error(`no secret ${input.SecretId}`)
-      error.name = 'ResourceNotFoundException'
-      throw error
-    }
-    return { SecretString: value }
+const standIn = await startAwsStandIn()
+// Read by the bundle's clients when they are made, at its import (after this).
+env.AWS_ENDPOINT_URL_SQS = standIn.url
+env.AWS_ENDPOINT_URL_SECRETS_MANAGER = standIn.url
+// The SDK sends to a queue URL's own host: the queues move onto the stand-in's.
+for (const name of ['QUEUE_URL', 'DEAD_LETTER_QUEUE_URL']) {
+  const url = env[name]
+  if (url) env[name] = `${standIn.url}${new URL(url).pathname}`
+}
+standIn.on('GetSecretValue', async (input) => {
+  await sleep(latency('METER_SECRETS_LATENCY_MS'))
+  record({ service: 'secretsmanager', command: 'GetSecretValue', input })
+  const value = secrets[String(input.SecretId ?? '')]
+  if (value === undefined) {
+    return { error: 'ResourceNotFoundException', message: `no secret ${input.SecretId}` }
+  }
+  return { output: { SecretString: value, ARN: input.SecretId, Name: input.SecretId } }
+})
+for (const command of ['SendMessageBatch', 'SendMessage', 'ChangeMessageVisibilityBatch']) {
+  const answer = SQS_DEFAULTS[command]
+  if (!answer) continue
+  standIn.on(command, async (input) => {
+    await sleep(latency('METER_SQS_LATENCY_MS'))
+    record({ service: 'sqs', command, input })
+    return answer(input)
   })
-
-const sqs = mockClient(SQSClient)
-sqs.on(SendMessageBatchCommand).callsFake(async (input: { Entries?: { Id?: string }[] }) => {
-  await sleep(latency('METER_SQS_LATENCY_MS'))
-  record({ service: 'sqs', command: 'SendMessageBatch', input })
-  return { Successful: (input.Entries ?? []).map((entry) => ({ Id: entry.Id })), Failed: [] }
-})
-sqs.on(SendMessageCommand).callsFake(async (input: unknown) => {
-  await sleep(latency('METER_SQS_LATENCY_MS'))
-  record({ service: 'sqs', command: 'SendMessage', input })
-  return { MessageId: 'parked' }
-})
-sqs.on(ChangeMessageVisibilityBatchCommand).callsFake(async (input: unknown) => {
-  await sleep(latency('METER_SQS_LATENCY_MS'))
-  record({ service: 'sqs', command: 'ChangeMessageVisibilityBatch', input })
-  return { Successful: [], Failed: [] }
-})
+}
 
 // Halo requests and the bytes they carry out (request line, headers and body).
 const realFetch = globalThis.fetch

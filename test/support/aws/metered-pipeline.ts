@@ -148,8 +148,8 @@ export const startMeteredPipeline = async (options: MeteredPipelineOptions = {})
     await local.createStateTable(table)
     const config = join(ROOT, 'test/support/aws/metering-config.ts')
     const [ingestUrl, deliverUrl] = await Promise.all([
-      bundleHandler('functions/ingest/handler.ts', `${name}-ingest`, config),
-      bundleHandler('functions/deliver/handler.ts', `${name}-deliver`, config),
+      bundleHandler('ingest', `${name}-ingest`, config),
+      bundleHandler('deliver', `${name}-deliver`, config),
     ])
     // The two secrets of the stack: signing secrets for ingest, Halo credentials for deliver.
     const secrets = {

@@ -1,10 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import {
-  type RouteAuthInput,
-  RouteAuthSchema,
-  verifyRouteAuth,
-} from '../../../shared/auth/route-auth.js'
+import { verifyRouteAuth } from '../../../shared/auth/route-auth.js'
+import { type RouteAuthInput, RouteAuthSchema } from '../../../shared/auth/route-auth-schema.js'
 import type { InboundRequest } from '../../../shared/sources/webhook-source.js'
 
 const body = Buffer.from('{"id":"a1","status":"firing"}')

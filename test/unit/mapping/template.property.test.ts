@@ -44,8 +44,8 @@ describe('plain-path templates', () => {
       fc.asyncProperty(json, path, async (payload, expression) => {
         const context = { payload }
         const issues: TemplateIssue[] = []
-        const whole = compileTemplate(`{% payload.${expression} %}`, 't', issues)
-        const embedded = compileTemplate(`x {% payload.${expression} %} y`, 't', issues)
+        const whole = compileTemplate(`{% payload.${expression} %}`, 't', issues, jsonata)
+        const embedded = compileTemplate(`x {% payload.${expression} %} y`, 't', issues, jsonata)
         expect(issues).toEqual([])
         const expected = await jsonataAnswer(`payload.${expression}`, context)
         expect(await whole.render(context)).toEqual(expected)

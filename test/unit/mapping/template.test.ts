@@ -1,10 +1,11 @@
+import jsonata from 'jsonata'
 import { describe, expect, it } from 'vitest'
 import { TemplateError } from '../../../shared/errors.js'
 import { compileTemplate, type TemplateIssue } from '../../../shared/mapping/template.js'
 
 const render = async (template: unknown, context: object = {}) => {
   const issues: TemplateIssue[] = []
-  const compiled = compileTemplate(template, 'ticket', issues)
+  const compiled = compileTemplate(template, 'ticket', issues, jsonata)
   expect(issues).toEqual([])
   return compiled.render(context)
 }
@@ -55,7 +56,7 @@ describe('compileTemplate', () => {
     ['syntax error', '{% alert.title( %}', 'JSONata'],
   ])('reports a %s with its path instead of throwing', (_, template, message) => {
     const issues: TemplateIssue[] = []
-    compileTemplate({ fields: [template] }, 'routes.r.ticket', issues)
+    compileTemplate({ fields: [template] }, 'routes.r.ticket', issues, jsonata)
     expect(issues).toHaveLength(1)
     expect(issues[0]?.path).toBe('routes.r.ticket.fields[0]')
     expect(issues[0]?.message).toContain(message)
@@ -63,7 +64,7 @@ describe('compileTemplate', () => {
 
   it('throws a TemplateError naming the path when evaluation fails', async () => {
     const issues: TemplateIssue[] = []
-    const compiled = compileTemplate({ summary: '{% $number("abc") %}' }, 'ticket', issues)
+    const compiled = compileTemplate({ summary: '{% $number("abc") %}' }, 'ticket', issues, jsonata)
     await expect(compiled.render({})).rejects.toSatisfy(
       (error) => error instanceof TemplateError && error.message.includes('ticket.summary'),
     )
@@ -71,5 +72,32 @@ describe('compileTemplate', () => {
 
   it('cannot reach the process: JSONata has no access to globals', async () => {
     expect(await render('{% $string(process) %}', {})).toBeUndefined()
+  })
+
+  describe('without the JSONata compiler (a bundle whose config was checked at synth)', () => {
+    const template = {
+      summary: '[{% $uppercase(alert.severity) %}] {% alert.title %}',
+      count: '{% alert.count %}',
+      tags: '{% payload.tags %}',
+      note: 'no expressions',
+    }
+
+    it('renders what the checked compile renders, JSONata loaded when first needed', async () => {
+      const issues: TemplateIssue[] = []
+      const onFirstUse = compileTemplate(template, 'ticket', issues)
+
+      expect(issues).toEqual([])
+      expect(await onFirstUse.render(context)).toEqual(await render(template, context))
+    })
+
+    it('throws a TemplateError naming the path when an unchecked expression does not compile', async () => {
+      const issues: TemplateIssue[] = []
+      const compiled = compileTemplate({ summary: '{% alert.( %}' }, 'ticket', issues)
+
+      expect(issues).toEqual([])
+      await expect(compiled.render(context)).rejects.toSatisfy(
+        (error) => error instanceof TemplateError && error.message.includes('ticket.summary'),
+      )
+    })
   })
 })
