@@ -221,7 +221,7 @@ const inspect = async (
  * (or, with receipts, leave the save to the next delivery's write). A redelivered envelope (its
  * id already applied) does nothing; every store write is conditional on the version read, so two
  * workers cannot both act. Steady state costs one Halo request per event that changes Halo, and
- * with receipts one store write per event that changes the record.
+ * with receipts one store write per event that changes the record (two when it opens a ticket).
  */
 export const deliverEnvelope = async (
   envelope: Envelope,
@@ -273,7 +273,9 @@ export const deliverEnvelope = async (
   const ticketId = await perform({ ...intended, pending }, problem, deps.halo)
   // The intent holds the state to store now: with receipts, the `delivered` outcome is the
   // record that the call was made, and the next delivery stores the state with its own write.
-  if (deps.receipts) deps.receipts.made(envelope.id, ticketId)
+  // A new ticket's id is stored at once all the same: the problem is found by its ticket (a
+  // technician's close in Halo) only once the record holds it.
+  if (deps.receipts && ticketId === intended.ticketId) deps.receipts.made(envelope.id, ticketId)
   else await problem.write({ ...plan.next, ticketId }, intended.version)
   return audit(deps.logger, { ...outcome, ticketId })
 }
