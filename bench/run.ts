@@ -73,6 +73,12 @@ const SECTIONS: Section[] = [
     module: './sqlite-state.bench.ts',
     run: 'benchSqliteState',
   },
+  {
+    name: 'cost',
+    title: 'Cost per million events and per month, from measured request counts',
+    module: './cost.bench.ts',
+    run: 'benchCost',
+  },
 ]
 
 const print = (line = '') => process.stdout.write(`${line}\n`)

@@ -6,6 +6,8 @@ import { DEFAULT_RECONCILE, type Reconcile } from '../shared/config/reconcile-co
 import type { RouteData } from '../shared/config/route-data.js'
 import { DeliveryQueue } from './constructs/delivery-queue.js'
 import { IngestApi } from './constructs/ingest-api.js'
+import type { IngestEndpoint } from './constructs/ingest-endpoint.js'
+import { IngestFunctionUrl } from './constructs/ingest-function-url.js'
 import { IntegrationSecrets } from './constructs/integration-secrets.js'
 import { NodeFunction } from './constructs/node-function.js'
 import { Operations } from './constructs/operations.js'
@@ -28,14 +30,16 @@ export type HaloHooksStackProps = StackProps & {
 const outputId = (route: string) =>
   `RouteUrl${route.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase())}`
 
-/** The whole deployment: HTTP API → ingest → SQS FIFO → deliver → Halo, with state and alarms. */
+/** The whole deployment: HTTP API (or a function URL) → ingest → SQS FIFO → deliver → Halo, with state and alarms. */
 export class HaloHooksStack extends Stack {
   readonly ingest: NodeFunction
   readonly deliver: NodeFunction
   readonly queue: DeliveryQueue
   readonly table: StateTable
   readonly secrets: IntegrationSecrets
-  readonly api: IngestApi
+  /** The HTTP API, unless `deploy.endpoint` is `function-url`. */
+  readonly api: IngestApi | undefined
+  readonly endpoint: IngestEndpoint
   readonly operations: Operations
   /** Undefined when the config file turns the sweep off. */
   readonly reconcile: ReconcileSchedule | undefined
@@ -46,11 +50,16 @@ export class HaloHooksStack extends Stack {
     const logRetention = settings.logRetentionDays as RetentionDays
     const workerTimeout = Duration.seconds(settings.workerTimeoutSeconds)
 
+    // Memory chosen by measurement (npm run bench, "Cost"): both fit with room to spare, and
+    // each second spent waiting (for SQS, DynamoDB, Halo) is billed by the MB. Ingest mostly
+    // computes (an HMAC, a parse): 128 MB. Deliver mostly waits for Halo, but holds batches of up
+    // to ten envelopes: 256 MB.
     this.ingest = new NodeFunction(this, 'Ingest', {
       function: 'ingest',
       routes: props.routeData.ingest,
       sourceMaps: settings.sourceMaps,
       serviceName: 'halo-hooks-ingest',
+      memorySize: 128,
       timeout: Duration.seconds(10),
       logRetention,
       projectRoot: props.projectRoot,
@@ -60,6 +69,7 @@ export class HaloHooksStack extends Stack {
       routes: props.routeData.deliver,
       sourceMaps: settings.sourceMaps,
       serviceName: 'halo-hooks-deliver',
+      memorySize: 256,
       timeout: workerTimeout,
       logRetention,
       projectRoot: props.projectRoot,
@@ -74,7 +84,8 @@ export class HaloHooksStack extends Stack {
 
     this.table = new StateTable(this, 'State')
     this.table.bindReadWrite(this.deliver.fn)
-    this.table.bindReader(this.ingest.fn) // the dry run reads the correlation state
+    // The dry run reads the correlation state; it is served by the HTTP API only (IAM-signed).
+    if (settings.endpoint === 'http-api') this.table.bindReader(this.ingest.fn)
 
     // Each function reads only its own secret: the internet-facing ingest never holds Halo's.
     this.secrets = new IntegrationSecrets(this, 'Secrets', {
@@ -115,28 +126,38 @@ export class HaloHooksStack extends Stack {
       fn.addEnvironment(AWS_ENV.haloBudgetLimit, String(settings.budget.limit))
       fn.addEnvironment(AWS_ENV.haloBudgetWindowSeconds, String(settings.budget.windowSeconds))
     }
+    this.deliver.fn.addEnvironment(AWS_ENV.deliveryHistory, settings.deliveryHistory)
 
-    this.api = new IngestApi(this, 'Http', {
-      ingest: this.ingest.fn,
-      stageName: settings.stageName,
-      throttle: settings.throttle,
-      logRetention,
-    })
+    if (settings.endpoint === 'http-api') {
+      this.api = new IngestApi(this, 'Http', {
+        ingest: this.ingest.fn,
+        stageName: settings.stageName,
+        throttle: settings.throttle,
+        logRetention,
+      })
+      this.endpoint = this.api
+    } else {
+      this.endpoint = new IngestFunctionUrl(this, 'Url', {
+        ingest: this.ingest.fn,
+        reservedConcurrency: settings.ingestConcurrency,
+      })
+    }
 
     this.operations = new Operations(this, 'Operations', {
       queue: this.queue.queue,
       deadLetterQueue: this.queue.deadLetterQueue,
-      stage: this.api.stage,
+      endpoint: this.endpoint.metrics,
+      dashboard: settings.dashboard,
       ingest: this.ingest.fn,
       deliver: this.deliver.fn,
       deliverLogGroup: this.deliver.logGroup,
       alarmEmail: settings.alarmEmail,
     })
 
-    new CfnOutput(this, 'BaseUrl', { value: this.api.baseUrl, description: 'API root' })
+    new CfnOutput(this, 'BaseUrl', { value: this.endpoint.baseUrl, description: 'API root' })
     for (const route of props.routes) {
       new CfnOutput(this, outputId(route), {
-        value: this.api.routeUrl(route),
+        value: this.endpoint.routeUrl(route),
         description: `POST webhooks for route "${route}" here`,
       })
     }
@@ -150,7 +171,9 @@ export class HaloHooksStack extends Stack {
     })
     new CfnOutput(this, 'QueueUrl', { value: this.queue.queue.queueUrl })
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.queue.deadLetterQueue.queueUrl })
-    new CfnOutput(this, 'DashboardName', { value: this.operations.dashboard.dashboardName })
+    if (this.operations.dashboard) {
+      new CfnOutput(this, 'DashboardName', { value: this.operations.dashboard.dashboardName })
+    }
     new CfnOutput(this, 'StateTableName', {
       value: this.table.table.tableName,
       description: 'Correlation state and delivery history (npm run deliveries -- --table <this>)',

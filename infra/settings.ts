@@ -21,6 +21,10 @@ export const CONTEXT_KEYS = [
   'maxConcurrency',
   'maxReceiveCount',
   'workerTimeoutSeconds',
+  'dashboard',
+  'deliveryHistory',
+  'endpoint',
+  'ingestConcurrency',
   'sourceMaps',
 ] as const
 
@@ -54,6 +58,10 @@ export const resolveDeploySettings = (
     'maxConcurrency',
     'maxReceiveCount',
     'workerTimeoutSeconds',
+    'dashboard',
+    'deliveryHistory',
+    'endpoint',
+    'ingestConcurrency',
     'sourceMaps',
   ] as const) {
     if (given(key) !== undefined) input[key] = given(key)

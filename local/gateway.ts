@@ -7,6 +7,10 @@ import type { CompiledConfig } from '../shared/config/compile-config.js'
 import type { HaloBudget } from '../shared/config/halo-budget.js'
 import type { Reconcile } from '../shared/config/reconcile-config.js'
 import type { DeliveryHistory } from '../shared/delivery/delivery-history.js'
+import {
+  createHistoryReceipts,
+  settledCorrelationStore,
+} from '../shared/delivery/write-receipts.js'
 import { createHaloClient, type HaloClientOptions } from '../shared/halo/halo-client.js'
 import { createHaloDirectory, DIRECTORY_TTL_MS } from '../shared/halo/halo-directory.js'
 import type { CorrelationStore } from '../shared/lifecycle/correlation-store.js'
@@ -91,6 +95,8 @@ export const startGateway = async (options: GatewayOptions) => {
   const budget = options.budget ?? compiled.config.budget
   const reconcile = options.reconcile ?? compiled.config.reconcile
   const history = options.history ?? state.history
+  // As in AWS: a delivered envelope's history row is the receipt of its Halo write.
+  const receipts = createHistoryReceipts(history)
 
   const app = new Hono()
   if (sandbox) {
@@ -113,7 +119,14 @@ export const startGateway = async (options: GatewayOptions) => {
   )
   app.route(
     '/',
-    createIngestApp({ routes: compiled.routes, queue, secrets, now, logger, preview: { store } }),
+    createIngestApp({
+      routes: compiled.routes,
+      queue,
+      secrets,
+      now,
+      logger,
+      preview: { store: settledCorrelationStore(store, receipts) },
+    }),
   )
 
   const hostname = options.hostname ?? '127.0.0.1'
@@ -168,6 +181,7 @@ export const startGateway = async (options: GatewayOptions) => {
         directory,
         store,
         resolveAtSource,
+        receipts,
         logger: messageLogger,
         now,
       }),

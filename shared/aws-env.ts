@@ -31,6 +31,8 @@ export const AWS_ENV = {
   maxReceiveCount: 'MAX_RECEIVE_COUNT',
   /** How long the queue keeps a message, in seconds: deliver parks one before it expires. */
   queueRetentionSeconds: 'QUEUE_RETENTION_SECONDS',
+  /** Which outcomes deliver keeps in the delivery history: `all`, or only `changes`. */
+  deliveryHistory: 'DELIVERY_HISTORY',
 } as const
 
 export type AwsEnvName = (typeof AWS_ENV)[keyof typeof AWS_ENV]
@@ -38,18 +40,25 @@ export type AwsEnvName = (typeof AWS_ENV)[keyof typeof AWS_ENV]
 /** Powertools metric namespace used by both functions and the dashboard and alarms. */
 export const METRICS_NAMESPACE = 'HaloHooks'
 
-/** The metric names the functions emit (EMF) and the stack's alarms and dashboard read. */
+/**
+ * The metric names the functions emit (EMF) and the stack's alarms and dashboard read. Each
+ * custom metric published in an hour is billed for that hour, so only what an alarm needs is
+ * published on every invocation (`HaloRequests`); the others are published when they happen.
+ * What is received, enqueued and done is in AWS's own metrics (API Gateway or Lambda, SQS).
+ */
 export const METRIC = {
-  received: 'WebhooksReceived',
+  /** A webhook answered 4xx or 5xx, with its `code` as a dimension. */
   rejected: 'WebhooksRejected',
-  enqueued: 'EnvelopesEnqueued',
-  delivered: 'EnvelopesDelivered',
-  deduplicated: 'EnvelopesDeduplicated',
+  /** Envelopes deferred (or held behind one) for a later attempt. */
   deferred: 'EnvelopesDeferred',
+  /** Envelopes parked in the dead-letter queue. */
   parked: 'EnvelopesParked',
+  /**
+   * One value per Halo request: 1 when Halo answered 429, else 0. Its SampleCount is the requests,
+   * its Sum the 429s, its Average the share of requests Halo throttled (the Halo429Rate alarm).
+   */
   haloRequests: 'HaloRequests',
-  halo429: 'HaloThrottled',
-  /** Open tickets the reconcile sweep read and queued as ticket events. */
+  /** Open tickets the reconcile sweep read and queued as ticket events (when it queues any). */
   reconciled: 'TicketsReconciled',
 } as const
 

@@ -14,6 +14,7 @@ import {
   processBatch,
   type RecordResult,
 } from '../../shared/delivery/process-batch.js'
+import { createHistoryReceipts } from '../../shared/delivery/write-receipts.js'
 import { DeployIncompleteError } from '../../shared/errors.js'
 import { createDynamoDbRateBudget } from '../../shared/halo/dynamodb-rate-budget.js'
 import { createHaloCallCounter } from '../../shared/halo/halo-call-counter.js'
@@ -45,6 +46,7 @@ const env = parseSettings(
     [AWS_ENV.haloBudgetWindowSeconds]: z.coerce.number().int().min(1).default(300),
     [AWS_ENV.maxReceiveCount]: z.coerce.number().int().min(1).optional(),
     [AWS_ENV.queueRetentionSeconds]: z.coerce.number().int().min(60).optional(),
+    [AWS_ENV.deliveryHistory]: z.enum(['all', 'changes']).default('all'),
   }),
   process.env,
   'deliver environment',
@@ -77,6 +79,8 @@ const history = createDynamoDbDeliveryHistory({
   client: documents,
   tableName: env[AWS_ENV.tableName],
 })
+// A delivered envelope's history item is the receipt of its Halo write (see write-receipts.ts).
+const receipts = createHistoryReceipts(history)
 const counter = createHaloCallCounter()
 // The SQS client loads when a record is first deferred or parked: deliveries need none.
 let sqsQueue: Promise<BatchQueue<SqsBatchMessage>> | undefined
@@ -152,6 +156,7 @@ const deliver = async (body: unknown, recordLogger: Logger) => {
     directory,
     store: correlations,
     resolveAtSource,
+    receipts,
     logger: recordLogger,
     now: () => new Date(),
   })
@@ -159,8 +164,10 @@ const deliver = async (body: unknown, recordLogger: Logger) => {
 
 const seconds = (value: number | undefined) => (value === undefined ? undefined : value * 1000)
 
+// What is done is in the queue's own metrics (messages deleted); what waits or is parked is
+// counted when it happens.
 const RESULT_METRIC: Record<RecordResult['kind'], string | undefined> = {
-  done: METRIC.delivered,
+  done: undefined,
   deferred: METRIC.deferred,
   held: METRIC.deferred,
   parked: METRIC.parked,
@@ -170,14 +177,19 @@ const RESULT_METRIC: Record<RecordResult['kind'], string | undefined> = {
 // History writes of this invocation: awaited before it ends (a frozen Lambda writes nothing).
 const historyWrites: Promise<void>[] = []
 
+/** Outcomes the history keeps under `deliveryHistory: changes`. */
+const CHANGES = new Set(['delivered', 'parked', 'failed'])
+
 const onResult = (result: RecordResult, message: BatchMessage) => {
-  const deduplicated = result.kind === 'done' && result.outcome.outcome === 'deduplicated'
-  const metric = deduplicated ? METRIC.deduplicated : RESULT_METRIC[result.kind]
+  const metric = RESULT_METRIC[result.kind]
   if (metric) count(metric)
-  // One put per result, beside the audit line; a failed write loses a page row, not a delivery.
+  const entry = deliveryRecordOf(result, message, new Date())
+  if (env[AWS_ENV.deliveryHistory] === 'changes' && !CHANGES.has(entry.outcome)) return
+  // One put per result, beside the audit line. A failed write loses a page row, not a delivery:
+  // without the receipt, the next delivery of the problem asks Halo instead.
   historyWrites.push(
-    history.record(deliveryRecordOf(result, message, new Date())).catch((error: unknown) => {
-      logger.warn('delivery history not written', { correlation_id: message.correlationId, error })
+    history.record(entry).catch((error: unknown) => {
+      logger.warn('delivery history not written', { envelopeId: message.correlationId, error })
     }),
   )
 }
@@ -199,10 +211,14 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     })
     return { batchItemFailures: unfinished.map(({ id }) => ({ itemIdentifier: id })) }
   } finally {
+    // The next invocation reads the shared budget afresh rather than trust this one's lease.
+    budget.endLease()
     await Promise.all(historyWrites.splice(0))
+    // One value per request (1: answered 429), so one metric serves the alarm on the 429 share.
     const calls = counter.snapshot()
-    count(METRIC.haloRequests, calls.sent)
-    count(METRIC.halo429, calls.throttled)
+    for (let sent = 0; sent < calls.sent; sent++) {
+      count(METRIC.haloRequests, sent < calls.throttled ? 1 : 0)
+    }
     await observability.flush()
   }
 }

@@ -28,10 +28,10 @@ const env = parseSettings(
 const observability = createPowertoolsObservability('ingest')
 const { logger, count } = observability
 
-const onResult = ({ status, code, accepted }: WebhookResult) => {
-  count(METRIC.received)
+// Only rejections are counted here: what is received and enqueued is in the API's (or Lambda's)
+// and the queue's own metrics, which cost nothing.
+const onResult = ({ status, code }: WebhookResult) => {
   if (status >= 400) count(METRIC.rejected, 1, { code: code ?? String(status) })
-  else if (accepted !== undefined) count(METRIC.enqueued, accepted)
 }
 
 /** The dry run's correlation store: its module and the DynamoDB client load on first use. */

@@ -120,12 +120,14 @@ export const handler = async (_event: unknown, context: Context): Promise<SweepR
       now: () => new Date(),
       deadline: Date.now() + context.getRemainingTimeInMillis() - END_MARGIN_MS,
     })
-    count(METRIC.reconciled, report.queued)
+    if (report.queued > 0) count(METRIC.reconciled, report.queued)
     return report
   } finally {
+    // One value per request (1: answered 429), as deliver counts them for the 429 alarm.
     const calls = counter.snapshot()
-    count(METRIC.haloRequests, calls.sent)
-    count(METRIC.halo429, calls.throttled)
-    observability.flush()
+    for (let sent = 0; sent < calls.sent; sent++) {
+      count(METRIC.haloRequests, sent < calls.throttled ? 1 : 0)
+    }
+    await observability.flush()
   }
 }

@@ -11,6 +11,8 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda'
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs'
 import { Construct } from 'constructs'
+import type { IngestEndpoint } from './ingest-endpoint.js'
+import type { IngestEndpointMetrics } from './operations.js'
 
 export type IngestApiProps = {
   readonly ingest: LambdaFunction
@@ -43,10 +45,11 @@ const ACCESS_LOG_FORMAT = JSON.stringify({
  * signature inside ingest), and `POST /dry-run/{route}` for operators, authorised by IAM (SigV4).
  * One stage with JSON access logs and throttling.
  */
-export class IngestApi extends Construct {
+export class IngestApi extends Construct implements IngestEndpoint {
   readonly api: HttpApi
   readonly stage: HttpStage
   readonly accessLogs: LogGroup
+  readonly metrics: IngestEndpointMetrics
 
   constructor(scope: Construct, id: string, props: IngestApiProps) {
     super(scope, id)
@@ -84,6 +87,12 @@ export class IngestApi extends Construct {
           'closed (no secret configured: 5xx, nothing queued), before anything is enqueued. ' +
           'Throttling and the per-route body-size cap bound unauthenticated load.',
       })
+    }
+    const stage = this.stage
+    this.metrics = {
+      serverErrors: (period) => stage.metricServerError({ period, statistic: 'Sum' }),
+      requests: () => stage.metricCount({ label: 'requests' }),
+      clientErrors: () => stage.metricClientError({ label: '4xx' }),
     }
     this.api.addRoutes({
       path: '/dry-run/{route}',

@@ -3,7 +3,15 @@ import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import { AssetHashType, DockerImage, type Duration, RemovalPolicy } from 'aws-cdk-lib'
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam'
-import { Architecture, Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda'
+import {
+  ApplicationLogLevel,
+  Architecture,
+  Code,
+  Function as LambdaFunction,
+  LoggingFormat,
+  Runtime,
+  SystemLogLevel,
+} from 'aws-cdk-lib/aws-lambda'
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs'
 import { Construct } from 'constructs'
 import type { RouteData } from '../../shared/config/route-data.js'
@@ -17,8 +25,8 @@ export type NodeFunctionProps = {
   /** Powertools service name (logs, metrics). */
   readonly serviceName: string
   readonly timeout: Duration
-  /** @default 512 */
-  readonly memorySize?: number
+  /** Memory in MB, which also sets the function's share of a CPU (1769 MB: one vCPU). */
+  readonly memorySize: number
   readonly logRetention: RetentionDays
   /** Project root, where the lockfile is. */
   readonly projectRoot: string
@@ -33,7 +41,10 @@ export type NodeFunctionProps = {
  * The house Lambda function: ARM64, the newest Node.js runtime, an ESM bundle built by the local
  * esbuild with the project's settings (infra/bundling.ts: the SDK bundled, code split, the routes
  * compiled in), its own log group with a retention, and its own role that may write to that log
- * group and nothing else until a construct's `bindX(fn)` grants more.
+ * group and nothing else until a construct's `bindX(fn)` grants more. Lambda writes none of its
+ * own START, END and REPORT lines (system log level WARN: CloudWatch Logs bills every byte, and
+ * the functions' duration and errors are in their metrics); the functions' own lines are INFO
+ * and above.
  */
 export class NodeFunction extends Construct {
   readonly fn: LambdaFunction
@@ -81,10 +92,13 @@ export class NodeFunction extends Construct {
       handler: 'index.handler',
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
-      memorySize: props.memorySize ?? 512,
+      memorySize: props.memorySize,
       timeout: props.timeout,
       role,
       logGroup: this.logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      systemLogLevelV2: SystemLogLevel.WARN,
+      applicationLogLevelV2: ApplicationLogLevel.INFO,
       environment: {
         ...(sourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
         POWERTOOLS_SERVICE_NAME: props.serviceName,

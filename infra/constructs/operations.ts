@@ -1,11 +1,11 @@
 import { Annotations, CfnOutput, Duration, Stack } from 'aws-cdk-lib'
-import type { HttpStage } from 'aws-cdk-lib/aws-apigatewayv2'
 import {
   Alarm,
   AlarmStatusWidget,
   ComparisonOperator,
   Dashboard,
   GraphWidget,
+  type IMetric,
   LogQueryVisualizationType,
   LogQueryWidget,
   MathExpression,
@@ -22,10 +22,18 @@ import { Construct } from 'constructs'
 import { METRIC, METRICS_NAMESPACE } from '../../shared/aws-env.js'
 import { DELIVERY_QUERIES } from './delivery-queries.js'
 
+/** What the senders' front door (the HTTP API, or the function URL) reports about requests. */
+export type IngestEndpointMetrics = {
+  /** Requests answered 5xx, summed over the period given. */
+  serverErrors: (period: Duration) => IMetric
+  requests: () => IMetric
+  clientErrors: () => IMetric
+}
+
 export type OperationsProps = {
   readonly queue: Queue
   readonly deadLetterQueue: Queue
-  readonly stage: HttpStage
+  readonly endpoint: IngestEndpointMetrics
   readonly ingest: LambdaFunction
   readonly deliver: LambdaFunction
   /** The deliver function's log group: its audit lines are what the saved queries read. */
@@ -34,6 +42,8 @@ export type OperationsProps = {
   readonly alarmEmail?: string
   /** Oldest message age that raises an alarm. @default 30 minutes */
   readonly maxMessageAge?: Duration
+  /** Draw the dashboard ($3 a month beyond an account's first three). @default false */
+  readonly dashboard?: boolean
 }
 
 const FIVE_MINUTES = Duration.minutes(5)
@@ -41,12 +51,13 @@ const FIVE_MINUTES = Duration.minutes(5)
 /**
  * Alarms, always published to one SNS topic (e-mailed when `alarmEmail` is set; without it synth
  * warns and the topic's ARN is an output to subscribe to), saved Logs Insights queries over the
- * deliver audit lines, and one dashboard for the whole pipeline.
+ * deliver audit lines, and, when asked for, one dashboard for the whole pipeline. Each alarm reads
+ * one metric (alarms are billed per metric they read).
  */
 export class Operations extends Construct {
   readonly alarms: Alarm[]
   readonly topic: Topic
-  readonly dashboard: Dashboard
+  readonly dashboard: Dashboard | undefined
   readonly queries: QueryDefinition[]
 
   constructor(scope: Construct, id: string, props: OperationsProps) {
@@ -60,8 +71,16 @@ export class Operations extends Construct {
         period: FIVE_MINUTES,
         label,
       })
-    const haloRequests = app(METRIC.haloRequests, 'deliver', 'Halo requests')
-    const halo429 = app(METRIC.halo429, 'deliver', 'Halo 429 answers')
+    // One value per Halo request, 1 for a 429: SampleCount counts requests, Sum the 429s.
+    const halo = (statistic: string, label?: string) =>
+      new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: METRIC.haloRequests,
+        dimensionsMap: { service: 'deliver' },
+        statistic,
+        period: FIVE_MINUTES,
+        ...(label ? { label } : {}),
+      })
 
     this.alarms = [
       new Alarm(this, 'DeadLetters', {
@@ -90,7 +109,7 @@ export class Operations extends Construct {
       }),
       new Alarm(this, 'Ingest5xx', {
         alarmDescription: 'Ingest answers 5xx: senders are retrying (queue or secret trouble?)',
-        metric: props.stage.metricServerError({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        metric: props.endpoint.serverErrors(FIVE_MINUTES),
         threshold: 5,
         evaluationPeriods: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -107,12 +126,9 @@ export class Operations extends Construct {
       new Alarm(this, 'Halo429Rate', {
         alarmDescription:
           'Over 10% of Halo requests are answered 429: lower budget in the config, or another app shares the API',
-        metric: new MathExpression({
-          expression: 'IF(requests > 0, throttled / requests, 0)',
-          usingMetrics: { requests: haloRequests, throttled: halo429 },
-          period: FIVE_MINUTES,
-          label: 'share of Halo requests answered 429',
-        }),
+        // The Average of the 0/1 values is the share answered 429; no requests, no data. (No
+        // label: a labelled metric makes the alarm a metric-math one.)
+        metric: halo('Average'),
         threshold: 0.1,
         evaluationPeriods: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -149,17 +165,25 @@ export class Operations extends Construct {
         }),
     )
 
-    this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(6) })
-    this.dashboard.addWidgets(
+    this.dashboard = props.dashboard ? this.drawDashboard(props, app, halo) : undefined
+  }
+
+  private drawDashboard(
+    props: OperationsProps,
+    app: (name: string, service: 'ingest' | 'deliver', label: string) => Metric,
+    halo: (statistic: string, label?: string) => Metric,
+  ): Dashboard {
+    const dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(6) })
+    dashboard.addWidgets(
       new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 3 }),
     )
-    this.dashboard.addWidgets(
+    dashboard.addWidgets(
       new GraphWidget({
         title: 'Ingest',
         width: 8,
         left: [
-          app(METRIC.received, 'ingest', 'received'),
-          app(METRIC.enqueued, 'ingest', 'enqueued'),
+          props.endpoint.requests(),
+          props.queue.metricNumberOfMessagesSent({ label: 'enqueued', statistic: 'Sum' }),
           new MathExpression({
             expression:
               "SUM(SEARCH('{HaloHooks,service,code} MetricName=\"WebhooksRejected\"', 'Sum', 300))",
@@ -172,15 +196,21 @@ export class Operations extends Construct {
         title: 'Deliver',
         width: 8,
         left: [
-          app(METRIC.delivered, 'deliver', 'delivered'),
-          app(METRIC.deduplicated, 'deliver', 'deduplicated'),
+          props.queue.metricNumberOfMessagesDeleted({
+            label: 'done (delivered, recorded or parked)',
+            statistic: 'Sum',
+          }),
           app(METRIC.deferred, 'deliver', 'deferred'),
           app(METRIC.parked, 'deliver', 'parked'),
         ],
       }),
-      new GraphWidget({ title: 'Halo', width: 8, left: [haloRequests, halo429] }),
+      new GraphWidget({
+        title: 'Halo',
+        width: 8,
+        left: [halo('SampleCount', 'Halo requests'), halo('Sum', 'Halo 429 answers')],
+      }),
     )
-    this.dashboard.addWidgets(
+    dashboard.addWidgets(
       new GraphWidget({
         title: 'Queue',
         width: 8,
@@ -204,18 +234,18 @@ export class Operations extends Construct {
         ],
       }),
       new GraphWidget({
-        title: 'API',
+        title: 'Senders',
         width: 8,
         left: [
-          props.stage.metricCount({ label: 'requests' }),
-          props.stage.metricClientError({ label: '4xx' }),
-          props.stage.metricServerError({ label: '5xx' }),
+          props.endpoint.requests(),
+          props.endpoint.clientErrors(),
+          props.endpoint.serverErrors(FIVE_MINUTES),
         ],
       }),
     )
     // The same queries on the dashboard, over its time range (each view runs them: Logs
     // Insights bills the data scanned).
-    this.dashboard.addWidgets(
+    dashboard.addWidgets(
       ...DELIVERY_QUERIES.map(
         (query) =>
           new LogQueryWidget({
@@ -228,5 +258,6 @@ export class Operations extends Construct {
           }),
       ),
     )
+    return dashboard
   }
 }

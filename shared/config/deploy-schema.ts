@@ -6,6 +6,9 @@ export const LOG_RETENTION_DAYS = [
   3653,
 ] as const
 
+/** A yes/no setting, from the config file (a boolean) or CDK context (`true` / `false`). */
+const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((text) => text === 'true')])
+
 /**
  * Settings of the AWS deployment (`npx cdk deploy`). Each may also be given as CDK context
  * (`-c haloUrl=https://...`), which wins over the config file. Secrets never go here.
@@ -65,6 +68,34 @@ export const DeploySchema = z
      * defers). @default 60
      */
     workerTimeoutSeconds: z.coerce.number().int().min(30).max(900).default(60),
+    /**
+     * Draw a CloudWatch dashboard of the whole pipeline. It costs $3 a month unless the account
+     * has fewer than three; the alarms and the saved Logs Insights queries are there either way.
+     * @default false
+     */
+    dashboard: flag.default(false),
+    /**
+     * What the delivery history (`npm run deliveries`) keeps of each envelope: its latest outcome
+     * whatever it is (`all`), or only `changes`: delivered (the receipt of a Halo write, which
+     * costs nothing extra), parked and failed. Every other outcome (recorded, suppressed,
+     * deduplicated, deferred, held) costs one DynamoDB write under `all`; the audit log lines
+     * have them either way. @default 'all'
+     */
+    deliveryHistory: z.enum(['all', 'changes']).default('all'),
+    /**
+     * How senders reach ingest. `http-api`: an API Gateway HTTP API, throttled per second
+     * (`throttle`), with access logs and the IAM-signed dry run ($1 per million requests).
+     * `function-url`: ingest's own Lambda function URL, at no charge per request, throttled by
+     * ingest's reserved concurrency (`ingestConcurrency`), without access logs or the dry run
+     * (a function URL cannot ask IAM for one path only). @default 'http-api'
+     */
+    endpoint: z.enum(['http-api', 'function-url']).default('http-api'),
+    /**
+     * With `endpoint: 'function-url'`, ingest instances at once (reserved concurrency): the
+     * throttle in place of the HTTP API's. A request beyond it is answered 429 and the sender
+     * retries. Reserving takes this many from the account's concurrency. @default 10
+     */
+    ingestConcurrency: z.coerce.number().int().min(1).max(1_000).default(10),
     /**
      * Source maps for the functions: the bundles ship `.map` files and Node.js runs with
      * `--enable-source-maps`, so stack traces name the TypeScript files. It costs time at every

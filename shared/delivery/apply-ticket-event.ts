@@ -7,6 +7,7 @@ import type { Logger } from '../observability.js'
 import type { ResolveAtSourceFn } from '../outbound/resolve-at-source.js'
 import type { DeliveryOutcome } from './deliver-envelope.js'
 import { type TellSourceResult, tellSource } from './tell-source.js'
+import { settleRecord, type WriteReceipts } from './write-receipts.js'
 
 export type ApplyTicketEventDeps = {
   store: CorrelationStore
@@ -15,6 +16,8 @@ export type ApplyTicketEventDeps = {
   routes: ReadonlyMap<string, DeliveryRoute>
   /** Resolves an alert at its source, for routes with `resolveAtSource`. */
   resolveAtSource: ResolveAtSourceFn
+  /** Where our own last write on a problem is known done, so its state counts as stored. */
+  receipts?: WriteReceipts
 }
 
 /**
@@ -37,7 +40,9 @@ export const applyTicketEvent = async (
   deps: ApplyTicketEventDeps,
 ): Promise<DeliveryOutcome> => {
   const { ticketEvent: event } = envelope
-  const record = await deps.store.findByTicket(event.ticketId)
+  // Our last write on the problem may be on record only by its receipt (write receipts): its
+  // state is the one to compare the event with, and this write stores it.
+  const record = await settleRecord(await deps.store.findByTicket(event.ticketId), deps.receipts)
   const owner = record && deps.routes.get(record.route)
   const about = record
     ? { route: record.route, key: record.key }

@@ -17,6 +17,7 @@ import type { Logger } from '../observability.js'
 import { type DeliveryHalo, findCommand, runCommand } from './halo-commands.js'
 import { planEnvelope } from './plan-envelope.js'
 import { readTicket, readTicketWork, withTicketSeen } from './read-ticket.js'
+import { settleRecord, type WriteReceipts } from './write-receipts.js'
 
 export type DeliverEnvelopeDeps = {
   halo: DeliveryHalo
@@ -24,6 +25,13 @@ export type DeliverEnvelopeDeps = {
   directory: HaloDirectory
   logger: Logger
   now: () => Date
+  /**
+   * Where a made write is on record (the delivery history's `delivered` outcome, which the caller
+   * records). With them the state after a write is not stored on its own: the next delivery of
+   * the problem stores it with its own write, one store write per event instead of two. Without
+   * them it is stored at once.
+   */
+  receipts?: WriteReceipts
 }
 
 export type DeliveryOutcome = {
@@ -211,11 +219,13 @@ const inspect = async (
 }
 
 /**
- * Delivers one envelope with exactly-once effects on Halo, in one straight line: recover an
- * interrupted write, recheck a ticket whose state is stale, plan (decision, Halo call, next
- * state), store the intent with its next state, make the call, save. A redelivered envelope
- * (its id already applied) does nothing; every store write is conditional on the version read,
- * so two workers cannot both act. Steady state costs one Halo request per event that changes Halo.
+ * Delivers one envelope with exactly-once effects on Halo, in one straight line: settle the
+ * previous write by its receipt or recover it, recheck a ticket whose state is stale, plan
+ * (decision, Halo call, next state), store the intent with its next state, make the call, save
+ * (or, with receipts, leave the save to the next delivery's write). A redelivered envelope (its
+ * id already applied) does nothing; every store write is conditional on the version read, so two
+ * workers cannot both act. Steady state costs one Halo request per event that changes Halo, and
+ * with receipts one store write per event that changes the record (two when it opens a ticket).
  */
 export const deliverEnvelope = async (
   envelope: AlertEnvelope,
@@ -227,7 +237,8 @@ export const deliverEnvelope = async (
   const { key } = envelope.alert
   const problem = problemRecord(deps.store, route.name, key)
 
-  const recovered = await recover(await problem.read(), envelope, problem, deps)
+  const stored = await settleRecord(await problem.read(), deps.receipts)
+  const recovered = await recover(stored, envelope, problem, deps)
   const { record, work } = await inspect(recovered, envelope, route, deps, now)
   const plan = await planEnvelope(envelope, route, {
     directory: deps.directory,
@@ -264,11 +275,18 @@ export const deliverEnvelope = async (
     recovered?.version,
   )
   const ticketId = await perform({ ...intended, pending }, problem, deps.halo)
-  await problem.write({ ...plan.next, ticketId }, intended.version)
+  // The intent holds the state to store now: with receipts, the `delivered` outcome is the
+  // record that the call was made, and the next delivery stores the state with its own write.
+  // A new ticket's id is stored at once all the same: the problem is found by its ticket (a
+  // technician's close in Halo) only once the record holds it.
+  if (deps.receipts && ticketId === intended.ticketId) deps.receipts.made(envelope.id, ticketId)
+  else await problem.write({ ...plan.next, ticketId }, intended.version)
   return audit(deps.logger, { ...outcome, ticketId })
 }
 
 const audit = (logger: Logger, outcome: DeliveryOutcome): DeliveryOutcome => {
-  logger.info(`envelope ${outcome.outcome}`, { ...outcome })
+  // The message names the outcome; the fields say the rest.
+  const { outcome: kind, ...fields } = outcome
+  logger.info(`envelope ${kind}`, fields)
   return outcome
 }

@@ -30,6 +30,16 @@ export const DELIVERY_RECORD_OUTCOMES = Object.keys(OUTCOMES) as [
   ...DeliveryRecordOutcome[],
 ]
 
+/**
+ * Outcomes that say the envelope's Halo write, if it had one, was made: the receipts of
+ * write-receipts.ts. `deduplicated` too: a redelivery is found applied only in a state after its
+ * write, and its outcome replaces the `delivered` one.
+ */
+export const WRITE_RECEIPT_OUTCOMES: ReadonlySet<DeliveryRecordOutcome> = new Set([
+  'delivered',
+  'deduplicated',
+])
+
 /** The latest outcome of one envelope, for the deliveries view. Never a payload value. */
 export type DeliveryRecord = {
   envelopeId: string
@@ -59,6 +69,8 @@ export interface DeliveryHistory {
   record(entry: DeliveryRecord): Promise<void>
   /** Newest first. */
   list(filter?: DeliveryFilter): Promise<DeliveryRecord[]>
+  /** One envelope's latest outcome, if it is still kept. */
+  get(envelopeId: string): Promise<DeliveryRecord | undefined>
 }
 
 /** The route and key of a queue message's envelope, when it is one. */

@@ -1,4 +1,9 @@
-import { type DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb'
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  ScanCommand,
+} from '@aws-sdk/lib-dynamodb'
 import * as z from 'zod'
 import { clipText } from '../clip-text.js'
 import { StateStoreError } from '../errors.js'
@@ -7,6 +12,7 @@ import {
   type DeliveryFilter,
   type DeliveryHistory,
   type DeliveryRecord,
+  WRITE_RECEIPT_OUTCOMES,
 } from './delivery-history.js'
 
 export type DynamoDbDeliveryHistoryOptions = {
@@ -14,6 +20,11 @@ export type DynamoDbDeliveryHistoryOptions = {
   tableName: string
   /** Seconds after an outcome when DynamoDB may delete its item (TTL `expiresAt`). @default 14 days */
   retentionSeconds?: number
+  /**
+   * The same for an outcome that is also the receipt of the envelope's Halo write (delivered,
+   * deduplicated; see write-receipts.ts). @default 35 days, as long as a closed problem's record
+   */
+  receiptRetentionSeconds?: number
   /** Items a `list` Scan reads per request. @default DynamoDB's (1 MB per page) */
   scanPageSize?: number
   now?: () => Date
@@ -21,6 +32,9 @@ export type DynamoDbDeliveryHistoryOptions = {
 
 /** How long the history keeps an envelope's latest outcome: the queue's retention. */
 export const HISTORY_RETENTION_SECONDS = 14 * 86_400
+
+/** How long it keeps an outcome that is the receipt of a Halo write. */
+export const RECEIPT_RETENTION_SECONDS = 35 * 86_400
 
 /** The partition key of an envelope's history item. */
 export const historyKey = (envelopeId: string) => `hist#${envelopeId}`
@@ -55,14 +69,16 @@ const translate = (operation: string, error: unknown): never => {
 /**
  * {@link DeliveryHistory} on the stack's state table: one item per envelope (`hist#<envelopeId>`),
  * overwritten by each outcome with one unconditional put (no read first), and deleted by
- * DynamoDB's TTL (`expiresAt`) after the retention. `list` scans the table for `hist#` items: it
- * is for operators (`npm run deliveries`), never on the delivery path, and reads the whole table.
+ * DynamoDB's TTL (`expiresAt`) after the retention (longer for the receipt of a Halo write).
+ * `get` reads one item strongly consistently. `list` scans the table for `hist#` items: it is for
+ * operators (`npm run deliveries`), never on the delivery path, and reads the whole table.
  */
 export const createDynamoDbDeliveryHistory = (
   options: DynamoDbDeliveryHistoryOptions,
 ): DeliveryHistory => {
   const { client, tableName } = options
   const retention = options.retentionSeconds ?? HISTORY_RETENTION_SECONDS
+  const receiptRetention = options.receiptRetentionSeconds ?? RECEIPT_RETENTION_SECONDS
   const now = options.now ?? (() => new Date())
 
   return {
@@ -72,10 +88,26 @@ export const createDynamoDbDeliveryHistory = (
       if (entry.reason !== undefined) item.reason = clipText(entry.reason, MAX_REASON)
       const at = Date.parse(entry.at)
       item.pk = historyKey(entry.envelopeId)
-      item.expiresAt = Math.floor((Number.isNaN(at) ? now().getTime() : at) / 1000) + retention
+      item.expiresAt =
+        Math.floor((Number.isNaN(at) ? now().getTime() : at) / 1000) +
+        (WRITE_RECEIPT_OUTCOMES.has(entry.outcome) ? receiptRetention : retention)
       await client
         .send(new PutCommand({ TableName: tableName, Item: item }))
         .catch((error: unknown) => translate('PutItem', error))
+    },
+
+    async get(envelopeId) {
+      const { Item } = await client
+        .send(
+          new GetCommand({
+            TableName: tableName,
+            Key: { pk: historyKey(envelopeId) },
+            ConsistentRead: true,
+          }),
+        )
+        .catch((error: unknown) => translate('GetItem', error))
+      const parsed = StoredRecordSchema.safeParse(Item)
+      return Item && parsed.success ? parsed.data : undefined
     },
 
     async list({ route, outcome, limit = 200 }: DeliveryFilter = {}) {

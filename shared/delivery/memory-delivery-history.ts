@@ -18,5 +18,9 @@ export const createMemoryDeliveryHistory = ({ maxEntries = 10_000 } = {}) => {
         .slice(0, limit)
         .map((entry) => ({ ...entry }))
     },
+    async get(envelopeId: string) {
+      const entry = records.get(envelopeId)
+      return entry ? { ...entry } : undefined
+    },
   } satisfies DeliveryHistory
 }

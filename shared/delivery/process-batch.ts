@@ -244,11 +244,11 @@ export const processBatch = async <Message extends BatchMessage>(
 
   const runGroup = async (group: readonly Message[]) => {
     for (const [index, message] of group.entries()) {
-      // Every line of this message names its envelope, route and key, the parked and deferred
-      // ones too, so the audit lines can be queried alike (Logs Insights in AWS).
+      // Every line of this message names its envelope (or, when it is not one, the message's
+      // correlation id), route and key, the parked and deferred ones too, so the audit lines can
+      // be queried alike (Logs Insights in AWS).
       const logger = withFields(deps.logger, {
-        correlation_id: message.correlationId,
-        message_id: message.id,
+        envelopeId: message.correlationId,
         ...envelopeFieldsOf(message.body),
       })
       const rest = group.slice(index)

@@ -24,6 +24,7 @@ export const createSqliteDeliveryHistory = (
        ORDER BY seq DESC LIMIT @limit`,
     )
     .pluck()
+  const one = db.prepare('SELECT record FROM delivery_history WHERE envelope_id = ?').pluck()
   let count = db.prepare('SELECT count(*) FROM delivery_history').pluck().get() as number
 
   const record = db.transaction((entry: DeliveryRecord) => {
@@ -41,6 +42,10 @@ export const createSqliteDeliveryHistory = (
       return (list.all({ route: route || null, outcome: outcome || null, limit }) as string[]).map(
         (json) => JSON.parse(json) as DeliveryRecord,
       )
+    },
+    async get(envelopeId) {
+      const json = one.get(envelopeId) as string | undefined
+      return json === undefined ? undefined : (JSON.parse(json) as DeliveryRecord)
     },
   }
 }

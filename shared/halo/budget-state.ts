@@ -72,6 +72,12 @@ const RAISE_SHARE = 0.1
 const MAX_BLOCK_MS = 15 * 60_000
 /** The furthest ahead a caller is lined up: SQS keeps a message invisible for 12 hours at most. */
 export const MAX_LINE_MS = 12 * 3_600_000
+/**
+ * The longest a leased slot may wait to be used. A leased slot is dated at its lease's end, the
+ * latest it can be used, so the window counts it at least as long as Halo's does; grants dated
+ * further ahead than this come from a clock that is ahead, and are read as dated this far ahead.
+ */
+export const MAX_LEASE_MS = 10_000
 
 export const initialBudgetState = (settings: BudgetSettings, now: number): BudgetState => ({
   grants: [],
@@ -115,6 +121,13 @@ const capOf = (limit: number, lane: BudgetLane, settings: BudgetSettings) =>
     ? // No floor of one: a share too small for the limit means no sweep, never more than asked.
       Math.floor(limit * Math.min(settings.sweepShare ?? DEFAULT_SWEEP_SHARE, MAX_SWEEP_SHARE))
     : Math.max(1, Math.floor(limit * LANE_SHARE[lane]))
+
+/**
+ * Whether a slot granted under `granted`'s share may serve a request of `asked`'s lane. The
+ * sweep's reads are never served from a lease (nor lease): each is checked against its share.
+ */
+export const laneCovers = (granted: BudgetLane, asked: BudgetLane) =>
+  granted !== 'sweep' && asked !== 'sweep' && LANE_SHARE[granted] <= LANE_SHARE[asked]
 const spacingOf = (state: BudgetState, settings: BudgetSettings) => settings.windowMs / state.limit
 
 /**
@@ -125,7 +138,7 @@ const spacingOf = (state: BudgetState, settings: BudgetSettings) => settings.win
 const advance = (state: BudgetState, settings: BudgetSettings, now: number): BudgetState => {
   const { windowMs, ceiling } = settings
   const grants = state.grants
-    .map((at) => Math.min(at, now))
+    .map((at) => Math.min(at, now + MAX_LEASE_MS))
     .filter((at) => at > now - windowMs - settleMs(windowMs))
     .sort((a, b) => a - b)
   let { limit, changedAt } = state
@@ -171,6 +184,61 @@ export const takeSlot = (
     state: { ...current, grants: [...current.grants, now] },
     answer: { granted: true, at: now },
   }
+}
+
+/**
+ * Takes one request slot for `lane` at `now` (dated now) and, when the window is less than half
+ * full and nobody is lined up, up to `extra.most` more for the same holder to use before
+ * `extra.until` (a lease, so a worker need not write the shared state for each request). The
+ * extra slots are dated `until`, the latest they may be used; one lease never takes more than a
+ * tenth of the lane's free slots, so one worker cannot take the window from the others.
+ */
+export const leaseSlots = (
+  state: BudgetState,
+  settings: BudgetSettings,
+  now: number,
+  lane: BudgetLane,
+  extra: { most: number; until: number },
+): { state: BudgetState; answer: BudgetAnswer; extra: number; until: number } => {
+  const until = Math.min(Math.max(extra.until, now), now + MAX_LEASE_MS)
+  const taken = takeSlot(state, settings, now, lane)
+  if (!taken.answer.granted) return { ...taken, extra: 0, until }
+  const current = taken.state
+  const used = current.grants.length
+  const calm =
+    current.blockedUntil <= now &&
+    current.lineUntil <= now &&
+    used < capOf(current.limit, 'note', settings) / 2
+  const free = capOf(current.limit, lane, settings) - used
+  const count =
+    calm && lane !== 'sweep' ? Math.max(0, Math.min(extra.most, Math.floor(free / 10))) : 0
+  return {
+    state: {
+      ...current,
+      grants: [...current.grants, ...Array.from({ length: count }, () => until)],
+    },
+    answer: taken.answer,
+    extra: count,
+    until,
+  }
+}
+
+/** A lease's `count` unused slots (dated `until`) go back to the window. */
+export const returnSlots = (
+  state: BudgetState,
+  settings: BudgetSettings,
+  now: number,
+  until: number,
+  count: number,
+): BudgetState => {
+  const current = advance(state, settings, now)
+  const grants = [...current.grants]
+  for (let left = count; left > 0; left--) {
+    const index = grants.lastIndexOf(Math.min(until, now + MAX_LEASE_MS))
+    if (index < 0) break
+    grants.splice(index, 1)
+  }
+  return { ...current, grants }
 }
 
 /**

@@ -126,7 +126,12 @@ describe('HaloHooksStack', () => {
     const functions = template.findResources('AWS::Lambda::Function')
     expect(Object.keys(functions)).toHaveLength(3)
     for (const fn of Object.values(functions)) {
-      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] })
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        // No START/END/REPORT lines of Lambda's own: CloudWatch Logs bills every byte.
+        LoggingConfig: { LogFormat: 'JSON', SystemLogLevel: 'WARN', ApplicationLogLevel: 'INFO' },
+      })
       // --enable-source-maps costs at every cold start: only with deploy.sourceMaps.
       expect(fn.Properties?.Environment?.Variables).not.toHaveProperty('NODE_OPTIONS')
     }
@@ -139,6 +144,15 @@ describe('HaloHooksStack', () => {
         NODE_OPTIONS: '--enable-source-maps',
       })
     }
+  })
+
+  it('sizes memory as measured: 128 MB for ingest, 256 MB for deliver', () => {
+    const memory = (prefix: string) =>
+      Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) =>
+        id.startsWith(prefix),
+      )?.[1].Properties?.MemorySize
+    expect(memory('Ingest')).toBe(128)
+    expect(memory('Deliver')).toBe(256)
   })
 
   it('consumes with partial batch failures and a bounded concurrency', () => {
@@ -359,8 +373,13 @@ describe('HaloHooksStack', () => {
     expect(env('ReconcileSweep')).not.toContain(AWS_ENV.deadLetterQueueUrl)
   })
 
-  it('raises five alarms and draws a dashboard', () => {
+  it('raises five alarms, each reading one metric, and draws no dashboard unless asked', () => {
     template.resourceCountIs('AWS::CloudWatch::Alarm', 5)
+    for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
+      // Alarms are billed per metric they read: no metric math over several.
+      expect(alarm.Properties?.Metrics).toBeUndefined()
+      expect(alarm.Properties?.MetricName).toBeDefined()
+    }
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -370,12 +389,15 @@ describe('HaloHooksStack', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateAgeOfOldestMessage',
     })
+    // One value per Halo request, 1 for a 429: their Average is the share Halo throttled.
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Metrics: Match.arrayWith([
-        Match.objectLike({ Expression: 'IF(requests > 0, throttled / requests, 0)' }),
-      ]),
+      Namespace: 'HaloHooks',
+      MetricName: 'HaloRequests',
+      Statistic: 'Average',
+      Threshold: 0.1,
     })
-    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1)
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 0)
+    synth({ dashboard: 'true' }).template.resourceCountIs('AWS::CloudWatch::Dashboard', 1)
   })
 
   it('always publishes alarms to a topic, and warns at synth when nobody is subscribed', () => {
@@ -437,7 +459,9 @@ describe('HaloHooksStack', () => {
     expect(byName('parked')).toContain('filter message = "envelope parked"')
     expect(byName('deferred-by-code')).toContain('stats count(*) as deferrals by code')
 
-    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'))
+    const [dashboard] = Object.values(
+      synth({ dashboard: 'true' }).template.findResources('AWS::CloudWatch::Dashboard'),
+    )
     const { widgets } = JSON.parse(target(dashboard?.Properties?.DashboardBody)) as {
       widgets: { type: string; properties: { query?: string } }[]
     }
@@ -523,6 +547,13 @@ describe('cdk-nag AwsSolutions', () => {
     expect(nag?.violations).toEqual([])
   })
 
+  it('stays clean with the function URL in place of the HTTP API', () => {
+    const { failure, nag } = nagReport({ endpoint: 'function-url' })
+
+    expect(failure).toBeUndefined()
+    expect(nag?.violations).toEqual([])
+  })
+
   it('fails the synth when a resource breaks a rule (the check is live)', () => {
     const { failure, nag } = nagReport({}, (stack) => {
       new Queue(stack, 'Careless')
@@ -600,6 +631,76 @@ describe('HaloHooksStack with the reconcile sweep turned off', () => {
     template.resourceCountIs('AWS::Lambda::Function', 2)
     template.resourceCountIs('AWS::Events::Rule', 0)
     expect(stack.reconcile).toBeUndefined()
+  })
+})
+
+describe('HaloHooksStack with endpoint: function-url', () => {
+  const { template } = synth({ endpoint: 'function-url', ingestConcurrency: '5' })
+  const resources = template.toJSON().Resources as Resources
+  const ingest = Object.keys(template.findResources('AWS::Lambda::Function')).find((id) =>
+    id.startsWith('Ingest'),
+  ) as string
+
+  it('serves ingest from its public function URL, with no HTTP API', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Api', 0)
+    template.resourceCountIs('AWS::ApiGatewayV2::Stage', 0)
+    template.hasResourceProperties('AWS::Lambda::Url', {
+      AuthType: 'NONE',
+      InvokeMode: 'BUFFERED',
+      TargetFunctionArn: { 'Fn::GetAtt': [ingest, 'Arn'] },
+    })
+    // Public invocation through the URL only: both permissions a public function URL needs.
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunctionUrl',
+      FunctionUrlAuthType: 'NONE',
+      Principal: '*',
+    })
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      InvokedViaFunctionUrl: true,
+      Principal: '*',
+    })
+  })
+
+  it('throttles by ingest reserved concurrency, as set', () => {
+    expect(resources[ingest]?.Properties?.ReservedConcurrentExecutions).toBe(5)
+    const byDefault = synth({ endpoint: 'function-url' }).template.toJSON().Resources as Resources
+    const defaultIngest = Object.entries(byDefault).find(
+      ([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('Ingest'),
+    )
+    expect(defaultIngest?.[1].Properties?.ReservedConcurrentExecutions).toBe(10)
+  })
+
+  it('gives ingest no table (no dry run without IAM on its path)', () => {
+    expect(
+      grantsOf(template, 'IngestRole').filter((grant) => grant.startsWith('dynamodb:')),
+    ).toEqual([])
+    const environment = resources[ingest]?.Properties?.Environment as
+      | { Variables: Record<string, unknown> }
+      | undefined
+    expect(environment?.Variables).toBeDefined()
+    expect(environment?.Variables[AWS_ENV.tableName]).toBeUndefined()
+  })
+
+  it('keeps all five alarms, the 5xx one on the URL’s own metric', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 5)
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Url5xxCount',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: ingest } }],
+      Statistic: 'Sum',
+    })
+  })
+
+  it('outputs the URL and one URL per route under it', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>
+    const url = Object.keys(template.findResources('AWS::Lambda::Url'))[0] as string
+    expect(outputs.BaseUrl?.Value).toEqual({ 'Fn::GetAtt': [url, 'FunctionUrl'] })
+    const routeUrls = Object.keys(outputs).filter((key) => key.startsWith('RouteUrl'))
+    expect(routeUrls.length).toBeGreaterThan(0)
+    for (const key of routeUrls) {
+      expect(target(outputs[key]?.Value)).toMatch(new RegExp(`^\\{${url}\\}hooks/[a-z0-9-]+$`))
+    }
   })
 })
 

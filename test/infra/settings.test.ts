@@ -15,6 +15,10 @@ describe('resolveDeploySettings', () => {
       maxConcurrency: 2,
       maxReceiveCount: 1_000,
       workerTimeoutSeconds: 60,
+      dashboard: false,
+      deliveryHistory: 'all',
+      endpoint: 'http-api',
+      ingestConcurrency: 10,
       sourceMaps: false,
     })
   })

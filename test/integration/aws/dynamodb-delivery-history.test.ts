@@ -47,7 +47,7 @@ const freshTable = async (name = `state-${randomUUID()}`, scanPageSize?: number)
 }
 
 describe('createDynamoDbDeliveryHistory (DynamoDB Local)', () => {
-  it('keeps one item per envelope, hist#<envelopeId>, replaced by its next outcome, with a 14-day TTL', async () => {
+  it('keeps one item per envelope, hist#<envelopeId>, replaced by its next outcome, with a 14-day TTL (35 days for a write’s receipt)', async () => {
     const { name, history } = await freshTable()
     const deferred = record({
       outcome: 'deferred',
@@ -71,10 +71,11 @@ describe('createDynamoDbDeliveryHistory (DynamoDB Local)', () => {
       {
         ...delivered,
         pk: historyKey(deferred.envelopeId),
-        expiresAt: Date.parse(delivered.at) / 1000 + 14 * 86_400,
+        expiresAt: Date.parse(delivered.at) / 1000 + 35 * 86_400,
       },
     ])
     expect(await history.list()).toEqual([delivered])
+    expect(await history.get(deferred.envelopeId)).toEqual(delivered)
   })
 
   it('lists newest first, filtered by route and outcome, at most `limit`', async () => {
@@ -120,7 +121,8 @@ describe('createDynamoDbDeliveryHistory (DynamoDB Local)', () => {
     )
     const recent = record()
     await history.record(recent)
-    await history.record(record({ at: '2026-11-10T11:00:00.000Z' })) // 18 days before NOW
+    // 18 days before NOW: past the 14 days of an outcome that is no receipt of a Halo write.
+    await history.record(record({ outcome: 'recorded', at: '2026-11-10T11:00:00.000Z' }))
 
     expect(await history.list()).toEqual([recent])
   })

@@ -2,7 +2,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { deliverEvent } from '../../../functions/deliver/deliver-event.js'
 import { startHaloSandbox } from '../../../local/halo-sandbox/start-halo-sandbox.js'
 import { compileConfig } from '../../../shared/config/compile-config.js'
+import type { DeliveryOutcome } from '../../../shared/delivery/deliver-envelope.js'
 import { classifyFailure } from '../../../shared/delivery/failure-policy.js'
+import { createMemoryDeliveryHistory } from '../../../shared/delivery/memory-delivery-history.js'
+import {
+  createHistoryReceipts,
+  settledCorrelationStore,
+} from '../../../shared/delivery/write-receipts.js'
 import { StateStoreError } from '../../../shared/errors.js'
 import { createHaloClient } from '../../../shared/halo/halo-client.js'
 import { createHaloDirectory } from '../../../shared/halo/halo-directory.js'
@@ -309,6 +315,170 @@ describe('exactly-once delivery under interruption', () => {
 
     expect(sandbox.sandbox.tickets()).toHaveLength(1)
     expect((await store.get('alpha', 'db01-disk'))?.ticketId).toBe(created?.id)
+  })
+})
+
+describe('exactly-once delivery with write receipts (one store write per event)', () => {
+  /**
+   * A worker whose made writes are on record in a delivery history shared with the others (as
+   * every Lambda instance shares the state table), and whose store writes are counted. `record`
+   * false plays a worker that died after its Halo call, before its outcome was recorded.
+   */
+  const shared = () => {
+    const store = createMemoryCorrelationStore()
+    const history = createMemoryDeliveryHistory()
+    let puts = 0
+    const counted: CorrelationStore = {
+      get: (route, key) => store.get(route, key),
+      put: (record, version) => {
+        puts += 1
+        return store.put(record, version)
+      },
+      findByTicket: (ticketId) => store.findByTicket(ticketId),
+      listOpenTickets: (limit) => store.listOpenTickets(limit),
+    }
+    const clock = { ms: START }
+    const worker = (options: { fetch?: (inner: typeof fetch) => typeof fetch } = {}) => {
+      const halo = createHaloClient({
+        baseUrl: sandbox.url,
+        clientId: 'halo-hooks-local',
+        clientSecret: 'local-sandbox-secret',
+        maxAttempts: 1,
+        timeoutMs: 2_000,
+        budget: createMemoryRateBudget({ limit: 100, windowMs: 10_000 }),
+        ...(options.fetch ? { fetch: options.fetch(globalThis.fetch) } : {}),
+      })
+      const receipts = createHistoryReceipts(history)
+      const deps = {
+        routes,
+        halo,
+        directory: createHaloDirectory(halo, { ttlMs: 60_000 }),
+        store: counted,
+        receipts,
+        logger: silentLogger,
+        now: () => new Date(clock.ms),
+        resolveAtSource: createResolveAtSource({
+          secrets: createMemorySecretStore({ routes: {} }),
+        }),
+      }
+      return async (envelope: ReturnType<typeof envelopeFor>, record = true) => {
+        const outcome: DeliveryOutcome = await deliverEvent(JSON.stringify(envelope), deps)
+        if (record) {
+          await history.record({
+            envelopeId: outcome.envelopeId,
+            outcome: outcome.outcome,
+            at: new Date(clock.ms).toISOString(),
+            ticketId: outcome.ticketId,
+            receiveCount: 1,
+          })
+        }
+        return outcome
+      }
+    }
+    return {
+      worker,
+      clock,
+      history,
+      puts: () => puts,
+      /** The state as the next delivery will start from it. */
+      settled: settledCorrelationStore(store, createHistoryReceipts(history)),
+      raw: store,
+    }
+  }
+  const halo = () =>
+    sandbox.sandbox
+      .requests()
+      .filter(({ path }) => !path.includes('/auth/') && !path.includes('authinfo'))
+      .map(({ path }) => path.replace(/\?.*$/, ''))
+
+  it('writes the store once per event (twice for the one that opens the ticket), and asks Halo nothing it need not, over a problem’s life', async () => {
+    const { worker, clock, puts, settled } = shared()
+    const deliver = worker()
+
+    await deliver(event('alpha', 'firing', START))
+    clock.ms = START + minutes(1)
+    await deliver(event('alpha', 'firing', clock.ms))
+    clock.ms = START + minutes(2)
+    await deliver(event('alpha', 'resolved', clock.ms))
+
+    // The create stores its ticket at once (the problem is found by it); the note and the close
+    // leave their state to their receipts.
+    expect(puts()).toBe(4)
+    expect(halo()).toEqual(['post /api/tickets', 'post /api/actions', 'post /api/actions'])
+    const [ticket] = sandbox.sandbox.tickets()
+    expect(await settled.get('alpha', 'db01-disk')).toMatchObject({
+      state: 'closed',
+      ticketId: ticket?.id,
+    })
+  })
+
+  it('settles the last write from its receipt when another worker delivers next', async () => {
+    const { worker, clock } = shared()
+    await worker()(event('alpha', 'firing', START))
+    const before = halo().length
+
+    clock.ms = START + minutes(1)
+    const noted = await worker()(event('alpha', 'firing', clock.ms))
+
+    expect(noted).toMatchObject({ outcome: 'delivered', action: 'note' })
+    expect(halo().slice(before)).toEqual(['post /api/actions'])
+    expect(sandbox.sandbox.tickets()).toHaveLength(1)
+  })
+
+  it('asks Halo, and makes no second note, when the worker died before recording the outcome', async () => {
+    const { worker, clock } = shared()
+    await worker()(event('alpha', 'firing', START))
+    clock.ms = START + minutes(1)
+    const repeat = event('alpha', 'firing', clock.ms)
+    await worker()(repeat, false) // the note is made, its receipt never recorded
+    const before = halo().length
+
+    // The same message again (its worker died, so SQS hands it out again), to a new worker.
+    clock.ms = START + minutes(2)
+    const again = await worker()(repeat)
+
+    expect(again).toMatchObject({ outcome: 'deduplicated' })
+    const asked = halo().slice(before)
+    expect(asked.some((request) => request.startsWith('get '))).toBe(true) // the lookup found it
+    expect(asked).not.toContain('post /api/actions')
+    expect(sandbox.sandbox.tickets()).toHaveLength(1)
+  })
+
+  it('does nothing in Halo for a redelivered envelope whose write is on record, nor after it', async () => {
+    const { worker, clock } = shared()
+    const firing = event('alpha', 'firing', START)
+    await worker()(firing)
+    const before = halo().length
+
+    const again = await worker()(firing)
+
+    expect(again).toMatchObject({
+      outcome: 'deduplicated',
+      ticketId: sandbox.sandbox.tickets()[0]?.id,
+    })
+    expect(halo().slice(before)).toEqual([])
+
+    // The redelivery's outcome replaced the receipt in the history; it still settles the write.
+    clock.ms = START + minutes(1)
+    await worker()(event('alpha', 'firing', clock.ms))
+    expect(halo().slice(before)).toEqual(['post /api/actions'])
+  })
+
+  it('still recovers an ambiguous write by asking Halo (no receipt is written for it)', async () => {
+    const { worker, clock, settled } = shared()
+    sandbox.sandbox.setFaults({ next: [{ drop: 'reset', match: 'post /api/tickets' }] })
+    const firing = event('alpha', 'firing', START)
+    await expect(worker()(firing)).rejects.toThrow()
+
+    clock.ms = START + minutes(1)
+    await worker()(firing)
+
+    const [ticket] = sandbox.sandbox.tickets()
+    expect(sandbox.sandbox.tickets()).toHaveLength(1)
+    expect(await settled.get('alpha', 'db01-disk')).toMatchObject({
+      state: 'open',
+      ticketId: ticket?.id,
+    })
   })
 })
 

@@ -38,7 +38,7 @@ export type AwsStandIn = {
 const md5 = (text: string) => createHash('md5').update(text).digest('hex')
 
 /** What SQS answers by default: every message accepted, with the checksums the SDK verifies. */
-const SQS_DEFAULTS: Record<string, Responder> = {
+export const SQS_DEFAULTS: Record<string, Responder> = {
   SendMessage: (input) => ({
     output: { MessageId: randomUUID(), MD5OfMessageBody: md5(String(input.MessageBody ?? '')) },
   }),

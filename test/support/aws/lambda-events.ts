@@ -92,3 +92,30 @@ export const lambdaContext = (functionName: string, remainingMs = 60_000): Conte
   fail: () => {},
   succeed: () => {},
 })
+
+/**
+ * A request through a Lambda function URL: payload format 2.0 like the HTTP API's, with the route
+ * key `$default`, the URL's own host, no stage prefix and no path parameters.
+ */
+export const functionUrlEvent = (options: {
+  path: string
+  body?: string
+  headers?: Record<string, string>
+  isBase64Encoded?: boolean
+}): APIGatewayProxyEventV2 => {
+  const host = 'abcdefghijklmnopqrstuvwxyz012345.lambda-url.eu-west-1.on.aws'
+  const { pathParameters: _, ...event } = httpApiEvent({ ...options, method: 'POST' })
+  return {
+    ...event,
+    routeKey: '$default',
+    headers: { ...event.headers, host },
+    requestContext: {
+      ...event.requestContext,
+      accountId: 'anonymous',
+      apiId: 'abcdefghijklmnopqrstuvwxyz012345',
+      domainName: host,
+      domainPrefix: 'abcdefghijklmnopqrstuvwxyz012345',
+      routeKey: '$default',
+    },
+  }
+}

@@ -60,6 +60,15 @@ export const deliveryHistoryContract = (
       expect(listed[0]?.envelopeId).toBe('e204')
     })
 
+    it('gives one envelope its latest outcome, and nothing for one it does not keep', async () => {
+      const history = create()
+      await history.record(entry('a', { outcome: 'deferred', reason: 'halo busy', code: 'x' }))
+      await history.record(entry('a', { outcome: 'delivered', receiveCount: 2 }))
+
+      expect(await history.get('a')).toEqual(entry('a', { outcome: 'delivered', receiveCount: 2 }))
+      expect(await history.get('unknown')).toBeUndefined()
+    })
+
     it('keeps the newest maxEntries envelopes and forgets the oldest', async () => {
       const history = create({ maxEntries: 3 })
       for (const id of ['a', 'b', 'c', 'd']) await history.record(entry(id))

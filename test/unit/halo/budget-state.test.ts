@@ -5,8 +5,12 @@ import {
   type BudgetSettings,
   type BudgetState,
   initialBudgetState,
+  laneCovers,
+  leaseSlots,
   lineUp,
+  MAX_LEASE_MS,
   refused,
+  returnSlots,
   takeSlot,
   underPressure,
 } from '../../../shared/halo/budget-state.js'
@@ -233,12 +237,76 @@ describe('the rate budget', () => {
     expect(b.underPressure(100)).toBe(true)
   })
 
-  it('treats a clock that went back as standing still, never blocking longer than the window', () => {
+  it('treats a clock that went back as standing still, never blocking longer than the window and a lease', () => {
     const b = budget(SETTINGS, 1_000_000)
     takeMany(b, 10, 1_000_000)
     const answer = b.take(0) // the clock jumped 1 000 s back
     expect(answer.granted).toBe(false)
-    expect(answer.granted ? 0 : answer.retryAfterMs).toBeLessThanOrEqual(FREES_AFTER)
-    expect(b.take(FREES_AFTER).granted).toBe(true)
+    expect(answer.granted ? 0 : answer.retryAfterMs).toBeLessThanOrEqual(FREES_AFTER + MAX_LEASE_MS)
+    expect(b.take(FREES_AFTER + MAX_LEASE_MS).granted).toBe(true)
+  })
+})
+
+describe('leased slots', () => {
+  const LARGE: BudgetSettings = { ceiling: 250, windowMs: 300_000 }
+
+  it('grants the first slot now and a few more dated at the end of the lease', () => {
+    const { state, answer, extra, until } = leaseSlots(
+      initialBudgetState(LARGE, 0),
+      LARGE,
+      1_000,
+      'write',
+      { most: 4, until: 6_000 },
+    )
+    expect(answer).toEqual({ granted: true, at: 1_000 })
+    expect({ extra, until }).toEqual({ extra: 4, until: 6_000 })
+    expect(state.grants).toEqual([1_000, 6_000, 6_000, 6_000, 6_000])
+  })
+
+  it('takes at most a tenth of the free slots, and no more than one while under pressure', () => {
+    const small: BudgetSettings = { ceiling: 20, windowMs: 10_000 }
+    expect(
+      leaseSlots(initialBudgetState(small, 0), small, 0, 'write', { most: 4, until: 5_000 }).extra,
+    ).toBe(1)
+    // Half the note lane used: the next caller gets its one slot and nothing more.
+    let state = initialBudgetState(LARGE, 0)
+    for (let i = 0; i < 100; i++) state = takeSlot(state, LARGE, 0, 'write').state
+    expect(leaseSlots(state, LARGE, 0, 'write', { most: 4, until: 5_000 }).extra).toBe(0)
+    // Someone is lined up: no extras either.
+    const lined = lineUp(initialBudgetState(LARGE, 0), LARGE, 0, 'write').state
+    expect(
+      leaseSlots({ ...lined, lineUntil: 60_000 }, LARGE, 0, 'write', { most: 4, until: 5_000 })
+        .extra,
+    ).toBe(0)
+  })
+
+  it('never dates a leased slot further ahead than the longest lease', () => {
+    const { until, state } = leaseSlots(initialBudgetState(LARGE, 0), LARGE, 0, 'write', {
+      most: 2,
+      until: 3_600_000,
+    })
+    expect(until).toBe(MAX_LEASE_MS)
+    expect(state.grants).toEqual([0, MAX_LEASE_MS, MAX_LEASE_MS])
+  })
+
+  it('counts leased slots in the window until they are given back', () => {
+    const small: BudgetSettings = { ceiling: 20, windowMs: 10_000 }
+    const leased = leaseSlots(initialBudgetState(small, 0), small, 0, 'write', {
+      most: 4,
+      until: 2_000,
+    })
+    expect(leased.state.grants).toHaveLength(2)
+    const back = returnSlots(leased.state, small, 1_000, leased.until, leased.extra)
+    expect(back.grants).toEqual([0])
+    // Giving back more than there are takes nothing else.
+    expect(returnSlots(back, small, 1_000, leased.until, 3).grants).toEqual([0])
+  })
+
+  it('lets a slot of a narrower lane serve a wider one, never the other way round', () => {
+    expect(laneCovers('note', 'write')).toBe(true)
+    expect(laneCovers('read', 'write')).toBe(true)
+    expect(laneCovers('write', 'write')).toBe(true)
+    expect(laneCovers('write', 'note')).toBe(false)
+    expect(laneCovers('read', 'note')).toBe(false)
   })
 })
