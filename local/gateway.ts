@@ -117,6 +117,8 @@ export const startGateway = async (options: GatewayOptions) => {
       logger,
     }),
   )
+  // The state as delivery starts from it: a problem's last write settled by its receipt.
+  const settled = settledCorrelationStore(store, receipts)
   app.route(
     '/',
     createIngestApp({
@@ -125,7 +127,7 @@ export const startGateway = async (options: GatewayOptions) => {
       secrets,
       now,
       logger,
-      preview: { store: settledCorrelationStore(store, receipts) },
+      preview: { store: settled },
     }),
   )
 
@@ -205,6 +207,8 @@ export const startGateway = async (options: GatewayOptions) => {
     sandbox,
     halo,
     store,
+    /** `store` with each problem's last write settled by its receipt: the state as it stands. */
+    settled,
     history,
     sweep,
     deliveriesUrl: `${url}/deliveries`,

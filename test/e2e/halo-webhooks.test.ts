@@ -45,7 +45,8 @@ const haloRequestsSince = (from: number) =>
     .slice(from)
     .map((request) => `${request.method} ${request.path}`)
 
-const record = (key: string) => harness.gateway.store.get('prometheus', key)
+// As delivery sees it: our last write's state counts once its receipt is on record.
+const record = (key: string) => harness.gateway.settled.get('prometheus', key)
 
 const ticketEventOutcomes = async () =>
   (await harness.gateway.history.list())
