@@ -74,7 +74,7 @@ export class HaloHooksStack extends Stack {
 
     this.table = new StateTable(this, 'State')
     this.table.bindReadWrite(this.deliver.fn)
-    this.table.bindReader(this.ingest.fn) // the dry run reads the correlation state
+    this.table.bindReader(this.ingest.fn) // the dry run, and the owner of a Halo ticket event
 
     // Each function reads only its own secret: the internet-facing ingest never holds Halo's.
     this.secrets = new IntegrationSecrets(this, 'Secrets', {

@@ -113,7 +113,15 @@ export const startGateway = async (options: GatewayOptions) => {
   )
   app.route(
     '/',
-    createIngestApp({ routes: compiled.routes, queue, secrets, now, logger, preview: { store } }),
+    createIngestApp({
+      routes: compiled.routes,
+      queue,
+      secrets,
+      now,
+      logger,
+      preview: { store },
+      ticketOwners: store,
+    }),
   )
 
   const hostname = options.hostname ?? '127.0.0.1'

@@ -4,8 +4,9 @@ import type { CorrelationStore } from '../../shared/lifecycle/correlation-store.
 import { createDynamoDbCorrelationStore } from '../../shared/lifecycle/dynamodb-correlation-store.js'
 
 /**
- * The correlation state the dry run reads, on DynamoDB. The ingest handler imports this module
- * on the first dry run only, so webhooks never load the DynamoDB client.
+ * The correlation state ingest reads, on DynamoDB: the dry run's, and the owner of a Halo ticket
+ * event. The ingest handler imports this module on first use only, so webhooks of other senders
+ * never load the DynamoDB client.
  */
 export const createDryRunStore = (tableName: string): CorrelationStore =>
   createDynamoDbCorrelationStore({
