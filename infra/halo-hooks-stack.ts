@@ -84,7 +84,9 @@ export class HaloHooksStack extends Stack {
 
     this.table = new StateTable(this, 'State')
     this.table.bindReadWrite(this.deliver.fn)
-    // The dry run reads the correlation state; it is served by the HTTP API only (IAM-signed).
+    // The dry run and the owner of a Halo ticket event read the correlation state. Only behind
+    // the HTTP API: a public function URL would serve the dry run to anyone, so there ingest has
+    // no table, and deliver alone decides whether a ticket event is about a ticket we own.
     if (settings.endpoint === 'http-api') this.table.bindReader(this.ingest.fn)
 
     // Each function reads only its own secret: the internet-facing ingest never holds Halo's.

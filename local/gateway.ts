@@ -128,6 +128,7 @@ export const startGateway = async (options: GatewayOptions) => {
       now,
       logger,
       preview: { store: settled },
+      ticketOwners: store,
     }),
   )
 

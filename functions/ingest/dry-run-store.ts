@@ -9,9 +9,10 @@ import type { CorrelationStore } from '../../shared/lifecycle/correlation-store.
 import { createDynamoDbCorrelationStore } from '../../shared/lifecycle/dynamodb-correlation-store.js'
 
 /**
- * The correlation state the dry run reads, on DynamoDB, as deliver would start from it (the last
- * write settled by its receipt in the delivery history). The ingest handler imports this module
- * on the first dry run only, so webhooks never load the DynamoDB client.
+ * The correlation state ingest reads, on DynamoDB, as deliver would start from it (the last write
+ * settled by its receipt in the delivery history): the dry run's, and the owner of a Halo ticket
+ * event. The ingest handler imports this module on first use only, so webhooks of other senders
+ * never load the DynamoDB client.
  */
 export const createDryRunStore = (tableName: string): CorrelationStore => {
   const client = DynamoDBDocumentClient.from(new DynamoDBClient({}))

@@ -17,7 +17,11 @@ const env = parseSettings(
     [AWS_ENV.queueUrl]: z.url(),
     [AWS_ENV.signingSecretId]: z.string().min(1),
     [AWS_ENV.secretCacheSeconds]: z.coerce.number().int().min(0).default(300),
-    /** Set by the stack so the dry run can show the stored state; without it the dry run is off. */
+    /**
+     * Set by the stack so the dry run can show the stored state and a Halo ticket event about a
+     * ticket no problem owns is ignored at once; without it the dry run is off and every ticket
+     * event is queued.
+     */
     [AWS_ENV.tableName]: z.string().min(1).optional(),
   }),
   process.env,
@@ -34,8 +38,11 @@ const onResult = ({ status, code }: WebhookResult) => {
   if (status >= 400) count(METRIC.rejected, 1, { code: code ?? String(status) })
 }
 
-/** The dry run's correlation store: its module and the DynamoDB client load on first use. */
-const dryRunStore = (tableName: string): CorrelationStore => {
+/**
+ * The correlation store ingest reads (the dry run, and the owner of a Halo ticket event): its
+ * module and the DynamoDB client load on first use, so other senders' cold starts never pay.
+ */
+const lazyStore = (tableName: string): CorrelationStore => {
   let store: Promise<CorrelationStore> | undefined
   const load = () =>
     (store ??= import('./dry-run-store.js').then((module) => module.createDryRunStore(tableName)))
@@ -48,6 +55,7 @@ const dryRunStore = (tableName: string): CorrelationStore => {
 }
 
 const tableName = env[AWS_ENV.tableName]
+const store = tableName ? lazyStore(tableName) : undefined
 const app = createIngestApp({
   routes,
   queue: createSqsEventQueue(new SQSClient({}), env[AWS_ENV.queueUrl]),
@@ -61,7 +69,7 @@ const app = createIngestApp({
   now: () => new Date(),
   logger,
   onResult,
-  ...(tableName ? { preview: { store: dryRunStore(tableName) } } : {}),
+  ...(store ? { preview: { store }, ticketOwners: store } : {}),
 })
 // hono/aws-lambda decodes `isBase64Encoded` bodies to the exact bytes before the app (and so
 // the signature check) sees them.

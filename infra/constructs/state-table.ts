@@ -66,9 +66,14 @@ export class StateTable extends Construct {
     fn.addEnvironment(AWS_ENV.tableName, this.table.tableName)
   }
 
-  /** Reads of single items only: ingest's dry run shows the stored state, never changes it. */
+  /**
+   * Reads only: single items (ingest's dry run shows the stored state) and queries of the
+   * ticket-id index (ingest ignores a Halo ticket event whose ticket no problem owns); never a
+   * write, a scan or another index.
+   */
   bindReader(fn: LambdaFunction): void {
     this.grantItems(fn, 'dynamodb:GetItem')
+    this.grantQuery(fn, TICKET_INDEX.name)
     fn.addEnvironment(AWS_ENV.tableName, this.table.tableName)
   }
 
@@ -83,8 +88,8 @@ export class StateTable extends Construct {
   }
 
   /**
-   * Item actions on the table itself. Not `table.grant`, which would add every index too
-   * (`/index/*`): only the sweep queries the open-ticket index.
+   * Queries of one index. Not `table.grant`, which would add every index too (`/index/*`): only
+   * the sweep queries the open-ticket index.
    */
   private grantQuery(fn: LambdaFunction, indexName: string): void {
     fn.addToRolePolicy(

@@ -9,6 +9,7 @@ import {
   type TicketEventEnvelope,
 } from '../envelope.js'
 import { AuthenticationError, ConfigError, PayloadError, UnknownRouteError } from '../errors.js'
+import type { Logger } from '../observability.js'
 import { freezeInPlace } from '../plain-copy.js'
 import type { EventQueue } from '../queue/event-queue.js'
 import { type SecretStore, type Secrets, signingSecretsOf } from '../secrets/secret-store.js'
@@ -21,12 +22,20 @@ import type {
   SourceResult,
 } from '../sources/webhook-source.js'
 import { finishAlert } from './finish-alert.js'
+import { type TicketOwners, unownedTicketReason } from './unowned-ticket.js'
 
 export type IngestDeps = {
   routes: ReadonlyMap<string, CompiledRoute>
   queue: EventQueue
   secrets: SecretStore
   now: () => Date
+  /**
+   * Which problem owns a Halo ticket: a ticket event about a ticket no problem owns is answered
+   * 200 with the reason and not queued. Without it every ticket event is queued.
+   */
+  ticketOwners?: TicketOwners
+  /** Told when the owner of a ticket could not be asked (the event is queued all the same). */
+  logger?: Pick<Logger, 'warn'>
 }
 
 export type IngestOutcome =
@@ -226,8 +235,9 @@ export const readWebhook = async (
 
 /**
  * The ingest pipeline for one request to one route: handshake, authenticate the exact bytes,
- * normalize to alerts, and enqueue one envelope per alert. Resolves only after the queue accepted
- * every envelope; throws an `AppError` naming the rule that failed otherwise.
+ * normalize to alerts, and enqueue one envelope per alert (a Halo ticket event only when a problem
+ * owns its ticket, or nobody could say). Resolves only after the queue accepted every envelope;
+ * throws an `AppError` naming the rule that failed otherwise.
  */
 export const receiveWebhook = async (
   route: CompiledRoute,
@@ -257,6 +267,11 @@ export const receiveWebhook = async (
   const outcome = outcomeOfResult(route, request, normalized, context.now)
   const read = outcome instanceof Promise ? await outcome : outcome
   if (read.kind === 'ignored' || read.kind === 'reply') return read
+  if (read.kind === 'ticketEvent' && deps.ticketOwners) {
+    const { ticketId } = read.envelope.ticketEvent
+    const reason = await unownedTicketReason(ticketId, deps.ticketOwners, deps.logger)
+    if (reason) return { kind: 'ignored', route: route.name, type: read.type, reason }
+  }
   const envelopes = read.kind === 'envelopes' ? read.envelopes : [read.envelope]
   await deps.queue.send(envelopes)
   return { kind: 'accepted', route: route.name, type: read.type, ids: envelopes.map((e) => e.id) }

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { SandboxWebhook } from '../../local/halo-sandbox/sandbox-webhooks.js'
+import { createMemoryCorrelationStore } from '../../shared/lifecycle/memory-correlation-store.js'
 import { alertmanagerNotification } from '../support/alertmanager.js'
 import { PROMETHEUS_TOKEN, startTestGateway } from '../support/gateway-harness.js'
 
@@ -210,23 +211,101 @@ describe('Halo webhooks back into halo-hooks (sandbox → gateway over HTTP)', (
     ]
     await harness.settled()
 
-    expect(answers.map((response) => response.status)).toEqual([401, 200, 200, 202, 202])
+    expect(answers.map((response) => response.status)).toEqual([401, 200, 200, 200, 202])
     expect(await answers[1]?.json()).toMatchObject({
       ignored: expect.stringMatching(/not a number/),
     })
+    expect(await answers[3]?.json()).toEqual({
+      accepted: 0,
+      ids: [],
+      ignored: 'ticket 999999 is not one halo-hooks opened; ignored',
+    })
     expect(await record('fp-bad')).toEqual(stored)
-    expect(await ticketEventOutcomes()).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({
-          outcome: 'suppressed',
-          ticketId: 999_999,
-          reason: expect.stringMatching(/not one halo-hooks opened/),
-        }),
-        expect.objectContaining({
-          outcome: 'suppressed',
-          reason: expect.stringMatching(/display value/),
-        }),
-      ]),
-    )
+    expect(await ticketEventOutcomes()).toEqual([
+      expect.objectContaining({
+        outcome: 'suppressed',
+        ticketId: ticket?.id,
+        reason: expect.stringMatching(/display value/),
+      }),
+    ])
+  })
+
+  it('answers 200 with the reason for a ticket no problem owns, and queues nothing and asks Halo nothing', async () => {
+    harness = await start()
+    const before = harness.sandbox.requests().length
+
+    const response = await postHalo({
+      id: 'a-stranger',
+      event: 'ticket closed',
+      object_id: 424_242,
+      ticket: { id: 424_242, status_id: 9 },
+    })
+    await harness.settled()
+
+    expect(response.status).toBe(200)
+    expect(await response.json()).toEqual({
+      accepted: 0,
+      ids: [],
+      ignored: 'ticket 424242 is not one halo-hooks opened; ignored',
+    })
+    expect(harness.gateway.queue.stats()).toMatchObject({ queued: 0, inFlight: 0 })
+    expect(await harness.gateway.history.list()).toEqual([])
+    expect(haloRequestsSince(before)).toEqual([])
+  })
+
+  it('answers 202 and queues the event for a ticket a problem owns', async () => {
+    harness = await start()
+    const alert = { fingerprint: 'fp-owned', labels: { host: 'acme-dc01' } }
+    await send({ ...alert, status: 'firing' })
+    const [ticket] = harness.ticketsOf('fp-owned')
+
+    const response = await postHalo({
+      id: 'ours',
+      event: 'ticket closed',
+      object_id: ticket?.id,
+      ticket: { id: ticket?.id, status_id: 9 },
+    })
+    await harness.settled()
+
+    expect(response.status).toBe(202)
+    expect(await response.json()).toMatchObject({ accepted: 1 })
+    expect(await record('fp-owned')).toMatchObject({ state: 'closed', ticketId: ticket?.id })
+  })
+
+  it('queues a ticket event when the owner cannot be looked up at ingest, and deliver decides', async () => {
+    const store = createMemoryCorrelationStore()
+    let failNextLookup = false
+    harness = await startTestGateway({
+      secrets: SECRETS,
+      sandboxWebhooks: 'key-fields',
+      store: {
+        ...store,
+        findByTicket: async (ticketId) => {
+          if (!failNextLookup) return store.findByTicket(ticketId)
+          failNextLookup = false
+          throw new Error('the correlation store is unavailable')
+        },
+      },
+    })
+    const alert = { fingerprint: 'fp-lookup-down', labels: { host: 'acme-dc01' } }
+    await send({ ...alert, status: 'firing' })
+    const [ticket] = harness.ticketsOf('fp-lookup-down')
+    await webhooksDelivered()
+
+    failNextLookup = true // ingest's lookup fails; deliver's, after it, finds the problem
+    const response = await postHalo({
+      id: 'lookup-down',
+      event: 'ticket closed',
+      object_id: ticket?.id,
+      ticket: { id: ticket?.id, status_id: 9 },
+    })
+    await harness.settled()
+
+    expect(response.status).toBe(202)
+    expect(failNextLookup).toBe(false)
+    expect(await record('fp-lookup-down')).toMatchObject({
+      state: 'closed',
+      ticketId: ticket?.id,
+    })
   })
 })

@@ -257,12 +257,13 @@ describe('HaloHooksStack', () => {
     })
   })
 
-  it('grants ingest only: its logs, sending to the queue, reading the signing secret, reading items (dry run)', () => {
+  it('grants ingest only: its logs, sending to the queue, reading the signing secret, reading items (dry run) and the ticket-id index (owner of a Halo ticket)', () => {
     expect(grantsOf(template, 'IngestRole')).toEqual(
       [
         `logs:CreateLogStream → ${logsOf(template, 'Ingest')}`,
         `logs:PutLogEvents → ${logsOf(template, 'Ingest')}`,
         `dynamodb:GetItem → ${table}`,
+        `dynamodb:Query → {${table}}/index/TicketIds`,
         `secretsmanager:DescribeSecret → ${signingSecret}`,
         `secretsmanager:GetSecretValue → ${signingSecret}`,
         `sqs:GetQueueAttributes → ${queue}`,

@@ -14,6 +14,7 @@ let handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<Result
 // The bundle's own (bundled) SDK clients talk to a local stand-in of SQS and Secrets Manager.
 let aws: AwsStandIn
 const SECRET = 'route-signing-secret'
+const HALO_PASSWORD = 'halo-webhook-password'
 
 beforeAll(async () => {
   aws = await startAwsStandIn()
@@ -38,7 +39,11 @@ beforeAll(async () => {
 beforeEach(() => {
   aws.reset()
   aws.on('GetSecretValue', {
-    output: { SecretString: JSON.stringify({ routes: { alerts: { current: SECRET } } }) },
+    output: {
+      SecretString: JSON.stringify({
+        routes: { alerts: { current: SECRET }, halo: { current: HALO_PASSWORD } },
+      }),
+    },
   })
 })
 
@@ -65,6 +70,36 @@ const sent = () =>
     .calls<{ Entries?: SendMessageBatchRequestEntry[] }>('SendMessageBatch')
     .flatMap((input) => input.Entries ?? [])
 
+/** A "ticket closed" delivery from Halo's webhooks, key fields only, with Basic auth. */
+const haloTicketClosed = (ticketId: number) =>
+  httpApiEvent({
+    path: '/hooks/halo',
+    body: JSON.stringify({
+      id: `delivery-${ticketId}`,
+      event: 'Ticket Closed',
+      object_id: ticketId,
+      ticket: { id: ticketId, status_id: 9 },
+    }),
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Basic ${Buffer.from(`halo-hooks:${HALO_PASSWORD}`).toString('base64')}`,
+    },
+  })
+
+/** A correlation record as DynamoDB stores it: an open problem on `ticketId`. */
+const storedRecord = (pk: string, ticketId: number) => ({
+  pk: { S: pk },
+  route: { S: 'alerts' },
+  key: { S: 'disk-full:web-1' },
+  ticketId: { N: String(ticketId) },
+  state: { S: 'open' },
+  occurrences: { N: '1' },
+  firstSeen: { S: '2026-11-28T12:00:00.000Z' },
+  lastSeen: { S: '2026-11-28T12:00:00.000Z' },
+  applied: { L: [] },
+  version: { N: '1' },
+})
+
 describe('bundled ingest handler (API Gateway HTTP API v2)', () => {
   it('verifies a base64-encoded body on its exact bytes and answers 202 after SQS accepted it', async () => {
     const event = httpApiEvent({
@@ -88,6 +123,8 @@ describe('bundled ingest handler (API Gateway HTTP API v2)', () => {
       route: 'alerts',
       alert: { key: 'disk-full:web-1', status: 'firing', title: 'Disk full on web-1 — 98 %' },
     })
+    // Only a Halo ticket event asks who owns its ticket.
+    expect([...aws.calls('Query'), ...aws.calls('GetItem')]).toEqual([])
   })
 
   it('answers 401 and queues nothing when the signature does not match the bytes', async () => {
@@ -169,6 +206,56 @@ describe('bundled ingest handler (API Gateway HTTP API v2)', () => {
       expect.objectContaining({ TableName: 'halo-hooks-state', ConsistentRead: true }),
     ])
     expect(sent()).toEqual([])
+  })
+
+  it('answers 200 with the reason and queues nothing for a Halo ticket event whose ticket no problem owns', async () => {
+    aws.on('Query', { output: { Items: [], Count: 0 } }) // the ticket index knows no such ticket
+
+    const response = await handler(haloTicketClosed(424_242), lambdaContext('ingest'))
+
+    expect(response.statusCode).toBe(200)
+    expect(JSON.parse(response.body)).toEqual({
+      accepted: 0,
+      ids: [],
+      ignored: 'ticket 424242 is not one halo-hooks opened; ignored',
+    })
+    expect(aws.calls('Query')).toEqual([
+      expect.objectContaining({
+        TableName: 'halo-hooks-state',
+        IndexName: 'TicketIds',
+        ExpressionAttributeValues: { ':ticket': { N: '424242' } },
+      }),
+    ])
+    expect(sent()).toEqual([])
+  })
+
+  it('answers 202 and queues a Halo ticket event whose ticket a problem owns, read strongly', async () => {
+    const pk = 'corr#alerts#disk-full:web-1'
+    aws.on('Query', { output: { Items: [{ pk: { S: pk } }], Count: 1 } })
+    aws.on('GetItem', { output: { Item: storedRecord(pk, 1001) } })
+
+    const response = await handler(haloTicketClosed(1001), lambdaContext('ingest'))
+
+    expect(response.statusCode).toBe(202)
+    expect(aws.calls('GetItem')).toEqual([
+      expect.objectContaining({ Key: { pk: { S: pk } }, ConsistentRead: true }),
+    ])
+    expect(sent().map((entry) => JSON.parse(entry.MessageBody ?? '{}'))).toEqual([
+      expect.objectContaining({
+        v: 2,
+        route: 'halo',
+        ticketEvent: expect.objectContaining({ ticketId: 1001 }),
+      }),
+    ])
+  })
+
+  it('queues a Halo ticket event when DynamoDB cannot say who owns the ticket, never a 5xx', async () => {
+    aws.on('Query', { error: 'AccessDeniedException', message: 'not authorized' })
+
+    const response = await handler(haloTicketClosed(1001), lambdaContext('ingest'))
+
+    expect(response.statusCode).toBe(202)
+    expect(sent()).toHaveLength(1)
   })
 
   it('answers 404 for a route that is not configured', async () => {
