@@ -80,7 +80,7 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE correlation ADD COLUMN open_checked_at TEXT;
   UPDATE correlation
-    SET open_checked_at = coalesce(json_extract(record, '$.checkedAt'), json_extract(record, '$.firstSeen'))
+    SET open_checked_at = coalesce(json_extract(record, '$.haloEventAt'), json_extract(record, '$.firstSeen'))
     WHERE json_extract(record, '$.state') = 'open' AND ticket_id IS NOT NULL;
   CREATE INDEX correlation_open_checked ON correlation (halo, open_checked_at, route, key)
     WHERE open_checked_at IS NOT NULL;

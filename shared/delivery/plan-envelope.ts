@@ -60,6 +60,7 @@ export const planEnvelope = async (
       alert,
       envelopeId: envelope.id,
       policy: route.lifecycle,
+      keepAlert: route.resolveAtSource !== undefined,
       ticket: async () => {
         const mapped = await mapTicket(route, envelope)
         const routed = await routeTenant(mapped, alert, route.tenant, deps.directory)

@@ -109,7 +109,11 @@ export type OpenTicket = {
   route: string
   key: string
   ticketId: number
-  /** When the ticket's state was last confirmed (or, never confirmed, when the problem began). */
+  /**
+   * When halo-hooks last heard from Halo about the ticket: a Halo webhook's event or a sweep's
+   * read (never heard: when the problem began). Deliveries do not move it, so the index the sweep
+   * lists from is written only when Halo is heard from, not on every note.
+   */
   checkedAt: string
 }
 
@@ -123,7 +127,7 @@ export const openTicketOf = (record: CorrelationState): OpenTicket | undefined =
         route: record.route,
         key: record.key,
         ticketId: record.ticketId,
-        checkedAt: record.checkedAt ?? record.firstSeen,
+        checkedAt: record.haloEventAt ?? record.firstSeen,
       }
     : undefined
 

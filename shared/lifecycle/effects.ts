@@ -21,6 +21,12 @@ export type EffectContext = {
   policy: LifecyclePolicy
   /** The ticket the route's templates and tenant routing make for this alert; only a create asks. */
   ticket: () => Promise<HaloTicketInput>
+  /**
+   * Whether the record keeps the alert (title, labels) when it opens a ticket: only a route that
+   * resolves at its source reads it back, and every later write of the record carries it.
+   * @default true
+   */
+  keepAlert?: boolean
 }
 
 /** The event a decision is carried out for, as the next state records it. */
@@ -34,14 +40,15 @@ type Effect<Decision extends LifecycleDecision> = {
   command: (decision: Decision, context: EffectContext) => Promise<HaloCommand> | undefined
   /**
    * The state to store once the command is done; `undefined`: store nothing. `alert` is the
-   * firing alert as the record keeps it, for decisions that put it on a ticket.
+   * firing alert as the record keeps it (none where the route does not need it), for decisions
+   * that put it on a ticket.
    */
   next: (
     decision: Decision,
     base: CorrelationState,
     at: string,
     command: HaloCommand | undefined,
-    alert: KeptAlert,
+    alert: KeptAlert | undefined,
   ) => CorrelationState | undefined
 }
 
@@ -261,7 +268,7 @@ export const planEffect = async (
       baseState(record, event),
       event.at,
       command,
-      keptAlertOf(context.alert),
+      context.keepAlert === false ? undefined : keptAlertOf(context.alert),
     ),
   }
 }

@@ -1,7 +1,7 @@
 import type { OpenTicket } from './correlation-store.js'
 
 /**
- * The reconcile sweep's order: least recently checked first, then by route and key, so every
+ * The reconcile sweep's order: least recently heard from Halo first (a webhook or a sweep's read), then by route and key, so every
  * adapter (and a missed sweep's successor) lists the same tickets first. ISO times of one format
  * compare as strings.
  */

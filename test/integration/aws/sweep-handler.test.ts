@@ -82,11 +82,11 @@ const store = () => createDynamoDbCorrelationStore({ client: local.documents, ta
 const ticketReads = () =>
   halo.sandbox.requests().filter((request) => /^get \/api\/tickets\/\d+/.test(request.path))
 
-/** A ticket in the sandbox and the open record that owns it, checked long ago. */
-const openTicket = async (checkedAt: string) => {
+/** A ticket in the sandbox and the open record that owns it, last heard from Halo long ago. */
+const openTicket = async (heardAt: string) => {
   const client = createHaloClient({ baseUrl: halo.url, ...SANDBOX_CREDENTIALS, budget: false })
   const ticket = await client.createTicket({ summary: `Disk full ${randomUUID()}`, client_id: 1 })
-  const record = correlationRecord({ route: 'alerts', ticketId: ticket.id, checkedAt })
+  const record = correlationRecord({ route: 'alerts', ticketId: ticket.id, haloEventAt: heardAt })
   await store().put(record, undefined)
   return ticket.id
 }

@@ -158,16 +158,17 @@ export const correlationStoreContract = (store: () => CorrelationStore) => {
       expect((await store().findByTicket(held))?.key).toBe(first.key)
     })
 
-    it('lists open tickets only, least recently checked first (never checked: since first seen)', async () => {
+    it('lists open tickets only, least recently heard from Halo first (never: since first seen)', async () => {
       // Times before anything else the contract writes, so these come first in a shared store.
       const at = (second: number) => `1970-01-01T00:00:0${second}.000Z`
       const tag = randomUUID()
       const record = (name: string, overrides: Partial<CorrelationRecord>) =>
         correlationRecord({ key: `${name} ${tag}`, ticketId: uniqueTicketId(), ...overrides })
-      const checkedLater = record('b', { checkedAt: at(3) })
-      const tiedByKey = record('a', { checkedAt: at(3) })
-      const neverChecked = record('c', { firstSeen: at(1) })
-      const closed = record('d', { state: 'closed', checkedAt: at(0) })
+      const checkedLater = record('b', { haloEventAt: at(3) })
+      const tiedByKey = record('a', { haloEventAt: at(3) })
+      // A delivery's own check does not move a ticket in the sweep's line; Halo's word does.
+      const neverChecked = record('c', { firstSeen: at(1), checkedAt: at(4) })
+      const closed = record('d', { state: 'closed', haloEventAt: at(0) })
       const noTicket = record('e', { state: 'pending', ticketId: undefined, firstSeen: at(0) })
       for (const each of [checkedLater, tiedByKey, neverChecked, closed, noTicket]) {
         await store().put(each, undefined)
@@ -194,8 +195,8 @@ export const correlationStoreContract = (store: () => CorrelationStore) => {
       ])
       expect(await listed(1)).toEqual([neverChecked.key])
 
-      // Checked again, it goes behind the others; closed, it leaves the list.
-      await store().put({ ...neverChecked, checkedAt: at(5), version: 1 }, 1)
+      // Heard from Halo again, it goes behind the others; closed, it leaves the list.
+      await store().put({ ...neverChecked, haloEventAt: at(5), version: 1 }, 1)
       await store().put({ ...tiedByKey, state: 'closed', version: 1 }, 1)
 
       expect(await listed(2)).toEqual([checkedLater.key, neverChecked.key])

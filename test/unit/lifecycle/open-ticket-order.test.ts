@@ -4,13 +4,19 @@ import { byLeastRecentlyChecked } from '../../../shared/lifecycle/open-ticket-or
 import { correlationRecord } from '../../support/contracts/correlation-store-contract.js'
 
 describe('openTicketOf', () => {
-  it('is the ticket of an open record, ordered by its last check, else since first seen', () => {
+  it('is the ticket of an open record, ordered by when Halo was last heard from, else since first seen', () => {
     const checked = correlationRecord({
       key: 'k',
       ticketId: 7,
-      checkedAt: '2026-01-02T00:00:00.000Z',
+      checkedAt: '2026-01-03T00:00:00.000Z',
+      haloEventAt: '2026-01-02T00:00:00.000Z',
     })
-    const never = correlationRecord({ key: 'k', ticketId: 7 })
+    // A delivery's own check (checkedAt) does not count: the sweep's index would move on every note.
+    const never = correlationRecord({
+      key: 'k',
+      ticketId: 7,
+      checkedAt: '2026-01-03T00:00:00.000Z',
+    })
 
     expect(openTicketOf(checked)).toEqual({
       route: 'alerts',

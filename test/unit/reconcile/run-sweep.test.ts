@@ -31,7 +31,7 @@ const setup = async (
     [12, 1],
     [13, 2],
   ] as const) {
-    await store.put(correlationRecord({ ticketId, checkedAt: checked(minute) }), undefined)
+    await store.put(correlationRecord({ ticketId, haloEventAt: checked(minute) }), undefined)
   }
   await store.put(correlationRecord({ ticketId: 14, state: 'closed' }), undefined)
   const script = scriptedFetch((call) =>
