@@ -16,16 +16,18 @@ export type SandboxSourceDemo = {
  * `resolveAtSource` of its own (and is not itself a Halo route) gets a signed webhook to the
  * sandbox's source receiver at `receiverUrl`, with a fresh secret that lives only in memory.
  * Sets those routes' targets in `routes`; a route's own `resolveAtSource` is left as it is.
+ * Undefined when every route has its own (or is a Halo route): there is nothing to stand in for.
  */
 export const startSandboxSourceDemo = (
   routes: Map<string, CompiledRoute>,
   secrets: SecretStore,
   receiverUrl: string,
-): SandboxSourceDemo => {
+): SandboxSourceDemo | undefined => {
   const signingSecret = `whsec_${randomBytes(32).toString('base64')}`
   const demoRoutes = [...routes.values()].filter(
     (route) => !route.resolveAtSource && route.source.id !== 'halo',
   )
+  if (demoRoutes.length === 0) return undefined
   for (const route of demoRoutes) {
     routes.set(route.name, { ...route, resolveAtSource: { kind: 'webhook', url: receiverUrl } })
   }
