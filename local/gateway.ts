@@ -28,6 +28,7 @@ import type { SandboxWebhook } from './halo-sandbox/sandbox-webhooks.js'
 import { openLocalState } from './local-state.js'
 import { type LocalWorkerOptions, startLocalWorker } from './local-worker.js'
 import { startReconcileTimer } from './reconcile-timer.js'
+import { startSandboxSourceDemo } from './sandbox-source-demo.js'
 
 export type GatewayOptions = {
   compiled: CompiledConfig
@@ -61,6 +62,12 @@ export type GatewayOptions = {
    * `halo` with Basic auth (HALO_SANDBOX_WEBHOOKS). @default 'key-fields'
    */
   sandboxWebhooks?: NonNullable<SandboxWebhook['payload']> | 'off'
+  /**
+   * With the built-in sandbox, routes without a `resolveAtSource` of their own tell the
+   * sandbox's source receiver (a signed webhook) when a technician closes their ticket
+   * (HALO_SANDBOX_SOURCE). @default 'off'
+   */
+  sandboxSource?: 'on' | 'off'
   /** Halo client settings (timeouts, retries, budget) over the defaults. */
   haloClient?: Partial<HaloClientOptions>
   /** Requests to the sources' APIs (resolve at source): timeouts, or a fetch that fails. */
@@ -119,10 +126,13 @@ export const startGateway = async (options: GatewayOptions) => {
   )
   // The state as delivery starts from it: a problem's last write settled by its receipt.
   const settled = settledCorrelationStore(store, receipts)
+  // One map for ingest (its dry runs) and deliver: the sandbox source demo sets its targets in it
+  // once the gateway's URL, which the receiver's is part of, is known.
+  const routes = new Map(compiled.routes)
   app.route(
     '/',
     createIngestApp({
-      routes: compiled.routes,
+      routes,
       queue,
       secrets,
       now,
@@ -151,6 +161,12 @@ export const startGateway = async (options: GatewayOptions) => {
       ? await sandboxWebhookTo(url, compiled, secrets, options.sandboxWebhooks ?? 'key-fields')
       : undefined
   sandbox?.setWebhook(sandboxWebhook)
+  const sourceReceiverUrl = `${url}/halo/sandbox/source-receiver`
+  const sourceDemo =
+    sandbox && options.sandboxSource === 'on'
+      ? startSandboxSourceDemo(routes, secrets, sourceReceiverUrl)
+      : undefined
+  sandbox?.setSourceReceiver(sourceDemo?.signingSecret)
 
   const halo = createHaloClient({
     baseUrl: haloUrl,
@@ -171,7 +187,10 @@ export const startGateway = async (options: GatewayOptions) => {
   const directory = createHaloDirectory(halo, { ttlMs: DIRECTORY_TTL_MS })
   // Routes with `resolveAtSource` tell their source of a technician's close, with the
   // credentials in the route's secret (read on every call, as in AWS).
-  const resolveAtSource = createResolveAtSource({ ...options.outbound, secrets })
+  const resolveAtSource = createResolveAtSource({
+    ...options.outbound,
+    secrets: sourceDemo?.secrets ?? secrets,
+  })
   const worker = startLocalWorker({
     ...options.worker,
     queue,
@@ -179,7 +198,7 @@ export const startGateway = async (options: GatewayOptions) => {
     history,
     deliver: (message, messageLogger) =>
       deliverEvent(message, {
-        routes: compiled.routes,
+        routes,
         halo,
         directory,
         store,
@@ -215,6 +234,8 @@ export const startGateway = async (options: GatewayOptions) => {
     deliveriesUrl: `${url}/deliveries`,
     /** Where the built-in sandbox sends its ticket webhooks, if anywhere. */
     sandboxWebhookUrl: sandboxWebhook?.url,
+    /** The sandbox's source receiver and the routes that tell it, when the demo is on. */
+    sourceReceiver: sourceDemo && { url: sourceReceiverUrl, routes: sourceDemo.routes },
     /** The SQLite file the state is in; undefined when it is in memory. */
     dataFile: state.file,
     /** The schema version the file was opened at (0: new), and its copy before a migration. */

@@ -35,6 +35,11 @@ const LocalEnvSchema = z.object({
    * payload it sends, or `off`. @default key-fields
    */
   HALO_SANDBOX_WEBHOOKS: z.enum(['key-fields', 'full', 'event-only', 'off']).default('key-fields'),
+  /**
+   * With the built-in sandbox, a technician's close is told to the sandbox's source receiver
+   * for every route without `resolveAtSource` of its own, or `off`. @default on
+   */
+  HALO_SANDBOX_SOURCE: z.enum(['on', 'off']).default('on'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 })
 

@@ -38,6 +38,7 @@ const main = async () => {
     dataDir: env.HALO_HOOKS_DATA_DIR,
     budget,
     sandboxWebhooks: env.HALO_SANDBOX_WEBHOOKS,
+    sandboxSource: env.HALO_SANDBOX_SOURCE,
     ...(sandboxRateLimit ? { sandboxRateLimit } : {}),
     ...(target
       ? {
@@ -74,6 +75,11 @@ const main = async () => {
     ...(gateway.sandboxWebhookUrl
       ? [
           `  webhook: the sandbox tells ${gateway.sandboxWebhookUrl} when a ticket closes, reopens or is deleted (HALO_SANDBOX_WEBHOOKS)`,
+        ]
+      : []),
+    ...(gateway.sourceReceiver
+      ? [
+          `  source:  a technician's close resolves the alert at the sandbox's source receiver, ${gateway.sourceReceiver.url} (a signed webhook, for ${gateway.sourceReceiver.routes.join(', ')}: routes without resolveAtSource; HALO_SANDBOX_SOURCE=off)`,
         ]
       : []),
     `  deliveries: ${gateway.deliveriesUrl}  (each alert's outcome; replay parked ones)`,

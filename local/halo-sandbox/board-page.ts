@@ -1,5 +1,6 @@
 import { escapeHtml } from '../escape-html.js'
 import type { SandboxRecord } from './seed.js'
+import type { SourceReceipt } from './source-receiver.js'
 
 export type BoardTicket = SandboxRecord & { id: number; actions: SandboxRecord[] }
 
@@ -53,17 +54,38 @@ const renderTicket = (ticket: BoardTicket, colours: Map<string, string>) => {
   </article>`
 }
 
+/** What the source receiver was told, newest first: the other end of a technician's close. */
+const renderResolvedAtSource = (receipts: readonly SourceReceipt[]) => `
+  <section class="source">
+    <h2>Resolved at the source</h2>
+    ${
+      receipts.length === 0
+        ? '<p class="empty">Nothing yet. Close a ticket as technician and halo-hooks tells the source here.</p>'
+        : `<ul>${[...receipts]
+            .reverse()
+            .map(
+              (receipt) =>
+                `<li><span class="when">${escapeHtml(receipt.receivedAt)}</span> <strong>${escapeHtml(receipt.type)}</strong> ticket #${escapeHtml(receipt.ticketId)}: alert <code>${escapeHtml(receipt.alertKey)}</code> of route ${escapeHtml(receipt.route)}${receipt.repeats > 0 ? ` (repeated ${receipt.repeats}×, kept once)` : ''}</li>`,
+            )
+            .join('')}</ul>`
+    }
+    <p><a href="sandbox/source-receiver">source receiver (JSON)</a></p>
+  </section>`
+
 /**
  * The sandbox's ticket board: every ticket, newest first, with its status, client, key fields
- * and actions. Plain server-rendered HTML that refreshes itself; links are relative so the page
+ * and actions, and what the source receiver was told when it is on. Plain server-rendered HTML that refreshes itself; links are relative so the page
  * works wherever the sandbox is mounted.
  */
 export const renderBoardPage = ({
   tickets,
   statuses,
+  resolvedAtSource,
 }: {
   tickets: BoardTicket[]
   statuses: SandboxRecord[]
+  /** The source receiver's receipts, oldest first; no section when it is off. */
+  resolvedAtSource?: readonly SourceReceipt[]
 }): string => {
   const colours = new Map(statuses.map((s) => [String(s.id), String(s.colour ?? '#888')]))
   const open = tickets.filter((t) => !t.hasbeenclosed).length
@@ -85,11 +107,13 @@ export const renderBoardPage = ({
     .details { white-space: pre-wrap; background: #f7f7f7; padding: .5rem; }
     .actions { padding-left: 1.2rem; } .when { color: #666; font-size: .8rem; }
     .private { color: #a33; font-size: .8rem; } .note { white-space: pre-wrap; }
+    .source { border-top: 1px solid #ddd; margin-top: 1rem; } .source h2 { font-size: 1.1rem; }
   </style>
 </head>
 <body>
   <h1>Halo sandbox</h1>
   <p>${tickets.length} tickets, ${open} open · <a href="sandbox/state">state (JSON)</a> · <a href="sandbox/requests">requests</a></p>
+  ${resolvedAtSource ? renderResolvedAtSource(resolvedAtSource) : ''}
   ${tickets.length === 0 ? '<p class="empty">No tickets yet. Send an event and it appears here.</p>' : tickets.map((t) => renderTicket(t, colours)).join('')}
 </body>
 </html>`

@@ -6,6 +6,7 @@ import { bindingErrors } from './model-binding.js'
 import { createSandboxStore, isAnswer, isTrue, type SandboxAnswer } from './sandbox-store.js'
 import { createSandboxWebhooks, type SandboxWebhook } from './sandbox-webhooks.js'
 import { createSeed, type SandboxSeed } from './seed.js'
+import { createSourceReceiver } from './source-receiver.js'
 
 /** Credentials the sandbox accepts out of the box. Not a secret: it only guards a local emulator. */
 export const SANDBOX_CREDENTIALS = {
@@ -48,6 +49,12 @@ export type HaloSandboxOptions = {
   hangMs?: number
   /** An outbound webhook, sent on every ticket status change and deletion. @default none */
   webhook?: SandboxWebhook
+  /**
+   * The Standard Webhooks secret of the source receiver at `sandbox/source-receiver`, which stands
+   * in for an alert's source told by `resolveAtSource`. Also settable later through
+   * `setSourceReceiver`. @default none: it refuses every delivery
+   */
+  sourceReceiverSecret?: string
 }
 
 /** The seed's first technician, who closes tickets on the board (agent 1 is the API's). */
@@ -152,6 +159,8 @@ export const createHaloSandbox = (options: HaloSandboxOptions = {}) => {
   let rateLimit: SandboxRateLimit | undefined = options.rateLimit
   const webhooks = createSandboxWebhooks({ now })
   webhooks.configure(options.webhook)
+  const sourceReceiver = createSourceReceiver({ now })
+  sourceReceiver.configure(options.sourceReceiverSecret)
   const store = createSandboxStore({
     now,
     seed,
@@ -173,6 +182,7 @@ export const createHaloSandbox = (options: HaloSandboxOptions = {}) => {
   const reset = () => {
     store.reset()
     webhooks.reset()
+    sourceReceiver.reset()
     tokens.clear()
     rateWindow.length = 0
     log.length = 0
@@ -476,6 +486,19 @@ export const createHaloSandbox = (options: HaloSandboxOptions = {}) => {
     webhooks.configure(valid ? body : undefined)
     return c.json({ webhook: webhooks.configured() ?? null })
   })
+  // The alert's source, told by halo-hooks when a technician closes its ticket: verified over
+  // the raw body, as a receiver must (a re-serialised body would not verify).
+  app.post('/sandbox/source-receiver', async (c) => {
+    const status = sourceReceiver.receive(await c.req.text(), {
+      'webhook-id': c.req.header('webhook-id') ?? '',
+      'webhook-timestamp': c.req.header('webhook-timestamp') ?? '',
+      'webhook-signature': c.req.header('webhook-signature') ?? '',
+    })
+    return status === 204 ? c.body(null, 204) : c.json({ error: 'signature_invalid' }, 401)
+  })
+  app.get('/sandbox/source-receiver', (c) =>
+    c.json({ configured: sourceReceiver.configured(), ...sourceReceiver.received() }),
+  )
   // What a technician does on the board. A form posts here and is sent back to the board; a
   // JSON client gets the action.
   const technician = (newStatus: number, note: string) => async (c: Context) => {
@@ -503,7 +526,13 @@ export const createHaloSandbox = (options: HaloSandboxOptions = {}) => {
     if (rest === '') return c.redirect(`${c.req.path}/`, 302)
     if (rest !== '/' && rest !== '/index.html') return c.text('Not Found', 404)
     return c.html(
-      renderBoardPage({ tickets: ticketsNewestFirst(), statuses: store.records('statuses') }),
+      renderBoardPage({
+        tickets: ticketsNewestFirst(),
+        statuses: store.records('statuses'),
+        ...(sourceReceiver.configured()
+          ? { resolvedAtSource: sourceReceiver.received().receipts }
+          : {}),
+      }),
     )
   })
 
@@ -543,6 +572,11 @@ export const createHaloSandbox = (options: HaloSandboxOptions = {}) => {
     releaseHangs,
     /** Sets (or with `undefined`, removes) the outbound webhook. */
     setWebhook: (next: SandboxWebhook | undefined) => webhooks.configure(next),
+    /** Sets (or with `undefined`, removes) the source receiver's Standard Webhooks secret. */
+    setSourceReceiver: (signingSecret: string | undefined) =>
+      sourceReceiver.configure(signingSecret),
+    /** What the source receiver kept (verified, once per `webhook-id`) and how many it refused. */
+    sourceReceipts: sourceReceiver.received,
     /** Webhook deliveries sent so far, with the answers they got. */
     webhookDeliveries: webhooks.deliveries,
     /** Resolves once every webhook delivery sent so far has been answered. */

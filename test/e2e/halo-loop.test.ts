@@ -53,7 +53,17 @@ describe('npm start closes the loop with Halo (sandbox webhooks → halo route)'
       const applied = await eventually(async () =>
         (await deliveries()).find((delivery) => delivery.action === 'apply'),
       )
-      expect(applied).toMatchObject({ ticketId: ticket?.id, reason: 'closed in Halo' })
+      // The sandbox source demo is on under npm start: the source is told, once, and says so.
+      const { receipts } = (await (await fetch(`${halo}/sandbox/source-receiver`)).json()) as {
+        receipts: { webhookId: string; ticketId: number; alertKey: string }[]
+      }
+      expect(receipts).toEqual([
+        expect.objectContaining({ ticketId: ticket?.id, alertKey: SAMPLE.id }),
+      ])
+      expect(applied).toMatchObject({
+        ticketId: ticket?.id,
+        reason: `closed in Halo; at the source (webhook): notified ${receipts[0]?.webhookId}`,
+      })
       expect((await requests()).slice(before)).toEqual([])
 
       await fire('second', 'Free space on C: is 2.9 GB (3.7%).')

@@ -31,7 +31,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'halo-hooks-quick-start-'))
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
 
 describe('the README quick start', () => {
-  it('npm start, then npm run send, creates a ticket in the sandbox; Ctrl-C stops cleanly', async () => {
+  it('npm start, then npm run send, creates a ticket in the sandbox; closing it on the board resolves the alert at the sandbox source; Ctrl-C stops cleanly', async () => {
     const gateway = runNpm(['start'], { PORT: '0', HALO_HOOKS_DATA_DIR: dataDir })
     try {
       const [, url] = await waitForOutput(gateway, /listening on (http:\/\/\S+)/)
@@ -73,6 +73,26 @@ describe('the README quick start', () => {
         expect.objectContaining({
           outcome: 'delivered',
           ticketUrl: `${url}/halo/#ticket-${ticket?.id}`,
+        }),
+      ])
+
+      // The loop's other end: a technician's close on the board resolves the alert at the
+      // sandbox's source receiver, which verified the signed webhook.
+      const receiverUrl = `${haloUrl}/sandbox/source-receiver`
+      expect(gateway.output()).toContain(`sandbox's source receiver, ${receiverUrl}`)
+      const close = await fetch(`${haloUrl}/sandbox/tickets/${ticket?.id}/close`, {
+        method: 'POST',
+      })
+      expect(close.status).toBe(200)
+      const receipts = await eventually(async () => {
+        const { receipts } = (await (await fetch(receiverUrl)).json()) as { receipts: unknown[] }
+        return receipts.length ? receipts : undefined
+      })
+      expect(receipts).toEqual([
+        expect.objectContaining({
+          ticketId: ticket?.id,
+          route: 'example-hmac',
+          alertKey: sample.id,
         }),
       ])
     } finally {

@@ -44,6 +44,8 @@ export const startTestGateway = async (
     retryBaseMs?: number
     /** The sandbox's webhooks to the `halo` route (they need its secret in `secrets`). */
     sandboxWebhooks?: GatewayOptions['sandboxWebhooks']
+    /** The sandbox source demo: routes without `resolveAtSource` tell the sandbox's receiver. */
+    sandboxSource?: GatewayOptions['sandboxSource']
     /** Requests to the sources' APIs (resolve at source). */
     outbound?: GatewayOptions['outbound']
     /** Halo requests per window. @default 1_000 per 5 s */
@@ -71,6 +73,7 @@ export const startTestGateway = async (
     now: () => now,
     ...(options.store ? { store: options.store } : {}),
     ...(options.sandboxWebhooks ? { sandboxWebhooks: options.sandboxWebhooks } : {}),
+    ...(options.sandboxSource ? { sandboxSource: options.sandboxSource } : {}),
     ...(options.outbound ? { outbound: options.outbound } : {}),
     queue: {
       visibilityTimeoutMs: 5_000,
