@@ -15,10 +15,10 @@ import {
   type RecordResult,
 } from '../../shared/delivery/process-batch.js'
 import { createHistoryReceipts } from '../../shared/delivery/write-receipts.js'
-import { DeployIncompleteError } from '../../shared/errors.js'
 import { createDynamoDbRateBudget } from '../../shared/halo/dynamodb-rate-budget.js'
 import { createHaloCallCounter } from '../../shared/halo/halo-call-counter.js'
 import { createHaloClient, type HaloClient } from '../../shared/halo/halo-client.js'
+import { haloClientFromSecret } from '../../shared/halo/halo-client-from-secret.js'
 import {
   createHaloDirectory,
   DIRECTORY_TTL_MS,
@@ -114,25 +114,12 @@ const resolveAtSource: ResolveAtSourceFn = async (...call) => {
   return (await resolver)(...call)
 }
 
-// The Halo client holds a token for its credentials: rebuilt only when the secret's change.
-let current: { credentials: string; client: HaloClient; directory: HaloDirectory } | undefined
-const haloClient = async () => {
-  const baseUrl = env[AWS_ENV.haloBaseUrl]
-  if (!baseUrl) {
-    throw new DeployIncompleteError('no Halo URL is deployed (set deploy.haloUrl and redeploy)')
-  }
-  const { halo } = await secrets.get()
-  if (!halo) {
-    throw new DeployIncompleteError(
-      'the Halo secret has no credentials yet (halo.clientId/secret; npm run secrets)',
-    )
-  }
-  const credentials = JSON.stringify([halo.clientId, halo.clientSecret])
-  if (current?.credentials !== credentials) {
+const haloClient = haloClientFromSecret(
+  env[AWS_ENV.haloBaseUrl],
+  secrets,
+  (credentials): { client: HaloClient; directory: HaloDirectory } => {
     const client = createHaloClient({
-      baseUrl,
-      clientId: halo.clientId,
-      clientSecret: halo.clientSecret,
+      ...credentials,
       tenant: env[AWS_ENV.haloTenant],
       budget,
       counter,
@@ -142,11 +129,9 @@ const haloClient = async () => {
       maxWaitMs: 1_000,
       endBy: () => haloCallsEndBy,
     })
-    const directory = createHaloDirectory(client, { ttlMs: DIRECTORY_TTL_MS })
-    current = { credentials, client, directory }
-  }
-  return current
-}
+    return { client, directory: createHaloDirectory(client, { ttlMs: DIRECTORY_TTL_MS }) }
+  },
+)
 
 const deliver = async (body: unknown, recordLogger: Logger) => {
   const { client: halo, directory } = await haloClient()

@@ -7,10 +7,10 @@ import * as z from 'zod'
 import { AWS_ENV, METRIC } from '../../shared/aws-env.js'
 import { parseSettings } from '../../shared/config/parse-settings.js'
 import { ReconcileSchema } from '../../shared/config/reconcile-config.js'
-import { DeployIncompleteError } from '../../shared/errors.js'
 import { createDynamoDbRateBudget } from '../../shared/halo/dynamodb-rate-budget.js'
 import { createHaloCallCounter } from '../../shared/halo/halo-call-counter.js'
-import { createHaloClient, type HaloClient } from '../../shared/halo/halo-client.js'
+import { createHaloClient } from '../../shared/halo/halo-client.js'
+import { haloClientFromSecret } from '../../shared/halo/halo-client-from-secret.js'
 import { createDynamoDbCorrelationStore } from '../../shared/lifecycle/dynamodb-correlation-store.js'
 import { createPowertoolsObservability } from '../../shared/powertools-observability.js'
 import { createSqsEventQueue } from '../../shared/queue/sqs-event-queue.js'
@@ -72,35 +72,18 @@ const secrets = createAwsSecretStore({
 const counter = createHaloCallCounter()
 const pace = sweepPace(reconcile, { limit })
 
-// The Halo client holds a token for its credentials: rebuilt only when the secret's change.
-let current: { credentials: string; client: HaloClient } | undefined
-const haloClient = async (): Promise<HaloClient> => {
-  const baseUrl = env[AWS_ENV.haloBaseUrl]
-  if (!baseUrl) {
-    throw new DeployIncompleteError('no Halo URL is deployed (set deploy.haloUrl and redeploy)')
-  }
-  const { halo } = await secrets.get()
-  if (!halo) {
-    throw new DeployIncompleteError('the secret has no Halo credentials yet (halo.clientId/secret)')
-  }
-  const credentials = JSON.stringify([halo.clientId, halo.clientSecret])
-  if (current?.credentials !== credentials) {
-    const client = createHaloClient({
-      baseUrl,
-      clientId: halo.clientId,
-      clientSecret: halo.clientSecret,
-      tenant: env[AWS_ENV.haloTenant],
-      budget,
-      counter,
-      // A sweep read never waits for the budget (its lane refuses at once); this bounds the
-      // token request and a retry after a 5xx.
-      maxAttempts: 2,
-      maxWaitMs: 1_000,
-    })
-    current = { credentials, client }
-  }
-  return current.client
-}
+const haloClient = haloClientFromSecret(env[AWS_ENV.haloBaseUrl], secrets, (credentials) =>
+  createHaloClient({
+    ...credentials,
+    tenant: env[AWS_ENV.haloTenant],
+    budget,
+    counter,
+    // A sweep read never waits for the budget (its lane refuses at once); this bounds the token
+    // request and a retry after a 5xx.
+    maxAttempts: 2,
+    maxWaitMs: 1_000,
+  }),
+)
 
 /**
  * The schedule's target: one reconcile sweep (see `runSweep`), stopped before the function's

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest'
+import { DeployIncompleteError } from '../../../shared/errors.js'
+import { haloClientFromSecret } from '../../../shared/halo/halo-client-from-secret.js'
+import type { Secrets } from '../../../shared/secrets/secret-store.js'
+
+const storeOf = (secrets: { current: Secrets }) => ({ get: async () => secrets.current })
+
+describe('haloClientFromSecret', () => {
+  it('builds one client per credentials and a new one when the secret changes', async () => {
+    const secrets = { current: { routes: {}, halo: { clientId: 'a', clientSecret: 's1' } } }
+    const built: string[] = []
+    const client = haloClientFromSecret('https://halo.example', storeOf(secrets), (c) => {
+      built.push(`${c.baseUrl} ${c.clientId} ${c.clientSecret}`)
+      return { id: built.length }
+    })
+
+    expect(await client()).toEqual({ id: 1 })
+    expect(await client()).toEqual({ id: 1 })
+    secrets.current = { routes: {}, halo: { clientId: 'a', clientSecret: 's2' } }
+    expect(await client()).toEqual({ id: 2 })
+    expect(built).toEqual(['https://halo.example a s1', 'https://halo.example a s2'])
+  })
+
+  it('says the deploy is incomplete without a Halo URL or credentials', async () => {
+    const empty = { current: { routes: {} } }
+    await expect(haloClientFromSecret(undefined, storeOf(empty), () => 1)()).rejects.toThrow(
+      DeployIncompleteError,
+    )
+    await expect(
+      haloClientFromSecret('https://halo.example', storeOf(empty), () => 1)(),
+    ).rejects.toThrow(/no credentials yet/)
+  })
+})
