@@ -33,21 +33,46 @@ export const EnvelopeV2Schema = EnvelopeBaseSchema.extend({
   ticketEvent: TicketEventSchema,
 })
 
-export const EnvelopeSchema = z.discriminatedUnion('v', [EnvelopeV1Schema, EnvelopeV2Schema])
+/**
+ * Version 3: a timer. A problem's stored state named a time when it needs a decision without any
+ * event (`dueAtOf`): the due sweep queues this when that time has come, and deliver decides
+ * (`decideDue`) on the problem's record as it then stands.
+ */
+export const EnvelopeV3Schema = EnvelopeBaseSchema.extend({
+  v: z.literal(3),
+  due: z.object({
+    /** The problem's correlation key (its record is `route` + `key`). */
+    key: z.string().min(1),
+    /** The due time the sweep listed: a record whose due time moved since is not due by this. */
+    at: z.iso.datetime(),
+  }),
+})
+
+export const EnvelopeSchema = z.discriminatedUnion('v', [
+  EnvelopeV1Schema,
+  EnvelopeV2Schema,
+  EnvelopeV3Schema,
+])
 /** A queue message, of any version. */
 export type Envelope = z.infer<typeof EnvelopeSchema>
 /** An envelope that carries an alert. */
 export type AlertEnvelope = z.infer<typeof EnvelopeV1Schema>
 /** An envelope that carries a Halo ticket event. */
 export type TicketEventEnvelope = z.infer<typeof EnvelopeV2Schema>
+/** A timer: a problem's due time has come. */
+export type DueEnvelope = z.infer<typeof EnvelopeV3Schema>
 
 /**
  * What an envelope is about, as logs, the delivery history and the queue's message groups name
- * it: an alert's correlation key, or `ticket#<id>` for a Halo ticket event (route names hold no
- * `#`, so the two cannot be mistaken for each other).
+ * it: an alert's correlation key (a timer's is its problem's), or `ticket#<id>` for a Halo ticket
+ * event (route names hold no `#`, so the two cannot be mistaken for each other).
  */
 export const envelopeKey = (envelope: Envelope): string =>
-  envelope.v === 1 ? envelope.alert.key : `ticket#${envelope.ticketEvent.ticketId}`
+  envelope.v === 1
+    ? envelope.alert.key
+    : envelope.v === 3
+      ? envelope.due.key
+      : `ticket#${envelope.ticketEvent.ticketId}`
 
 /**
  * The envelope id: the delivery (the sender's id, else a hash of the exact body) plus the alert's

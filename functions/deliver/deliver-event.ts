@@ -52,6 +52,9 @@ export const deliverEvent = async (
   const envelope = decodeEnvelope(message)
   const route = deps.routes.get(envelope.route)
   if (!route) throw new UnknownRouteError(`route "${envelope.route}" is no longer configured`)
+  if (envelope.v === 3) {
+    throw new PayloadError('payload_invalid', 'timers are not delivered by this version')
+  }
   return envelope.v === 1
     ? deliverEnvelope(envelope, route, deps)
     : applyTicketEvent(envelope, route, deps)

@@ -13,8 +13,8 @@ export interface EventQueue {
 
 /**
  * Messages of one group are handed out in order and never concurrently (SQS FIFO semantics): one
- * group per alert (`route:key`), and one per Halo ticket for Halo's ticket events (`ticket#<id>`,
- * whichever route they came in on).
+ * group per problem (`route:key`, a timer's with its problem's alerts), and one per Halo ticket for
+ * Halo's ticket events (`ticket#<id>`, whichever route they came in on).
  */
 export const messageGroupId = (envelope: Envelope): string =>
-  envelope.v === 1 ? `${envelope.route}:${envelope.alert.key}` : envelopeKey(envelope)
+  envelope.v === 2 ? envelopeKey(envelope) : `${envelope.route}:${envelopeKey(envelope)}`
