@@ -3,6 +3,7 @@ import * as z from 'zod'
 import type { RouteAuth } from '../auth/route-auth.js'
 import { describeIssues } from '../describe-issues.js'
 import { ConfigError } from '../errors.js'
+import type { GroupPolicy } from '../lifecycle/group-policy.js'
 import type { LifecyclePolicy, NoisePolicy } from '../lifecycle/lifecycle-policy.js'
 import { type CompiledTemplate, compileTemplate, type TemplateIssue } from '../mapping/template.js'
 import type { TenantPolicy } from '../mapping/tenant-policy.js'
@@ -31,6 +32,10 @@ export type CompiledRoute = {
   maps: Route['maps']
   lifecycle: LifecyclePolicy
   noise: NoisePolicy
+  /** Incident grouping; undefined: every alert key is its own problem. */
+  group: GroupPolicy | undefined
+  /** The group key template (`group.key`), rendered at ingest; undefined: the default key. */
+  groupKey: CompiledTemplate | undefined
   tenant: TenantPolicy
   /** Where alerts are resolved when their ticket is closed in Halo; undefined: nowhere. */
   resolveAtSource: ResolveAtSource | undefined
@@ -44,7 +49,15 @@ export type CompiledRoute = {
 /** What delivering an alert needs of its route: the deliver function's bundle has no sender. */
 export type DeliveryRoute = Pick<
   CompiledRoute,
-  'name' | 'ticket' | 'maps' | 'lifecycle' | 'noise' | 'tenant' | 'resolveAtSource' | 'haloAgentId'
+  | 'name'
+  | 'ticket'
+  | 'maps'
+  | 'lifecycle'
+  | 'noise'
+  | 'group'
+  | 'tenant'
+  | 'resolveAtSource'
+  | 'haloAgentId'
 >
 
 export type CompiledConfig = {
@@ -102,6 +115,10 @@ const compileRoute = (
       issues.push(`${at}.alert.${field}: required: the ${source.id} source cannot derive it`)
     }
   }
+  if (route.group && route.resolveAtSource) {
+    // Closing an incident would resolve only the alert that opened it at its source.
+    issues.push(`${at}.group: cannot be combined with resolveAtSource`)
+  }
   const templateIssues: TemplateIssue[] = []
   const compiled: CompiledRoute = {
     name,
@@ -119,6 +136,11 @@ const compileRoute = (
     maps: route.maps,
     lifecycle: route.lifecycle,
     noise: route.noise,
+    group: route.group,
+    groupKey:
+      route.group?.key === undefined
+        ? undefined
+        : compileTemplate({ key: route.group.key }, `${at}.group`, templateIssues, jsonata),
     tenant: route.tenant,
     resolveAtSource: route.resolveAtSource,
     haloAgentId:

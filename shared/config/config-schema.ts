@@ -1,5 +1,6 @@
 import * as z from 'zod'
 import { RouteAuthSchema } from '../auth/route-auth-schema.js'
+import { GroupPolicySchema } from '../lifecycle/group-policy.js'
 import { LifecyclePolicySchema, NoisePolicySchema } from '../lifecycle/lifecycle-policy.js'
 import { TenantPolicySchema } from '../mapping/tenant-policy.js'
 import { ResolveAtSourceSchema } from '../outbound/resolve-at-source-config.js'
@@ -76,6 +77,11 @@ export const RouteSchema = z
     lifecycle: LifecyclePolicySchema.default(LifecyclePolicySchema.parse({})),
     /** Occurrence thresholds and maintenance windows. */
     noise: NoisePolicySchema.default(NoisePolicySchema.parse({})),
+    /**
+     * Incident grouping: alerts of one group become one incident ticket, their later members
+     * listed in merged notes, closed when every member has resolved. @default off
+     */
+    group: GroupPolicySchema.optional(),
     /** How alerts find their Halo client, site and asset. */
     tenant: TenantPolicySchema.default(TenantPolicySchema.parse({})),
     /**

@@ -9,6 +9,7 @@ import type {
   PendingWrite,
 } from '../lifecycle/correlation-store.js'
 import type { DeliveryOutcomeKind } from '../lifecycle/effects.js'
+import { problemKeyOf } from '../lifecycle/incident-key.js'
 import { type LifecycleKind, needsRecheck, needsWorkCheck } from '../lifecycle/plan-lifecycle.js'
 import type { TicketChangeKind } from '../lifecycle/ticket-event-change.js'
 import type { TicketWork } from '../lifecycle/ticket-work.js'
@@ -234,7 +235,7 @@ export const deliverEnvelope = async (
 ): Promise<DeliveryOutcome> => {
   const now = deps.now()
   const at = now.toISOString()
-  const { key } = envelope.alert
+  const key = problemKeyOf(envelope.alert, route)
   const problem = problemRecord(deps.store, route.name, key)
 
   const stored = await settleRecord(await problem.read(), deps.receipts)

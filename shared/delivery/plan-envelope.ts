@@ -3,6 +3,7 @@ import type { AlertEnvelope } from '../envelope.js'
 import type { HaloDirectory } from '../halo/halo-directory.js'
 import type { CorrelationRecord } from '../lifecycle/correlation-store.js'
 import { type PlannedEffect, planEffect } from '../lifecycle/effects.js'
+import { problemKeyOf } from '../lifecycle/incident-key.js'
 import { decideLifecycle, type LifecycleDecision } from '../lifecycle/plan-lifecycle.js'
 import type { TicketWork } from '../lifecycle/ticket-work.js'
 import { mapTicket } from '../mapping/map-alert.js'
@@ -44,6 +45,7 @@ export const planEnvelope = async (
     noise: route.noise,
     now,
     ...(deps.work ? { work: deps.work } : {}),
+    ...(route.group ? { group: route.group } : {}),
   }
   const first = decideLifecycle(input)
   // Only a note asks whether Halo is busy: under pressure, repeats are merged, not queued.
@@ -55,7 +57,12 @@ export const planEnvelope = async (
   const planned = await planEffect(
     decision,
     record,
-    { route: route.name, key: alert.key, envelopeId: envelope.id, at: now.toISOString() },
+    {
+      route: route.name,
+      key: problemKeyOf(alert, route),
+      envelopeId: envelope.id,
+      at: now.toISOString(),
+    },
     {
       alert,
       envelopeId: envelope.id,

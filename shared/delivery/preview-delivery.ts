@@ -3,6 +3,7 @@ import type { AlertEnvelope } from '../envelope.js'
 import { AppError, describeError } from '../errors.js'
 import type { HaloDirectory } from '../halo/halo-directory.js'
 import type { CorrelationRecord, CorrelationStore } from '../lifecycle/correlation-store.js'
+import { problemKeyOf } from '../lifecycle/incident-key.js'
 import { needsRecheck, needsWorkCheck } from '../lifecycle/plan-lifecycle.js'
 import { callOf } from './halo-commands.js'
 import { planEnvelope } from './plan-envelope.js'
@@ -21,6 +22,36 @@ const ifWorked = async (
 }
 
 /**
+ * How the route's incident grouping takes the alert: its group key and the incident's members as
+ * stored, or why it is not grouped (the group key yielded nothing: its own ticket).
+ */
+const incidentOf = (
+  envelope: AlertEnvelope,
+  route: DeliveryRoute,
+  record: CorrelationRecord | undefined,
+) => {
+  if (!route.group) return {}
+  const { group, key } = envelope.alert
+  if (group === undefined) {
+    return {
+      warnings: [
+        `routes.${route.name}.group: the group key yielded nothing for this alert, so it is not grouped (its own ticket, key ${key})`,
+      ],
+    }
+  }
+  const members = Object.entries(record?.incident?.members ?? {})
+  return {
+    incident: {
+      group,
+      member: key,
+      firing: members.filter(([, member]) => member.status === 'firing').length,
+      members: members.length + (record?.incident?.untracked ?? 0),
+      ...(record?.incident?.noteDueAt ? { noteDueAt: record.incident.noteDueAt } : {}),
+    },
+  }
+}
+
+/**
  * What delivering an envelope would do now, without any write and without calling Halo: the
  * stored state it starts from, the lifecycle decision, and the Halo calls with their bodies.
  * Halo lookups that routing would make are listed instead of made; a resolve that first reads
@@ -32,7 +63,8 @@ export const previewDelivery = async (
   deps: { store: CorrelationStore; now: () => Date },
 ) => {
   const now = deps.now()
-  const record = await deps.store.get(route.name, envelope.alert.key)
+  const key = problemKeyOf(envelope.alert, route)
+  const record = await deps.store.get(route.name, key)
   const lookups: string[] = []
   const directory: HaloDirectory = {
     clientIdByName: async (name) => {
@@ -50,8 +82,9 @@ export const previewDelivery = async (
   }
   const base = {
     envelopeId: envelope.id,
-    key: envelope.alert.key,
+    key,
     status: envelope.alert.status,
+    ...incidentOf(envelope, route, record),
     state: record
       ? {
           state: record.state,

@@ -1,5 +1,6 @@
 import type { DeliveryRoute } from '../config/compile-config.js'
 import type { CorrelationRecord, CorrelationState } from './correlation-store.js'
+import { decideIncidentDue } from './incident.js'
 import type { LifecycleDecision } from './plan-lifecycle.js'
 
 /**
@@ -10,9 +11,10 @@ import type { LifecycleDecision } from './plan-lifecycle.js'
  * timer for each; a missed sweep loses nothing, the next lists them all the same. Each policy
  * that keeps a deadline in the state adds it here.
  */
-export const dueAtOf = (_state: CorrelationState): string | undefined => {
+export const dueAtOf = (state: CorrelationState): string | undefined => {
   // ISO instants as toISOString writes them: their text order is their time order.
   const deadlines: string[] = []
+  if (state.incident?.noteDueAt) deadlines.push(state.incident.noteDueAt)
   return deadlines.sort()[0]
 }
 
@@ -37,5 +39,5 @@ export const decideDue = ({ record, now, envelopeId }: DueInput): LifecycleDecis
   }
   // Each policy with a deadline in the state decides here (heartbeats, quiet periods, business
   // hours, incidents' merged notes).
-  return { kind: 'suppress', rule: 'nothing due' }
+  return decideIncidentDue(record, now) ?? { kind: 'suppress', rule: 'nothing due' }
 }

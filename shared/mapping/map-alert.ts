@@ -4,6 +4,7 @@ import { describeIssues } from '../describe-issues.js'
 import type { AlertEnvelope } from '../envelope.js'
 import { PayloadError, TemplateError } from '../errors.js'
 import { type HaloTicketInput, HaloTicketInputSchema } from '../halo/schemas.js'
+import { problemKeyOf } from '../lifecycle/incident-key.js'
 import { problemIdentity } from '../lifecycle/problem-identity.js'
 
 /** What a route's templates can reach: `{% alert.title %}`, `{% payload.labels.instance %}`... */
@@ -50,7 +51,7 @@ export const mapTicket = async (
   }
   const result = HaloTicketInputSchema.safeParse({
     ...(rendered as object),
-    third_party_id_string: problemIdentity(route.name, envelope.alert.key),
+    third_party_id_string: problemIdentity(route.name, problemKeyOf(envelope.alert, route)),
   })
   if (!result.success) {
     throw new PayloadError(
