@@ -112,7 +112,7 @@ describe('deliverEvent on a route with a group policy', () => {
     const resolves = []
     for (let n = 1; n <= 51; n++) resolves.push(await deliverEvent(host(n, 'resolved'), deps))
     expect(resolves.map((o) => o.action)).toEqual([...Array(50).fill('record'), 'close'])
-    expect(sandbox.sandbox.tickets()[0]?.status_id).toBe(9)
+    expect(sandbox.sandbox.tickets()[0]).toMatchObject({ status_id: 9 })
 
     // 101 alerts cost a create, one note and one close.
     expect(apiCalls()).toEqual(['post /api/tickets', 'post /api/actions', 'post /api/actions'])
