@@ -60,11 +60,21 @@ const incidentOf = (
 export const previewDelivery = async (
   envelope: AlertEnvelope,
   route: DeliveryRoute,
-  deps: { store: CorrelationStore; now: () => Date },
+  deps: {
+    store: CorrelationStore
+    now: () => Date
+    /**
+     * The states the alerts before this one (of the same request) would leave, by `route:key`:
+     * read before the store and updated with this plan, so a request with many alerts of one
+     * problem (an incident's members) previews as delivery would take them, one after another.
+     */
+    carried?: Map<string, CorrelationRecord>
+  },
 ) => {
   const now = deps.now()
   const key = problemKeyOf(envelope.alert, route)
-  const record = await deps.store.get(route.name, key)
+  const slot = `${route.name}:${key}`
+  const record = deps.carried?.get(slot) ?? (await deps.store.get(route.name, key))
   const lookups: string[] = []
   const directory: HaloDirectory = {
     clientIdByName: async (name) => {
@@ -109,6 +119,11 @@ export const previewDelivery = async (
     const checked = needsWorkCheck(record, envelope.alert, route.lifecycle) ? record : undefined
     const untouched = checked ? { work: { worked: false } as const } : {}
     const planned = await planEnvelope(envelope, route, { directory, record, now, ...untouched })
+    if (planned.next) {
+      // A ticket this plan creates has no id before Halo answers: 0 stands for it.
+      const ticketId = planned.command?.kind === 'createTicket' ? 0 : planned.next.ticketId
+      deps.carried?.set(slot, { ...planned.next, ticketId, version: (record?.version ?? 0) + 1 })
+    }
     const workCheck = checked && {
       // Delivery reads these first; the plan shown above is the one for an untouched ticket.
       reads: [
