@@ -8,6 +8,7 @@ import { createMemoryCorrelationStore } from '../../../shared/lifecycle/memory-c
 import { createJsonLogger } from '../../../shared/observability.js'
 import { createResolveAtSource } from '../../../shared/outbound/resolve-at-source.js'
 import { createMemorySecretStore } from '../../../shared/secrets/memory-secret-store.js'
+import { dueEnvelope } from '../../../shared/timers/due-envelope.js'
 import { envelopeFor } from '../../support/envelopes.js'
 
 const { routes } = compileConfig({
@@ -116,6 +117,40 @@ describe('deliverEvent on a route with a group policy', () => {
 
     // 101 alerts cost a create, one note and one close.
     expect(apiCalls()).toEqual(['post /api/tickets', 'post /api/actions', 'post /api/actions'])
+  })
+
+  it('writes the merged note of the last joiners when its due time comes, with no other alert', async () => {
+    const { clock, deps, store } = setup()
+    for (let n = 1; n <= 5; n++) {
+      clock.now += 1_000
+      await deliverEvent(host(n), deps)
+    }
+    const waiting = await store.get('outage', 'incident:Acme')
+    const dueAt = waiting?.incident?.noteDueAt as string
+    expect(waiting?.incident?.joined.map((member) => member.key)).toEqual([
+      'host-2',
+      'host-3',
+      'host-4',
+      'host-5',
+    ])
+
+    // The due sweep lists the incident at its due time and queues a timer: one note, then nothing.
+    clock.now = Date.parse(dueAt)
+    const timer = dueEnvelope({ route: 'outage', key: 'incident:Acme', dueAt }, new Date(clock.now))
+    expect(await deliverEvent(timer, deps)).toMatchObject({ outcome: 'delivered', action: 'note' })
+    expect(await deliverEvent(timer, deps)).toMatchObject({ outcome: 'deduplicated' })
+    const [ticket] = sandbox.sandbox.tickets()
+    const notes = sandbox.sandbox.actions(ticket?.id as number)
+    expect(notes).toHaveLength(1)
+    expect(String(notes[0]?.note)).toMatch(
+      /^4 more alerts joined this incident \(5 of 5 firing\):\n- host-2 unreachable/,
+    )
+    const after = await store.get('outage', 'incident:Acme')
+    expect(after?.incident).toMatchObject({
+      joined: [],
+      notedAt: new Date(clock.now).toISOString(),
+    })
+    expect(after?.incident?.noteDueAt).toBeUndefined()
   })
 
   it('gives an alert its own ticket when its group key yielded nothing', async () => {

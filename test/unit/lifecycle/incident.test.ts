@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { CorrelationRecord } from '../../../shared/lifecycle/correlation-store.js'
-import { decideDue, dueAtOf } from '../../../shared/lifecycle/due.js'
+import { decideDue, dueAtOf, routeNeedsTimers } from '../../../shared/lifecycle/due.js'
 import { planEffect } from '../../../shared/lifecycle/effects.js'
 import { GroupPolicySchema } from '../../../shared/lifecycle/group-policy.js'
 import type { Incident } from '../../../shared/lifecycle/incident-state.js'
@@ -377,6 +377,11 @@ describe('the incident due time (merged note without another alert)', () => {
       joined: [{ key: 'web-2', title: 'web-2 down' }],
       noteDueAt: minutesAgo(1),
     }),
+  })
+
+  it('makes a grouping route need the due sweep', () => {
+    expect(routeNeedsTimers({ ...route, group: GroupPolicySchema.parse({}) })).toBe(true)
+    expect(routeNeedsTimers(route)).toBe(false)
   })
 
   it('is the record’s due time', () => {
