@@ -10,9 +10,16 @@ const keys = Number(keysArg ?? 600)
 const seed = Number(seedArg ?? Date.now() % 1_000_000)
 
 process.stdout.write(
-  `chaos: ${keys} alerts, seed ${seed} (repeat with: npm run chaos -- ${keys} ${seed})\n`,
+  `chaos: ${keys} alerts and ${Math.ceil(keys / 10)} incident groups, seed ${seed} (repeat with: npm run chaos -- ${keys} ${seed})\n`,
 )
-const { tallies, mismatches, deadLetters } = await runChaos({ keys, seed, maxEvents: 10 })
+// A group (site) per ten alerts, whose alerts become incidents on a grouping route.
+const incidents = Math.ceil(keys / 10)
+const { tallies, mismatches, deadLetters } = await runChaos({
+  keys,
+  incidents,
+  seed,
+  maxEvents: 10,
+})
 for (const [name, value] of Object.entries(tallies)) {
   process.stdout.write(`  ${name.padEnd(24)} ${value}\n`)
 }
@@ -27,5 +34,7 @@ if (mismatches.length || deadLetters.length || tallies.queueLeft) {
     process.stdout.write(`  ${JSON.stringify(mismatch)}\n`)
   process.exitCode = 1
 } else {
-  process.stdout.write(`OK: Halo matches the model exactly for all ${tallies.alerts} alerts\n`)
+  process.stdout.write(
+    `OK: Halo matches the model exactly for all ${tallies.alerts} alerts and ${tallies.incidents} incidents\n`,
+  )
 }

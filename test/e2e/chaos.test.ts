@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { runChaos } from '../support/chaos/chaos-run.js'
 
-describe('chaos: a shuffled, duplicated alert history under Halo faults and worker crashes', () => {
+describe('chaos: a shuffled, duplicated alert history (single alerts and incidents) under Halo faults and worker crashes', () => {
   it('leaves Halo exactly as the model says, with nothing queued or dead-lettered', async () => {
-    const { tallies, mismatches, deadLetters } = await runChaos({ keys: 24, seed: 20261128 })
+    const { tallies, mismatches, deadLetters } = await runChaos({
+      keys: 24,
+      incidents: 4,
+      seed: 20261128,
+    })
 
     expect(mismatches).toEqual([])
     expect(deadLetters).toEqual([])
@@ -16,5 +20,7 @@ describe('chaos: a shuffled, duplicated alert history under Halo faults and work
     expect(tallies.interruptedWritesFound).toBeGreaterThan(0)
     expect(tallies.deduplicated).toBeGreaterThan(0)
     expect(tallies.posts).toBeGreaterThan(tallies.events)
+    // Grouped alerts made incident tickets, fewer than their members.
+    expect(tallies.incidentTickets).toBeGreaterThan(0)
   })
 })
