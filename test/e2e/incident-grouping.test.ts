@@ -115,8 +115,8 @@ describe('incident grouping over time (the gateway with a settable clock)', () =
     await harness.gateway.close()
   })
 
-  it('lists the members that join later in one merged note per interval', async () => {
-    harness = await startTestGateway({ config: groupedConfig })
+  it('lists the members that join later in one merged note per interval, the last ones at their due time', async () => {
+    harness = await startTestGateway({ config: groupedConfig, dueEveryMs: 50 })
     expect((await harness.post('prometheus', outage('firing', 50))).status).toBe(202)
     await harness.settled()
     harness.advance(6)
@@ -138,6 +138,20 @@ describe('incident grouping over time (the gateway with a settable clock)', () =
       'acme-host-53',
     ])
     expect(record?.incident?.noteDueAt).toBe('2026-11-28T12:11:00.000Z')
+
+    // No other alert comes: at the due time the gateway's due sweep queues the incident's timer,
+    // which lists the last two in a second merged note.
+    harness.advance(5)
+    const notes = await eventually(async () => {
+      const actions = harness.ticketsOf('incident:acme')[0]?.actions ?? []
+      return actions.length === 2 ? actions : undefined
+    })
+    expect(notes[1]?.note).toMatch(
+      /^2 more alerts joined this incident \(53 of 53 firing\):\n- acme-host-52 unreachable \(acme-host-52\)\n- acme-host-53 unreachable \(acme-host-53\)\n/,
+    )
+    await harness.settled()
+    const after = await harness.gateway.settled.get('prometheus', 'incident:acme')
+    expect(after?.incident?.noteDueAt).toBeUndefined()
   })
 
   it('shows the group key and each member’s incident decision in the dry run, and warns when the key yields nothing', async () => {
