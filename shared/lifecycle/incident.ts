@@ -145,7 +145,7 @@ export const decideIncident = (input: IncidentInput): LifecycleDecision => {
     }
     const incident = withJoined(withMember(stored, alert.key, 'firing', at), alert)
     if (window) return only('maintenance window (member counted)', { occurrences, incident })
-    return joined({ ...record, ticketId: record.ticketId }, input, incident, occurrences, at)
+    return joined(record, record.ticketId, input, incident, occurrences, at)
   }
 
   if (
@@ -210,7 +210,8 @@ export const decideIncident = (input: IncidentInput): LifecycleDecision => {
  * due at the end of the interval even if no other alert comes.
  */
 const joined = (
-  record: CorrelationRecord & { ticketId: number },
+  record: CorrelationRecord,
+  ticketId: number,
   input: IncidentInput,
   incident: Incident,
   occurrences: number,
@@ -223,7 +224,7 @@ const joined = (
     const since = record.notedOccurrences ?? 1
     return {
       kind: 'note',
-      ticketId: record.ticketId,
+      ticketId,
       occurrences,
       since,
       incident: listing(incident, listedAt(incident, at)),

@@ -153,6 +153,30 @@ describe('deliverEvent on a route with a group policy', () => {
     expect(after?.incident?.noteDueAt).toBeUndefined()
   })
 
+  it('holds a due merged note back another interval while Halo is busy, and writes it after', async () => {
+    const { clock, deps, store } = setup()
+    let busy = true
+    const pressed = { ...deps, halo: { ...deps.halo, busy: async () => busy } }
+    await deliverEvent(host(1), pressed)
+    clock.now += 6 * 60_000
+    expect(await deliverEvent(host(2), pressed)).toMatchObject({
+      action: 'record',
+      reason: 'member joined (Halo busy: listed in the next merged note)',
+    })
+    const held = await store.get('outage', 'incident:Acme')
+    expect(held?.incident?.noteDueAt).toBe(new Date(clock.now + 5 * 60_000).toISOString())
+
+    busy = false
+    clock.now += 5 * 60_000
+    const dueAt = held?.incident?.noteDueAt as string
+    const timer = dueEnvelope({ route: 'outage', key: 'incident:Acme', dueAt }, new Date(clock.now))
+    expect(await deliverEvent(timer, pressed)).toMatchObject({ action: 'note' })
+    const [ticket] = sandbox.sandbox.tickets()
+    expect(String(sandbox.sandbox.actions(ticket?.id as number)[0]?.note)).toMatch(
+      /^1 more alert joined this incident \(2 of 2 firing\):\n- host-2 unreachable/,
+    )
+  })
+
   it('gives an alert its own ticket when its group key yielded nothing', async () => {
     const { deps } = setup()
     const lone = envelopeFor({ key: 'printer-1', title: 'Printer jam' }, { route: 'outage' })
