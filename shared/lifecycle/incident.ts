@@ -97,8 +97,11 @@ const resolved = (input: IncidentInput, stored: Incident, at: string): Lifecycle
   }
   const incident = withMember(stored, alert.key, 'resolved', at)
   const firing = firingOf(incident)
+  if (record?.state === 'closed') {
+    return only('member resolved (the incident’s ticket is closed)', { incident })
+  }
   if (record?.state !== 'open' || record.ticketId === undefined) {
-    const state = firing === 0 && record?.state !== 'closed' ? { state: 'resolved' as const } : {}
+    const state = firing === 0 ? { state: 'resolved' as const } : {}
     return only(`member resolved before the incident opened (${firing} firing)`, {
       incident,
       ...state,

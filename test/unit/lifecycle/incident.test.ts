@@ -257,6 +257,17 @@ describe('decideIncident (a route with a group policy)', () => {
       { kind: 'record', change: { state: 'resolved' } },
     ],
     [
+      'a member resolves after a technician closed the incident in Halo',
+      open({ state: 'closed', closedAt: minutesAgo(5) }),
+      { key: 'web-1', status: 'resolved' },
+      {},
+      {
+        kind: 'record',
+        reason: 'member resolved (the incident’s ticket is closed)',
+        change: { incident: { members: { 'web-1': gone(minutesAgo(0)) } } },
+      },
+    ],
+    [
       'a member fires after the incident closed: a new incident, linked, with fresh members',
       open({
         state: 'closed',
