@@ -42,7 +42,7 @@ const incidentOf = (
   if (group === undefined) {
     return {
       warnings: [
-        `routes.${route.name}.group: the group key yielded nothing for this alert, so it is not grouped (its own ticket, key ${key})`,
+        `routes.${route.name}.group: the group key yielded nothing for this alert${route.group.key === undefined ? ' (by default its tenant, and it names none)' : ''}, so it is not grouped (its own ticket, key ${key})`,
       ],
     }
   }

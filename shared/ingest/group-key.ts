@@ -22,8 +22,8 @@ const grouped = (alert: Alert, value: unknown): Alert => {
 /**
  * The alert of a route with a `group` policy, with its incident group: the route's `group.key`
  * template rendered over the finished alert and the sender's payload, or by default the alert's
- * tenant (id, else name; one group for the whole route when it names none). A key that yields
- * nothing leaves the alert ungrouped (its own ticket, as without the policy); one that fails to
+ * tenant (id, else name). A key that yields nothing (by default: an alert that names no tenant)
+ * leaves the alert ungrouped (its own ticket, as without the policy); one that fails to
  * render fails as the route's alert templates do (`TemplateError`). Synchronous unless the
  * template runs JSONata.
  */
@@ -34,7 +34,10 @@ export const withGroup = (
   receivedAt: string,
 ): Alert | Promise<Alert> => {
   if (!route.group) return alert
-  if (!route.groupKey) return grouped(alert, alert.tenant?.id || alert.tenant?.name || 'route')
+  // A route that finds clients in Halo (by asset, by name) may carry several clients' alerts
+  // with no tenant hint: grouping those by default could put one client's host on another's
+  // ticket, so they stay ungrouped unless the route's own key says otherwise.
+  if (!route.groupKey) return grouped(alert, alert.tenant?.id || alert.tenant?.name)
   const rendered = route.groupKey.renderNow({ alert, payload, route: route.name, receivedAt })
   if (rendered instanceof Promise) {
     return rendered.then((value) => grouped(alert, (value as { key?: unknown }).key))

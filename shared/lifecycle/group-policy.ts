@@ -11,7 +11,7 @@ export const GroupPolicySchema = z
      * The group key, a template over `{ alert, payload, route }` rendered at ingest, e.g.
      * `{% alert.labels.site %}`. An alert for which it yields nothing (empty or absent) is not
      * grouped: it gets its own ticket as without this policy. @default the alert's tenant (id, else
-     * name); alerts without one form one group per route
+     * name); an alert that names none is not grouped (for a route of one client, `{% route %}`)
      */
     key: z.json().optional(),
     /** The incident opens once this many members fire within `windowMinutes`. @default 1 */

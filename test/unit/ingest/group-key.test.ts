@@ -33,8 +33,14 @@ describe('the group key at ingest (a route with a group policy)', () => {
     expect(alert).toMatchObject({ key: 'web-1', group: 'Acme' })
   })
 
-  it('is one group for the whole route by default when the alert names no tenant', () => {
-    expect(finish({ id: 'web-1', t: 'down' }, {})).toMatchObject({ group: 'route' })
+  it('leaves an alert that names no tenant ungrouped by default (its client is not known yet)', () => {
+    expect(finish({ id: 'web-1', t: 'down' }, {})).not.toHaveProperty('group')
+  })
+
+  it('groups a whole route with a constant key', async () => {
+    expect(await finish({ id: 'web-1', t: 'down' }, { key: '{% route %}' })).toMatchObject({
+      group: 'r',
+    })
   })
 
   it('is the rendered template, which may read the finished alert and the payload', async () => {
