@@ -156,10 +156,10 @@ export interface CorrelationStore {
   findByTicket(ticketId: number): Promise<CorrelationRecord | undefined>
   /**
    * Up to `limit` open tickets (see {@link openTicketOf}), least recently checked first (ties by
-   * route and key), from an index only open records are in: the reconcile sweep's work list. A
-   * sweep that was missed loses nothing: the tickets it would have read are still first.
+   * route and key), from an index only open records are in: the reconcile sweep's work list.
+   * `after`: only those that come after this one in that order (where the last sweep stopped).
    */
-  listOpenTickets(limit: number): Promise<OpenTicket[]>
+  listOpenTickets(limit: number, after?: OpenTicket): Promise<OpenTicket[]>
   /**
    * Up to `limit` problems whose due time (see `dueProblemOf` in due-problem.ts) is at or before
    * `now`, longest overdue first (ties by route and key), from an index only records with a due

@@ -8,6 +8,7 @@ import {
   correlationKey,
   createDynamoDbCorrelationStore,
 } from '../../../shared/lifecycle/dynamodb-correlation-store.js'
+import { createDynamoDbSweepCursor } from '../../../shared/reconcile/dynamodb-sweep-cursor.js'
 import {
   correlationRecord,
   correlationStoreContract,
@@ -180,6 +181,24 @@ describe('createDynamoDbCorrelationStore (DynamoDB Local)', () => {
     await expect(broken.get('alerts', 'k')).rejects.toSatisfy(
       (error) => error instanceof StateStoreError && error.retryable,
     )
+  })
+})
+
+describe('createDynamoDbSweepCursor (DynamoDB Local)', () => {
+  it('keeps where the last sweep stopped, and forgets it when told to start over', async () => {
+    const cursor = createDynamoDbSweepCursor({ client: local.documents, tableName: table })
+    const position = {
+      route: 'alerts',
+      key: 'disk full # on db-1',
+      ticketId: 42,
+      checkedAt: '2026-01-01T00:00:00.000Z',
+    }
+
+    await cursor.write(position)
+    expect(await cursor.read()).toEqual(position)
+
+    await cursor.write(undefined)
+    expect(await cursor.read()).toBeUndefined()
   })
 })
 
