@@ -4,7 +4,7 @@ import { AppError, describeError } from '../errors.js'
 import type { HaloDirectory } from '../halo/halo-directory.js'
 import type { CorrelationRecord, CorrelationStore } from '../lifecycle/correlation-store.js'
 import { dueAtOf } from '../lifecycle/due.js'
-import { explainCalm } from '../lifecycle/explain-calm.js'
+import { explainPolicies } from '../lifecycle/explain-policies.js'
 import { needsRecheck, needsWorkCheck } from '../lifecycle/plan-lifecycle.js'
 import { callOf } from './halo-commands.js'
 import { planEnvelope } from './plan-envelope.js'
@@ -75,7 +75,7 @@ export const previewDelivery = async (
         }
       : null,
     // Business hours, flapping and quiet resolves: where this alert stands against them.
-    ...policiesOf(explainCalm(record, envelope.alert, route, now)),
+    ...policiesOf(explainPolicies(record, envelope.alert, route, now)),
     // Delivery would first ask Halo whether the ticket is still open.
     recheck: record ? needsRecheck(record, route.lifecycle, now) : false,
     // An earlier write not recorded as done: delivery would finish it first, exactly as stored.

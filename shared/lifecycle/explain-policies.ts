@@ -11,7 +11,7 @@ const MINUTE = 60_000
  * would wait), how many status changes the problem has made within the flapping window, and the
  * close or settle a timer is waiting for. Empty for a route with none of them. Pure.
  */
-export const explainCalm = (
+export const explainPolicies = (
   record: CorrelationRecord | undefined,
   alert: Pick<Alert, 'status' | 'severity'>,
   route: Pick<DeliveryRoute, 'lifecycle' | 'noise' | 'businessHours'>,
