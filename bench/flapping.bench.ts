@@ -3,13 +3,12 @@ import { startGateway } from '../local/gateway.js'
 import { compileConfig } from '../shared/config/compile-config.js'
 import { silentLogger } from '../shared/observability.js'
 import { createMemorySecretStore } from '../shared/secrets/memory-secret-store.js'
-import { dueEnvelope } from '../shared/timers/due-envelope.js'
 import { alertmanagerNotification } from '../test/support/alertmanager.js'
 import { ratio } from './support/format.js'
 
 // A monitor that flaps (down, up, down...) every 2 minutes for 2 hours, then stays up, through
-// the whole local pipeline into the Halo sandbox, on the gateway's own clock moved by the run (a
-// due sweep at each minute queues the timers). Counts what Halo received with each route policy,
+// the whole local pipeline into the Halo sandbox, on the gateway's own clock moved by the run (the
+// gateway's due sweep, run at each minute, queues the timers). Counts what Halo received with each route policy,
 // against the same route without one in the same run. Reports numbers; asserts nothing.
 
 const TOKEN = 'flapping-prometheus-token'
@@ -53,6 +52,8 @@ const runCase = async ({ fields }: Case) => {
     port: 0,
     now: () => now,
     reconcile: { ...compileConfig(shipped).config.reconcile, enabled: false },
+    // The run sweeps at each minute of its own clock instead.
+    timers: false,
     worker: { pollMs: 5 },
   })
   const sandbox = gateway.sandbox
@@ -65,8 +66,7 @@ const runCase = async ({ fields }: Case) => {
     }
   }
   const sweep = async () => {
-    const due = await gateway.store.listDue(now, 100)
-    if (due.length) await gateway.queue.send(due.map((problem) => dueEnvelope(problem, now)))
+    await gateway.dueSweep()
     await settled()
   }
   try {

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import config from '../../halo-hooks.config.js'
-import { dueEnvelope } from '../../shared/timers/due-envelope.js'
 import { type AmAlert, alertmanagerNotification } from '../support/alertmanager.js'
-import { startTestGateway } from '../support/gateway-harness.js'
+import { type SandboxTicket, startTestGateway } from '../support/gateway-harness.js'
+import { eventually } from '../support/processes.js'
 
 let harness: Awaited<ReturnType<typeof startTestGateway>>
 afterEach(async () => {
@@ -27,14 +27,19 @@ const send = async (alert: AmAlert) => {
   await harness.settled()
 }
 
-/** The due sweep at the gateway's clock: a timer queued for every problem whose time has come. */
-const sweepDue = async () => {
-  const now = harness.now()
-  const due = await harness.gateway.store.listDue(now, 100)
-  if (due.length) await harness.gateway.queue.send(due.map((problem) => dueEnvelope(problem, now)))
-  await harness.settled()
-  return due.length
-}
+/** What a due sweep run now (at the gateway's clock) lists: problems whose time has come. */
+const dueNow = async () => (await harness.gateway.dueSweep()).listed
+
+/** The problem's tickets once `done` says they are as expected (the gateway's own due timer). */
+const ticketsOnceTimed = (key: string, done: (tickets: SandboxTicket[]) => boolean) =>
+  eventually(async () => {
+    const tickets = harness.ticketsOf(key)
+    return done(tickets) ? tickets : undefined
+  }, 10_000)
+
+// The gateway's due sweep runs every 50 ms here (15 s by default): the clock the tests move
+// decides what is due, the timer only queues it.
+const TIMERS = { timers: true, dueEveryMs: 50 }
 
 const ours = (ticket: { actions: { note?: string }[] }) =>
   ticket.actions.filter((action) => action.note?.includes('[halo-hooks ref '))
@@ -42,6 +47,7 @@ const ours = (ticket: { actions: { note?: string }[] }) =>
 describe('noise policies over HTTP (Alertmanager → gateway → sandbox)', () => {
   it('a flapping monitor: one note, then no close, no reopen and no new ticket while it flaps', async () => {
     harness = await startTestGateway({
+      ...TIMERS,
       config: configWith({
         noise: { flapping: { changes: 3, withinMinutes: 30, quietMinutes: 20 } },
         lifecycle: { resolve: 'close', afterClosed: 'reopen' },
@@ -66,13 +72,12 @@ describe('noise policies over HTTP (Alertmanager → gateway → sandbox)', () =
     ])
     expect(tickets[0]?.status_id).not.toBe(9)
 
-    // Quiet since the last resolve: the timer settles it closed, once.
-    expect(await sweepDue()).toBe(0)
+    // Quiet since the last resolve: once 20 min have passed, the timer settles it closed, once.
+    expect(await dueNow()).toBe(0)
     harness.advance(20)
-    expect(await sweepDue()).toBe(1)
-    expect(await sweepDue()).toBe(0)
-    const [settled] = harness.ticketsOf('fp-ping')
-    expect(settled?.status_id).toBe(9)
+    const [settled] = await ticketsOnceTimed('fp-ping', ([ticket]) => ticket?.status_id === 9)
+    await harness.settled()
+    expect(await dueNow()).toBe(0)
     expect(ours(settled as never).at(-1)?.note).toMatch(
       /^Stable for 20 min after flapping, resolved at the source; closing\./,
     )
@@ -81,6 +86,7 @@ describe('noise policies over HTTP (Alertmanager → gateway → sandbox)', () =
   it('out of hours, a non-urgent alert is held and its ticket created when hours begin', async () => {
     // The gateway's clock starts on Saturday 28 November 2026, 12:00 GMT; hours begin at 12:10.
     harness = await startTestGateway({
+      ...TIMERS,
       config: configWith({
         businessHours: {
           timezone: 'Europe/London',
@@ -101,16 +107,18 @@ describe('noise policies over HTTP (Alertmanager → gateway → sandbox)', () =
     // The critical one went through at once, with the out-of-hours priority; the others wait.
     expect(harness.ticketsOf('fp-dc')).toMatchObject([{ priority_id: 1 }])
     expect(harness.ticketsOf('fp-disk')).toEqual([])
-    expect(await sweepDue()).toBe(0)
+    expect(await dueNow()).toBe(0)
 
+    // Hours begin: the gateway's due timer creates the held ticket.
     harness.advance(10)
-    expect(await sweepDue()).toBe(1)
+    await ticketsOnceTimed('fp-disk', (tickets) => tickets.length > 0)
+    await harness.settled()
     expect(harness.ticketsOf('fp-disk')).toMatchObject([
       { summary: 'Disk full (fp-disk)', priority_id: 3, client_id: 1 },
     ])
     // Resolved before the opening: no ticket at all.
     expect(harness.ticketsOf('fp-cert')).toEqual([])
-    expect(await sweepDue()).toBe(0)
+    expect(await dueNow()).toBe(0)
     expect(harness.ticketsOf('fp-disk')).toHaveLength(1)
   })
 })
