@@ -227,8 +227,10 @@ export const effects = {
     outcome: 'recorded',
     reason: (decision) => `out of business hours: the ticket is created at ${decision.until}`,
     command: none,
-    next: (decision, base, at) => ({
+    next: (decision, base, at, _command, alert) => ({
       ...base,
+      // Kept as for a ticket it opens: the timer's create is carried out with it.
+      alert,
       state: 'deferred',
       occurrences: decision.occurrences,
       firstSeen: decision.firstSeen,

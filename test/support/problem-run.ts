@@ -1,9 +1,10 @@
 import type { Alert } from '../../shared/alert.js'
 import { compileConfig, type DeliveryRoute } from '../../shared/config/compile-config.js'
+import { planDue } from '../../shared/delivery/plan-due.js'
 import { planEnvelope } from '../../shared/delivery/plan-envelope.js'
 import type { CorrelationRecord } from '../../shared/lifecycle/correlation-store.js'
-import { decideDue, dueAtOf } from '../../shared/lifecycle/due.js'
-import { planEffect } from '../../shared/lifecycle/effects.js'
+import { dueAtOf } from '../../shared/lifecycle/due.js'
+import { dueEnvelope } from '../../shared/timers/due-envelope.js'
 import { envelopeFor } from './envelopes.js'
 
 /** A generic route with these policies, compiled as `npm start` would. */
@@ -42,7 +43,7 @@ const directory = { clientIdByName: async () => undefined, asset: async () => un
 
 /**
  * Runs one problem's events and timers through the planners and the effect table as delivery
- * carries them out (alerts through planEnvelope, timers through decideDue), with Halo answering
+ * carries them out (alerts through planEnvelope, timers through planDue), with Halo answering
  * every write: the pure path, with the clock of each step.
  */
 export const runProblem = async (route: DeliveryRoute, steps: readonly Step[]) => {
@@ -52,21 +53,16 @@ export const runProblem = async (route: DeliveryRoute, steps: readonly Step[]) =
   for (const [index, step] of steps.entries()) {
     const now = new Date(step.at)
     const envelopeId = `e${index}`
-    const event = { route: route.name, key: 'k', envelopeId, at: now.toISOString() }
     const plan =
       'timer' in step
         ? await (async () => {
             if (!record) throw new Error('a timer needs a record')
-            const decision = decideDue({ record, route, now, envelopeId })
-            const planned = await planEffect(decision, record, event, {
-              alert: { title: record.alert?.title ?? 'the problem', description: '', labels: {} },
-              envelopeId,
-              policy: route.lifecycle,
-              ticket: async () => {
-                throw new Error('a timer renders no template here')
-              },
-            })
-            return { ...planned, decision }
+            const dueAt = dueAtOf(record) ?? step.at
+            const timer = {
+              ...dueEnvelope({ route: route.name, key: 'k', dueAt }, now),
+              id: envelopeId,
+            }
+            return planDue(timer, route, { directory, record, now })
           })()
         : await planEnvelope(
             envelopeFor(

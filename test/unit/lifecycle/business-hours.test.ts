@@ -63,6 +63,19 @@ describe('business hours', () => {
     expect(dueAt).toBeUndefined()
   })
 
+  it('keeps the alert for a route that resolves at its source, so the held ticket carries it', async () => {
+    const route = routeWith(
+      hours('defer', { resolveAtSource: { kind: 'alertmanager', url: 'http://am.example:9093' } }),
+    )
+    const { results, record } = await runProblem(route, [
+      { at: FRIDAY_EVENING, status: 'firing' },
+      { at: MONDAY_OPENING, timer: true },
+    ])
+
+    expect(calls(results)).toEqual(['defer', 'create: create'])
+    expect(record).toMatchObject({ state: 'open', alert: { title: 'Disk full', labels: {} } })
+  })
+
   it('lets urgent severities through at once', async () => {
     const route = routeWith(hours('defer'))
     const { results } = await runProblem(route, [
