@@ -83,6 +83,30 @@ describe('noise policies over HTTP (Alertmanager → gateway → sandbox)', () =
     )
   })
 
+  it('with quiet resolves and counted repeats too, a flapping monitor gets exactly one note and never churns', async () => {
+    harness = await startTestGateway({
+      ...TIMERS,
+      config: configWith({
+        noise: { flapping: { changes: 3, withinMinutes: 30, quietMinutes: 20 } },
+        lifecycle: { resolve: 'close', repeat: 'count', resolveAfterQuietMinutes: 10 },
+      }),
+    })
+    const monitor = { fingerprint: 'fp-vpn', labels: { host: 'acme-fw02' } }
+
+    for (let index = 0; index < 16; index += 1) {
+      await send({ ...monitor, status: index % 2 === 0 ? 'firing' : 'resolved' })
+      harness.advance(2)
+    }
+
+    const [ticket, ...others] = harness.ticketsOf('fp-vpn')
+    expect(others).toEqual([])
+    expect(ticket?.status_id).not.toBe(9)
+    expect(ours(ticket as never).map((action) => action.note?.split('\n')[0])).toEqual([
+      expect.stringMatching(/^Flapping: the status changed 3 times within 30 min\./),
+    ])
+    expect(ticket?.actions.some((action) => action.new_status !== undefined)).toBe(false)
+  })
+
   it('out of hours, a non-urgent alert is held and its ticket created when hours begin', async () => {
     // The gateway's clock starts on Saturday 28 November 2026, 12:00 GMT; hours begin at 12:10.
     harness = await startTestGateway({
