@@ -106,7 +106,10 @@ export type LifecycleInput = {
   work?: TicketWork
 }
 
-/** Whether this event needs the ticket's work read from Halo before it can be decided. */
+/**
+ * Whether this event needs the ticket's work read from Halo before it can be decided (a resolve
+ * held while the problem flaps closes nothing, so it reads nothing).
+ */
 export const needsWorkCheck = (
   record: CorrelationRecord | undefined,
   alert: Pick<Alert, 'status'>,
@@ -115,7 +118,8 @@ export const needsWorkCheck = (
   policy.resolve === 'close-if-untouched' &&
   alert.status === 'resolved' &&
   record?.state === 'open' &&
-  record.ticketId !== undefined
+  record.ticketId !== undefined &&
+  record.flap?.stableAt === undefined
 
 const MINUTE = 60_000
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { needsWorkCheck } from '../../../shared/lifecycle/plan-lifecycle.js'
 import { minutesAfter, routeWith, runProblem, type Step } from '../../support/problem-run.js'
 
 const T0 = '2027-01-05T10:00:00.000Z'
@@ -161,5 +162,19 @@ describe('flapping (noise.flapping)', () => {
       'close',
     ])
     expect(record?.flap).toBeUndefined()
+  })
+
+  it('reads no work from Halo for a resolve it holds (close-if-untouched)', async () => {
+    const route = routeWith({
+      noise: { flapping: { ...FLAPPING, changes: 2 } },
+      lifecycle: { resolve: 'close-if-untouched' },
+    })
+    const { record } = await runProblem(route, flaps(3))
+    if (!record) throw new Error('no record')
+
+    expect(record.flap?.stableAt).toBeDefined()
+    expect(needsWorkCheck(record, { status: 'resolved' }, route.lifecycle)).toBe(false)
+    const settled = { ...record, flap: { last: 'firing' as const, changes: [] } }
+    expect(needsWorkCheck(settled, { status: 'resolved' }, route.lifecycle)).toBe(true)
   })
 })
