@@ -36,20 +36,20 @@ export const deferOutOfHours = (
   return { ...problem, kind: 'defer', until: until.toISOString() }
 }
 
-/** The create a deferred record holds, as a decision (`fresh`: rendered now, not the kept one). */
+/**
+ * The create a deferred record holds, as a decision. A timer opens the ticket kept in the state
+ * (`keptTicketOf`); a firing renders its own.
+ */
 const createOf = (
   record: CorrelationRecord,
   occurrences: number,
-  fresh = false,
 ): Extract<LifecycleDecision, { kind: 'create' }> => {
-  const { previousTicketId } = record.deferred ?? {}
-  const ticket = fresh ? undefined : record.deferred?.ticket
+  const previousTicketId = record.deferred?.previousTicketId
   return {
     kind: 'create',
     occurrences,
     firstSeen: record.firstSeen,
     ...(previousTicketId === undefined ? {} : { previousTicketId }),
-    ...(ticket === undefined ? {} : { ticket }),
   }
 }
 
@@ -72,7 +72,7 @@ export const decideDeferred = (input: LifecycleInput): LifecycleDecision | undef
   if (activeWindow(input.noise.maintenance, now)) return undefined
   const occurrences = record.occurrences + 1
   const until = record.deferred?.until
-  if (!deferrable(input)) return createOf(record, occurrences, true)
+  if (!deferrable(input)) return createOf(record, occurrences)
   if (until !== undefined && Date.parse(until) > now.getTime()) {
     return {
       kind: 'record',

@@ -1,6 +1,7 @@
 import { type AlertInput, AlertSchema } from '../alert.js'
 import type { DeliveryRoute } from '../config/compile-config.js'
 import type { AlertEnvelope, DueEnvelope } from '../envelope.js'
+import type { HaloTicketInput } from '../halo/schemas.js'
 import { dueDeferred } from './business-hours.js'
 import type { CorrelationRecord, CorrelationState } from './correlation-store.js'
 import { dueFlapping } from './flapping.js'
@@ -105,3 +106,11 @@ export const routeNeedsTimers = (
   route.lifecycle.resolveAfterQuietMinutes !== undefined ||
   route.noise.flapping !== undefined ||
   route.businessHours?.outOfHours === 'defer'
+
+/**
+ * The ticket a timer's create opens when a policy kept it ready in the state (rendered and routed
+ * when its alert came, as a creation held until business hours is); undefined: the route's
+ * templates render one from {@link dueAlertOf}, and its tenant is routed then.
+ */
+export const keptTicketOf = (record: CorrelationRecord): HaloTicketInput | undefined =>
+  record.state === 'deferred' ? record.deferred?.ticket : undefined

@@ -132,7 +132,7 @@ export const effects = {
   create: {
     outcome: 'delivered',
     async command(decision, context) {
-      const ticket = decision.ticket ?? (await context.ticket())
+      const ticket = await context.ticket()
       if (decision.previousTicketId === undefined) return { kind: 'createTicket', ticket }
       const link = `Previous ticket for this alert: #${decision.previousTicketId}`
       const details = ticket.details ? `${ticket.details}\n\n${link}` : link

@@ -24,17 +24,8 @@ export type LifecycleDecision =
   | { kind: 'suppress'; rule: string }
   /** Only the stored state changes (counted, below threshold, resolved without a ticket...). */
   | { kind: 'record'; reason: string; change: RecordedChange }
-  /**
-   * A new ticket for a problem that has `occurrences` firings since `firstSeen`; `ticket`: the
-   * one rendered when its creation was deferred (otherwise the route's templates render it now).
-   */
-  | {
-      kind: 'create'
-      occurrences: number
-      firstSeen: string
-      previousTicketId?: number
-      ticket?: HaloTicketInput
-    }
+  /** A new ticket for a problem that has `occurrences` firings since `firstSeen`. */
+  | { kind: 'create'; occurrences: number; firstSeen: string; previousTicketId?: number }
   /** A "recurred" note: `occurrences` in total, `since` of them already noted. */
   | { kind: 'note'; ticketId: number; occurrences: number; since: number }
   /**
