@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { compileConfig } from '../../../shared/config/compile-config.js'
 import { routeDataOf, routesFromData } from '../../../shared/config/route-data.js'
 import { ConfigError } from '../../../shared/errors.js'
+import { routeNeedsTimers } from '../../../shared/lifecycle/due.js'
 
 const route = (fields: object) => ({
   routes: {
@@ -77,5 +78,25 @@ describe('flapping, quiet resolve and business hours in the config', () => {
     const delivered = routesFromData(bundled).get('r')
     const { noise, lifecycle, businessHours } = compiled.routes.get('r') ?? {}
     expect(delivered).toMatchObject({ noise, lifecycle, businessHours })
+  })
+
+  it.each([
+    ['no policy', {}, false],
+    [
+      'business hours that only inform templates',
+      { businessHours: { weekly: [{ from: '08:00', to: '18:00' }] } },
+      false,
+    ],
+    [
+      'outOfHours: defer',
+      { businessHours: { weekly: [{ from: '08:00', to: '18:00' }], outOfHours: 'defer' } },
+      true,
+    ],
+    ['noise.flapping', { noise: { flapping: {} } }, true],
+    ['resolveAfterQuietMinutes', { lifecycle: { resolveAfterQuietMinutes: 5 } }, true],
+  ])('needs the due sweep (timers) with %s: %s', (_, fields, expected) => {
+    const compiled = compileConfig(route(fields)).routes.get('r')
+    if (!compiled) throw new Error('no route')
+    expect(routeNeedsTimers(compiled)).toBe(expected)
   })
 })
