@@ -3,7 +3,7 @@ import * as z from 'zod'
 import type { RouteAuth } from '../auth/route-auth.js'
 import { describeIssues } from '../describe-issues.js'
 import { ConfigError } from '../errors.js'
-import type { LifecyclePolicy, NoisePolicy } from '../lifecycle/lifecycle-policy.js'
+import type { BusinessHours, LifecyclePolicy, NoisePolicy } from '../lifecycle/lifecycle-policy.js'
 import { type CompiledTemplate, compileTemplate, type TemplateIssue } from '../mapping/template.js'
 import type { TenantPolicy } from '../mapping/tenant-policy.js'
 import type { ResolveAtSource } from '../outbound/resolve-at-source-config.js'
@@ -32,6 +32,8 @@ export type CompiledRoute = {
   lifecycle: LifecyclePolicy
   noise: NoisePolicy
   tenant: TenantPolicy
+  /** The route's business hours; undefined: none (templates see no `alert.inBusinessHours`). */
+  businessHours: BusinessHours | undefined
   /** Where alerts are resolved when their ticket is closed in Halo; undefined: nowhere. */
   resolveAtSource: ResolveAtSource | undefined
   /**
@@ -44,7 +46,15 @@ export type CompiledRoute = {
 /** What delivering an alert needs of its route: the deliver function's bundle has no sender. */
 export type DeliveryRoute = Pick<
   CompiledRoute,
-  'name' | 'ticket' | 'maps' | 'lifecycle' | 'noise' | 'tenant' | 'resolveAtSource' | 'haloAgentId'
+  | 'name'
+  | 'ticket'
+  | 'maps'
+  | 'lifecycle'
+  | 'noise'
+  | 'tenant'
+  | 'resolveAtSource'
+  | 'haloAgentId'
+  | 'businessHours'
 >
 
 export type CompiledConfig = {
@@ -120,6 +130,7 @@ const compileRoute = (
     lifecycle: route.lifecycle,
     noise: route.noise,
     tenant: route.tenant,
+    businessHours: route.businessHours,
     resolveAtSource: route.resolveAtSource,
     haloAgentId:
       source.id === 'halo' && options.success

@@ -1,6 +1,10 @@
 import * as z from 'zod'
 import { RouteAuthSchema } from '../auth/route-auth-schema.js'
-import { LifecyclePolicySchema, NoisePolicySchema } from '../lifecycle/lifecycle-policy.js'
+import {
+  BusinessHoursSchema,
+  LifecyclePolicySchema,
+  NoisePolicySchema,
+} from '../lifecycle/lifecycle-policy.js'
 import { TenantPolicySchema } from '../mapping/tenant-policy.js'
 import { ResolveAtSourceSchema } from '../outbound/resolve-at-source-config.js'
 import { MAX_BODY_BYTES } from '../payload-limits.js'
@@ -74,8 +78,13 @@ export const RouteSchema = z
     maps: z.record(z.string(), z.record(z.string(), TemplateValueSchema)).default({}),
     /** Create, note, close and reopen rules. */
     lifecycle: LifecyclePolicySchema.default(LifecyclePolicySchema.parse({})),
-    /** Occurrence thresholds and maintenance windows. */
+    /** Occurrence thresholds, maintenance windows and flapping. */
     noise: NoisePolicySchema.default(NoisePolicySchema.parse({})),
+    /**
+     * Weekly business hours in a time zone: templates see `alert.inBusinessHours`, and
+     * `outOfHours: defer` holds non-urgent tickets until they begin. @default none
+     */
+    businessHours: BusinessHoursSchema.optional(),
     /** How alerts find their Halo client, site and asset. */
     tenant: TenantPolicySchema.default(TenantPolicySchema.parse({})),
     /**

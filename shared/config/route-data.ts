@@ -1,6 +1,6 @@
 import type { RouteAuth } from '../auth/route-auth.js'
 import { ConfigError } from '../errors.js'
-import type { LifecyclePolicy, NoisePolicy } from '../lifecycle/lifecycle-policy.js'
+import type { BusinessHours, LifecyclePolicy, NoisePolicy } from '../lifecycle/lifecycle-policy.js'
 import type { CompiledTemplate, TemplateIssue } from '../mapping/template.js'
 import type { TenantPolicy } from '../mapping/tenant-policy.js'
 import type { ResolveAtSource } from '../outbound/resolve-at-source-config.js'
@@ -29,6 +29,7 @@ export type RouteData = {
   tenant: TenantPolicy
   resolveAtSource?: ResolveAtSource
   haloAgentId?: number
+  businessHours?: BusinessHours
 }
 
 /** Which function a bundle is for: ingest receives (senders and all), deliver only delivers. */
@@ -55,6 +56,7 @@ export const routeDataOf = (
       tenant: route.tenant,
       ...(route.resolveAtSource ? { resolveAtSource: route.resolveAtSource } : {}),
       ...(route.haloAgentId === undefined ? {} : { haloAgentId: route.haloAgentId }),
+      ...(route.businessHours ? { businessHours: route.businessHours } : {}),
     }
     data[name] =
       fn === 'deliver'
@@ -133,6 +135,7 @@ const deliveryRoute = (name: string, route: RouteData): DeliveryRoute => ({
   tenant: route.tenant,
   resolveAtSource: route.resolveAtSource,
   haloAgentId: route.haloAgentId,
+  businessHours: route.businessHours,
 })
 
 /** Deliver's routes from its bundle's data. */

@@ -14,6 +14,7 @@ import {
   correlationStoreContract,
   standInDueAtOf,
 } from '../../support/contracts/correlation-store-contract.js'
+import { policyStateContract } from '../../support/contracts/policy-state-contract.js'
 import { rateBudgetContract } from '../../support/contracts/rate-budget-contract.js'
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../support/dynamodb-local.js'
 
@@ -39,6 +40,9 @@ describe('createDynamoDbCorrelationStore (DynamoDB Local)', () => {
     })
 
   correlationStoreContract(store)
+  policyStateContract(() =>
+    createDynamoDbCorrelationStore({ client: local.documents, tableName: table }),
+  )
 
   it('stores a TTL: long for open tickets, short once closed', async () => {
     const open = correlationRecord({ lastSeen: '2026-01-01T00:00:00.000Z' })
