@@ -4,7 +4,7 @@ import type { RouteAuth } from '../auth/route-auth.js'
 import { describeIssues } from '../describe-issues.js'
 import { ConfigError } from '../errors.js'
 import type { GroupPolicy } from '../lifecycle/group-policy.js'
-import type { LifecyclePolicy, NoisePolicy } from '../lifecycle/lifecycle-policy.js'
+import type { BusinessHours, LifecyclePolicy, NoisePolicy } from '../lifecycle/lifecycle-policy.js'
 import { type CompiledTemplate, compileTemplate, type TemplateIssue } from '../mapping/template.js'
 import type { TenantPolicy } from '../mapping/tenant-policy.js'
 import type { ResolveAtSource } from '../outbound/resolve-at-source-config.js'
@@ -37,6 +37,8 @@ export type CompiledRoute = {
   /** The group key template (`group.key`), rendered at ingest; undefined: the default key. */
   groupKey: CompiledTemplate | undefined
   tenant: TenantPolicy
+  /** The route's business hours; undefined: none (templates see no `alert.inBusinessHours`). */
+  businessHours: BusinessHours | undefined
   /** Where alerts are resolved when their ticket is closed in Halo; undefined: nowhere. */
   resolveAtSource: ResolveAtSource | undefined
   /**
@@ -58,6 +60,7 @@ export type DeliveryRoute = Pick<
   | 'tenant'
   | 'resolveAtSource'
   | 'haloAgentId'
+  | 'businessHours'
 >
 
 export type CompiledConfig = {
@@ -142,6 +145,7 @@ const compileRoute = (
         ? undefined
         : compileTemplate({ key: route.group.key }, `${at}.group`, templateIssues, jsonata),
     tenant: route.tenant,
+    businessHours: route.businessHours,
     resolveAtSource: route.resolveAtSource,
     haloAgentId:
       source.id === 'halo' && options.success

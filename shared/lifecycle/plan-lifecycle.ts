@@ -1,14 +1,21 @@
 import type { Alert } from '../alert.js'
+import type { HaloTicketInput } from '../halo/schemas.js'
+import { decideDeferred, deferOutOfHours } from './business-hours.js'
 import type { CorrelationRecord, CorrelationState } from './correlation-store.js'
+import { decideFlapping } from './flapping.js'
 import type { GroupPolicy } from './group-policy.js'
 import { decideIncident, type IncidentChange, isLastFiring } from './incident.js'
-import type { LifecyclePolicy, NoisePolicy } from './lifecycle-policy.js'
+import type { BusinessHours, LifecyclePolicy, NoisePolicy } from './lifecycle-policy.js'
 import { activeWindow } from './maintenance.js'
+import { decideQuietResolve } from './quiet-resolve.js'
 import type { TicketWork } from './ticket-work.js'
 
 /** How a decision that only changes the stored state changes it (besides `lastSeen`). */
 export type RecordedChange = Partial<
-  Pick<CorrelationState, 'state' | 'occurrences' | 'firstSeen' | 'incident'>
+  Pick<
+    CorrelationState,
+    'state' | 'occurrences' | 'firstSeen' | 'closeAt' | 'flap' | 'deferred' | 'incident'
+  >
 >
 
 /** On a decision about an incident (a `group` policy): its members to name and its next state. */
@@ -44,16 +51,60 @@ export type LifecycleDecision =
   | ({ kind: 'close'; ticketId: number; unnoted?: number } & AboutIncident)
   | ({ kind: 'resolveNote'; ticketId: number; unnoted?: number; workedBy?: string } & AboutIncident)
   | ({ kind: 'reopen'; ticketId: number } & AboutIncident)
+  /**
+   * Out of business hours (`outOfHours: defer`): no ticket until `until`, when a timer creates
+   * `ticket` (rendered for that instant when the alert arrived).
+   */
+  | {
+      kind: 'defer'
+      until: string
+      occurrences: number
+      firstSeen: string
+      previousTicketId?: number
+      ticket?: HaloTicketInput
+    }
+  /**
+   * The problem is flapping (`changes` status changes within `withinMinutes`): one note says
+   * so, and the ticket is held open (`reopen`: reopened) until the status holds until `stableAt`.
+   */
+  | {
+      kind: 'flapping'
+      ticketId: number
+      changes: number
+      withinMinutes: number
+      stableAt: string
+      reopen: boolean
+    }
+  /**
+   * A timer ends a wait: the status held `minutes` after flapping (`stable`) or after a resolve
+   * (`quiet`); the ticket is closed (`close`) or told it stays open.
+   */
+  | {
+      kind: 'settle'
+      ticketId: number
+      why: 'stable' | 'quiet'
+      minutes: number
+      status: 'firing' | 'resolved'
+      close: boolean
+      unnoted?: number
+    }
 
 export type LifecycleKind = LifecycleDecision['kind']
 
 export type LifecycleInput = {
   record: CorrelationRecord | undefined
-  /** The event's alert; its key, title and group matter only to an incident's decisions. */
-  alert: Pick<Alert, 'status'> & Partial<Pick<Alert, 'key' | 'title' | 'group'>>
+  /**
+   * The event's alert: its severity decides whether business hours may defer its ticket (none:
+   * never deferred); its key, title and group matter only to an incident's decisions.
+   */
+  alert: Pick<Alert, 'status'> & { severity?: Alert['severity'] } & Partial<
+      Pick<Alert, 'key' | 'title' | 'group'>
+    >
   envelopeId: string
   policy: LifecyclePolicy
   noise: NoisePolicy
+  /** The route's business hours, when it has them. */
+  hours?: BusinessHours | undefined
   now: Date
   /**
    * Halo's rate budget is under pressure: a repeat that would be noted is only counted, and the
@@ -73,8 +124,9 @@ export type LifecycleInput = {
 }
 
 /**
- * Whether this event needs the ticket's work read from Halo before it can be decided: on an
- * incident, only the resolve of its last firing member.
+ * Whether this event needs the ticket's work read from Halo before it can be decided (a resolve
+ * held while the problem flaps closes nothing, so it reads nothing; on an incident, only the
+ * resolve of its last firing member).
  */
 export const needsWorkCheck = (
   record: CorrelationRecord | undefined,
@@ -85,6 +137,7 @@ export const needsWorkCheck = (
   alert.status === 'resolved' &&
   record?.state === 'open' &&
   record.ticketId !== undefined &&
+  record.flap?.stableAt === undefined &&
   (record.incident === undefined ||
     alert.key === undefined ||
     isLastFiring(record.incident, alert.key))
@@ -116,6 +169,9 @@ export const decideLifecycle = (input: LifecycleInput): LifecycleDecision => {
   }
   const at = now.toISOString()
   if (record?.applied.includes(envelopeId)) return { kind: 'duplicate' }
+  // Policies that hold the usual course back: a deferred create, flapping, a quiet resolve.
+  const held = decideDeferred(input) ?? decideFlapping(input) ?? decideQuietResolve(input)
+  if (held) return held
   const only = (reason: string, change: RecordedChange = {}): LifecycleDecision => ({
     kind: 'record',
     reason,
@@ -183,10 +239,10 @@ export const decideLifecycle = (input: LifecycleInput): LifecycleDecision => {
   }
   const previousTicketId =
     record?.state === 'closed' && policy.linkPrevious ? record.ticketId : undefined
-  return {
+  return deferOutOfHours(input, {
     kind: 'create',
     occurrences,
     firstSeen,
     ...(previousTicketId === undefined ? {} : { previousTicketId }),
-  }
+  })
 }

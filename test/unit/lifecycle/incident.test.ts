@@ -382,6 +382,7 @@ describe('the incident due time (merged note without another alert)', () => {
     name: 'r',
     lifecycle: LifecyclePolicySchema.parse({}),
     noise: NoisePolicySchema.parse({}),
+    businessHours: undefined,
   }
   const waiting = open({
     incident: incident({
