@@ -118,9 +118,19 @@ const compileRoute = (
       issues.push(`${at}.alert.${field}: required: the ${source.id} source cannot derive it`)
     }
   }
-  if (route.group && route.resolveAtSource) {
-    // Closing an incident would resolve only the alert that opened it at its source.
-    issues.push(`${at}.group: cannot be combined with resolveAtSource`)
+  if (route.group) {
+    // Each of these is decided per alert; an incident would silently go without it.
+    const alone = [
+      // Closing an incident would resolve only the alert that opened it at its source.
+      route.resolveAtSource && 'resolveAtSource',
+      route.noise.flapping && 'noise.flapping',
+      route.lifecycle.resolveAfterQuietMinutes !== undefined &&
+        'lifecycle.resolveAfterQuietMinutes',
+      route.businessHours?.outOfHours === 'defer' && "businessHours.outOfHours: 'defer'",
+    ]
+    for (const policy of alone) {
+      if (policy) issues.push(`${at}.group: cannot be combined with ${policy}`)
+    }
   }
   const templateIssues: TemplateIssue[] = []
   const compiled: CompiledRoute = {

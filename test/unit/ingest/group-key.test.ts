@@ -115,6 +115,35 @@ describe('the group policy in the config', () => {
     )
   })
 
+  it.each([
+    ['noise.flapping', { noise: { flapping: {} } }],
+    ['lifecycle.resolveAfterQuietMinutes', { lifecycle: { resolveAfterQuietMinutes: 5 } }],
+    [
+      "businessHours.outOfHours: 'defer'",
+      {
+        businessHours: {
+          weekly: [{ days: ['mon'], from: '08:00', to: '18:00' }],
+          outOfHours: 'defer',
+        },
+      },
+    ],
+  ])('refuses grouping together with %s (decided per alert)', (policy, fields) => {
+    const config = {
+      routes: {
+        r: {
+          source: 'generic',
+          auth: { type: 'bearer' },
+          alert: { key: '{% payload.id %}', title: '{% payload.t %}' },
+          group: {},
+          ...fields,
+        },
+      },
+    }
+    expect(() => compileConfig(config)).toThrow(
+      expect.objectContaining({ issues: [`routes.r.group: cannot be combined with ${policy}`] }),
+    )
+  })
+
   it('fills its defaults', () => {
     expect(routeWith({}).group).toEqual({ minAlerts: 1, windowMinutes: 15, noteEveryMinutes: 5 })
   })
