@@ -1,5 +1,6 @@
 import * as z from 'zod'
 import { RouteAuthSchema } from '../auth/route-auth-schema.js'
+import { HeartbeatPolicySchema } from '../lifecycle/heartbeat-policy.js'
 import { LifecyclePolicySchema, NoisePolicySchema } from '../lifecycle/lifecycle-policy.js'
 import { TenantPolicySchema } from '../mapping/tenant-policy.js'
 import { ResolveAtSourceSchema } from '../outbound/resolve-at-source-config.js'
@@ -76,6 +77,12 @@ export const RouteSchema = z
     lifecycle: LifecyclePolicySchema.default(LifecyclePolicySchema.parse({})),
     /** Occurrence thresholds and maintenance windows. */
     noise: NoisePolicySchema.default(NoisePolicySchema.parse({})),
+    /**
+     * A dead-man's switch: every alert is a ping for its key, and a key silent for longer than
+     * expected opens a ticket that its next ping closes. Required by the `heartbeat` source.
+     * @default off
+     */
+    heartbeat: HeartbeatPolicySchema.optional(),
     /** How alerts find their Halo client, site and asset. */
     tenant: TenantPolicySchema.default(TenantPolicySchema.parse({})),
     /**

@@ -1,5 +1,6 @@
 import type { DeliveryRoute } from '../config/compile-config.js'
 import type { CorrelationRecord, CorrelationState } from './correlation-store.js'
+import { decideHeartbeatDue } from './heartbeat.js'
 import type { LifecycleDecision } from './plan-lifecycle.js'
 
 /**
@@ -10,15 +11,16 @@ import type { LifecycleDecision } from './plan-lifecycle.js'
  * timer for each; a missed sweep loses nothing, the next lists them all the same. Each policy
  * that keeps a deadline in the state adds it here.
  */
-export const dueAtOf = (_state: CorrelationState): string | undefined => {
+export const dueAtOf = (state: CorrelationState): string | undefined => {
   // ISO instants as toISOString writes them: their text order is their time order.
   const deadlines: string[] = []
+  if (state.heartbeat?.deadline) deadlines.push(state.heartbeat.deadline)
   return deadlines.sort()[0]
 }
 
 export type DueInput = {
   record: CorrelationRecord
-  route: Pick<DeliveryRoute, 'name' | 'lifecycle' | 'noise'>
+  route: Pick<DeliveryRoute, 'name' | 'lifecycle' | 'noise' | 'heartbeat'>
   now: Date
   /** The timer's envelope id (recorded as applied like any event's). */
   envelopeId: string
@@ -29,7 +31,7 @@ export type DueInput = {
  * clock alone (pure). Every branch moves the deadline it acted on (or clears it), so a record is
  * never due again for the same reason.
  */
-export const decideDue = ({ record, now, envelopeId }: DueInput): LifecycleDecision => {
+export const decideDue = ({ record, route, now, envelopeId }: DueInput): LifecycleDecision => {
   if (record.applied.includes(envelopeId)) return { kind: 'duplicate' }
   const due = dueAtOf(record)
   if (due === undefined || Date.parse(due) > now.getTime()) {
@@ -37,5 +39,7 @@ export const decideDue = ({ record, now, envelopeId }: DueInput): LifecycleDecis
   }
   // Each policy with a deadline in the state decides here (heartbeats, quiet periods, business
   // hours, incidents' merged notes).
+  const heartbeat = decideHeartbeatDue({ record, route, now })
+  if (heartbeat) return heartbeat
   return { kind: 'suppress', rule: 'nothing due' }
 }

@@ -8,6 +8,7 @@ import {
   type KeptAlert,
   MAX_KEPT_LABELS_CHARS,
 } from './correlation-store.js'
+import { heartbeatBackNote } from './heartbeat.js'
 import type { LifecyclePolicy } from './lifecycle-policy.js'
 import type { LifecycleDecision, LifecycleKind } from './plan-lifecycle.js'
 
@@ -94,6 +95,42 @@ const none = () => undefined
 const recurred = (unnoted: number | undefined) =>
   unnoted ? ` It recurred ${plural(unnoted, 'more time')} since the last note.` : ''
 
+/** A new ticket from the route's templates, naming the problem's previous ticket if any. */
+const createCommand = async (
+  previousTicketId: number | undefined,
+  context: EffectContext,
+): Promise<HaloCommand> => {
+  const ticket = await context.ticket()
+  if (previousTicketId === undefined) return { kind: 'createTicket', ticket }
+  const link = `Previous ticket for this alert: #${previousTicketId}`
+  const details = ticket.details ? `${ticket.details}\n\n${link}` : link
+  return { kind: 'createTicket', ticket: { ...ticket, details } }
+}
+
+/** The state once a new ticket is open for a problem that began at `firstSeen`. */
+const openedWith = (
+  base: CorrelationState,
+  at: string,
+  command: HaloCommand | undefined,
+  alert: KeptAlert | undefined,
+  occurrences: number,
+  firstSeen: string,
+): CorrelationState => ({
+  ...base,
+  ticketId: undefined, // the created ticket's id, once Halo has answered
+  alert,
+  // The agent we assigned it to, so that only another one counts as taking it.
+  agentId: command?.kind === 'createTicket' ? command.ticket.agent_id : undefined,
+  state: 'open',
+  occurrences,
+  firstSeen,
+  lastSeen: at,
+  checkedAt: at,
+  lastNotedAt: undefined, // the first repeat is always noted, later ones once per interval
+  notedOccurrences: occurrences,
+  closedAt: undefined,
+})
+
 /**
  * Every decision kind's Halo call, note text and next state, in one table the type checker keeps
  * complete: a new kind in `LifecycleDecision` does not compile until it has its entry here.
@@ -119,28 +156,9 @@ export const effects = {
   },
   create: {
     outcome: 'delivered',
-    async command(decision, context) {
-      const ticket = await context.ticket()
-      if (decision.previousTicketId === undefined) return { kind: 'createTicket', ticket }
-      const link = `Previous ticket for this alert: #${decision.previousTicketId}`
-      const details = ticket.details ? `${ticket.details}\n\n${link}` : link
-      return { kind: 'createTicket', ticket: { ...ticket, details } }
-    },
-    next: (decision, base, at, command, alert) => ({
-      ...base,
-      ticketId: undefined, // the created ticket's id, once Halo has answered
-      alert,
-      // The agent we assigned it to, so that only another one counts as taking it.
-      agentId: command?.kind === 'createTicket' ? command.ticket.agent_id : undefined,
-      state: 'open',
-      occurrences: decision.occurrences,
-      firstSeen: decision.firstSeen,
-      lastSeen: at,
-      checkedAt: at,
-      lastNotedAt: undefined, // the first repeat is always noted, later ones once per interval
-      notedOccurrences: decision.occurrences,
-      closedAt: undefined,
-    }),
+    command: (decision, context) => createCommand(decision.previousTicketId, context),
+    next: (decision, base, at, command, alert) =>
+      openedWith(base, at, command, alert, decision.occurrences, decision.firstSeen),
   },
   note: {
     outcome: 'delivered',
@@ -207,6 +225,32 @@ export const effects = {
       lastNotedAt: undefined, // the first repeat after a reopen is noted
       notedOccurrences: 1,
       closedAt: undefined,
+    }),
+  },
+  heartbeatMissed: {
+    outcome: 'delivered',
+    command: (decision, context) => createCommand(decision.previousTicketId, context),
+    next: (decision, base, at, command, alert) => ({
+      ...openedWith(base, at, command, alert, 1, at),
+      heartbeat: decision.heartbeat,
+    }),
+  },
+  heartbeatBack: {
+    outcome: 'delivered',
+    command: (decision, context) =>
+      action(
+        decision.ticketId,
+        context,
+        `${heartbeatBackNote(decision)}\n${context.alert.title}`,
+        context.policy.closedStatusId,
+      ),
+    next: (decision, base, at) => ({
+      ...base,
+      state: 'closed',
+      lastSeen: at,
+      closedAt: at,
+      checkedAt: at,
+      heartbeat: decision.heartbeat,
     }),
   },
 } satisfies EffectTable

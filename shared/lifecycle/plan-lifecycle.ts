@@ -1,11 +1,13 @@
 import type { Alert } from '../alert.js'
-import type { CorrelationRecord, CorrelationState } from './correlation-store.js'
+import type { CorrelationRecord, CorrelationState, HeartbeatState } from './correlation-store.js'
 import type { LifecyclePolicy, NoisePolicy } from './lifecycle-policy.js'
 import { activeWindow } from './maintenance.js'
 import type { TicketWork } from './ticket-work.js'
 
 /** How a decision that only changes the stored state changes it (besides `lastSeen`). */
-export type RecordedChange = Partial<Pick<CorrelationState, 'state' | 'occurrences' | 'firstSeen'>>
+export type RecordedChange = Partial<
+  Pick<CorrelationState, 'state' | 'occurrences' | 'firstSeen' | 'heartbeat'>
+>
 
 /**
  * What to do for one event, decided from the stored state alone. What each kind does in Halo and
@@ -29,6 +31,13 @@ export type LifecycleDecision =
   | { kind: 'close'; ticketId: number; unnoted?: number }
   | { kind: 'resolveNote'; ticketId: number; unnoted?: number; workedBy?: string }
   | { kind: 'reopen'; ticketId: number }
+  /**
+   * A heartbeat's deadline passed without a ping: a ticket for the silence since `since` (the
+   * last ping); `heartbeat`: its state from now on (the deadline cleared, `missedAt` set).
+   */
+  | { kind: 'heartbeatMissed'; since: string; heartbeat: HeartbeatState; previousTicketId?: number }
+  /** A ping for a heartbeat whose missed ticket is open: the ticket closes. */
+  | { kind: 'heartbeatBack'; ticketId: number; since: string; heartbeat: HeartbeatState }
 
 export type LifecycleKind = LifecycleDecision['kind']
 
