@@ -5,6 +5,7 @@ import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda'
 import { Construct } from 'constructs'
 import { AWS_ENV } from '../../shared/aws-env.js'
 import {
+  DUE_INDEX,
   OPEN_TICKETS_INDEX,
   TICKET_INDEX,
 } from '../../shared/lifecycle/dynamodb-correlation-store.js'
@@ -16,7 +17,9 @@ import {
  * deletion protection, retained when the stack is deleted. A sparse index of open tickets
  * (`OpenTickets`: only records whose ticket is open carry its keys; route, key and ticket id
  * projected) is the reconcile sweep's work list; a KEYS_ONLY index on the records' `ticketId`
- * (`TicketIds`) finds the problem a Halo ticket event is about.
+ * (`TicketIds`) finds the problem a Halo ticket event is about. A sparse index of due problems
+ * (`DueProblems`: only records holding a deadline carry its keys; route and key projected) is the
+ * due sweep's work list.
  */
 export class StateTable extends Construct {
   readonly table: TableV2
@@ -44,6 +47,13 @@ export class StateTable extends Construct {
           indexName: TICKET_INDEX.name,
           partitionKey: { name: TICKET_INDEX.partitionKey, type: AttributeType.NUMBER },
           projectionType: ProjectionType.KEYS_ONLY,
+        },
+        {
+          indexName: DUE_INDEX.name,
+          partitionKey: { name: DUE_INDEX.partitionKey, type: AttributeType.STRING },
+          sortKey: { name: DUE_INDEX.sortKey, type: AttributeType.STRING },
+          projectionType: ProjectionType.INCLUDE,
+          nonKeyAttributes: [...DUE_INDEX.projected],
         },
       ],
     })

@@ -177,7 +177,7 @@ describe('HaloHooksStack', () => {
     })
   })
 
-  it('keeps a sparse index of open tickets, projecting only what a sweep needs, and a keys-only ticket-id index', () => {
+  it('keeps sparse indexes of open tickets and of due problems, projecting only what their sweeps need, and a keys-only ticket-id index', () => {
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       GlobalSecondaryIndexes: [
         {
@@ -192,6 +192,14 @@ describe('HaloHooksStack', () => {
           IndexName: 'TicketIds',
           KeySchema: [{ AttributeName: 'ticketId', KeyType: 'HASH' }],
           Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
+        {
+          IndexName: 'DueProblems',
+          KeySchema: [
+            { AttributeName: 'dueIndex', KeyType: 'HASH' },
+            { AttributeName: 'dueOrder', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['route', 'key'] },
         },
       ],
     })

@@ -11,6 +11,7 @@ import {
 import {
   correlationRecord,
   correlationStoreContract,
+  standInDueAtOf,
 } from '../../support/contracts/correlation-store-contract.js'
 import { rateBudgetContract } from '../../support/contracts/rate-budget-contract.js'
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../support/dynamodb-local.js'
@@ -29,7 +30,12 @@ afterAll(async () => {
 })
 
 describe('createDynamoDbCorrelationStore (DynamoDB Local)', () => {
-  const store = () => createDynamoDbCorrelationStore({ client: local.documents, tableName: table })
+  const store = () =>
+    createDynamoDbCorrelationStore({
+      client: local.documents,
+      tableName: table,
+      dueAtOf: standInDueAtOf,
+    })
 
   correlationStoreContract(store)
 
