@@ -74,6 +74,12 @@ const SECTIONS: Section[] = [
     run: 'benchSqliteState',
   },
   {
+    name: 'heartbeats',
+    title: 'Heartbeats: what the due index and the sweep cost per 1,000 pings',
+    module: './heartbeats.bench.ts',
+    run: 'benchHeartbeats',
+  },
+  {
     name: 'cost',
     title: 'Cost per million events and per month, from measured request counts',
     module: './cost.bench.ts',

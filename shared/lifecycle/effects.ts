@@ -91,6 +91,9 @@ const action = async (
 
 const none = () => undefined
 
+/** Envelope ids a heartbeat's record keeps while it only receives pings. */
+const PING_APPLIED_KEPT = 5
+
 /** Repeats that were only counted (noted recently, or Halo was busy), told with the resolve. */
 const recurred = (unnoted: number | undefined) =>
   unnoted ? ` It recurred ${plural(unnoted, 'more time')} since the last note.` : ''
@@ -225,6 +228,20 @@ export const effects = {
       lastNotedAt: undefined, // the first repeat after a reopen is noted
       notedOccurrences: 1,
       closedAt: undefined,
+    }),
+  },
+  ping: {
+    outcome: 'recorded',
+    reason: (decision) => `heartbeat ping (the next is due by ${decision.heartbeat.deadline})`,
+    command: none,
+    next: (decision, base, at) => ({
+      ...base,
+      // A ping is idempotent (the last ping never moves back), so a redelivery needs no id to be
+      // recognised by: its own is not kept, and the record every ping rewrites stays within one
+      // write unit (50 ids are over 2 KB). The few before it still recognise timers and closes.
+      applied: base.applied.slice(-(PING_APPLIED_KEPT + 1), -1),
+      lastSeen: at,
+      heartbeat: decision.heartbeat,
     }),
   },
   heartbeatMissed: {

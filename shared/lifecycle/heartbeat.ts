@@ -62,11 +62,7 @@ export const decidePing = (input: PingInput): LifecycleDecision => {
     const since = previous?.lastPingAt ?? record.firstSeen
     return { kind: 'heartbeatBack', ticketId: record.ticketId, since, heartbeat }
   }
-  return {
-    kind: 'record',
-    reason: `heartbeat ping (the next is due by ${heartbeat.deadline})`,
-    change: { heartbeat },
-  }
+  return { kind: 'ping', heartbeat }
 }
 
 export type HeartbeatDueInput = {

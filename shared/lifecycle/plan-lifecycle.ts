@@ -31,6 +31,8 @@ export type LifecycleDecision =
   | { kind: 'close'; ticketId: number; unnoted?: number }
   | { kind: 'resolveNote'; ticketId: number; unnoted?: number; workedBy?: string }
   | { kind: 'reopen'; ticketId: number }
+  /** A heartbeat's ping: only its state changes (the deadline moves). */
+  | { kind: 'ping'; heartbeat: HeartbeatState }
   /**
    * A heartbeat's deadline passed without a ping: a ticket for the silence since `since` (the
    * last ping); `heartbeat`: its state from now on (the deadline cleared, `missedAt` set).

@@ -66,6 +66,8 @@ const route = (fields: Record<string, unknown> = {}) => ({
   ...fields,
 })
 
+const pinged = (heartbeat: HeartbeatState): LifecycleDecision => ({ kind: 'ping', heartbeat })
+
 const recorded = (
   heartbeat: HeartbeatState,
   reason: string | RegExp = /heartbeat/,
@@ -102,42 +104,42 @@ describe('decidePing', () => {
       undefined,
       NOW.toISOString(),
       {},
-      recorded({ lastPingAt: at(0), deadline: at(70), name: 'Nightly backup' }),
+      pinged({ lastPingAt: at(0), deadline: at(70), name: 'Nightly backup' }),
     ],
     [
       'moves the deadline to the received time plus interval and grace',
       watching(),
       NOW.toISOString(),
       {},
-      recorded({ lastPingAt: at(0), deadline: at(70), name: 'Nightly backup' }),
+      pinged({ lastPingAt: at(0), deadline: at(70), name: 'Nightly backup' }),
     ],
     [
       'keeps no name when the ping names nothing but its key',
       watching(),
       NOW.toISOString(),
       { title: 'backup' },
-      recorded({ lastPingAt: at(0), deadline: at(70) }),
+      pinged({ lastPingAt: at(0), deadline: at(70) }),
     ],
     [
       'never moves the last ping back for a ping delivered out of order',
       watching(),
       at(-45),
       {},
-      recorded({ lastPingAt: at(-30), deadline: at(40), name: 'Nightly backup' }),
+      pinged({ lastPingAt: at(-30), deadline: at(40), name: 'Nightly backup' }),
     ],
     [
       'counts a received time ahead of the deliverer clock as now',
       watching(),
       at(30),
       {},
-      recorded({ lastPingAt: at(0), deadline: at(70), name: 'Nightly backup' }),
+      pinged({ lastPingAt: at(0), deadline: at(70), name: 'Nightly backup' }),
     ],
     [
       'keeps the tenant hints and resource of the last ping',
       watching(),
       NOW.toISOString(),
       { tenant: { name: 'Acme' }, resource: 'nas01' },
-      recorded({
+      pinged({
         lastPingAt: at(0),
         deadline: at(70),
         name: 'Nightly backup',
@@ -171,7 +173,7 @@ describe('decidePing', () => {
   it('ignores the sender timestamp: only the received time moves the deadline', () => {
     // The alert carries no clock of the sender's into the decision at all.
     const decided = ping(watching(), NOW.toISOString(), { title: 'Nightly backup' })
-    expect(decided).toMatchObject({ change: { heartbeat: { deadline: at(70) } } })
+    expect(decided).toMatchObject({ heartbeat: { deadline: at(70) } })
   })
 
   it('does nothing for a ping already applied', () => {
@@ -313,6 +315,22 @@ describe('the heartbeat effects', () => {
     )
     expect({ command, outcome }).toEqual({ command: undefined, outcome: 'recorded' })
     expect(next).toMatchObject({ state: 'resolved', heartbeat: { deadline: at(70) } })
+  })
+
+  it('keeps only the few envelope ids before a ping: the record every ping rewrites stays small', async () => {
+    const many = watching({ applied: Array.from({ length: 50 }, (_, n) => `e${n}`) })
+    const { next } = await planEffect(
+      ping(many, NOW.toISOString(), {}, 'e99'),
+      many,
+      { route: 'r', key: 'backup', envelopeId: 'e99', at: NOW.toISOString() },
+      {
+        alert: { title: 'Nightly backup', description: '', labels: {} },
+        envelopeId: 'e99',
+        policy: LifecyclePolicySchema.parse({}),
+        ticket: async () => ({ summary: 'unused', details: '' }),
+      },
+    )
+    expect(next?.applied).toEqual(['e45', 'e46', 'e47', 'e48', 'e49'])
   })
 })
 
