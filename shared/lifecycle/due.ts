@@ -2,7 +2,7 @@ import { type AlertInput, AlertSchema } from '../alert.js'
 import type { DeliveryRoute } from '../config/compile-config.js'
 import type { AlertEnvelope, DueEnvelope } from '../envelope.js'
 import type { CorrelationRecord, CorrelationState } from './correlation-store.js'
-import { decideHeartbeatDue } from './heartbeat.js'
+import { decideHeartbeatDue, heartbeatAlertOf } from './heartbeat.js'
 import type { LifecycleDecision } from './plan-lifecycle.js'
 
 /**
@@ -55,17 +55,21 @@ export const decideDue = ({ record, route, now, envelopeId }: DueInput): Lifecyc
  */
 export const dueAlertOf = (
   record: CorrelationRecord,
-  _route: Pick<DeliveryRoute, 'name' | 'lifecycle' | 'noise'>,
+  route: Pick<DeliveryRoute, 'name' | 'lifecycle' | 'noise' | 'heartbeat'>,
   timer: DueEnvelope,
 ): AlertEnvelope =>
-  timerAlertEnvelope(timer, {
-    key: record.key,
-    status: 'firing',
-    severity: 'medium',
-    title: record.alert?.title ?? record.key.slice(0, 500),
-    occurredAt: timer.due.at,
-    labels: record.alert?.labels ?? {},
-  })
+  route.heartbeat && record.heartbeat
+    ? timerAlertEnvelope(timer, heartbeatAlertOf(record, route, new Date(timer.due.at)), {
+        heartbeat: record.heartbeat,
+      })
+    : timerAlertEnvelope(timer, {
+        key: record.key,
+        status: 'firing',
+        severity: 'medium',
+        title: record.alert?.title ?? record.key.slice(0, 500),
+        occurredAt: timer.due.at,
+        labels: record.alert?.labels ?? {},
+      })
 
 /**
  * An alert envelope standing for a timer: the timer's identity (templates see `envelope.id`,
@@ -90,7 +94,8 @@ export const timerAlertEnvelope = (
 /**
  * Whether a route's policies keep deadlines in its problems' state, so deployments need the due
  * sweep (a schedule in AWS, a timer in the gateway): each policy that adds a field to
- * {@link dueAtOf} adds its setting here. None does yet.
+ * {@link dueAtOf} adds its setting here.
  */
-export const routeNeedsTimers = (_route: Pick<DeliveryRoute, 'lifecycle' | 'noise'>): boolean =>
-  false
+export const routeNeedsTimers = (
+  route: Pick<DeliveryRoute, 'lifecycle' | 'noise' | 'heartbeat'>,
+): boolean => route.heartbeat !== undefined
