@@ -77,6 +77,15 @@ export class StateTable extends Construct {
   }
 
   /**
+   * The due sweep: queries the due index, nothing else of the table (it reads no record and
+   * writes nothing; deliver decides on each timer).
+   */
+  bindDueSweeper(fn: LambdaFunction): void {
+    this.grantQuery(fn, DUE_INDEX.name)
+    fn.addEnvironment(AWS_ENV.tableName, this.table.tableName)
+  }
+
+  /**
    * Reads only: single items (ingest's dry run shows the stored state) and queries of the
    * ticket-id index (ingest ignores a Halo ticket event whose ticket no problem owns); never a
    * write, a scan or another index.
@@ -99,7 +108,7 @@ export class StateTable extends Construct {
 
   /**
    * Queries of one index. Not `table.grant`, which would add every index too (`/index/*`): only
-   * the sweep queries the open-ticket index.
+   * the sweeps query the open-ticket and due indexes.
    */
   private grantQuery(fn: LambdaFunction, indexName: string): void {
     fn.addToRolePolicy(
