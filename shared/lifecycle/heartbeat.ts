@@ -56,7 +56,7 @@ export const decidePing = (input: PingInput): LifecycleDecision => {
   }
   if (record?.state === 'open' && record.ticketId !== undefined) {
     // A redelivered ping from before the silence was noticed proves nothing about now.
-    if (previous?.missedAt && received <= Date.parse(previous.missedAt)) {
+    if (previous?.missedAt && received < Date.parse(previous.missedAt)) {
       return { kind: 'record', reason: 'heartbeat ping older than its missed ticket', change: {} }
     }
     const since = previous?.lastPingAt ?? record.firstSeen

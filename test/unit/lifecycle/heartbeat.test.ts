@@ -160,6 +160,18 @@ describe('decidePing', () => {
       },
     ],
     [
+      'closes it for a ping received the instant the silence was noticed',
+      missed(),
+      at(-30),
+      {},
+      {
+        kind: 'heartbeatBack',
+        ticketId: 41,
+        since: at(-100),
+        heartbeat: { lastPingAt: at(-30), deadline: at(40), name: 'Nightly backup' },
+      },
+    ],
+    [
       'leaves the missed ticket open for a redelivered ping from before it opened',
       missed(),
       at(-40),
