@@ -112,6 +112,27 @@ describe('heartbeat source', () => {
     expect(pendingAlerts(queue)[0]?.deliveryId).toBe('run-2')
   })
 
+  it('explains a ping in the dry run: no Halo call, and when the key is next due', async () => {
+    const { app } = setup()
+
+    const response = await app.request('/dry-run/r?token=secret', {
+      method: 'POST',
+      body: '{"key":"nas01"}',
+    })
+
+    expect(await response.json()).toMatchObject({
+      authenticated: true,
+      plans: [
+        {
+          key: 'nas01',
+          decision: { kind: 'ping', heartbeat: { deadline: '2026-11-28T09:06:00.000Z' } },
+          calls: [],
+          dueAtAfter: '2026-11-28T09:06:00.000Z',
+        },
+      ],
+    })
+  })
+
   it('refuses a ping without a key (422) and one without the token (401)', async () => {
     const { post, queue } = setup()
 
