@@ -2,7 +2,7 @@ import type { DeliveryRoute } from '../config/compile-config.js'
 import type { DueEnvelope } from '../envelope.js'
 import type { HaloDirectory } from '../halo/halo-directory.js'
 import type { CorrelationRecord } from '../lifecycle/correlation-store.js'
-import { decideDue, dueAlertOf, dueAtOf } from '../lifecycle/due.js'
+import { decideDue, dueAlertOf, dueAtOf, keptTicketOf } from '../lifecycle/due.js'
 import { planEffect } from '../lifecycle/effects.js'
 import { mapTicket } from '../mapping/map-alert.js'
 import { routeTenant, type TenantRouting } from '../mapping/route-tenant.js'
@@ -27,7 +27,7 @@ export const isDueFor = (
  * (`decideDue`), then builds the Halo call and the next state from the effect table, as
  * `planEnvelope` does for an alert. The alert the effect is carried out with is the one the
  * deciding policy makes for it (`dueAlertOf`); only a create renders the route's ticket templates
- * from it and routes the tenant.
+ * from it and routes the tenant, unless the policy kept its ticket ready (`keptTicketOf`).
  */
 export const planDue = async (
   timer: DueEnvelope,
@@ -58,6 +58,8 @@ export const planDue = async (
       policy: route.lifecycle,
       keepAlert: route.resolveAtSource !== undefined,
       ticket: async () => {
+        const kept = keptTicketOf(record)
+        if (kept) return kept
         const mapped = await mapTicket(route, envelope)
         const routed = await routeTenant(mapped, envelope.alert, route.tenant, deps.directory)
         routing = routed.routing

@@ -1,6 +1,7 @@
 import { type AlertInput, AlertSchema } from '../alert.js'
 import type { DeliveryRoute } from '../config/compile-config.js'
 import type { AlertEnvelope, DueEnvelope } from '../envelope.js'
+import type { HaloTicketInput } from '../halo/schemas.js'
 import type { CorrelationRecord, CorrelationState } from './correlation-store.js'
 import { decideHeartbeatDue, heartbeatAlertOf } from './heartbeat.js'
 import type { LifecycleDecision } from './plan-lifecycle.js'
@@ -99,3 +100,10 @@ export const timerAlertEnvelope = (
 export const routeNeedsTimers = (
   route: Pick<DeliveryRoute, 'lifecycle' | 'noise' | 'heartbeat'>,
 ): boolean => route.heartbeat !== undefined
+
+/**
+ * The ticket a timer's create opens when a policy kept it ready in the state (rendered and routed
+ * when its alert came, as a creation held until business hours may be); undefined: the route's
+ * templates render one from {@link dueAlertOf}, and its tenant is routed then.
+ */
+export const keptTicketOf = (_record: CorrelationRecord): HaloTicketInput | undefined => undefined

@@ -15,13 +15,15 @@ import {
   type OpenTicket,
   openTicketOf,
 } from './correlation-store.js'
+import { dueAtOf as policiesDueAtOf } from './due.js'
 import { type DueIndexOptions, dueProblemOf } from './due-problem.js'
 
 export type DynamoDbCorrelationStoreOptions = DueIndexOptions & {
   client: DynamoDBDocumentClient
   tableName: string
   /**
-   * Seconds after `lastSeen` when DynamoDB may delete a record (TTL attribute `expiresAt`).
+   * Seconds after `lastSeen` (or after its due time, when that is later) when DynamoDB may delete
+   * a record (TTL attribute `expiresAt`).
    * @default 400 days while the ticket is open, 35 days once it is closed or resolved
    */
   retentionSeconds?: (state: CorrelationState) => number
@@ -189,6 +191,14 @@ export const createDynamoDbCorrelationStore = (
 ): CorrelationStore => {
   const { client, tableName } = options
   const retention = options.retentionSeconds ?? defaultRetention
+  const dueTimeOf = options.dueAtOf ?? policiesDueAtOf
+  // A record waiting for its deadline (a heartbeat expected in six weeks) is kept until then at
+  // least: expired, its deadline would pass unnoticed.
+  const expiresAtOf = (state: CorrelationState) => {
+    const due = dueTimeOf(state)
+    const from = Math.max(Date.parse(state.lastSeen), due === undefined ? 0 : Date.parse(due))
+    return Math.floor(from / 1000) + retention(state)
+  }
 
   const store: CorrelationStore = {
     async get(route, key) {
@@ -230,9 +240,7 @@ export const createDynamoDbCorrelationStore = (
       // A pending write's state may be stored only by the next delivery (write receipts): the
       // record lives as long as whichever of the two lives longer.
       const expiresAt = Math.max(
-        ...[record, ...(record.pending ? [record.pending.next] : [])].map(
-          (state) => Math.floor(Date.parse(state.lastSeen) / 1000) + retention(state),
-        ),
+        ...[record, ...(record.pending ? [record.pending.next] : [])].map(expiresAtOf),
       )
       const {
         pending,

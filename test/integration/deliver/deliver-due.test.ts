@@ -36,7 +36,12 @@ vi.mock('../../../shared/lifecycle/due.js', async (importOriginal) => {
     if (record.state === 'open') return { kind: 'suppress', rule: 'stand-in: already open' }
     return { kind: 'create', occurrences: 1, firstSeen: at }
   }
-  return { ...due, dueAtOf, decideDue }
+  // A policy that kept its ticket ready (rendered when its alert came) for the problem `kept-*`.
+  const keptTicketOf: typeof due.keptTicketOf = (record) =>
+    record.key.startsWith('kept-')
+      ? { summary: `Kept: ${record.key}`, client_id: 13, tickettype_id: 21 }
+      : undefined
+  return { ...due, dueAtOf, decideDue, keptTicketOf }
 })
 
 const { routes } = compileConfig(config)
@@ -127,6 +132,19 @@ describe('deliverEvent with a timer (v3)', () => {
     expect(await store.listDue(NOW, 10)).toEqual([])
     expect(await deliver(timer)).toMatchObject({ outcome: 'deduplicated', action: 'duplicate' })
     expect(sandbox.sandbox.tickets()).toHaveLength(1)
+  })
+
+  it('opens the ticket as a policy kept it ready, rendering no template and looking nothing up', async () => {
+    const { store, deliver } = worker()
+    const record = stored({ key: 'kept-backup' })
+    await store.put(record, undefined)
+
+    const outcome = await deliver(timerFor(record))
+
+    const [ticket] = sandbox.sandbox.tickets()
+    expect(outcome).toMatchObject({ outcome: 'delivered', action: 'create', ticketId: ticket?.id })
+    expect(outcome).not.toHaveProperty('routing')
+    expect(ticket).toMatchObject({ summary: 'Kept: kept-backup', client_id: 13 })
   })
 
   it('does nothing, and asks Halo nothing, for a problem with no record or no due time', async () => {
