@@ -242,7 +242,7 @@ export const benchHeartbeats = async (): Promise<string[]> => {
       `the due sweep (bundled due function, 128 MB, in process against DynamoDB Local and the SQS stand-in):`,
       `  idle (nothing due): ${(idleMs / SWEEPS).toFixed(1)} ms per invocation over ${SWEEPS}, ${idle.readUnits / SWEEPS} RRU reported (priced at ${idleUnits}), ${idleSqs} SQS requests`,
       `  ${busy.report.listed} keys overdue: ${busy.ms.toFixed(1)} ms, ${busyUnits} RRU, ${batches} SendMessageBatch (${JSON.stringify(busy.report)})`,
-      `  fixed per day (${SWEEPS_PER_DAY} sweeps, billed ${idleBilledMs} ms each): Lambda requests ${usd(sweepDay.requests)}, GB-s ${usd(sweepDay.compute)}, DynamoDB ${usd(sweepDay.dynamodb)}; ${usd(sweepTotal)} a day, ${usd(sweepTotal * 30)} a month`,
+      `  fixed per day (${SWEEPS_PER_DAY} sweeps, billed ${idleBilledMs} ms each): Lambda requests ${usd(sweepDay.requests)}, GB-s ${usd(sweepDay.compute)}, DynamoDB ${usd(sweepDay.dynamodb)}; ${usd(sweepTotal)} a day, ${usd(sweepTotal * 30)} a month (log lines and cold starts not counted here: npm run bench -- due prices them)`,
       `per 1,000 heartbeat keys: pinging hourly (${pingsPerDay(1_000, 60)} pings a day) the index costs ${usd((pingsPerDay(1_000, 60) / 1_000) * (thousand(f, fr) - thousand(b, br)))} a day, every 5 min ${usd((pingsPerDay(1_000, 5) / 1_000) * (thousand(f, fr) - thousand(b, br)))}; the sweep ${usd(sweepTotal)} a day whatever the count`,
     ]
   } finally {
