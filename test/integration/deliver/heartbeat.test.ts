@@ -21,7 +21,11 @@ const { routes } = compileConfig({
       source: 'heartbeat',
       auth: { type: 'bearer' },
       heartbeat: { expectEveryMinutes: 60, graceMinutes: 10 },
-      ticket: { summary: '{% alert.title %}', details: '{% alert.description %}', client_id: 12 },
+      ticket: {
+        summary: '{% alert.title %}',
+        details: 'Last ping {% payload.heartbeat.lastPingAt %}',
+        client_id: 12,
+      },
     },
   },
 })
@@ -107,6 +111,7 @@ describe('a heartbeat through deliverEvent and the sandbox', () => {
     expect(missed).toMatchObject({ outcome: 'delivered', action: 'heartbeatMissed' })
     expect(ticket).toMatchObject({
       summary: 'No heartbeat from Nightly backup since 2026-11-28 08:00 UTC',
+      details: 'Last ping 2026-11-28T08:00:00.000Z',
       client_id: 12,
     })
     expect(await w.timer(minutes(200))).toBeUndefined()
