@@ -182,12 +182,6 @@ describe('decidePing', () => {
     expect(ping(record, receivedAt, alert)).toEqual(decision)
   })
 
-  it('ignores the sender timestamp: only the received time moves the deadline', () => {
-    // The alert carries no clock of the sender's into the decision at all.
-    const decided = ping(watching(), NOW.toISOString(), { title: 'Nightly backup' })
-    expect(decided).toMatchObject({ heartbeat: { deadline: at(70) } })
-  })
-
   it('does nothing for a ping already applied', () => {
     expect(ping(watching(), NOW.toISOString(), {}, 'e0')).toEqual({ kind: 'duplicate' })
   })

@@ -115,9 +115,10 @@ describe('heartbeat source', () => {
   it('explains a ping in the dry run: no Halo call, and when the key is next due', async () => {
     const { app } = setup()
 
+    // A sender clock years ahead moves nothing: the deadline counts from when it was received.
     const response = await app.request('/dry-run/r?token=secret', {
       method: 'POST',
-      body: '{"key":"nas01"}',
+      body: '{"key":"nas01","timestamp":"2030-01-01T00:00:00Z"}',
     })
 
     expect(await response.json()).toMatchObject({
