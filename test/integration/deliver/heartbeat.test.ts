@@ -132,4 +132,32 @@ describe('a heartbeat through deliverEvent and the sandbox', () => {
       name: 'Nightly backup',
     })
   })
+
+  it('stops watching a key whose missed ticket a technician closed in Halo, until it pings again', async () => {
+    const w = worker()
+    await w.ping(minutes(0))
+    w.at(minutes(80))
+    await w.deliver(await w.timer(minutes(80)))
+    const [ticket] = sandbox.sandbox.tickets()
+
+    // Halo's webhook: the technician closed the ticket (the key was retired).
+    await w.deliver({
+      v: 2,
+      id: 'halo-close-1',
+      route: 'beats',
+      source: 'halo',
+      type: 'halo.ticket.closed',
+      receivedAt: minutes(90).toISOString(),
+      ticketEvent: {
+        ticketId: ticket?.id,
+        implies: 'closed',
+        statusId: 9,
+        occurredAt: minutes(90).toISOString(),
+      },
+    })
+
+    expect((await w.store.get('beats', 'backup-nas01'))?.state).toBe('closed')
+    expect(await w.timer(minutes(10_000))).toBeUndefined()
+    expect(sandbox.sandbox.tickets()).toHaveLength(1)
+  })
 })
