@@ -17,6 +17,16 @@ export type PingInput = {
 
 const iso = (ms: number) => new Date(ms).toISOString()
 
+const MINUTE = 60_000
+
+/**
+ * A deadline `silence` after `from`, rounded up to the minute: the sweep looks once a minute, so
+ * nothing is noticed later, and pings of one minute (a sender's retries, several hosts pinging
+ * one key) leave the due index as it was, a write it would otherwise take twice per ping.
+ */
+const deadlineAfter = (from: number, silence: number) =>
+  iso(Math.ceil((from + silence) / MINUTE) * MINUTE)
+
 /** What a missed-heartbeat ticket is made from, kept from the last ping (small: pings write it). */
 const keptOf = (
   alert: PingInput['alert'],
@@ -37,7 +47,7 @@ const keptOf = (
 
 /**
  * A ping on a heartbeat route (every alert there is one): the key's deadline moves to the ping's
- * received time plus the expected interval and grace, and a missed-heartbeat ticket that is open
+ * received time plus the expected interval and grace (to the minute), and a missed-heartbeat ticket that is open
  * closes. The sender's own timestamp never counts (a clock ahead would push the deadline out, one
  * behind would pull it in): the time is when ingest received it, no later than now, and the last
  * ping never moves back (pings delivered out of order). A key never seen before starts being
@@ -51,7 +61,7 @@ export const decidePing = (input: PingInput): LifecycleDecision => {
   const last = previous ? Math.max(Date.parse(previous.lastPingAt), received) : received
   const heartbeat: HeartbeatState = {
     lastPingAt: iso(last),
-    deadline: iso(last + heartbeatSilenceMs(policy)),
+    deadline: deadlineAfter(last, heartbeatSilenceMs(policy)),
     ...keptOf(alert),
   }
   if (record?.state === 'open' && record.ticketId !== undefined) {
@@ -96,7 +106,7 @@ export const decideHeartbeatDue = ({
     return only('heartbeat missed; its ticket is already open', { ...watched, missedAt: at })
   }
   if (activeWindow(route.noise.maintenance, now)) {
-    const deadline = iso(now.getTime() + heartbeatSilenceMs(route.heartbeat))
+    const deadline = deadlineAfter(now.getTime(), heartbeatSilenceMs(route.heartbeat))
     return only('heartbeat missed during a maintenance window', { ...heartbeat, deadline })
   }
   const previousTicketId =

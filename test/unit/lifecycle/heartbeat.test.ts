@@ -182,6 +182,14 @@ describe('decidePing', () => {
     expect(ping(record, receivedAt, alert)).toEqual(decision)
   })
 
+  it('rounds the deadline up to the minute, so retries within it leave the due index alone', () => {
+    const first = ping(watching(), new Date(NOW.getTime() - 50_000).toISOString(), {}, 'e1')
+    const retry = ping(watching(), new Date(NOW.getTime() - 10_000).toISOString(), {}, 'e2')
+
+    expect(first).toMatchObject({ heartbeat: { deadline: at(70) } })
+    expect(retry).toMatchObject({ heartbeat: { deadline: at(70) } })
+  })
+
   it('does nothing for a ping already applied', () => {
     expect(ping(watching(), NOW.toISOString(), {}, 'e0')).toEqual({ kind: 'duplicate' })
   })
