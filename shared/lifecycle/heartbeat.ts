@@ -21,8 +21,8 @@ const MINUTE = 60_000
 
 /**
  * A deadline `silence` after `from`, rounded up to the minute: the sweep looks once a minute, so
- * nothing is noticed later, and pings of one minute (a sender's retries, several hosts pinging
- * one key) leave the due index as it was, a write it would otherwise take twice per ping.
+ * nothing is noticed later, and pings within one minute (a sender's retries, several hosts
+ * pinging one key) leave the due index alone (it takes a delete and a put when a deadline moves).
  */
 const deadlineAfter = (from: number, silence: number) =>
   iso(Math.ceil((from + silence) / MINUTE) * MINUTE)
@@ -47,8 +47,8 @@ const keptOf = (
 
 /**
  * A ping on a heartbeat route (every alert there is one): the key's deadline moves to the ping's
- * received time plus the expected interval and grace (to the minute), and a missed-heartbeat ticket that is open
- * closes. The sender's own timestamp never counts (a clock ahead would push the deadline out, one
+ * received time plus the expected interval and grace (to the minute), and a missed-heartbeat
+ * ticket that is open closes. The sender's own timestamp never counts (a clock ahead would push the deadline out, one
  * behind would pull it in): the time is when ingest received it, no later than now, and the last
  * ping never moves back (pings delivered out of order). A key never seen before starts being
  * watched. No Halo call unless a ticket closes: a ping every minute costs one store write.
