@@ -48,10 +48,11 @@ const keptOf = (
 /**
  * A ping on a heartbeat route (every alert there is one): the key's deadline moves to the ping's
  * received time plus the expected interval and grace (to the minute), and a missed-heartbeat
- * ticket that is open closes. The sender's own timestamp never counts (a clock ahead would push the deadline out, one
- * behind would pull it in): the time is when ingest received it, no later than now, and the last
- * ping never moves back (pings delivered out of order). A key never seen before starts being
- * watched. No Halo call unless a ticket closes: a ping every minute costs one store write.
+ * ticket that is open closes. The sender's own timestamp never counts (a clock ahead would push
+ * the deadline out, one behind would pull it in): the time is when ingest received it, no later
+ * than now, and the last ping never moves back (pings delivered out of order). A key never seen
+ * before starts being watched. No Halo call unless a ticket closes: a ping every minute costs one
+ * store write.
  */
 export const decidePing = (input: PingInput): LifecycleDecision => {
   const { record, alert, envelopeId, policy, now } = input
@@ -135,19 +136,21 @@ export const heartbeatAlertOf = (
   const heartbeat = record.heartbeat
   const lastPingAt = heartbeat?.lastPingAt ?? record.lastSeen
   const name = heartbeat?.name ?? record.key
-  const every = route.heartbeat
-    ? ` every ${route.heartbeat.expectEveryMinutes} min (with ${route.heartbeat.graceMinutes} min of grace)`
+  const policy = route.heartbeat
+  const every = policy
+    ? ` every ${policy.expectEveryMinutes} min (with ${policy.graceMinutes} min of grace)`
     : ''
+  const by = heartbeat?.deadline ?? now.toISOString()
   return {
     key: record.key,
     status: 'firing',
-    severity: route.heartbeat?.severity ?? 'high',
+    severity: policy?.severity ?? 'high',
     title: `No heartbeat from ${name} since ${readable(lastPingAt)}`.slice(0, 500),
     description:
       `A ping from ${name} (key "${record.key}") is expected${every}. ` +
-      `The last one was received at ${lastPingAt}; none had come by ${heartbeat?.deadline ?? now.toISOString()}. ` +
+      `The last one was received at ${lastPingAt}; none had come by ${by}. ` +
       'The next ping closes this ticket.',
-    occurredAt: heartbeat?.deadline ?? now.toISOString(),
+    occurredAt: by,
     ...(heartbeat?.resource ? { resource: heartbeat.resource } : {}),
     ...(heartbeat?.tenant ? { tenant: heartbeat.tenant } : {}),
     labels: {},
@@ -155,5 +158,10 @@ export const heartbeatAlertOf = (
 }
 
 /** The note that closes a missed-heartbeat ticket. */
-export const heartbeatBackNote = (decision: { since: string; heartbeat: HeartbeatState }) =>
-  `Heartbeat received again at ${decision.heartbeat.lastPingAt} (silent since ${decision.since}); closing.`
+export const heartbeatBackNote = ({
+  since,
+  heartbeat,
+}: {
+  since: string
+  heartbeat: HeartbeatState
+}) => `Heartbeat received again at ${heartbeat.lastPingAt} (silent since ${since}); closing.`
