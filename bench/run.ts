@@ -86,6 +86,12 @@ const SECTIONS: Section[] = [
     run: 'benchHeartbeats',
   },
   {
+    name: 'flapping',
+    title: 'Halo requests for a flapping monitor with and without the noise policies',
+    module: './flapping.bench.ts',
+    run: 'benchFlapping',
+  },
+  {
     name: 'cost',
     title: 'Cost per million events and per month, from measured request counts',
     module: './cost.bench.ts',

@@ -20,6 +20,7 @@ import type { OutboundHttp } from '../shared/outbound/outbound-request.js'
 import { createResolveAtSource } from '../shared/outbound/resolve-at-source.js'
 import type { LocalEventQueueOptions } from '../shared/queue/local-event-queue.js'
 import { runSweep } from '../shared/reconcile/run-sweep.js'
+import { createMemorySweepCursor } from '../shared/reconcile/sweep-cursor.js'
 import { sweepPace } from '../shared/reconcile/sweep-pace.js'
 import { type SecretStore, signingSecretsOf } from '../shared/secrets/secret-store.js'
 import { runDueSweep } from '../shared/timers/run-due-sweep.js'
@@ -221,9 +222,12 @@ export const startGateway = async (options: GatewayOptions) => {
       }),
   })
   const pace = sweepPace(reconcile, budget)
-  /** One reconcile sweep now: open tickets re-read, what they show queued as ticket events. */
+  /** One reconcile sweep now: open tickets re-read, the changed ones queued as ticket events. */
   const routeNames = new Set(compiled.routes.keys())
-  const sweep = () => runSweep(pace, { store, halo, queue, routes: routeNames, logger, now })
+  // Where the last sweep stopped; a restart starts again from the least recently heard from.
+  const cursor = createMemorySweepCursor()
+  const sweep = () =>
+    runSweep(pace, { store, halo, queue, cursor, routes: compiled.routes, logger, now })
   const reconciler = reconcile.enabled
     ? startPeriodicTimer({
         run: sweep,

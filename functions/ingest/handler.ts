@@ -50,7 +50,7 @@ const lazyStore = (tableName: string): CorrelationStore => {
     get: async (route, key) => (await load()).get(route, key),
     put: async (record, expectedVersion) => (await load()).put(record, expectedVersion),
     findByTicket: async (ticketId) => (await load()).findByTicket(ticketId),
-    listOpenTickets: async (limit) => (await load()).listOpenTickets(limit),
+    listOpenTickets: async (limit, after) => (await load()).listOpenTickets(limit, after),
     listDue: async (now, limit) => (await load()).listDue(now, limit),
   }
 }

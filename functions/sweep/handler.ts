@@ -14,6 +14,7 @@ import { haloClientFromSecret } from '../../shared/halo/halo-client-from-secret.
 import { createDynamoDbCorrelationStore } from '../../shared/lifecycle/dynamodb-correlation-store.js'
 import { createPowertoolsObservability } from '../../shared/powertools-observability.js'
 import { createSqsEventQueue } from '../../shared/queue/sqs-event-queue.js'
+import { createDynamoDbSweepCursor } from '../../shared/reconcile/dynamodb-sweep-cursor.js'
 import { runSweep, type SweepReport } from '../../shared/reconcile/run-sweep.js'
 import { sweepPace } from '../../shared/reconcile/sweep-pace.js'
 import { createAwsSecretStore } from '../../shared/secrets/aws-secret-store.js'
@@ -47,7 +48,6 @@ const reconcile = ReconcileSchema.parse({
   maxTicketsPerSweep: env[AWS_ENV.reconcileMaxTickets],
   maxBudgetShare: env[AWS_ENV.reconcileMaxBudgetShare],
 })
-const routes = new Set(configured.keys())
 const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
   marshallOptions: { removeUndefinedValues: true },
 })
@@ -61,6 +61,7 @@ const budget = createDynamoDbRateBudget({
   sweepShare: reconcile.maxBudgetShare,
 })
 const store = createDynamoDbCorrelationStore({ client: documents, tableName })
+const cursor = createDynamoDbSweepCursor({ client: documents, tableName })
 const queue = createSqsEventQueue(new SQSClient({}), env[AWS_ENV.queueUrl])
 const secrets = createAwsSecretStore({
   client: new SecretsManagerClient({}),
@@ -98,7 +99,8 @@ export const handler = async (_event: unknown, context: Context): Promise<SweepR
       store,
       halo: await haloClient(),
       queue,
-      routes,
+      cursor,
+      routes: configured,
       logger,
       now: () => new Date(),
       deadline: Date.now() + context.getRemainingTimeInMillis() - END_MARGIN_MS,

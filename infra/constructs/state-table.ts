@@ -61,7 +61,8 @@ export class StateTable extends Construct {
 
   /**
    * The reconcile sweep: queries the open-ticket index (nothing else of the table is readable
-   * through it), and reads and writes the Halo rate budget's items (`budget#…`) only.
+   * through it), and reads and writes the Halo rate budget's items (`budget#…`) and its own
+   * cursor (`sweep#reconcile`) only.
    */
   bindSweeper(fn: LambdaFunction): void {
     this.grantQuery(fn, OPEN_TICKETS_INDEX.name)
@@ -70,7 +71,10 @@ export class StateTable extends Construct {
         effect: Effect.ALLOW,
         actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
         resources: [this.table.tableArn],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['budget#*'] } },
+        // The rate budget's items, and the sweep's cursor (where the last sweep stopped).
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['budget#*', 'sweep#*'] },
+        },
       }),
     )
     fn.addEnvironment(AWS_ENV.tableName, this.table.tableName)

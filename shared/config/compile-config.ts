@@ -4,7 +4,7 @@ import type { RouteAuth } from '../auth/route-auth.js'
 import { describeIssues } from '../describe-issues.js'
 import { ConfigError } from '../errors.js'
 import type { HeartbeatPolicy } from '../lifecycle/heartbeat-policy.js'
-import type { LifecyclePolicy, NoisePolicy } from '../lifecycle/lifecycle-policy.js'
+import type { BusinessHours, LifecyclePolicy, NoisePolicy } from '../lifecycle/lifecycle-policy.js'
 import { type CompiledTemplate, compileTemplate, type TemplateIssue } from '../mapping/template.js'
 import type { TenantPolicy } from '../mapping/tenant-policy.js'
 import type { ResolveAtSource } from '../outbound/resolve-at-source-config.js'
@@ -35,6 +35,8 @@ export type CompiledRoute = {
   /** Every alert is a heartbeat's ping (see `heartbeat.ts`); undefined: an ordinary route. */
   heartbeat: HeartbeatPolicy | undefined
   tenant: TenantPolicy
+  /** The route's business hours; undefined: none (templates see no `alert.inBusinessHours`). */
+  businessHours: BusinessHours | undefined
   /** Where alerts are resolved when their ticket is closed in Halo; undefined: nowhere. */
   resolveAtSource: ResolveAtSource | undefined
   /**
@@ -56,6 +58,7 @@ export type DeliveryRoute = Pick<
   | 'tenant'
   | 'resolveAtSource'
   | 'haloAgentId'
+  | 'businessHours'
 >
 
 export type CompiledConfig = {
@@ -139,6 +142,7 @@ const compileRoute = (
     noise: route.noise,
     heartbeat: route.heartbeat,
     tenant: route.tenant,
+    businessHours: route.businessHours,
     resolveAtSource: route.resolveAtSource,
     haloAgentId:
       source.id === 'halo' && options.success

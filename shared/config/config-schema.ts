@@ -1,7 +1,11 @@
 import * as z from 'zod'
 import { RouteAuthSchema } from '../auth/route-auth-schema.js'
 import { HeartbeatPolicySchema } from '../lifecycle/heartbeat-policy.js'
-import { LifecyclePolicySchema, NoisePolicySchema } from '../lifecycle/lifecycle-policy.js'
+import {
+  BusinessHoursSchema,
+  LifecyclePolicySchema,
+  NoisePolicySchema,
+} from '../lifecycle/lifecycle-policy.js'
 import { TenantPolicySchema } from '../mapping/tenant-policy.js'
 import { ResolveAtSourceSchema } from '../outbound/resolve-at-source-config.js'
 import { MAX_BODY_BYTES } from '../payload-limits.js'
@@ -75,7 +79,7 @@ export const RouteSchema = z
     maps: z.record(z.string(), z.record(z.string(), TemplateValueSchema)).default({}),
     /** Create, note, close and reopen rules. */
     lifecycle: LifecyclePolicySchema.default(LifecyclePolicySchema.parse({})),
-    /** Occurrence thresholds and maintenance windows. */
+    /** Occurrence thresholds, maintenance windows and flapping. */
     noise: NoisePolicySchema.default(NoisePolicySchema.parse({})),
     /**
      * A dead-man's switch: every alert is a ping for its key, and a key silent for longer than
@@ -83,6 +87,11 @@ export const RouteSchema = z
      * @default off
      */
     heartbeat: HeartbeatPolicySchema.optional(),
+    /**
+     * Weekly business hours in a time zone: templates see `alert.inBusinessHours`, and
+     * `outOfHours: defer` holds non-urgent tickets until they begin. @default none
+     */
+    businessHours: BusinessHoursSchema.optional(),
     /** How alerts find their Halo client, site and asset. */
     tenant: TenantPolicySchema.default(TenantPolicySchema.parse({})),
     /**

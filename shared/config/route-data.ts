@@ -1,7 +1,7 @@
 import type { RouteAuth } from '../auth/route-auth.js'
 import { ConfigError } from '../errors.js'
 import type { HeartbeatPolicy } from '../lifecycle/heartbeat-policy.js'
-import type { LifecyclePolicy, NoisePolicy } from '../lifecycle/lifecycle-policy.js'
+import type { BusinessHours, LifecyclePolicy, NoisePolicy } from '../lifecycle/lifecycle-policy.js'
 import type { CompiledTemplate, TemplateIssue } from '../mapping/template.js'
 import type { TenantPolicy } from '../mapping/tenant-policy.js'
 import type { ResolveAtSource } from '../outbound/resolve-at-source-config.js'
@@ -31,6 +31,7 @@ export type RouteData = {
   tenant: TenantPolicy
   resolveAtSource?: ResolveAtSource
   haloAgentId?: number
+  businessHours?: BusinessHours
 }
 
 /** Which function a bundle is for: ingest receives (senders and all), deliver only delivers. */
@@ -58,6 +59,7 @@ export const routeDataOf = (
       tenant: route.tenant,
       ...(route.resolveAtSource ? { resolveAtSource: route.resolveAtSource } : {}),
       ...(route.haloAgentId === undefined ? {} : { haloAgentId: route.haloAgentId }),
+      ...(route.businessHours ? { businessHours: route.businessHours } : {}),
     }
     data[name] =
       fn === 'deliver'
@@ -137,6 +139,7 @@ const deliveryRoute = (name: string, route: RouteData): DeliveryRoute => ({
   tenant: route.tenant,
   resolveAtSource: route.resolveAtSource,
   haloAgentId: route.haloAgentId,
+  businessHours: route.businessHours,
 })
 
 /** Deliver's routes from its bundle's data. */

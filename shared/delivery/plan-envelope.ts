@@ -6,6 +6,7 @@ import { type PlannedEffect, planEffect } from '../lifecycle/effects.js'
 import { decidePing } from '../lifecycle/heartbeat.js'
 import { decideLifecycle, type LifecycleDecision } from '../lifecycle/plan-lifecycle.js'
 import type { TicketWork } from '../lifecycle/ticket-work.js'
+import { trackAlert } from '../lifecycle/track-alert.js'
 import { mapTicket } from '../mapping/map-alert.js'
 import { routeTenant, type TenantRouting } from '../mapping/route-tenant.js'
 
@@ -43,6 +44,7 @@ export const planEnvelope = async (
     envelopeId: envelope.id,
     policy: route.lifecycle,
     noise: route.noise,
+    hours: route.businessHours,
     now,
     ...(deps.work ? { work: deps.work } : {}),
   }
@@ -57,11 +59,23 @@ export const planEnvelope = async (
       })
     : decideLifecycle(input)
   // Only a note asks whether Halo is busy: under pressure, repeats are merged, not queued.
-  const decision =
+  const decided =
     first.kind === 'note' && (await deps.haloBusy?.())
       ? decideLifecycle({ ...input, haloBusy: true })
       : first
   let routing: TenantRouting | undefined
+  // A ticket is rendered for the instant it is created at (`alert.inBusinessHours`).
+  const ticketAt = async (at: Date) => {
+    const mapped = await mapTicket(route, envelope, at)
+    const routed = await routeTenant(mapped, alert, route.tenant, deps.directory)
+    routing = routed.routing
+    return routed.ticket
+  }
+  // A deferred ticket is rendered now, for its opening: the payload is not kept until then.
+  const decision =
+    decided.kind === 'defer'
+      ? { ...decided, ticket: await ticketAt(new Date(decided.until)) }
+      : decided
   const planned = await planEffect(
     decision,
     record,
@@ -71,13 +85,9 @@ export const planEnvelope = async (
       envelopeId: envelope.id,
       policy: route.lifecycle,
       keepAlert: route.resolveAtSource !== undefined,
-      ticket: async () => {
-        const mapped = await mapTicket(route, envelope)
-        const routed = await routeTenant(mapped, alert, route.tenant, deps.directory)
-        routing = routed.routing
-        return routed.ticket
-      },
+      ticket: () => ticketAt(now),
     },
   )
-  return { ...planned, decision, ...(routing ? { routing } : {}) }
+  const next = planned.next && trackAlert(planned.next, record, alert, now, route.noise)
+  return { ...planned, next, decision, ...(routing ? { routing } : {}) }
 }

@@ -4,6 +4,7 @@ import { AppError, describeError } from '../errors.js'
 import type { HaloDirectory } from '../halo/halo-directory.js'
 import type { CorrelationRecord, CorrelationStore } from '../lifecycle/correlation-store.js'
 import { dueAtOf } from '../lifecycle/due.js'
+import { explainPolicies } from '../lifecycle/explain-policies.js'
 import { needsRecheck, needsWorkCheck } from '../lifecycle/plan-lifecycle.js'
 import { callOf } from './halo-commands.js'
 import { planEnvelope } from './plan-envelope.js'
@@ -13,6 +14,9 @@ const dueAt = (state: CorrelationRecord): { dueAt?: string } => {
   const at = dueAtOf(state)
   return at === undefined ? {} : { dueAt: at }
 }
+
+const policiesOf = (policies: Record<string, unknown>) =>
+  Object.keys(policies).length ? { policies } : {}
 
 /** The plan when the work check finds a person has worked the ticket. */
 const ifWorked = async (
@@ -70,6 +74,8 @@ export const previewDelivery = async (
           ...dueAt(record),
         }
       : null,
+    // Business hours, flapping and quiet resolves: where this alert stands against them.
+    ...policiesOf(explainPolicies(record, envelope.alert, route, now)),
     // Delivery would first ask Halo whether the ticket is still open.
     recheck: record ? needsRecheck(record, route.lifecycle, now) : false,
     // An earlier write not recorded as done: delivery would finish it first, exactly as stored.

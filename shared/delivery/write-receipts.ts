@@ -70,6 +70,6 @@ export const settledCorrelationStore = (
   get: async (route, key) => settleRecord(await store.get(route, key), receipts),
   put: (record, expectedVersion) => store.put(record, expectedVersion),
   findByTicket: async (ticketId) => settleRecord(await store.findByTicket(ticketId), receipts),
-  listOpenTickets: (limit) => store.listOpenTickets(limit),
+  listOpenTickets: (limit, after) => store.listOpenTickets(limit, after),
   listDue: (now, limit) => store.listDue(now, limit),
 })

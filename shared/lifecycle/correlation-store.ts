@@ -1,4 +1,5 @@
 import * as z from 'zod'
+import { HaloTicketInputSchema } from '../halo/schemas.js'
 import { HaloCommandSchema } from '../mapping/halo-command.js'
 
 /**
@@ -53,6 +54,31 @@ export const HeartbeatStateSchema = z.object({
   resource: z.string().max(255).optional(),
 })
 
+/** A problem's recent status changes, and whether it is flapping (`stableAt` set). */
+export const FlapSchema = z.object({
+  /** The status of the problem's last alert. */
+  last: z.enum(['firing', 'resolved']),
+  /** When its status changed, oldest first, only those within the policy's window. */
+  changes: z.array(z.iso.datetime()),
+  /**
+   * Flapping: its ticket is held open until the status has not changed by this instant; then
+   * it settles to the last status (a timer).
+   */
+  stableAt: z.iso.datetime().optional(),
+})
+
+/**
+ * A ticket held back out of business hours (`outOfHours: defer`), rendered when the alert
+ * arrived (its payload is not kept), created at `until`.
+ */
+export const DeferredCreateSchema = z.object({
+  /** The opening of business hours: when the ticket is created. */
+  until: z.iso.datetime(),
+  ticket: HaloTicketInputSchema.optional(),
+  /** The problem's previous ticket, named in the new one's details. */
+  previousTicketId: z.number().int().optional(),
+})
+
 /** What is remembered per (route, correlation key): the Halo ticket and the problem's history. */
 export const CorrelationStateSchema = z.object({
   route: z.string(),
@@ -62,9 +88,10 @@ export const CorrelationStateSchema = z.object({
   /**
    * `open`: a ticket is open for it. `closed`: its ticket was closed (by us or in Halo).
    * `resolved`: resolved without a ticket. `pending`: firing, below the occurrence threshold.
-   * `suppressed`: firing during a maintenance window that counts only.
+   * `suppressed`: firing during a maintenance window that counts only. `deferred`: firing out
+   * of business hours; its ticket is created when they begin (`deferred`).
    */
-  state: z.enum(['open', 'closed', 'resolved', 'pending', 'suppressed']),
+  state: z.enum(['open', 'closed', 'resolved', 'pending', 'suppressed', 'deferred']),
   /** Firing events since the current problem began. */
   occurrences: z.number().int().nonnegative(),
   firstSeen: z.iso.datetime(),
@@ -95,6 +122,15 @@ export const CorrelationStateSchema = z.object({
   sourceResolve: SourceResolveSchema.optional(),
   /** A heartbeat's pings and deadline (routes with a `heartbeat` policy). */
   heartbeat: HeartbeatStateSchema.optional(),
+  /**
+   * A resolve waiting out `resolveAfterQuietMinutes`: the ticket is closed at this instant
+   * unless a firing comes first (which clears it).
+   */
+  closeAt: z.iso.datetime().optional(),
+  /** The problem's status changes, kept while the route has `noise.flapping`. */
+  flap: FlapSchema.optional(),
+  /** While `deferred`: the ticket to create when business hours begin (`until`). */
+  deferred: DeferredCreateSchema.optional(),
 })
 
 /**
@@ -125,6 +161,8 @@ export type PendingWrite = z.infer<typeof PendingWriteSchema>
 export type KeptAlert = z.infer<typeof KeptAlertSchema>
 export type SourceResolve = z.infer<typeof SourceResolveSchema>
 export type HeartbeatState = z.infer<typeof HeartbeatStateSchema>
+export type Flap = z.infer<typeof FlapSchema>
+export type DeferredCreate = z.infer<typeof DeferredCreateSchema>
 
 /** A problem whose Halo ticket is open, as the reconcile sweep lists it. */
 export type OpenTicket = {
@@ -178,10 +216,10 @@ export interface CorrelationStore {
   findByTicket(ticketId: number): Promise<CorrelationRecord | undefined>
   /**
    * Up to `limit` open tickets (see {@link openTicketOf}), least recently checked first (ties by
-   * route and key), from an index only open records are in: the reconcile sweep's work list. A
-   * sweep that was missed loses nothing: the tickets it would have read are still first.
+   * route and key), from an index only open records are in: the reconcile sweep's work list.
+   * `after`: only those that come after this one in that order (where the last sweep stopped).
    */
-  listOpenTickets(limit: number): Promise<OpenTicket[]>
+  listOpenTickets(limit: number, after?: OpenTicket): Promise<OpenTicket[]>
   /**
    * Up to `limit` problems whose due time (see `dueProblemOf` in due-problem.ts) is at or before
    * `now`, longest overdue first (ties by route and key), from an index only records with a due

@@ -2,9 +2,12 @@ import { type AlertInput, AlertSchema } from '../alert.js'
 import type { DeliveryRoute } from '../config/compile-config.js'
 import type { AlertEnvelope, DueEnvelope } from '../envelope.js'
 import type { HaloTicketInput } from '../halo/schemas.js'
+import { dueDeferred } from './business-hours.js'
 import type { CorrelationRecord, CorrelationState } from './correlation-store.js'
+import { dueFlapping } from './flapping.js'
 import { decideHeartbeatDue, heartbeatAlertOf } from './heartbeat.js'
 import type { LifecycleDecision } from './plan-lifecycle.js'
+import { dueQuietResolve } from './quiet-resolve.js'
 
 /**
  * When a problem needs a decision that no event will bring: the earliest of the deadlines its
@@ -17,13 +20,18 @@ import type { LifecycleDecision } from './plan-lifecycle.js'
 export const dueAtOf = (state: CorrelationState): string | undefined => {
   // ISO instants as toISOString writes them: their text order is their time order.
   const deadlines: string[] = []
+  // The end of a quiet resolve, of a flapping problem's quiet period, of an out-of-hours wait.
+  if (state.closeAt) deadlines.push(state.closeAt)
+  if (state.flap?.stableAt) deadlines.push(state.flap.stableAt)
+  if (state.deferred) deadlines.push(state.deferred.until)
+  // A heartbeat's next ping (unset while its missed ticket is open).
   if (state.heartbeat?.deadline) deadlines.push(state.heartbeat.deadline)
   return deadlines.sort()[0]
 }
 
 export type DueInput = {
   record: CorrelationRecord
-  route: Pick<DeliveryRoute, 'name' | 'lifecycle' | 'noise' | 'heartbeat'>
+  route: Pick<DeliveryRoute, 'name' | 'lifecycle' | 'noise' | 'businessHours' | 'heartbeat'>
   now: Date
   /** The timer's envelope id (recorded as applied like any event's). */
   envelopeId: string
@@ -42,9 +50,12 @@ export const decideDue = ({ record, route, now, envelopeId }: DueInput): Lifecyc
   }
   // Each policy with a deadline in the state decides here (heartbeats, quiet periods, business
   // hours, incidents' merged notes).
-  const heartbeat = decideHeartbeatDue({ record, route, now })
-  if (heartbeat) return heartbeat
-  return { kind: 'suppress', rule: 'nothing due' }
+  const decided =
+    decideHeartbeatDue({ record, route, now }) ??
+    dueDeferred(record, route.businessHours, route.noise.maintenance, now) ??
+    dueFlapping(record, route.lifecycle, route.noise.flapping, now) ??
+    dueQuietResolve(record, route.lifecycle, now)
+  return decided ?? { kind: 'suppress', rule: 'nothing due' }
 }
 
 /**
@@ -98,12 +109,18 @@ export const timerAlertEnvelope = (
  * {@link dueAtOf} adds its setting here.
  */
 export const routeNeedsTimers = (
-  route: Pick<DeliveryRoute, 'lifecycle' | 'noise' | 'heartbeat'>,
-): boolean => route.heartbeat !== undefined
+  route: Pick<DeliveryRoute, 'lifecycle' | 'noise'> &
+    Partial<Pick<DeliveryRoute, 'businessHours' | 'heartbeat'>>,
+): boolean =>
+  route.heartbeat !== undefined ||
+  route.lifecycle.resolveAfterQuietMinutes !== undefined ||
+  route.noise.flapping !== undefined ||
+  route.businessHours?.outOfHours === 'defer'
 
 /**
  * The ticket a timer's create opens when a policy kept it ready in the state (rendered and routed
- * when its alert came, as a creation held until business hours may be); undefined: the route's
+ * when its alert came, as a creation held until business hours is); undefined: the route's
  * templates render one from {@link dueAlertOf}, and its tenant is routed then.
  */
-export const keptTicketOf = (_record: CorrelationRecord): HaloTicketInput | undefined => undefined
+export const keptTicketOf = (record: CorrelationRecord): HaloTicketInput | undefined =>
+  record.state === 'deferred' ? record.deferred?.ticket : undefined

@@ -17,6 +17,7 @@ import {
 } from './correlation-store.js'
 import { dueAtOf as policiesDueAtOf } from './due.js'
 import { type DueIndexOptions, dueProblemOf } from './due-problem.js'
+import { openTicketOrder } from './open-ticket-order.js'
 
 export type DynamoDbCorrelationStoreOptions = DueIndexOptions & {
   client: DynamoDBDocumentClient
@@ -71,7 +72,7 @@ const openTicketAttributes = (record: CorrelationRecord): Record<string, string>
   if (!open) return {}
   return {
     [OPEN_TICKETS_INDEX.partitionKey]: OPEN,
-    [OPEN_TICKETS_INDEX.sortKey]: `${open.checkedAt}#${open.route}#${open.key}`,
+    [OPEN_TICKETS_INDEX.sortKey]: openTicketOrder(open),
   }
 }
 
@@ -277,16 +278,22 @@ export const createDynamoDbCorrelationStore = (
       }
     },
 
-    async listOpenTickets(limit) {
+    async listOpenTickets(limit, after) {
       if (limit < 1) return []
       const result = await client
         .send(
           new QueryCommand({
             TableName: tableName,
             IndexName: OPEN_TICKETS_INDEX.name,
-            KeyConditionExpression: '#open = :open',
-            ExpressionAttributeNames: { '#open': OPEN_TICKETS_INDEX.partitionKey },
-            ExpressionAttributeValues: { ':open': OPEN },
+            KeyConditionExpression: after ? '#open = :open AND #order > :after' : '#open = :open',
+            ExpressionAttributeNames: {
+              '#open': OPEN_TICKETS_INDEX.partitionKey,
+              ...(after ? { '#order': OPEN_TICKETS_INDEX.sortKey } : {}),
+            },
+            ExpressionAttributeValues: {
+              ':open': OPEN,
+              ...(after ? { ':after': openTicketOrder(after) } : {}),
+            },
             ScanIndexForward: true,
             Limit: limit,
           }),

@@ -134,6 +134,18 @@ const openedWith = (
   closedAt: undefined,
 })
 
+/** What a settle's note says: why the wait ended, and what becomes of the ticket. */
+const settledText = (decision: Extract<LifecycleDecision, { kind: 'settle' }>) => {
+  const held =
+    decision.why === 'quiet'
+      ? `Resolved at the source, and no firing for ${decision.minutes} min since`
+      : `Stable for ${decision.minutes} min after flapping, ${decision.status === 'firing' ? 'still firing' : 'resolved at the source'}`
+  if (decision.close) return `${held}; closing.`
+  return decision.status === 'firing'
+    ? `${held}; the ticket stays open.`
+    : `${held}; the ticket stays open for review.`
+}
+
 /**
  * Every decision kind's Halo call, note text and next state, in one table the type checker keeps
  * complete: a new kind in `LifecycleDecision` does not compile until it has its entry here.
@@ -159,9 +171,29 @@ export const effects = {
   },
   create: {
     outcome: 'delivered',
-    command: (decision, context) => createCommand(decision.previousTicketId, context),
-    next: (decision, base, at, command, alert) =>
-      openedWith(base, at, command, alert, decision.occurrences, decision.firstSeen),
+    async command(decision, context) {
+      const ticket = await context.ticket()
+      if (decision.previousTicketId === undefined) return { kind: 'createTicket', ticket }
+      const link = `Previous ticket for this alert: #${decision.previousTicketId}`
+      const details = ticket.details ? `${ticket.details}\n\n${link}` : link
+      return { kind: 'createTicket', ticket: { ...ticket, details } }
+    },
+    next: (decision, base, at, command, alert) => ({
+      ...base,
+      ticketId: undefined, // the created ticket's id, once Halo has answered
+      alert,
+      // The agent we assigned it to, so that only another one counts as taking it.
+      agentId: command?.kind === 'createTicket' ? command.ticket.agent_id : undefined,
+      state: 'open',
+      occurrences: decision.occurrences,
+      firstSeen: decision.firstSeen,
+      lastSeen: at,
+      checkedAt: at,
+      lastNotedAt: undefined, // the first repeat is always noted, later ones once per interval
+      notedOccurrences: decision.occurrences,
+      closedAt: undefined,
+      deferred: undefined,
+    }),
   },
   note: {
     outcome: 'delivered',
@@ -230,6 +262,69 @@ export const effects = {
       closedAt: undefined,
     }),
   },
+  // Business hours, flapping and quiet resolves (business-hours.ts, flapping.ts, quiet-resolve.ts).
+  defer: {
+    outcome: 'recorded',
+    reason: (decision) => `out of business hours: the ticket is created at ${decision.until}`,
+    command: none,
+    next: (decision, base, at, _command, alert) => ({
+      ...base,
+      // Kept as for a ticket it opens: the timer's create is carried out with it.
+      alert,
+      state: 'deferred',
+      occurrences: decision.occurrences,
+      firstSeen: decision.firstSeen,
+      lastSeen: at,
+      deferred: {
+        until: decision.until,
+        ...(decision.ticket ? { ticket: decision.ticket } : {}),
+        ...(decision.previousTicketId === undefined
+          ? {}
+          : { previousTicketId: decision.previousTicketId }),
+      },
+    }),
+  },
+  flapping: {
+    outcome: 'delivered',
+    command: (decision, context) =>
+      action(
+        decision.ticketId,
+        context,
+        `Flapping: the status changed ${decision.changes} times within ${decision.withinMinutes} min. The ticket stays open, neither closed nor reopened, until the status holds (${decision.stableAt} at the earliest).\n${context.alert.title}`,
+        decision.reopen ? context.policy.reopenStatusId : undefined,
+      ),
+    next: (decision, base, at) => ({
+      ...base,
+      state: 'open',
+      lastSeen: at,
+      checkedAt: at,
+      closedAt: undefined,
+      flap: {
+        last: base.flap?.last ?? 'firing',
+        changes: [],
+        ...base.flap,
+        stableAt: decision.stableAt,
+      },
+    }),
+  },
+  settle: {
+    outcome: 'delivered',
+    command: (decision, context) =>
+      action(
+        decision.ticketId,
+        context,
+        `${settledText(decision)}${recurred(decision.unnoted)}\n${context.alert.title}`,
+        decision.close ? context.policy.closedStatusId : undefined,
+      ),
+    next: (decision, base, at) => ({
+      ...base,
+      checkedAt: at,
+      closeAt: undefined,
+      ...(base.flap ? { flap: { last: base.flap.last, changes: [] } } : {}),
+      ...(decision.close ? { state: 'closed' as const, closedAt: at } : {}),
+    }),
+  },
+  // Heartbeats (heartbeat.ts).
   ping: {
     outcome: 'recorded',
     reason: (decision) => `heartbeat ping (the next is due by ${decision.heartbeat.deadline})`,

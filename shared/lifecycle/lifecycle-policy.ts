@@ -1,4 +1,5 @@
 import * as z from 'zod'
+import { SEVERITIES } from '../alert.js'
 
 const minutes = z.number().int().nonnegative()
 
@@ -33,11 +34,41 @@ export const LifecyclePolicySchema = z
      * than this, before noting or closing it. 0 checks every time. @default 15
      */
     recheckAfterMinutes: minutes.default(15),
+    /**
+     * A resolve closes the ticket only once this many minutes passed without a firing (a timer
+     * closes it then); a firing in between cancels the close and counts as a repeat. Only with
+     * `resolve: close`. @default off
+     */
+    resolveAfterQuietMinutes: z.number().int().positive().optional(),
   })
   .strict()
+  .refine((policy) => policy.resolveAfterQuietMinutes === undefined || policy.resolve === 'close', {
+    message: 'resolveAfterQuietMinutes delays a close: it needs resolve: close',
+    path: ['resolveAfterQuietMinutes'],
+  })
 
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const
 const CLOCK = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24 h)')
+
+/** An IANA time zone name, checked against the runtime's time zone data. */
+const TimezoneSchema = z.string().refine((zone) => {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: zone })
+    return true
+  } catch {
+    return false
+  }
+}, 'must be an IANA time zone such as Europe/London')
+
+/** Days of the week and a time span on each; `to` before `from` runs past midnight. */
+const weeklyFields = {
+  days: z
+    .array(z.enum(DAYS))
+    .min(1)
+    .default([...DAYS]),
+  from: CLOCK,
+  to: CLOCK,
+}
 
 export const MaintenanceWindowSchema = z
   .object({
@@ -49,24 +80,9 @@ export const MaintenanceWindowSchema = z
     /** A weekly window; `to` before `from` runs past midnight. */
     weekly: z
       .object({
-        days: z
-          .array(z.enum(DAYS))
-          .min(1)
-          .default([...DAYS]),
-        from: CLOCK,
-        to: CLOCK,
+        ...weeklyFields,
         /** IANA time zone of `from`/`to`. @default UTC */
-        timezone: z
-          .string()
-          .refine((zone) => {
-            try {
-              new Intl.DateTimeFormat('en-GB', { timeZone: zone })
-              return true
-            } catch {
-              return false
-            }
-          }, 'must be an IANA time zone such as Europe/London')
-          .default('UTC'),
+        timezone: TimezoneSchema.default('UTC'),
       })
       .strict()
       .optional(),
@@ -77,16 +93,68 @@ export const MaintenanceWindowSchema = z
   })
   .refine((window) => !window.start === !window.end, { message: 'start and end go together' })
 
+export const FlappingPolicySchema = z
+  .object({
+    /** Status changes that make a problem flapping. @default 4 */
+    changes: z.number().int().min(2).default(4),
+    /** The span they must fall in. @default 30 */
+    withinMinutes: z.number().int().positive().default(30),
+    /** How long the status must hold before the flapping is over. @default 30 */
+    quietMinutes: z.number().int().positive().default(30),
+  })
+  .strict()
+
 export const NoisePolicySchema = z
   .object({
     /** Open a ticket only once this many firing events arrived within `withinMinutes`. @default 1 */
     minOccurrences: z.number().int().positive().default(1),
     withinMinutes: z.number().int().positive().default(60),
     maintenance: z.array(MaintenanceWindowSchema).default([]),
+    /**
+     * A problem whose status changes (firing, resolved) `changes` times within `withinMinutes`
+     * is flapping: one note says so and its ticket stays open, neither closed nor reopened, until
+     * the status has held for `quietMinutes`; then it settles to its last status. @default off
+     */
+    flapping: FlappingPolicySchema.optional(),
+  })
+  .strict()
+
+/** Severities below critical: what `outOfHours: defer` holds unless told otherwise. */
+const NON_URGENT = SEVERITIES.filter((severity) => severity !== 'critical')
+
+/**
+ * A route's business hours: weekly spans in one time zone. Templates see whether an alert came
+ * in them (`alert.inBusinessHours`); out of them, non-urgent alerts may wait for the next opening.
+ */
+export const BusinessHoursSchema = z
+  .object({
+    /** IANA time zone of every span's `from`/`to`. @default UTC */
+    timezone: TimezoneSchema.default('UTC'),
+    /** The open spans, e.g. `{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '08:00', to: '18:00' }`. */
+    weekly: z
+      .array(
+        z
+          .object(weeklyFields)
+          .strict()
+          .refine((span) => span.from !== span.to, {
+            message: 'from and to are the same: the span would be empty',
+          }),
+      )
+      .min(1),
+    /**
+     * Out of hours: create tickets as usual (`create`), or hold the creation of a ticket for a
+     * severity in `deferSeverities` until hours begin (`defer`). @default create
+     */
+    outOfHours: z.enum(['create', 'defer']).default('create'),
+    /** What `defer` holds; other severities always go through. @default all but critical */
+    deferSeverities: z.array(z.enum(SEVERITIES)).default([...NON_URGENT]),
   })
   .strict()
 
 export type LifecyclePolicy = z.infer<typeof LifecyclePolicySchema>
 export type NoisePolicy = z.infer<typeof NoisePolicySchema>
 export type MaintenanceWindow = z.infer<typeof MaintenanceWindowSchema>
+export type FlappingPolicy = z.infer<typeof FlappingPolicySchema>
+export type BusinessHours = z.infer<typeof BusinessHoursSchema>
+export type WeeklySpan = BusinessHours['weekly'][number]
 export { DAYS }

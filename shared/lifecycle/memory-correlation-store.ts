@@ -31,10 +31,11 @@ export const createMemoryCorrelationStore = ({ dueAtOf }: DueIndexOptions = {}) 
       const record = [...records.values()].find((candidate) => candidate.ticketId === ticketId)
       return record && copyPlain(record)
     },
-    async listOpenTickets(limit: number) {
+    async listOpenTickets(limit: number, after?: OpenTicket) {
       return [...records.values()]
         .map(openTicketOf)
         .filter((open): open is OpenTicket => open !== undefined)
+        .filter((open) => after === undefined || byLeastRecentlyChecked(open, after) > 0)
         .sort(byLeastRecentlyChecked)
         .slice(0, limit)
     },

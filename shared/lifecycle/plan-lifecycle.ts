@@ -1,12 +1,19 @@
 import type { Alert } from '../alert.js'
+import type { HaloTicketInput } from '../halo/schemas.js'
+import { decideDeferred, deferOutOfHours } from './business-hours.js'
 import type { CorrelationRecord, CorrelationState, HeartbeatState } from './correlation-store.js'
-import type { LifecyclePolicy, NoisePolicy } from './lifecycle-policy.js'
+import { decideFlapping } from './flapping.js'
+import type { BusinessHours, LifecyclePolicy, NoisePolicy } from './lifecycle-policy.js'
 import { activeWindow } from './maintenance.js'
+import { decideQuietResolve } from './quiet-resolve.js'
 import type { TicketWork } from './ticket-work.js'
 
 /** How a decision that only changes the stored state changes it (besides `lastSeen`). */
 export type RecordedChange = Partial<
-  Pick<CorrelationState, 'state' | 'occurrences' | 'firstSeen' | 'heartbeat'>
+  Pick<
+    CorrelationState,
+    'state' | 'occurrences' | 'firstSeen' | 'closeAt' | 'flap' | 'deferred' | 'heartbeat'
+  >
 >
 
 /**
@@ -40,15 +47,55 @@ export type LifecycleDecision =
   | { kind: 'heartbeatMissed'; since: string; heartbeat: HeartbeatState; previousTicketId?: number }
   /** A ping for a heartbeat whose missed ticket is open: the ticket closes. */
   | { kind: 'heartbeatBack'; ticketId: number; since: string; heartbeat: HeartbeatState }
+  /**
+   * Out of business hours (`outOfHours: defer`): no ticket until `until`, when a timer creates
+   * `ticket` (rendered for that instant when the alert arrived).
+   */
+  | {
+      kind: 'defer'
+      until: string
+      occurrences: number
+      firstSeen: string
+      previousTicketId?: number
+      ticket?: HaloTicketInput
+    }
+  /**
+   * The problem is flapping (`changes` status changes within `withinMinutes`): one note says
+   * so, and the ticket is held open (`reopen`: reopened) until the status holds until `stableAt`.
+   */
+  | {
+      kind: 'flapping'
+      ticketId: number
+      changes: number
+      withinMinutes: number
+      stableAt: string
+      reopen: boolean
+    }
+  /**
+   * A timer ends a wait: the status held `minutes` after flapping (`stable`) or after a resolve
+   * (`quiet`); the ticket is closed (`close`) or told it stays open.
+   */
+  | {
+      kind: 'settle'
+      ticketId: number
+      why: 'stable' | 'quiet'
+      minutes: number
+      status: 'firing' | 'resolved'
+      close: boolean
+      unnoted?: number
+    }
 
 export type LifecycleKind = LifecycleDecision['kind']
 
 export type LifecycleInput = {
   record: CorrelationRecord | undefined
-  alert: Pick<Alert, 'status'>
+  /** The severity decides whether business hours may defer its ticket; none: never deferred. */
+  alert: Pick<Alert, 'status'> & { severity?: Alert['severity'] }
   envelopeId: string
   policy: LifecyclePolicy
   noise: NoisePolicy
+  /** The route's business hours, when it has them. */
+  hours?: BusinessHours | undefined
   now: Date
   /**
    * Halo's rate budget is under pressure: a repeat that would be noted is only counted, and the
@@ -62,7 +109,10 @@ export type LifecycleInput = {
   work?: TicketWork
 }
 
-/** Whether this event needs the ticket's work read from Halo before it can be decided. */
+/**
+ * Whether this event needs the ticket's work read from Halo before it can be decided (a resolve
+ * held while the problem flaps closes nothing, so it reads nothing).
+ */
 export const needsWorkCheck = (
   record: CorrelationRecord | undefined,
   alert: Pick<Alert, 'status'>,
@@ -71,7 +121,8 @@ export const needsWorkCheck = (
   policy.resolve === 'close-if-untouched' &&
   alert.status === 'resolved' &&
   record?.state === 'open' &&
-  record.ticketId !== undefined
+  record.ticketId !== undefined &&
+  record.flap?.stableAt === undefined
 
 const MINUTE = 60_000
 
@@ -91,6 +142,9 @@ export const decideLifecycle = (input: LifecycleInput): LifecycleDecision => {
   const { record, alert, envelopeId, policy, noise, now } = input
   const at = now.toISOString()
   if (record?.applied.includes(envelopeId)) return { kind: 'duplicate' }
+  // Policies that hold the usual course back: a deferred create, flapping, a quiet resolve.
+  const held = decideDeferred(input) ?? decideFlapping(input) ?? decideQuietResolve(input)
+  if (held) return held
   const only = (reason: string, change: RecordedChange = {}): LifecycleDecision => ({
     kind: 'record',
     reason,
@@ -158,10 +212,10 @@ export const decideLifecycle = (input: LifecycleInput): LifecycleDecision => {
   }
   const previousTicketId =
     record?.state === 'closed' && policy.linkPrevious ? record.ticketId : undefined
-  return {
+  return deferOutOfHours(input, {
     kind: 'create',
     occurrences,
     firstSeen,
     ...(previousTicketId === undefined ? {} : { previousTicketId }),
-  }
+  })
 }

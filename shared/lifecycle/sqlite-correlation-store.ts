@@ -56,6 +56,11 @@ export const createSqliteCorrelationStore = (
      WHERE halo = ? AND open_checked_at IS NOT NULL
      ORDER BY open_checked_at, route, key LIMIT ?`,
   )
+  const openTicketsAfter = db.prepare(
+    `SELECT route, key, ticket_id AS ticketId, open_checked_at AS checkedAt FROM correlation
+     WHERE halo = ? AND open_checked_at IS NOT NULL AND (open_checked_at, route, key) > (?, ?, ?)
+     ORDER BY open_checked_at, route, key LIMIT ?`,
+  )
   const due = db.prepare(
     `SELECT route, key, due_at AS dueAt FROM correlation
      WHERE halo = ? AND due_at IS NOT NULL AND due_at <= ?
@@ -86,9 +91,12 @@ export const createSqliteCorrelationStore = (
       return json === undefined ? undefined : CorrelationRecordSchema.parse(JSON.parse(json))
     },
 
-    async listOpenTickets(limit) {
+    async listOpenTickets(limit, after) {
       try {
-        return openTickets.all(halo, limit) as OpenTicket[]
+        const listed = after
+          ? openTicketsAfter.all(halo, after.checkedAt, after.route, after.key, limit)
+          : openTickets.all(halo, limit)
+        return listed as OpenTicket[]
       } catch (error) {
         return translate('read', error)
       }

@@ -4,14 +4,20 @@ import { describeIssues } from '../describe-issues.js'
 import type { AlertEnvelope } from '../envelope.js'
 import { PayloadError, TemplateError } from '../errors.js'
 import { type HaloTicketInput, HaloTicketInputSchema } from '../halo/schemas.js'
+import { inBusinessHours } from '../lifecycle/business-hours.js'
 import { problemIdentity } from '../lifecycle/problem-identity.js'
 
-/** What a route's templates can reach: `{% alert.title %}`, `{% payload.labels.instance %}`... */
+/**
+ * What a route's templates can reach: `{% alert.title %}`, `{% payload.labels.instance %}`...
+ * `inBusinessHours`: whether the ticket is created in the route's business hours (`alert.inBusinessHours`;
+ * absent on a route without them).
+ */
 export const templateContext = (
   envelope: AlertEnvelope,
   maps: Readonly<Record<string, unknown>> = {},
+  inBusinessHours?: boolean,
 ) => ({
-  alert: envelope.alert,
+  alert: inBusinessHours === undefined ? envelope.alert : { ...envelope.alert, inBusinessHours },
   maps,
   payload: envelope.raw,
   route: envelope.route,
@@ -33,15 +39,20 @@ const MAX_DETAILS = 32_000
 /**
  * Renders a route's ticket templates for one alert and validates the result against Halo's ticket
  * fields, so a wrong type never reaches Halo. The problem's route-scoped identity always travels
- * in `third_party_id_string` (see problemIdentity). Throws `PayloadError` (permanent) naming the fields that are wrong.
+ * in `third_party_id_string` (see problemIdentity). `at`: the instant the ticket is created,
+ * which `alert.inBusinessHours` is read at (by default when the event was received). Throws
+ * `PayloadError` (permanent) naming the fields that are wrong.
  */
 export const mapTicket = async (
-  route: DeliveryRoute,
+  route: Pick<DeliveryRoute, 'name' | 'ticket' | 'maps'> &
+    Partial<Pick<DeliveryRoute, 'businessHours'>>,
   envelope: AlertEnvelope,
+  at: Date = new Date(envelope.receivedAt),
 ): Promise<HaloTicketInput> => {
   let rendered: unknown
+  const hours = route.businessHours && inBusinessHours(route.businessHours, at)
   try {
-    rendered = await route.ticket.render(templateContext(envelope, route.maps))
+    rendered = await route.ticket.render(templateContext(envelope, route.maps, hours))
   } catch (error) {
     if (error instanceof TemplateError) {
       throw new PayloadError('payload_invalid', `route ${route.name}: ${error.message}`)

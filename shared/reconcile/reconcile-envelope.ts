@@ -12,8 +12,8 @@ export const RECONCILE_EVENT = 'reconcile sweep'
  * What one sweep read says about an open ticket, as the ticket event a Halo webhook would have
  * carried: its status and closure as read (`undefined`: Halo answered 404, the ticket is gone),
  * happening when it was read. Deliver applies it like a webhook's (`decideTicketChange`), so a
- * closure found by the sweep gets the same treatment, and an open ticket is confirmed (the time
- * Halo was last heard from moves to the read, and the sweep's order with it).
+ * closure found by the sweep gets the same treatment. The sweep queues only reads that show a
+ * change; the condition of the event (`ticketCondition`) is how it tells.
  */
 export const reconcileEnvelope = (
   open: OpenTicket,

@@ -97,7 +97,14 @@ describe('the reconcile sweep in the local gateway (sandbox webhooks off)', () =
 
     // Eight creates (and a token) are in the window: the sweep's share is taken, it stops at once.
     const busy = await harness.gateway.sweep()
-    expect(busy).toEqual({ listed: 5, queued: 0, failed: 0, unrouted: 0, stoppedBy: 'budget' })
+    expect(busy).toEqual({
+      listed: 5,
+      queued: 0,
+      unchanged: 0,
+      failed: 0,
+      unrouted: 0,
+      stoppedBy: 'budget',
+    })
 
     // Deliveries go on (a new problem every 300 ms) while sweeps run in between; then, once
     // they stop, sweeps run back to back.

@@ -324,7 +324,9 @@ describe('HaloHooksStack', () => {
         Statement: Match.arrayWith([
           Match.objectLike({
             Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
-            Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['budget#*'] } },
+            Condition: {
+              'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['budget#*', 'sweep#*'] },
+            },
           }),
         ]),
       },

@@ -100,6 +100,8 @@ export const startTestGateway = async (
     advance(minutes: number) {
       now = new Date(now.getTime() + minutes * 60_000)
     },
+    /** The gateway's clock. */
+    now: () => now,
     post: (route: string, body: string, headers: Record<string, string> = {}) =>
       fetch(`${gateway.url}/hooks/${route}`, {
         method: 'POST',

@@ -8,11 +8,13 @@ import {
   correlationKey,
   createDynamoDbCorrelationStore,
 } from '../../../shared/lifecycle/dynamodb-correlation-store.js'
+import { createDynamoDbSweepCursor } from '../../../shared/reconcile/dynamodb-sweep-cursor.js'
 import {
   correlationRecord,
   correlationStoreContract,
   standInDueAtOf,
 } from '../../support/contracts/correlation-store-contract.js'
+import { policyStateContract } from '../../support/contracts/policy-state-contract.js'
 import { rateBudgetContract } from '../../support/contracts/rate-budget-contract.js'
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../support/dynamodb-local.js'
 
@@ -38,6 +40,9 @@ describe('createDynamoDbCorrelationStore (DynamoDB Local)', () => {
     })
 
   correlationStoreContract(store)
+  policyStateContract(() =>
+    createDynamoDbCorrelationStore({ client: local.documents, tableName: table }),
+  )
 
   it('stores a TTL: long for open tickets, short once closed', async () => {
     const open = correlationRecord({ lastSeen: '2026-01-01T00:00:00.000Z' })
@@ -180,6 +185,24 @@ describe('createDynamoDbCorrelationStore (DynamoDB Local)', () => {
     await expect(broken.get('alerts', 'k')).rejects.toSatisfy(
       (error) => error instanceof StateStoreError && error.retryable,
     )
+  })
+})
+
+describe('createDynamoDbSweepCursor (DynamoDB Local)', () => {
+  it('keeps where the last sweep stopped, and forgets it when told to start over', async () => {
+    const cursor = createDynamoDbSweepCursor({ client: local.documents, tableName: table })
+    const position = {
+      route: 'alerts',
+      key: 'disk full # on db-1',
+      ticketId: 42,
+      checkedAt: '2026-01-01T00:00:00.000Z',
+    }
+
+    await cursor.write(position)
+    expect(await cursor.read()).toEqual(position)
+
+    await cursor.write(undefined)
+    expect(await cursor.read()).toBeUndefined()
   })
 })
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import type { SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs'
+import { GetCommand } from '@aws-sdk/lib-dynamodb'
 import type { Context } from 'aws-lambda'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { SANDBOX_CREDENTIALS } from '../../../local/halo-sandbox/halo-sandbox.js'
@@ -13,6 +14,7 @@ import { EnvelopeSchema, type TicketEventEnvelope } from '../../../shared/envelo
 import { createDynamoDbRateBudget } from '../../../shared/halo/dynamodb-rate-budget.js'
 import { createHaloClient } from '../../../shared/halo/halo-client.js'
 import { createDynamoDbCorrelationStore } from '../../../shared/lifecycle/dynamodb-correlation-store.js'
+import { SWEEP_CURSOR_KEY } from '../../../shared/reconcile/dynamodb-sweep-cursor.js'
 import type { SweepReport } from '../../../shared/reconcile/run-sweep.js'
 import { type AwsStandIn, standInEnv, startAwsStandIn } from '../../support/aws/aws-stand-in.js'
 import { bundleHandler, ROOT, removeBundles } from '../../support/aws/bundle-handler.js'
@@ -99,11 +101,24 @@ describe('bundled sweep handler (schedule target)', () => {
 
     const report = await handler({}, lambdaContext('sweep'))
 
-    expect(report).toMatchObject({ queued: 2, failed: 0 })
+    // The ticket still open costs no message: only the closure goes to deliver.
+    expect(report).toMatchObject({ listed: 2, queued: 1, unchanged: 1, failed: 0 })
     const events = queued().map((envelope) => envelope.ticketEvent)
+    expect(events).toHaveLength(1)
     expect(events[0]).toMatchObject({ ticketId: closed, hasBeenClosed: true, statusId: 9 })
-    expect(events[1]).toMatchObject({ ticketId: open, statusId: 1 })
     expect(queued()[0]).toMatchObject({ route: 'alerts', source: 'reconcile' })
+    expect(ticketReads().map((request) => request.path)).toEqual([
+      `get /api/tickets/${closed}`,
+      `get /api/tickets/${open}`,
+    ])
+    // It reached the end with no cursor before it: none is kept, the next sweep starts over.
+    expect(
+      (
+        await local.documents.send(
+          new GetCommand({ TableName: table, Key: { pk: SWEEP_CURSOR_KEY } }),
+        )
+      ).Item,
+    ).toBeUndefined()
   })
 
   it('stops at once, reading nothing, when others hold the sweep share of the shared budget', async () => {

@@ -336,7 +336,7 @@ describe('exactly-once delivery with write receipts (one store write per event)'
         return store.put(record, version)
       },
       findByTicket: (ticketId) => store.findByTicket(ticketId),
-      listOpenTickets: (limit) => store.listOpenTickets(limit),
+      listOpenTickets: (limit, after) => store.listOpenTickets(limit, after),
       listDue: (now, limit) => store.listDue(now, limit),
     }
     const clock = { ms: START }

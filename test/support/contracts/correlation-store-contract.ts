@@ -202,6 +202,15 @@ export const correlationStoreContract = (store: () => CorrelationStore) => {
         },
       ])
       expect(await listed(1)).toEqual([neverChecked.key])
+      // From where a sweep stopped: those after it in the same order, the tie broken by key.
+      const [first, second] = await store().listOpenTickets(2)
+      expect((await store().listOpenTickets(2, first)).map(({ key }) => key)).toEqual([
+        tiedByKey.key,
+        checkedLater.key,
+      ])
+      expect((await store().listOpenTickets(1, second)).map(({ key }) => key)).toEqual([
+        checkedLater.key,
+      ])
 
       // Heard from Halo again, it goes behind the others; closed, it leaves the list.
       await store().put({ ...neverChecked, haloEventAt: at(5), version: 1 }, 1)

@@ -63,6 +63,7 @@ const route = (fields: Record<string, unknown> = {}) => ({
   lifecycle: LifecyclePolicySchema.parse({}),
   noise: NoisePolicySchema.parse({}),
   heartbeat: POLICY,
+  businessHours: undefined,
   ...fields,
 })
 

@@ -4,8 +4,11 @@ import {
   correlationStoreContract,
   standInDueAtOf,
 } from '../../support/contracts/correlation-store-contract.js'
+import { policyStateContract } from '../../support/contracts/policy-state-contract.js'
 
 describe('createMemoryCorrelationStore', () => {
   const store = createMemoryCorrelationStore({ dueAtOf: standInDueAtOf })
   correlationStoreContract(() => store)
+  const withPolicies = createMemoryCorrelationStore()
+  policyStateContract(() => withPolicies)
 })

@@ -7,6 +7,7 @@ import {
   correlationStoreContract,
   standInDueAtOf,
 } from '../../support/contracts/correlation-store-contract.js'
+import { policyStateContract } from '../../support/contracts/policy-state-contract.js'
 import { sqliteFiles } from '../../support/sqlite.js'
 
 const files = sqliteFiles()
@@ -14,6 +15,8 @@ const files = sqliteFiles()
 describe('createSqliteCorrelationStore', () => {
   const store = createSqliteCorrelationStore(files.fresh().db, { dueAtOf: standInDueAtOf })
   correlationStoreContract(() => store)
+  const withPolicies = createSqliteCorrelationStore(files.fresh().db)
+  policyStateContract(() => withPolicies)
 
   it('keeps every record and its version across a restart', async () => {
     const file = files.newFile()
