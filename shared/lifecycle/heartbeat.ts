@@ -2,6 +2,7 @@ import type { Alert } from '../alert.js'
 import type { DeliveryRoute } from '../config/compile-config.js'
 import type { CorrelationRecord, HeartbeatState } from './correlation-store.js'
 import { type HeartbeatPolicy, heartbeatSilenceMs } from './heartbeat-policy.js'
+import { nextOpening } from './business-hours.js'
 import { activeWindow } from './maintenance.js'
 import type { LifecycleDecision } from './plan-lifecycle.js'
 
@@ -78,7 +79,8 @@ export const decidePing = (input: PingInput): LifecycleDecision => {
 
 export type HeartbeatDueInput = {
   record: CorrelationRecord
-  route: Pick<DeliveryRoute, 'lifecycle' | 'noise' | 'heartbeat'>
+  route: Pick<DeliveryRoute, 'lifecycle' | 'noise' | 'heartbeat'> &
+    Partial<Pick<DeliveryRoute, 'businessHours'>>
   now: Date
 }
 
@@ -86,7 +88,9 @@ export type HeartbeatDueInput = {
  * A heartbeat whose deadline has come (undefined when it has not, or the record has none): a
  * missed-heartbeat ticket, or, when one cannot or need not open, only the stored state changes.
  * Every outcome clears or moves the deadline. A maintenance window moves it by one interval,
- * so a device switched off for the window is asked again after it.
+ * so a device switched off for the window is asked again after it; out of business hours, on a
+ * route that defers this severity (`outOfHours: defer`), it moves to the opening (maintenance
+ * windows win).
  */
 export const decideHeartbeatDue = ({
   record,
@@ -109,6 +113,16 @@ export const decideHeartbeatDue = ({
   if (activeWindow(route.noise.maintenance, now)) {
     const deadline = deadlineAfter(now.getTime(), heartbeatSilenceMs(route.heartbeat))
     return only('heartbeat missed during a maintenance window', { ...heartbeat, deadline })
+  }
+  const hours = route.businessHours
+  const opening =
+    hours?.outOfHours === 'defer' && hours.deferSeverities.includes(route.heartbeat.severity)
+      ? nextOpening(hours, now)
+      : undefined
+  if (opening) {
+    // Asked again when hours begin: a ping overnight means no ticket at all.
+    const deadline = deadlineAfter(opening.getTime(), 0)
+    return only('heartbeat missed out of business hours', { ...heartbeat, deadline })
   }
   const previousTicketId =
     record.state === 'closed' && route.lifecycle.linkPrevious ? record.ticketId : undefined

@@ -12,6 +12,7 @@ import {
 } from '../../../shared/lifecycle/heartbeat.js'
 import { HeartbeatPolicySchema } from '../../../shared/lifecycle/heartbeat-policy.js'
 import {
+  BusinessHoursSchema,
   LifecyclePolicySchema,
   NoisePolicySchema,
 } from '../../../shared/lifecycle/lifecycle-policy.js'
@@ -234,6 +235,38 @@ describe('decideHeartbeatDue', () => {
         'heartbeat missed during a maintenance window',
       ),
     )
+  })
+
+  describe('out of business hours (outOfHours: defer)', () => {
+    // Tuesday 2026-12-01: hours begin at 13:00 UTC, twenty minutes after the deadline is noticed.
+    const businessHours = BusinessHoursSchema.parse({
+      weekly: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '13:00', to: '18:00' }],
+      outOfHours: 'defer',
+    })
+
+    it('asks again when hours begin, for a severity the route defers', () => {
+      expect(due(watching(), { businessHours }, new Date(at(40)))).toEqual(
+        recorded(
+          { lastPingAt: at(-30), deadline: at(60), name: 'Nightly backup' },
+          'heartbeat missed out of business hours',
+        ),
+      )
+    })
+
+    it('opens the ticket at once for a severity it does not defer, and in hours', () => {
+      const critical = HeartbeatPolicySchema.parse({ expectEveryMinutes: 60, severity: 'critical' })
+      expect(due(watching(), { businessHours, heartbeat: critical }, new Date(at(40)))?.kind).toBe(
+        'heartbeatMissed',
+      )
+      expect(due(watching(), { businessHours }, new Date(at(61)))?.kind).toBe('heartbeatMissed')
+    })
+
+    it('lets a maintenance window win', () => {
+      const noise = NoisePolicySchema.parse({ maintenance: [{ start: at(0), end: at(120) }] })
+      expect(due(watching(), { businessHours, noise }, new Date(at(40)))).toMatchObject({
+        reason: 'heartbeat missed during a maintenance window',
+      })
+    })
   })
 
   it('clears the deadline of a route that no longer watches heartbeats', () => {
