@@ -21,9 +21,14 @@ const { routes } = compileConfig({
       source: 'heartbeat',
       auth: { type: 'bearer' },
       heartbeat: { expectEveryMinutes: 60, graceMinutes: 10 },
+      // Saturday: out of hours, which the missed ticket's templates see (false, not absent).
+      businessHours: {
+        weekly: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '08:00', to: '18:00' }],
+      },
       ticket: {
         summary: '{% alert.title %}',
         details: 'Last ping {% payload.heartbeat.lastPingAt %}',
+        priority_id: '{% alert.inBusinessHours = false ? 1 : 3 %}',
         client_id: 12,
       },
     },
@@ -112,6 +117,7 @@ describe('a heartbeat through deliverEvent and the sandbox', () => {
     expect(ticket).toMatchObject({
       summary: 'No heartbeat from Nightly backup since 2026-11-28 08:00 UTC',
       details: 'Last ping 2026-11-28T08:00:00.000Z',
+      priority_id: 1,
       client_id: 12,
     })
     expect(await w.timer(minutes(200))).toBeUndefined()
