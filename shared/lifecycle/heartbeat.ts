@@ -1,8 +1,8 @@
 import type { Alert } from '../alert.js'
 import type { DeliveryRoute } from '../config/compile-config.js'
+import { nextOpening } from './business-hours.js'
 import type { CorrelationRecord, HeartbeatState } from './correlation-store.js'
 import { type HeartbeatPolicy, heartbeatSilenceMs } from './heartbeat-policy.js'
-import { nextOpening } from './business-hours.js'
 import { activeWindow } from './maintenance.js'
 import type { LifecycleDecision } from './plan-lifecycle.js'
 
