@@ -2,7 +2,8 @@ import { runChaos } from '../test/support/chaos/chaos-run.js'
 
 /**
  * `npm run chaos [-- keys seed]`: a long chaos run (thousands of events) through the local
- * gateway into the Halo sandbox with Halo faults and worker crashes; prints the tallies and
+ * gateway into the Halo sandbox with Halo faults and worker crashes, then heartbeats (a tenth as
+ * many keys, 30 steps of their clock); prints the tallies and
  * exits non-zero if Halo's final state differs from the model's in any way.
  */
 const [keysArg, seedArg] = process.argv.slice(2)
@@ -12,12 +13,17 @@ const seed = Number(seedArg ?? Date.now() % 1_000_000)
 process.stdout.write(
   `chaos: ${keys} alerts, seed ${seed} (repeat with: npm run chaos -- ${keys} ${seed})\n`,
 )
-const { tallies, mismatches, deadLetters } = await runChaos({ keys, seed, maxEvents: 10 })
+const { tallies, mismatches, deadLetters } = await runChaos({
+  keys,
+  seed,
+  maxEvents: 10,
+  heartbeats: { keys: Math.ceil(keys / 10), steps: 30 },
+})
 for (const [name, value] of Object.entries(tallies)) {
   process.stdout.write(`  ${name.padEnd(24)} ${value}\n`)
 }
 process.stdout.write(
-  `  halo requests per event  ${(tallies.haloRequests / tallies.events).toFixed(2)} (faults and retries included)\n`,
+  `  halo requests per event  ${(tallies.haloRequests / tallies.events).toFixed(2)} (faults, retries and heartbeats included)\n`,
 )
 if (mismatches.length || deadLetters.length || tallies.queueLeft) {
   process.stdout.write(
@@ -27,5 +33,7 @@ if (mismatches.length || deadLetters.length || tallies.queueLeft) {
     process.stdout.write(`  ${JSON.stringify(mismatch)}\n`)
   process.exitCode = 1
 } else {
-  process.stdout.write(`OK: Halo matches the model exactly for all ${tallies.alerts} alerts\n`)
+  process.stdout.write(
+    `OK: Halo matches the model exactly for all ${tallies.alerts} alerts and ${tallies.heartbeats} heartbeats\n`,
+  )
 }

@@ -80,6 +80,12 @@ const SECTIONS: Section[] = [
     run: 'benchSqliteState',
   },
   {
+    name: 'heartbeats',
+    title: 'Heartbeats: what the due index and the sweep cost per 1,000 pings',
+    module: './heartbeats.bench.ts',
+    run: 'benchHeartbeats',
+  },
+  {
     name: 'flapping',
     title: 'Halo requests for a flapping monitor with and without the noise policies',
     module: './flapping.bench.ts',

@@ -3,6 +3,7 @@ import * as z from 'zod'
 import type { RouteAuth } from '../auth/route-auth.js'
 import { describeIssues } from '../describe-issues.js'
 import { ConfigError } from '../errors.js'
+import type { HeartbeatPolicy } from '../lifecycle/heartbeat-policy.js'
 import type { BusinessHours, LifecyclePolicy, NoisePolicy } from '../lifecycle/lifecycle-policy.js'
 import { type CompiledTemplate, compileTemplate, type TemplateIssue } from '../mapping/template.js'
 import type { TenantPolicy } from '../mapping/tenant-policy.js'
@@ -31,6 +32,8 @@ export type CompiledRoute = {
   maps: Route['maps']
   lifecycle: LifecyclePolicy
   noise: NoisePolicy
+  /** Every alert is a heartbeat's ping (see `heartbeat.ts`); undefined: an ordinary route. */
+  heartbeat: HeartbeatPolicy | undefined
   tenant: TenantPolicy
   /** The route's business hours; undefined: none (templates see no `alert.inBusinessHours`). */
   businessHours: BusinessHours | undefined
@@ -51,6 +54,7 @@ export type DeliveryRoute = Pick<
   | 'maps'
   | 'lifecycle'
   | 'noise'
+  | 'heartbeat'
   | 'tenant'
   | 'resolveAtSource'
   | 'haloAgentId'
@@ -107,6 +111,13 @@ const compileRoute = (
         '(use hmac, bearer, header, query or basic)',
     )
   }
+  if (source.needsHeartbeatPolicy && !route.heartbeat) {
+    issues.push(
+      `${at}.heartbeat: required: the ${source.id} source needs to know how often its sender ` +
+        'pings, e.g. heartbeat: { expectEveryMinutes: 60 } for an hourly job (graceMinutes ' +
+        'defaults to 10 % of it, at least 5)',
+    )
+  }
   for (const field of source.requiredAlertTemplates ?? []) {
     if (route.alert?.[field] === undefined) {
       issues.push(`${at}.alert.${field}: required: the ${source.id} source cannot derive it`)
@@ -129,6 +140,7 @@ const compileRoute = (
     maps: route.maps,
     lifecycle: route.lifecycle,
     noise: route.noise,
+    heartbeat: route.heartbeat,
     tenant: route.tenant,
     businessHours: route.businessHours,
     resolveAtSource: route.resolveAtSource,

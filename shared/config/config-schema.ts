@@ -1,5 +1,6 @@
 import * as z from 'zod'
 import { RouteAuthSchema } from '../auth/route-auth-schema.js'
+import { HeartbeatPolicySchema } from '../lifecycle/heartbeat-policy.js'
 import {
   BusinessHoursSchema,
   LifecyclePolicySchema,
@@ -80,6 +81,12 @@ export const RouteSchema = z
     lifecycle: LifecyclePolicySchema.default(LifecyclePolicySchema.parse({})),
     /** Occurrence thresholds, maintenance windows and flapping. */
     noise: NoisePolicySchema.default(NoisePolicySchema.parse({})),
+    /**
+     * A dead-man's switch: every alert is a ping for its key, and a key silent for longer than
+     * expected opens a ticket that its next ping closes. Required by the `heartbeat` source.
+     * @default off
+     */
+    heartbeat: HeartbeatPolicySchema.optional(),
     /**
      * Weekly business hours in a time zone: templates see `alert.inBusinessHours`, and
      * `outOfHours: defer` holds non-urgent tickets until they begin. @default none

@@ -1,5 +1,6 @@
 import type { RouteAuth } from '../auth/route-auth.js'
 import { ConfigError } from '../errors.js'
+import type { HeartbeatPolicy } from '../lifecycle/heartbeat-policy.js'
 import type { BusinessHours, LifecyclePolicy, NoisePolicy } from '../lifecycle/lifecycle-policy.js'
 import type { CompiledTemplate, TemplateIssue } from '../mapping/template.js'
 import type { TenantPolicy } from '../mapping/tenant-policy.js'
@@ -26,6 +27,7 @@ export type RouteData = {
   maps: Route['maps']
   lifecycle: LifecyclePolicy
   noise: NoisePolicy
+  heartbeat?: HeartbeatPolicy
   tenant: TenantPolicy
   resolveAtSource?: ResolveAtSource
   haloAgentId?: number
@@ -53,6 +55,7 @@ export const routeDataOf = (
       maps: route.maps,
       lifecycle: route.lifecycle,
       noise: route.noise,
+      ...(route.heartbeat ? { heartbeat: route.heartbeat } : {}),
       tenant: route.tenant,
       ...(route.resolveAtSource ? { resolveAtSource: route.resolveAtSource } : {}),
       ...(route.haloAgentId === undefined ? {} : { haloAgentId: route.haloAgentId }),
@@ -132,6 +135,7 @@ const deliveryRoute = (name: string, route: RouteData): DeliveryRoute => ({
   maps: route.maps,
   lifecycle: route.lifecycle,
   noise: route.noise,
+  heartbeat: route.heartbeat,
   tenant: route.tenant,
   resolveAtSource: route.resolveAtSource,
   haloAgentId: route.haloAgentId,

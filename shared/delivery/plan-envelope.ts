@@ -3,6 +3,7 @@ import type { AlertEnvelope } from '../envelope.js'
 import type { HaloDirectory } from '../halo/halo-directory.js'
 import type { CorrelationRecord } from '../lifecycle/correlation-store.js'
 import { type PlannedEffect, planEffect } from '../lifecycle/effects.js'
+import { decidePing } from '../lifecycle/heartbeat.js'
 import { decideLifecycle, type LifecycleDecision } from '../lifecycle/plan-lifecycle.js'
 import type { TicketWork } from '../lifecycle/ticket-work.js'
 import { trackAlert } from '../lifecycle/track-alert.js'
@@ -17,8 +18,8 @@ export type DeliveryPlan = PlannedEffect & {
 }
 
 /**
- * Plans one envelope without changing anything: decides from the stored state and the clock,
- * then builds the Halo call and the next state from the effect table. Only a create renders the
+ * Plans one envelope without changing anything: decides from the stored state and the clock (on
+ * a heartbeat route, as a ping), then builds the Halo call and the next state from the effect table. Only a create renders the
  * route's ticket templates and routes the tenant (which may look clients and assets up through
  * `directory`); the dry run shows exactly this plan.
  */
@@ -47,7 +48,16 @@ export const planEnvelope = async (
     now,
     ...(deps.work ? { work: deps.work } : {}),
   }
-  const first = decideLifecycle(input)
+  const first = route.heartbeat
+    ? decidePing({
+        record,
+        alert,
+        envelopeId: envelope.id,
+        receivedAt: envelope.receivedAt,
+        policy: route.heartbeat,
+        now,
+      })
+    : decideLifecycle(input)
   // Only a note asks whether Halo is busy: under pressure, repeats are merged, not queued.
   const decided =
     first.kind === 'note' && (await deps.haloBusy?.())

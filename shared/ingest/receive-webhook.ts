@@ -191,7 +191,10 @@ const envelopesOf = (
   now: Date,
 ): ReadOutcome | Promise<ReadOutcome> => {
   const receivedAt = now.toISOString()
-  const delivery = result.deliveryId ?? contentHash(request.body)
+  // On a heartbeat route a resend of the same body is a new ping (Alertmanager's Watchdog repeats
+  // one body unchanged): without the sender's id, the time received tells deliveries apart.
+  const hashed = contentHash(request.body)
+  const delivery = result.deliveryId ?? (route.heartbeat ? `${hashed}@${receivedAt}` : hashed)
   const envelopes: AlertEnvelope[] = []
   const { alerts } = result
   for (let index = 0; index < alerts.length; index++) {

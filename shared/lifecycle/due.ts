@@ -5,6 +5,7 @@ import type { HaloTicketInput } from '../halo/schemas.js'
 import { dueDeferred } from './business-hours.js'
 import type { CorrelationRecord, CorrelationState } from './correlation-store.js'
 import { dueFlapping } from './flapping.js'
+import { decideHeartbeatDue, heartbeatAlertOf } from './heartbeat.js'
 import type { LifecycleDecision } from './plan-lifecycle.js'
 import { dueQuietResolve } from './quiet-resolve.js'
 
@@ -23,12 +24,14 @@ export const dueAtOf = (state: CorrelationState): string | undefined => {
   if (state.closeAt) deadlines.push(state.closeAt)
   if (state.flap?.stableAt) deadlines.push(state.flap.stableAt)
   if (state.deferred) deadlines.push(state.deferred.until)
+  // A heartbeat's next ping (unset while its missed ticket is open).
+  if (state.heartbeat?.deadline) deadlines.push(state.heartbeat.deadline)
   return deadlines.sort()[0]
 }
 
 export type DueInput = {
   record: CorrelationRecord
-  route: Pick<DeliveryRoute, 'name' | 'lifecycle' | 'noise' | 'businessHours'>
+  route: Pick<DeliveryRoute, 'name' | 'lifecycle' | 'noise' | 'businessHours' | 'heartbeat'>
   now: Date
   /** The timer's envelope id (recorded as applied like any event's). */
   envelopeId: string
@@ -48,6 +51,7 @@ export const decideDue = ({ record, route, now, envelopeId }: DueInput): Lifecyc
   // Each policy with a deadline in the state decides here (heartbeats, quiet periods, business
   // hours, incidents' merged notes).
   const decided =
+    decideHeartbeatDue({ record, route, now }) ??
     dueDeferred(record, route.businessHours, route.noise.maintenance, now) ??
     dueFlapping(record, route.lifecycle, route.noise.flapping, now) ??
     dueQuietResolve(record, route.lifecycle, now)
@@ -63,17 +67,21 @@ export const decideDue = ({ record, route, now, envelopeId }: DueInput): Lifecyc
  */
 export const dueAlertOf = (
   record: CorrelationRecord,
-  _route: Pick<DeliveryRoute, 'name' | 'lifecycle' | 'noise'>,
+  route: Pick<DeliveryRoute, 'name' | 'lifecycle' | 'noise' | 'heartbeat'>,
   timer: DueEnvelope,
 ): AlertEnvelope =>
-  timerAlertEnvelope(timer, {
-    key: record.key,
-    status: 'firing',
-    severity: 'medium',
-    title: record.alert?.title ?? record.key.slice(0, 500),
-    occurredAt: timer.due.at,
-    labels: record.alert?.labels ?? {},
-  })
+  route.heartbeat && record.heartbeat
+    ? timerAlertEnvelope(timer, heartbeatAlertOf(record, route, new Date(timer.due.at)), {
+        heartbeat: record.heartbeat,
+      })
+    : timerAlertEnvelope(timer, {
+        key: record.key,
+        status: 'firing',
+        severity: 'medium',
+        title: record.alert?.title ?? record.key.slice(0, 500),
+        occurredAt: timer.due.at,
+        labels: record.alert?.labels ?? {},
+      })
 
 /**
  * An alert envelope standing for a timer: the timer's identity (templates see `envelope.id`,
@@ -101,8 +109,10 @@ export const timerAlertEnvelope = (
  * {@link dueAtOf} adds its setting here.
  */
 export const routeNeedsTimers = (
-  route: Pick<DeliveryRoute, 'lifecycle' | 'noise'> & Partial<Pick<DeliveryRoute, 'businessHours'>>,
+  route: Pick<DeliveryRoute, 'lifecycle' | 'noise'> &
+    Partial<Pick<DeliveryRoute, 'businessHours' | 'heartbeat'>>,
 ): boolean =>
+  route.heartbeat !== undefined ||
   route.lifecycle.resolveAfterQuietMinutes !== undefined ||
   route.noise.flapping !== undefined ||
   route.businessHours?.outOfHours === 'defer'

@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { runChaos } from '../support/chaos/chaos-run.js'
 
-describe('chaos: a shuffled, duplicated alert history under Halo faults and worker crashes', () => {
+describe('chaos: a shuffled, duplicated alert history and heartbeats under Halo faults and worker crashes', () => {
   it('leaves Halo exactly as the model says, with nothing queued or dead-lettered', async () => {
-    const { tallies, mismatches, deadLetters } = await runChaos({ keys: 24, seed: 20261128 })
+    const { tallies, mismatches, deadLetters } = await runChaos({
+      keys: 24,
+      seed: 20261128,
+      heartbeats: { keys: 8, steps: 12 },
+    })
 
     expect(mismatches).toEqual([])
     expect(deadLetters).toEqual([])
@@ -16,5 +20,8 @@ describe('chaos: a shuffled, duplicated alert history under Halo faults and work
     expect(tallies.interruptedWritesFound).toBeGreaterThan(0)
     expect(tallies.deduplicated).toBeGreaterThan(0)
     expect(tallies.posts).toBeGreaterThan(tallies.events)
+    // Heartbeats were missed and came back: tickets opened by timers alone, and closed.
+    expect(tallies.heartbeatTickets).toBeGreaterThan(0)
+    expect(tallies.timersQueued).toBeGreaterThanOrEqual(tallies.heartbeatTickets)
   })
 })
