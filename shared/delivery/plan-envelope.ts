@@ -5,7 +5,7 @@ import type { CorrelationRecord } from '../lifecycle/correlation-store.js'
 import { type PlannedEffect, planEffect } from '../lifecycle/effects.js'
 import { decideLifecycle, type LifecycleDecision } from '../lifecycle/plan-lifecycle.js'
 import type { TicketWork } from '../lifecycle/ticket-work.js'
-import { mapTicket } from '../mapping/map-alert.js'
+import { contactHints, mapTicket } from '../mapping/map-alert.js'
 import { routeTenant, type TenantRouting } from '../mapping/route-tenant.js'
 
 /** The plan for one envelope: its decision, the Halo call that carries it out, the state after. */
@@ -18,8 +18,8 @@ export type DeliveryPlan = PlannedEffect & {
 /**
  * Plans one envelope without changing anything: decides from the stored state and the clock,
  * then builds the Halo call and the next state from the effect table. Only a create renders the
- * route's ticket templates and routes the tenant (which may look clients and assets up through
- * `directory`); the dry run shows exactly this plan.
+ * route's ticket templates and routes the tenant (which may look clients, assets and the contact
+ * up through `directory`); the dry run shows exactly this plan.
  */
 export const planEnvelope = async (
   envelope: AlertEnvelope,
@@ -63,7 +63,8 @@ export const planEnvelope = async (
       keepAlert: route.resolveAtSource !== undefined,
       ticket: async () => {
         const mapped = await mapTicket(route, envelope)
-        const routed = await routeTenant(mapped, alert, route.tenant, deps.directory)
+        const contact = await contactHints(route, envelope)
+        const routed = await routeTenant(mapped, alert, route.tenant, deps.directory, contact)
         routing = routed.routing
         return routed.ticket
       },

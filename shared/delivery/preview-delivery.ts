@@ -47,6 +47,12 @@ export const previewDelivery = async (
       )
       return undefined
     },
+    contacts: async (clientId, { by, value }) => {
+      lookups.push(
+        `Halo users of client ${clientId} ${by === 'email' ? `with e-mail "${value}"` : `named "${value}"`}`,
+      )
+      return []
+    },
   }
   const base = {
     envelopeId: envelope.id,
