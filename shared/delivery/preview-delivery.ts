@@ -4,6 +4,7 @@ import { AppError, describeError } from '../errors.js'
 import type { HaloDirectory } from '../halo/halo-directory.js'
 import type { CorrelationRecord, CorrelationStore } from '../lifecycle/correlation-store.js'
 import { needsRecheck, needsWorkCheck } from '../lifecycle/plan-lifecycle.js'
+import type { TenantRouting } from '../mapping/route-tenant.js'
 import { callOf } from './halo-commands.js'
 import { planEnvelope } from './plan-envelope.js'
 
@@ -21,6 +22,19 @@ const ifWorked = async (
 }
 
 /**
+ * A contact the dry run could not look up is not "not found": say what delivery would decide by.
+ */
+const undecidedContact = (routing: TenantRouting, contactLookups: readonly string[]) =>
+  contactLookups.length && routing.contact && 'reason' in routing.contact
+    ? {
+        ...routing,
+        contact: {
+          reason: `not looked up in a dry run: delivery sets user_id when exactly one user matches (${contactLookups.join(', else ')})`,
+        },
+      }
+    : routing
+
+/**
  * What delivering an envelope would do now, without any write and without calling Halo: the
  * stored state it starts from, the lifecycle decision, and the Halo calls with their bodies.
  * Halo lookups that routing would make are listed instead of made; a resolve that first reads
@@ -34,6 +48,7 @@ export const previewDelivery = async (
   const now = deps.now()
   const record = await deps.store.get(route.name, envelope.alert.key)
   const lookups: string[] = []
+  const contactLookups: string[] = []
   const directory: HaloDirectory = {
     clientIdByName: async (name) => {
       lookups.push(`Halo client named "${name}"`)
@@ -48,9 +63,9 @@ export const previewDelivery = async (
       return undefined
     },
     contacts: async (clientId, { by, value }) => {
-      lookups.push(
-        `Halo users of client ${clientId} ${by === 'email' ? `with e-mail "${value}"` : `named "${value}"`}`,
-      )
+      const lookup = `Halo users of client ${clientId} ${by === 'email' ? `with e-mail "${value}"` : `named "${value}"`}`
+      lookups.push(lookup)
+      contactLookups.push(lookup)
       return []
     },
   }
@@ -96,7 +111,7 @@ export const previewDelivery = async (
       decision: planned.decision,
       calls: planned.command ? [callOf(planned.command)] : [],
       ...(workCheck ? { workCheck } : {}),
-      ...(planned.routing ? { routing: planned.routing } : {}),
+      ...(planned.routing ? { routing: undecidedContact(planned.routing, contactLookups) } : {}),
       ...(lookups.length ? { lookupsNotMade: lookups } : {}),
     }
   } catch (error) {
