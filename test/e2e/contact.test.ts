@@ -1,29 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import config from '../../halo-hooks.config.js'
 import { alertmanagerNotification } from '../support/alertmanager.js'
+import { contactConfig as withContact } from '../support/contact-config.js'
 import { startTestGateway } from '../support/gateway-harness.js'
-
-const { prometheus } = config.routes
-if (!prometheus) throw new Error('the shipped config has no prometheus route')
-
-// The shipped Prometheus route, with the ticket's end user taken from the alert's `contact` label:
-// an e-mail address or, failing that, a name.
-const withContact = {
-  ...config,
-  routes: {
-    ...config.routes,
-    prometheus: {
-      ...prometheus,
-      tenant: {
-        ...prometheus.tenant,
-        contact: {
-          email: "{% $contains(alert.labels.contact, '@') ? alert.labels.contact %}",
-          name: "{% $contains(alert.labels.contact, '@') ? undefined : alert.labels.contact %}",
-        },
-      },
-    },
-  },
-}
 
 let harness: Awaited<ReturnType<typeof startTestGateway>>
 afterEach(async () => {
