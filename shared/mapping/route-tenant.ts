@@ -1,5 +1,5 @@
 import type { Alert } from '../alert.js'
-import { AppError, UnroutableError } from '../errors.js'
+import { AppError, HaloApiError, UnroutableError } from '../errors.js'
 import type { ContactLookup } from '../halo/contact-match.js'
 import type { HaloDirectory } from '../halo/halo-directory.js'
 import type { HaloTicketInput } from '../halo/schemas.js'
@@ -135,7 +135,9 @@ const routeContact = async (
       matches = await directory.contacts(routing.clientId, lookup)
     } catch (error) {
       if (!(error instanceof AppError) || error.retryable) throw error
-      const reason = `the Halo user lookup failed (${error.code}): not set`
+      const why =
+        error instanceof HaloApiError && error.status ? `HTTP ${error.status}` : error.code
+      const reason = `the Halo user lookup failed (${why}): not set`
       return { ticket, routing: { ...routing, contact: { reason } } }
     }
     const choice = pickContact(lookup, matches, {

@@ -326,7 +326,7 @@ describe('routeTenant: the contact', () => {
 
     expect(forbidden.ticket).toEqual({ ...ticket, client_id: 12 })
     expect(forbidden.routing.contact).toEqual({
-      reason: 'the Halo user lookup failed (halo_request_failed): not set',
+      reason: 'the Halo user lookup failed (HTTP 403): not set',
     })
     await expect(routeTenant(ticket, acme, contact, refusing(503), email)).rejects.toMatchObject({
       retryable: true,
