@@ -17,6 +17,8 @@ export const ContactPolicySchema = z
   .refine((contact) => contact.email !== undefined || contact.name !== undefined, {
     error: 'give email, name or both',
   })
+  // The refinement's JSON Schema form, so that editors ask for one of the two as well.
+  .meta({ minProperties: 1 })
 
 export type ContactPolicy = z.infer<typeof ContactPolicySchema>
 
