@@ -24,14 +24,16 @@ export const pickContact = (
   const client = `client ${ticket.clientId}`
   const inClient = matches.filter((user) => user.clientId === ticket.clientId)
   if (inClient.length === 0) {
-    const elsewhere = matches.filter((user) => user.clientId !== ticket.clientId)
-    const others =
-      elsewhere.length === 0
-        ? ''
-        : elsewhere.length === 1
-          ? ` (user ${ids(elsewhere)} is not of ${client})`
-          : ` (users ${ids(elsewhere)} are not of ${client})`
-    return { reason: `no Halo user ${how} in ${client}${others}: not set` }
+    // Only a Halo that ignored the client filter answers these; say whose they are.
+    const others = matches
+      .map((user) =>
+        user.clientId === undefined
+          ? `user ${user.id} of no known client`
+          : `user ${user.id} of client ${user.clientId}`,
+      )
+      .join(', ')
+    const only = others ? ` (only ${others})` : ''
+    return { reason: `no Halo user ${how} in ${client}${only}: not set` }
   }
   const atSite =
     ticket.siteId === undefined ? [] : inClient.filter((user) => user.siteId === ticket.siteId)

@@ -73,7 +73,7 @@ describe('pickContact', () => {
       { clientId: 12 },
       {
         reason:
-          'no Halo user with e-mail "frontdesk@acme-dental.example" in client 12 (user 103 is not of client 12): not set',
+          'no Halo user with e-mail "frontdesk@acme-dental.example" in client 12 (only user 103 of client 13): not set',
       },
     ],
     [
@@ -83,7 +83,7 @@ describe('pickContact', () => {
       { clientId: 12 },
       {
         reason:
-          'no Halo user with e-mail "frontdesk@acme-dental.example" in client 12 (user 103 is not of client 12): not set',
+          'no Halo user with e-mail "frontdesk@acme-dental.example" in client 12 (only user 103 of no known client): not set',
       },
     ],
     [

@@ -226,7 +226,7 @@ describe('routeTenant: the contact', () => {
     expect(routed.ticket).toEqual({ ...ticket, client_id: 12 })
     expect(routed.routing.contact).toEqual({
       reason:
-        'no Halo user with e-mail "lena.fischer@brightwater.example" in client 12 (user 103 is not of client 12): not set',
+        'no Halo user with e-mail "lena.fischer@brightwater.example" in client 12 (only user 103 of client 13): not set',
     })
   })
 
