@@ -5,8 +5,8 @@ import type { CorrelationRecord } from '../lifecycle/correlation-store.js'
 import { type PlannedEffect, planEffect } from '../lifecycle/effects.js'
 import { decideLifecycle, type LifecycleDecision } from '../lifecycle/plan-lifecycle.js'
 import type { TicketWork } from '../lifecycle/ticket-work.js'
-import { contactHints, mapTicket } from '../mapping/map-alert.js'
-import { routeTenant, type TenantRouting } from '../mapping/route-tenant.js'
+import type { TenantRouting } from '../mapping/route-tenant.js'
+import { routedTicket } from '../mapping/routed-ticket.js'
 
 /** The plan for one envelope: its decision, the Halo call that carries it out, the state after. */
 export type DeliveryPlan = PlannedEffect & {
@@ -62,9 +62,7 @@ export const planEnvelope = async (
       policy: route.lifecycle,
       keepAlert: route.resolveAtSource !== undefined,
       ticket: async () => {
-        const mapped = await mapTicket(route, envelope)
-        const contact = await contactHints(route, envelope)
-        const routed = await routeTenant(mapped, alert, route.tenant, deps.directory, contact)
+        const routed = await routedTicket(route, envelope, deps.directory)
         routing = routed.routing
         return routed.ticket
       },
