@@ -74,6 +74,12 @@ const SECTIONS: Section[] = [
     run: 'benchReconcileSweep',
   },
   {
+    name: 'due',
+    title: "The due sweep's cost per run and per month",
+    module: './due-sweep.bench.ts',
+    run: 'benchDueSweep',
+  },
+  {
     name: 'sqlite',
     title: "The local gateway's state in SQLite against memory",
     module: './sqlite-state.bench.ts',

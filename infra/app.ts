@@ -5,6 +5,7 @@ import { AwsSolutionsChecks } from 'cdk-nag'
 import config from '../halo-hooks.config.js'
 import { compileConfig } from '../shared/config/compile-config.js'
 import { routeDataOf } from '../shared/config/route-data.js'
+import { routeNeedsTimers } from '../shared/lifecycle/due.js'
 import { HaloHooksStack } from './halo-hooks-stack.js'
 import { resolveDeploySettings } from './settings.js'
 
@@ -32,6 +33,7 @@ export const createApp = (app = new App()): { app: App; stack: HaloHooksStack } 
     },
     projectRoot,
     reconcile: parsed.reconcile,
+    timers: [...routes.values()].some(routeNeedsTimers),
     description: 'halo-hooks: webhooks in, HaloPSA tickets out',
   })
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app))

@@ -49,6 +49,7 @@ export const LAMBDA_FUNCTIONS = {
   ingest: { entry: 'functions/ingest/handler.ts', routes: 'functions/ingest/routes.ts' },
   deliver: { entry: 'functions/deliver/handler.ts', routes: 'functions/deliver/routes.ts' },
   sweep: { entry: 'functions/sweep/handler.ts', routes: 'functions/sweep/routes.ts' },
+  due: { entry: 'functions/due/handler.ts', routes: 'functions/due/routes.ts' },
 } as const
 
 export type LambdaFunctionName = keyof typeof LAMBDA_FUNCTIONS

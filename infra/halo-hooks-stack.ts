@@ -5,6 +5,7 @@ import { AWS_ENV } from '../shared/aws-env.js'
 import { DEFAULT_RECONCILE, type Reconcile } from '../shared/config/reconcile-config.js'
 import type { RouteData } from '../shared/config/route-data.js'
 import { DeliveryQueue } from './constructs/delivery-queue.js'
+import { DueSchedule } from './constructs/due-schedule.js'
 import { IngestApi } from './constructs/ingest-api.js'
 import type { IngestEndpoint } from './constructs/ingest-endpoint.js'
 import { IngestFunctionUrl } from './constructs/ingest-function-url.js'
@@ -25,6 +26,11 @@ export type HaloHooksStackProps = StackProps & {
   readonly projectRoot: string
   /** The reconcile sweep (the config file's `reconcile`). @default every 10 min, on */
   readonly reconcile?: Reconcile
+  /**
+   * Whether some route's policies keep deadlines (`routeNeedsTimers`), so the due sweep and its
+   * schedule are deployed. @default false
+   */
+  readonly timers?: boolean
 }
 
 const outputId = (route: string) =>
@@ -43,6 +49,8 @@ export class HaloHooksStack extends Stack {
   readonly operations: Operations
   /** Undefined when the config file turns the sweep off. */
   readonly reconcile: ReconcileSchedule | undefined
+  /** Undefined when no route keeps deadlines. */
+  readonly due: DueSchedule | undefined
 
   constructor(scope: Construct, id: string, props: HaloHooksStackProps) {
     super(scope, id, props)
@@ -113,6 +121,19 @@ export class HaloHooksStack extends Stack {
       this.table.bindSweeper(sweep)
       this.secrets.halo.bindReader(sweep)
     }
+    this.due = props.timers
+      ? new DueSchedule(this, 'Due', {
+          routes: props.routeData.deliver,
+          sourceMaps: settings.sourceMaps,
+          logRetention,
+          projectRoot: props.projectRoot,
+        })
+      : undefined
+    if (this.due) {
+      this.queue.bindProducer(this.due.sweep.fn)
+      this.table.bindDueSweeper(this.due.sweep.fn)
+    }
+
     // Every function that calls Halo: where it is, and the budget they share.
     const haloCallers = sweep ? [this.deliver.fn, sweep] : [this.deliver.fn]
 

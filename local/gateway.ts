@@ -14,6 +14,7 @@ import {
 import { createHaloClient, type HaloClientOptions } from '../shared/halo/halo-client.js'
 import { createHaloDirectory, DIRECTORY_TTL_MS } from '../shared/halo/halo-directory.js'
 import type { CorrelationStore } from '../shared/lifecycle/correlation-store.js'
+import { routeNeedsTimers } from '../shared/lifecycle/due.js'
 import type { Logger } from '../shared/observability.js'
 import type { OutboundHttp } from '../shared/outbound/outbound-request.js'
 import { createResolveAtSource } from '../shared/outbound/resolve-at-source.js'
@@ -21,14 +22,18 @@ import type { LocalEventQueueOptions } from '../shared/queue/local-event-queue.j
 import { runSweep } from '../shared/reconcile/run-sweep.js'
 import { sweepPace } from '../shared/reconcile/sweep-pace.js'
 import { type SecretStore, signingSecretsOf } from '../shared/secrets/secret-store.js'
+import { runDueSweep } from '../shared/timers/run-due-sweep.js'
 import { createDeliveriesApp } from './deliveries-app.js'
 import { haloTicketUrl } from './delivery-view.js'
 import { createHaloSandbox, SANDBOX_CREDENTIALS } from './halo-sandbox/halo-sandbox.js'
 import type { SandboxWebhook } from './halo-sandbox/sandbox-webhooks.js'
 import { openLocalState } from './local-state.js'
 import { type LocalWorkerOptions, startLocalWorker } from './local-worker.js'
-import { startReconcileTimer } from './reconcile-timer.js'
+import { startPeriodicTimer } from './periodic-timer.js'
 import { startSandboxSourceDemo } from './sandbox-source-demo.js'
+
+/** How often the gateway's due sweep runs by default: deadlines are met within this. */
+export const DUE_EVERY_MS = 15_000
 
 export type GatewayOptions = {
   compiled: CompiledConfig
@@ -55,6 +60,13 @@ export type GatewayOptions = {
   reconcile?: Reconcile
   /** The sweep's period in ms, instead of `reconcile.everyMinutes` (tests and demos). */
   reconcileEveryMs?: number
+  /**
+   * Run the due sweep (timers for problems whose deadline has come) on a timer.
+   * @default whether some route's policies keep deadlines (`routeNeedsTimers`)
+   */
+  timers?: boolean
+  /** The due sweep's period in ms (HALO_HOOKS_DUE_EVERY_MS). @default 15_000 */
+  dueEveryMs?: number
   /** Rate-limit the built-in sandbox as Halo would (HALO_SANDBOX_RATE_LIMIT). */
   sandboxRateLimit?: { limit: number; windowMs: number }
   /**
@@ -213,10 +225,23 @@ export const startGateway = async (options: GatewayOptions) => {
   const routeNames = new Set(compiled.routes.keys())
   const sweep = () => runSweep(pace, { store, halo, queue, routes: routeNames, logger, now })
   const reconciler = reconcile.enabled
-    ? startReconcileTimer({
-        sweep,
+    ? startPeriodicTimer({
+        run: sweep,
         everyMs: options.reconcileEveryMs ?? reconcile.everyMinutes * 60_000,
         logger,
+        failure: 'reconcile sweep failed',
+      })
+    : undefined
+  /** One due sweep now: a timer queued for each problem whose due time has come. */
+  const dueSweep = () => runDueSweep({ store, queue, routes: routeNames, logger, now })
+  const timers = options.timers ?? [...compiled.routes.values()].some(routeNeedsTimers)
+  const dueEveryMs = options.dueEveryMs ?? DUE_EVERY_MS
+  const dueTimer = timers
+    ? startPeriodicTimer({
+        run: dueSweep,
+        everyMs: dueEveryMs,
+        logger,
+        failure: 'due sweep failed',
       })
     : undefined
 
@@ -231,6 +256,9 @@ export const startGateway = async (options: GatewayOptions) => {
     settled,
     history,
     sweep,
+    dueSweep,
+    /** How often the due sweep runs; undefined when it does not (no route keeps deadlines). */
+    dueEveryMs: dueTimer ? dueEveryMs : undefined,
     deliveriesUrl: `${url}/deliveries`,
     /** Where the built-in sandbox sends its ticket webhooks, if anywhere. */
     sandboxWebhookUrl: sandboxWebhook?.url,
@@ -250,6 +278,7 @@ export const startGateway = async (options: GatewayOptions) => {
      */
     async close() {
       await reconciler?.stop()
+      await dueTimer?.stop()
       await worker.stop()
       await new Promise<void>((resolve, reject) =>
         server.close((error) => (error ? reject(error) : resolve())),

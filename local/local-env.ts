@@ -40,6 +40,11 @@ const LocalEnvSchema = z.object({
    * for every route without `resolveAtSource` of its own, or `off`. @default on
    */
   HALO_SANDBOX_SOURCE: z.enum(['on', 'off']).default('on'),
+  /**
+   * How often the gateway's due sweep looks for deadlines that have come (routes whose policies
+   * keep them: heartbeats, quiet periods, business hours), in ms. @default 15000 (the gateway's)
+   */
+  HALO_HOOKS_DUE_EVERY_MS: z.coerce.number().int().min(10).max(3_600_000).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 })
 

@@ -10,6 +10,7 @@ import {
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs'
 import { PARKED_ATTRIBUTE } from '../shared/aws-env.js'
+import { EnvelopeSchema, envelopeKey } from '../shared/envelope.js'
 import { replayLocal } from './replay-local.js'
 
 const USAGE = `npm run replay -- [options]
@@ -111,16 +112,20 @@ const attributes = async (sqs: SQSClient, url: string) =>
   ).Attributes ?? {}
 
 const describe = (body: string | undefined): string => {
+  let json: unknown
   try {
-    const envelope = JSON.parse(body ?? '') as {
-      id?: unknown
-      route?: unknown
-      alert?: { key?: unknown; status?: unknown }
-    }
-    return `${envelope.id} route=${envelope.route} key=${envelope.alert?.key} ${envelope.alert?.status}`
+    json = JSON.parse(body ?? '')
   } catch {
     return '(not an envelope)'
   }
+  const read = EnvelopeSchema.safeParse(json)
+  if (read.success) {
+    const envelope = read.data
+    const status = envelope.v === 1 ? ` ${envelope.alert.status}` : ''
+    return `${envelope.id} route=${envelope.route} key=${envelopeKey(envelope)}${status}`
+  }
+  const loose = json as { id?: unknown; route?: unknown } | null
+  return `${loose?.id} route=${loose?.route} (not an envelope this version reads)`
 }
 
 /**

@@ -39,6 +39,7 @@ const main = async () => {
     budget,
     sandboxWebhooks: env.HALO_SANDBOX_WEBHOOKS,
     sandboxSource: env.HALO_SANDBOX_SOURCE,
+    ...(env.HALO_HOOKS_DUE_EVERY_MS ? { dueEveryMs: env.HALO_HOOKS_DUE_EVERY_MS } : {}),
     ...(sandboxRateLimit ? { sandboxRateLimit } : {}),
     ...(target
       ? {
@@ -85,6 +86,11 @@ const main = async () => {
     `  deliveries: ${gateway.deliveriesUrl}  (each alert's outcome; replay parked ones)`,
     `  budget:  ${budget.limit} Halo requests per ${budget.windowSeconds} s at most (learns lower from 429s)`,
     reconcileLine(compiled.config.reconcile),
+    ...(gateway.dueEveryMs === undefined
+      ? []
+      : [
+          `  timers:  deadlines that have come are acted on within ${gateway.dueEveryMs / 1000} s (HALO_HOOKS_DUE_EVERY_MS)`,
+        ]),
     `  try:     npm run send -- ${[...compiled.routes.keys()][0]}`,
     '  stop:    Ctrl-C',
   ]

@@ -60,6 +60,8 @@ export const METRIC = {
   haloRequests: 'HaloRequests',
   /** Open tickets the reconcile sweep read and queued as ticket events (when it queues any). */
   reconciled: 'TicketsReconciled',
+  /** Timers the due sweep queued for problems whose due time had come (when it queues any). */
+  timersQueued: 'TimersQueued',
 } as const
 
 /** Message attributes a parked message carries in the dead-letter queue. */

@@ -31,7 +31,7 @@ class CompactLogFormatter extends LogFormatter {
  * A function's Powertools logger: compact JSON lines with the invocation's request id, named for
  * the service. Its own module, so that a bundle loads Powertools only when it first logs.
  */
-export const createPowertoolsLogger = (service: 'ingest' | 'deliver' | 'sweep') => {
+export const createPowertoolsLogger = (service: 'ingest' | 'deliver' | 'sweep' | 'due') => {
   const powertools = new PowertoolsLogger({
     serviceName: `halo-hooks-${service}`,
     logFormatter: new CompactLogFormatter(),

@@ -16,7 +16,7 @@ type PowertoolsLogger = ReturnType<typeof createPowertoolsLogger>
  * metrics with the first count, so an instance that logs or counts nothing never loads them.
  * `flush` ends an invocation: it waits for what is still loading and writes the metrics.
  */
-export const createPowertoolsObservability = (service: 'ingest' | 'deliver' | 'sweep') => {
+export const createPowertoolsObservability = (service: 'ingest' | 'deliver' | 'sweep' | 'due') => {
   let powertools: PowertoolsLogger | undefined
   let loadingLogger: Promise<PowertoolsLogger> | undefined
   const waiting: Line[] = []

@@ -85,6 +85,12 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX correlation_open_checked ON correlation (halo, open_checked_at, route, key)
     WHERE open_checked_at IS NOT NULL;
   `,
+  // The due sweep's order: problems with a due time, soonest first (partial index). No record
+  // written before it held a deadline, so there is nothing to fill in.
+  `
+  ALTER TABLE correlation ADD COLUMN due_at TEXT;
+  CREATE INDEX correlation_due ON correlation (halo, due_at, route, key) WHERE due_at IS NOT NULL;
+  `,
 ]
 
 /** Marks a SQLite file as ours (`PRAGMA application_id`, "HHk1"), so a stranger is refused. */

@@ -1,4 +1,4 @@
-import type { Metering } from '../../test/support/aws/metered-pipeline.js'
+import type { DueSweepMetering, Metering } from '../../test/support/aws/metered-pipeline.js'
 
 /**
  * AWS list prices in USD for US East (N. Virginia), on demand, as the pricing pages below state
@@ -81,6 +81,8 @@ export const ASSUMPTIONS = {
   historyDays: 14,
   historyItemBytes: 500,
   logRetentionDays: 30,
+  /** Read request units DynamoDB bills an eventually consistent read request at least. */
+  minReadUnits: 0.5,
 } as const
 
 const MILLION = 1_000_000
@@ -301,4 +303,74 @@ export const stackFactsOf = (template: {
     dashboards: resources.filter(([, r]) => r.Type === 'AWS::CloudWatch::Dashboard').length,
     secretCacheSeconds: Number(cache ?? 300),
   }
+}
+
+/** Runs a month of a schedule that fires every minute (730 hours). */
+export const EVERY_MINUTE_PER_MONTH = 60 * 730
+
+/**
+ * What the due sweep costs a month when it runs `runsPerMonth` times as the metered run did (one
+ * invocation, one query of the due index, its queue sends, its log lines): Lambda requests and
+ * duration at `memoryMb`, its share of cold starts, SQS requests, DynamoDB read units, logs.
+ * Delivering the timers it queued is deliver's cost, as for any event.
+ */
+export const dueSweepMonthlyCost = (
+  metering: DueSweepMetering,
+  memoryMb: number,
+  runsPerMonth: number = EVERY_MINUTE_PER_MONTH,
+) => {
+  const runs = metering.due.invocations
+  const per = (count: number) => (count / runs) * runsPerMonth
+  const gb = memoryMb / 1024
+  const { due } = metering
+  const sqsRequests =
+    metering.sqs.sendUnits +
+    Object.entries(metering.sqs.calls)
+      .filter(([command]) => command !== 'SendMessageBatch')
+      .reduce((sum, [, n]) => sum + n, 0)
+  const logBytes = due.logBytes + due.logEvents * ASSUMPTIONS.logEventOverheadBytes
+  // DynamoDB Local reports no capacity for a query that finds nothing; DynamoDB bills every
+  // eventually consistent read request half a unit at least.
+  const queries = metering.dynamodb.calls.Query ?? 0
+  const readUnits = Math.max(metering.dynamodb.readUnits, queries * ASSUMPTIONS.minReadUnits)
+  const lines: CostLine[] = [
+    {
+      service: 'Lambda requests',
+      perMillion: (per(runs) / MILLION) * PRICES.lambdaRequestsPerMillion,
+      usage: `${per(runs).toLocaleString('en')} invocations`,
+    },
+    {
+      service: 'Lambda duration',
+      perMillion:
+        (per(gb * billedMs(due.wallMs, due.cpuMs, memoryMb)) / 1000) * PRICES.lambdaArmGbSecond,
+      usage: `${(billedMs(due.wallMs, due.cpuMs, memoryMb) / runs).toFixed(0)} ms at ${memoryMb} MB per run`,
+    },
+    {
+      service: 'Lambda cold starts',
+      perMillion:
+        ((per(runs) *
+          ASSUMPTIONS.coldShare *
+          gb *
+          billedMs(due.init.wallMs, due.init.cpuMs, memoryMb)) /
+          1000) *
+        PRICES.lambdaArmGbSecond,
+      usage: `module init of ${(ASSUMPTIONS.coldShare * 100).toFixed(0)} % of invocations`,
+    },
+    {
+      service: 'SQS FIFO',
+      perMillion: (per(sqsRequests) / MILLION) * PRICES.sqsFifoRequestsPerMillion,
+      usage: `${(sqsRequests / runs).toFixed(2)} requests per run`,
+    },
+    {
+      service: 'DynamoDB',
+      perMillion: (per(readUnits) / MILLION) * PRICES.dynamoReadUnitsPerMillion,
+      usage: `${(readUnits / runs).toFixed(2)} RRU per run`,
+    },
+    {
+      service: 'CloudWatch Logs',
+      perMillion: (per(logBytes) / 1e9) * PRICES.logsIngestPerGb,
+      usage: `${(logBytes / runs).toFixed(0)} bytes per run`,
+    },
+  ]
+  return { lines, total: lines.reduce((sum, line) => sum + line.perMillion, 0) }
 }

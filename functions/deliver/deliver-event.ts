@@ -1,5 +1,6 @@
 import type { DeliveryRoute } from '../../shared/config/compile-config.js'
 import { applyTicketEvent } from '../../shared/delivery/apply-ticket-event.js'
+import { deliverDue } from '../../shared/delivery/deliver-due.js'
 import {
   type DeliverEnvelopeDeps,
   type DeliveryOutcome,
@@ -40,7 +41,8 @@ export const decodeEnvelope = (message: unknown): Envelope => {
 }
 
 /**
- * Delivers one queue message: an alert to Halo, or a Halo ticket event to the stored state.
+ * Delivers one queue message: an alert to Halo, a timer (a problem's due time has come), or a
+ * Halo ticket event to the stored state.
  * Resolves with what was done (delivered, deduplicated, suppressed or recorded); throws an
  * `AppError` otherwise, whose `retryable` flag decides between deferring and parking (see
  * classifyFailure).
@@ -52,10 +54,7 @@ export const deliverEvent = async (
   const envelope = decodeEnvelope(message)
   const route = deps.routes.get(envelope.route)
   if (!route) throw new UnknownRouteError(`route "${envelope.route}" is no longer configured`)
-  if (envelope.v === 3) {
-    throw new PayloadError('payload_invalid', 'timers are not delivered by this version')
-  }
-  return envelope.v === 1
-    ? deliverEnvelope(envelope, route, deps)
-    : applyTicketEvent(envelope, route, deps)
+  if (envelope.v === 1) return deliverEnvelope(envelope, route, deps)
+  if (envelope.v === 3) return deliverDue(envelope, route, deps)
+  return applyTicketEvent(envelope, route, deps)
 }

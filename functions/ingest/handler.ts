@@ -51,6 +51,7 @@ const lazyStore = (tableName: string): CorrelationStore => {
     put: async (record, expectedVersion) => (await load()).put(record, expectedVersion),
     findByTicket: async (ticketId) => (await load()).findByTicket(ticketId),
     listOpenTickets: async (limit) => (await load()).listOpenTickets(limit),
+    listDue: async (now, limit) => (await load()).listDue(now, limit),
   }
 }
 

@@ -5,6 +5,7 @@ import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda'
 import { Construct } from 'constructs'
 import { AWS_ENV } from '../../shared/aws-env.js'
 import {
+  DUE_INDEX,
   OPEN_TICKETS_INDEX,
   TICKET_INDEX,
 } from '../../shared/lifecycle/dynamodb-correlation-store.js'
@@ -16,7 +17,9 @@ import {
  * deletion protection, retained when the stack is deleted. A sparse index of open tickets
  * (`OpenTickets`: only records whose ticket is open carry its keys; route, key and ticket id
  * projected) is the reconcile sweep's work list; a KEYS_ONLY index on the records' `ticketId`
- * (`TicketIds`) finds the problem a Halo ticket event is about.
+ * (`TicketIds`) finds the problem a Halo ticket event is about. A sparse index of due problems
+ * (`DueProblems`: only records holding a deadline carry its keys; route and key projected) is the
+ * due sweep's work list.
  */
 export class StateTable extends Construct {
   readonly table: TableV2
@@ -45,6 +48,13 @@ export class StateTable extends Construct {
           partitionKey: { name: TICKET_INDEX.partitionKey, type: AttributeType.NUMBER },
           projectionType: ProjectionType.KEYS_ONLY,
         },
+        {
+          indexName: DUE_INDEX.name,
+          partitionKey: { name: DUE_INDEX.partitionKey, type: AttributeType.STRING },
+          sortKey: { name: DUE_INDEX.sortKey, type: AttributeType.STRING },
+          projectionType: ProjectionType.INCLUDE,
+          nonKeyAttributes: [...DUE_INDEX.projected],
+        },
       ],
     })
   }
@@ -63,6 +73,15 @@ export class StateTable extends Construct {
         conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['budget#*'] } },
       }),
     )
+    fn.addEnvironment(AWS_ENV.tableName, this.table.tableName)
+  }
+
+  /**
+   * The due sweep: queries the due index, nothing else of the table (it reads no record and
+   * writes nothing; deliver decides on each timer).
+   */
+  bindDueSweeper(fn: LambdaFunction): void {
+    this.grantQuery(fn, DUE_INDEX.name)
     fn.addEnvironment(AWS_ENV.tableName, this.table.tableName)
   }
 
@@ -89,7 +108,7 @@ export class StateTable extends Construct {
 
   /**
    * Queries of one index. Not `table.grant`, which would add every index too (`/index/*`): only
-   * the sweep queries the open-ticket index.
+   * the sweeps query the open-ticket and due indexes.
    */
   private grantQuery(fn: LambdaFunction, indexName: string): void {
     fn.addToRolePolicy(

@@ -15,7 +15,7 @@ import type { TicketWork } from '../lifecycle/ticket-work.js'
 import type { TenantRouting } from '../mapping/route-tenant.js'
 import type { Logger } from '../observability.js'
 import { type DeliveryHalo, findCommand, runCommand } from './halo-commands.js'
-import { planEnvelope } from './plan-envelope.js'
+import { type DeliveryPlan, planEnvelope } from './plan-envelope.js'
 import { readTicket, readTicketWork, withTicketSeen } from './read-ticket.js'
 import { settleRecord, type WriteReceipts } from './write-receipts.js'
 
@@ -140,7 +140,7 @@ const lookUp = async (
  */
 const recover = async (
   record: CorrelationRecord | undefined,
-  envelope: AlertEnvelope,
+  envelopeId: string,
   problem: ProblemRecord,
   deps: DeliverEnvelopeDeps,
 ): Promise<CorrelationRecord | undefined> => {
@@ -154,7 +154,7 @@ const recover = async (
     try {
       ticketId = await perform({ ...intended, pending }, problem, deps.halo)
     } catch (error) {
-      if (pending.envelopeId === envelope.id) throw error
+      if (pending.envelopeId === envelopeId) throw error
       // Another envelope's write (that envelope was parked or gave up). This one goes on from the
       // state before it only when Halo certainly took nothing and the intent is gone.
       const after = refusedForGood(error) ? await problem.read() : undefined
@@ -184,14 +184,14 @@ const recover = async (
 }
 
 /** Asks Halo whether an open ticket is still open (a technician may have closed it). */
-const recheck = async (
+export const recheck = async (
   record: CorrelationRecord | undefined,
-  envelope: AlertEnvelope,
+  envelopeId: string,
   route: DeliveryRoute,
-  deps: DeliverEnvelopeDeps,
+  deps: Pick<DeliverEnvelopeDeps, 'halo'>,
   now: Date,
 ): Promise<CorrelationRecord | undefined> => {
-  if (!record || record.applied.includes(envelope.id)) return record
+  if (!record || record.applied.includes(envelopeId)) return record
   if (!needsRecheck(record, route.lifecycle, now) || record.ticketId === undefined) return record
   const ticket = await readTicket(deps.halo, record.ticketId)
   return withTicketSeen(record, ticket, route.lifecycle, now)
@@ -215,8 +215,50 @@ const inspect = async (
   ) {
     return readTicketWork(record, route.lifecycle, deps.halo, now)
   }
-  return { record: await recheck(record, envelope, route, deps, now) }
+  return { record: await recheck(record, envelope.id, route, deps, now) }
 }
+
+/**
+ * The step of delivery that differs by what an envelope carries (an alert, a timer): bring the
+ * stored state up to date, asking Halo what the decision needs, then plan. Everything around it
+ * (settle, recover, intent, Halo call, save) is one straight line for all of them.
+ */
+export type ProblemPlanner = {
+  envelopeId: string
+  /** The problem's correlation key (its record is the route's and this key's). */
+  key: string
+  plan(
+    record: CorrelationRecord | undefined,
+    deps: DeliverEnvelopeDeps,
+    now: Date,
+  ): Promise<{ record: CorrelationRecord | undefined; plan: DeliveryPlan }>
+}
+
+/** An alert's planner: the work check or recheck its event needs, then `planEnvelope`. */
+const alertPlanner = (envelope: AlertEnvelope, route: DeliveryRoute): ProblemPlanner => ({
+  envelopeId: envelope.id,
+  key: envelope.alert.key,
+  async plan(recovered, deps, now) {
+    const { record, work } = await inspect(recovered, envelope, route, deps, now)
+    const plan = await planEnvelope(envelope, route, {
+      directory: deps.directory,
+      record,
+      now,
+      haloBusy: deps.halo.busy,
+      ...(work ? { work } : {}),
+    })
+    return { record, plan }
+  },
+})
+
+/**
+ * Delivers one alert envelope with exactly-once effects on Halo (see {@link deliverPlanned}).
+ */
+export const deliverEnvelope = (
+  envelope: AlertEnvelope,
+  route: DeliveryRoute,
+  deps: DeliverEnvelopeDeps,
+): Promise<DeliveryOutcome> => deliverPlanned(alertPlanner(envelope, route), route, deps)
 
 /**
  * Delivers one envelope with exactly-once effects on Halo, in one straight line: settle the
@@ -227,29 +269,22 @@ const inspect = async (
  * workers cannot both act. Steady state costs one Halo request per event that changes Halo, and
  * with receipts one store write per event that changes the record (two when it opens a ticket).
  */
-export const deliverEnvelope = async (
-  envelope: AlertEnvelope,
+export const deliverPlanned = async (
+  planner: ProblemPlanner,
   route: DeliveryRoute,
   deps: DeliverEnvelopeDeps,
 ): Promise<DeliveryOutcome> => {
   const now = deps.now()
   const at = now.toISOString()
-  const { key } = envelope.alert
+  const { envelopeId, key } = planner
   const problem = problemRecord(deps.store, route.name, key)
 
   const stored = await settleRecord(await problem.read(), deps.receipts)
-  const recovered = await recover(stored, envelope, problem, deps)
-  const { record, work } = await inspect(recovered, envelope, route, deps, now)
-  const plan = await planEnvelope(envelope, route, {
-    directory: deps.directory,
-    record,
-    now,
-    haloBusy: deps.halo.busy,
-    ...(work ? { work } : {}),
-  })
+  const recovered = await recover(stored, envelopeId, problem, deps)
+  const { record, plan } = await planner.plan(recovered, deps, now)
   const outcome: DeliveryOutcome = {
     outcome: plan.outcome,
-    envelopeId: envelope.id,
+    envelopeId,
     route: route.name,
     key,
     action: plan.decision.kind,
@@ -265,7 +300,7 @@ export const deliverEnvelope = async (
     return audit(deps.logger, ticketId === undefined ? outcome : { ...outcome, ticketId })
   }
   const pending: PendingWrite = {
-    envelopeId: envelope.id,
+    envelopeId,
     command: plan.command,
     next: plan.next,
     at,
@@ -279,7 +314,7 @@ export const deliverEnvelope = async (
   // record that the call was made, and the next delivery stores the state with its own write.
   // A new ticket's id is stored at once all the same: the problem is found by its ticket (a
   // technician's close in Halo) only once the record holds it.
-  if (deps.receipts && ticketId === intended.ticketId) deps.receipts.made(envelope.id, ticketId)
+  if (deps.receipts && ticketId === intended.ticketId) deps.receipts.made(envelopeId, ticketId)
   else await problem.write({ ...plan.next, ticketId }, intended.version)
   return audit(deps.logger, { ...outcome, ticketId })
 }

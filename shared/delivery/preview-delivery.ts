@@ -3,10 +3,17 @@ import type { AlertEnvelope } from '../envelope.js'
 import { AppError, describeError } from '../errors.js'
 import type { HaloDirectory } from '../halo/halo-directory.js'
 import type { CorrelationRecord, CorrelationStore } from '../lifecycle/correlation-store.js'
+import { dueAtOf } from '../lifecycle/due.js'
 import { needsRecheck, needsWorkCheck } from '../lifecycle/plan-lifecycle.js'
 import type { TenantRouting } from '../mapping/route-tenant.js'
 import { callOf } from './halo-commands.js'
 import { planEnvelope } from './plan-envelope.js'
+
+/** When a timer would decide on the problem, if its state holds a deadline. */
+const dueAt = (state: CorrelationRecord): { dueAt?: string } => {
+  const at = dueAtOf(state)
+  return at === undefined ? {} : { dueAt: at }
+}
 
 /** The plan when the work check finds a person has worked the ticket. */
 const ifWorked = async (
@@ -38,7 +45,9 @@ const undecidedContact = (routing: TenantRouting, contactLookups: readonly strin
  * What delivering an envelope would do now, without any write and without calling Halo: the
  * stored state it starts from, the lifecycle decision, and the Halo calls with their bodies.
  * Halo lookups that routing would make are listed instead of made; a resolve that first reads
- * whether a technician worked the ticket shows both outcomes (`workCheck`).
+ * whether a technician worked the ticket shows both outcomes (`workCheck`). Where the state before
+ * or after holds a deadline (`dueAtOf`), it says when a timer decides on the problem without an
+ * event (`state.dueAt`, `dueAtAfter`).
  */
 export const previewDelivery = async (
   envelope: AlertEnvelope,
@@ -79,6 +88,7 @@ export const previewDelivery = async (
           ticketId: record.ticketId,
           occurrences: record.occurrences,
           lastSeen: record.lastSeen,
+          ...dueAt(record),
         }
       : null,
     // Delivery would first ask Halo whether the ticket is still open.
@@ -110,6 +120,7 @@ export const previewDelivery = async (
       ...base,
       decision: planned.decision,
       calls: planned.command ? [callOf(planned.command)] : [],
+      ...(planned.next && dueAtOf(planned.next) ? { dueAtAfter: dueAtOf(planned.next) } : {}),
       ...(workCheck ? { workCheck } : {}),
       ...(planned.routing ? { routing: undecidedContact(planned.routing, contactLookups) } : {}),
       ...(lookups.length ? { lookupsNotMade: lookups } : {}),

@@ -71,4 +71,5 @@ export const settledCorrelationStore = (
   put: (record, expectedVersion) => store.put(record, expectedVersion),
   findByTicket: async (ticketId) => settleRecord(await store.findByTicket(ticketId), receipts),
   listOpenTickets: (limit) => store.listOpenTickets(limit),
+  listDue: (now, limit) => store.listDue(now, limit),
 })

@@ -132,6 +132,12 @@ export const openTicketOf = (record: CorrelationState): OpenTicket | undefined =
     : undefined
 
 /**
+ * A problem whose due time has come, as the due sweep lists it: its record, and the due time the
+ * record held when the store listed it (`toISOString` form).
+ */
+export type DueProblem = { route: string; key: string; dueAt: string }
+
+/**
  * Correlation state. Adapters: memory (local, tests) and DynamoDB (AWS, conditional writes).
  * Writes are conditional so two workers can never both believe they own the same key.
  */
@@ -154,4 +160,11 @@ export interface CorrelationStore {
    * sweep that was missed loses nothing: the tickets it would have read are still first.
    */
   listOpenTickets(limit: number): Promise<OpenTicket[]>
+  /**
+   * Up to `limit` problems whose due time (see `dueProblemOf` in due-problem.ts) is at or before
+   * `now`, longest overdue first (ties by route and key), from an index only records with a due
+   * time are in: the due sweep's work list. A sweep that was missed loses nothing: what it would
+   * have listed is still due, and still first.
+   */
+  listDue(now: Date, limit: number): Promise<DueProblem[]>
 }

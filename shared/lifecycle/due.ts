@@ -1,4 +1,7 @@
+import { type AlertInput, AlertSchema } from '../alert.js'
 import type { DeliveryRoute } from '../config/compile-config.js'
+import type { AlertEnvelope, DueEnvelope } from '../envelope.js'
+import type { HaloTicketInput } from '../halo/schemas.js'
 import type { CorrelationRecord, CorrelationState } from './correlation-store.js'
 import type { LifecycleDecision } from './plan-lifecycle.js'
 
@@ -39,3 +42,59 @@ export const decideDue = ({ record, now, envelopeId }: DueInput): LifecycleDecis
   // hours, incidents' merged notes).
   return { kind: 'suppress', rule: 'nothing due' }
 }
+
+/**
+ * The alert a decision on a due problem is carried out with: what a timer's create renders the
+ * route's ticket templates from (and its tenant routing reads), and what its notes and closes
+ * quote. A policy whose timer opens a ticket (a heartbeat's "no heartbeat since ...") adds its
+ * branch here, made with {@link timerAlertEnvelope}; otherwise it is the alert as the record
+ * keeps it (its title and labels where the route keeps them, else the problem's key).
+ */
+export const dueAlertOf = (
+  record: CorrelationRecord,
+  _route: Pick<DeliveryRoute, 'name' | 'lifecycle' | 'noise'>,
+  timer: DueEnvelope,
+): AlertEnvelope =>
+  timerAlertEnvelope(timer, {
+    key: record.key,
+    status: 'firing',
+    severity: 'medium',
+    title: record.alert?.title ?? record.key.slice(0, 500),
+    occurredAt: timer.due.at,
+    labels: record.alert?.labels ?? {},
+  })
+
+/**
+ * An alert envelope standing for a timer: the timer's identity (templates see `envelope.id`,
+ * `envelope.type` 'timer.due', `envelope.source` 'timer') with the alert a policy made for it.
+ * It carries no sender's payload (`payload` is `raw`: the policy's own, else empty).
+ */
+export const timerAlertEnvelope = (
+  timer: DueEnvelope,
+  alert: AlertInput,
+  raw: unknown = {},
+): AlertEnvelope => ({
+  v: 1,
+  id: timer.id,
+  route: timer.route,
+  source: timer.source,
+  type: timer.type,
+  receivedAt: timer.receivedAt,
+  alert: AlertSchema.parse(alert),
+  raw,
+})
+
+/**
+ * Whether a route's policies keep deadlines in its problems' state, so deployments need the due
+ * sweep (a schedule in AWS, a timer in the gateway): each policy that adds a field to
+ * {@link dueAtOf} adds its setting here. None does yet.
+ */
+export const routeNeedsTimers = (_route: Pick<DeliveryRoute, 'lifecycle' | 'noise'>): boolean =>
+  false
+
+/**
+ * The ticket a timer's create opens when a policy kept it ready in the state (rendered and routed
+ * when its alert came, as a creation held until business hours may be); undefined: the route's
+ * templates render one from {@link dueAlertOf}, and its tenant is routed then.
+ */
+export const keptTicketOf = (_record: CorrelationRecord): HaloTicketInput | undefined => undefined

@@ -11,15 +11,19 @@ import {
   CorrelationRecordSchema,
   type CorrelationState,
   type CorrelationStore,
+  type DueProblem,
   type OpenTicket,
   openTicketOf,
 } from './correlation-store.js'
+import { dueAtOf as policiesDueAtOf } from './due.js'
+import { type DueIndexOptions, dueProblemOf } from './due-problem.js'
 
-export type DynamoDbCorrelationStoreOptions = {
+export type DynamoDbCorrelationStoreOptions = DueIndexOptions & {
   client: DynamoDBDocumentClient
   tableName: string
   /**
-   * Seconds after `lastSeen` when DynamoDB may delete a record (TTL attribute `expiresAt`).
+   * Seconds after `lastSeen` (or after its due time, when that is later) when DynamoDB may delete
+   * a record (TTL attribute `expiresAt`).
    * @default 400 days while the ticket is open, 35 days once it is closed or resolved
    */
   retentionSeconds?: (state: CorrelationState) => number
@@ -68,6 +72,34 @@ const openTicketAttributes = (record: CorrelationRecord): Record<string, string>
   return {
     [OPEN_TICKETS_INDEX.partitionKey]: OPEN,
     [OPEN_TICKETS_INDEX.sortKey]: `${open.checkedAt}#${open.route}#${open.key}`,
+  }
+}
+
+/**
+ * The sparse index of due problems (the due sweep's work list): only a record with a due time
+ * carries its two attributes, so records without deadlines cost the index nothing. The sort key
+ * orders by due time, then route and key, as `byDueFirst` does.
+ */
+export const DUE_INDEX = {
+  name: 'DueProblems',
+  partitionKey: 'dueIndex',
+  sortKey: 'dueOrder',
+  /** Besides the keys: what a timer needs to name its problem. */
+  projected: ['route', 'key'],
+} as const
+
+/** The one partition of the due index. */
+const DUE = 'due'
+
+const dueAttributes = (
+  record: CorrelationRecord,
+  dueAtOf: DueIndexOptions['dueAtOf'],
+): Record<string, string> => {
+  const due = dueProblemOf(record, dueAtOf)
+  if (!due) return {}
+  return {
+    [DUE_INDEX.partitionKey]: DUE,
+    [DUE_INDEX.sortKey]: `${due.dueAt}#${due.route}#${due.key}`,
   }
 }
 
@@ -151,13 +183,22 @@ const expandPending = (base: StateFields, stored: StoredPending): Record<string,
  *
  * A record whose ticket is open also carries the attributes of the sparse {@link
  * OPEN_TICKETS_INDEX} (a GSI, eventually consistent), which {@link CorrelationStore.listOpenTickets}
- * queries.
+ * queries; a record with a due time those of the sparse {@link DUE_INDEX}, which
+ * {@link CorrelationStore.listDue} queries.
  */
 export const createDynamoDbCorrelationStore = (
   options: DynamoDbCorrelationStoreOptions,
 ): CorrelationStore => {
   const { client, tableName } = options
   const retention = options.retentionSeconds ?? defaultRetention
+  const dueTimeOf = options.dueAtOf ?? policiesDueAtOf
+  // A record waiting for its deadline (a heartbeat expected in six weeks) is kept until then at
+  // least: expired, its deadline would pass unnoticed.
+  const expiresAtOf = (state: CorrelationState) => {
+    const due = dueTimeOf(state)
+    const from = Math.max(Date.parse(state.lastSeen), due === undefined ? 0 : Date.parse(due))
+    return Math.floor(from / 1000) + retention(state)
+  }
 
   const store: CorrelationStore = {
     async get(route, key) {
@@ -176,6 +217,8 @@ export const createDynamoDbCorrelationStore = (
         expiresAt: _expiresAt,
         [OPEN_TICKETS_INDEX.partitionKey]: _open,
         [OPEN_TICKETS_INDEX.sortKey]: _order,
+        [DUE_INDEX.partitionKey]: _due,
+        [DUE_INDEX.sortKey]: _dueOrder,
         pending,
         version,
         ...state
@@ -197,9 +240,7 @@ export const createDynamoDbCorrelationStore = (
       // A pending write's state may be stored only by the next delivery (write receipts): the
       // record lives as long as whichever of the two lives longer.
       const expiresAt = Math.max(
-        ...[record, ...(record.pending ? [record.pending.next] : [])].map(
-          (state) => Math.floor(Date.parse(state.lastSeen) / 1000) + retention(state),
-        ),
+        ...[record, ...(record.pending ? [record.pending.next] : [])].map(expiresAtOf),
       )
       const {
         pending,
@@ -217,6 +258,7 @@ export const createDynamoDbCorrelationStore = (
           pk: correlationKey(record.route, record.key),
           expiresAt,
           ...openTicketAttributes(record),
+          ...dueAttributes(record, options.dueAtOf),
         },
         ...(expectedVersion === undefined
           ? { ConditionExpression: 'attribute_not_exists(pk)' }
@@ -256,6 +298,34 @@ export const createDynamoDbCorrelationStore = (
         if (typeof route !== 'string' || typeof key !== 'string') return []
         if (typeof ticketId !== 'number' || typeof order !== 'string') return []
         return [{ route, key, ticketId, checkedAt: order.slice(0, order.indexOf('#')) }]
+      })
+    },
+
+    async listDue(now, limit) {
+      if (limit < 1) return []
+      const result = await client
+        .send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: DUE_INDEX.name,
+            // Every sort key due at `now` begins `<now>#`, and `$` sorts right after `#`.
+            KeyConditionExpression: '#due = :due AND #order < :after',
+            ExpressionAttributeNames: {
+              '#due': DUE_INDEX.partitionKey,
+              '#order': DUE_INDEX.sortKey,
+            },
+            ExpressionAttributeValues: { ':due': DUE, ':after': `${now.toISOString()}$` },
+            ScanIndexForward: true,
+            Limit: limit,
+          }),
+        )
+        .catch((error: unknown) => translate('Query', error))
+      return (result.Items ?? []).flatMap((item): DueProblem[] => {
+        const { route, key } = item
+        const order = item[DUE_INDEX.sortKey]
+        if (typeof route !== 'string' || typeof key !== 'string') return []
+        if (typeof order !== 'string') return []
+        return [{ route, key, dueAt: order.slice(0, order.indexOf('#')) }]
       })
     },
 

@@ -2,13 +2,15 @@ import { copyPlain } from '../plain-copy.js'
 import {
   type CorrelationRecord,
   type CorrelationStore,
+  type DueProblem,
   type OpenTicket,
   openTicketOf,
 } from './correlation-store.js'
+import { byDueFirst, type DueIndexOptions, dueProblemOf } from './due-problem.js'
 import { byLeastRecentlyChecked } from './open-ticket-order.js'
 
 /** Correlation state in a Map, with the same conditional-write contract as DynamoDB. */
-export const createMemoryCorrelationStore = () => {
+export const createMemoryCorrelationStore = ({ dueAtOf }: DueIndexOptions = {}) => {
   const records = new Map<string, CorrelationRecord>()
   const id = (route: string, key: string) => `${route}\u0000${key}`
   const store = {
@@ -34,6 +36,14 @@ export const createMemoryCorrelationStore = () => {
         .map(openTicketOf)
         .filter((open): open is OpenTicket => open !== undefined)
         .sort(byLeastRecentlyChecked)
+        .slice(0, limit)
+    },
+    async listDue(now: Date, limit: number) {
+      const upTo = now.toISOString()
+      return [...records.values()]
+        .map((record) => dueProblemOf(record, dueAtOf))
+        .filter((due): due is DueProblem => due !== undefined && due.dueAt <= upTo)
+        .sort(byDueFirst)
         .slice(0, limit)
     },
     all: (): CorrelationRecord[] => [...records.values()].map((record) => copyPlain(record)),

@@ -1,9 +1,10 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { App } from 'aws-cdk-lib'
+import { App, Validations } from 'aws-cdk-lib'
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions'
 import { Queue } from 'aws-cdk-lib/aws-sqs'
+import { AwsSolutionsChecks } from 'cdk-nag'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../infra/app.js'
 import { HaloHooksStack } from '../../infra/halo-hooks-stack.js'
@@ -177,7 +178,7 @@ describe('HaloHooksStack', () => {
     })
   })
 
-  it('keeps a sparse index of open tickets, projecting only what a sweep needs, and a keys-only ticket-id index', () => {
+  it('keeps sparse indexes of open tickets and of due problems, projecting only what their sweeps need, and a keys-only ticket-id index', () => {
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       GlobalSecondaryIndexes: [
         {
@@ -192,6 +193,14 @@ describe('HaloHooksStack', () => {
           IndexName: 'TicketIds',
           KeySchema: [{ AttributeName: 'ticketId', KeyType: 'HASH' }],
           Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
+        {
+          IndexName: 'DueProblems',
+          KeySchema: [
+            { AttributeName: 'dueIndex', KeyType: 'HASH' },
+            { AttributeName: 'dueOrder', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['route', 'key'] },
         },
       ],
     })
@@ -765,3 +774,96 @@ function logsOf(template: Template, prefix: string): string {
   )
   return String(id)
 }
+
+describe('HaloHooksStack with routes whose policies keep deadlines (timers)', () => {
+  // No policy keeps a deadline on its own yet: the stack is told so as `createApp` tells it when
+  // some route does (`routeNeedsTimers`).
+  const build = (outdir?: string) => {
+    const app = new App({ ...(outdir ? { outdir } : {}), context: NO_BUNDLING })
+    const stack = new HaloHooksStack(app, 'Timers', {
+      settings: resolveDeploySettings(undefined, () => undefined),
+      routes: ['alerts'],
+      routeData: { ingest: {}, deliver: {} },
+      projectRoot: ROOT,
+      timers: true,
+    })
+    return { app, stack }
+  }
+  const { stack } = build()
+  const template = Template.fromStack(stack)
+  const table = logicalId(template, 'AWS::DynamoDB::GlobalTable', {})
+  const queue = logicalId(template, 'AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() })
+  const due = Object.keys(template.findResources('AWS::Lambda::Function')).find((id) =>
+    id.startsWith('DueSweep'),
+  ) as string
+
+  it('invokes the due sweep every minute, never retrying a missed one', () => {
+    expect(due).toBeDefined()
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      State: 'ENABLED',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [due, 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 },
+        }),
+      ],
+    })
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      FunctionName: { 'Fn::GetAtt': [due, 'Arn'] },
+      Principal: 'events.amazonaws.com',
+    })
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Timeout: 30,
+      MemorySize: 128,
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'halo-hooks-due' }) },
+    })
+  })
+
+  it('grants the due sweep only: its logs, the due index, sending to the queue (no secret, no item)', () => {
+    expect(grantsOf(template, 'DueSweepRole')).toEqual(
+      [
+        `logs:CreateLogStream → ${logsOf(template, 'DueSweep')}`,
+        `logs:PutLogEvents → ${logsOf(template, 'DueSweep')}`,
+        `dynamodb:Query → {${table}}/index/DueProblems`,
+        `sqs:GetQueueAttributes → ${queue}`,
+        `sqs:GetQueueUrl → ${queue}`,
+        `sqs:SendMessage → ${queue}`,
+      ].sort(),
+    )
+    const environment = template.findResources('AWS::Lambda::Function')[due]?.Properties
+      ?.Environment as { Variables: Record<string, unknown> } | undefined
+    // Its own settings are the table and the queue; the rest is the house function's runtime.
+    expect(
+      Object.keys(environment?.Variables ?? {})
+        .filter((name) => !/^(POWERTOOLS_|NODE_OPTIONS$|AWS_SDK_JS_)/.test(name))
+        .sort(),
+    ).toEqual([AWS_ENV.queueUrl, AWS_ENV.tableName].sort())
+  })
+
+  it('stays clean under cdk-nag AwsSolutions', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'halo-hooks-nag-'))
+    try {
+      const { app } = build(outdir)
+      Validations.of(app).addPlugins(new AwsSolutionsChecks(app))
+      app.synth()
+      const report = JSON.parse(
+        readFileSync(join(outdir, 'validation-report.json'), 'utf8'),
+      ) as NagReport
+      const nag = report.pluginReports.find((plugin) => plugin.pluginName === 'AwsSolutions')
+      expect(nag?.violations).toEqual([])
+    } finally {
+      rmSync(outdir, { recursive: true, force: true })
+    }
+  })
+
+  it('is left out where no route keeps deadlines', () => {
+    const { stack: plain } = synth()
+    expect(plain.due).toBeUndefined()
+    expect(
+      Object.keys(Template.fromStack(plain).findResources('AWS::Lambda::Function')).some((id) =>
+        id.startsWith('Due'),
+      ),
+    ).toBe(false)
+  })
+})

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import {
+  DUE_INDEX,
   OPEN_TICKETS_INDEX,
   TICKET_INDEX,
 } from '../../shared/lifecycle/dynamodb-correlation-store.js'
@@ -14,7 +15,7 @@ export type DynamoDbLocal = {
   endpoint: string
   client: DynamoDBClient
   documents: DynamoDBDocumentClient
-  /** Creates a table shaped like the stack's state table (`pk` string key, the open-ticket and ticket-id GSIs). */
+  /** Creates a table shaped like the stack's state table (`pk` string key, the open-ticket, ticket-id and due GSIs). */
   createStateTable(name: string): Promise<void>
   stop(): Promise<void>
 }
@@ -76,6 +77,8 @@ const connect = (endpoint: string, stop: (client: DynamoDBClient) => Promise<voi
             { AttributeName: OPEN_TICKETS_INDEX.partitionKey, AttributeType: 'S' },
             { AttributeName: OPEN_TICKETS_INDEX.sortKey, AttributeType: 'S' },
             { AttributeName: TICKET_INDEX.partitionKey, AttributeType: 'N' },
+            { AttributeName: DUE_INDEX.partitionKey, AttributeType: 'S' },
+            { AttributeName: DUE_INDEX.sortKey, AttributeType: 'S' },
           ],
           KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
           // As the stack declares it (infra/constructs/state-table.ts).
@@ -95,6 +98,17 @@ const connect = (endpoint: string, stop: (client: DynamoDBClient) => Promise<voi
               IndexName: TICKET_INDEX.name,
               KeySchema: [{ AttributeName: TICKET_INDEX.partitionKey, KeyType: 'HASH' }],
               Projection: { ProjectionType: 'KEYS_ONLY' },
+            },
+            {
+              IndexName: DUE_INDEX.name,
+              KeySchema: [
+                { AttributeName: DUE_INDEX.partitionKey, KeyType: 'HASH' },
+                { AttributeName: DUE_INDEX.sortKey, KeyType: 'RANGE' },
+              ],
+              Projection: {
+                ProjectionType: 'INCLUDE',
+                NonKeyAttributes: [...DUE_INDEX.projected],
+              },
             },
           ],
           BillingMode: 'PAY_PER_REQUEST',

@@ -54,6 +54,10 @@ export const startTestGateway = async (
     reconcile?: Partial<Reconcile>
     /** The sweep's period in ms (the config's minutes otherwise). */
     reconcileEveryMs?: number
+    /** Run the due sweep on a timer (default: when some route keeps deadlines). */
+    timers?: boolean
+    /** The due sweep's period in ms. */
+    dueEveryMs?: number
   } = {},
 ) => {
   const logs: string[] = []
@@ -63,6 +67,8 @@ export const startTestGateway = async (
     compiled,
     reconcile: { ...compiled.config.reconcile, ...options.reconcile },
     ...(options.reconcileEveryMs ? { reconcileEveryMs: options.reconcileEveryMs } : {}),
+    ...(options.timers === undefined ? {} : { timers: options.timers }),
+    ...(options.dueEveryMs ? { dueEveryMs: options.dueEveryMs } : {}),
     secrets:
       options.secretStore ??
       createMemorySecretStore(

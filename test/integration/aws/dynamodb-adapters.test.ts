@@ -11,6 +11,7 @@ import {
 import {
   correlationRecord,
   correlationStoreContract,
+  standInDueAtOf,
 } from '../../support/contracts/correlation-store-contract.js'
 import { rateBudgetContract } from '../../support/contracts/rate-budget-contract.js'
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../support/dynamodb-local.js'
@@ -29,7 +30,12 @@ afterAll(async () => {
 })
 
 describe('createDynamoDbCorrelationStore (DynamoDB Local)', () => {
-  const store = () => createDynamoDbCorrelationStore({ client: local.documents, tableName: table })
+  const store = () =>
+    createDynamoDbCorrelationStore({
+      client: local.documents,
+      tableName: table,
+      dueAtOf: standInDueAtOf,
+    })
 
   correlationStoreContract(store)
 
@@ -64,6 +70,15 @@ describe('createDynamoDbCorrelationStore (DynamoDB Local)', () => {
     })
     await store().put(creating, undefined)
     expect(await raw(creating)).toBe(base + 86_400 + 400 * 86_400)
+
+    // A record waiting for a deadline later than that lives from its deadline.
+    const waiting = correlationRecord({
+      state: 'resolved',
+      lastSeen: '2026-01-01T00:00:00.000Z',
+      lastNotedAt: '2026-03-01T00:00:00.000Z',
+    })
+    await store().put(waiting, undefined)
+    expect(await raw(waiting)).toBe(Date.parse('2026-03-01T00:00:00.000Z') / 1000 + 35 * 86_400)
   })
 
   describe('an intent (a pending write)', () => {

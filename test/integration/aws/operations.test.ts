@@ -50,6 +50,18 @@ beforeEach(() => {
         },
       },
       { ReceiptHandle: 'r2', Body: 'garbage' },
+      {
+        ReceiptHandle: 'r3',
+        Body: JSON.stringify({
+          v: 3,
+          id: 'due-abc',
+          route: 'example-hmac',
+          source: 'timer',
+          type: 'timer.due',
+          receivedAt: '2026-01-01T00:00:00.000Z',
+          due: { key: 'backup:nas-1', at: '2026-01-01T00:00:00.000Z' },
+        }),
+      },
     ],
   })
   sqsMock.on(ChangeMessageVisibilityBatchCommand).resolves({})
@@ -76,10 +88,11 @@ describe('npm run replay', () => {
     expect(text).toContain('route=example-hmac key=disk-full:web-1')
     expect(text).toContain('why: route_unknown: route "gone" is no longer configured')
     expect(text).toContain('(not an envelope)')
+    expect(text).toContain('due-abc route=example-hmac key=backup:nas-1')
     expect(text).toContain('dry run: nothing moved')
     expect(text).not.toContain('payload-value')
     const release = sqsMock.commandCalls(ChangeMessageVisibilityBatchCommand)[0]?.args[0].input
-    expect(release?.Entries?.map((entry) => entry.VisibilityTimeout)).toEqual([0, 0])
+    expect(release?.Entries?.map((entry) => entry.VisibilityTimeout)).toEqual([0, 0, 0])
     expect(sqsMock.commandCalls(StartMessageMoveTaskCommand)).toEqual([])
   })
 

@@ -228,6 +228,7 @@ describe('exactly-once delivery under interruption', () => {
         get: inner.get,
         findByTicket: inner.findByTicket,
         listOpenTickets: inner.listOpenTickets,
+        listDue: inner.listDue,
         async put(record, version) {
           if (dieBeforeNextSave && !record.pending) {
             dieBeforeNextSave = false
@@ -336,6 +337,7 @@ describe('exactly-once delivery with write receipts (one store write per event)'
       },
       findByTicket: (ticketId) => store.findByTicket(ticketId),
       listOpenTickets: (limit) => store.listOpenTickets(limit),
+      listDue: (now, limit) => store.listDue(now, limit),
     }
     const clock = { ms: START }
     const worker = (options: { fetch?: (inner: typeof fetch) => typeof fetch } = {}) => {

@@ -57,6 +57,25 @@ export type Metering = {
   ingestLogSample: string[]
 }
 
+/**
+ * One scheduled invocation of the due function, metered as the pipeline's runs are: its time and
+ * logs, its SQS sends, the DynamoDB read units of its query of the due index, and the timers it
+ * queued (message bodies, for a run of deliver over them).
+ */
+export type DueSweepMetering = {
+  /** What the handler answered: due problems listed, timers queued, routes no longer configured. */
+  report: { listed: number; queued: number; unrouted: number; stoppedBy?: string }
+  due: FunctionMetering
+  sqs: {
+    calls: Record<string, number>
+    /** 64 KB units of the SendMessageBatch payloads (SQS bills each as a request). */
+    sendUnits: number
+  }
+  dynamodb: DynamoDbTally
+  /** The queued timers, as SQS would hand them to deliver. */
+  timers: SQSRecord[]
+}
+
 export type MeteredPipelineOptions = {
   /** Halo sandbox latency per request (ms). @default 0 */
   haloLatencyMs?: number
@@ -68,6 +87,8 @@ export type MeteredPipelineOptions = {
   /** More environment for each function (deploy settings the stack would set). */
   ingestEnv?: Record<string, string>
   deliverEnv?: Record<string, string>
+  /** Also start the due function (`sweepDue`), with its memory (MB). @default not started */
+  due?: { memoryMb?: number }
 }
 
 const TOKEN = 'metering-route-token'
@@ -192,6 +213,74 @@ export const startMeteredPipeline = async (options: MeteredPipelineOptions = {})
     halo.sandbox.setFaults({ latencyMs: options.haloLatencyMs ?? 0 })
 
     const deduplicated = new Set<string>()
+
+    // The due function gets what the stack gives it: the table and the queue, nothing else.
+    const dueProcess = options.due
+      ? await startLambdaProcess({
+          bundleUrl: await bundleHandler('due', `${name}-due`, config),
+          functionName: 'due',
+          memoryMb: options.due.memoryMb ?? 128,
+          env: {
+            POWERTOOLS_SERVICE_NAME: 'halo-hooks-due',
+            POWERTOOLS_LOG_LEVEL: 'INFO',
+            AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint,
+            [AWS_ENV.tableName]: table,
+            [AWS_ENV.queueUrl]: QUEUE_URL,
+          },
+          sqsLatencyMs: options.sqsLatencyMs,
+        })
+      : undefined
+    if (dueProcess) processes.push(dueProcess)
+
+    /** One scheduled invocation of the due function (the pipeline must start it: `due`). */
+    const sweepDue = async (): Promise<DueSweepMetering> => {
+      if (!dueProcess) throw new Error('startMeteredPipeline({ due: {} }) starts the due function')
+      const before = proxy.tally()
+      const { response, cost } = await dueProcess.invoke({ source: 'aws.events' })
+      const after = proxy.tally()
+      const calls: Record<string, number> = {}
+      let sendUnits = 0
+      const timers: SQSRecord[] = []
+      for (const call of cost.calls) {
+        if (call.service !== 'sqs') continue
+        count(calls, call.command)
+        if (call.command !== 'SendMessageBatch') continue
+        const entries = (call.input as { Entries: Record<string, string>[] }).Entries
+        const bytes = entries.reduce(
+          (sum, entry) => sum + Buffer.byteLength(entry.MessageBody ?? ''),
+          0,
+        )
+        sendUnits += Math.max(1, Math.ceil(bytes / SQS_UNIT))
+        for (const entry of entries) {
+          timers.push(
+            sqsFifoRecord({
+              body: entry.MessageBody ?? '',
+              groupId: entry.MessageGroupId ?? '',
+              deduplicationId: entry.MessageDeduplicationId ?? '',
+            }),
+          )
+        }
+      }
+      const due = emptyFunction(dueProcess.init)
+      add(due, cost)
+      const operations = new Set([...Object.keys(before.calls), ...Object.keys(after.calls)])
+      return {
+        report: response as DueSweepMetering['report'],
+        due,
+        sqs: { calls, sendUnits },
+        dynamodb: {
+          calls: Object.fromEntries(
+            [...operations]
+              .map((op): [string, number] => [op, (after.calls[op] ?? 0) - (before.calls[op] ?? 0)])
+              .filter(([, n]) => n > 0),
+          ),
+          readUnits: after.readUnits - before.readUnits,
+          writeUnits: after.writeUnits - before.writeUnits,
+          refusedWrites: after.refusedWrites - before.refusedWrites,
+        },
+        timers,
+      }
+    }
 
     /**
      * Moves the stored state `ms` into the past, as if that much time went by: records' checks
@@ -358,6 +447,7 @@ export const startMeteredPipeline = async (options: MeteredPipelineOptions = {})
 
     return {
       run,
+      sweepDue,
       local: local as DynamoDbLocal,
       table,
       async stop() {
@@ -366,6 +456,7 @@ export const startMeteredPipeline = async (options: MeteredPipelineOptions = {})
         await Promise.all([local.stop(), halo.close()])
         removeBundles(`${name}-ingest`)
         removeBundles(`${name}-deliver`)
+        removeBundles(`${name}-due`)
         removeBundles('lambda-process')
       },
     }

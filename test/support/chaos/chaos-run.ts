@@ -81,6 +81,7 @@ const crashingStore = (
   get: inner.get,
   findByTicket: inner.findByTicket,
   listOpenTickets: inner.listOpenTickets,
+  listDue: inner.listDue,
   async put(...args: Parameters<CorrelationStore['put']>) {
     const roll = random()
     if (roll < rate / 2) {

@@ -4,6 +4,14 @@ import type {
   CorrelationRecord,
   CorrelationStore,
 } from '../../../shared/lifecycle/correlation-store.js'
+import type { DueTimeOf } from '../../../shared/lifecycle/due-problem.js'
+
+/**
+ * What the stores under the contract key their due index by (`dueAtOf` option). No policy keeps
+ * a deadline in the state yet (heartbeats, quiet periods and business hours add theirs to
+ * `dueAtOf`), so `lastNotedAt` stands for one here; the contract writes it nowhere else.
+ */
+export const standInDueAtOf: DueTimeOf = (state) => state.lastNotedAt
 
 let lastTicketId = Math.floor(Math.random() * 1_000_000_000)
 /** A ticket id no other test of this run uses (the store may be shared between tests). */
@@ -25,8 +33,8 @@ export const correlationRecord = (
 
 /**
  * What every {@link CorrelationStore} adapter must do, run once per adapter: conditional writes
- * on the version read. `store` gives the store under test (records are made with fresh keys, so
- * one store may serve every test).
+ * on the version read. `store` gives the store under test, its due index keyed by
+ * {@link standInDueAtOf} (records are made with fresh keys, so one store may serve every test).
  */
 export const correlationStoreContract = (store: () => CorrelationStore) => {
   describe('the correlation store contract', () => {
@@ -202,6 +210,82 @@ export const correlationStoreContract = (store: () => CorrelationStore) => {
       expect(await listed(2)).toEqual([checkedLater.key, neverChecked.key])
       const all = await listed(10_000)
       for (const gone of [tiedByKey, closed, noTicket]) expect(all).not.toContain(gone.key)
+    })
+
+    it('lists due problems only, longest overdue first, up to now and the limit', async () => {
+      // Times before anything else the contract writes, so these come first in a shared store.
+      const at = (second: number) => `1970-01-01T00:01:0${second}.000Z`
+      const tag = randomUUID()
+      const record = (name: string, lastNotedAt: string | undefined) =>
+        correlationRecord({ key: `${name} ${tag}`, lastNotedAt })
+      const later = record('b', at(3))
+      const tiedByKey = record('a', at(3))
+      const first = correlationRecord({
+        route: 'zz-last-route',
+        key: `c ${tag}`,
+        lastNotedAt: at(1),
+      })
+      const notYet = record('d', at(8))
+      const never = record('e', undefined)
+      for (const each of [later, tiedByKey, first, notYet, never]) {
+        await store().put(each, undefined)
+      }
+      const listed = (now: string, limit = 10_000) =>
+        store()
+          .listDue(new Date(now), limit)
+          .then((due) => due.filter(({ key }) => key.endsWith(tag)))
+
+      expect(await store().listDue(new Date(at(5)), 3)).toEqual([
+        { route: 'zz-last-route', key: first.key, dueAt: at(1) },
+        { route: 'alerts', key: tiedByKey.key, dueAt: at(3) },
+        { route: 'alerts', key: later.key, dueAt: at(3) },
+      ])
+      // Due at exactly now counts; a moment before, it is not due yet.
+      expect((await listed(at(3))).map(({ key }) => key)).toEqual([
+        first.key,
+        tiedByKey.key,
+        later.key,
+      ])
+      expect((await listed('1970-01-01T00:01:02.999Z')).map(({ key }) => key)).toEqual([first.key])
+      expect(await store().listDue(new Date(at(5)), 0)).toEqual([])
+
+      // Its deadline moved, it goes behind the others; cleared, it leaves the index.
+      await store().put({ ...first, lastNotedAt: at(4), version: 1 }, 1)
+      await store().put({ ...tiedByKey, lastNotedAt: undefined, version: 1 }, 1)
+
+      expect(await listed(at(9))).toEqual([
+        { route: 'alerts', key: later.key, dueAt: at(3) },
+        { route: 'zz-last-route', key: first.key, dueAt: at(4) },
+        { route: 'alerts', key: notYet.key, dueAt: at(8) },
+      ])
+    })
+
+    it('lists a record holding a write in flight by the due time of the state that write leads to', async () => {
+      const tag = randomUUID()
+      const { version: _, ...state } = correlationRecord({ key: `moved ${tag}` })
+      const pendingWrite = (lastNotedAt: string | undefined) => ({
+        envelopeId: 'env-2',
+        command: { kind: 'addAction' as const, action: { ticket_id: 5, note: 'n' } },
+        next: { ...state, lastNotedAt },
+        at: '1970-01-01T00:02:00.000Z',
+      })
+      const moved = correlationRecord({
+        ...state,
+        lastNotedAt: '1970-01-01T00:02:00.000Z',
+        pending: pendingWrite('1970-01-01T00:09:00.000Z'),
+      })
+      const cleared = correlationRecord({
+        key: `cleared ${tag}`,
+        lastNotedAt: '1970-01-01T00:02:00.000Z',
+        pending: { ...pendingWrite(undefined), next: { ...state, key: `cleared ${tag}` } },
+      })
+      await store().put(moved, undefined)
+      await store().put(cleared, undefined)
+
+      const due = await store().listDue(new Date('1970-01-01T00:10:00.000Z'), 10_000)
+      expect(due.filter(({ key }) => key.endsWith(tag))).toEqual([
+        { route: 'alerts', key: moved.key, dueAt: '1970-01-01T00:09:00.000Z' },
+      ])
     })
 
     it('hands out copies: changing what was read or written changes nothing stored', async () => {

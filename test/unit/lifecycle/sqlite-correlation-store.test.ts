@@ -5,13 +5,14 @@ import { MIGRATIONS } from '../../../shared/sqlite-database.js'
 import {
   correlationRecord,
   correlationStoreContract,
+  standInDueAtOf,
 } from '../../support/contracts/correlation-store-contract.js'
 import { sqliteFiles } from '../../support/sqlite.js'
 
 const files = sqliteFiles()
 
 describe('createSqliteCorrelationStore', () => {
-  const store = createSqliteCorrelationStore(files.fresh().db)
+  const store = createSqliteCorrelationStore(files.fresh().db, { dueAtOf: standInDueAtOf })
   correlationStoreContract(() => store)
 
   it('keeps every record and its version across a restart', async () => {
