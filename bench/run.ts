@@ -56,6 +56,12 @@ const SECTIONS: Section[] = [
     run: 'benchTwoWay',
   },
   {
+    name: 'contact',
+    title: 'Halo requests per created ticket with tenant.contact',
+    module: './contact.bench.ts',
+    run: 'benchContact',
+  },
+  {
     name: 'start',
     title: 'npm start: time to listen',
     module: './local-start.bench.ts',

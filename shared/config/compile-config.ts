@@ -28,6 +28,8 @@ export type CompiledRoute = {
   /** Alert fields the route derives or overrides; undefined when it sets none. */
   alert: CompiledTemplate | undefined
   ticket: CompiledTemplate
+  /** The `tenant.contact` templates (`{ email, name }`); undefined when the route sets none. */
+  contact: CompiledTemplate | undefined
   /** Value tables for templates. */
   maps: Route['maps']
   lifecycle: LifecyclePolicy
@@ -51,6 +53,7 @@ export type DeliveryRoute = Pick<
   CompiledRoute,
   | 'name'
   | 'ticket'
+  | 'contact'
   | 'maps'
   | 'lifecycle'
   | 'noise'
@@ -137,6 +140,9 @@ const compileRoute = (
       ? compileTemplate(route.alert, `${at}.alert`, templateIssues, jsonata)
       : undefined,
     ticket: compileTemplate(route.ticket, `${at}.ticket`, templateIssues, jsonata),
+    contact: route.tenant.contact
+      ? compileTemplate(route.tenant.contact, `${at}.tenant.contact`, templateIssues, jsonata)
+      : undefined,
     maps: route.maps,
     lifecycle: route.lifecycle,
     noise: route.noise,
@@ -160,6 +166,10 @@ const reportTemplateIssues = (name: string, raw: unknown, issues: string[]) => {
   for (const part of ['alert', 'ticket'] as const) {
     if (isObject(raw[part]))
       compileTemplate(raw[part], `routes.${name}.${part}`, templateIssues, jsonata)
+  }
+  const contact = isObject(raw.tenant) ? raw.tenant.contact : undefined
+  if (isObject(contact)) {
+    compileTemplate(contact, `routes.${name}.tenant.contact`, templateIssues, jsonata)
   }
   issues.push(...templateIssues.map((issue) => `${issue.path}: ${issue.message}`))
 }

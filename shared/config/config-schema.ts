@@ -6,6 +6,7 @@ import {
   LifecyclePolicySchema,
   NoisePolicySchema,
 } from '../lifecycle/lifecycle-policy.js'
+import { TemplateValueSchema } from '../mapping/template-value.js'
 import { TenantPolicySchema } from '../mapping/tenant-policy.js'
 import { ResolveAtSourceSchema } from '../outbound/resolve-at-source-config.js'
 import { MAX_BODY_BYTES } from '../payload-limits.js'
@@ -13,8 +14,7 @@ import { DeploySchema } from './deploy-schema.js'
 import { DEFAULT_HALO_BUDGET, HaloBudgetSchema } from './halo-budget.js'
 import { DEFAULT_RECONCILE, ReconcileSchema } from './reconcile-config.js'
 
-/** A template value: JSON, where strings may embed JSONata as `{% expression %}`. */
-export const TemplateValueSchema = z.json()
+export { TemplateValueSchema }
 
 const template = TemplateValueSchema.optional()
 

@@ -132,6 +132,9 @@ export const templateOnFirstUse = (template: unknown, path: string): CompiledTem
 const deliveryRoute = (name: string, route: RouteData): DeliveryRoute => ({
   name,
   ticket: templateOnFirstUse(route.ticket, `routes.${name}.ticket`),
+  contact: route.tenant.contact
+    ? templateOnFirstUse(route.tenant.contact, `routes.${name}.tenant.contact`)
+    : undefined,
   maps: route.maps,
   lifecycle: route.lifecycle,
   noise: route.noise,

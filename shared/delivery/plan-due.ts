@@ -4,8 +4,8 @@ import type { HaloDirectory } from '../halo/halo-directory.js'
 import type { CorrelationRecord } from '../lifecycle/correlation-store.js'
 import { decideDue, dueAlertOf, dueAtOf, keptTicketOf } from '../lifecycle/due.js'
 import { planEffect } from '../lifecycle/effects.js'
-import { mapTicket } from '../mapping/map-alert.js'
-import { routeTenant, type TenantRouting } from '../mapping/route-tenant.js'
+import type { TenantRouting } from '../mapping/route-tenant.js'
+import { routedTicket } from '../mapping/routed-ticket.js'
 import type { DeliveryPlan } from './plan-envelope.js'
 
 /**
@@ -60,8 +60,7 @@ export const planDue = async (
       ticket: async () => {
         const kept = keptTicketOf(record)
         if (kept) return kept
-        const mapped = await mapTicket(route, envelope)
-        const routed = await routeTenant(mapped, envelope.alert, route.tenant, deps.directory)
+        const routed = await routedTicket(route, envelope, deps.directory)
         routing = routed.routing
         return routed.ticket
       },
