@@ -2,7 +2,7 @@ import type { DeliveryRoute } from '../config/compile-config.js'
 import type { DueEnvelope } from '../envelope.js'
 import type { HaloDirectory } from '../halo/halo-directory.js'
 import type { CorrelationRecord } from '../lifecycle/correlation-store.js'
-import { decideDue, dueAlertOf, dueAtOf, keptTicketOf } from '../lifecycle/due.js'
+import { deadlineOf, decideDue, dueAlertOf, keptTicketOf } from '../lifecycle/due.js'
 import { planEffect } from '../lifecycle/effects.js'
 import type { TenantRouting } from '../mapping/route-tenant.js'
 import { routedTicket } from '../mapping/routed-ticket.js'
@@ -16,9 +16,9 @@ export const isDueFor = (
   record: CorrelationRecord | undefined,
   timer: DueEnvelope,
   now: Date,
-): record is CorrelationRecord => {
+): boolean => {
   if (!record || record.applied.includes(timer.id)) return false
-  const due = dueAtOf(record)
+  const due = deadlineOf(record)
   return due !== undefined && Date.parse(due) <= now.getTime()
 }
 

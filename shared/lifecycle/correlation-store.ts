@@ -131,6 +131,14 @@ export const CorrelationStateSchema = z.object({
   flap: FlapSchema.optional(),
   /** While `deferred`: the ticket to create when business hours begin (`until`). */
   deferred: DeferredCreateSchema.optional(),
+  /**
+   * A due time nothing came of: no policy acts on it any more (the route's policy was changed),
+   * or its timer failed for good and was parked with its reason. The due sweep leaves out
+   * deadlines at or before it (`dueAtOf`), so such a record is not listed (and its timer not
+   * parked) again and again; a deadline a later event sets is listed as ever, and the parked
+   * timer, replayed, is still decided.
+   */
+  dueHeld: z.iso.datetime().optional(),
 })
 
 /**

@@ -18,6 +18,21 @@ import { dueQuietResolve } from './quiet-resolve.js'
  * that keeps a deadline in the state adds it here.
  */
 export const dueAtOf = (state: CorrelationState): string | undefined => {
+  const deadline = deadlineOf(state)
+  if (deadline === undefined || state.dueHeld === undefined) return deadline
+  // A due time nothing came of is not listed again: only a later one (see `dueHeld`).
+  const held = Date.parse(state.dueHeld)
+  return deadlinesOf(state).find((at) => Date.parse(at) > held)
+}
+
+/**
+ * The earliest deadline the state holds, whether or not something came of it: what a timer is
+ * decided on (a parked timer, replayed, is decided as when it was first due).
+ */
+export const deadlineOf = (state: CorrelationState): string | undefined => deadlinesOf(state)[0]
+
+/** Every deadline the state holds, earliest first. */
+const deadlinesOf = (state: CorrelationState): string[] => {
   // ISO instants as toISOString writes them: their text order is their time order.
   const deadlines: string[] = []
   // The end of a quiet resolve, of a flapping problem's quiet period, of an out-of-hours wait.
@@ -26,7 +41,7 @@ export const dueAtOf = (state: CorrelationState): string | undefined => {
   if (state.deferred) deadlines.push(state.deferred.until)
   // A heartbeat's next ping (unset while its missed ticket is open).
   if (state.heartbeat?.deadline) deadlines.push(state.heartbeat.deadline)
-  return deadlines.sort()[0]
+  return deadlines.sort()
 }
 
 export type DueInput = {
@@ -44,7 +59,7 @@ export type DueInput = {
  */
 export const decideDue = ({ record, route, now, envelopeId }: DueInput): LifecycleDecision => {
   if (record.applied.includes(envelopeId)) return { kind: 'duplicate' }
-  const due = dueAtOf(record)
+  const due = deadlineOf(record)
   if (due === undefined || Date.parse(due) > now.getTime()) {
     return { kind: 'suppress', rule: 'nothing due' }
   }
@@ -55,7 +70,15 @@ export const decideDue = ({ record, route, now, envelopeId }: DueInput): Lifecyc
     dueDeferred(record, route.businessHours, route.noise.maintenance, now) ??
     dueFlapping(record, route.lifecycle, route.noise.flapping, now) ??
     dueQuietResolve(record, route.lifecycle, now)
-  return decided ?? { kind: 'suppress', rule: 'nothing due' }
+  // A deadline no policy acts on now (the route's policy changed since it was set): held, so the
+  // sweep lists it no more.
+  return (
+    decided ?? {
+      kind: 'record',
+      reason: 'no policy of the route acts on this due time',
+      change: { dueHeld: due },
+    }
+  )
 }
 
 /**

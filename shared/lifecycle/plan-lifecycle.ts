@@ -12,7 +12,14 @@ import type { TicketWork } from './ticket-work.js'
 export type RecordedChange = Partial<
   Pick<
     CorrelationState,
-    'state' | 'occurrences' | 'firstSeen' | 'closeAt' | 'flap' | 'deferred' | 'heartbeat'
+    | 'state'
+    | 'occurrences'
+    | 'firstSeen'
+    | 'closeAt'
+    | 'flap'
+    | 'deferred'
+    | 'heartbeat'
+    | 'dueHeld'
   >
 >
 

@@ -34,6 +34,16 @@ const { routes } = compileConfig({
     },
   },
 })
+// The same heartbeat with a ticket nothing routes: its missed ticket fails for good.
+const unroutable = compileConfig({
+  routes: {
+    beats: {
+      source: 'heartbeat',
+      auth: { type: 'bearer' },
+      heartbeat: { expectEveryMinutes: 60, graceMinutes: 10 },
+    },
+  },
+}).routes
 const T0 = Date.parse('2026-11-28T07:00:00.000Z')
 const minutes = (n: number) => new Date(T0 + n * 60_000)
 
@@ -48,7 +58,7 @@ beforeEach(() => {
   sandbox.sandbox.reset()
 })
 
-const worker = () => {
+const worker = (configured = routes) => {
   let now = minutes(0)
   const halo = createHaloClient({
     baseUrl: sandbox.url,
@@ -58,7 +68,7 @@ const worker = () => {
   })
   const store = createMemoryCorrelationStore()
   const deps = {
-    routes,
+    routes: configured,
     halo,
     directory: createHaloDirectory(halo, { ttlMs: 60_000 }),
     store,
@@ -165,5 +175,25 @@ describe('a heartbeat through deliverEvent and the sandbox', () => {
     expect((await w.store.get('beats', 'backup-nas01'))?.state).toBe('closed')
     expect(await w.timer(minutes(10_000))).toBeUndefined()
     expect(sandbox.sandbox.tickets()).toHaveLength(1)
+  })
+
+  it('holds the due time of a timer that failed for good, so it is not queued and parked again, until the next ping', async () => {
+    const w = worker(unroutable)
+    await w.ping(minutes(0))
+    w.at(minutes(80))
+    const timer = await w.timer(minutes(80))
+
+    await expect(w.deliver(timer)).rejects.toMatchObject({ code: 'unroutable' })
+
+    expect((await w.store.get('beats', 'backup-nas01'))?.dueHeld).toBe(minutes(70).toISOString())
+    expect(await w.timer(minutes(10_000))).toBeUndefined()
+    // Replayed from the dead-letter queue (after the config was fixed, say), it is still decided.
+    await expect(w.deliver(timer)).rejects.toMatchObject({ code: 'unroutable' })
+
+    // A ping sets a new deadline, which is listed when it comes.
+    w.at(minutes(100))
+    await w.ping(minutes(100))
+    expect(await w.timer(minutes(169))).toBeUndefined()
+    expect((await w.timer(minutes(171)))?.due.at).toBe(minutes(170).toISOString())
   })
 })
