@@ -62,6 +62,12 @@ const SECTIONS: Section[] = [
     run: 'benchIncident',
   },
   {
+    name: 'contact',
+    title: 'Halo requests per created ticket with tenant.contact',
+    module: './contact.bench.ts',
+    run: 'benchContact',
+  },
+  {
     name: 'start',
     title: 'npm start: time to listen',
     module: './local-start.bench.ts',
@@ -84,6 +90,12 @@ const SECTIONS: Section[] = [
     title: "The local gateway's state in SQLite against memory",
     module: './sqlite-state.bench.ts',
     run: 'benchSqliteState',
+  },
+  {
+    name: 'heartbeats',
+    title: 'Heartbeats: what the due index and the sweep cost per 1,000 pings',
+    module: './heartbeats.bench.ts',
+    run: 'benchHeartbeats',
   },
   {
     name: 'flapping',

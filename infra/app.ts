@@ -12,12 +12,15 @@ import { resolveDeploySettings } from './settings.js'
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 
 /**
- * Builds the CDK app: the config file's routes and deploy settings (CDK context overrides them),
+ * Builds the CDK app (from `input`, the config file's object unless a test gives another): the config file's routes and deploy settings (CDK context overrides them),
  * one stack, and cdk-nag's AwsSolutions checks, whose unacknowledged findings fail the synth.
  */
-export const createApp = (app = new App()): { app: App; stack: HaloHooksStack } => {
+export const createApp = (
+  app = new App(),
+  input: unknown = config,
+): { app: App; stack: HaloHooksStack } => {
   // Checked here, at synth, so a bad config never deploys: the bundles carry this compiled form.
-  const compiled = compileConfig(config, 'halo-hooks.config.ts')
+  const compiled = compileConfig(input, 'halo-hooks.config.ts')
   const { config: parsed, routes } = compiled
   const settings = resolveDeploySettings(
     parsed.deploy,
@@ -34,6 +37,7 @@ export const createApp = (app = new App()): { app: App; stack: HaloHooksStack } 
     projectRoot,
     reconcile: parsed.reconcile,
     timers: [...routes.values()].some(routeNeedsTimers),
+    hooksByGet: [...routes.values()].some((route) => route.source.acceptsGet === true),
     description: 'halo-hooks: webhooks in, HaloPSA tickets out',
   })
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app))

@@ -31,6 +31,11 @@ export type HaloHooksStackProps = StackProps & {
    * schedule are deployed. @default false
    */
   readonly timers?: boolean
+  /**
+   * Whether some route's sender may call with GET (heartbeat pings from a URL), so the HTTP API
+   * routes GET `/hooks/{route}` to ingest too. @default false
+   */
+  readonly hooksByGet?: boolean
 }
 
 const outputId = (route: string) =>
@@ -157,6 +162,7 @@ export class HaloHooksStack extends Stack {
         stageName: settings.stageName,
         throttle: settings.throttle,
         logRetention,
+        hooksByGet: props.hooksByGet ?? false,
       })
       this.endpoint = this.api
     } else {

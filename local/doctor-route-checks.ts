@@ -67,6 +67,7 @@ const createReads = (halo: HaloClient) => {
       ),
     clientSearch: () => once('clients:search', () => halo.listClients({ count: 1 })),
     assets: () => once('assets', () => halo.listAssets({ count: 1 })),
+    users: () => once('users', () => halo.listUsers({ count: 1 })),
   }
 }
 
@@ -562,6 +563,12 @@ const lookupChecks = async ({ reads, name, route }: RouteContext): Promise<Docto
       read: reads.assets,
       what: `read assets (tenant.asset: ${route.tenant.asset})`,
       effect: 'tickets get no asset, and alerts routed by asset are parked as unroutable',
+    },
+    route.tenant.contact && {
+      check: 'contact lookup',
+      read: reads.users,
+      what: 'search users (tenant.contact)',
+      effect: 'tickets get no end user (user_id)',
     },
   ]
   for (const lookup of lookups) {

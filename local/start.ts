@@ -68,7 +68,7 @@ const main = async () => {
     '  routes:',
     ...[...compiled.routes.values()].map(
       (route) =>
-        `    POST ${gateway.url}/hooks/${route.name}  (${route.source.id}${route.description ? `: ${route.description}` : ''})${route.auth?.type === 'none' ? '  WARNING: unauthenticated' : ''}`,
+        `    ${route.source.acceptsGet ? 'GET|POST' : 'POST'} ${gateway.url}/hooks/${route.name}  (${route.source.id}${route.description ? `: ${route.description}` : ''})${route.heartbeat ? `  heartbeat: a ticket after ${route.heartbeat.expectEveryMinutes} + ${route.heartbeat.graceMinutes} min without a ping` : ''}${route.auth?.type === 'none' ? '  WARNING: unauthenticated' : ''}`,
     ),
     gateway.sandbox
       ? `  halo:    sandbox; tickets at ${gateway.haloUrl}/ (board) and ${gateway.haloUrl}/api/tickets (API)`

@@ -69,7 +69,9 @@ export const createIngestApp = (deps: IngestAppDeps) => {
   // One handler for every method, so a POST matches one handler (which Hono calls directly,
   // without composing a chain for the 405 behind it).
   app.all('/hooks/:route', async (c) => {
-    if (c.req.method !== 'POST') {
+    // A GET is a webhook only for senders that can do no more than call a URL (heartbeats).
+    const gets = c.req.method === 'GET' && deps.routes.get(c.req.param('route'))?.source.acceptsGet
+    if (c.req.method !== 'POST' && !gets) {
       c.set('code', 'method_not_allowed')
       return c.json(
         { error: 'method_not_allowed', detail: 'webhooks are delivered with POST' },

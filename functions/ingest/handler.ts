@@ -16,7 +16,7 @@ const env = parseSettings(
   z.object({
     [AWS_ENV.queueUrl]: z.url(),
     [AWS_ENV.signingSecretId]: z.string().min(1),
-    [AWS_ENV.secretCacheSeconds]: z.coerce.number().int().min(0).default(300),
+    [AWS_ENV.secretCacheSeconds]: z.coerce.number().int().min(0).default(900),
     /**
      * Set by the stack so the dry run can show the stored state and a Halo ticket event about a
      * ticket no problem owns is ignored at once; without it the dry run is off and every ticket

@@ -24,7 +24,7 @@ const env = parseSettings(
   z.object({
     [AWS_ENV.queueUrl]: z.url(),
     [AWS_ENV.haloSecretId]: z.string().min(1),
-    [AWS_ENV.secretCacheSeconds]: z.coerce.number().int().min(0).default(300),
+    [AWS_ENV.secretCacheSeconds]: z.coerce.number().int().min(0).default(900),
     [AWS_ENV.tableName]: z.string().min(1),
     [AWS_ENV.haloBaseUrl]: z.url().optional(),
     [AWS_ENV.haloTenant]: z.string().min(1).optional(),

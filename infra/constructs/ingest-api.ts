@@ -20,6 +20,12 @@ export type IngestApiProps = {
   readonly stageName: string
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number }
   readonly logRetention: RetentionDays
+  /**
+   * Route GET `/hooks/{route}` to ingest as well, for senders that can only call a URL
+   * (heartbeat pings); ingest still answers 405 on any route whose sender does not take GET.
+   * @default false
+   */
+  readonly hooksByGet?: boolean
 }
 
 // One JSON line per request; $context variables of HTTP APIs. No headers, bodies or query strings
@@ -74,7 +80,7 @@ export class IngestApi extends Construct implements IngestEndpoint {
     const integration = new HttpLambdaIntegration('Ingest', props.ingest)
     const hooks = this.api.addRoutes({
       path: '/hooks/{route}',
-      methods: [HttpMethod.POST],
+      methods: props.hooksByGet ? [HttpMethod.POST, HttpMethod.GET] : [HttpMethod.POST],
       integration,
     })
     for (const route of hooks) {

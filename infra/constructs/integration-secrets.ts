@@ -9,7 +9,10 @@ export type IntegrationSecretsProps = {
   readonly existingSigningSecretName?: string
   /** Import this existing secret by name for the Halo credentials instead of creating one. */
   readonly existingHaloSecretName?: string
-  /** How long functions trust a read value, in seconds. @default 300 */
+  /**
+   * How long functions trust a read value, in seconds; a value that lacks what a function needs
+   * (credentials, a secret that verifies a request) is read again sooner. @default 900
+   */
   readonly cacheSeconds?: number
 }
 
@@ -70,7 +73,7 @@ export class IntegrationSecrets extends Construct {
 
   constructor(scope: Construct, id: string, props: IntegrationSecretsProps = {}) {
     super(scope, id)
-    const cacheSeconds = props.cacheSeconds ?? 300
+    const cacheSeconds = props.cacheSeconds ?? 900
     this.signing = this.readable({
       id: 'Secret',
       existingName: props.existingSigningSecretName,

@@ -192,6 +192,16 @@ export const createSandboxStore = ({
     }
   }
 
+  /** Halo needs the site of a ticket's end user, and the user must exist. */
+  const refuseUserWithoutSite = (fields: Record<string, unknown>) => {
+    if (fields.user_id === undefined || fields.user_id === null || Number(fields.user_id) <= 0)
+      return
+    if (!findIn('users', fields.user_id)) throw exception(`User ${fields.user_id} does not exist.`)
+    if (fields.site_id === undefined || fields.site_id === null) {
+      throw exception('Please select a Site for this User.')
+    }
+  }
+
   const saveTicket = (input: Record<string, unknown>): Numbered => {
     const fields = Object.fromEntries(
       Object.entries(input).map(([k, v]) => [k, coerceField('tickets', k, v)]),
@@ -212,6 +222,7 @@ export const createSandboxStore = ({
     if (missing.length > 0) {
       throw exception(`Please enter a value for the mandatory fields: ${missing.join(', ')}`)
     }
+    refuseUserWithoutSite(fields)
     const site =
       fields.site_id ?? collections.sites.find((s) => s.client_id === fields.client_id)?.id
     const ticket: Numbered = {

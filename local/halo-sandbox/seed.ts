@@ -117,6 +117,10 @@ export const createSeed = (): SandboxSeed => {
     user(103, 31, 'Lena', 'Fischer', 'lena.fischer@brightwater.example'),
     user(104, 32, 'Marco', 'Rossi', 'marco.rossi@brightwater.example'),
     user(105, 41, 'Aoife', 'Byrne', 'aoife.byrne@cobalt.example'),
+    // Two people of one name at one client: a lookup by that name must not pick either.
+    user(106, 21, 'Tom', 'Okafor', 't.okafor@acme-dental.example'),
+    // Gone from the practice: Halo leaves inactive users out of its lists unless asked.
+    { ...user(107, 21, 'Sam', 'Reed', 'sam.reed@acme-dental.example'), inactive: true },
   ]
   const asset = (
     id: number,

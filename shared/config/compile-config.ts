@@ -4,6 +4,7 @@ import type { RouteAuth } from '../auth/route-auth.js'
 import { describeIssues } from '../describe-issues.js'
 import { ConfigError } from '../errors.js'
 import type { GroupPolicy } from '../lifecycle/group-policy.js'
+import type { HeartbeatPolicy } from '../lifecycle/heartbeat-policy.js'
 import type { BusinessHours, LifecyclePolicy, NoisePolicy } from '../lifecycle/lifecycle-policy.js'
 import { type CompiledTemplate, compileTemplate, type TemplateIssue } from '../mapping/template.js'
 import type { TenantPolicy } from '../mapping/tenant-policy.js'
@@ -28,6 +29,8 @@ export type CompiledRoute = {
   /** Alert fields the route derives or overrides; undefined when it sets none. */
   alert: CompiledTemplate | undefined
   ticket: CompiledTemplate
+  /** The `tenant.contact` templates (`{ email, name }`); undefined when the route sets none. */
+  contact: CompiledTemplate | undefined
   /** Value tables for templates. */
   maps: Route['maps']
   lifecycle: LifecyclePolicy
@@ -36,6 +39,8 @@ export type CompiledRoute = {
   group: GroupPolicy | undefined
   /** The group key template (`group.key`), rendered at ingest; undefined: the default key. */
   groupKey: CompiledTemplate | undefined
+  /** Every alert is a heartbeat's ping (see `heartbeat.ts`); undefined: an ordinary route. */
+  heartbeat: HeartbeatPolicy | undefined
   tenant: TenantPolicy
   /** The route's business hours; undefined: none (templates see no `alert.inBusinessHours`). */
   businessHours: BusinessHours | undefined
@@ -53,10 +58,12 @@ export type DeliveryRoute = Pick<
   CompiledRoute,
   | 'name'
   | 'ticket'
+  | 'contact'
   | 'maps'
   | 'lifecycle'
   | 'noise'
   | 'group'
+  | 'heartbeat'
   | 'tenant'
   | 'resolveAtSource'
   | 'haloAgentId'
@@ -113,6 +120,13 @@ const compileRoute = (
         '(use hmac, bearer, header, query or basic)',
     )
   }
+  if (source.needsHeartbeatPolicy && !route.heartbeat) {
+    issues.push(
+      `${at}.heartbeat: required: the ${source.id} source needs to know how often its sender ` +
+        'pings, e.g. heartbeat: { expectEveryMinutes: 60 } for an hourly job (graceMinutes ' +
+        'defaults to 10 % of it, at least 5)',
+    )
+  }
   for (const field of source.requiredAlertTemplates ?? []) {
     if (route.alert?.[field] === undefined) {
       issues.push(`${at}.alert.${field}: required: the ${source.id} source cannot derive it`)
@@ -127,6 +141,8 @@ const compileRoute = (
       route.lifecycle.resolveAfterQuietMinutes !== undefined &&
         'lifecycle.resolveAfterQuietMinutes',
       route.businessHours?.outOfHours === 'defer' && "businessHours.outOfHours: 'defer'",
+      // Every alert of a heartbeat route is a ping for its own key, never an incident's member.
+      route.heartbeat && 'heartbeat',
     ]
     for (const policy of alone) {
       if (policy) issues.push(`${at}.group: cannot be combined with ${policy}`)
@@ -146,6 +162,9 @@ const compileRoute = (
       ? compileTemplate(route.alert, `${at}.alert`, templateIssues, jsonata)
       : undefined,
     ticket: compileTemplate(route.ticket, `${at}.ticket`, templateIssues, jsonata),
+    contact: route.tenant.contact
+      ? compileTemplate(route.tenant.contact, `${at}.tenant.contact`, templateIssues, jsonata)
+      : undefined,
     maps: route.maps,
     lifecycle: route.lifecycle,
     noise: route.noise,
@@ -154,6 +173,7 @@ const compileRoute = (
       route.group?.key === undefined
         ? undefined
         : compileTemplate({ key: route.group.key }, `${at}.group`, templateIssues, jsonata),
+    heartbeat: route.heartbeat,
     tenant: route.tenant,
     businessHours: route.businessHours,
     resolveAtSource: route.resolveAtSource,
@@ -173,6 +193,10 @@ const reportTemplateIssues = (name: string, raw: unknown, issues: string[]) => {
   for (const part of ['alert', 'ticket'] as const) {
     if (isObject(raw[part]))
       compileTemplate(raw[part], `routes.${name}.${part}`, templateIssues, jsonata)
+  }
+  const contact = isObject(raw.tenant) ? raw.tenant.contact : undefined
+  if (isObject(contact)) {
+    compileTemplate(contact, `routes.${name}.tenant.contact`, templateIssues, jsonata)
   }
   issues.push(...templateIssues.map((issue) => `${issue.path}: ${issue.message}`))
 }

@@ -1,11 +1,13 @@
 import * as z from 'zod'
 import { RouteAuthSchema } from '../auth/route-auth-schema.js'
 import { GroupPolicySchema } from '../lifecycle/group-policy.js'
+import { HeartbeatPolicySchema } from '../lifecycle/heartbeat-policy.js'
 import {
   BusinessHoursSchema,
   LifecyclePolicySchema,
   NoisePolicySchema,
 } from '../lifecycle/lifecycle-policy.js'
+import { TemplateValueSchema } from '../mapping/template-value.js'
 import { TenantPolicySchema } from '../mapping/tenant-policy.js'
 import { ResolveAtSourceSchema } from '../outbound/resolve-at-source-config.js'
 import { MAX_BODY_BYTES } from '../payload-limits.js'
@@ -13,8 +15,7 @@ import { DeploySchema } from './deploy-schema.js'
 import { DEFAULT_HALO_BUDGET, HaloBudgetSchema } from './halo-budget.js'
 import { DEFAULT_RECONCILE, ReconcileSchema } from './reconcile-config.js'
 
-/** A template value: JSON, where strings may embed JSONata as `{% expression %}`. */
-export const TemplateValueSchema = z.json()
+export { TemplateValueSchema }
 
 const template = TemplateValueSchema.optional()
 
@@ -86,6 +87,12 @@ export const RouteSchema = z
      * listed in merged notes, closed when every member has resolved. @default off
      */
     group: GroupPolicySchema.optional(),
+    /**
+     * A dead-man's switch: every alert is a ping for its key, and a key silent for longer than
+     * expected opens a ticket that its next ping closes. Required by the `heartbeat` source.
+     * @default off
+     */
+    heartbeat: HeartbeatPolicySchema.optional(),
     /**
      * Weekly business hours in a time zone: templates see `alert.inBusinessHours`, and
      * `outOfHours: defer` holds non-urgent tickets until they begin. @default none

@@ -1,6 +1,7 @@
 import type { RouteAuth } from '../auth/route-auth.js'
 import { ConfigError } from '../errors.js'
 import type { GroupPolicy } from '../lifecycle/group-policy.js'
+import type { HeartbeatPolicy } from '../lifecycle/heartbeat-policy.js'
 import type { BusinessHours, LifecyclePolicy, NoisePolicy } from '../lifecycle/lifecycle-policy.js'
 import type { CompiledTemplate, TemplateIssue } from '../mapping/template.js'
 import type { TenantPolicy } from '../mapping/tenant-policy.js'
@@ -28,6 +29,7 @@ export type RouteData = {
   lifecycle: LifecyclePolicy
   noise: NoisePolicy
   group?: GroupPolicy
+  heartbeat?: HeartbeatPolicy
   tenant: TenantPolicy
   resolveAtSource?: ResolveAtSource
   haloAgentId?: number
@@ -56,6 +58,7 @@ export const routeDataOf = (
       lifecycle: route.lifecycle,
       noise: route.noise,
       ...(route.group ? { group: route.group } : {}),
+      ...(route.heartbeat ? { heartbeat: route.heartbeat } : {}),
       tenant: route.tenant,
       ...(route.resolveAtSource ? { resolveAtSource: route.resolveAtSource } : {}),
       ...(route.haloAgentId === undefined ? {} : { haloAgentId: route.haloAgentId }),
@@ -132,10 +135,14 @@ export const templateOnFirstUse = (template: unknown, path: string): CompiledTem
 const deliveryRoute = (name: string, route: RouteData): DeliveryRoute => ({
   name,
   ticket: templateOnFirstUse(route.ticket, `routes.${name}.ticket`),
+  contact: route.tenant.contact
+    ? templateOnFirstUse(route.tenant.contact, `routes.${name}.tenant.contact`)
+    : undefined,
   maps: route.maps,
   lifecycle: route.lifecycle,
   noise: route.noise,
   group: route.group,
+  heartbeat: route.heartbeat,
   tenant: route.tenant,
   resolveAtSource: route.resolveAtSource,
   haloAgentId: route.haloAgentId,

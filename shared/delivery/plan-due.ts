@@ -2,10 +2,10 @@ import type { DeliveryRoute } from '../config/compile-config.js'
 import type { DueEnvelope } from '../envelope.js'
 import type { HaloDirectory } from '../halo/halo-directory.js'
 import type { CorrelationRecord } from '../lifecycle/correlation-store.js'
-import { decideDue, dueAlertOf, dueAtOf, keptTicketOf } from '../lifecycle/due.js'
+import { deadlineOf, decideDue, dueAlertOf, keptTicketOf } from '../lifecycle/due.js'
 import { planEffect } from '../lifecycle/effects.js'
-import { mapTicket } from '../mapping/map-alert.js'
-import { routeTenant, type TenantRouting } from '../mapping/route-tenant.js'
+import type { TenantRouting } from '../mapping/route-tenant.js'
+import { routedTicket } from '../mapping/routed-ticket.js'
 import type { DeliveryPlan } from './plan-envelope.js'
 
 /**
@@ -16,9 +16,9 @@ export const isDueFor = (
   record: CorrelationRecord | undefined,
   timer: DueEnvelope,
   now: Date,
-): record is CorrelationRecord => {
+): boolean => {
   if (!record || record.applied.includes(timer.id)) return false
-  const due = dueAtOf(record)
+  const due = deadlineOf(record)
   return due !== undefined && Date.parse(due) <= now.getTime()
 }
 
@@ -60,8 +60,7 @@ export const planDue = async (
       ticket: async () => {
         const kept = keptTicketOf(record)
         if (kept) return kept
-        const mapped = await mapTicket(route, envelope)
-        const routed = await routeTenant(mapped, envelope.alert, route.tenant, deps.directory)
+        const routed = await routedTicket(route, envelope, deps.directory)
         routing = routed.routing
         return routed.ticket
       },

@@ -3,12 +3,13 @@ import type { AlertEnvelope } from '../envelope.js'
 import type { HaloDirectory } from '../halo/halo-directory.js'
 import type { CorrelationRecord } from '../lifecycle/correlation-store.js'
 import { type PlannedEffect, planEffect } from '../lifecycle/effects.js'
+import { decidePing } from '../lifecycle/heartbeat.js'
 import { problemKeyOf } from '../lifecycle/incident-key.js'
 import { decideLifecycle, type LifecycleDecision } from '../lifecycle/plan-lifecycle.js'
 import type { TicketWork } from '../lifecycle/ticket-work.js'
 import { trackAlert } from '../lifecycle/track-alert.js'
-import { mapTicket } from '../mapping/map-alert.js'
-import { routeTenant, type TenantRouting } from '../mapping/route-tenant.js'
+import type { TenantRouting } from '../mapping/route-tenant.js'
+import { routedTicket } from '../mapping/routed-ticket.js'
 
 /** The plan for one envelope: its decision, the Halo call that carries it out, the state after. */
 export type DeliveryPlan = PlannedEffect & {
@@ -18,10 +19,10 @@ export type DeliveryPlan = PlannedEffect & {
 }
 
 /**
- * Plans one envelope without changing anything: decides from the stored state and the clock,
- * then builds the Halo call and the next state from the effect table. Only a create renders the
- * route's ticket templates and routes the tenant (which may look clients and assets up through
- * `directory`); the dry run shows exactly this plan.
+ * Plans one envelope without changing anything: decides from the stored state and the clock (on
+ * a heartbeat route, as a ping), then builds the Halo call and the next state from the effect
+ * table. Only a create renders the route's ticket templates and routes the tenant (which may look
+ * clients, assets and the contact up through `directory`); the dry run shows exactly this plan.
  */
 export const planEnvelope = async (
   envelope: AlertEnvelope,
@@ -49,7 +50,16 @@ export const planEnvelope = async (
     ...(deps.work ? { work: deps.work } : {}),
     ...(route.group ? { group: route.group } : {}),
   }
-  const first = decideLifecycle(input)
+  const first = route.heartbeat
+    ? decidePing({
+        record,
+        alert,
+        envelopeId: envelope.id,
+        receivedAt: envelope.receivedAt,
+        policy: route.heartbeat,
+        now,
+      })
+    : decideLifecycle(input)
   // Only a note asks whether Halo is busy: under pressure, repeats are merged, not queued.
   const decided =
     first.kind === 'note' && (await deps.haloBusy?.())
@@ -58,8 +68,7 @@ export const planEnvelope = async (
   let routing: TenantRouting | undefined
   // A ticket is rendered for the instant it is created at (`alert.inBusinessHours`).
   const ticketAt = async (at: Date) => {
-    const mapped = await mapTicket(route, envelope, at)
-    const routed = await routeTenant(mapped, alert, route.tenant, deps.directory)
+    const routed = await routedTicket(route, envelope, deps.directory, at)
     routing = routed.routing
     return routed.ticket
   }

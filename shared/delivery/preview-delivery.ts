@@ -7,6 +7,7 @@ import { dueAtOf } from '../lifecycle/due.js'
 import { explainPolicies } from '../lifecycle/explain-policies.js'
 import { problemKeyOf } from '../lifecycle/incident-key.js'
 import { needsRecheck, needsWorkCheck } from '../lifecycle/plan-lifecycle.js'
+import type { TenantRouting } from '../mapping/route-tenant.js'
 import { callOf } from './halo-commands.js'
 import { planEnvelope } from './plan-envelope.js'
 
@@ -63,6 +64,19 @@ const incidentOf = (
 }
 
 /**
+ * A contact the dry run could not look up is not "not found": say what delivery would decide by.
+ */
+const undecidedContact = (routing: TenantRouting, contactLookups: readonly string[]) =>
+  contactLookups.length && routing.contact && 'reason' in routing.contact
+    ? {
+        ...routing,
+        contact: {
+          reason: `not looked up in a dry run: delivery sets user_id when exactly one user matches (${contactLookups.join(', else ')})`,
+        },
+      }
+    : routing
+
+/**
  * What delivering an envelope would do now, without any write and without calling Halo: the
  * stored state it starts from, the lifecycle decision, and the Halo calls with their bodies.
  * Halo lookups that routing would make are listed instead of made; a resolve that first reads
@@ -89,6 +103,7 @@ export const previewDelivery = async (
   const slot = `${route.name}:${key}`
   const record = deps.carried?.get(slot) ?? (await deps.store.get(route.name, key))
   const lookups: string[] = []
+  const contactLookups: string[] = []
   const directory: HaloDirectory = {
     clientIdByName: async (name) => {
       lookups.push(`Halo client named "${name}"`)
@@ -101,6 +116,12 @@ export const previewDelivery = async (
           : `Halo asset tagged "${inventoryNumber}"`,
       )
       return undefined
+    },
+    contacts: async (clientId, { by, value }) => {
+      const lookup = `Halo users of client ${clientId} ${by === 'email' ? `with e-mail "${value}"` : `named "${value}"`}`
+      lookups.push(lookup)
+      contactLookups.push(lookup)
+      return []
     },
   }
   const base = {
@@ -155,7 +176,7 @@ export const previewDelivery = async (
       calls: planned.command ? [callOf(planned.command)] : [],
       ...(planned.next && dueAtOf(planned.next) ? { dueAtAfter: dueAtOf(planned.next) } : {}),
       ...(workCheck ? { workCheck } : {}),
-      ...(planned.routing ? { routing: planned.routing } : {}),
+      ...(planned.routing ? { routing: undecidedContact(planned.routing, contactLookups) } : {}),
       ...(lookups.length ? { lookupsNotMade: lookups } : {}),
     }
   } catch (error) {

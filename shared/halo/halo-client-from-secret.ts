@@ -1,5 +1,5 @@
 import { DeployIncompleteError } from '../errors.js'
-import type { SecretStore } from '../secrets/secret-store.js'
+import { RECHECK_MISSING_SECRET_MS, type SecretStore } from '../secrets/secret-store.js'
 
 /** What a Lambda function's Halo client is built from: the deployed URL and the secret's keys. */
 export type HaloCredentials = { baseUrl: string; clientId: string; clientSecret: string }
@@ -20,7 +20,9 @@ export const haloClientFromSecret = <Client>(
     if (!baseUrl) {
       throw new DeployIncompleteError('no Halo URL is deployed (set deploy.haloUrl and redeploy)')
     }
-    const { halo } = await secrets.get()
+    let { halo } = await secrets.get()
+    // None yet: they may have been stored since the value held was read (a first setup).
+    if (!halo) ({ halo } = await secrets.get({ maxAgeMs: RECHECK_MISSING_SECRET_MS }))
     if (!halo) {
       throw new DeployIncompleteError(
         'the Halo secret has no credentials yet (halo.clientId/secret; npm run secrets)',

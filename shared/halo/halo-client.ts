@@ -15,6 +15,7 @@ import {
   type HaloStatusQuery,
   type HaloTicketQuery,
   type HaloTicketTypeQuery,
+  type HaloUserQuery,
   toQueryString,
 } from './queries.js'
 import { type BudgetLane, DEFAULT_RATE_BUDGET, type RateBudget } from './rate-budget.js'
@@ -42,6 +43,7 @@ import {
   HaloTicketSchema,
   type HaloTicketType,
   HaloTicketTypeSchema,
+  HaloUserSchema,
 } from './schemas.js'
 
 export type HaloClientOptions = {
@@ -395,6 +397,11 @@ export const createHaloClient = (options: HaloClientOptions) => {
     },
 
     listAssets,
+
+    /** One page of end users (schema `Users`), filtered as Halo filters them. */
+    async listUsers(query: HaloUserQuery = {}) {
+      return getList(HaloUserSchema, '/Users', 'users', query)
+    },
 
     /**
      * Assets matching a host name, device name or asset tag exactly (case-insensitive). Halo's

@@ -42,6 +42,17 @@ export const HaloAssetQuerySchema = z.strictObject({
 })
 export type HaloAssetQuery = z.infer<typeof HaloAssetQuerySchema>
 
+/**
+ * `GET /api/Users` filters. `search` matches parts of names and e-mail addresses, so callers
+ * keep only exact matches; inactive users are left out unless asked for.
+ */
+export const HaloUserQuerySchema = z.strictObject({
+  search: z.string().optional(),
+  client_id: z.int().optional(),
+  count: z.int().positive().optional(),
+})
+export type HaloUserQuery = z.infer<typeof HaloUserQuerySchema>
+
 /** `GET /api/TicketType/{id}`: `includedetails` adds the type's fields and restrictions. */
 export const HaloTicketTypeQuerySchema = z.strictObject({
   includedetails: z.boolean().optional(),

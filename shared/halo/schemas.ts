@@ -157,6 +157,20 @@ export const HaloAssetSchema = z.looseObject({
 })
 export type HaloAsset = z.infer<typeof HaloAssetSchema>
 
+/**
+ * A Halo end user (schema `Users`), the contact a ticket is raised for. Halo declares `site_id`
+ * a double; ids are whole numbers all the same.
+ */
+export const HaloUserSchema = z.looseObject({
+  id: readInt,
+  name: maybe(z.string()),
+  emailaddress: maybe(z.string()),
+  client_id: maybe(readInt),
+  site_id: maybe(readInt),
+  inactive: maybe(z.boolean()),
+})
+export type HaloUser = z.infer<typeof HaloUserSchema>
+
 /** A Halo site (schema `Site`). */
 export const HaloSiteSchema = z.looseObject({
   id: readInt,

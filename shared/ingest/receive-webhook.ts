@@ -12,7 +12,12 @@ import { AuthenticationError, ConfigError, PayloadError, UnknownRouteError } fro
 import type { Logger } from '../observability.js'
 import { freezeInPlace } from '../plain-copy.js'
 import type { EventQueue } from '../queue/event-queue.js'
-import { type SecretStore, type Secrets, signingSecretsOf } from '../secrets/secret-store.js'
+import {
+  RECHECK_MISSING_SECRET_MS,
+  type SecretStore,
+  type Secrets,
+  signingSecretsOf,
+} from '../secrets/secret-store.js'
 import type {
   AlertDraft,
   AuthVerdict,
@@ -78,6 +83,30 @@ const contextWith = (
   secrets: signingSecretsOf(secrets, route.name),
   now,
 })
+
+/**
+ * The context again with the route's secrets read afresh, when the value held is more than
+ * {@link RECHECK_REFUSED_SIGNATURE_MS} old and the secrets differ: a secret rotated since then
+ * verifies at once, not only once the cache runs out. Undefined when nothing changed.
+ */
+const renewedContext = async (
+  route: CompiledRoute,
+  context: SourceContext<unknown>,
+  deps: Pick<IngestDeps, 'secrets'>,
+): Promise<SourceContext<unknown> | undefined> => {
+  const fresh = await deps.secrets.get({ maxAgeMs: RECHECK_REFUSED_SIGNATURE_MS })
+  const secrets = signingSecretsOf(fresh, route.name)
+  const same =
+    secrets.length === context.secrets.length &&
+    secrets.every((secret, index) => secret === context.secrets[index])
+  return same ? undefined : { ...context, secrets }
+}
+
+/**
+ * How old the secret held may be when a request's signature does not verify with it: at most one
+ * read of the secret per this time however many bad requests come.
+ */
+const RECHECK_REFUSED_SIGNATURE_MS = 60_000
 
 /** `authenticate`'s verdict, without a promise when no check is asynchronous. */
 const verdictOf = (
@@ -162,7 +191,10 @@ const envelopesOf = (
   now: Date,
 ): ReadOutcome | Promise<ReadOutcome> => {
   const receivedAt = now.toISOString()
-  const delivery = result.deliveryId ?? contentHash(request.body)
+  // On a heartbeat route a resend of the same body is a new ping (Alertmanager's Watchdog repeats
+  // one body unchanged): without the sender's id, the time received tells deliveries apart.
+  const hashed = contentHash(request.body)
+  const delivery = result.deliveryId ?? (route.heartbeat ? `${hashed}@${receivedAt}` : hashed)
   const envelopes: AlertEnvelope[] = []
   const { alerts } = result
   for (let index = 0; index < alerts.length; index++) {
@@ -247,7 +279,12 @@ export const receiveWebhook = async (
   if (request.body.byteLength > route.maxBodyBytes) {
     throw new PayloadError('payload_too_large', `body exceeds ${route.maxBodyBytes} bytes`)
   }
-  const context = contextWith(route, await deps.secrets.get(), deps.now())
+  let context = contextWith(route, await deps.secrets.get(), deps.now())
+  if (route.needsSecret && context.secrets.length === 0) {
+    // None yet: one may have been stored since the value held was read (a first setup).
+    const fresh = await deps.secrets.get({ maxAgeMs: RECHECK_MISSING_SECRET_MS })
+    context = contextWith(route, fresh, context.now)
+  }
   const handshake = route.source.handshake?.(request, context)
   if (handshake) {
     return {
@@ -260,8 +297,15 @@ export const receiveWebhook = async (
   // Synchronous up to the enqueue wherever nothing is actually asynchronous: a promise only for a
   // sender's asynchronous verification, the source's normalize, JSONata, and the queue.
   const pending = verdictOf(route, request, context)
-  const verdict = pending instanceof Promise ? await pending : pending
-  if (!verdict.ok) throw new AuthenticationError(verdict.code, verdict.detail)
+  let verdict = pending instanceof Promise ? await pending : pending
+  if (!verdict.ok) {
+    const renewed = await renewedContext(route, context, deps)
+    if (renewed) {
+      context = renewed
+      verdict = await verdictOf(route, request, context)
+    }
+    if (!verdict.ok) throw new AuthenticationError(verdict.code, verdict.detail)
+  }
 
   const normalized = await route.source.normalize(request, context)
   const outcome = outcomeOfResult(route, request, normalized, context.now)

@@ -36,6 +36,25 @@ export const SourceResolveSchema = z.object({
   reference: z.string().optional(),
 })
 
+/**
+ * A watched heartbeat (a route with a `heartbeat` policy): when it last pinged, when it is
+ * overdue, and the little of its last ping a missed-heartbeat ticket is made from (kept small:
+ * every ping writes the record).
+ */
+export const HeartbeatStateSchema = z.object({
+  /** When the newest ping was received (our clock, never the sender's; never moves back). */
+  lastPingAt: z.iso.datetime(),
+  /** When the key is overdue: `lastPingAt` + expected interval + grace. Unset while missed. */
+  deadline: z.iso.datetime().optional(),
+  /** When the missing heartbeat was noticed (the ticket opened); unset once it pings again. */
+  missedAt: z.iso.datetime().optional(),
+  /** The sender's name for itself (the last ping's title, when it differs from the key). */
+  name: z.string().max(200).optional(),
+  /** The last ping's tenant hints and resource, for routing the missed ticket's client. */
+  tenant: z.object({ id: z.string().optional(), name: z.string().optional() }).optional(),
+  resource: z.string().max(255).optional(),
+})
+
 /** A problem's recent status changes, and whether it is flapping (`stableAt` set). */
 export const FlapSchema = z.object({
   /** The status of the problem's last alert. */
@@ -104,6 +123,8 @@ export const CorrelationStateSchema = z.object({
   sourceResolve: SourceResolveSchema.optional(),
   /** An incident's members and merged notes (a route's `group` policy; its key `incident:…`). */
   incident: IncidentSchema.optional(),
+  /** A heartbeat's pings and deadline (routes with a `heartbeat` policy). */
+  heartbeat: HeartbeatStateSchema.optional(),
   /**
    * A resolve waiting out `resolveAfterQuietMinutes`: the ticket is closed at this instant
    * unless a firing comes first (which clears it).
@@ -113,6 +134,14 @@ export const CorrelationStateSchema = z.object({
   flap: FlapSchema.optional(),
   /** While `deferred`: the ticket to create when business hours begin (`until`). */
   deferred: DeferredCreateSchema.optional(),
+  /**
+   * A due time nothing came of: no policy acts on it any more (the route's policy was changed),
+   * or its timer failed for good and was parked with its reason. The due sweep leaves out
+   * deadlines at or before it (`dueAtOf`), so such a record is not listed (and its timer not
+   * parked) again and again; a deadline a later event sets is listed as ever, and the parked
+   * timer, replayed, is still decided.
+   */
+  dueHeld: z.iso.datetime().optional(),
 })
 
 /**
@@ -142,6 +171,7 @@ export type CorrelationRecord = z.infer<typeof CorrelationRecordSchema>
 export type PendingWrite = z.infer<typeof PendingWriteSchema>
 export type KeptAlert = z.infer<typeof KeptAlertSchema>
 export type SourceResolve = z.infer<typeof SourceResolveSchema>
+export type HeartbeatState = z.infer<typeof HeartbeatStateSchema>
 export type Flap = z.infer<typeof FlapSchema>
 export type DeferredCreate = z.infer<typeof DeferredCreateSchema>
 

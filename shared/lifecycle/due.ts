@@ -5,6 +5,7 @@ import type { HaloTicketInput } from '../halo/schemas.js'
 import { dueDeferred } from './business-hours.js'
 import type { CorrelationRecord, CorrelationState } from './correlation-store.js'
 import { dueFlapping } from './flapping.js'
+import { decideHeartbeatDue, heartbeatAlertOf } from './heartbeat.js'
 import { decideIncidentDue } from './incident.js'
 import type { LifecycleDecision } from './plan-lifecycle.js'
 import { dueQuietResolve } from './quiet-resolve.js'
@@ -18,6 +19,21 @@ import { dueQuietResolve } from './quiet-resolve.js'
  * that keeps a deadline in the state adds it here.
  */
 export const dueAtOf = (state: CorrelationState): string | undefined => {
+  const deadline = deadlineOf(state)
+  if (deadline === undefined || state.dueHeld === undefined) return deadline
+  // A due time nothing came of is not listed again: only a later one (see `dueHeld`).
+  const held = Date.parse(state.dueHeld)
+  return deadlinesOf(state).find((at) => Date.parse(at) > held)
+}
+
+/**
+ * The earliest deadline the state holds, whether or not something came of it: what a timer is
+ * decided on (a parked timer, replayed, is decided as when it was first due).
+ */
+export const deadlineOf = (state: CorrelationState): string | undefined => deadlinesOf(state)[0]
+
+/** Every deadline the state holds, earliest first. */
+const deadlinesOf = (state: CorrelationState): string[] => {
   // ISO instants as toISOString writes them: their text order is their time order.
   const deadlines: string[] = []
   // The end of a quiet resolve, of a flapping problem's quiet period, of an out-of-hours wait,
@@ -26,12 +42,14 @@ export const dueAtOf = (state: CorrelationState): string | undefined => {
   if (state.flap?.stableAt) deadlines.push(state.flap.stableAt)
   if (state.deferred) deadlines.push(state.deferred.until)
   if (state.incident?.noteDueAt) deadlines.push(state.incident.noteDueAt)
-  return deadlines.sort()[0]
+  // A heartbeat's next ping (unset while its missed ticket is open).
+  if (state.heartbeat?.deadline) deadlines.push(state.heartbeat.deadline)
+  return deadlines.sort()
 }
 
 export type DueInput = {
   record: CorrelationRecord
-  route: Pick<DeliveryRoute, 'name' | 'lifecycle' | 'noise' | 'businessHours'>
+  route: Pick<DeliveryRoute, 'name' | 'lifecycle' | 'noise' | 'businessHours' | 'heartbeat'>
   now: Date
   /** The timer's envelope id (recorded as applied like any event's). */
   envelopeId: string
@@ -44,18 +62,27 @@ export type DueInput = {
  */
 export const decideDue = ({ record, route, now, envelopeId }: DueInput): LifecycleDecision => {
   if (record.applied.includes(envelopeId)) return { kind: 'duplicate' }
-  const due = dueAtOf(record)
+  const due = deadlineOf(record)
   if (due === undefined || Date.parse(due) > now.getTime()) {
     return { kind: 'suppress', rule: 'nothing due' }
   }
   // Each policy with a deadline in the state decides here (heartbeats, quiet periods, business
   // hours, incidents' merged notes).
   const decided =
+    decideHeartbeatDue({ record, route, now }) ??
     dueDeferred(record, route.businessHours, route.noise.maintenance, now) ??
     dueFlapping(record, route.lifecycle, route.noise.flapping, now) ??
     dueQuietResolve(record, route.lifecycle, now) ??
     decideIncidentDue(record, now)
-  return decided ?? { kind: 'suppress', rule: 'nothing due' }
+  // A deadline no policy acts on now (the route's policy changed since it was set): held, so the
+  // sweep lists it no more.
+  return (
+    decided ?? {
+      kind: 'record',
+      reason: 'no policy of the route acts on this due time',
+      change: { dueHeld: due },
+    }
+  )
 }
 
 /**
@@ -67,17 +94,21 @@ export const decideDue = ({ record, route, now, envelopeId }: DueInput): Lifecyc
  */
 export const dueAlertOf = (
   record: CorrelationRecord,
-  _route: Pick<DeliveryRoute, 'name' | 'lifecycle' | 'noise'>,
+  route: Pick<DeliveryRoute, 'name' | 'lifecycle' | 'noise' | 'heartbeat'>,
   timer: DueEnvelope,
 ): AlertEnvelope =>
-  timerAlertEnvelope(timer, {
-    key: record.key,
-    status: 'firing',
-    severity: 'medium',
-    title: record.alert?.title ?? record.key.slice(0, 500),
-    occurredAt: timer.due.at,
-    labels: record.alert?.labels ?? {},
-  })
+  route.heartbeat && record.heartbeat
+    ? timerAlertEnvelope(timer, heartbeatAlertOf(record, route, new Date(timer.due.at)), {
+        heartbeat: record.heartbeat,
+      })
+    : timerAlertEnvelope(timer, {
+        key: record.key,
+        status: 'firing',
+        severity: 'medium',
+        title: record.alert?.title ?? record.key.slice(0, 500),
+        occurredAt: timer.due.at,
+        labels: record.alert?.labels ?? {},
+      })
 
 /**
  * An alert envelope standing for a timer: the timer's identity (templates see `envelope.id`,
@@ -106,8 +137,9 @@ export const timerAlertEnvelope = (
  */
 export const routeNeedsTimers = (
   route: Pick<DeliveryRoute, 'lifecycle' | 'noise'> &
-    Partial<Pick<DeliveryRoute, 'businessHours' | 'group'>>,
+    Partial<Pick<DeliveryRoute, 'businessHours' | 'heartbeat' | 'group'>>,
 ): boolean =>
+  route.heartbeat !== undefined ||
   route.lifecycle.resolveAfterQuietMinutes !== undefined ||
   route.noise.flapping !== undefined ||
   route.businessHours?.outOfHours === 'defer' ||

@@ -8,6 +8,7 @@ import {
   type KeptAlert,
   MAX_KEPT_LABELS_CHARS,
 } from './correlation-store.js'
+import { heartbeatBackNote } from './heartbeat.js'
 import { allResolved, incidentDetails, incidentSummary, mergedNote } from './incident-text.js'
 import type { LifecyclePolicy } from './lifecycle-policy.js'
 import type { LifecycleDecision, LifecycleKind } from './plan-lifecycle.js'
@@ -91,9 +92,48 @@ const action = async (
 
 const none = () => undefined
 
+/** Envelope ids a heartbeat's record keeps while it only receives pings. */
+const PING_APPLIED_KEPT = 5
+
 /** Repeats that were only counted (noted recently, or Halo was busy), told with the resolve. */
 const recurred = (unnoted: number | undefined) =>
   unnoted ? ` It recurred ${plural(unnoted, 'more time')} since the last note.` : ''
+
+/** A new ticket from the route's templates, naming the problem's previous ticket if any. */
+const createCommand = async (
+  previousTicketId: number | undefined,
+  context: EffectContext,
+): Promise<HaloCommand> => {
+  const ticket = await context.ticket()
+  if (previousTicketId === undefined) return { kind: 'createTicket', ticket }
+  const link = `Previous ticket for this alert: #${previousTicketId}`
+  const details = ticket.details ? `${ticket.details}\n\n${link}` : link
+  return { kind: 'createTicket', ticket: { ...ticket, details } }
+}
+
+/** The state once a new ticket is open for a problem that began at `firstSeen`. */
+const openedWith = (
+  base: CorrelationState,
+  at: string,
+  command: HaloCommand | undefined,
+  alert: KeptAlert | undefined,
+  occurrences: number,
+  firstSeen: string,
+): CorrelationState => ({
+  ...base,
+  ticketId: undefined, // the created ticket's id, once Halo has answered
+  alert,
+  // The agent we assigned it to, so that only another one counts as taking it.
+  agentId: command?.kind === 'createTicket' ? command.ticket.agent_id : undefined,
+  state: 'open',
+  occurrences,
+  firstSeen,
+  lastSeen: at,
+  checkedAt: at,
+  lastNotedAt: undefined, // the first repeat is always noted, later ones once per interval
+  notedOccurrences: occurrences,
+  closedAt: undefined,
+})
 
 /** What a settle's note says: why the wait ended, and what becomes of the ticket. */
 const settledText = (decision: Extract<LifecycleDecision, { kind: 'settle' }>) => {
@@ -304,6 +344,47 @@ export const effects = {
       closeAt: undefined,
       ...(base.flap ? { flap: { last: base.flap.last, changes: [] } } : {}),
       ...(decision.close ? { state: 'closed' as const, closedAt: at } : {}),
+    }),
+  },
+  // Heartbeats (heartbeat.ts).
+  ping: {
+    outcome: 'recorded',
+    reason: (decision) => `heartbeat ping (the next is due by ${decision.heartbeat.deadline})`,
+    command: none,
+    next: (decision, base, at) => ({
+      ...base,
+      // A ping is idempotent (the last ping never moves back), so a redelivery needs no id to be
+      // recognised by: its own is not kept, and the record every ping rewrites stays within one
+      // write unit (50 ids are over 2 KB). The few before it still recognise timers and closes.
+      applied: base.applied.slice(-(PING_APPLIED_KEPT + 1), -1),
+      lastSeen: at,
+      heartbeat: decision.heartbeat,
+    }),
+  },
+  heartbeatMissed: {
+    outcome: 'delivered',
+    command: (decision, context) => createCommand(decision.previousTicketId, context),
+    next: (decision, base, at, command, alert) => ({
+      ...openedWith(base, at, command, alert, 1, at),
+      heartbeat: decision.heartbeat,
+    }),
+  },
+  heartbeatBack: {
+    outcome: 'delivered',
+    command: (decision, context) =>
+      action(
+        decision.ticketId,
+        context,
+        `${heartbeatBackNote(decision)}\n${context.alert.title}`,
+        context.policy.closedStatusId,
+      ),
+    next: (decision, base, at) => ({
+      ...base,
+      state: 'closed',
+      lastSeen: at,
+      closedAt: at,
+      checkedAt: at,
+      heartbeat: decision.heartbeat,
     }),
   },
 } satisfies EffectTable

@@ -1,7 +1,7 @@
 import type { Alert } from '../alert.js'
 import type { HaloTicketInput } from '../halo/schemas.js'
 import { decideDeferred, deferOutOfHours } from './business-hours.js'
-import type { CorrelationRecord, CorrelationState } from './correlation-store.js'
+import type { CorrelationRecord, CorrelationState, HeartbeatState } from './correlation-store.js'
 import { decideFlapping } from './flapping.js'
 import type { GroupPolicy } from './group-policy.js'
 import { decideIncident, type IncidentChange, isLastFiring } from './incident.js'
@@ -14,7 +14,15 @@ import type { TicketWork } from './ticket-work.js'
 export type RecordedChange = Partial<
   Pick<
     CorrelationState,
-    'state' | 'occurrences' | 'firstSeen' | 'closeAt' | 'flap' | 'deferred' | 'incident'
+    | 'state'
+    | 'occurrences'
+    | 'firstSeen'
+    | 'closeAt'
+    | 'flap'
+    | 'deferred'
+    | 'incident'
+    | 'heartbeat'
+    | 'dueHeld'
   >
 >
 
@@ -51,6 +59,15 @@ export type LifecycleDecision =
   | ({ kind: 'close'; ticketId: number; unnoted?: number } & AboutIncident)
   | ({ kind: 'resolveNote'; ticketId: number; unnoted?: number; workedBy?: string } & AboutIncident)
   | ({ kind: 'reopen'; ticketId: number } & AboutIncident)
+  /** A heartbeat's ping: only its state changes (the deadline moves). */
+  | { kind: 'ping'; heartbeat: HeartbeatState }
+  /**
+   * A heartbeat's deadline passed without a ping: a ticket for the silence since `since` (the
+   * last ping); `heartbeat`: its state from now on (the deadline cleared, `missedAt` set).
+   */
+  | { kind: 'heartbeatMissed'; since: string; heartbeat: HeartbeatState; previousTicketId?: number }
+  /** A ping for a heartbeat whose missed ticket is open: the ticket closes. */
+  | { kind: 'heartbeatBack'; ticketId: number; since: string; heartbeat: HeartbeatState }
   /**
    * Out of business hours (`outOfHours: defer`): no ticket until `until`, when a timer creates
    * `ticket` (rendered for that instant when the alert arrived).

@@ -7,6 +7,7 @@ import { type HaloTicketInput, HaloTicketInputSchema } from '../halo/schemas.js'
 import { inBusinessHours } from '../lifecycle/business-hours.js'
 import { problemKeyOf } from '../lifecycle/incident-key.js'
 import { problemIdentity } from '../lifecycle/problem-identity.js'
+import type { ContactHints } from './route-tenant.js'
 
 /**
  * What a route's templates can reach: `{% alert.title %}`, `{% payload.labels.instance %}`...
@@ -74,4 +75,32 @@ export const mapTicket = async (
   const { details } = result.data
   if (details === undefined || details.length <= MAX_DETAILS) return result.data
   return { ...result.data, details: clipText(details, MAX_DETAILS) }
+}
+
+const blankless = (value: unknown) =>
+  typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined
+
+/**
+ * Renders a route's `tenant.contact` templates for one alert: the e-mail address and name to look
+ * the ticket's end user up by, each left out unless it is a non-blank string. A template that
+ * fails is not the alert's fault and must not lose it: the hints say why there are none instead.
+ */
+export const contactHints = async (
+  route: Pick<DeliveryRoute, 'contact' | 'maps'>,
+  envelope: AlertEnvelope,
+): Promise<ContactHints> => {
+  if (!route.contact) return {}
+  let rendered: { email?: unknown; name?: unknown }
+  try {
+    rendered = ((await route.contact.render(templateContext(envelope, route.maps))) ?? {}) as {
+      email?: unknown
+      name?: unknown
+    }
+  } catch (error) {
+    if (error instanceof TemplateError) return { problem: `${error.message}: not set` }
+    throw error
+  }
+  const email = blankless(rendered.email)
+  const name = blankless(rendered.name)
+  return { ...(email ? { email } : {}), ...(name ? { name } : {}) }
 }

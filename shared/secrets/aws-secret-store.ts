@@ -24,7 +24,10 @@ export type AwsSecretStoreOptions = {
    * @default both parts
    */
   holds?: SecretPart
-  /** How long a fetched value is used before it is read again, in ms. @default 300_000 */
+  /**
+   * How long a fetched value is used before it is read again, in ms, unless a caller asks for a
+   * fresher one (`get({ maxAgeMs })`). @default 900_000
+   */
   ttlMs?: number
   /**
    * After a failed read, how long before Secrets Manager is asked again; meanwhile the last good
@@ -39,19 +42,20 @@ export type AwsSecretStoreOptions = {
  * {@link SecretStore} on one Secrets Manager secret (JSON in the documented shape), of which it
  * keeps only the part the secret `holds`. The value is
  * cached as a promise for `ttlMs`, so the concurrent records of a batch share one read, and a
- * rotated secret is live within `ttlMs` without a redeploy. When Secrets Manager fails or the
+ * rotated secret is live within `ttlMs` without a redeploy; a caller whose value lacks what it
+ * needs asks for a fresher one (`get({ maxAgeMs })`) and gets it read again when it is older. When Secrets Manager fails or the
  * secret is edited into an invalid shape, the last good value stays in use (and a warning naming
  * the problem, never a value, is logged); without one, `get` throws `ConfigError` (missing or
  * invalid secret) or `SecretUnavailableError` (Secrets Manager unreachable, retryable). Either
  * way Secrets Manager is asked again only after `retryAfterMs`.
  */
 export const createAwsSecretStore = (options: AwsSecretStoreOptions): SecretStore => {
-  const ttlMs = options.ttlMs ?? 300_000
+  const ttlMs = options.ttlMs ?? 900_000
   const retryAfterMs = options.retryAfterMs ?? 30_000
   const now = options.now ?? Date.now
   const origin = `secret ${options.secretId}`
 
-  let cached: { value: Promise<Secrets>; expiresAt: number } | undefined
+  let cached: { value: Promise<Secrets>; expiresAt: number; readAt: number } | undefined
   let lastGood: Secrets | undefined
 
   const read = async (): Promise<Secrets> => {
@@ -104,14 +108,15 @@ export const createAwsSecretStore = (options: AwsSecretStoreOptions): SecretStor
         return lastGood
       },
     )
-    cached = { value, expiresAt: at + ttlMs }
+    cached = { value, expiresAt: at + ttlMs, readAt: at }
     return value
   }
 
   return {
-    get() {
+    get(freshness) {
       const at = now()
-      if (cached && cached.expiresAt > at) return cached.value
+      const fresh = freshness === undefined || at - (cached?.readAt ?? at) <= freshness.maxAgeMs
+      if (cached && cached.expiresAt > at && fresh) return cached.value
       return refresh(at)
     },
   }

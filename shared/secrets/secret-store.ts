@@ -49,11 +49,25 @@ export const onlyPart = (secrets: Secrets, part: SecretPart): Secrets =>
         ...(secrets.resolveAtSource ? { resolveAtSource: secrets.resolveAtSource } : {}),
       }
 
+/** How fresh a caller needs the value: see {@link SecretStore.get}. */
+export type SecretFreshness = {
+  /**
+   * Read the secret again if the value held was read longer ago than this. A caller asks when the
+   * value it has lacks what it needs (no credentials yet, a signature no secret verifies), so a
+   * value just stored is seen within this time instead of the cache's, and a flood of bad
+   * requests costs at most one read per this time.
+   */
+  maxAgeMs: number
+}
+
 /** Where secret values come from. Adapters cache as they see fit; callers ask on every use. */
 export interface SecretStore {
   /** Throws `ConfigError` when the secret is missing or not of the documented shape. */
-  get(): Promise<Secrets>
+  get(freshness?: SecretFreshness): Promise<Secrets>
 }
+
+/** How old a held value may be when it lacks something a caller needs. */
+export const RECHECK_MISSING_SECRET_MS = 30_000
 
 /** The secrets that verify a route's requests, newest first. Empty when none is configured. */
 export const signingSecretsOf = (secrets: Secrets, route: string): string[] => {

@@ -6,6 +6,7 @@ import { genericSource } from './generic/generic-source.js'
 import { githubSource } from './github/github-source.js'
 import { grafanaSource } from './grafana/grafana-source.js'
 import { haloSource } from './halo/halo-source.js'
+import { heartbeatSource } from './heartbeat/heartbeat-source.js'
 import { jiraSource } from './jira/jira-source.js'
 import { microsoftGraphSource } from './microsoft-graph/microsoft-graph-source.js'
 import { ninjaOneSource } from './ninjaone/ninjaone-source.js'
@@ -42,6 +43,7 @@ export const sources: Readonly<Record<string, WebhookSource<unknown>>> = {
   uptimerobot: erase(uptimeRobotSource),
   zabbix: erase(zabbixSource),
   halo: erase(haloSource),
+  heartbeat: erase(heartbeatSource),
 }
 
 export const findSource = (id: string): WebhookSource<unknown> | undefined =>

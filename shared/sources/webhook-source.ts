@@ -95,6 +95,16 @@ export interface WebhookSource<Options = unknown> {
    * @default true
    */
   readonly needsSecret?: boolean
+  /**
+   * True when the sender's requests are heartbeat pings, so its routes must say how often they
+   * come (the route's `heartbeat` policy).
+   */
+  readonly needsHeartbeatPolicy?: boolean
+  /**
+   * True when the sender may call with GET (a URL in a cron entry), its data in the query string.
+   * @default false: POST only
+   */
+  readonly acceptsGet?: boolean
   /** Alert fields this source cannot derive itself, so the route's `alert` templates must. */
   readonly requiredAlertTemplates?: readonly ('key' | 'title' | 'status')[]
   /** Answers a handshake that comes before any credential (Graph `validationToken`). */

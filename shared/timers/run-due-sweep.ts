@@ -35,6 +35,31 @@ export type DueSweepReport = {
   stoppedBy?: 'deadline'
 }
 
+/** How many times its limit a sweep lists at most to get past problems of removed routes. */
+const MAX_LISTED_PER_LIMIT = 10
+
+/**
+ * Up to `limit` due problems of configured routes. Problems of a route no longer configured stay
+ * due (deliver cannot decide on them) until their records expire; listed first, they would take
+ * every place of a sweep, so the list is taken again past as many of them as were found, up to
+ * {@link MAX_LISTED_PER_LIMIT} times the limit.
+ */
+const listRouted = async (deps: DueSweepDeps, now: Date, limit: number) => {
+  let size = limit
+  for (;;) {
+    const due = await deps.store.listDue(now, size)
+    const routed = due.filter((problem) => deps.routes.has(problem.route))
+    const exhausted = due.length < size || size >= limit * MAX_LISTED_PER_LIMIT
+    if (routed.length >= limit || exhausted) {
+      // Listed: up to the last problem a place is left for.
+      const last = routed[limit - 1]
+      const listed = last ? due.slice(0, due.indexOf(last) + 1) : due
+      return { due: listed, routed: routed.slice(0, limit) }
+    }
+    size = Math.min(limit * MAX_LISTED_PER_LIMIT, size + (due.length - routed.length))
+  }
+}
+
 /**
  * One due sweep: lists the problems whose due time has come (the store's due index, longest
  * overdue first) and queues one timer for each (`dueEnvelope`), for deliver to decide on. It
@@ -47,8 +72,7 @@ export type DueSweepReport = {
  */
 export const runDueSweep = async (deps: DueSweepDeps): Promise<DueSweepReport> => {
   const now = deps.now()
-  const due = await deps.store.listDue(now, deps.limit ?? DUE_SWEEP_LIMIT)
-  const routed = due.filter((problem) => deps.routes.has(problem.route))
+  const { due, routed } = await listRouted(deps, now, deps.limit ?? DUE_SWEEP_LIMIT)
   const report: DueSweepReport = {
     listed: due.length,
     queued: 0,

@@ -39,7 +39,11 @@ export type StepResult = {
   ticket?: Record<string, unknown>
 }
 
-const directory = { clientIdByName: async () => undefined, asset: async () => undefined }
+const directory = {
+  clientIdByName: async () => undefined,
+  asset: async () => undefined,
+  contacts: async () => [],
+}
 
 /**
  * Runs one problem's events and timers through the planners and the effect table as delivery

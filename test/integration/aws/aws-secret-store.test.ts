@@ -65,6 +65,25 @@ describe('createAwsSecretStore', () => {
     expect(smMock.commandCalls(GetSecretValueCommand)).toHaveLength(1)
   })
 
+  it('reads again before the TTL only for a caller that needs a fresher value, and at most once per that age', async () => {
+    smMock
+      .on(GetSecretValueCommand)
+      .resolvesOnce({ SecretString: JSON.stringify(V1) })
+      .resolves({ SecretString: JSON.stringify(V2) })
+    const { store, advance } = setup()
+    await store.get()
+
+    advance(20_000)
+    expect(await store.get({ maxAgeMs: 30_000 })).toEqual(V1)
+    expect(smMock.commandCalls(GetSecretValueCommand)).toHaveLength(1)
+
+    advance(10_001)
+    expect(await store.get({ maxAgeMs: 30_000 })).toEqual(V2)
+    expect(await store.get({ maxAgeMs: 30_000 })).toEqual(V2)
+    expect(await store.get()).toEqual(V2)
+    expect(smMock.commandCalls(GetSecretValueCommand)).toHaveLength(2)
+  })
+
   it('picks up a rotated secret after the TTL, without a restart', async () => {
     smMock
       .on(GetSecretValueCommand)

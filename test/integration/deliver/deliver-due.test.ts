@@ -62,7 +62,11 @@ beforeEach(() => {
 })
 
 const worker = (
-  options: { store?: (inner: CorrelationStore) => CorrelationStore; receipts?: boolean } = {},
+  options: {
+    store?: (inner: CorrelationStore) => CorrelationStore
+    receipts?: boolean
+    routes?: typeof routes
+  } = {},
 ) => {
   const halo = createHaloClient({
     baseUrl: sandbox.url,
@@ -73,7 +77,7 @@ const worker = (
   const store = createMemoryCorrelationStore()
   const history = createMemoryDeliveryHistory()
   const deps = {
-    routes,
+    routes: options.routes ?? routes,
     halo,
     directory: createHaloDirectory(halo, { ttlMs: 60_000 }),
     store: options.store ? options.store(store) : store,
@@ -132,6 +136,34 @@ describe('deliverEvent with a timer (v3)', () => {
     expect(await store.listDue(NOW, 10)).toEqual([])
     expect(await deliver(timer)).toMatchObject({ outcome: 'deduplicated', action: 'duplicate' })
     expect(sandbox.sandbox.tickets()).toHaveLength(1)
+  })
+
+  it("sets the end user of a timer's ticket as an alert's, from the alert the record keeps", async () => {
+    const hmac = config.routes[ROUTE]
+    const withContact = compileConfig({
+      ...config,
+      routes: {
+        ...config.routes,
+        [ROUTE]: { ...hmac, tenant: { contact: { email: '{% alert.labels.owner %}' } } },
+      },
+    }).routes
+    const { store, deliver } = worker({ routes: withContact })
+    const record = stored({
+      alert: { title: 'Backup missed', labels: { owner: 'Priya.Shah@acme-dental.example' } },
+    })
+    await store.put(record, undefined)
+
+    const outcome = await deliver(timerFor(record))
+
+    expect(sandbox.sandbox.tickets()).toEqual([
+      expect.objectContaining({ client_id: 12, site_id: 21, user_id: 101 }),
+    ])
+    expect(outcome).toMatchObject({
+      action: 'create',
+      routing: {
+        contact: { userId: 101, via: 'Halo user by e-mail "Priya.Shah@acme-dental.example"' },
+      },
+    })
   })
 
   it('opens the ticket as a policy kept it ready, rendering no template and looking nothing up', async () => {

@@ -52,7 +52,12 @@ describe('npm run doctor against a correct Halo', () => {
         customfields: [{ id: 201, value: 'Email' }],
       },
       lifecycle: { outcome: 'internal note', afterClosed: 'reopen' },
-      tenant: { lookupClientByName: true, asset: 'hostname', fallbackClientId: 1 },
+      tenant: {
+        lookupClientByName: true,
+        asset: 'hostname',
+        fallbackClientId: 1,
+        contact: { name: '{% alert.labels.contact %}' },
+      },
     })
 
     const { code, text } = await doctor(['--config', config], sandboxEnv(halo))
@@ -71,6 +76,7 @@ describe('npm run doctor against a correct Halo', () => {
       /ok +outcome: notes with "Internal Note"/,
       /ok +client lookup: can search clients by name/,
       /ok +asset lookup: can read assets/,
+      /ok +contact lookup: can search users \(tenant\.contact\)/,
     ]) {
       expect(text).toMatch(line)
     }
@@ -227,6 +233,21 @@ describe('npm run doctor names each misconfiguration', () => {
     expect(code).toBe(1)
     expect(text).toMatch(
       /problem +client lookup: cannot search clients by name \(tenant\.lookupClientByName\) \(HTTP 403\): alerts routed by tenant name are parked as unroutable \[lookup_forbidden\]/,
+    )
+  })
+
+  it('a contact lookup Halo refuses', async () => {
+    halo.sandbox.setFaults({ next: [{ status: 403, body: '', match: 'get /api/users' }] })
+    const config = oneRoute({
+      ticket: { tickettype_id: 21, client_id: 12 },
+      tenant: { contact: { email: '{% alert.labels.contact %}' } },
+    })
+
+    const { code, text } = await doctor(['--config', config], sandboxEnv(halo))
+
+    expect(code).toBe(1)
+    expect(text).toMatch(
+      /problem +contact lookup: cannot search users \(tenant\.contact\) \(HTTP 403\): tickets get no end user \(user_id\) \[lookup_forbidden\]/,
     )
   })
 

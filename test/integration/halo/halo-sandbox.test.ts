@@ -500,8 +500,44 @@ describe('Halo sandbox: lookup lists and their filters', () => {
     expect((users.users as Json[]).map((u) => u.emailaddress)).toEqual([
       'priya.shah@acme-dental.example',
       'tom.okafor@acme-dental.example',
+      't.okafor@acme-dental.example',
     ])
     expect(await getJson('/Client/14')).toMatchObject({ id: 14, name: 'Cobalt Architects' })
+  })
+
+  it('searches users by parts of their name or e-mail address, within a client, active only', async () => {
+    const { getJson } = await setup()
+    const ids = async (query: string) =>
+      (((await getJson(`/Users?${query}`)) as Json).users as Json[]).map((u) => u.id)
+
+    // `search` is a contains-search: callers keep the exact matches themselves.
+    expect(await ids('search=okafor')).toEqual([102, 106])
+    expect(await ids('search=PRIYA.SHAH@acme')).toEqual([101])
+    expect(await ids('search=okafor&client_id=13')).toEqual([])
+    expect(await ids('search=sam.reed@acme-dental.example')).toEqual([])
+    expect(await ids('search=sam.reed@acme-dental.example&includeinactive=true')).toEqual([107])
+    expect(await getJson('/Users?search=lena.fischer@brightwater.example')).toMatchObject({
+      record_count: 1,
+      users: [{ id: 103, name: 'Lena Fischer', client_id: 13, site_id: 31 }],
+    })
+  })
+
+  it('refuses a ticket whose user has no site, and names the user on one that has', async () => {
+    const { post } = await setup()
+
+    const noSite = await post('/Tickets', [{ summary: 'Printer', client_id: 12, user_id: 101 }])
+    const noUser = await post('/Tickets', [
+      { summary: 'Printer', client_id: 12, site_id: 21, user_id: 999 },
+    ])
+    const saved = await post('/Tickets', [
+      { summary: 'Printer', client_id: 12, site_id: 21, user_id: 101 },
+    ])
+
+    expect(noSite.status).toBe(400)
+    expect(await noSite.json()).toMatchObject({ Message: 'Please select a Site for this User.' })
+    expect(noUser.status).toBe(400)
+    expect(saved.status).toBe(200)
+    expect(await saved.json()).toMatchObject({ user_id: 101, user_name: 'Priya Shah', site_id: 21 })
   })
 
   it('pages clients like tickets', async () => {

@@ -60,6 +60,11 @@ const ROUTES = {
   uptimerobot: { source: 'uptimerobot', auth: { type: 'query', param: 'token' } },
   zabbix: { source: 'zabbix', auth: { type: 'basic', username: 'zabbix' } },
   halo: { source: 'halo', auth: { type: 'basic', username: 'halo-hooks' } },
+  heartbeat: {
+    source: 'heartbeat',
+    auth: { type: 'query', param: 'token' },
+    heartbeat: { expectEveryMinutes: 60 },
+  },
 } as const
 
 export type SenderName = keyof typeof ROUTES

@@ -59,6 +59,7 @@ const AUTH_HEADERS: Record<SenderName, readonly string[]> = {
   uptimerobot: [],
   zabbix: ['authorization'],
   halo: ['authorization'],
+  heartbeat: [],
 }
 
 /** Senders whose signature covers the exact body bytes (an HMAC of the body). */
@@ -90,6 +91,7 @@ const BYTE_AUTHENTICATED = [
   'uptimerobot',
   'zabbix',
   'halo',
+  'heartbeat',
 ] as const satisfies readonly SenderName[]
 
 /** The signature header of a plain-HMAC sender, computed over raw bytes. */

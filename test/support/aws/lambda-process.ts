@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
@@ -65,14 +65,20 @@ export type LambdaProcessOptions = {
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'lambda-process-child.ts')
 
 let childScript: Promise<string> | undefined
+let childBuilt = false
 
 /**
  * The child as plain JavaScript (its packages left to node_modules), so the process holds what a
  * Lambda container would and nothing of a TypeScript loader: its memory is the function's.
  */
 const compiledChild = () => {
+  const outfile = join(ROOT, '.tmp', 'bundles', `lambda-process-${process.pid}`, 'child.mjs')
+  // A pipeline that stopped removed this process's bundles: the next one builds the child again.
+  if (childBuilt && !existsSync(outfile)) {
+    childScript = undefined
+    childBuilt = false
+  }
   childScript ??= (async () => {
-    const outfile = join(ROOT, '.tmp', 'bundles', `lambda-process-${process.pid}`, 'child.mjs')
     mkdirSync(dirname(outfile), { recursive: true })
     await build({
       entryPoints: [CHILD],
@@ -84,6 +90,7 @@ const compiledChild = () => {
       packages: 'external',
       logLevel: 'silent',
     })
+    childBuilt = true
     return outfile
   })()
   return childScript

@@ -182,7 +182,7 @@ export const startMeteredPipeline = async (options: MeteredPipelineOptions = {})
       POWERTOOLS_LOG_LEVEL: 'INFO',
       [AWS_ENV.signingSecretId]: SIGNING_SECRET_ID,
       [AWS_ENV.haloSecretId]: HALO_SECRET_ID,
-      [AWS_ENV.secretCacheSeconds]: '300',
+      [AWS_ENV.secretCacheSeconds]: '900',
       [AWS_ENV.tableName]: table,
       [AWS_ENV.queueUrl]: QUEUE_URL,
     }

@@ -81,3 +81,53 @@ export const repeatsReported = (note: string | undefined): number => {
   const match = /Recurred: (\d+) more occurrence|It recurred (\d+) more time/.exec(note ?? '')
   return match ? Number(match[1] ?? match[2]) : 0
 }
+
+/**
+ * The chaos clock's step for heartbeats, against their policy (`expectEveryMinutes` 10, no
+ * grace): a key silent for one step is still in time, silent for two it is missed.
+ */
+export const HEARTBEAT_STEP_MINUTES = 6
+export const HEARTBEAT_POLICY = { expectEveryMinutes: 10, graceMinutes: 0 }
+
+/** A heartbeat's life over the chaos clock: the copies of its ping sent at each step (0: silent). */
+export type HeartbeatLane = { key: string; pings: number[] }
+
+/**
+ * Heartbeat senders that mostly ping on time: each step a key pings (one to three copies, as
+ * senders retry) or, a third of the time, stays silent; some only start pinging later.
+ */
+export const generateHeartbeats = (options: {
+  keys: number
+  steps: number
+  seed: number
+}): HeartbeatLane[] => {
+  const random = seededRandom(options.seed ^ 0xbea7)
+  const pick = (n: number) => Math.floor(random() * n)
+  return Array.from({ length: options.keys }, (_, index) => ({
+    key: `hb-k${index}`,
+    pings: Array.from({ length: options.steps }, () => (random() < 0.65 ? 1 + pick(3) : 0)),
+  }))
+}
+
+/**
+ * The model of a dead-man's switch: at each step the sweep runs first, then the pings arrive. A
+ * key that pinged before and has been silent for two steps gets a ticket (one per silence), and
+ * its next ping closes it. Copies of a ping change nothing; no ticket carries a repeat.
+ */
+export const expectedHeartbeatTickets = (lane: HeartbeatLane): ExpectedTicket[] => {
+  const tickets: ExpectedTicket[] = []
+  let last: number | undefined
+  lane.pings.forEach((copies, step) => {
+    const open = tickets.at(-1)
+    const isOpen = open !== undefined && !open.closed
+    if (last !== undefined && step - last >= 2 && !isOpen) {
+      tickets.push({ closed: false, repeats: 0 })
+    }
+    if (copies > 0) {
+      last = step
+      const current = tickets.at(-1)
+      if (current && !current.closed) current.closed = true
+    }
+  })
+  return tickets
+}

@@ -12,8 +12,12 @@ import { alertmanagerNotification } from '../alertmanager.js'
 import { startTestGateway } from '../gateway-harness.js'
 import {
   type ChaosLane,
+  expectedHeartbeatTickets,
   expectedTickets,
+  generateHeartbeats,
   generateHistory,
+  HEARTBEAT_POLICY,
+  HEARTBEAT_STEP_MINUTES,
   repeatsReported,
   seededRandom,
 } from './chaos-history.js'
@@ -39,11 +43,12 @@ const SECRETS = {
   'generic-hmac': 'chaos-hmac-secret',
   grouped: 'chaos-grouped-secret',
   standard: `whsec_${Buffer.from('chaos-standard-webhooks-key-0001').toString('base64')}`,
+  beats: 'chaos-heartbeat-token',
 }
 
 /**
  * The shipped Prometheus route plus a generic HMAC and a Standard Webhooks route, noting every
- * repeat, and a generic HMAC route grouping its alerts into incidents by site.
+ * repeat, a generic HMAC route grouping its alerts into incidents by site, and a heartbeat route.
  */
 const chaosConfig = () => {
   const lifecycle = { noteEveryMinutes: 0 }
@@ -88,6 +93,13 @@ const chaosConfig = () => {
         },
         ticket: { tickettype_id: 21 },
         lifecycle,
+        tenant,
+      },
+      beats: {
+        source: 'heartbeat',
+        auth: { type: 'bearer' },
+        heartbeat: HEARTBEAT_POLICY,
+        ticket: { tickettype_id: 21 },
         tenant,
       },
     },
@@ -138,6 +150,11 @@ export type ChaosOptions = {
   concurrency?: number
   /** Groups (sites) whose alerts become incidents, on the `grouped` route. @default 0 */
   incidents?: number
+  /**
+   * Heartbeat keys pinging over `steps` steps of the clock after the alerts, each step's due
+   * sweep run before its pings. @default none
+   */
+  heartbeats?: { keys: number; steps: number }
 }
 
 export type ChaosMismatch = { key: string; expected: object[]; actual: object[] }
@@ -167,6 +184,8 @@ export const runChaos = async (options: ChaosOptions) => {
     // Redeliveries must reach the worker, as SQS redelivers after its 5-minute window.
     deduplicationWindowMs: 0,
     store,
+    // The due sweep runs at each heartbeat step, and only then: the model knows when.
+    dueEveryMs: 3_600_000,
   })
   harness.sandbox.setFaults({
     errorRate: options.haloErrorRate ?? 0.2,
@@ -271,6 +290,33 @@ export const runChaos = async (options: ChaosOptions) => {
   )
   const accepted = performance.now()
   await harness.settled()
+
+  // Heartbeats, step by step on the gateway's clock: the sweep (and the timers it queues), then
+  // the step's pings, each sent as many times as its sender retries, all at once.
+  const beats = options.heartbeats
+    ? generateHeartbeats({ ...options.heartbeats, seed: options.seed })
+    : []
+  let pings = 0
+  let timersQueued = 0
+  for (let step = 0; step < (options.heartbeats?.steps ?? 0); step++) {
+    if (step > 0) harness.advance(HEARTBEAT_STEP_MINUTES)
+    timersQueued += (await harness.gateway.dueSweep()).queued
+    await harness.settled()
+    const sends = beats.flatMap((lane) =>
+      Array.from({ length: lane.pings[step] ?? 0 }, () =>
+        harness.post('beats', JSON.stringify({ key: lane.key, name: `Job ${lane.key}` }), {
+          authorization: `Bearer ${SECRETS.beats}`,
+        }),
+      ),
+    )
+    for (const response of await Promise.all(sends)) {
+      if (response.status !== 202) {
+        throw new Error(`heartbeat: ingest answered ${response.status}: ${await response.text()}`)
+      }
+    }
+    pings += sends.length
+    await harness.settled()
+  }
   const drained = performance.now()
 
   const settled = settledCorrelationStore(store, createHistoryReceipts(harness.gateway.history))
@@ -313,6 +359,15 @@ export const runChaos = async (options: ChaosOptions) => {
     if (JSON.stringify(actual) !== JSON.stringify(expected))
       mismatches.push({ key, expected, actual })
   }
+  for (const lane of beats) {
+    const expected = expectedHeartbeatTickets(lane)
+    const actual = harness.ticketsOf(lane.key, 'beats').map((ticket) => ({
+      closed: ticket.status_id === 9,
+      repeats: ticket.actions.reduce((sum, action) => sum + repeatsReported(action.note), 0),
+    }))
+    if (JSON.stringify(actual) !== JSON.stringify(expected))
+      mismatches.push({ key: `beats/${lane.key}`, expected, actual })
+  }
   const count = (message: string) =>
     harness.logs.filter((line) => line.includes(`"message":"${message}"`)).length
   const requests = harness.sandbox.requests()
@@ -328,6 +383,10 @@ export const runChaos = async (options: ChaosOptions) => {
     ),
     events,
     posts,
+    heartbeats: beats.length,
+    heartbeatPings: pings,
+    heartbeatTickets: beats.reduce((sum, lane) => sum + expectedHeartbeatTickets(lane).length, 0),
+    timersQueued,
     tickets: harness.sandbox.tickets().length,
     delivered: count('envelope delivered'),
     recorded: count('envelope recorded'),

@@ -109,6 +109,21 @@ describe('compileConfig', () => {
       'routes.r.ticket.details: unclosed',
     ],
     [
+      'a contact with neither e-mail nor name',
+      { routes: { r: { ...generic, tenant: { contact: {} } } } },
+      'routes.r.tenant.contact: give email, name or both',
+    ],
+    [
+      'a contact template syntax error',
+      { routes: { r: { ...generic, tenant: { contact: { email: '{% alert.labels.( %}' } } } } },
+      'routes.r.tenant.contact.email: JSONata',
+    ],
+    [
+      'a contact template syntax error in a route that fails its schema too',
+      { routes: { r: { ...generic, lifecycle: 3, tenant: { contact: { name: 'x {% y' } } } } },
+      'routes.r.tenant.contact.name: unclosed',
+    ],
+    [
       'a body limit that is too small',
       { routes: { r: { ...generic, maxBodyBytes: 10 } } },
       'routes.r.maxBodyBytes: Too small',
@@ -130,6 +145,7 @@ describe('compileConfig', () => {
       'timezone',
     ],
     [{ tenant: { fallbackClientID: 3 } }, 'routes.r.tenant.fallbackClientID', 'fallbackClientId'],
+    [{ tenant: { contact: { emails: 'x' } } }, 'routes.r.tenant.contact.emails', 'email'],
     [{ auth: { type: 'hmac', headr: 'x' } }, 'routes.r.auth.headr', 'header'],
     [{ options: { eventTyp: 'a.b' } }, 'routes.r.options.eventTyp', 'eventType'],
     [{ alert: { key: 'k', title: 't', severty: 'high' } }, 'routes.r.alert.severty', 'severity'],
@@ -137,6 +153,26 @@ describe('compileConfig', () => {
     expect(problemsOf({ routes: { r: { ...generic, ...fields } } })).toContain(
       `${path}: unknown key (did you mean "${intended}"?)`,
     )
+  })
+
+  it('compiles the contact templates, rendering over the alert like the ticket templates', async () => {
+    const { routes } = compileConfig({
+      routes: {
+        r: {
+          ...generic,
+          tenant: { contact: { email: '{% alert.labels.owner %}', name: 'Front Desk' } },
+        },
+        plain: generic,
+      },
+    })
+
+    expect(
+      await routes.get('r')?.contact?.render({ alert: { labels: { owner: 'a@b.example' } } }),
+    ).toEqual({
+      email: 'a@b.example',
+      name: 'Front Desk',
+    })
+    expect(routes.get('plain')?.contact).toBeUndefined()
   })
 
   it('suggests the intended deploy and budget keys', () => {

@@ -16,4 +16,14 @@ describe('halo-hooks.schema.json', () => {
     const source = committed.properties.routes.additionalProperties.properties.source
     expect(source.enum).toEqual(Object.keys(sources).sort())
   })
+
+  it('asks editors for an e-mail or a name in tenant.contact, and nothing else', () => {
+    const tenant = committed.properties.routes.additionalProperties.properties.tenant
+    expect(tenant.properties.contact).toMatchObject({
+      type: 'object',
+      properties: { email: expect.any(Object), name: expect.any(Object) },
+      additionalProperties: false,
+      minProperties: 1,
+    })
+  })
 })

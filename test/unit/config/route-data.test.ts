@@ -87,6 +87,27 @@ describe('routeDataOf and routesFromData (the config a Lambda bundle carries)', 
     expect(await ingest?.groupKey?.render({ payload: { site: 'HQ' } })).toEqual({ key: 'HQ' })
   })
 
+  it('carries the contact templates to deliver, compiled on first use', async () => {
+    const withContact = compileConfig({
+      routes: {
+        r: {
+          source: 'generic',
+          auth: { type: 'bearer' },
+          alert: { key: '{% payload.id %}', title: '{% payload.summary %}' },
+          tenant: { fallbackClientId: 1, contact: { email: '{% $lowercase(payload.owner) %}' } },
+        },
+      },
+    })
+    const data = JSON.parse(JSON.stringify(routeDataOf(withContact, 'deliver')))
+
+    const route = routesFromData(data).get('r')
+
+    expect(await route?.contact?.render({ payload: { owner: 'A@B.example' } })).toEqual({
+      email: 'a@b.example',
+    })
+    expect(routesFromData(bundled('deliver')).get('prometheus')?.contact).toBeUndefined()
+  })
+
   it('refuses a route whose sender the bundle does not carry', () => {
     const { generic } = sources
     expect(() => routesFromData(bundled('ingest'), generic ? { generic } : {})).toThrow(

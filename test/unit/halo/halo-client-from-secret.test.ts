@@ -21,6 +21,23 @@ describe('haloClientFromSecret', () => {
     expect(built).toEqual(['https://halo.example a s1', 'https://halo.example a s2'])
   })
 
+  it('asks for a fresher secret before saying the credentials are missing', async () => {
+    const stored = { routes: {}, halo: { clientId: 'a', clientSecret: 's1' } }
+    const asked: Array<number | undefined> = []
+    // A cache that still holds the value read before the credentials were stored.
+    const cached = {
+      get: async (freshness?: { maxAgeMs: number }) => {
+        asked.push(freshness?.maxAgeMs)
+        return freshness ? stored : { routes: {} }
+      },
+    }
+
+    const client = haloClientFromSecret('https://halo.example', cached, (c) => c.clientSecret)
+
+    expect(await client()).toBe('s1')
+    expect(asked).toEqual([undefined, 30_000])
+  })
+
   it('says the deploy is incomplete without a Halo URL or credentials', async () => {
     const empty = { current: { routes: {} } }
     await expect(haloClientFromSecret(undefined, storeOf(empty), () => 1)()).rejects.toThrow(

@@ -45,6 +45,7 @@ const QUERY_CONTRACTS: [string, string, z.ZodObject][] = [
   ['HaloActionQuerySchema', '/Actions', queries.HaloActionQuerySchema],
   ['HaloClientQuerySchema', '/Client', queries.HaloClientQuerySchema],
   ['HaloAssetQuerySchema', '/Asset', queries.HaloAssetQuerySchema],
+  ['HaloUserQuerySchema', '/Users', queries.HaloUserQuerySchema],
   ['HaloTicketTypeQuerySchema', '/TicketType/{id}', queries.HaloTicketTypeQuerySchema],
   ['HaloStatusQuerySchema', '/Status', queries.HaloStatusQuerySchema],
   ['HaloPriorityQuerySchema', '/Priority', queries.HaloPriorityQuerySchema],
@@ -58,6 +59,7 @@ const READ_CONTRACTS: [string, string, z.ZodObject][] = [
   ['HaloCustomerSchema', 'Area', schemas.HaloCustomerSchema],
   ['HaloSiteSchema', 'Site', schemas.HaloSiteSchema],
   ['HaloAssetSchema', 'Device', schemas.HaloAssetSchema],
+  ['HaloUserSchema', 'Users', schemas.HaloUserSchema],
   ['HaloTicketTypeSchema', 'RequestType', schemas.HaloTicketTypeSchema],
   ['HaloStatusSchema', 'TStatus', schemas.HaloStatusSchema],
   ['HaloOutcomeSchema', 'TOutcome', schemas.HaloOutcomeSchema],
@@ -177,6 +179,7 @@ describe('request contract: what the client can send matches Halo OpenAPI schema
         actions: 'actions',
         client: 'clients',
         asset: 'assets',
+        users: 'users',
       }
       const envelope = envelopes[key]
       return json(
@@ -202,6 +205,7 @@ describe('request contract: what the client can send matches Halo OpenAPI schema
     await client.findAssets({ hostname: 'acme-dc01', clientId: 12 })
     await client.findAssets({ inventoryNumber: 'ACME-0001' })
     await client.listAssets(sampleObject(queries.HaloAssetQuerySchema))
+    await client.listUsers(sampleObject(queries.HaloUserQuerySchema))
     await client.authInfo()
     await client.currentAgent()
     await client.getTicketType(21)
@@ -236,8 +240,8 @@ describe('request contract: what the client can send matches Halo OpenAPI schema
     }
 
     expect(problems).toEqual([])
-    // 20 calls, and the two lookups each read their one row whole (list rows lack the field).
-    expect(apiCalls).toHaveLength(22)
+    // 21 calls, and the two lookups each read their one row whole (list rows lack the field).
+    expect(apiCalls).toHaveLength(23)
   })
 })
 

@@ -144,6 +144,38 @@ describe('the group policy in the config', () => {
     )
   })
 
+  it('refuses grouping on a heartbeat route (its alerts are pings, each its own key)', () => {
+    const config = {
+      routes: {
+        r: {
+          source: 'generic',
+          auth: { type: 'bearer' },
+          alert: { key: '{% payload.id %}', title: '{% payload.t %}' },
+          group: {},
+          heartbeat: { expectEveryMinutes: 60 },
+        },
+      },
+    }
+    expect(() => compileConfig(config)).toThrow(
+      expect.objectContaining({ issues: ['routes.r.group: cannot be combined with heartbeat'] }),
+    )
+    // The heartbeat source needs its policy, so grouping is refused there the same way.
+    expect(() =>
+      compileConfig({
+        routes: {
+          r: {
+            source: 'heartbeat',
+            auth: { type: 'bearer' },
+            heartbeat: { expectEveryMinutes: 60 },
+            group: {},
+          },
+        },
+      }),
+    ).toThrow(
+      expect.objectContaining({ issues: ['routes.r.group: cannot be combined with heartbeat'] }),
+    )
+  })
+
   it('fills its defaults', () => {
     expect(routeWith({}).group).toEqual({ minAlerts: 1, windowMinutes: 15, noteEveryMinutes: 5 })
   })

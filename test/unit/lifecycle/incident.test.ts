@@ -383,6 +383,7 @@ describe('the incident due time (merged note without another alert)', () => {
     lifecycle: LifecyclePolicySchema.parse({}),
     noise: NoisePolicySchema.parse({}),
     businessHours: undefined,
+    heartbeat: undefined,
   }
   const waiting = open({
     incident: incident({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { compileConfig } from '../../../shared/config/compile-config.js'
 import { PayloadError } from '../../../shared/errors.js'
-import { mapTicket } from '../../../shared/mapping/map-alert.js'
+import { contactHints, mapTicket } from '../../../shared/mapping/map-alert.js'
 import { envelopeFor } from '../../support/envelopes.js'
 
 const routeWith = (fields: Record<string, unknown>) => {
@@ -101,5 +101,42 @@ describe('ticket size', () => {
     )
     expect(ticket.details?.length).toBeLessThan(32_100)
     expect(ticket.details).toMatch(/\[8000 more characters left out\]$/)
+  })
+})
+
+describe('contactHints', () => {
+  const contact = (fields: object) =>
+    routeWith({ tenant: { fallbackClientId: 1, contact: fields } })
+
+  it('renders the e-mail and name templates over the alert, trimmed', async () => {
+    const route = contact({ email: '{% alert.labels.owner %}', name: ' {% alert.labels.who %} ' })
+
+    expect(
+      await contactHints(
+        route,
+        envelopeFor({ labels: { owner: 'a@b.example ', who: 'Priya Shah' } }),
+      ),
+    ).toEqual({ email: 'a@b.example', name: 'Priya Shah' })
+  })
+
+  it('leaves out what renders blank, nothing, or not a string', async () => {
+    const route = contact({ email: '{% alert.labels.owner %}', name: '{% 42 %}' })
+
+    expect(await contactHints(route, envelopeFor({ labels: { owner: '  ' } }))).toEqual({})
+    expect(await contactHints(route, envelopeFor({ labels: {} }))).toEqual({})
+  })
+
+  it('gives nothing on a route without tenant.contact', async () => {
+    expect(await contactHints(routeWith({}), envelopeFor({ labels: { owner: 'a@b' } }))).toEqual({})
+  })
+
+  it('says why instead of failing the alert when a template fails', async () => {
+    const route = contact({ email: '{% $error("no owner") %}' })
+
+    expect(await contactHints(route, envelopeFor({}))).toEqual({
+      problem: expect.stringMatching(
+        /^template routes\.r\.tenant\.contact\.email failed: no owner.*: not set$/,
+      ),
+    })
   })
 })

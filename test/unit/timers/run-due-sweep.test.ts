@@ -51,6 +51,22 @@ describe('runDueSweep', () => {
     ])
   })
 
+  it('lists past problems of removed routes that would take every place of a sweep', async () => {
+    const { deps, store, queued } = await setup()
+    for (let n = 0; n < 3; n++) {
+      await store.put(
+        correlationRecord({ route: 'gone', key: `g${n}`, lastNotedAt: at(n) }),
+        undefined,
+      )
+    }
+
+    // Four problems of the removed route come first; two places are still for configured ones.
+    const report = await runDueSweep({ ...deps, limit: 2 })
+
+    expect(report).toEqual({ listed: 6, queued: 2, unrouted: 4 })
+    expect(queued().map(({ due }) => due.key)).toEqual(['a', 'b'])
+  })
+
   it('queues the same timer again when a later sweep lists the same due time (one after FIFO dedup)', async () => {
     const { deps, queue } = await setup()
 
@@ -63,8 +79,9 @@ describe('runDueSweep', () => {
   it('lists at most the limit, and leaves the rest first for the next sweep', async () => {
     const { deps, queued } = await setup()
 
-    expect(await runDueSweep({ ...deps, limit: 2 })).toEqual({ listed: 2, queued: 1, unrouted: 1 })
-    expect(queued().map((timer) => timer.due.key)).toEqual(['a'])
+    // Two places for configured routes: past the removed route's problem, 'c' is left.
+    expect(await runDueSweep({ ...deps, limit: 2 })).toEqual({ listed: 3, queued: 2, unrouted: 1 })
+    expect(queued().map((timer) => timer.due.key)).toEqual(['a', 'b'])
   })
 
   it('stops queueing at its deadline, and the next sweep starts from what it left', async () => {
