@@ -2,22 +2,27 @@ import { runChaos } from '../test/support/chaos/chaos-run.js'
 
 /**
  * `npm run chaos [-- keys seed]`: a long chaos run (thousands of events) through the local
- * gateway into the Halo sandbox with Halo faults and worker crashes, then heartbeats (a tenth as
- * many keys, 30 steps of their clock); prints the tallies and
+ * gateway into the Halo sandbox with Halo faults and worker crashes (single alerts and incidents),
+ * then heartbeats (a tenth as many keys, 30 steps of their clock); prints the tallies and
  * exits non-zero if Halo's final state differs from the model's in any way.
  */
 const [keysArg, seedArg] = process.argv.slice(2)
 const keys = Number(keysArg ?? 600)
 const seed = Number(seedArg ?? Date.now() % 1_000_000)
 
+// A group (site) per ten alerts, whose alerts become incidents on a grouping route, and a
+// heartbeat key per ten alerts.
+const incidents = Math.ceil(keys / 10)
+const heartbeats = Math.ceil(keys / 10)
 process.stdout.write(
-  `chaos: ${keys} alerts, seed ${seed} (repeat with: npm run chaos -- ${keys} ${seed})\n`,
+  `chaos: ${keys} alerts, ${incidents} incident groups and ${heartbeats} heartbeats, seed ${seed} (repeat with: npm run chaos -- ${keys} ${seed})\n`,
 )
 const { tallies, mismatches, deadLetters } = await runChaos({
   keys,
+  incidents,
   seed,
   maxEvents: 10,
-  heartbeats: { keys: Math.ceil(keys / 10), steps: 30 },
+  heartbeats: { keys: heartbeats, steps: 30 },
 })
 for (const [name, value] of Object.entries(tallies)) {
   process.stdout.write(`  ${name.padEnd(24)} ${value}\n`)
@@ -34,6 +39,6 @@ if (mismatches.length || deadLetters.length || tallies.queueLeft) {
   process.exitCode = 1
 } else {
   process.stdout.write(
-    `OK: Halo matches the model exactly for all ${tallies.alerts} alerts and ${tallies.heartbeats} heartbeats\n`,
+    `OK: Halo matches the model exactly for all ${tallies.alerts} alerts, ${tallies.incidents} incidents and ${tallies.heartbeats} heartbeats\n`,
   )
 }

@@ -56,6 +56,12 @@ const SECTIONS: Section[] = [
     run: 'benchTwoWay',
   },
   {
+    name: 'group',
+    title: 'Halo requests per event for a 50-host outage, with and without incident grouping',
+    module: './incident.bench.ts',
+    run: 'benchIncident',
+  },
+  {
     name: 'contact',
     title: 'Halo requests per created ticket with tenant.contact',
     module: './contact.bench.ts',

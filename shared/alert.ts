@@ -18,6 +18,11 @@ export const AlertSchema = z.object({
   /** Hints for routing the alert to a Halo client: the sender's customer id and/or name. */
   tenant: z.object({ id: z.string().optional(), name: z.string().optional() }).optional(),
   labels: z.record(z.string(), z.string()).default({}),
+  /**
+   * The incident group the alert belongs to, rendered at ingest from its route's `group` policy:
+   * every alert of a group is one problem (one record, one ticket, one queue message group).
+   */
+  group: z.string().min(1).max(200).optional(),
 })
 
 export type Alert = z.infer<typeof AlertSchema>

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import * as z from 'zod'
 import { AlertSchema } from './alert.js'
+import { problemKeyOf } from './lifecycle/incident-key.js'
 import { TicketEventSchema } from './ticket-event.js'
 
 /** What every version of the queue message shares. */
@@ -64,12 +65,13 @@ export type DueEnvelope = z.infer<typeof EnvelopeV3Schema>
 
 /**
  * What an envelope is about, as logs, the delivery history and the queue's message groups name
- * it: an alert's correlation key (a timer's is its problem's), or `ticket#<id>` for a Halo ticket
+ * it: an alert's correlation key (its incident's when it was grouped, so an incident's members
+ * are handled one at a time; a timer's is its problem's), or `ticket#<id>` for a Halo ticket
  * event (route names hold no `#`, so the two cannot be mistaken for each other).
  */
 export const envelopeKey = (envelope: Envelope): string =>
   envelope.v === 1
-    ? envelope.alert.key
+    ? problemKeyOf(envelope.alert)
     : envelope.v === 3
       ? envelope.due.key
       : `ticket#${envelope.ticketEvent.ticketId}`

@@ -3,6 +3,7 @@ import * as z from 'zod'
 import type { RouteAuth } from '../auth/route-auth.js'
 import { describeIssues } from '../describe-issues.js'
 import { ConfigError } from '../errors.js'
+import type { GroupPolicy } from '../lifecycle/group-policy.js'
 import type { HeartbeatPolicy } from '../lifecycle/heartbeat-policy.js'
 import type { BusinessHours, LifecyclePolicy, NoisePolicy } from '../lifecycle/lifecycle-policy.js'
 import { type CompiledTemplate, compileTemplate, type TemplateIssue } from '../mapping/template.js'
@@ -34,6 +35,10 @@ export type CompiledRoute = {
   maps: Route['maps']
   lifecycle: LifecyclePolicy
   noise: NoisePolicy
+  /** Incident grouping; undefined: every alert key is its own problem. */
+  group: GroupPolicy | undefined
+  /** The group key template (`group.key`), rendered at ingest; undefined: the default key. */
+  groupKey: CompiledTemplate | undefined
   /** Every alert is a heartbeat's ping (see `heartbeat.ts`); undefined: an ordinary route. */
   heartbeat: HeartbeatPolicy | undefined
   tenant: TenantPolicy
@@ -57,6 +62,7 @@ export type DeliveryRoute = Pick<
   | 'maps'
   | 'lifecycle'
   | 'noise'
+  | 'group'
   | 'heartbeat'
   | 'tenant'
   | 'resolveAtSource'
@@ -126,6 +132,22 @@ const compileRoute = (
       issues.push(`${at}.alert.${field}: required: the ${source.id} source cannot derive it`)
     }
   }
+  if (route.group) {
+    // Each of these is decided per alert; an incident would silently go without it.
+    const alone = [
+      // Closing an incident would resolve only the alert that opened it at its source.
+      route.resolveAtSource && 'resolveAtSource',
+      route.noise.flapping && 'noise.flapping',
+      route.lifecycle.resolveAfterQuietMinutes !== undefined &&
+        'lifecycle.resolveAfterQuietMinutes',
+      route.businessHours?.outOfHours === 'defer' && "businessHours.outOfHours: 'defer'",
+      // Every alert of a heartbeat route is a ping for its own key, never an incident's member.
+      route.heartbeat && 'heartbeat',
+    ]
+    for (const policy of alone) {
+      if (policy) issues.push(`${at}.group: cannot be combined with ${policy}`)
+    }
+  }
   const templateIssues: TemplateIssue[] = []
   const compiled: CompiledRoute = {
     name,
@@ -146,6 +168,11 @@ const compileRoute = (
     maps: route.maps,
     lifecycle: route.lifecycle,
     noise: route.noise,
+    group: route.group,
+    groupKey:
+      route.group?.key === undefined
+        ? undefined
+        : compileTemplate({ key: route.group.key }, `${at}.group`, templateIssues, jsonata),
     heartbeat: route.heartbeat,
     tenant: route.tenant,
     businessHours: route.businessHours,

@@ -1,5 +1,6 @@
 import * as z from 'zod'
 import { RouteAuthSchema } from '../auth/route-auth-schema.js'
+import { GroupPolicySchema } from '../lifecycle/group-policy.js'
 import { HeartbeatPolicySchema } from '../lifecycle/heartbeat-policy.js'
 import {
   BusinessHoursSchema,
@@ -81,6 +82,11 @@ export const RouteSchema = z
     lifecycle: LifecyclePolicySchema.default(LifecyclePolicySchema.parse({})),
     /** Occurrence thresholds, maintenance windows and flapping. */
     noise: NoisePolicySchema.default(NoisePolicySchema.parse({})),
+    /**
+     * Incident grouping: alerts of one group become one incident ticket, their later members
+     * listed in merged notes, closed when every member has resolved. @default off
+     */
+    group: GroupPolicySchema.optional(),
     /**
      * A dead-man's switch: every alert is a ping for its key, and a key silent for longer than
      * expected opens a ticket that its next ping closes. Required by the `heartbeat` source.

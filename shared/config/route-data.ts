@@ -1,5 +1,6 @@
 import type { RouteAuth } from '../auth/route-auth.js'
 import { ConfigError } from '../errors.js'
+import type { GroupPolicy } from '../lifecycle/group-policy.js'
 import type { HeartbeatPolicy } from '../lifecycle/heartbeat-policy.js'
 import type { BusinessHours, LifecyclePolicy, NoisePolicy } from '../lifecycle/lifecycle-policy.js'
 import type { CompiledTemplate, TemplateIssue } from '../mapping/template.js'
@@ -27,6 +28,7 @@ export type RouteData = {
   maps: Route['maps']
   lifecycle: LifecyclePolicy
   noise: NoisePolicy
+  group?: GroupPolicy
   heartbeat?: HeartbeatPolicy
   tenant: TenantPolicy
   resolveAtSource?: ResolveAtSource
@@ -55,6 +57,7 @@ export const routeDataOf = (
       maps: route.maps,
       lifecycle: route.lifecycle,
       noise: route.noise,
+      ...(route.group ? { group: route.group } : {}),
       ...(route.heartbeat ? { heartbeat: route.heartbeat } : {}),
       tenant: route.tenant,
       ...(route.resolveAtSource ? { resolveAtSource: route.resolveAtSource } : {}),
@@ -138,6 +141,7 @@ const deliveryRoute = (name: string, route: RouteData): DeliveryRoute => ({
   maps: route.maps,
   lifecycle: route.lifecycle,
   noise: route.noise,
+  group: route.group,
   heartbeat: route.heartbeat,
   tenant: route.tenant,
   resolveAtSource: route.resolveAtSource,
@@ -173,6 +177,10 @@ export function routesFromData(
       needsSecret: route.needsSecret ?? true,
       maxBodyBytes: route.maxBodyBytes ?? 0,
       alert: route.alert ? templateOnFirstUse(route.alert, `routes.${name}.alert`) : undefined,
+      groupKey:
+        route.group?.key === undefined
+          ? undefined
+          : templateOnFirstUse({ key: route.group.key }, `routes.${name}.group`),
     })
   }
   return routes

@@ -9,6 +9,7 @@ import type {
   PendingWrite,
 } from '../lifecycle/correlation-store.js'
 import type { DeliveryOutcomeKind } from '../lifecycle/effects.js'
+import { problemKeyOf } from '../lifecycle/incident-key.js'
 import { type LifecycleKind, needsRecheck, needsWorkCheck } from '../lifecycle/plan-lifecycle.js'
 import type { TicketChangeKind } from '../lifecycle/ticket-event-change.js'
 import type { TicketWork } from '../lifecycle/ticket-work.js'
@@ -237,7 +238,7 @@ export type ProblemPlanner = {
 /** An alert's planner: the work check or recheck its event needs, then `planEnvelope`. */
 const alertPlanner = (envelope: AlertEnvelope, route: DeliveryRoute): ProblemPlanner => ({
   envelopeId: envelope.id,
-  key: envelope.alert.key,
+  key: problemKeyOf(envelope.alert, route),
   async plan(recovered, deps, now) {
     const { record, work } = await inspect(recovered, envelope, route, deps, now)
     const plan = await planEnvelope(envelope, route, {

@@ -4,6 +4,7 @@ import type { HaloDirectory } from '../halo/halo-directory.js'
 import type { CorrelationRecord } from '../lifecycle/correlation-store.js'
 import { type PlannedEffect, planEffect } from '../lifecycle/effects.js'
 import { decidePing } from '../lifecycle/heartbeat.js'
+import { problemKeyOf } from '../lifecycle/incident-key.js'
 import { decideLifecycle, type LifecycleDecision } from '../lifecycle/plan-lifecycle.js'
 import type { TicketWork } from '../lifecycle/ticket-work.js'
 import { trackAlert } from '../lifecycle/track-alert.js'
@@ -47,6 +48,7 @@ export const planEnvelope = async (
     hours: route.businessHours,
     now,
     ...(deps.work ? { work: deps.work } : {}),
+    ...(route.group ? { group: route.group } : {}),
   }
   const first = route.heartbeat
     ? decidePing({
@@ -78,7 +80,12 @@ export const planEnvelope = async (
   const planned = await planEffect(
     decision,
     record,
-    { route: route.name, key: alert.key, envelopeId: envelope.id, at: now.toISOString() },
+    {
+      route: route.name,
+      key: problemKeyOf(alert, route),
+      envelopeId: envelope.id,
+      at: now.toISOString(),
+    },
     {
       alert,
       envelopeId: envelope.id,

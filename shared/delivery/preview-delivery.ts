@@ -5,6 +5,7 @@ import type { HaloDirectory } from '../halo/halo-directory.js'
 import type { CorrelationRecord, CorrelationStore } from '../lifecycle/correlation-store.js'
 import { dueAtOf } from '../lifecycle/due.js'
 import { explainPolicies } from '../lifecycle/explain-policies.js'
+import { problemKeyOf } from '../lifecycle/incident-key.js'
 import { needsRecheck, needsWorkCheck } from '../lifecycle/plan-lifecycle.js'
 import type { TenantRouting } from '../mapping/route-tenant.js'
 import { callOf } from './halo-commands.js'
@@ -33,6 +34,36 @@ const ifWorked = async (
 }
 
 /**
+ * How the route's incident grouping takes the alert: its group key and the incident's members as
+ * stored, or why it is not grouped (the group key yielded nothing: its own ticket).
+ */
+const incidentOf = (
+  envelope: AlertEnvelope,
+  route: DeliveryRoute,
+  record: CorrelationRecord | undefined,
+) => {
+  if (!route.group) return {}
+  const { group, key } = envelope.alert
+  if (group === undefined) {
+    return {
+      warnings: [
+        `routes.${route.name}.group: the group key yielded nothing for this alert${route.group.key === undefined ? ' (by default its tenant, and it names none)' : ''}, so it is not grouped (its own ticket, key ${key})`,
+      ],
+    }
+  }
+  const members = Object.entries(record?.incident?.members ?? {})
+  return {
+    incident: {
+      group,
+      member: key,
+      firing: members.filter(([, member]) => member.status === 'firing').length,
+      members: members.length + (record?.incident?.untracked ?? 0),
+      ...(record?.incident?.noteDueAt ? { noteDueAt: record.incident.noteDueAt } : {}),
+    },
+  }
+}
+
+/**
  * A contact the dry run could not look up is not "not found": say what delivery would decide by.
  */
 const undecidedContact = (routing: TenantRouting, contactLookups: readonly string[]) =>
@@ -56,10 +87,21 @@ const undecidedContact = (routing: TenantRouting, contactLookups: readonly strin
 export const previewDelivery = async (
   envelope: AlertEnvelope,
   route: DeliveryRoute,
-  deps: { store: CorrelationStore; now: () => Date },
+  deps: {
+    store: CorrelationStore
+    now: () => Date
+    /**
+     * The states the alerts before this one (of the same request) would leave, by `route:key`:
+     * read before the store and updated with this plan, so a request with many alerts of one
+     * problem (an incident's members) previews as delivery would take them, one after another.
+     */
+    carried?: Map<string, CorrelationRecord>
+  },
 ) => {
   const now = deps.now()
-  const record = await deps.store.get(route.name, envelope.alert.key)
+  const key = problemKeyOf(envelope.alert, route)
+  const slot = `${route.name}:${key}`
+  const record = deps.carried?.get(slot) ?? (await deps.store.get(route.name, key))
   const lookups: string[] = []
   const contactLookups: string[] = []
   const directory: HaloDirectory = {
@@ -84,8 +126,9 @@ export const previewDelivery = async (
   }
   const base = {
     envelopeId: envelope.id,
-    key: envelope.alert.key,
+    key,
     status: envelope.alert.status,
+    ...incidentOf(envelope, route, record),
     state: record
       ? {
           state: record.state,
@@ -113,6 +156,11 @@ export const previewDelivery = async (
     const checked = needsWorkCheck(record, envelope.alert, route.lifecycle) ? record : undefined
     const untouched = checked ? { work: { worked: false } as const } : {}
     const planned = await planEnvelope(envelope, route, { directory, record, now, ...untouched })
+    if (planned.next) {
+      // A ticket this plan creates has no id before Halo answers: 0 stands for it.
+      const ticketId = planned.command?.kind === 'createTicket' ? 0 : planned.next.ticketId
+      deps.carried?.set(slot, { ...planned.next, ticketId, version: (record?.version ?? 0) + 1 })
+    }
     const workCheck = checked && {
       // Delivery reads these first; the plan shown above is the one for an untouched ticket.
       reads: [

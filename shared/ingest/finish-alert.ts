@@ -5,6 +5,7 @@ import type { CompiledRoute } from '../config/compile-config.js'
 import { describeIssues } from '../describe-issues.js'
 import { PayloadError, TemplateError } from '../errors.js'
 import type { AlertDraft } from '../sources/webhook-source.js'
+import { withGroup } from './group-key.js'
 
 const FIRING = [
   'firing',
@@ -139,11 +140,23 @@ const completeAlert = (fields: Record<string, unknown>, receivedAt: string): Ale
   return result.data
 }
 
+/** The completed alert with its incident group (routes with a `group` policy). */
+const groupedAlert = (
+  alert: Alert,
+  draft: AlertDraft,
+  route: CompiledRoute,
+  receivedAt: string,
+): Alert | Promise<Alert> => {
+  const result = withGroup(alert, route, draft.raw, receivedAt)
+  return result instanceof Promise ? result.catch(asPayloadError) : result
+}
+
 /**
  * Completes a source's alert draft: applies the route's `alert` templates over it, fills defaults
  * (status firing, occurredAt = receivedAt, title = key), normalizes severity words and instants,
- * and validates the result. Only what identifies the alert can fail: throws `PayloadError` (422)
- * naming the alert fields that are wrong (a missing key, an unknown status word).
+ * validates the result, and renders its incident group when the route groups. Only what
+ * identifies the alert can fail: throws `PayloadError` (422) naming the alert fields that are
+ * wrong (a missing key, an unknown status word).
  *
  * Answers the alert itself when no JSONata expression had to run (no templates, or plain paths
  * only), so ingest stays synchronous up to the enqueue; a promise of it otherwise.
@@ -153,7 +166,8 @@ export const finishAlert = (
   route: CompiledRoute,
   receivedAt: string,
 ): Alert | Promise<Alert> => {
-  if (!route.alert) return completeAlert(draft.alert, receivedAt)
+  if (!route.alert)
+    return groupedAlert(completeAlert(draft.alert, receivedAt), draft, route, receivedAt)
   const rendered = route.alert.renderNow({
     payload: draft.raw,
     alert: draft.alert,
@@ -163,9 +177,18 @@ export const finishAlert = (
   if (rendered instanceof Promise) {
     return rendered.then(
       (value) =>
-        completeAlert(withRendered(draft.alert, value as Record<string, unknown>), receivedAt),
+        groupedAlert(
+          completeAlert(withRendered(draft.alert, value as Record<string, unknown>), receivedAt),
+          draft,
+          route,
+          receivedAt,
+        ),
       asPayloadError,
     )
   }
-  return completeAlert(withRendered(draft.alert, rendered as Record<string, unknown>), receivedAt)
+  const alert = completeAlert(
+    withRendered(draft.alert, rendered as Record<string, unknown>),
+    receivedAt,
+  )
+  return groupedAlert(alert, draft, route, receivedAt)
 }

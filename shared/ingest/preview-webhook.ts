@@ -2,7 +2,7 @@ import type { CompiledRoute } from '../config/compile-config.js'
 import { previewDelivery } from '../delivery/preview-delivery.js'
 import { previewTicketEvent } from '../delivery/preview-ticket-event.js'
 import { AppError, describeError } from '../errors.js'
-import type { CorrelationStore } from '../lifecycle/correlation-store.js'
+import type { CorrelationRecord, CorrelationStore } from '../lifecycle/correlation-store.js'
 import type { SecretStore } from '../secrets/secret-store.js'
 import type { InboundRequest } from '../sources/webhook-source.js'
 import { authenticate, readWebhook, sourceContext } from './receive-webhook.js'
@@ -49,8 +49,10 @@ export const previewWebhook = async (
   }
   if (read.kind !== 'envelopes') return { ...result, ...read }
   const plans = []
+  // Each alert is planned on the state the ones before it would leave, as delivery takes them.
+  const carried = new Map<string, CorrelationRecord>()
   for (const envelope of read.envelopes) {
-    plans.push(await previewDelivery(envelope, route, deps))
+    plans.push(await previewDelivery(envelope, route, { ...deps, carried }))
   }
   return { ...result, type: read.type, alerts: read.envelopes.map((e) => e.alert), plans }
 }

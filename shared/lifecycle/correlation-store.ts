@@ -1,6 +1,7 @@
 import * as z from 'zod'
 import { HaloTicketInputSchema } from '../halo/schemas.js'
 import { HaloCommandSchema } from '../mapping/halo-command.js'
+import { IncidentSchema } from './incident-state.js'
 
 /**
  * The alert as its source knows it, kept from the firing that opened the ticket, so the source
@@ -120,6 +121,8 @@ export const CorrelationStateSchema = z.object({
   alert: KeptAlertSchema.optional(),
   /** Resolving the alert at its source after a close in Halo: still to do, or done. */
   sourceResolve: SourceResolveSchema.optional(),
+  /** An incident's members and merged notes (a route's `group` policy; its key `incident:…`). */
+  incident: IncidentSchema.optional(),
   /** A heartbeat's pings and deadline (routes with a `heartbeat` policy). */
   heartbeat: HeartbeatStateSchema.optional(),
   /**

@@ -6,6 +6,7 @@ import { dueDeferred } from './business-hours.js'
 import type { CorrelationRecord, CorrelationState } from './correlation-store.js'
 import { dueFlapping } from './flapping.js'
 import { decideHeartbeatDue, heartbeatAlertOf } from './heartbeat.js'
+import { decideIncidentDue } from './incident.js'
 import type { LifecycleDecision } from './plan-lifecycle.js'
 import { dueQuietResolve } from './quiet-resolve.js'
 
@@ -35,10 +36,12 @@ export const deadlineOf = (state: CorrelationState): string | undefined => deadl
 const deadlinesOf = (state: CorrelationState): string[] => {
   // ISO instants as toISOString writes them: their text order is their time order.
   const deadlines: string[] = []
-  // The end of a quiet resolve, of a flapping problem's quiet period, of an out-of-hours wait.
+  // The end of a quiet resolve, of a flapping problem's quiet period, of an out-of-hours wait,
+  // an incident's next merged note.
   if (state.closeAt) deadlines.push(state.closeAt)
   if (state.flap?.stableAt) deadlines.push(state.flap.stableAt)
   if (state.deferred) deadlines.push(state.deferred.until)
+  if (state.incident?.noteDueAt) deadlines.push(state.incident.noteDueAt)
   // A heartbeat's next ping (unset while its missed ticket is open).
   if (state.heartbeat?.deadline) deadlines.push(state.heartbeat.deadline)
   return deadlines.sort()
@@ -69,7 +72,8 @@ export const decideDue = ({ record, route, now, envelopeId }: DueInput): Lifecyc
     decideHeartbeatDue({ record, route, now }) ??
     dueDeferred(record, route.businessHours, route.noise.maintenance, now) ??
     dueFlapping(record, route.lifecycle, route.noise.flapping, now) ??
-    dueQuietResolve(record, route.lifecycle, now)
+    dueQuietResolve(record, route.lifecycle, now) ??
+    decideIncidentDue(record, now)
   // A deadline no policy acts on now (the route's policy changed since it was set): held, so the
   // sweep lists it no more.
   return (
@@ -129,16 +133,17 @@ export const timerAlertEnvelope = (
 /**
  * Whether a route's policies keep deadlines in its problems' state, so deployments need the due
  * sweep (a schedule in AWS, a timer in the gateway): each policy that adds a field to
- * {@link dueAtOf} adds its setting here.
+ * {@link dueAtOf} adds its setting here (incident grouping: the merged note's due time).
  */
 export const routeNeedsTimers = (
   route: Pick<DeliveryRoute, 'lifecycle' | 'noise'> &
-    Partial<Pick<DeliveryRoute, 'businessHours' | 'heartbeat'>>,
+    Partial<Pick<DeliveryRoute, 'businessHours' | 'heartbeat' | 'group'>>,
 ): boolean =>
   route.heartbeat !== undefined ||
   route.lifecycle.resolveAfterQuietMinutes !== undefined ||
   route.noise.flapping !== undefined ||
-  route.businessHours?.outOfHours === 'defer'
+  route.businessHours?.outOfHours === 'defer' ||
+  route.group !== undefined
 
 /**
  * The ticket a timer's create opens when a policy kept it ready in the state (rendered and routed

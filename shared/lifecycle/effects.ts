@@ -9,6 +9,7 @@ import {
   MAX_KEPT_LABELS_CHARS,
 } from './correlation-store.js'
 import { heartbeatBackNote } from './heartbeat.js'
+import { allResolved, incidentDetails, incidentSummary, mergedNote } from './incident-text.js'
 import type { LifecyclePolicy } from './lifecycle-policy.js'
 import type { LifecycleDecision, LifecycleKind } from './plan-lifecycle.js'
 
@@ -172,9 +173,19 @@ export const effects = {
   create: {
     outcome: 'delivered',
     async command(decision, context) {
-      const ticket = await context.ticket()
+      const rendered = await context.ticket()
+      const { incident } = decision
+      const ticket = incident
+        ? {
+            ...rendered,
+            summary: incidentSummary(incident, rendered.summary),
+            details: rendered.details
+              ? `${incidentDetails(incident)}\n\n${rendered.details}`
+              : incidentDetails(incident),
+          }
+        : rendered
       if (decision.previousTicketId === undefined) return { kind: 'createTicket', ticket }
-      const link = `Previous ticket for this alert: #${decision.previousTicketId}`
+      const link = `Previous ticket for this ${incident ? 'incident' : 'alert'}: #${decision.previousTicketId}`
       const details = ticket.details ? `${ticket.details}\n\n${link}` : link
       return { kind: 'createTicket', ticket: { ...ticket, details } }
     },
@@ -201,7 +212,9 @@ export const effects = {
       action(
         decision.ticketId,
         context,
-        `Recurred: ${plural(decision.occurrences - decision.since, 'more occurrence')} since the last note (${decision.occurrences} in total).\n${withBody(context.alert)}`,
+        decision.incident
+          ? mergedNote(decision.incident)
+          : `Recurred: ${plural(decision.occurrences - decision.since, 'more occurrence')} since the last note (${decision.occurrences} in total).\n${withBody(context.alert)}`,
       ),
     next: (decision, base, at) => ({
       ...base,
@@ -217,7 +230,9 @@ export const effects = {
       action(
         decision.ticketId,
         context,
-        `Resolved at the source; closing.${recurred(decision.unnoted)}\n${context.alert.title}`,
+        decision.incident
+          ? allResolved(decision.incident, 'closing.')
+          : `Resolved at the source; closing.${recurred(decision.unnoted)}\n${context.alert.title}`,
         context.policy.closedStatusId,
       ),
     next: (_, base, at) => ({
@@ -234,9 +249,16 @@ export const effects = {
       action(
         decision.ticketId,
         context,
-        decision.workedBy === undefined
-          ? `Resolved at the source (the ticket stays open for review).${recurred(decision.unnoted)}\n${context.alert.title}`
-          : `The source reports this resolved; left open because ${decision.workedBy} worked on it.${recurred(decision.unnoted)}\n${context.alert.title}`,
+        decision.incident
+          ? allResolved(
+              decision.incident,
+              decision.workedBy === undefined
+                ? 'the ticket stays open for review.'
+                : `left open because ${decision.workedBy} worked on it.`,
+            )
+          : decision.workedBy === undefined
+            ? `Resolved at the source (the ticket stays open for review).${recurred(decision.unnoted)}\n${context.alert.title}`
+            : `The source reports this resolved; left open because ${decision.workedBy} worked on it.${recurred(decision.unnoted)}\n${context.alert.title}`,
       ),
     next: (_, base, at) => ({ ...base, lastSeen: at, checkedAt: at }),
   },
@@ -246,7 +268,7 @@ export const effects = {
       action(
         decision.ticketId,
         context,
-        `Recurred after the ticket was closed; reopening.\n${withBody(context.alert)}`,
+        `${decision.incident ? 'An alert of this incident fired again after it was closed' : 'Recurred after the ticket was closed'}; reopening.\n${withBody(context.alert)}`,
         context.policy.reopenStatusId,
       ),
     next: (_, base, at, _command, alert) => ({
@@ -415,16 +437,19 @@ export const planEffect = async (
   // above is what guarantees each entry takes exactly its kind.
   const effect = effects[decision.kind] as Effect<LifecycleDecision>
   const command = await effect.command(decision, context)
+  const next = effect.next(
+    decision,
+    baseState(record, event),
+    event.at,
+    command,
+    context.keepAlert === false ? undefined : keptAlertOf(context.alert),
+  )
+  // A decision about an incident carries the incident's next state, whatever its kind.
+  const incident = 'incident' in decision ? decision.incident?.next : undefined
   return {
     outcome: effect.outcome,
     reason: effect.reason?.(decision),
     command,
-    next: effect.next(
-      decision,
-      baseState(record, event),
-      event.at,
-      command,
-      context.keepAlert === false ? undefined : keptAlertOf(context.alert),
-    ),
+    next: next && incident ? { ...next, incident } : next,
   }
 }

@@ -3,6 +3,8 @@ import type { HaloTicketInput } from '../halo/schemas.js'
 import { decideDeferred, deferOutOfHours } from './business-hours.js'
 import type { CorrelationRecord, CorrelationState, HeartbeatState } from './correlation-store.js'
 import { decideFlapping } from './flapping.js'
+import type { GroupPolicy } from './group-policy.js'
+import { decideIncident, type IncidentChange, isLastFiring } from './incident.js'
 import type { BusinessHours, LifecyclePolicy, NoisePolicy } from './lifecycle-policy.js'
 import { activeWindow } from './maintenance.js'
 import { decideQuietResolve } from './quiet-resolve.js'
@@ -18,10 +20,14 @@ export type RecordedChange = Partial<
     | 'closeAt'
     | 'flap'
     | 'deferred'
+    | 'incident'
     | 'heartbeat'
     | 'dueHeld'
   >
 >
+
+/** On a decision about an incident (a `group` policy): its members to name and its next state. */
+type AboutIncident = { incident?: IncidentChange }
 
 /**
  * What to do for one event, decided from the stored state alone. What each kind does in Halo and
@@ -35,16 +41,24 @@ export type LifecycleDecision =
   /** Only the stored state changes (counted, below threshold, resolved without a ticket...). */
   | { kind: 'record'; reason: string; change: RecordedChange }
   /** A new ticket for a problem that has `occurrences` firings since `firstSeen`. */
-  | { kind: 'create'; occurrences: number; firstSeen: string; previousTicketId?: number }
-  /** A "recurred" note: `occurrences` in total, `since` of them already noted. */
-  | { kind: 'note'; ticketId: number; occurrences: number; since: number }
+  | ({
+      kind: 'create'
+      occurrences: number
+      firstSeen: string
+      previousTicketId?: number
+    } & AboutIncident)
+  /**
+   * A "recurred" note: `occurrences` in total, `since` of them already noted. On an incident, the
+   * merged note naming the members that joined.
+   */
+  | ({ kind: 'note'; ticketId: number; occurrences: number; since: number } & AboutIncident)
   /**
    * A close, or a note on resolve; `unnoted`: repeats counted since the last note. `workedBy`:
    * the ticket stays open because this person worked it (`resolve: close-if-untouched`).
    */
-  | { kind: 'close'; ticketId: number; unnoted?: number }
-  | { kind: 'resolveNote'; ticketId: number; unnoted?: number; workedBy?: string }
-  | { kind: 'reopen'; ticketId: number }
+  | ({ kind: 'close'; ticketId: number; unnoted?: number } & AboutIncident)
+  | ({ kind: 'resolveNote'; ticketId: number; unnoted?: number; workedBy?: string } & AboutIncident)
+  | ({ kind: 'reopen'; ticketId: number } & AboutIncident)
   /** A heartbeat's ping: only its state changes (the deadline moves). */
   | { kind: 'ping'; heartbeat: HeartbeatState }
   /**
@@ -96,8 +110,13 @@ export type LifecycleKind = LifecycleDecision['kind']
 
 export type LifecycleInput = {
   record: CorrelationRecord | undefined
-  /** The severity decides whether business hours may defer its ticket; none: never deferred. */
-  alert: Pick<Alert, 'status'> & { severity?: Alert['severity'] }
+  /**
+   * The event's alert: its severity decides whether business hours may defer its ticket (none:
+   * never deferred); its key, title and group matter only to an incident's decisions.
+   */
+  alert: Pick<Alert, 'status'> & { severity?: Alert['severity'] } & Partial<
+      Pick<Alert, 'key' | 'title' | 'group'>
+    >
   envelopeId: string
   policy: LifecyclePolicy
   noise: NoisePolicy
@@ -114,22 +133,31 @@ export type LifecycleInput = {
    * `resolve: close-if-untouched` asks. Unknown counts as worked: it never closes blind.
    */
   work?: TicketWork
+  /**
+   * The route's incident grouping: an alert with a group (rendered at ingest) is decided as a
+   * member of its incident (`decideIncident`).
+   */
+  group?: GroupPolicy
 }
 
 /**
  * Whether this event needs the ticket's work read from Halo before it can be decided (a resolve
- * held while the problem flaps closes nothing, so it reads nothing).
+ * held while the problem flaps closes nothing, so it reads nothing; on an incident, only the
+ * resolve of its last firing member).
  */
 export const needsWorkCheck = (
   record: CorrelationRecord | undefined,
-  alert: Pick<Alert, 'status'>,
+  alert: Pick<Alert, 'status'> & Partial<Pick<Alert, 'key'>>,
   policy: LifecyclePolicy,
 ): record is CorrelationRecord & { ticketId: number } =>
   policy.resolve === 'close-if-untouched' &&
   alert.status === 'resolved' &&
   record?.state === 'open' &&
   record.ticketId !== undefined &&
-  record.flap?.stableAt === undefined
+  record.flap?.stableAt === undefined &&
+  (record.incident === undefined ||
+    alert.key === undefined ||
+    isLastFiring(record.incident, alert.key))
 
 const MINUTE = 60_000
 
@@ -147,6 +175,15 @@ export const needsRecheck = (record: CorrelationRecord, policy: LifecyclePolicy,
  */
 export const decideLifecycle = (input: LifecycleInput): LifecycleDecision => {
   const { record, alert, envelopeId, policy, noise, now } = input
+  const { key, title, group: groupKey } = alert
+  if (input.group && groupKey !== undefined && key !== undefined && title !== undefined) {
+    return decideIncident({
+      ...input,
+      alert: { key, title, status: alert.status },
+      groupKey,
+      group: input.group,
+    })
+  }
   const at = now.toISOString()
   if (record?.applied.includes(envelopeId)) return { kind: 'duplicate' }
   // Policies that hold the usual course back: a deferred create, flapping, a quiet resolve.

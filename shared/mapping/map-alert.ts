@@ -5,6 +5,7 @@ import type { AlertEnvelope } from '../envelope.js'
 import { PayloadError, TemplateError } from '../errors.js'
 import { type HaloTicketInput, HaloTicketInputSchema } from '../halo/schemas.js'
 import { inBusinessHours } from '../lifecycle/business-hours.js'
+import { problemKeyOf } from '../lifecycle/incident-key.js'
 import { problemIdentity } from '../lifecycle/problem-identity.js'
 import type { ContactHints } from './route-tenant.js'
 
@@ -46,7 +47,7 @@ const MAX_DETAILS = 32_000
  */
 export const mapTicket = async (
   route: Pick<DeliveryRoute, 'name' | 'ticket' | 'maps'> &
-    Partial<Pick<DeliveryRoute, 'businessHours'>>,
+    Partial<Pick<DeliveryRoute, 'businessHours' | 'group'>>,
   envelope: AlertEnvelope,
   at: Date = new Date(envelope.receivedAt),
 ): Promise<HaloTicketInput> => {
@@ -62,7 +63,7 @@ export const mapTicket = async (
   }
   const result = HaloTicketInputSchema.safeParse({
     ...(rendered as object),
-    third_party_id_string: problemIdentity(route.name, envelope.alert.key),
+    third_party_id_string: problemIdentity(route.name, problemKeyOf(envelope.alert, route)),
   })
   if (!result.success) {
     throw new PayloadError(

@@ -12,7 +12,6 @@ import { alertmanagerNotification } from '../alertmanager.js'
 import { startTestGateway } from '../gateway-harness.js'
 import {
   type ChaosLane,
-  type ExpectedTicket,
   expectedHeartbeatTickets,
   expectedTickets,
   generateHeartbeats,
@@ -22,6 +21,12 @@ import {
   repeatsReported,
   seededRandom,
 } from './chaos-history.js'
+import {
+  expectedIncidentTickets,
+  generateIncidents,
+  type IncidentLane,
+  membersNamed,
+} from './chaos-incidents.js'
 
 /** A worker dying at a step boundary: retryable, as a crashed Lambda's message is redelivered. */
 export class InjectedCrash extends AppError {
@@ -36,13 +41,14 @@ export class InjectedCrash extends AppError {
 const SECRETS = {
   prometheus: 'chaos-prometheus-token',
   'generic-hmac': 'chaos-hmac-secret',
+  grouped: 'chaos-grouped-secret',
   standard: `whsec_${Buffer.from('chaos-standard-webhooks-key-0001').toString('base64')}`,
   beats: 'chaos-heartbeat-token',
 }
 
 /**
  * The shipped Prometheus route plus a generic HMAC and a Standard Webhooks route, noting every
- * repeat, and a heartbeat route.
+ * repeat, a generic HMAC route grouping its alerts into incidents by site, and a heartbeat route.
  */
 const chaosConfig = () => {
   const lifecycle = { noteEveryMinutes: 0 }
@@ -63,6 +69,20 @@ const chaosConfig = () => {
         ticket: { tickettype_id: 21 },
         lifecycle,
         tenant,
+      },
+      grouped: {
+        source: 'generic',
+        auth: { type: 'hmac', header: 'x-signature', prefix: 'sha256=' },
+        options: { deliveryIdHeader: 'x-delivery-id' },
+        alert: {
+          key: '{% payload.id %}',
+          status: '{% payload.status %}',
+          title: '{% payload.summary %}',
+        },
+        ticket: { tickettype_id: 21 },
+        lifecycle,
+        tenant,
+        group: { key: '{% payload.site %}' },
       },
       standard: {
         source: 'standard-webhooks',
@@ -126,8 +146,10 @@ export type ChaosOptions = {
   crashRate?: number
   /** Added Halo latency in ms. @default 1 */
   latencyMs?: number
-  /** Lanes (alerts) sent at once. @default 8 */
+  /** Lanes (alerts, groups) sent at once. @default 8 */
   concurrency?: number
+  /** Groups (sites) whose alerts become incidents, on the `grouped` route. @default 0 */
+  incidents?: number
   /**
    * Heartbeat keys pinging over `steps` steps of the clock after the alerts, each step's due
    * sweep run before its pings. @default none
@@ -135,7 +157,7 @@ export type ChaosOptions = {
   heartbeats?: { keys: number; steps: number }
 }
 
-export type ChaosMismatch = { key: string; expected: ExpectedTicket[]; actual: ExpectedTicket[] }
+export type ChaosMismatch = { key: string; expected: object[]; actual: object[] }
 
 /**
  * Runs an alert history through the local gateway over real HTTP into the Halo sandbox with
@@ -143,6 +165,7 @@ export type ChaosMismatch = { key: string; expected: ExpectedTicket[]; actual: E
  */
 export const runChaos = async (options: ChaosOptions) => {
   const lanes = generateHistory(options)
+  const incidents = generateIncidents({ incidents: options.incidents ?? 0, seed: options.seed })
   const random = seededRandom(options.seed ^ 0x5eed)
   const tally: Tally = { crashesBeforeStoreWrite: 0, crashesAfterStoreWrite: 0 }
   const store = crashingStore(
@@ -229,10 +252,40 @@ export const runChaos = async (options: ChaosOptions) => {
       }
     }
   }
-  const pending = [...lanes]
+  const sendIncident = async (lane: IncidentLane) => {
+    for (const event of lane.events) {
+      const body = JSON.stringify({
+        id: event.member,
+        status: event.status,
+        summary: `Problem ${event.member}`,
+        site: lane.group,
+        n: event.sequence,
+      })
+      const signature = createHmac('sha256', SECRETS.grouped).update(body).digest('hex')
+      const headers = {
+        'x-signature': `sha256=${signature}`,
+        'x-delivery-id': `${lane.group}-${event.sequence}`,
+        authorization: '',
+      }
+      const responses = await Promise.all(
+        Array.from({ length: event.copies }, () => harness.post('grouped', body, headers)),
+      )
+      posts += responses.length
+      for (const response of responses) {
+        if (response.status !== 202)
+          throw new Error(
+            `${lane.group}: ingest answered ${response.status}: ${await response.text()}`,
+          )
+      }
+    }
+  }
+  const pending: (() => Promise<void>)[] = [
+    ...lanes.map((lane) => () => runLane(lane)),
+    ...incidents.map((lane) => () => sendIncident(lane)),
+  ]
   await Promise.all(
     Array.from({ length: options.concurrency ?? 8 }, async () => {
-      for (let lane = pending.shift(); lane; lane = pending.shift()) await runLane(lane)
+      for (let send = pending.shift(); send; send = pending.shift()) await send()
     }),
   )
   const accepted = performance.now()
@@ -285,6 +338,27 @@ export const runChaos = async (options: ChaosOptions) => {
     if (JSON.stringify(actual) !== JSON.stringify(expected))
       mismatches.push({ key: lane.key, expected, actual })
   }
+  for (const lane of incidents) {
+    const key = `incident:${lane.group}`
+    const expected = expectedIncidentTickets(lane)
+    const record = await settled.get('grouped', key)
+    const tickets = harness.ticketsOf(key, 'grouped')
+    const actual = tickets.map((ticket, index) => ({
+      closed: ticket.status_id === 9,
+      listed: [
+        ...membersNamed(ticket.details),
+        ...ticket.actions
+          .filter((action) => action.note?.includes('[halo-hooks ref '))
+          .flatMap((action) => membersNamed(action.note)),
+        // Members that joined the open incident since its last listing: its next note names them.
+        ...(index === tickets.length - 1 && ticket.status_id !== 9
+          ? (record?.incident?.joined ?? []).map((member) => member.key)
+          : []),
+      ],
+    }))
+    if (JSON.stringify(actual) !== JSON.stringify(expected))
+      mismatches.push({ key, expected, actual })
+  }
   for (const lane of beats) {
     const expected = expectedHeartbeatTickets(lane)
     const actual = harness.ticketsOf(lane.key, 'beats').map((ticket) => ({
@@ -297,9 +371,16 @@ export const runChaos = async (options: ChaosOptions) => {
   const count = (message: string) =>
     harness.logs.filter((line) => line.includes(`"message":"${message}"`)).length
   const requests = harness.sandbox.requests()
-  const events = lanes.reduce((sum, lane) => sum + lane.events.length, 0)
+  const events =
+    lanes.reduce((sum, lane) => sum + lane.events.length, 0) +
+    incidents.reduce((sum, lane) => sum + lane.events.length, 0)
   const tallies = {
     alerts: lanes.length,
+    incidents: incidents.length,
+    incidentTickets: incidents.reduce(
+      (sum, lane) => sum + harness.ticketsOf(`incident:${lane.group}`, 'grouped').length,
+      0,
+    ),
     events,
     posts,
     heartbeats: beats.length,

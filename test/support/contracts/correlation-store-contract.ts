@@ -130,6 +130,28 @@ export const correlationStoreContract = (store: () => CorrelationStore) => {
       expect(await store().findByTicket(ticketId)).toEqual({ ...told, version: 2 })
     })
 
+    it('keeps an incident’s members, its members to list and its note’s due time', async () => {
+      const record = correlationRecord({
+        key: `incident:site ${randomUUID()}`,
+        ticketId: uniqueTicketId(),
+        incident: {
+          group: 'Acme/HQ',
+          members: {
+            'host 1.acme:9100': { status: 'firing', since: '2026-01-01T00:00:00.000Z' },
+            'host#2': { status: 'resolved', since: '2026-01-01T00:01:00.000Z' },
+          },
+          untracked: 3,
+          joined: [{ key: 'host#2', title: 'host 2 unreachable' }],
+          joinedMore: 1,
+          notedAt: '2026-01-01T00:00:00.000Z',
+          noteDueAt: '2026-01-01T00:05:00.000Z',
+        },
+      })
+      await store().put(record, undefined)
+
+      expect(await store().get(record.route, record.key)).toEqual({ ...record, version: 1 })
+    })
+
     it('finds the record that holds a ticket by the ticket id, as last written', async () => {
       const ticketId = uniqueTicketId()
       const first = correlationRecord({ ticketId })

@@ -66,6 +66,27 @@ describe('routeDataOf and routesFromData (the config a Lambda bundle carries)', 
     }
   })
 
+  it('carries a group policy to deliver and its key template to ingest', async () => {
+    const grouped = compileConfig({
+      routes: {
+        r: {
+          source: 'generic',
+          auth: { type: 'bearer' },
+          alert: { key: '{% payload.id %}', title: '{% payload.t %}' },
+          group: { key: '{% payload.site %}', minAlerts: 2 },
+        },
+      },
+    })
+    const through = (fn: 'ingest' | 'deliver') =>
+      JSON.parse(JSON.stringify(routeDataOf(grouped, fn))) as ReturnType<typeof routeDataOf>
+    const policy = grouped.routes.get('r')?.group
+
+    expect(routesFromData(through('deliver')).get('r')?.group).toEqual(policy)
+    const ingest = routesFromData(through('ingest'), sources).get('r')
+    expect(ingest?.group).toEqual(policy)
+    expect(await ingest?.groupKey?.render({ payload: { site: 'HQ' } })).toEqual({ key: 'HQ' })
+  })
+
   it('carries the contact templates to deliver, compiled on first use', async () => {
     const withContact = compileConfig({
       routes: {

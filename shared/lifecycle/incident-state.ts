@@ -1,0 +1,44 @@
+import * as z from 'zod'
+
+/** One member alert of an incident: firing or resolved, since when. */
+export const IncidentMemberSchema = z.object({
+  status: z.enum(['firing', 'resolved']),
+  since: z.iso.datetime(),
+})
+
+/** A member as a merged note lists it. */
+export const JoinedMemberSchema = z.object({ key: z.string(), title: z.string() })
+
+/**
+ * What an incident's record keeps of its members (a `group` policy). Bounded, so one record stays
+ * a small store item in a storm: at most `MAX_TRACKED_MEMBERS` members are tracked one by one and
+ * at most `MAX_LISTED_MEMBERS` are listed in the next note; beyond those they are counted.
+ */
+export const IncidentSchema = z.object({
+  /** The group key the members share. */
+  group: z.string(),
+  /** Members by alert key. The incident closes when none of them is firing. */
+  members: z.record(z.string(), IncidentMemberSchema).default({}),
+  /** Members beyond the tracked ones: counted only, so they cannot hold the incident open. */
+  untracked: z.number().int().nonnegative().optional(),
+  /**
+   * Members that joined (or fired again) since the ticket last listed its members: at its opening
+   * or in the last merged note. Before the ticket opens (`minAlerts`), every member so far.
+   */
+  joined: z.array(JoinedMemberSchema).default([]),
+  /** How many more joined than `joined` lists. */
+  joinedMore: z.number().int().nonnegative().optional(),
+  /** When the ticket last listed its members (opened, or a merged note). */
+  notedAt: z.iso.datetime().optional(),
+  /** When the members in `joined` are due in a merged note, whether or not another alert comes. */
+  noteDueAt: z.iso.datetime().optional(),
+})
+
+export type Incident = z.infer<typeof IncidentSchema>
+export type IncidentMember = z.infer<typeof IncidentMemberSchema>
+export type JoinedMember = z.infer<typeof JoinedMemberSchema>
+
+/** Members tracked one by one in an incident's record. */
+export const MAX_TRACKED_MEMBERS = 200
+/** Members named in one note (or in the incident ticket's details); the rest are counted. */
+export const MAX_LISTED_MEMBERS = 25
