@@ -2,6 +2,7 @@ import type { DeliveryRoute } from '../config/compile-config.js'
 import type { AlertEnvelope } from '../envelope.js'
 import { AppError, HaloApiError, InterruptedWriteError, StateConflictError } from '../errors.js'
 import type { HaloDirectory } from '../halo/halo-directory.js'
+import { wasApplied } from '../lifecycle/applied-ids.js'
 import type {
   CorrelationRecord,
   CorrelationState,
@@ -192,7 +193,7 @@ export const recheck = async (
   deps: Pick<DeliverEnvelopeDeps, 'halo'>,
   now: Date,
 ): Promise<CorrelationRecord | undefined> => {
-  if (!record || record.applied.includes(envelopeId)) return record
+  if (!record || wasApplied(record, envelopeId)) return record
   if (!needsRecheck(record, route.lifecycle, now) || record.ticketId === undefined) return record
   const ticket = await readTicket(deps.halo, record.ticketId)
   return withTicketSeen(record, ticket, route.lifecycle, now)
@@ -211,7 +212,7 @@ const inspect = async (
 ): Promise<{ record: CorrelationRecord | undefined; work?: TicketWork }> => {
   if (
     record &&
-    !record.applied.includes(envelope.id) &&
+    !wasApplied(record, envelope.id) &&
     needsWorkCheck(record, envelope.alert, route.lifecycle)
   ) {
     return readTicketWork(record, route.lifecycle, deps.halo, now)

@@ -1,6 +1,7 @@
 import type { DeliveryRoute } from '../config/compile-config.js'
 import type { DueEnvelope } from '../envelope.js'
 import type { HaloDirectory } from '../halo/halo-directory.js'
+import { wasApplied } from '../lifecycle/applied-ids.js'
 import type { CorrelationRecord } from '../lifecycle/correlation-store.js'
 import { deadlineOf, decideDue, dueAlertOf, keptTicketOf } from '../lifecycle/due.js'
 import { planEffect } from '../lifecycle/effects.js'
@@ -17,7 +18,7 @@ export const isDueFor = (
   timer: DueEnvelope,
   now: Date,
 ): boolean => {
-  if (!record || record.applied.includes(timer.id)) return false
+  if (!record || wasApplied(record, timer.id)) return false
   const due = deadlineOf(record)
   return due !== undefined && Date.parse(due) <= now.getTime()
 }

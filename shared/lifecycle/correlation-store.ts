@@ -115,7 +115,10 @@ export const CorrelationStateSchema = z.object({
    * older one arriving late (a close delivered after the reopen that followed it) changes nothing.
    */
   haloEventAt: z.iso.datetime().optional(),
-  /** Envelope ids already applied, newest last (bounded), so a redelivery is recognised. */
+  /**
+   * Envelope ids already applied (as `appliedMark` keeps them), newest last (bounded), so a
+   * redelivery is recognised.
+   */
   applied: z.array(z.string()).default([]),
   /** The alert that opened the current ticket, for resolving it at its source. */
   alert: KeptAlertSchema.optional(),

@@ -2,6 +2,7 @@ import { type AlertInput, AlertSchema } from '../alert.js'
 import type { DeliveryRoute } from '../config/compile-config.js'
 import type { AlertEnvelope, DueEnvelope } from '../envelope.js'
 import type { HaloTicketInput } from '../halo/schemas.js'
+import { wasApplied } from './applied-ids.js'
 import { dueDeferred } from './business-hours.js'
 import type { CorrelationRecord, CorrelationState } from './correlation-store.js'
 import { dueFlapping } from './flapping.js'
@@ -61,7 +62,7 @@ export type DueInput = {
  * never due again for the same reason.
  */
 export const decideDue = ({ record, route, now, envelopeId }: DueInput): LifecycleDecision => {
-  if (record.applied.includes(envelopeId)) return { kind: 'duplicate' }
+  if (wasApplied(record, envelopeId)) return { kind: 'duplicate' }
   const due = deadlineOf(record)
   if (due === undefined || Date.parse(due) > now.getTime()) {
     return { kind: 'suppress', rule: 'nothing due' }

@@ -6,6 +6,7 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb'
 import { StateStoreError } from '../errors.js'
+import { appliedMark } from './applied-ids.js'
 import {
   type CorrelationRecord,
   CorrelationRecordSchema,
@@ -144,7 +145,7 @@ const compactPending = (base: StateFields, pending: Record<string, unknown>): St
   const applied = next.applied ?? []
   const appliedKept =
     applied.length > 0 &&
-    same(applied, [...(base.applied ?? []), rest.envelopeId].slice(-applied.length))
+    same(applied, [...(base.applied ?? []), appliedMark(rest.envelopeId)].slice(-applied.length))
       ? applied.length
       : undefined
   const changes: StateFields = {}
@@ -166,7 +167,7 @@ const expandPending = (base: StateFields, stored: StoredPending): Record<string,
   const next: StateFields = { ...base, ...changes }
   for (const field of unset ?? []) delete next[field]
   if (appliedKept !== undefined) {
-    next.applied = [...(base.applied ?? []), rest.envelopeId].slice(-appliedKept)
+    next.applied = [...(base.applied ?? []), appliedMark(rest.envelopeId)].slice(-appliedKept)
   }
   return { ...rest, next }
 }

@@ -2,6 +2,7 @@ import type { Alert } from '../alert.js'
 import { clipText } from '../clip-text.js'
 import type { HaloTicketInput } from '../halo/schemas.js'
 import type { HaloCommand } from '../mapping/halo-command.js'
+import { appliedMark } from './applied-ids.js'
 import {
   type CorrelationRecord,
   type CorrelationState,
@@ -411,11 +412,14 @@ export const baseState = (
       occurrences: 0,
       firstSeen: event.at,
       lastSeen: event.at,
-      applied: [event.envelopeId],
+      applied: [appliedMark(event.envelopeId)],
     }
   }
   const { pending: _pending, version: _version, ...state } = record
-  return { ...state, applied: [...state.applied, event.envelopeId].slice(-APPLIED_KEPT) }
+  return {
+    ...state,
+    applied: [...state.applied, appliedMark(event.envelopeId)].slice(-APPLIED_KEPT),
+  }
 }
 
 /** A decision carried out on paper: the Halo call to make and the state to store after it. */

@@ -1,5 +1,6 @@
 import type { Alert } from '../alert.js'
 import type { DeliveryRoute } from '../config/compile-config.js'
+import { wasApplied } from './applied-ids.js'
 import { nextOpening } from './business-hours.js'
 import type { CorrelationRecord, HeartbeatState } from './correlation-store.js'
 import { type HeartbeatPolicy, heartbeatSilenceMs } from './heartbeat-policy.js'
@@ -57,7 +58,7 @@ const keptOf = (
  */
 export const decidePing = (input: PingInput): LifecycleDecision => {
   const { record, alert, envelopeId, policy, now } = input
-  if (record?.applied.includes(envelopeId)) return { kind: 'duplicate' }
+  if (record && wasApplied(record, envelopeId)) return { kind: 'duplicate' }
   const received = Math.min(Date.parse(input.receivedAt), now.getTime())
   const previous = record?.heartbeat
   const last = previous ? Math.max(Date.parse(previous.lastPingAt), received) : received

@@ -1,4 +1,5 @@
 import type { Alert } from '../alert.js'
+import { wasApplied } from './applied-ids.js'
 import type { CorrelationRecord } from './correlation-store.js'
 import type { GroupPolicy } from './group-policy.js'
 import {
@@ -134,7 +135,7 @@ const resolved = (input: IncidentInput, stored: Incident, at: string): Lifecycle
 export const decideIncident = (input: IncidentInput): LifecycleDecision => {
   const { record, alert, policy, noise, group, now } = input
   const at = now.toISOString()
-  if (record?.applied.includes(input.envelopeId)) return { kind: 'duplicate' }
+  if (record && wasApplied(record, input.envelopeId)) return { kind: 'duplicate' }
   const stored: Incident = record?.incident ?? { group: input.groupKey, members: {}, joined: [] }
   if (alert.status === 'resolved') return resolved(input, stored, at)
 

@@ -1,5 +1,6 @@
 import type { Alert } from '../alert.js'
 import type { HaloTicketInput } from '../halo/schemas.js'
+import { wasApplied } from './applied-ids.js'
 import { decideDeferred, deferOutOfHours } from './business-hours.js'
 import type { CorrelationRecord, CorrelationState, HeartbeatState } from './correlation-store.js'
 import { decideFlapping } from './flapping.js'
@@ -185,7 +186,7 @@ export const decideLifecycle = (input: LifecycleInput): LifecycleDecision => {
     })
   }
   const at = now.toISOString()
-  if (record?.applied.includes(envelopeId)) return { kind: 'duplicate' }
+  if (record && wasApplied(record, envelopeId)) return { kind: 'duplicate' }
   // Policies that hold the usual course back: a deferred create, flapping, a quiet resolve.
   const held = decideDeferred(input) ?? decideFlapping(input) ?? decideQuietResolve(input)
   if (held) return held

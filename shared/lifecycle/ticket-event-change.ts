@@ -1,4 +1,5 @@
 import type { TicketEvent } from '../ticket-event.js'
+import { wasApplied } from './applied-ids.js'
 import type { CorrelationRecord, CorrelationState } from './correlation-store.js'
 import { baseState } from './effects.js'
 import type { LifecyclePolicy } from './lifecycle-policy.js'
@@ -77,7 +78,7 @@ export const decideTicketChange = (input: TicketChangeInput): TicketChange => {
         (record.ticketId === undefined ? '' : ` (ticket ${record.ticketId} does)`),
     )
   }
-  if (record.applied.includes(envelopeId)) return ignore('event already applied')
+  if (wasApplied(record, envelopeId)) return ignore('event already applied')
   if (event.ourReference) return ignore('our own change (our reference is on it)')
   if (input.ownAgentId !== undefined && event.agentId === input.ownAgentId) {
     return ignore('our own change (made by our agent)')

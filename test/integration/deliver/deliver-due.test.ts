@@ -9,6 +9,7 @@ import { createHistoryReceipts } from '../../../shared/delivery/write-receipts.j
 import { StateStoreError } from '../../../shared/errors.js'
 import { createHaloClient } from '../../../shared/halo/halo-client.js'
 import { createHaloDirectory } from '../../../shared/halo/halo-directory.js'
+import { appliedMark, wasApplied } from '../../../shared/lifecycle/applied-ids.js'
 import type {
   CorrelationRecord,
   CorrelationStore,
@@ -28,7 +29,7 @@ vi.mock('../../../shared/lifecycle/due.js', async (importOriginal) => {
   const due = await importOriginal<typeof import('../../../shared/lifecycle/due.js')>()
   const dueAtOf: typeof due.dueAtOf = (state) => state.lastNotedAt
   const decideDue: typeof due.decideDue = ({ record, now, envelopeId }) => {
-    if (record.applied.includes(envelopeId)) return { kind: 'duplicate' }
+    if (wasApplied(record, envelopeId)) return { kind: 'duplicate' }
     const at = dueAtOf(record)
     if (at === undefined || Date.parse(at) > now.getTime()) {
       return { kind: 'suppress', rule: 'nothing due' }
@@ -131,7 +132,11 @@ describe('deliverEvent with a timer (v3)', () => {
       third_party_id_string: 'hh:example-hmac:backup-nas01',
     })
     const after = await store.get(ROUTE, 'backup-nas01')
-    expect(after).toMatchObject({ state: 'open', ticketId: ticket?.id, applied: [timer.id] })
+    expect(after).toMatchObject({
+      state: 'open',
+      ticketId: ticket?.id,
+      applied: [appliedMark(timer.id)],
+    })
     // Its deadline acted on, the problem is no longer due, and the same timer again is a repeat.
     expect(await store.listDue(NOW, 10)).toEqual([])
     expect(await deliver(timer)).toMatchObject({ outcome: 'deduplicated', action: 'duplicate' })
