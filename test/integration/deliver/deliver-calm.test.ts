@@ -2,15 +2,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { deliverEvent } from '../../../functions/deliver/deliver-event.js'
 import { startHaloSandbox } from '../../../local/halo-sandbox/start-halo-sandbox.js'
 import { compileConfig } from '../../../shared/config/compile-config.js'
-import { createHaloClient } from '../../../shared/halo/halo-client.js'
-import { createHaloDirectory } from '../../../shared/halo/halo-directory.js'
 import { dueAtOf } from '../../../shared/lifecycle/due.js'
-import { createMemoryCorrelationStore } from '../../../shared/lifecycle/memory-correlation-store.js'
-import { createJsonLogger } from '../../../shared/observability.js'
-import { createResolveAtSource } from '../../../shared/outbound/resolve-at-source.js'
-import { createMemorySecretStore } from '../../../shared/secrets/memory-secret-store.js'
 import { dueEnvelope } from '../../../shared/timers/due-envelope.js'
 import { envelopeFor } from '../../support/envelopes.js'
+import { sandboxDeliverDeps } from '../../support/sandbox-deliver-deps.js'
 
 const route = (fields: object) => ({
   source: 'generic',
@@ -50,23 +45,8 @@ beforeEach(() => {
 
 /** A worker whose clock the test moves. */
 const worker = () => {
-  const halo = createHaloClient({
-    baseUrl: sandbox.url,
-    clientId: 'halo-hooks-local',
-    clientSecret: 'local-sandbox-secret',
-    maxAttempts: 1,
-  })
-  const store = createMemoryCorrelationStore()
   let now = new Date(0)
-  const deps = {
-    routes,
-    halo,
-    directory: createHaloDirectory(halo, { ttlMs: 60_000 }),
-    store,
-    logger: createJsonLogger({ write: () => undefined }),
-    resolveAtSource: createResolveAtSource({ secrets: createMemorySecretStore({ routes: {} }) }),
-    now: () => now,
-  }
+  const { deps, store } = sandboxDeliverDeps({ url: sandbox.url, routes, now: () => now })
   let sent = 0
   return {
     store,

@@ -7,19 +7,14 @@ import { createMemoryDeliveryHistory } from '../../../shared/delivery/memory-del
 import { previewDelivery } from '../../../shared/delivery/preview-delivery.js'
 import { createHistoryReceipts } from '../../../shared/delivery/write-receipts.js'
 import { StateStoreError } from '../../../shared/errors.js'
-import { createHaloClient } from '../../../shared/halo/halo-client.js'
-import { createHaloDirectory } from '../../../shared/halo/halo-directory.js'
 import { appliedMark, wasApplied } from '../../../shared/lifecycle/applied-ids.js'
 import type {
   CorrelationRecord,
   CorrelationStore,
 } from '../../../shared/lifecycle/correlation-store.js'
-import { createMemoryCorrelationStore } from '../../../shared/lifecycle/memory-correlation-store.js'
-import { createJsonLogger } from '../../../shared/observability.js'
-import { createResolveAtSource } from '../../../shared/outbound/resolve-at-source.js'
-import { createMemorySecretStore } from '../../../shared/secrets/memory-secret-store.js'
 import { dueEnvelope } from '../../../shared/timers/due-envelope.js'
 import { envelopeFor } from '../../support/envelopes.js'
+import { sandboxDeliverDeps } from '../../support/sandbox-deliver-deps.js'
 
 // No policy keeps a deadline yet (heartbeats, quiet periods, business hours and incidents add
 // theirs to due.ts). This file stands one in to drive the timer's delivery: `lastNotedAt` is the
@@ -69,22 +64,17 @@ const worker = (
     routes?: typeof routes
   } = {},
 ) => {
-  const halo = createHaloClient({
-    baseUrl: sandbox.url,
-    clientId: 'halo-hooks-local',
-    clientSecret: 'local-sandbox-secret',
-    maxAttempts: 1,
-  })
-  const store = createMemoryCorrelationStore()
   const history = createMemoryDeliveryHistory()
-  const deps = {
+  const made = sandboxDeliverDeps({
+    url: sandbox.url,
     routes: options.routes ?? routes,
-    halo,
-    directory: createHaloDirectory(halo, { ttlMs: 60_000 }),
-    store: options.store ? options.store(store) : store,
-    logger: createJsonLogger({ write: (line) => logs.push(line) }),
-    resolveAtSource: createResolveAtSource({ secrets: createMemorySecretStore({ routes: {} }) }),
     now: () => NOW,
+    log: (line) => logs.push(line),
+  })
+  const { store } = made
+  const deps = {
+    ...made.deps,
+    store: options.store ? options.store(store) : store,
     ...(options.receipts ? { receipts: createHistoryReceipts(history) } : {}),
   }
   return { store, deliver: (message: unknown) => deliverEvent(JSON.stringify(message), deps) }

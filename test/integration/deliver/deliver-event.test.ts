@@ -4,13 +4,8 @@ import config from '../../../halo-hooks.config.js'
 import { startHaloSandbox } from '../../../local/halo-sandbox/start-halo-sandbox.js'
 import { compileConfig } from '../../../shared/config/compile-config.js'
 import { classifyFailure } from '../../../shared/delivery/failure-policy.js'
-import { createHaloClient } from '../../../shared/halo/halo-client.js'
-import { createHaloDirectory } from '../../../shared/halo/halo-directory.js'
-import { createMemoryCorrelationStore } from '../../../shared/lifecycle/memory-correlation-store.js'
-import { createJsonLogger } from '../../../shared/observability.js'
-import { createResolveAtSource } from '../../../shared/outbound/resolve-at-source.js'
-import { createMemorySecretStore } from '../../../shared/secrets/memory-secret-store.js'
 import { envelopeFor } from '../../support/envelopes.js'
+import { sandboxDeliverDeps } from '../../support/sandbox-deliver-deps.js'
 
 const { routes } = compileConfig(config)
 let sandbox: Awaited<ReturnType<typeof startHaloSandbox>>
@@ -27,24 +22,14 @@ beforeEach(() => {
   logs.length = 0
 })
 
-const deps = () => {
-  const halo = createHaloClient({
-    baseUrl: sandbox.url,
-    clientId: 'halo-hooks-local',
-    clientSecret: 'local-sandbox-secret',
-    maxAttempts: 1,
-  })
-  return {
+// No route here resolves at its source.
+const deps = () =>
+  sandboxDeliverDeps({
+    url: sandbox.url,
     routes,
-    halo,
-    directory: createHaloDirectory(halo, { ttlMs: 60_000 }),
-    store: createMemoryCorrelationStore(),
-    logger: createJsonLogger({ write: (line) => logs.push(line) }),
-    // No route here resolves at its source.
-    resolveAtSource: createResolveAtSource({ secrets: createMemorySecretStore({ routes: {} }) }),
     now: () => new Date('2026-11-28T07:00:05Z'),
-  }
-}
+    log: (line) => logs.push(line),
+  }).deps
 
 describe('deliverEvent', () => {
   it('creates a Halo ticket from the route templates, carrying the problem identity, scoped to the route', async () => {

@@ -2,14 +2,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { deliverEvent } from '../../../functions/deliver/deliver-event.js'
 import { startHaloSandbox } from '../../../local/halo-sandbox/start-halo-sandbox.js'
 import { compileConfig } from '../../../shared/config/compile-config.js'
-import { createHaloClient } from '../../../shared/halo/halo-client.js'
-import { createHaloDirectory } from '../../../shared/halo/halo-directory.js'
-import { createMemoryCorrelationStore } from '../../../shared/lifecycle/memory-correlation-store.js'
-import { createJsonLogger } from '../../../shared/observability.js'
-import { createResolveAtSource } from '../../../shared/outbound/resolve-at-source.js'
-import { createMemorySecretStore } from '../../../shared/secrets/memory-secret-store.js'
 import { dueEnvelope } from '../../../shared/timers/due-envelope.js'
 import { envelopeFor } from '../../support/envelopes.js'
+import { sandboxDeliverDeps } from '../../support/sandbox-deliver-deps.js'
 
 // A heartbeat end to end through deliverEvent and the Halo sandbox: pings cost no Halo request,
 // the timer the due sweep queues after the deadline opens the missed ticket from the route's
@@ -60,22 +55,11 @@ beforeEach(() => {
 
 const worker = (configured = routes) => {
   let now = minutes(0)
-  const halo = createHaloClient({
-    baseUrl: sandbox.url,
-    clientId: 'halo-hooks-local',
-    clientSecret: 'local-sandbox-secret',
-    maxAttempts: 1,
-  })
-  const store = createMemoryCorrelationStore()
-  const deps = {
+  const { deps, store } = sandboxDeliverDeps({
+    url: sandbox.url,
     routes: configured,
-    halo,
-    directory: createHaloDirectory(halo, { ttlMs: 60_000 }),
-    store,
-    logger: createJsonLogger({ write: () => {} }),
-    resolveAtSource: createResolveAtSource({ secrets: createMemorySecretStore({ routes: {} }) }),
     now: () => now,
-  }
+  })
   return {
     store,
     at: (at: Date) => {
