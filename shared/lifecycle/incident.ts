@@ -10,7 +10,12 @@ import {
   MAX_TRACKED_MEMBERS,
 } from './incident-state.js'
 import { activeWindow } from './maintenance.js'
-import type { LifecycleDecision, LifecycleInput, RecordedChange } from './plan-lifecycle.js'
+import {
+  type LifecycleDecision,
+  type LifecycleInput,
+  type RecordedChange,
+  reopensClosed,
+} from './plan-lifecycle.js'
 
 /**
  * What a decision about an incident says on its ticket and leaves in its record: the incident
@@ -152,14 +157,7 @@ export const decideIncident = (input: IncidentInput): LifecycleDecision => {
     return joined(record, record.ticketId, input, incident, occurrences, at)
   }
 
-  if (
-    record?.state === 'closed' &&
-    record.ticketId !== undefined &&
-    policy.afterClosed === 'reopen' &&
-    now.getTime() - Date.parse(record.closedAt ?? record.lastSeen) <
-      policy.reopenWithinMinutes * MINUTE &&
-    !window
-  ) {
+  if (reopensClosed(record, policy, now) && !window) {
     const fresh = withMember(
       { group: input.groupKey, members: {}, joined: [] },
       alert.key,

@@ -162,6 +162,21 @@ export const needsWorkCheck = (
 
 const MINUTE = 60_000
 
+/**
+ * Whether a firing reopens the problem's closed ticket (`afterClosed: reopen`) rather than open a
+ * new one: it was closed less than `reopenWithinMinutes` ago.
+ */
+export const reopensClosed = (
+  record: CorrelationRecord | undefined,
+  policy: Pick<LifecyclePolicy, 'afterClosed' | 'reopenWithinMinutes'>,
+  now: Date,
+): record is CorrelationRecord & { ticketId: number } =>
+  record?.state === 'closed' &&
+  record.ticketId !== undefined &&
+  policy.afterClosed === 'reopen' &&
+  now.getTime() - Date.parse(record.closedAt ?? record.lastSeen) <
+    policy.reopenWithinMinutes * MINUTE
+
 /** A record whose stored state of the ticket is older than the policy allows. */
 export const needsRecheck = (record: CorrelationRecord, policy: LifecyclePolicy, now: Date) =>
   record.state === 'open' &&
@@ -229,14 +244,7 @@ export const decideLifecycle = (input: LifecycleInput): LifecycleDecision => {
     return { kind: 'note', ticketId: record.ticketId, occurrences, since }
   }
 
-  if (
-    record?.state === 'closed' &&
-    record.ticketId !== undefined &&
-    policy.afterClosed === 'reopen' &&
-    now.getTime() - Date.parse(record.closedAt ?? record.lastSeen) <
-      policy.reopenWithinMinutes * MINUTE &&
-    !window
-  ) {
+  if (reopensClosed(record, policy, now) && !window) {
     return { kind: 'reopen', ticketId: record.ticketId }
   }
 
