@@ -3,6 +3,7 @@ import * as z from 'zod'
 import type { RouteAuth } from '../auth/route-auth.js'
 import { describeIssues } from '../describe-issues.js'
 import { ConfigError } from '../errors.js'
+import { oneClientWithoutTenant } from '../ingest/group-key.js'
 import type { GroupPolicy } from '../lifecycle/group-policy.js'
 import type { HeartbeatPolicy } from '../lifecycle/heartbeat-policy.js'
 import type { BusinessHours, LifecyclePolicy, NoisePolicy } from '../lifecycle/lifecycle-policy.js'
@@ -39,6 +40,8 @@ export type CompiledRoute = {
   group: GroupPolicy | undefined
   /** The group key template (`group.key`), rendered at ingest; undefined: the default key. */
   groupKey: CompiledTemplate | undefined
+  /** With the default group key: alerts naming no tenant are grouped by the route (one client). */
+  groupTenantless: boolean
   /** Every alert is a heartbeat's ping (see `heartbeat.ts`); undefined: an ordinary route. */
   heartbeat: HeartbeatPolicy | undefined
   tenant: TenantPolicy
@@ -173,6 +176,7 @@ const compileRoute = (
       route.group?.key === undefined
         ? undefined
         : compileTemplate({ key: route.group.key }, `${at}.group`, templateIssues, jsonata),
+    groupTenantless: oneClientWithoutTenant(route.ticket, route.tenant),
     heartbeat: route.heartbeat,
     tenant: route.tenant,
     businessHours: route.businessHours,

@@ -1,5 +1,6 @@
 import type { RouteAuth } from '../auth/route-auth.js'
 import { ConfigError } from '../errors.js'
+import { oneClientWithoutTenant } from '../ingest/group-key.js'
 import type { GroupPolicy } from '../lifecycle/group-policy.js'
 import type { HeartbeatPolicy } from '../lifecycle/heartbeat-policy.js'
 import type { BusinessHours, LifecyclePolicy, NoisePolicy } from '../lifecycle/lifecycle-policy.js'
@@ -181,6 +182,7 @@ export function routesFromData(
         route.group?.key === undefined
           ? undefined
           : templateOnFirstUse({ key: route.group.key }, `routes.${name}.group`),
+      groupTenantless: oneClientWithoutTenant(route.ticket, route.tenant),
     })
   }
   return routes

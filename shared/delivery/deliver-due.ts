@@ -9,6 +9,7 @@ import {
   recheck,
 } from './deliver-envelope.js'
 import { isDueFor, planDue } from './plan-due.js'
+import { settleRecord } from './write-receipts.js'
 
 /** A timer's planner: a due record's ticket rechecked when stale, then `planDue`. */
 const duePlanner = (timer: DueEnvelope, route: DeliveryRoute): ProblemPlanner => ({
@@ -51,11 +52,14 @@ export const deliverDue = async (
  */
 const holdDueTime = async (timer: DueEnvelope, deps: DeliverEnvelopeDeps): Promise<void> => {
   try {
-    const record = await deps.store.get(timer.route, timer.due.key)
-    if (!record || record.pending) return
+    const stored = await deps.store.get(timer.route, timer.due.key)
+    // With write receipts the problem's last write (a note, a close) may be on record only by
+    // its receipt: its state is the one to hold the due time on.
+    const record = await settleRecord(stored, deps.receipts)
+    if (!stored || !record || record.pending) return
     if (record.dueHeld !== undefined && record.dueHeld >= timer.due.at) return
-    const held = { ...record, dueHeld: timer.due.at, version: record.version + 1 }
-    if (await deps.store.put(held, record.version)) {
+    const held = { ...record, dueHeld: timer.due.at, version: stored.version + 1 }
+    if (await deps.store.put(held, stored.version)) {
       deps.logger.warn('timer failed for good; its due time is held until a new one', {
         route: timer.route,
         key: timer.due.key,

@@ -80,6 +80,16 @@ export const decideDeferred = (input: LifecycleInput): LifecycleDecision | undef
       change: { occurrences },
     }
   }
+  // The opening passed without its timer (it was late, or the hours changed): out of hours
+  // still, the wait moves to the next opening, as the timer would have moved it.
+  const later = nextOpening(input.hours, now)
+  if (later && record.deferred) {
+    return {
+      kind: 'record',
+      reason: `business hours have not begun: deferred until ${later.toISOString()}`,
+      change: { occurrences, deferred: { ...record.deferred, until: later.toISOString() } },
+    }
+  }
   return createOf(record, occurrences)
 }
 

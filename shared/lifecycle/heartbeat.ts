@@ -68,8 +68,11 @@ export const decidePing = (input: PingInput): LifecycleDecision => {
     ...keptOf(alert),
   }
   if (record?.state === 'open' && record.ticketId !== undefined) {
-    // A redelivered ping from before the silence was noticed proves nothing about now.
-    if (previous?.missedAt && received < Date.parse(previous.missedAt)) {
+    // A ping no later than the last one before the silence (a redelivery) proves nothing about
+    // now; any later one does, even one received before the missed ticket was opened (it waited
+    // in the queue behind the timer).
+    const lastBefore = previous ? Date.parse(previous.lastPingAt) : Number.NEGATIVE_INFINITY
+    if (received <= lastBefore) {
       return { kind: 'record', reason: 'heartbeat ping older than its missed ticket', change: {} }
     }
     const since = previous?.lastPingAt ?? record.firstSeen

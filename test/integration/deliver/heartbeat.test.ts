@@ -2,6 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { deliverEvent } from '../../../functions/deliver/deliver-event.js'
 import { startHaloSandbox } from '../../../local/halo-sandbox/start-halo-sandbox.js'
 import { compileConfig } from '../../../shared/config/compile-config.js'
+import { createMemoryDeliveryHistory } from '../../../shared/delivery/memory-delivery-history.js'
+import { createHistoryReceipts } from '../../../shared/delivery/write-receipts.js'
 import { dueEnvelope } from '../../../shared/timers/due-envelope.js'
 import { envelopeFor } from '../../support/envelopes.js'
 import { sandboxDeliverDeps } from '../../support/sandbox-deliver-deps.js'
@@ -53,13 +55,18 @@ beforeEach(() => {
   sandbox.sandbox.reset()
 })
 
-const worker = (configured = routes) => {
+const worker = (configured = routes, withReceipts = false) => {
   let now = minutes(0)
-  const { deps, store } = sandboxDeliverDeps({
+  const made = sandboxDeliverDeps({
     url: sandbox.url,
     routes: configured,
     now: () => now,
   })
+  const { store } = made
+  // As deliver runs in AWS and in the gateway: a write's state stored by the next one's.
+  const deps = withReceipts
+    ? { ...made.deps, receipts: createHistoryReceipts(createMemoryDeliveryHistory()) }
+    : made.deps
   return {
     store,
     at: (at: Date) => {
@@ -179,5 +186,30 @@ describe('a heartbeat through deliverEvent and the sandbox', () => {
     await w.ping(minutes(100))
     expect(await w.timer(minutes(169))).toBeUndefined()
     expect((await w.timer(minutes(171)))?.due.at).toBe(minutes(170).toISOString())
+  })
+
+  it('holds the due time of a failed timer when the last write is on record only by its receipt', async () => {
+    // The route's config, changed later so that its ticket routes nowhere.
+    const live = new Map(routes)
+    const w = worker(live, true)
+    await w.ping(minutes(0))
+    w.at(minutes(80))
+    await w.deliver(await w.timer(minutes(80)))
+    w.at(minutes(90))
+    await w.ping(minutes(90))
+    // The close is stored as an intent with its receipt, to be settled by the next write.
+    expect((await w.store.get('beats', 'backup-nas01'))?.pending).toBeDefined()
+
+    // Silent again, and the missed ticket now routes nowhere: refused before any write.
+    live.set('beats', unroutable.get('beats') as NonNullable<ReturnType<typeof routes.get>>)
+    w.at(minutes(170))
+    const timer = await w.timer(minutes(170))
+    await expect(w.deliver(timer)).rejects.toMatchObject({ code: 'unroutable' })
+
+    const held = await w.store.get('beats', 'backup-nas01')
+    expect(held?.dueHeld).toBe(minutes(160).toISOString())
+    expect(held?.pending).toBeUndefined()
+    expect(held?.state).toBe('closed')
+    expect(await w.timer(minutes(10_000))).toBeUndefined()
   })
 })

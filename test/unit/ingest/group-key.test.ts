@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { compileConfig } from '../../../shared/config/compile-config.js'
-import { ConfigError, PayloadError } from '../../../shared/errors.js'
+import { ConfigError } from '../../../shared/errors.js'
 import { finishAlert } from '../../../shared/ingest/finish-alert.js'
 
-const routeWith = (group: Record<string, unknown> | undefined, alert: object = {}) => {
+const routeWith = (
+  group: Record<string, unknown> | undefined,
+  alert: object = {},
+  extra: object = {},
+) => {
   const { routes } = compileConfig({
     routes: {
       r: {
@@ -11,6 +15,7 @@ const routeWith = (group: Record<string, unknown> | undefined, alert: object = {
         auth: { type: 'bearer' },
         alert: { key: '{% payload.id %}', title: '{% payload.t %}', ...alert },
         ...(group ? { group } : {}),
+        ...extra,
       },
     },
   })
@@ -19,8 +24,12 @@ const routeWith = (group: Record<string, unknown> | undefined, alert: object = {
   return route
 }
 const RECEIVED = '2026-11-28T07:00:00.000Z'
-const finish = (payload: object, group: Record<string, unknown> | undefined, alert: object = {}) =>
-  finishAlert({ alert: {}, raw: payload }, routeWith(group, alert), RECEIVED)
+const finish = (
+  payload: object,
+  group: Record<string, unknown> | undefined,
+  alert: object = {},
+  extra: object = {},
+) => finishAlert({ alert: {}, raw: payload }, routeWith(group, alert, extra), RECEIVED)
 
 describe('the group key at ingest (a route with a group policy)', () => {
   it('is the tenant by default, synchronously', () => {
@@ -33,8 +42,27 @@ describe('the group key at ingest (a route with a group policy)', () => {
     expect(alert).toMatchObject({ key: 'web-1', group: 'Acme' })
   })
 
-  it('leaves an alert that names no tenant ungrouped by default (its client is not known yet)', () => {
-    expect(finish({ id: 'web-1', t: 'down' }, {})).not.toHaveProperty('group')
+  it('groups an alert that names no tenant by the route when all such alerts go to one client', () => {
+    // Only tenant.fallbackClientId (or nothing) can route it, or the ticket names the client.
+    expect(finish({ id: 'web-1', t: 'down' }, {})).toMatchObject({ group: 'r' })
+    expect(
+      finish({ id: 'web-1', t: 'down' }, {}, {}, { tenant: { fallbackClientId: 12 } }),
+    ).toMatchObject({ group: 'r' })
+    expect(
+      finish(
+        { id: 'web-1', t: 'down' },
+        {},
+        {},
+        { tenant: { asset: 'hostname' }, ticket: { client_id: 12 } },
+      ),
+    ).toMatchObject({ group: 'r' })
+  })
+
+  it('leaves it ungrouped when its client may be found per alert (by asset, by a template)', () => {
+    const byAsset = { tenant: { asset: 'hostname', fallbackClientId: 12 } }
+    expect(finish({ id: 'web-1', t: 'down' }, {}, {}, byAsset)).not.toHaveProperty('group')
+    const byTemplate = { ticket: { client_id: '{% $number(payload.client) %}' } }
+    expect(finish({ id: 'web-1', t: 'down' }, {}, {}, byTemplate)).not.toHaveProperty('group')
   })
 
   it('groups a whole route with a constant key', async () => {
@@ -78,10 +106,13 @@ describe('the group key at ingest (a route with a group policy)', () => {
     )
   })
 
-  it('fails as a bad payload when the template fails to evaluate', async () => {
-    await expect(
-      finish({ id: 'web-1', t: 'down' }, { key: '{% $error("no site") %}' }),
-    ).rejects.toBeInstanceOf(PayloadError)
+  it('leaves the alert ungrouped, never refused, when the template fails to evaluate', async () => {
+    const alert = await finish({ id: 'web-1', t: 'down' }, { key: '{% $error("no site") %}' })
+    expect(alert).toMatchObject({ key: 'web-1' })
+    expect(alert).not.toHaveProperty('group')
+    expect(
+      await finish({ id: 'web-1', t: 'down', site: 5 }, { key: '{% $lowercase(payload.site) %}' }),
+    ).not.toHaveProperty('group')
   })
 })
 

@@ -126,6 +126,22 @@ describe('business hours', () => {
     expect(record).toMatchObject({ state: 'open', occurrences: 2 })
   })
 
+  it('moves the wait to the next opening when a firing comes out of hours after a missed opening', async () => {
+    // The Monday opening's timer never came (an outage); Monday 19:00 BST is out of hours again.
+    const route = routeWith(hours('defer'))
+    const { results, record, dueAt } = await runProblem(route, [
+      { at: FRIDAY_EVENING, status: 'firing' },
+      { at: '2027-03-29T18:00:00.000Z', status: 'firing' },
+    ])
+
+    expect(calls(results)).toEqual(['defer', 'record'])
+    expect(results[1]?.reason).toBe(
+      'business hours have not begun: deferred until 2027-03-30T07:00:00.000Z',
+    )
+    expect(record).toMatchObject({ state: 'deferred', occurrences: 2 })
+    expect(dueAt).toBe('2027-03-30T07:00:00.000Z')
+  })
+
   describe('maintenance wins over business hours', () => {
     const weekend = {
       noise: {

@@ -174,9 +174,21 @@ describe('decidePing', () => {
       },
     ],
     [
-      'leaves the missed ticket open for a redelivered ping from before it opened',
+      'closes it for a ping that waited in the queue behind the timer (received before it opened)',
       missed(),
       at(-40),
+      {},
+      {
+        kind: 'heartbeatBack',
+        ticketId: 41,
+        since: at(-100),
+        heartbeat: { lastPingAt: at(-40), deadline: at(30), name: 'Nightly backup' },
+      },
+    ],
+    [
+      'leaves the missed ticket open for a redelivered ping from before the silence',
+      missed(),
+      at(-100),
       {},
       { kind: 'record', reason: 'heartbeat ping older than its missed ticket', change: {} },
     ],
