@@ -51,7 +51,7 @@ const lazyStore = (tableName: string): CorrelationStore => {
     put: async (record, expectedVersion) => (await load()).put(record, expectedVersion),
     findByTicket: async (ticketId) => (await load()).findByTicket(ticketId),
     listOpenTickets: async (limit, after) => (await load()).listOpenTickets(limit, after),
-    listDue: async (now, limit) => (await load()).listDue(now, limit),
+    listDue: async (now, limit, routes) => (await load()).listDue(now, limit, routes),
   }
 }
 

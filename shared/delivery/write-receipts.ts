@@ -71,5 +71,5 @@ export const settledCorrelationStore = (
   put: (record, expectedVersion) => store.put(record, expectedVersion),
   findByTicket: async (ticketId) => settleRecord(await store.findByTicket(ticketId), receipts),
   listOpenTickets: (limit, after) => store.listOpenTickets(limit, after),
-  listDue: (now, limit) => store.listDue(now, limit),
+  listDue: (now, limit, routes) => store.listDue(now, limit, routes),
 })

@@ -235,10 +235,11 @@ export interface CorrelationStore {
    */
   listOpenTickets(limit: number, after?: OpenTicket): Promise<OpenTicket[]>
   /**
-   * Up to `limit` problems whose due time (see `dueProblemOf` in due-problem.ts) is at or before
-   * `now`, longest overdue first (ties by route and key), from an index only records with a due
-   * time are in: the due sweep's work list. A sweep that was missed loses nothing: what it would
-   * have listed is still due, and still first.
+   * Up to `limit` problems of `routes` whose due time (see `dueProblemOf` in due-problem.ts) is at
+   * or before `now`, longest overdue first (ties by route and key), from an index only records
+   * with a due time are in, one part per route: the due sweep's work list, of the routes
+   * configured now (what a removed route left due is never listed). A sweep that was missed loses
+   * nothing: what it would have listed is still due, and still first.
    */
-  listDue(now: Date, limit: number): Promise<DueProblem[]>
+  listDue(now: Date, limit: number, routes: readonly string[]): Promise<DueProblem[]>
 }

@@ -17,7 +17,7 @@ import {
   openTicketOf,
 } from './correlation-store.js'
 import { dueAtOf as policiesDueAtOf } from './due.js'
-import { type DueIndexOptions, dueProblemOf } from './due-problem.js'
+import { byDueFirst, type DueIndexOptions, dueProblemOf } from './due-problem.js'
 import { openTicketOrder } from './open-ticket-order.js'
 
 export type DynamoDbCorrelationStoreOptions = DueIndexOptions & {
@@ -79,8 +79,10 @@ const openTicketAttributes = (record: CorrelationRecord): Record<string, string>
 
 /**
  * The sparse index of due problems (the due sweep's work list): only a record with a due time
- * carries its two attributes, so records without deadlines cost the index nothing. The sort key
- * orders by due time, then route and key, as `byDueFirst` does.
+ * carries its two attributes, so records without deadlines cost the index nothing. One partition
+ * per route, so the sweep lists only the routes configured now: problems a removed route left due
+ * can never stand in front of them. The sort key orders by due time, then route and key, as
+ * `byDueFirst` does.
  */
 export const DUE_INDEX = {
   name: 'DueProblems',
@@ -90,9 +92,6 @@ export const DUE_INDEX = {
   projected: ['route', 'key'],
 } as const
 
-/** The one partition of the due index. */
-const DUE = 'due'
-
 const dueAttributes = (
   record: CorrelationRecord,
   dueAtOf: DueIndexOptions['dueAtOf'],
@@ -100,7 +99,7 @@ const dueAttributes = (
   const due = dueProblemOf(record, dueAtOf)
   if (!due) return {}
   return {
-    [DUE_INDEX.partitionKey]: DUE,
+    [DUE_INDEX.partitionKey]: due.route,
     [DUE_INDEX.sortKey]: `${due.dueAt}#${due.route}#${due.key}`,
   }
 }
@@ -309,32 +308,35 @@ export const createDynamoDbCorrelationStore = (
       })
     },
 
-    async listDue(now, limit) {
+    async listDue(now, limit, routes) {
       if (limit < 1) return []
-      const result = await client
-        .send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: DUE_INDEX.name,
-            // Every sort key due at `now` begins `<now>#`, and `$` sorts right after `#`.
-            KeyConditionExpression: '#due = :due AND #order < :after',
-            ExpressionAttributeNames: {
-              '#due': DUE_INDEX.partitionKey,
-              '#order': DUE_INDEX.sortKey,
-            },
-            ExpressionAttributeValues: { ':due': DUE, ':after': `${now.toISOString()}$` },
-            ScanIndexForward: true,
-            Limit: limit,
-          }),
-        )
-        .catch((error: unknown) => translate('Query', error))
-      return (result.Items ?? []).flatMap((item): DueProblem[] => {
-        const { route, key } = item
-        const order = item[DUE_INDEX.sortKey]
-        if (typeof route !== 'string' || typeof key !== 'string') return []
-        if (typeof order !== 'string') return []
-        return [{ route, key, dueAt: order.slice(0, order.indexOf('#')) }]
-      })
+      const listRoute = async (route: string): Promise<DueProblem[]> => {
+        const result = await client
+          .send(
+            new QueryCommand({
+              TableName: tableName,
+              IndexName: DUE_INDEX.name,
+              // Every sort key due at `now` begins `<now>#`, and `$` sorts right after `#`.
+              KeyConditionExpression: '#due = :route AND #order < :after',
+              ExpressionAttributeNames: {
+                '#due': DUE_INDEX.partitionKey,
+                '#order': DUE_INDEX.sortKey,
+              },
+              ExpressionAttributeValues: { ':route': route, ':after': `${now.toISOString()}$` },
+              ScanIndexForward: true,
+              Limit: limit,
+            }),
+          )
+          .catch((error: unknown) => translate('Query', error))
+        return (result.Items ?? []).flatMap((item): DueProblem[] => {
+          const { key } = item
+          const order = item[DUE_INDEX.sortKey]
+          if (typeof key !== 'string' || typeof order !== 'string') return []
+          return [{ route, key, dueAt: order.slice(0, order.indexOf('#')) }]
+        })
+      }
+      const listed = await Promise.all([...new Set(routes)].map(listRoute))
+      return listed.flat().sort(byDueFirst).slice(0, limit)
     },
 
     async findByTicket(ticketId) {

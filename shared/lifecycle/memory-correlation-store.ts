@@ -39,9 +39,10 @@ export const createMemoryCorrelationStore = ({ dueAtOf }: DueIndexOptions = {}) 
         .sort(byLeastRecentlyChecked)
         .slice(0, limit)
     },
-    async listDue(now: Date, limit: number) {
+    async listDue(now: Date, limit: number, routes: readonly string[]) {
       const upTo = now.toISOString()
       return [...records.values()]
+        .filter((record) => routes.includes(record.route))
         .map((record) => dueProblemOf(record, dueAtOf))
         .filter((due): due is DueProblem => due !== undefined && due.dueAt <= upTo)
         .sort(byDueFirst)

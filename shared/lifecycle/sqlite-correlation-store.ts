@@ -9,7 +9,7 @@ import {
   type OpenTicket,
   openTicketOf,
 } from './correlation-store.js'
-import { type DueIndexOptions, dueProblemOf } from './due-problem.js'
+import { byDueFirst, type DueIndexOptions, dueProblemOf } from './due-problem.js'
 
 const translate = (operation: string, error: unknown): never => {
   if (!(error instanceof Database.SqliteError)) throw error
@@ -63,8 +63,8 @@ export const createSqliteCorrelationStore = (
   )
   const due = db.prepare(
     `SELECT route, key, due_at AS dueAt FROM correlation
-     WHERE halo = ? AND due_at IS NOT NULL AND due_at <= ?
-     ORDER BY due_at, route, key LIMIT ?`,
+     WHERE halo = ? AND route = ? AND due_at IS NOT NULL AND due_at <= ?
+     ORDER BY due_at, key LIMIT ?`,
   )
   const byTicket = db
     .prepare('SELECT record FROM correlation WHERE halo = ? AND ticket_id = ? LIMIT 1')
@@ -102,9 +102,12 @@ export const createSqliteCorrelationStore = (
       }
     },
 
-    async listDue(now, limit) {
+    async listDue(now, limit, routes) {
       try {
-        return due.all(halo, now.toISOString(), limit) as DueProblem[]
+        const listed = [...new Set(routes)].flatMap(
+          (route) => due.all(halo, route, now.toISOString(), limit) as DueProblem[],
+        )
+        return listed.sort(byDueFirst).slice(0, limit)
       } catch (error) {
         return translate('read', error)
       }

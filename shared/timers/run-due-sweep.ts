@@ -13,8 +13,10 @@ export type DueSweepDeps = {
   store: Pick<CorrelationStore, 'listDue'>
   queue: EventQueue
   /**
-   * The routes configured now. A problem of a route no longer configured gets no timer: deliver
-   * could not decide on it (it would park the message every sweep).
+   * The routes configured now: only their problems are listed (one query per route). A route no
+   * longer configured gets no timer (deliver could not decide on it), and its problems never
+   * stand in front of others: the index has a part per route. A route whose policy no longer
+   * keeps deadlines is still listed, so what it left due is decided (or held) once.
    */
   routes: ReadonlySet<string>
   logger: Logger
@@ -30,34 +32,7 @@ export type DueSweepReport = {
   listed: number
   /** Of those, timers queued. */
   queued: number
-  /** Skipped: their route is no longer configured (they stay listed until they expire). */
-  unrouted: number
   stoppedBy?: 'deadline'
-}
-
-/** How many times its limit a sweep lists at most to get past problems of removed routes. */
-const MAX_LISTED_PER_LIMIT = 10
-
-/**
- * Up to `limit` due problems of configured routes. Problems of a route no longer configured stay
- * due (deliver cannot decide on them) until their records expire; listed first, they would take
- * every place of a sweep, so the list is taken again past as many of them as were found, up to
- * {@link MAX_LISTED_PER_LIMIT} times the limit.
- */
-const listRouted = async (deps: DueSweepDeps, now: Date, limit: number) => {
-  let size = limit
-  for (;;) {
-    const due = await deps.store.listDue(now, size)
-    const routed = due.filter((problem) => deps.routes.has(problem.route))
-    const exhausted = due.length < size || size >= limit * MAX_LISTED_PER_LIMIT
-    if (routed.length >= limit || exhausted) {
-      // Listed: up to the last problem a place is left for.
-      const last = routed[limit - 1]
-      const listed = last ? due.slice(0, due.indexOf(last) + 1) : due
-      return { due: listed, routed: routed.slice(0, limit) }
-    }
-    size = Math.min(limit * MAX_LISTED_PER_LIMIT, size + (due.length - routed.length))
-  }
 }
 
 /**
@@ -72,18 +47,14 @@ const listRouted = async (deps: DueSweepDeps, now: Date, limit: number) => {
  */
 export const runDueSweep = async (deps: DueSweepDeps): Promise<DueSweepReport> => {
   const now = deps.now()
-  const { due, routed } = await listRouted(deps, now, deps.limit ?? DUE_SWEEP_LIMIT)
-  const report: DueSweepReport = {
-    listed: due.length,
-    queued: 0,
-    unrouted: due.length - routed.length,
-  }
-  for (let start = 0; start < routed.length; start += BATCH) {
+  const due = await deps.store.listDue(now, deps.limit ?? DUE_SWEEP_LIMIT, [...deps.routes])
+  const report: DueSweepReport = { listed: due.length, queued: 0 }
+  for (let start = 0; start < due.length; start += BATCH) {
     if (deps.deadline !== undefined && deps.now().getTime() >= deps.deadline) {
       report.stoppedBy = 'deadline'
       break
     }
-    const batch = routed.slice(start, start + BATCH).map((problem) => dueEnvelope(problem, now))
+    const batch = due.slice(start, start + BATCH).map((problem) => dueEnvelope(problem, now))
     await deps.queue.send(batch)
     report.queued += batch.length
   }

@@ -128,7 +128,7 @@ describe('deliverEvent with a timer (v3)', () => {
       applied: [appliedMark(timer.id)],
     })
     // Its deadline acted on, the problem is no longer due, and the same timer again is a repeat.
-    expect(await store.listDue(NOW, 10)).toEqual([])
+    expect(await store.listDue(NOW, 10, ['example-hmac'])).toEqual([])
     expect(await deliver(timer)).toMatchObject({ outcome: 'deduplicated', action: 'duplicate' })
     expect(sandbox.sandbox.tickets()).toHaveLength(1)
   })

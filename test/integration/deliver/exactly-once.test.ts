@@ -337,7 +337,7 @@ describe('exactly-once delivery with write receipts (one store write per event)'
       },
       findByTicket: (ticketId) => store.findByTicket(ticketId),
       listOpenTickets: (limit, after) => store.listOpenTickets(limit, after),
-      listDue: (now, limit) => store.listDue(now, limit),
+      listDue: (now, limit, routes) => store.listDue(now, limit, routes),
     }
     const clock = { ms: START }
     const worker = (options: { fetch?: (inner: typeof fetch) => typeof fetch } = {}) => {

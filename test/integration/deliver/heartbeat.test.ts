@@ -91,7 +91,7 @@ const worker = (configured = routes, withReceipts = false) => {
       ),
     /** The timer the sweep queues for the record's due time, as it lists it at `at`. */
     timer: async (at: Date) => {
-      const [due] = await store.listDue(at, 10)
+      const [due] = await store.listDue(at, 10, ['beats'])
       return due ? dueEnvelope(due, at) : undefined
     },
   }

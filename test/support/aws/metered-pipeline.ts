@@ -64,7 +64,7 @@ export type Metering = {
  */
 export type DueSweepMetering = {
   /** What the handler answered: due problems listed, timers queued, routes no longer configured. */
-  report: { listed: number; queued: number; unrouted: number; stoppedBy?: string }
+  report: { listed: number; queued: number; stoppedBy?: string }
   due: FunctionMetering
   sqs: {
     calls: Record<string, number>

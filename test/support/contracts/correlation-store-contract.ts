@@ -263,10 +263,10 @@ export const correlationStoreContract = (store: () => CorrelationStore) => {
       }
       const listed = (now: string, limit = 10_000) =>
         store()
-          .listDue(new Date(now), limit)
+          .listDue(new Date(now), limit, ['alerts', 'zz-last-route'])
           .then((due) => due.filter(({ key }) => key.endsWith(tag)))
 
-      expect(await store().listDue(new Date(at(5)), 3)).toEqual([
+      expect(await store().listDue(new Date(at(5)), 3, ['alerts', 'zz-last-route'])).toEqual([
         { route: 'zz-last-route', key: first.key, dueAt: at(1) },
         { route: 'alerts', key: tiedByKey.key, dueAt: at(3) },
         { route: 'alerts', key: later.key, dueAt: at(3) },
@@ -278,7 +278,16 @@ export const correlationStoreContract = (store: () => CorrelationStore) => {
         later.key,
       ])
       expect((await listed('1970-01-01T00:01:02.999Z')).map(({ key }) => key)).toEqual([first.key])
-      expect(await store().listDue(new Date(at(5)), 0)).toEqual([])
+      expect(await store().listDue(new Date(at(5)), 0, ['alerts', 'zz-last-route'])).toEqual([])
+      // Only the routes asked for: a route's problems are listed with it or not at all.
+      expect(
+        (await store().listDue(new Date(at(5)), 10_000, ['alerts'])).map(({ key }) => key),
+      ).not.toContain(first.key)
+      expect(
+        (await store().listDue(new Date(at(5)), 10_000, ['zz-last-route'])).filter(({ key }) =>
+          key.endsWith(tag),
+        ),
+      ).toEqual([{ route: 'zz-last-route', key: first.key, dueAt: at(1) }])
 
       // Its deadline moved, it goes behind the others; cleared, it leaves the index.
       await store().put({ ...first, lastNotedAt: at(4), version: 1 }, 1)
@@ -313,7 +322,7 @@ export const correlationStoreContract = (store: () => CorrelationStore) => {
       await store().put(moved, undefined)
       await store().put(cleared, undefined)
 
-      const due = await store().listDue(new Date('1970-01-01T00:10:00.000Z'), 10_000)
+      const due = await store().listDue(new Date('1970-01-01T00:10:00.000Z'), 10_000, ['alerts'])
       expect(due.filter(({ key }) => key.endsWith(tag))).toEqual([
         { route: 'alerts', key: moved.key, dueAt: '1970-01-01T00:09:00.000Z' },
       ])

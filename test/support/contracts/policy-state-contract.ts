@@ -35,7 +35,7 @@ export const policyStateContract = (store: () => CorrelationStore) => {
 
     expect(await store().get(deferred.route, deferred.key)).toEqual({ ...deferred, version: 1 })
     expect(await store().get(held.route, held.key)).toEqual({ ...held, version: 1 })
-    const due = await store().listDue(new Date('1970-01-01T00:00:05.000Z'), 10_000)
+    const due = await store().listDue(new Date('1970-01-01T00:00:05.000Z'), 10_000, ['alerts'])
     expect(due.filter(({ key }) => key.endsWith(tag))).toEqual([
       { route: 'alerts', key: held.key, dueAt: '1970-01-01T00:00:01.000Z' },
       { route: 'alerts', key: deferred.key, dueAt: '1970-01-01T00:00:03.000Z' },

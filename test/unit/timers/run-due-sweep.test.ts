@@ -38,12 +38,12 @@ const setup = async () => {
 }
 
 describe('runDueSweep', () => {
-  it('queues one timer per due problem, longest overdue first, skipping routes no longer configured', async () => {
+  it('queues one timer per due problem of the configured routes, longest overdue first', async () => {
     const { deps, queued } = await setup()
 
     const report = await runDueSweep(deps)
 
-    expect(report).toEqual({ listed: 4, queued: 3, unrouted: 1 })
+    expect(report).toEqual({ listed: 3, queued: 3 })
     expect(queued()).toEqual([
       dueEnvelope({ route: 'alerts', key: 'a', dueAt: at(10) }, NOW),
       dueEnvelope({ route: 'alerts', key: 'b', dueAt: at(20) }, NOW),
@@ -51,20 +51,20 @@ describe('runDueSweep', () => {
     ])
   })
 
-  it('lists past problems of removed routes that would take every place of a sweep', async () => {
+  it('never lets problems of a removed route take the places of configured ones', async () => {
     const { deps, store, queued } = await setup()
-    for (let n = 0; n < 3; n++) {
+    for (let n = 0; n < 600; n++) {
       await store.put(
-        correlationRecord({ route: 'gone', key: `g${n}`, lastNotedAt: at(n) }),
+        correlationRecord({ route: 'gone', key: `g${n}`, lastNotedAt: at(0) }),
         undefined,
       )
     }
 
-    // Four problems of the removed route come first; two places are still for configured ones.
-    const report = await runDueSweep({ ...deps, limit: 2 })
+    // 601 problems of the removed route are due first, more than a sweep lists.
+    const report = await runDueSweep(deps)
 
-    expect(report).toEqual({ listed: 6, queued: 2, unrouted: 4 })
-    expect(queued().map(({ due }) => due.key)).toEqual(['a', 'b'])
+    expect(report).toEqual({ listed: 3, queued: 3 })
+    expect(queued().map(({ due }) => due.key)).toEqual(['a', 'b', 'c'])
   })
 
   it('queues the same timer again when a later sweep lists the same due time (one after FIFO dedup)', async () => {
@@ -79,8 +79,7 @@ describe('runDueSweep', () => {
   it('lists at most the limit, and leaves the rest first for the next sweep', async () => {
     const { deps, queued } = await setup()
 
-    // Two places for configured routes: past the removed route's problem, 'c' is left.
-    expect(await runDueSweep({ ...deps, limit: 2 })).toEqual({ listed: 3, queued: 2, unrouted: 1 })
+    expect(await runDueSweep({ ...deps, limit: 2 })).toEqual({ listed: 2, queued: 2 })
     expect(queued().map((timer) => timer.due.key)).toEqual(['a', 'b'])
   })
 
@@ -105,7 +104,7 @@ describe('runDueSweep', () => {
       deadline: NOW.getTime() + 2_000,
     })
 
-    expect(report).toMatchObject({ listed: 29, queued: 20, stoppedBy: 'deadline' })
+    expect(report).toMatchObject({ listed: 28, queued: 20, stoppedBy: 'deadline' })
     expect(sent.map((batch) => batch.length)).toEqual([10, 10])
   })
 
@@ -118,16 +117,15 @@ describe('runDueSweep', () => {
     }
 
     await expect(runDueSweep({ ...deps, queue })).rejects.toThrow(QueueError)
-    expect(await store.listDue(NOW, 10)).toHaveLength(4)
+    expect(await store.listDue(NOW, 10, ['alerts'])).toHaveLength(3)
   })
 
   it('does nothing when nothing is due', async () => {
     const { deps, queued } = await setup()
 
     expect(await runDueSweep({ ...deps, now: () => new Date(at(5)) })).toEqual({
-      listed: 1,
+      listed: 0,
       queued: 0,
-      unrouted: 1,
     })
     expect(queued()).toEqual([])
   })
