@@ -47,7 +47,7 @@ const incidentOf = (
   if (group === undefined) {
     return {
       warnings: [
-        `routes.${route.name}.group: the group key yielded nothing for this alert${route.group.key === undefined ? ' (by default its tenant, and it names none)' : ''}, so it is not grouped (its own ticket, key ${key})`,
+        `routes.${route.name}.group: the group key yielded nothing for this alert${route.group.key === undefined ? ' (by default its tenant, and it names none on a route that finds its client per alert)' : ' (or its template failed for this payload)'}, so it is not grouped (its own ticket, key ${key})`,
       ],
     }
   }
