@@ -15,6 +15,7 @@ import {
   type RecordResult,
 } from '../../shared/delivery/process-batch.js'
 import { createHistoryReceipts } from '../../shared/delivery/write-receipts.js'
+import { HALO_FUNCTION_SETTINGS } from '../../shared/function-settings.js'
 import { createDynamoDbRateBudget } from '../../shared/halo/dynamodb-rate-budget.js'
 import { createHaloCallCounter } from '../../shared/halo/halo-call-counter.js'
 import { createHaloClient, type HaloClient } from '../../shared/halo/halo-client.js'
@@ -37,13 +38,7 @@ const env = parseSettings(
   z.object({
     [AWS_ENV.queueUrl]: z.url(),
     [AWS_ENV.deadLetterQueueUrl]: z.url(),
-    [AWS_ENV.haloSecretId]: z.string().min(1),
-    [AWS_ENV.secretCacheSeconds]: z.coerce.number().int().min(0).default(900),
-    [AWS_ENV.tableName]: z.string().min(1),
-    [AWS_ENV.haloBaseUrl]: z.url().optional(),
-    [AWS_ENV.haloTenant]: z.string().min(1).optional(),
-    [AWS_ENV.haloBudgetLimit]: z.coerce.number().int().min(1).default(250),
-    [AWS_ENV.haloBudgetWindowSeconds]: z.coerce.number().int().min(1).default(300),
+    ...HALO_FUNCTION_SETTINGS,
     [AWS_ENV.maxReceiveCount]: z.coerce.number().int().min(1).optional(),
     [AWS_ENV.queueRetentionSeconds]: z.coerce.number().int().min(60).optional(),
     [AWS_ENV.deliveryHistory]: z.enum(['all', 'changes']).default('all'),

@@ -5,6 +5,7 @@ import { handle, type LambdaEvent } from 'hono/aws-lambda'
 import * as z from 'zod'
 import { AWS_ENV, METRIC } from '../../shared/aws-env.js'
 import { parseSettings } from '../../shared/config/parse-settings.js'
+import { SECRET_CACHE_SETTING } from '../../shared/function-settings.js'
 import type { CorrelationStore } from '../../shared/lifecycle/correlation-store.js'
 import { createPowertoolsObservability } from '../../shared/powertools-observability.js'
 import { createSqsEventQueue } from '../../shared/queue/sqs-event-queue.js'
@@ -16,7 +17,7 @@ const env = parseSettings(
   z.object({
     [AWS_ENV.queueUrl]: z.url(),
     [AWS_ENV.signingSecretId]: z.string().min(1),
-    [AWS_ENV.secretCacheSeconds]: z.coerce.number().int().min(0).default(900),
+    ...SECRET_CACHE_SETTING,
     /**
      * Set by the stack so the dry run can show the stored state and a Halo ticket event about a
      * ticket no problem owns is ignored at once; without it the dry run is off and every ticket

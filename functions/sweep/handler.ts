@@ -7,6 +7,7 @@ import * as z from 'zod'
 import { AWS_ENV, METRIC } from '../../shared/aws-env.js'
 import { parseSettings } from '../../shared/config/parse-settings.js'
 import { ReconcileSchema } from '../../shared/config/reconcile-config.js'
+import { HALO_FUNCTION_SETTINGS } from '../../shared/function-settings.js'
 import { createDynamoDbRateBudget } from '../../shared/halo/dynamodb-rate-budget.js'
 import { createHaloCallCounter } from '../../shared/halo/halo-call-counter.js'
 import { createHaloClient } from '../../shared/halo/halo-client.js'
@@ -23,13 +24,7 @@ import { routes as configured } from './routes.js'
 const env = parseSettings(
   z.object({
     [AWS_ENV.queueUrl]: z.url(),
-    [AWS_ENV.haloSecretId]: z.string().min(1),
-    [AWS_ENV.secretCacheSeconds]: z.coerce.number().int().min(0).default(900),
-    [AWS_ENV.tableName]: z.string().min(1),
-    [AWS_ENV.haloBaseUrl]: z.url().optional(),
-    [AWS_ENV.haloTenant]: z.string().min(1).optional(),
-    [AWS_ENV.haloBudgetLimit]: z.coerce.number().int().min(1).default(250),
-    [AWS_ENV.haloBudgetWindowSeconds]: z.coerce.number().int().min(1).default(300),
+    ...HALO_FUNCTION_SETTINGS,
     [AWS_ENV.reconcileMaxTickets]: z.coerce.number().optional(),
     [AWS_ENV.reconcileMaxBudgetShare]: z.coerce.number().optional(),
   }),

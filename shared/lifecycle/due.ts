@@ -20,10 +20,8 @@ import { dueQuietResolve } from './quiet-resolve.js'
  * that keeps a deadline in the state adds it here.
  */
 export const dueAtOf = (state: CorrelationState): string | undefined => {
-  const deadline = deadlineOf(state)
-  if (deadline === undefined || state.dueHeld === undefined) return deadline
   // A due time nothing came of is not listed again: only a later one (see `dueHeld`).
-  const held = Date.parse(state.dueHeld)
+  const held = state.dueHeld === undefined ? Number.NEGATIVE_INFINITY : Date.parse(state.dueHeld)
   return deadlinesOf(state).find((at) => Date.parse(at) > held)
 }
 

@@ -54,36 +54,24 @@ const chaosConfig = () => {
   const lifecycle = { noteEveryMinutes: 0 }
   const tenant = { fallbackClientId: 1 }
   const prometheus = (config as { routes: Record<string, object> }).routes.prometheus
+  const genericHmac = {
+    source: 'generic',
+    auth: { type: 'hmac', header: 'x-signature', prefix: 'sha256=' },
+    options: { deliveryIdHeader: 'x-delivery-id' },
+    alert: {
+      key: '{% payload.id %}',
+      status: '{% payload.status %}',
+      title: '{% payload.summary %}',
+    },
+    ticket: { tickettype_id: 21 },
+    lifecycle,
+    tenant,
+  }
   return {
     routes: {
       prometheus: { ...prometheus, lifecycle },
-      'generic-hmac': {
-        source: 'generic',
-        auth: { type: 'hmac', header: 'x-signature', prefix: 'sha256=' },
-        options: { deliveryIdHeader: 'x-delivery-id' },
-        alert: {
-          key: '{% payload.id %}',
-          status: '{% payload.status %}',
-          title: '{% payload.summary %}',
-        },
-        ticket: { tickettype_id: 21 },
-        lifecycle,
-        tenant,
-      },
-      grouped: {
-        source: 'generic',
-        auth: { type: 'hmac', header: 'x-signature', prefix: 'sha256=' },
-        options: { deliveryIdHeader: 'x-delivery-id' },
-        alert: {
-          key: '{% payload.id %}',
-          status: '{% payload.status %}',
-          title: '{% payload.summary %}',
-        },
-        ticket: { tickettype_id: 21 },
-        lifecycle,
-        tenant,
-        group: { key: '{% payload.site %}' },
-      },
+      'generic-hmac': genericHmac,
+      grouped: { ...genericHmac, group: { key: '{% payload.site %}' } },
       standard: {
         source: 'standard-webhooks',
         alert: {
