@@ -42,6 +42,14 @@ export const historyKey = (envelopeId: string) => `hist#${envelopeId}`
 const HISTORY_PREFIX = 'hist#'
 
 /**
+ * The item attribute holding an outcome's Halo ticket id. Not `ticketId`: that is the partition
+ * key of the table's `TicketIds` index, which finds a problem's record by its ticket, and an
+ * outcome stored under it would be written to the index too, one more write unit per delivery for
+ * an entry nothing reads. Items written before this name was chosen still say `ticketId`.
+ */
+const TICKET_ATTRIBUTE = 'ticket'
+
+/**
  * A reason is a Halo answer or an error message: clipped, so an item stays under 1 KB and each put
  * costs one write unit.
  */
@@ -60,6 +68,13 @@ const StoredRecordSchema = z.object({
   nextAttemptAt: z.string().optional(),
   receiveCount: z.number(),
 }) satisfies z.ZodType<DeliveryRecord>
+
+/** An item as {@link StoredRecordSchema} reads it: the ticket id under its record name. */
+const recordFields = (item: Record<string, unknown> | undefined) => {
+  if (!item || !(TICKET_ATTRIBUTE in item)) return item
+  const { [TICKET_ATTRIBUTE]: ticketId, ...rest } = item
+  return { ...rest, ticketId }
+}
 
 const translate = (operation: string, error: unknown): never => {
   const name = error instanceof Error ? error.name : 'unknown'
@@ -84,7 +99,9 @@ export const createDynamoDbDeliveryHistory = (
   return {
     async record(entry) {
       // DynamoDB has no `undefined`: unset optional fields are left out.
-      const item: Record<string, unknown> = JSON.parse(JSON.stringify(entry))
+      const { ticketId, ...fields } = entry
+      const item: Record<string, unknown> = JSON.parse(JSON.stringify(fields))
+      if (ticketId !== undefined) item[TICKET_ATTRIBUTE] = ticketId
       if (entry.reason !== undefined) item.reason = clipText(entry.reason, MAX_REASON)
       const at = Date.parse(entry.at)
       item.pk = historyKey(entry.envelopeId)
@@ -106,7 +123,7 @@ export const createDynamoDbDeliveryHistory = (
           }),
         )
         .catch((error: unknown) => translate('GetItem', error))
-      const parsed = StoredRecordSchema.safeParse(Item)
+      const parsed = StoredRecordSchema.safeParse(recordFields(Item))
       return Item && parsed.success ? parsed.data : undefined
     },
 
@@ -144,7 +161,7 @@ export const createDynamoDbDeliveryHistory = (
           )
           .catch((error: unknown) => translate('Scan', error))
         for (const item of page.Items ?? []) {
-          const parsed = StoredRecordSchema.safeParse(item)
+          const parsed = StoredRecordSchema.safeParse(recordFields(item))
           if (parsed.success) records.push(parsed.data)
         }
         startKey = page.LastEvaluatedKey

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
-import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb'
+import { GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runDeliveries } from '../../../local/deliveries.js'
 import type { DeliveryRecord } from '../../../shared/delivery/delivery-history.js'
@@ -9,7 +9,10 @@ import {
   historyKey,
 } from '../../../shared/delivery/dynamodb-delivery-history.js'
 import { StateStoreError } from '../../../shared/errors.js'
-import { createDynamoDbCorrelationStore } from '../../../shared/lifecycle/dynamodb-correlation-store.js'
+import {
+  createDynamoDbCorrelationStore,
+  TICKET_INDEX,
+} from '../../../shared/lifecycle/dynamodb-correlation-store.js'
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../support/dynamodb-local.js'
 
 let local: DynamoDbLocal
@@ -67,15 +70,57 @@ describe('createDynamoDbDeliveryHistory (DynamoDB Local)', () => {
     await history.record(delivered)
 
     const { Items = [] } = await local.documents.send(new ScanCommand({ TableName: name }))
+    const { ticketId, ...fields } = delivered
     expect(Items).toEqual([
       {
-        ...delivered,
+        ...fields,
+        ticket: ticketId,
         pk: historyKey(deferred.envelopeId),
         expiresAt: Date.parse(delivered.at) / 1000 + 35 * 86_400,
       },
     ])
     expect(await history.list()).toEqual([delivered])
     expect(await history.get(deferred.envelopeId)).toEqual(delivered)
+  })
+
+  it('keeps an outcome’s ticket out of the TicketIds index, so a delivery costs one write unit', async () => {
+    const { name, history } = await freshTable()
+    const delivered = record({ action: 'create', ticketId: 4242 })
+    const put = await local.documents.send(
+      new PutCommand({
+        TableName: name,
+        Item: { pk: 'probe', ticketId: 1 },
+        ReturnConsumedCapacity: 'INDEXES',
+      }),
+    )
+    // The probe shows the index is there and charged for an item that carries `ticketId`.
+    expect(put.ConsumedCapacity?.GlobalSecondaryIndexes?.[TICKET_INDEX.name]?.CapacityUnits).toBe(1)
+    await history.record(delivered)
+
+    const { Items = [] } = await local.documents.send(
+      new QueryCommand({
+        TableName: name,
+        IndexName: TICKET_INDEX.name,
+        KeyConditionExpression: '#ticket = :ticket',
+        ExpressionAttributeNames: { '#ticket': TICKET_INDEX.partitionKey },
+        ExpressionAttributeValues: { ':ticket': 4242 },
+      }),
+    )
+    expect(Items).toEqual([])
+    expect(await history.get(delivered.envelopeId)).toEqual(delivered)
+  })
+
+  it('reads items written with the ticket id under `ticketId`, as before', async () => {
+    const { name, history } = await freshTable()
+    const delivered = record({ action: 'note', ticketId: 77 })
+    await local.documents.send(
+      new PutCommand({
+        TableName: name,
+        Item: { ...delivered, pk: historyKey(delivered.envelopeId), expiresAt: 4_000_000_000 },
+      }),
+    )
+    expect(await history.get(delivered.envelopeId)).toEqual(delivered)
+    expect(await history.list()).toEqual([delivered])
   })
 
   it('lists newest first, filtered by route and outcome, at most `limit`', async () => {
