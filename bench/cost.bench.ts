@@ -14,9 +14,10 @@ import {
 
 // What the deployed stack costs per million events and per month, computed from the synthesized
 // template (memory, API, log settings, secrets, alarms, dashboards) and from counts measured by
-// running the bundled handlers over real requests (test/support/aws/metered-pipeline.ts, the same
-// harness test/integration/aws/request-counts.test.ts checks the counts with). docs/deploy.md's
-// tables are this section's output.
+// running the bundled handlers over real requests (test/support/aws/metered-pipeline.ts; the
+// pieces the counts come from are held by tests of their own: one history put per outcome and no
+// index write for it, a batch's budget lease in one write). docs/deploy.md's tables are this
+// section's output.
 
 /** Halo's answer time assumed for a hosted instance (the sandbox is made this slow). */
 const HALO_LATENCY_MS = 300

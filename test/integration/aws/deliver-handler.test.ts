@@ -200,7 +200,8 @@ describe('bundled deliver handler (SQS FIFO batches)', () => {
       key: 'h1',
       outcome: 'delivered',
       action: 'create',
-      ticketId: ticket?.id,
+      // Not `ticketId`: that attribute would put the item in the TicketIds index.
+      ticket: ticket?.id,
       receiveCount: 1,
     })
     expect(await item(orphan.id)).toMatchObject({
@@ -224,7 +225,7 @@ describe('bundled deliver handler (SQS FIFO batches)', () => {
     const [lateTicket] = halo.sandbox.tickets() as { id: number }[] // newest first
     expect(await item(late.id)).toMatchObject({
       outcome: 'deduplicated',
-      ticketId: lateTicket?.id,
+      ticket: lateTicket?.id,
       receiveCount: 2,
     })
     expect(await item(late.id)).not.toHaveProperty('nextAttemptAt')

@@ -294,6 +294,39 @@ describe('createDynamoDbRateBudget leases (DynamoDB Local)', () => {
     expect(await grantsOf(name)).toEqual([0, 10_000, 10_000, 10_000, 10_000])
   })
 
+  it('leases what the invocation expects in one write, and only until it ends', async () => {
+    const name = randomUUID()
+    const { budget, calls } = counted(name)
+    budget.expect(20)
+
+    const times = Array.from({ length: 20 }, (_, index) => index * 100)
+    const answers = []
+    for (const at of times) answers.push(await budget.take(at, 'write'))
+
+    expect(answers).toEqual(times.map((at) => ({ granted: true, at })))
+    expect(calls).toEqual({ GetCommand: 1, PutCommand: 1 })
+    expect(await grantsOf(name)).toEqual([0, ...Array.from({ length: 19 }, () => 10_000)])
+
+    // The next invocation expects nothing: back to five slots per write (a read, as the
+    // invocation starts afresh, then a write for the first and one for the sixth).
+    budget.endLease()
+    for (const at of [3_000, 3_100, 3_200, 3_300, 3_400, 3_500]) await budget.take(at, 'write')
+    expect(calls).toEqual({ GetCommand: 2, PutCommand: 3 })
+  })
+
+  it('leases no more on an expectation than a tenth of the free slots', async () => {
+    const name = randomUUID()
+    const { budget } = counted(name, 60)
+    budget.expect(20)
+
+    await budget.take(0, 'write')
+
+    // 60 per window, of which notes may use a share: a tenth of what is free is a few slots.
+    const grants = await grantsOf(name)
+    expect(grants.length).toBeGreaterThan(1)
+    expect(grants.length).toBeLessThan(8)
+  })
+
   it('serves reads and notes from a lease taken for a write, while the window is quiet', async () => {
     const name = randomUUID()
     const { budget, calls } = counted(name)
