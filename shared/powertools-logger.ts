@@ -4,6 +4,15 @@ import type { Context } from 'aws-lambda'
 import type { Logger } from './observability.js'
 
 /**
+ * Which lines name their invocation's request id: every line, or only warnings and errors (the
+ * lines an operator follows to the invocation's REPORT and the runtime's own lines). An
+ * invocation's lines sit between its START and REPORT in one log stream, which name it already.
+ */
+export type RequestIdLines = 'all' | 'warnings'
+
+const WARNING_LEVELS: ReadonlySet<string> = new Set(['WARN', 'ERROR', 'CRITICAL'])
+
+/**
  * One short JSON object per line: the level, the message, the invocation's request id (and
  * `coldStart` on a cold start's lines), then the call's own fields. Powertools' default format
  * also repeats a timestamp, the service, the function's ARN, name and memory and the sampling
@@ -11,16 +20,24 @@ import type { Logger } from './observability.js'
  * names the function and CloudWatch stamps every event with its time.
  */
 class CompactLogFormatter extends LogFormatter {
+  private readonly requestIdLines: RequestIdLines
+
+  constructor(requestIdLines: RequestIdLines) {
+    super()
+    this.requestIdLines = requestIdLines
+  }
+
   override formatAttributes(
     attributes: UnformattedAttributes,
     additionalLogAttributes: LogAttributes,
   ): LogItem {
     const context = attributes.lambdaContext
+    const named = this.requestIdLines === 'all' || WARNING_LEVELS.has(attributes.logLevel)
     return new LogItem({
       attributes: {
         level: attributes.logLevel,
         message: attributes.message,
-        requestId: context?.awsRequestId,
+        ...(named ? { requestId: context?.awsRequestId } : {}),
         ...(context?.coldStart ? { coldStart: true } : {}),
       },
     }).addAttributes(additionalLogAttributes)
@@ -28,13 +45,17 @@ class CompactLogFormatter extends LogFormatter {
 }
 
 /**
- * A function's Powertools logger: compact JSON lines with the invocation's request id, named for
- * the service. Its own module, so that a bundle loads Powertools only when it first logs.
+ * A function's Powertools logger: compact JSON lines with the invocation's request id (on the
+ * lines `requestIdLines` says), named for the service. Its own module, so that a bundle loads
+ * Powertools only when it first logs.
  */
-export const createPowertoolsLogger = (service: 'ingest' | 'deliver' | 'sweep' | 'due') => {
+export const createPowertoolsLogger = (
+  service: 'ingest' | 'deliver' | 'sweep' | 'due',
+  requestIdLines: RequestIdLines = 'all',
+) => {
   const powertools = new PowertoolsLogger({
     serviceName: `halo-hooks-${service}`,
-    logFormatter: new CompactLogFormatter(),
+    logFormatter: new CompactLogFormatter(requestIdLines),
   })
   const logger: Logger = {
     debug: (message, fields) => powertools.debug(message, fields ?? {}),

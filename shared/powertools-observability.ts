@@ -2,7 +2,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics'
 import type { Context } from 'aws-lambda'
 import { METRICS_NAMESPACE } from './aws-env.js'
 import type { Logger } from './observability.js'
-import type { createPowertoolsLogger } from './powertools-logger.js'
+import type { createPowertoolsLogger, RequestIdLines } from './powertools-logger.js'
 
 type Count = { name: string; value: number; dimensions: Record<string, string> }
 type Level = keyof Logger
@@ -15,15 +15,19 @@ type PowertoolsLogger = ReturnType<typeof createPowertoolsLogger>
  * loads at init: the logger loads with the first line logged (lines wait for it in order), the
  * metrics with the first count, so an instance that logs or counts nothing never loads them.
  * `flush` ends an invocation: it waits for what is still loading and writes the metrics.
+ * `requestIdLines` says which lines name the invocation's request id (default: all).
  */
-export const createPowertoolsObservability = (service: 'ingest' | 'deliver' | 'sweep' | 'due') => {
+export const createPowertoolsObservability = (
+  service: 'ingest' | 'deliver' | 'sweep' | 'due',
+  options: { requestIdLines?: RequestIdLines } = {},
+) => {
   let powertools: PowertoolsLogger | undefined
   let loadingLogger: Promise<PowertoolsLogger> | undefined
   const waiting: Line[] = []
   let invocation: { context: Context; coldStart: boolean } | undefined
   const loadLogger = () =>
     (loadingLogger ??= import('./powertools-logger.js').then((module) => {
-      const loaded = module.createPowertoolsLogger(service)
+      const loaded = module.createPowertoolsLogger(service, options.requestIdLines)
       if (invocation) loaded.addContext(invocation.context, invocation.coldStart)
       for (const { level, message, fields } of waiting.splice(0)) {
         loaded.logger[level](message, fields)

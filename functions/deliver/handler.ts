@@ -48,7 +48,9 @@ const env = parseSettings(
 )
 
 // Built once per cold start and reused by every invocation of this instance.
-const observability = createPowertoolsObservability('deliver')
+// Its audit lines name their envelope, one per envelope: at ten per invocation the request id
+// would repeat on each (and at one it only repeats the invocation's START and REPORT).
+const observability = createPowertoolsObservability('deliver', { requestIdLines: 'warnings' })
 const { logger, count } = observability
 const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
   marshallOptions: { removeUndefinedValues: true },

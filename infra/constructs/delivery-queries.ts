@@ -26,8 +26,8 @@ export type DeliveryQuery = {
 /**
  * The questions an operator asks of the audit lines: what became of the latest envelopes, which
  * were parked and why, how each route's envelopes end, and why deliveries wait. Each line's
- * fields: `envelopeId`, `route`, `key`, `ticketId`, `action`, `reason` (`detail` when deferred),
- * `code`, `receiveCount`, and `correlation_id` (the envelope id, on every line of a message).
+ * fields: `envelopeId` (on every line of a message), `route`, `key`, `ticketId`, `action`,
+ * `reason` (`detail` when deferred), `code` and `receiveCount`.
  */
 export const DELIVERY_QUERIES: readonly DeliveryQuery[] = [
   {

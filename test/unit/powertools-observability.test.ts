@@ -104,4 +104,25 @@ describe('createPowertoolsObservability', () => {
       { level: 'INFO', message: 'envelope delivered', requestId: 'third' },
     ])
   })
+
+  it('names the request id only on warnings and errors when its lines are so set', async () => {
+    const logged = written('log')
+    const { logger, addContext, flush } = createPowertoolsObservability('deliver', {
+      requestIdLines: 'warnings',
+    })
+
+    addContext(invocation('first'))
+    await flush()
+    addContext(invocation('second'))
+    logger.info('envelope delivered', { envelopeId: 'e1' })
+    logger.warn('envelope deferred', { envelopeId: 'e2' })
+    logger.error('envelope parked', { envelopeId: 'e3' })
+    await flush()
+
+    expect(logged()).toEqual([
+      { level: 'INFO', message: 'envelope delivered', envelopeId: 'e1' },
+      { level: 'WARN', message: 'envelope deferred', requestId: 'second', envelopeId: 'e2' },
+      { level: 'ERROR', message: 'envelope parked', requestId: 'second', envelopeId: 'e3' },
+    ])
+  })
 })
