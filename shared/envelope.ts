@@ -56,6 +56,23 @@ export const EnvelopeSchema = z.discriminatedUnion('v', [
 ])
 /** A queue message, of any version. */
 export type Envelope = z.infer<typeof EnvelopeSchema>
+
+/** Parsed message bodies already validated, and the envelope each was read as. */
+const validated = new WeakMap<object, Envelope>()
+
+/**
+ * `EnvelopeSchema.safeParse`, once per parsed body: deliver reads each message three times (the
+ * batch's log fields, the delivery, the history), and a body validated before is answered with
+ * the envelope it was read as. Text is validated on every call.
+ */
+export const parseEnvelope = (json: unknown): z.ZodSafeParseResult<Envelope> => {
+  const key = typeof json === 'object' && json !== null ? json : undefined
+  const known = key && validated.get(key)
+  if (known) return { success: true, data: known }
+  const result = EnvelopeSchema.safeParse(json)
+  if (key && result.success) validated.set(key, result.data)
+  return result
+}
 /** An envelope that carries an alert. */
 export type AlertEnvelope = z.infer<typeof EnvelopeV1Schema>
 /** An envelope that carries a Halo ticket event. */

@@ -7,7 +7,7 @@ import {
   deliverEnvelope,
 } from '../../shared/delivery/deliver-envelope.js'
 import { describeIssues } from '../../shared/describe-issues.js'
-import { type Envelope, EnvelopeSchema } from '../../shared/envelope.js'
+import { type Envelope, parseEnvelope } from '../../shared/envelope.js'
 import { PayloadError, UnknownRouteError } from '../../shared/errors.js'
 import type { ResolveAtSourceFn } from '../../shared/outbound/resolve-at-source.js'
 
@@ -29,7 +29,7 @@ export const decodeEnvelope = (message: unknown): Envelope => {
       throw new PayloadError('body_invalid', 'queue message is not JSON')
     }
   }
-  const result = EnvelopeSchema.safeParse(json)
+  const result = parseEnvelope(json)
   if (!result.success) {
     throw new PayloadError(
       'payload_invalid',

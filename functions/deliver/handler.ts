@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda'
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import * as z from 'zod'
 import { AWS_ENV, METRIC } from '../../shared/aws-env.js'
 import { parseSettings } from '../../shared/config/parse-settings.js'
@@ -182,6 +182,21 @@ const onResult = (result: RecordResult, message: BatchMessage) => {
   )
 }
 
+/**
+ * A record as a batch message whose body is parsed once, when it is a JSON object: the batch,
+ * the delivery and the history each read it, and validate it once (`parseEnvelope`). Any other
+ * body stays text, for deliverEvent to refuse as before.
+ */
+const batchMessageOf = (record: SQSRecord): SqsBatchMessage => {
+  const message = sqsBatchMessage(record)
+  try {
+    const json: unknown = JSON.parse(record.body)
+    return typeof json === 'object' && json !== null ? { ...message, body: json } : message
+  } catch {
+    return message
+  }
+}
+
 /** SQS FIFO event source handler: partial batch failures, defer and park (see processBatch). */
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   observability.addContext(context)
@@ -189,7 +204,7 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
   haloCallsEndBy = deliveriesEndBy(context.getRemainingTimeInMillis(), Date.now())
   budget.expect(event.Records.length * HALO_REQUESTS_PER_RECORD)
   try {
-    const unfinished = await processBatch(event.Records.map(sqsBatchMessage), {
+    const unfinished = await processBatch(event.Records.map(batchMessageOf), {
       queue,
       logger,
       deliver: (message, recordLogger) => deliver(message.body, recordLogger),

@@ -1,4 +1,4 @@
-import { EnvelopeSchema, envelopeKey } from '../envelope.js'
+import { envelopeKey, parseEnvelope } from '../envelope.js'
 import type { BatchMessage, RecordResult } from './process-batch.js'
 
 /** What the history says became of an envelope. */
@@ -83,7 +83,7 @@ const envelopeOf = (body: unknown) => {
       return undefined
     }
   }
-  const result = EnvelopeSchema.safeParse(json)
+  const result = parseEnvelope(json)
   return result.success ? result.data : undefined
 }
 
