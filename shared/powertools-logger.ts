@@ -5,8 +5,9 @@ import type { Logger } from './observability.js'
 
 /**
  * Which lines name their invocation's request id: every line, or only warnings and errors (the
- * lines an operator follows to the invocation's REPORT and the runtime's own lines). An
- * invocation's lines sit between its START and REPORT in one log stream, which name it already.
+ * lines an operator follows to the runtime's own lines for the invocation, such as a timeout). An
+ * instance runs one invocation at a time, so an invocation's lines follow each other in the
+ * instance's log stream (the platform's START and REPORT lines are off: system log level WARN).
  */
 export type RequestIdLines = 'all' | 'warnings'
 

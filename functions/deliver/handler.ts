@@ -49,7 +49,8 @@ const env = parseSettings(
 
 // Built once per cold start and reused by every invocation of this instance.
 // Its audit lines name their envelope, one per envelope: at ten per invocation the request id
-// would repeat on each (and at one it only repeats the invocation's START and REPORT).
+// would repeat on each; an instance runs one invocation at a time, so its lines follow each
+// other in the instance's log stream. Warnings and errors keep it.
 const observability = createPowertoolsObservability('deliver', { requestIdLines: 'warnings' })
 const { logger, count } = observability
 const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
