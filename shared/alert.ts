@@ -1,28 +1,28 @@
-import * as z from 'zod'
+import * as z from './zod-mini.js'
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const
 
 /** What every source normalizes to: one ongoing problem, or its resolution. */
 export const AlertSchema = z.object({
   /** Stable correlation key: the same problem always yields the same key. */
-  key: z.string().min(1).max(512),
+  key: z.string().check(z.minLength(1), z.maxLength(512)),
   status: z.enum(['firing', 'resolved']),
   severity: z.enum(SEVERITIES),
-  title: z.string().min(1).max(500),
-  description: z.string().max(100_000).default(''),
+  title: z.string().check(z.minLength(1), z.maxLength(500)),
+  description: z._default(z.string().check(z.maxLength(100_000)), ''),
   /** ISO 8601 instant when the sender says the event happened. */
   occurredAt: z.iso.datetime({ offset: true }),
-  url: z.string().max(2048).optional(),
+  url: z.optional(z.string().check(z.maxLength(2048))),
   /** The host, device or service the alert is about. */
-  resource: z.string().max(255).optional(),
+  resource: z.optional(z.string().check(z.maxLength(255))),
   /** Hints for routing the alert to a Halo client: the sender's customer id and/or name. */
-  tenant: z.object({ id: z.string().optional(), name: z.string().optional() }).optional(),
-  labels: z.record(z.string(), z.string()).default({}),
+  tenant: z.optional(z.object({ id: z.optional(z.string()), name: z.optional(z.string()) })),
+  labels: z._default(z.record(z.string(), z.string()), {}),
   /**
    * The incident group the alert belongs to, rendered at ingest from its route's `group` policy:
    * every alert of a group is one problem (one record, one ticket, one queue message group).
    */
-  group: z.string().min(1).max(200).optional(),
+  group: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
 })
 
 export type Alert = z.infer<typeof AlertSchema>

@@ -102,10 +102,10 @@ export type DescribeIssuesOptions = {
  * the schema allows at that place. Never includes the value (it may hold secrets or PII).
  */
 export const describeIssues = (
-  issues: readonly Issue[] | z.ZodError,
+  issues: readonly Issue[] | z.core.$ZodError,
   options: DescribeIssuesOptions = {},
 ): string[] => {
-  const list = Array.isArray(issues) ? issues : (issues as z.ZodError).issues
+  const list = Array.isArray(issues) ? issues : (issues as z.core.$ZodError).issues
   const { prefix = [], schema, root = '(root)' } = options
   return list.flatMap((issue: Issue): string[] => {
     const path = [...prefix, ...issue.path].map(String).join('.') || root

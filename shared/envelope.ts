@@ -1,24 +1,24 @@
 import { createHash } from 'node:crypto'
-import * as z from 'zod'
 import { AlertSchema } from './alert.js'
 import { problemKeyOf } from './lifecycle/incident-key.js'
 import { TicketEventSchema } from './ticket-event.js'
+import * as z from './zod-mini.js'
 
 /** What every version of the queue message shares. */
 const EnvelopeBaseSchema = z.object({
   /** Deterministic: a redelivery of the same event yields the same id (SQS dedup, audit). */
-  id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/),
-  route: z.string().min(1),
-  source: z.string().min(1),
+  id: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,128}$/)),
+  route: z.string().check(z.minLength(1)),
+  source: z.string().check(z.minLength(1)),
   /** `<source>.<event>[.<action>]`, lower-case and dotted. */
-  type: z.string().min(1),
+  type: z.string().check(z.minLength(1)),
   /** The sender's delivery id, when it sends one. */
-  deliveryId: z.string().optional(),
+  deliveryId: z.optional(z.string()),
   receivedAt: z.iso.datetime(),
 })
 
 /** Version 1 of the queue message: one alert. A new shape gets a new `v` and both stay readable. */
-export const EnvelopeV1Schema = EnvelopeBaseSchema.extend({
+export const EnvelopeV1Schema = z.extend(EnvelopeBaseSchema, {
   v: z.literal(1),
   alert: AlertSchema,
   /** The sender's own validated object (or the part of it this alert came from), for templates. */
@@ -29,7 +29,7 @@ export const EnvelopeV1Schema = EnvelopeBaseSchema.extend({
  * Version 2: one event about one Halo ticket (Halo's outbound webhook, the `halo` source). It is
  * not an alert: deliver applies it to the stored state of the problem that owns the ticket.
  */
-export const EnvelopeV2Schema = EnvelopeBaseSchema.extend({
+export const EnvelopeV2Schema = z.extend(EnvelopeBaseSchema, {
   v: z.literal(2),
   ticketEvent: TicketEventSchema,
 })
@@ -39,11 +39,11 @@ export const EnvelopeV2Schema = EnvelopeBaseSchema.extend({
  * event (`dueAtOf`): the due sweep queues this when that time has come, and deliver decides
  * (`decideDue`) on the problem's record as it then stands.
  */
-export const EnvelopeV3Schema = EnvelopeBaseSchema.extend({
+export const EnvelopeV3Schema = z.extend(EnvelopeBaseSchema, {
   v: z.literal(3),
   due: z.object({
     /** The problem's correlation key (its record is `route` + `key`). */
-    key: z.string().min(1),
+    key: z.string().check(z.minLength(1)),
     /** The due time the sweep listed: a record whose due time moved since is not due by this. */
     at: z.iso.datetime(),
   }),
@@ -65,7 +65,7 @@ const validated = new WeakMap<object, Envelope>()
  * batch's log fields, the delivery, the history), and a body validated before is answered with
  * the envelope it was read as. Text is validated on every call.
  */
-export const parseEnvelope = (json: unknown): z.ZodSafeParseResult<Envelope> => {
+export const parseEnvelope = (json: unknown): z.core.util.SafeParseResult<Envelope> => {
   const key = typeof json === 'object' && json !== null ? json : undefined
   const known = key && validated.get(key)
   if (known) return { success: true, data: known }

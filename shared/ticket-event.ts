@@ -1,4 +1,4 @@
-import * as z from 'zod'
+import * as z from './zod-mini.js'
 
 /**
  * What a Halo ticket event says about the ticket by its name alone, when the payload carries no
@@ -12,29 +12,29 @@ export const TICKET_EVENT_IMPLIES = ['open', 'closed', 'deleted', 'merged'] as c
  * statuses close a ticket, which the deliver side knows (the route that owns the ticket).
  */
 export const TicketEventSchema = z.object({
-  ticketId: z.number().int().positive(),
+  ticketId: z.number().check(z.int(), z.positive()),
   /** Halo's event name, lower-case with single spaces (`ticket status changed`), when sent. */
-  event: z.string().max(200).optional(),
+  event: z.optional(z.string().check(z.maxLength(200))),
   /** What the event's name (or a `deleted` / `merged_into_id` field) says happened. */
-  implies: z.enum(TICKET_EVENT_IMPLIES).optional(),
+  implies: z.optional(z.enum(TICKET_EVENT_IMPLIES)),
   /** When it happened by Halo's clock (the delivery's `timestamp`), else when it was received. */
   occurredAt: z.iso.datetime(),
   /** The ticket's status as the payload shows it: an id, a display name, or both. */
-  statusId: z.number().int().optional(),
-  statusName: z.string().max(200).optional(),
+  statusId: z.optional(z.number().check(z.int())),
+  statusName: z.optional(z.string().check(z.maxLength(200))),
   /** Halo's `hasbeenclosed`. */
-  hasBeenClosed: z.boolean().optional(),
+  hasBeenClosed: z.optional(z.boolean()),
   /** Halo's `dateclosed`, when it holds a real date. */
-  closedAt: z.iso.datetime().optional(),
+  closedAt: z.optional(z.iso.datetime()),
   /** The ticket it was merged into (Halo's `merged_into_id`). */
-  mergedInto: z.number().int().positive().optional(),
+  mergedInto: z.optional(z.number().check(z.int(), z.positive())),
   /**
    * The agent who made the change, when the payload says so: the closing agent of a closure
    * (`closure_agent_id`), or the agent of the action the event is about.
    */
-  agentId: z.number().int().optional(),
+  agentId: z.optional(z.number().check(z.int())),
   /** The action the event is about carries the reference halo-hooks writes on its own actions. */
-  ourReference: z.boolean().optional(),
+  ourReference: z.optional(z.boolean()),
 })
 
 export type TicketEvent = z.infer<typeof TicketEventSchema>

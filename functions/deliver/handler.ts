@@ -2,7 +2,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
-import * as z from 'zod'
 import { AWS_ENV, METRIC } from '../../shared/aws-env.js'
 import { parseSettings } from '../../shared/config/parse-settings.js'
 import { deliveryRecordOf } from '../../shared/delivery/delivery-history.js'
@@ -31,6 +30,7 @@ import type { ResolveAtSourceFn } from '../../shared/outbound/resolve-at-source.
 import { createPowertoolsObservability } from '../../shared/powertools-observability.js'
 import { type SqsBatchMessage, sqsBatchMessage } from '../../shared/queue/sqs-batch-message.js'
 import { createAwsSecretStore } from '../../shared/secrets/aws-secret-store.js'
+import * as z from '../../shared/zod-mini.js'
 import { deliverEvent } from './deliver-event.js'
 import { routes } from './routes.js'
 
@@ -39,9 +39,9 @@ const env = parseSettings(
     [AWS_ENV.queueUrl]: z.url(),
     [AWS_ENV.deadLetterQueueUrl]: z.url(),
     ...HALO_FUNCTION_SETTINGS,
-    [AWS_ENV.maxReceiveCount]: z.coerce.number().int().min(1).optional(),
-    [AWS_ENV.queueRetentionSeconds]: z.coerce.number().int().min(60).optional(),
-    [AWS_ENV.deliveryHistory]: z.enum(['all', 'changes']).default('all'),
+    [AWS_ENV.maxReceiveCount]: z.optional(z.coerce.number().check(z.int(), z.gte(1))),
+    [AWS_ENV.queueRetentionSeconds]: z.optional(z.coerce.number().check(z.int(), z.gte(60))),
+    [AWS_ENV.deliveryHistory]: z._default(z.enum(['all', 'changes']), 'all'),
   }),
   process.env,
   'deliver environment',

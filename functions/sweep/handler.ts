@@ -3,7 +3,6 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
 import { SQSClient } from '@aws-sdk/client-sqs'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import type { Context } from 'aws-lambda'
-import * as z from 'zod'
 import { AWS_ENV, METRIC } from '../../shared/aws-env.js'
 import { parseSettings } from '../../shared/config/parse-settings.js'
 import { ReconcileSchema } from '../../shared/config/reconcile-config.js'
@@ -19,14 +18,15 @@ import { createDynamoDbSweepCursor } from '../../shared/reconcile/dynamodb-sweep
 import { runSweep, type SweepReport } from '../../shared/reconcile/run-sweep.js'
 import { sweepPace } from '../../shared/reconcile/sweep-pace.js'
 import { createAwsSecretStore } from '../../shared/secrets/aws-secret-store.js'
+import * as z from '../../shared/zod-mini.js'
 import { routes as configured } from './routes.js'
 
 const env = parseSettings(
   z.object({
     [AWS_ENV.queueUrl]: z.url(),
     ...HALO_FUNCTION_SETTINGS,
-    [AWS_ENV.reconcileMaxTickets]: z.coerce.number().optional(),
-    [AWS_ENV.reconcileMaxBudgetShare]: z.coerce.number().optional(),
+    [AWS_ENV.reconcileMaxTickets]: z.optional(z.coerce.number()),
+    [AWS_ENV.reconcileMaxBudgetShare]: z.optional(z.coerce.number()),
   }),
   process.env,
   'sweep environment',

@@ -104,7 +104,7 @@ const compileRoute = (
     reportTemplateIssues(name, route, issues)
     return undefined
   }
-  const options = source.options.safeParse(route.options ?? {})
+  const options = z.safeParse(source.options, route.options ?? {})
   if (!options.success) {
     issues.push(
       ...describeIssues(options.error, {

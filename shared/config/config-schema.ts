@@ -79,9 +79,9 @@ export const RouteSchema = z
     /** Value tables for templates, e.g. `{% $lookup(maps.priority, alert.severity) %}`. */
     maps: z.record(z.string(), z.record(z.string(), TemplateValueSchema)).default({}),
     /** Create, note, close and reopen rules. */
-    lifecycle: LifecyclePolicySchema.default(LifecyclePolicySchema.parse({})),
+    lifecycle: z._default(LifecyclePolicySchema, LifecyclePolicySchema.parse({})),
     /** Occurrence thresholds, maintenance windows and flapping. */
-    noise: NoisePolicySchema.default(NoisePolicySchema.parse({})),
+    noise: z._default(NoisePolicySchema, NoisePolicySchema.parse({})),
     /**
      * Incident grouping: alerts of one group become one incident ticket, their later members
      * listed in merged notes, closed when every member has resolved. @default off
@@ -92,19 +92,19 @@ export const RouteSchema = z
      * expected opens a ticket that its next ping closes. Required by the `heartbeat` source.
      * @default off
      */
-    heartbeat: HeartbeatPolicySchema.optional(),
+    heartbeat: z.optional(HeartbeatPolicySchema),
     /**
      * Weekly business hours in a time zone: templates see `alert.inBusinessHours`, and
      * `outOfHours: defer` holds non-urgent tickets until they begin. @default none
      */
-    businessHours: BusinessHoursSchema.optional(),
+    businessHours: z.optional(BusinessHoursSchema),
     /** How alerts find their Halo client, site and asset. */
     tenant: TenantPolicySchema.default(TenantPolicySchema.parse({})),
     /**
      * Close the loop: when the ticket is closed in Halo, resolve the alert where it came from
      * (PagerDuty, Datto RMM, an Alertmanager silence, or a signed webhook). @default off
      */
-    resolveAtSource: ResolveAtSourceSchema.optional(),
+    resolveAtSource: z.optional(ResolveAtSourceSchema),
   })
   .strict()
 
@@ -129,7 +129,7 @@ export const ConfigSchema = z
      * webhook was lost (or never configured) is still learned. @default every 10 minutes, at most
      * 50 tickets and 20 % of the budget
      */
-    reconcile: ReconcileSchema.default(DEFAULT_RECONCILE),
+    reconcile: z._default(ReconcileSchema, DEFAULT_RECONCILE),
     /** Settings of the AWS deployment (`npx cdk deploy`); see docs/deploy.md. */
     deploy: DeploySchema.optional(),
   })

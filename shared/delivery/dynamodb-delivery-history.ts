@@ -4,9 +4,9 @@ import {
   PutCommand,
   ScanCommand,
 } from '@aws-sdk/lib-dynamodb'
-import * as z from 'zod'
 import { clipText } from '../clip-text.js'
 import { StateStoreError } from '../errors.js'
+import * as z from '../zod-mini.js'
 import {
   DELIVERY_RECORD_OUTCOMES,
   type DeliveryFilter,
@@ -57,17 +57,17 @@ const MAX_REASON = 600
 
 const StoredRecordSchema = z.object({
   envelopeId: z.string(),
-  route: z.string().optional(),
-  key: z.string().optional(),
+  route: z.optional(z.string()),
+  key: z.optional(z.string()),
   outcome: z.enum(DELIVERY_RECORD_OUTCOMES),
   at: z.string(),
-  action: z.string().optional(),
-  ticketId: z.number().optional(),
-  reason: z.string().optional(),
-  code: z.string().optional(),
-  nextAttemptAt: z.string().optional(),
+  action: z.optional(z.string()),
+  ticketId: z.optional(z.number()),
+  reason: z.optional(z.string()),
+  code: z.optional(z.string()),
+  nextAttemptAt: z.optional(z.string()),
   receiveCount: z.number(),
-}) satisfies z.ZodType<DeliveryRecord>
+}) satisfies z.ZodMiniType<DeliveryRecord>
 
 /** An item as {@link StoredRecordSchema} reads it: the ticket id under its record name. */
 const recordFields = (item: Record<string, unknown> | undefined) => {

@@ -1,6 +1,7 @@
-import * as z from 'zod'
+import { $ZodError } from 'zod/v4/core'
 import { describeIssues } from '../describe-issues.js'
 import { HaloApiError } from '../errors.js'
+import * as z from '../zod-mini.js'
 import { type BackoffOptions, DEFAULT_BACKOFF } from './backoff.js'
 import { createHaloCallCounter, type HaloCallCounter } from './halo-call-counter.js'
 import { createHaloRequester, type HaloRequest } from './halo-requester.js'
@@ -207,7 +208,7 @@ export const createHaloClient = (options: HaloClientOptions) => {
     })
 
   /** Validates what we are about to send; a bad field is our bug, so it is not retryable. */
-  const checked = <S extends z.ZodType>(schema: S, value: unknown, endpoint: string) => {
+  const checked = <S extends z.ZodMiniType>(schema: S, value: unknown, endpoint: string) => {
     const result = schema.safeParse(value)
     if (!result.success) {
       throw new HaloApiError(undefined, `${endpoint}: refusing to send an invalid body`, {
@@ -220,7 +221,7 @@ export const createHaloClient = (options: HaloClientOptions) => {
     return result.data as z.infer<S>
   }
 
-  const parsed = <S extends z.ZodType>(schema: S, value: unknown, endpoint: string) => {
+  const parsed = <S extends z.ZodMiniType>(schema: S, value: unknown, endpoint: string) => {
     const result = schema.safeParse(value)
     if (!result.success) {
       throw invalidResponse(endpoint, 'the body does not have the expected shape', result.error)
@@ -229,11 +230,11 @@ export const createHaloClient = (options: HaloClientOptions) => {
   }
 
   /** A one-element POST answers with the saved object; tolerate an array answer too. */
-  const savedOne = <S extends z.ZodType>(schema: S, body: unknown, endpoint: string) =>
+  const savedOne = <S extends z.ZodMiniType>(schema: S, body: unknown, endpoint: string) =>
     parsed(schema, Array.isArray(body) ? body.at(-1) : body, endpoint)
 
   /** Lists come as `{record_count, <key>: [...]}` or as a plain array depending on the endpoint. */
-  const listOf = <S extends z.ZodType>(
+  const listOf = <S extends z.ZodMiniType>(
     schema: S,
     body: unknown,
     key: string,
@@ -248,7 +249,7 @@ export const createHaloClient = (options: HaloClientOptions) => {
   }
 
   /** `GET <path>` read as a list: `{record_count, <key>: [...]}` or a plain array. */
-  const getList = async <S extends z.ZodType>(
+  const getList = async <S extends z.ZodMiniType>(
     schema: S,
     path: string,
     key: string,
@@ -282,7 +283,7 @@ export const createHaloClient = (options: HaloClientOptions) => {
   }
 
   /** `GET <resource>/{id}` read as one object; a missing id is a non-retryable 404. */
-  const getOne = async <S extends z.ZodType>(
+  const getOne = async <S extends z.ZodMiniType>(
     schema: S,
     resource: string,
     id: number | string,
@@ -506,7 +507,7 @@ const invalidResponse = (
       kind: 'invalid_response',
       endpoint,
       retryable,
-      ...(cause instanceof z.ZodError ? { issues: describeIssues(cause, { root: '(body)' }) } : {}),
+      ...(cause instanceof $ZodError ? { issues: describeIssues(cause, { root: '(body)' }) } : {}),
     },
     { cause },
   )

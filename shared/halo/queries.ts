@@ -1,4 +1,4 @@
-import * as z from 'zod'
+import * as z from '../zod-mini.js'
 
 // Query parameters the client can send, one strict schema per list endpoint. Keeping them as
 // schemas (not free-form records) lets the contract test check every name and type against
@@ -9,36 +9,36 @@ import * as z from 'zod'
  * 1-based) and the filters we look tickets up by.
  */
 export const HaloTicketQuerySchema = z.strictObject({
-  pageinate: z.boolean().optional(),
-  page_size: z.int().positive().optional(),
-  page_no: z.int().positive().optional(),
+  pageinate: z.optional(z.boolean()),
+  page_size: z.optional(z.int().check(z.positive())),
+  page_no: z.optional(z.int().check(z.positive())),
   /** Exact correlation id we stored on the ticket; only in newer Halo versions. */
-  third_party_id_string: z.string().optional(),
-  open_only: z.boolean().optional(),
+  third_party_id_string: z.optional(z.string()),
+  open_only: z.optional(z.boolean()),
 })
 export type HaloTicketQuery = z.infer<typeof HaloTicketQuerySchema>
 
 /** `GET /api/Actions`; `ticket_id` is required because action ids are per ticket. */
 export const HaloActionQuerySchema = z.strictObject({
-  ticket_id: z.int().positive(),
+  ticket_id: z.int().check(z.positive()),
   /** Leave out system actions (SLA and automation entries). */
-  excludesys: z.boolean().optional(),
+  excludesys: z.optional(z.boolean()),
 })
 export type HaloActionQuery = z.infer<typeof HaloActionQuerySchema>
 
 /** `GET /api/Client` filters; `count` limits the rows when not paging. */
 export const HaloClientQuerySchema = z.strictObject({
-  search: z.string().optional(),
-  count: z.int().positive().optional(),
+  search: z.optional(z.string()),
+  count: z.optional(z.int().check(z.positive())),
 })
 export type HaloClientQuery = z.infer<typeof HaloClientQuerySchema>
 
 /** `GET /api/Asset` filters. */
 export const HaloAssetQuerySchema = z.strictObject({
-  search: z.string().optional(),
-  inventory_number: z.string().optional(),
-  client_id: z.int().optional(),
-  count: z.int().positive().optional(),
+  search: z.optional(z.string()),
+  inventory_number: z.optional(z.string()),
+  client_id: z.optional(z.int()),
+  count: z.optional(z.int().check(z.positive())),
 })
 export type HaloAssetQuery = z.infer<typeof HaloAssetQuerySchema>
 
@@ -47,27 +47,27 @@ export type HaloAssetQuery = z.infer<typeof HaloAssetQuerySchema>
  * keep only exact matches; inactive users are left out unless asked for.
  */
 export const HaloUserQuerySchema = z.strictObject({
-  search: z.string().optional(),
-  client_id: z.int().optional(),
-  count: z.int().positive().optional(),
+  search: z.optional(z.string()),
+  client_id: z.optional(z.int()),
+  count: z.optional(z.int().check(z.positive())),
 })
 export type HaloUserQuery = z.infer<typeof HaloUserQuerySchema>
 
 /** `GET /api/TicketType/{id}`: `includedetails` adds the type's fields and restrictions. */
 export const HaloTicketTypeQuerySchema = z.strictObject({
-  includedetails: z.boolean().optional(),
+  includedetails: z.optional(z.boolean()),
 })
 export type HaloTicketTypeQuery = z.infer<typeof HaloTicketTypeQuerySchema>
 
 /** `GET /api/Status`: `excludeclosed` leaves out the statuses that close a ticket. */
 export const HaloStatusQuerySchema = z.strictObject({
-  excludeclosed: z.boolean().optional(),
+  excludeclosed: z.optional(z.boolean()),
 })
 export type HaloStatusQuery = z.infer<typeof HaloStatusQuerySchema>
 
 /** `GET /api/Priority`: the priorities of one SLA. */
 export const HaloPriorityQuerySchema = z.strictObject({
-  slaid: z.int().optional(),
+  slaid: z.optional(z.int()),
 })
 export type HaloPriorityQuery = z.infer<typeof HaloPriorityQuerySchema>
 

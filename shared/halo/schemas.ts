@@ -1,4 +1,4 @@
-import * as z from 'zod'
+import * as z from '../zod-mini.js'
 
 // Field names and types follow Halo's OpenAPI schemas (`Faults`, `Actions`, `Area`, ...); the
 // contract test in test/unit/halo checks every field we can send against them. Every
@@ -6,15 +6,17 @@ import * as z from 'zod'
 // we do not model must pass through untouched instead of failing a delivery.
 
 /** Halo reads may send `null` for any field it has no value for. */
-const maybe = <T extends z.ZodType>(schema: T) => schema.nullish()
+const maybe = <T extends z.ZodMiniType>(schema: T) => z.nullish(schema)
 
 /**
  * An integer on the read side. Halo accepts ids as strings as well as numbers on write, so we
  * also read a numeric string as a number rather than fail a delivery over its representation.
  * Writes stay strict: we always send JSON integers.
  */
-const readInt = z.preprocess(
-  (value) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value),
+const readInt = z.pipe(
+  z.transform((value) =>
+    typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value,
+  ),
   z.int(),
 )
 
@@ -30,37 +32,37 @@ const HaloAssetRefSchema = z.looseObject({ id: z.int() })
 /** The ticket fields we write. `summary` is the only field Halo always needs. */
 const ticketWriteFields = {
   summary: z.string(),
-  details: z.string().optional(),
-  details_html: z.string().optional(),
-  tickettype_id: z.int().optional(),
-  client_id: z.int().optional(),
-  site_id: z.int().optional(),
-  user_id: z.int().optional(),
-  user_name: z.string().optional(),
-  user_email: z.string().optional(),
-  reportedby: z.string().optional(),
-  priority_id: z.int().optional(),
-  status_id: z.int().optional(),
-  sla_id: z.int().optional(),
-  impact: z.int().optional(),
-  urgency: z.int().optional(),
+  details: z.optional(z.string()),
+  details_html: z.optional(z.string()),
+  tickettype_id: z.optional(z.int()),
+  client_id: z.optional(z.int()),
+  site_id: z.optional(z.int()),
+  user_id: z.optional(z.int()),
+  user_name: z.optional(z.string()),
+  user_email: z.optional(z.string()),
+  reportedby: z.optional(z.string()),
+  priority_id: z.optional(z.int()),
+  status_id: z.optional(z.int()),
+  sla_id: z.optional(z.int()),
+  impact: z.optional(z.int()),
+  urgency: z.optional(z.int()),
   /** Team *name*, as Halo expects on tickets. */
-  team: z.string().optional(),
-  agent_id: z.int().optional(),
-  category_1: z.string().optional(),
-  category_2: z.string().optional(),
-  category_3: z.string().optional(),
-  category_4: z.string().optional(),
-  source: z.int().optional(),
-  third_party_id: z.int().optional(),
-  third_party_id_string: z.string().optional(),
-  inventory_number: z.string().optional(),
-  targetdate: z.string().optional(),
-  startdate: z.string().optional(),
-  deadlinedate: z.string().optional(),
-  dont_do_rules: z.boolean().optional(),
-  customfields: z.array(HaloCustomFieldInputSchema).optional(),
-  assets: z.array(HaloAssetRefSchema).optional(),
+  team: z.optional(z.string()),
+  agent_id: z.optional(z.int()),
+  category_1: z.optional(z.string()),
+  category_2: z.optional(z.string()),
+  category_3: z.optional(z.string()),
+  category_4: z.optional(z.string()),
+  source: z.optional(z.int()),
+  third_party_id: z.optional(z.int()),
+  third_party_id_string: z.optional(z.string()),
+  inventory_number: z.optional(z.string()),
+  targetdate: z.optional(z.string()),
+  startdate: z.optional(z.string()),
+  deadlinedate: z.optional(z.string()),
+  dont_do_rules: z.optional(z.boolean()),
+  customfields: z.optional(z.array(HaloCustomFieldInputSchema)),
+  assets: z.optional(z.array(HaloAssetRefSchema)),
 }
 
 /** A ticket to create (`POST /api/Tickets` with `[ticket]`). Unknown fields pass through. */
@@ -98,20 +100,20 @@ export type HaloTicket = z.infer<typeof HaloTicketSchema>
  * outcome (`outcome` by name or `outcome_id`); we let Halo say so rather than guess its rules.
  */
 export const HaloActionInputSchema = z.looseObject({
-  ticket_id: z.int().positive(),
+  ticket_id: z.int().check(z.positive()),
   /** Set only to update an existing action; ids are numbered per ticket. */
-  id: z.int().optional(),
-  outcome: z.string().optional(),
-  outcome_id: z.int().optional(),
-  note: z.string().optional(),
-  note_html: z.string().optional(),
-  hiddenfromuser: z.boolean().optional(),
-  important: z.boolean().optional(),
+  id: z.optional(z.int()),
+  outcome: z.optional(z.string()),
+  outcome_id: z.optional(z.int()),
+  note: z.optional(z.string()),
+  note_html: z.optional(z.string()),
+  hiddenfromuser: z.optional(z.boolean()),
+  important: z.optional(z.boolean()),
   /** Moves the ticket to this status (9 = stock Closed) in the same request. */
-  new_status: z.int().optional(),
-  sendemail: z.boolean().optional(),
-  timetaken: z.number().optional(),
-  dont_do_rules: z.boolean().optional(),
+  new_status: z.optional(z.int()),
+  sendemail: z.optional(z.boolean()),
+  timetaken: z.optional(z.number()),
+  dont_do_rules: z.optional(z.boolean()),
 })
 export type HaloActionInput = z.infer<typeof HaloActionInputSchema>
 
@@ -300,10 +302,10 @@ export type HaloAuthInfo = z.infer<typeof HaloAuthInfoSchema>
 
 /** The auth server's answer to a client-credentials request. */
 export const HaloTokenResponseSchema = z.looseObject({
-  access_token: z.string().min(1),
-  token_type: z.string().optional(),
+  access_token: z.string().check(z.minLength(1)),
+  token_type: z.optional(z.string()),
   // Lifetime in seconds; anything unreadable counts as absent and the client assumes a default.
-  expires_in: z.coerce.number().positive().optional().catch(undefined),
+  expires_in: z.catch(z.optional(z.coerce.number().check(z.positive())), undefined),
   /** The scopes Halo granted, space-separated; clients ask for `all`. */
-  scope: z.string().optional().catch(undefined),
+  scope: z.catch(z.optional(z.string()), undefined),
 })

@@ -1,6 +1,6 @@
-import * as z from 'zod'
 import { HaloTicketInputSchema } from '../halo/schemas.js'
 import { HaloCommandSchema } from '../mapping/halo-command.js'
+import * as z from '../zod-mini.js'
 import { IncidentSchema } from './incident-state.js'
 
 /**
@@ -11,7 +11,7 @@ import { IncidentSchema } from './incident-state.js'
  */
 export const KeptAlertSchema = z.object({
   title: z.string(),
-  labels: z.record(z.string(), z.string()).optional(),
+  labels: z.optional(z.record(z.string(), z.string())),
 })
 
 /** The longest label set kept with a problem (JSON characters): a DynamoDB item stays small. */
@@ -28,12 +28,12 @@ export const SourceResolveSchema = z.object({
   changeId: z.string(),
   event: z.enum(['closed', 'deleted', 'merged']),
   /** The ticket that was closed, and when (Halo's clock). */
-  ticketId: z.number().int(),
+  ticketId: z.number().check(z.int()),
   at: z.iso.datetime(),
   /** When the source took it, what it did and its id for the thing resolved. */
-  toldAt: z.iso.datetime().optional(),
-  outcome: z.string().optional(),
-  reference: z.string().optional(),
+  toldAt: z.optional(z.iso.datetime()),
+  outcome: z.optional(z.string()),
+  reference: z.optional(z.string()),
 })
 
 /**
@@ -45,14 +45,14 @@ export const HeartbeatStateSchema = z.object({
   /** When the newest ping was received (our clock, never the sender's; never moves back). */
   lastPingAt: z.iso.datetime(),
   /** When the key is overdue: `lastPingAt` + expected interval + grace. Unset while missed. */
-  deadline: z.iso.datetime().optional(),
+  deadline: z.optional(z.iso.datetime()),
   /** When the missing heartbeat was noticed (the ticket opened); unset once it pings again. */
-  missedAt: z.iso.datetime().optional(),
+  missedAt: z.optional(z.iso.datetime()),
   /** The sender's name for itself (the last ping's title, when it differs from the key). */
-  name: z.string().max(200).optional(),
+  name: z.optional(z.string().check(z.maxLength(200))),
   /** The last ping's tenant hints and resource, for routing the missed ticket's client. */
-  tenant: z.object({ id: z.string().optional(), name: z.string().optional() }).optional(),
-  resource: z.string().max(255).optional(),
+  tenant: z.optional(z.object({ id: z.optional(z.string()), name: z.optional(z.string()) })),
+  resource: z.optional(z.string().check(z.maxLength(255))),
 })
 
 /** A problem's recent status changes, and whether it is flapping (`stableAt` set). */
@@ -65,7 +65,7 @@ export const FlapSchema = z.object({
    * Flapping: its ticket is held open until the status has not changed by this instant; then
    * it settles to the last status (a timer).
    */
-  stableAt: z.iso.datetime().optional(),
+  stableAt: z.optional(z.iso.datetime()),
 })
 
 /**
@@ -75,9 +75,9 @@ export const FlapSchema = z.object({
 export const DeferredCreateSchema = z.object({
   /** The opening of business hours: when the ticket is created. */
   until: z.iso.datetime(),
-  ticket: HaloTicketInputSchema.optional(),
+  ticket: z.optional(HaloTicketInputSchema),
   /** The problem's previous ticket, named in the new one's details. */
-  previousTicketId: z.number().int().optional(),
+  previousTicketId: z.optional(z.number().check(z.int())),
 })
 
 /** What is remembered per (route, correlation key): the Halo ticket and the problem's history. */
@@ -85,7 +85,7 @@ export const CorrelationStateSchema = z.object({
   route: z.string(),
   key: z.string(),
   /** The Halo ticket that tracks (or last tracked) this problem. */
-  ticketId: z.number().int().optional(),
+  ticketId: z.optional(z.number().check(z.int())),
   /**
    * `open`: a ticket is open for it. `closed`: its ticket was closed (by us or in Halo).
    * `resolved`: resolved without a ticket. `pending`: firing, below the occurrence threshold.
@@ -94,49 +94,49 @@ export const CorrelationStateSchema = z.object({
    */
   state: z.enum(['open', 'closed', 'resolved', 'pending', 'suppressed', 'deferred']),
   /** Firing events since the current problem began. */
-  occurrences: z.number().int().nonnegative(),
+  occurrences: z.number().check(z.int(), z.nonnegative()),
   firstSeen: z.iso.datetime(),
   lastSeen: z.iso.datetime(),
   /** When a "recurred" note was last added, to rate-limit notes. */
-  lastNotedAt: z.iso.datetime().optional(),
+  lastNotedAt: z.optional(z.iso.datetime()),
   /** Occurrences already reported in a note, so the next note says how many came since. */
-  notedOccurrences: z.number().int().nonnegative().optional(),
+  notedOccurrences: z.optional(z.number().check(z.int(), z.nonnegative())),
   /** When the ticket's state was last confirmed in Halo (or written by us). */
-  checkedAt: z.iso.datetime().optional(),
+  checkedAt: z.optional(z.iso.datetime()),
   /**
    * The agent our create assigned the ticket to (from the route's template), so that only another
    * agent counts as a technician taking it (`resolve: close-if-untouched`).
    */
-  agentId: z.number().int().optional(),
+  agentId: z.optional(z.number().check(z.int())),
   /** When the ticket was closed, for the reopen window. */
-  closedAt: z.iso.datetime().optional(),
+  closedAt: z.optional(z.iso.datetime()),
   /**
    * When the newest Halo ticket event applied to this record happened (Halo's clock), so an
    * older one arriving late (a close delivered after the reopen that followed it) changes nothing.
    */
-  haloEventAt: z.iso.datetime().optional(),
+  haloEventAt: z.optional(z.iso.datetime()),
   /**
    * Envelope ids already applied (as `appliedMark` keeps them), newest last (bounded), so a
    * redelivery is recognised.
    */
-  applied: z.array(z.string()).default([]),
+  applied: z._default(z.array(z.string()), []),
   /** The alert that opened the current ticket, for resolving it at its source. */
-  alert: KeptAlertSchema.optional(),
+  alert: z.optional(KeptAlertSchema),
   /** Resolving the alert at its source after a close in Halo: still to do, or done. */
-  sourceResolve: SourceResolveSchema.optional(),
+  sourceResolve: z.optional(SourceResolveSchema),
   /** An incident's members and merged notes (a route's `group` policy; its key `incident:…`). */
-  incident: IncidentSchema.optional(),
+  incident: z.optional(IncidentSchema),
   /** A heartbeat's pings and deadline (routes with a `heartbeat` policy). */
-  heartbeat: HeartbeatStateSchema.optional(),
+  heartbeat: z.optional(HeartbeatStateSchema),
   /**
    * A resolve waiting out `resolveAfterQuietMinutes`: the ticket is closed at this instant
    * unless a firing comes first (which clears it).
    */
-  closeAt: z.iso.datetime().optional(),
+  closeAt: z.optional(z.iso.datetime()),
   /** The problem's status changes, kept while the route has `noise.flapping`. */
-  flap: FlapSchema.optional(),
+  flap: z.optional(FlapSchema),
   /** While `deferred`: the ticket to create when business hours begin (`until`). */
-  deferred: DeferredCreateSchema.optional(),
+  deferred: z.optional(DeferredCreateSchema),
   /**
    * A due time nothing came of: no policy acts on it any more (the route's policy was changed),
    * or its timer failed for good and was parked with its reason. The due sweep leaves out
@@ -144,7 +144,7 @@ export const CorrelationStateSchema = z.object({
    * parked) again and again; a deadline a later event sets is listed as ever, and the parked
    * timer, replayed, is still decided.
    */
-  dueHeld: z.iso.datetime().optional(),
+  dueHeld: z.optional(z.iso.datetime()),
 })
 
 /**
@@ -159,14 +159,14 @@ export const PendingWriteSchema = z.object({
   next: CorrelationStateSchema,
   at: z.iso.datetime(),
   /** Known not to be in Halo (refused before it was processed): make it without asking first. */
-  unsent: z.boolean().optional(),
+  unsent: z.optional(z.boolean()),
 })
 
-export const CorrelationRecordSchema = CorrelationStateSchema.extend({
+export const CorrelationRecordSchema = z.extend(CorrelationStateSchema, {
   /** A write in flight (see PendingWriteSchema). */
-  pending: PendingWriteSchema.optional(),
+  pending: z.optional(PendingWriteSchema),
   /** Optimistic-concurrency version: every successful write increments it. */
-  version: z.number().int().nonnegative(),
+  version: z.number().check(z.int(), z.nonnegative()),
 })
 
 export type CorrelationState = z.infer<typeof CorrelationStateSchema>

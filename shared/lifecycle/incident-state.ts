@@ -1,4 +1,4 @@
-import * as z from 'zod'
+import * as z from '../zod-mini.js'
 
 /** One member alert of an incident: firing or resolved, since when. */
 export const IncidentMemberSchema = z.object({
@@ -18,20 +18,20 @@ export const IncidentSchema = z.object({
   /** The group key the members share. */
   group: z.string(),
   /** Members by alert key. The incident closes when none of them is firing. */
-  members: z.record(z.string(), IncidentMemberSchema).default({}),
+  members: z._default(z.record(z.string(), IncidentMemberSchema), {}),
   /** Members beyond the tracked ones: counted only, so they cannot hold the incident open. */
-  untracked: z.number().int().nonnegative().optional(),
+  untracked: z.optional(z.number().check(z.int(), z.nonnegative())),
   /**
    * Members that joined (or fired again) since the ticket last listed its members: at its opening
    * or in the last merged note. Before the ticket opens (`minAlerts`), every member so far.
    */
-  joined: z.array(JoinedMemberSchema).default([]),
+  joined: z._default(z.array(JoinedMemberSchema), []),
   /** How many more joined than `joined` lists. */
-  joinedMore: z.number().int().nonnegative().optional(),
+  joinedMore: z.optional(z.number().check(z.int(), z.nonnegative())),
   /** When the ticket last listed its members (opened, or a merged note). */
-  notedAt: z.iso.datetime().optional(),
+  notedAt: z.optional(z.iso.datetime()),
   /** When the members in `joined` are due in a merged note, whether or not another alert comes. */
-  noteDueAt: z.iso.datetime().optional(),
+  noteDueAt: z.optional(z.iso.datetime()),
 })
 
 export type Incident = z.infer<typeof IncidentSchema>

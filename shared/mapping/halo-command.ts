@@ -1,5 +1,5 @@
-import * as z from 'zod'
 import { HaloActionInputSchema, HaloTicketInputSchema } from '../halo/schemas.js'
+import * as z from '../zod-mini.js'
 
 /**
  * What planning asks the executor to do in Halo. Planning is pure; executing a command is the only

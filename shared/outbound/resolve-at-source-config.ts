@@ -1,6 +1,6 @@
-import * as z from 'zod'
 import { describeIssues } from '../describe-issues.js'
 import { ConfigError } from '../errors.js'
+import * as z from '../zod-mini.js'
 
 /** Datto RMM's platforms; the API of each is at `https://<platform>-api.centrastage.net`. */
 export const DATTO_PLATFORMS = [
@@ -14,53 +14,43 @@ export const DATTO_PLATFORMS = [
 
 const httpUrl = z.url({ protocol: /^https?$/ })
 
-const PagerDutyTargetSchema = z
-  .object({
-    kind: z.literal('pagerduty'),
-    /** Email of a user on the PagerDuty account: PagerDuty requires it as `From` on a resolve. */
-    from: z.email(),
-    /** @default https://api.pagerduty.com */
-    baseUrl: httpUrl.default('https://api.pagerduty.com'),
-  })
-  .strict()
+const PagerDutyTargetSchema = z.strictObject({
+  kind: z.literal('pagerduty'),
+  /** Email of a user on the PagerDuty account: PagerDuty requires it as `From` on a resolve. */
+  from: z.email(),
+  /** @default https://api.pagerduty.com */
+  baseUrl: z._default(httpUrl, 'https://api.pagerduty.com'),
+})
 
 const DattoRmmTargetSchema = z
-  .object({
+  .strictObject({
     kind: z.literal('datto-rmm'),
     /** The account's platform, as in its API URL (Setup › Users › API). */
-    platform: z.enum(DATTO_PLATFORMS).optional(),
+    platform: z.optional(z.enum(DATTO_PLATFORMS)),
     /** The API URL itself instead of `platform` (without `/api`). */
-    apiUrl: httpUrl.optional(),
+    apiUrl: z.optional(httpUrl),
   })
-  .strict()
-  .refine((target) => Boolean(target.platform) !== Boolean(target.apiUrl), {
-    message: 'name either platform or apiUrl',
-  })
+  .check(
+    z.refine((target) => Boolean(target.platform) !== Boolean(target.apiUrl), {
+      message: 'name either platform or apiUrl',
+    }),
+  )
 
-const AlertmanagerTargetSchema = z
-  .object({
-    kind: z.literal('alertmanager'),
-    /** Alertmanager's root URL, with its route prefix if it has one (`http://am:9093`). */
-    url: httpUrl,
-    /** How long the silence lasts from the moment the ticket closed. @default 1440 (a day) */
-    silenceMinutes: z
-      .number()
-      .int()
-      .positive()
-      .max(366 * 1440)
-      .default(1440),
-    /** `createdBy` of the silence. @default halo-hooks */
-    createdBy: z.string().min(1).default('halo-hooks'),
-  })
-  .strict()
+const AlertmanagerTargetSchema = z.strictObject({
+  kind: z.literal('alertmanager'),
+  /** Alertmanager's root URL, with its route prefix if it has one (`http://am:9093`). */
+  url: httpUrl,
+  /** How long the silence lasts from the moment the ticket closed. @default 1440 (a day) */
+  silenceMinutes: z._default(z.number().check(z.int(), z.positive(), z.lte(366 * 1440)), 1440),
+  /** `createdBy` of the silence. @default halo-hooks */
+  createdBy: z._default(z.string().check(z.minLength(1)), 'halo-hooks'),
+})
 
-const WebhookTargetSchema = z
-  .object({
-    kind: z.literal('webhook'),
-    /** Where the signed notification is posted. */
-    url: httpUrl,
-  })
-  .strict()
+const WebhookTargetSchema = z.strictObject({
+  kind: z.literal('webhook'),
+  /** Where the signed notification is posted. */
+  url: httpUrl,
+})
 
 /**
  * Where a route closes the loop when its ticket is closed in Halo: resolve the PagerDuty incident,
@@ -83,21 +73,24 @@ export type ResolveAtSourceKind = ResolveAtSource['kind']
  * `basic_auth_users` or a proxy.
  */
 export const OUTBOUND_CREDENTIALS = {
-  pagerduty: z.object({ apiToken: z.string().min(1) }).strict(),
-  'datto-rmm': z.object({ apiKey: z.string().min(1), apiSecret: z.string().min(1) }).strict(),
-  alertmanager: z
-    .object({ username: z.string().min(1), password: z.string().min(1) })
-    .strict()
-    .optional(),
-  webhook: z
-    .object({
-      /** Standard Webhooks secret: `whsec_` and 24 to 64 random bytes in base64. */
-      signingSecret: z
-        .string()
-        .regex(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/, 'must be whsec_ followed by base64'),
-    })
-    .strict(),
-} satisfies Record<ResolveAtSourceKind, z.ZodType>
+  pagerduty: z.strictObject({ apiToken: z.string().check(z.minLength(1)) }),
+  'datto-rmm': z.strictObject({
+    apiKey: z.string().check(z.minLength(1)),
+    apiSecret: z.string().check(z.minLength(1)),
+  }),
+  alertmanager: z.optional(
+    z.strictObject({
+      username: z.string().check(z.minLength(1)),
+      password: z.string().check(z.minLength(1)),
+    }),
+  ),
+  webhook: z.strictObject({
+    /** Standard Webhooks secret: `whsec_` and 24 to 64 random bytes in base64. */
+    signingSecret: z
+      .string()
+      .check(z.regex(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/, 'must be whsec_ followed by base64')),
+  }),
+} satisfies Record<ResolveAtSourceKind, z.ZodMiniType>
 
 /** What `npm run secrets` shows for each kind's credentials; Alertmanager needs none. */
 export const CREDENTIAL_PLACEHOLDERS: Record<

@@ -1,4 +1,4 @@
-import * as z from 'zod'
+import * as z from '../zod-mini.js'
 
 // Only the fields an alert's key, status and event type come from (and those a sender's protocol
 // needs) may refuse a payload. Every other field a source reads goes through one of these: a value
@@ -12,9 +12,9 @@ import * as z from 'zod'
 
 /** `schema`'s output for a value it accepts, `undefined` for any other. */
 const accepted =
-  <T extends z.ZodType>(schema: T) =>
+  <T extends z.core.$ZodType>(schema: T) =>
   (value: unknown): z.output<T> | undefined => {
-    const result = schema.safeParse(value)
+    const result = z.safeParse(schema, value)
     return result.success ? result.data : undefined
   }
 
@@ -22,8 +22,8 @@ const accepted =
  * A field that never refuses a payload: any value that fails `schema` (a wrong type, a value out
  * of range or over a length cap) reads as `undefined`, as an absent field would.
  */
-export const lenient = <T extends z.ZodType>(schema: T) =>
-  z.unknown().transform(accepted(schema)).optional()
+export const lenient = <T extends z.core.$ZodType>(schema: T) =>
+  z.optional(z.pipe(z.unknown(), z.transform(accepted(schema))))
 
 /** Numbers and booleans as their text; anything else as it is. */
 const scalarText = (value: unknown): unknown =>
@@ -40,28 +40,33 @@ const anyText = (value: unknown): string | undefined => {
  * anything else that fails `schema` (an object, an array, null, text over its cap) reads as
  * `undefined`. Not for instants: `"42"` would read as the year 42.
  */
-export const lenientText = (schema?: z.ZodType<string>) => {
-  if (!schema) return z.unknown().transform(anyText).optional()
+export const lenientText = (schema?: z.core.$ZodType<string>) => {
+  if (!schema) return z.optional(z.pipe(z.unknown(), z.transform(anyText)))
   const accept = accepted(schema)
-  return z
-    .unknown()
-    .transform((value) => accept(scalarText(value)))
-    .optional()
+  return z.optional(
+    z.pipe(
+      z.unknown(),
+      z.transform((value) => accept(scalarText(value))),
+    ),
+  )
 }
 
 /**
  * A list that never refuses a payload: anything but an array reads as `undefined`, and the items
  * that fail `item` are left out.
  */
-export const lenientList = <T extends z.ZodType>(item: T) =>
+export const lenientList = <T extends z.core.$ZodType>(item: T) =>
   lenient(
-    z.array(z.unknown()).transform((items) =>
-      items.flatMap((value) => {
-        const result = item.safeParse(value)
-        return result.success && result.data !== undefined
-          ? [result.data as Exclude<z.output<T>, undefined>]
-          : []
-      }),
+    z.pipe(
+      z.array(z.unknown()),
+      z.transform((items) =>
+        items.flatMap((value) => {
+          const result = z.safeParse(item, value)
+          return result.success && result.data !== undefined
+            ? [result.data as Exclude<z.output<T>, undefined>]
+            : []
+        }),
+      ),
     ),
   )
 
@@ -80,10 +85,9 @@ export const isTextMap = (value: object): boolean => {
  * booleans are kept as text, other values are left out, and anything but an object reads as `{}`.
  */
 export const lenientTextMap = () =>
-  z
-    .unknown()
-    .optional()
-    .transform((value) => {
+  z.pipe(
+    z.optional(z.unknown()),
+    z.transform((value) => {
       const entries: Record<string, string> = {}
       if (typeof value !== 'object' || value === null || Array.isArray(value)) return entries
       const prototype = Object.getPrototypeOf(value)
@@ -99,7 +103,8 @@ export const lenientTextMap = () =>
         if (text !== undefined) entries[name] = text
       }
       return entries
-    })
+    }),
+  )
 
 const RecordSchema = z.record(z.string(), z.unknown())
 

@@ -83,7 +83,7 @@ export interface WebhookSource<Options = unknown> {
   /** One line for `npm run validate` and the docs. */
   readonly description: string
   /** Schema of this source's per-route `options`. */
-  readonly options: z.ZodType<Options>
+  readonly options: z.core.$ZodType<Options>
   /**
    * True when the route must name an `auth` (a secret token in a header, the query string or
    * Basic auth, or an HMAC the operator configures) because the sender has no signature scheme

@@ -1,5 +1,10 @@
-import { describe, expect, it } from 'vitest'
-import { routesModuleSource } from '../../infra/bundling.js'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { build } from 'esbuild'
+import { afterAll, describe, expect, it } from 'vitest'
+import { bundleFunction, PROJECT_ROOT, routesModuleSource } from '../../infra/bundling.js'
 import type { RouteData } from '../../shared/config/route-data.js'
 import { sources } from '../../shared/sources/registry.js'
 
@@ -40,5 +45,74 @@ describe('routesModuleSource (what stands for a function’s routes in its bundl
     const code = await routesModuleSource('deliver', { a: route(), b: route() })
 
     expect(importsOf(code)).toEqual([expect.stringMatching(/\/shared\/config\/route-data\.ts$/)])
+  })
+})
+
+/** Every file `index.mjs` imports statically, itself included: what a cold start evaluates. */
+const staticGraph = (entry: string): string[] => {
+  const seen = new Set<string>()
+  const walk = (file: string) => {
+    if (seen.has(file)) return
+    seen.add(file)
+    const code = readFileSync(file, 'utf8')
+    // Minified static imports: `import{a as b}from"./chunks/x.mjs"` or `import"./chunks/x.mjs"`.
+    for (const [, path] of code.matchAll(/import(?:[\w$*{}\s,]+from)?\s*"(\.[^"]+)"/g)) {
+      walk(resolve(dirname(file), path as string))
+    }
+  }
+  walk(entry)
+  return [...seen]
+}
+
+/** The modules bundled into `files`, as their source maps name them. */
+const bundledModules = (files: readonly string[]): string[] =>
+  files.flatMap(
+    (file) => (JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] }).sources,
+  )
+
+describe('the functions’ bundles', () => {
+  const outdir = mkdtempSync(join(tmpdir(), 'halo-hooks-bundles-'))
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }))
+
+  // Issue 15: classic zod's own evaluation and the methods it binds on every schema built at load
+  // were the largest part of a cold start; the functions' schemas are zod/mini's.
+  it.each(['ingest', 'deliver', 'due', 'sweep'] as const)(
+    'load no classic zod at %s’s cold start (every sender’s route, for ingest)',
+    async (fn) => {
+      const routes = Object.fromEntries(
+        Object.keys(sources).map((id) => [`r-${id}`, route(fn === 'ingest' ? id : undefined)]),
+      )
+      const entry = await bundleFunction({ fn, routes, outdir: join(outdir, fn), sourcemap: true })
+
+      const modules = bundledModules(staticGraph(entry))
+
+      expect(modules.filter((path) => path.includes('node_modules/zod/v4/classic/'))).toEqual([])
+      expect(modules.some((path) => path.includes('node_modules/zod/v4/mini/'))).toBe(true)
+    },
+  )
+
+  it('give zod’s English issue messages without classic zod, which alone loads a locale', async () => {
+    const { outputFiles } = await build({
+      stdin: {
+        contents: `import { AlertSchema } from './shared/alert.ts'
+          console.log(AlertSchema.safeParse({ key: 5 }).error.issues[0].message)`,
+        resolveDir: PROJECT_ROOT,
+        loader: 'ts',
+      },
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      write: false,
+      logLevel: 'silent',
+    })
+    const code = outputFiles[0]?.text ?? ''
+
+    // A process of its own: in this one, zod's locale is already set by whatever loaded it first.
+    const printed = execFileSync(process.execPath, ['--input-type=module', '-e', code], {
+      encoding: 'utf8',
+    })
+
+    expect(code).not.toContain('node_modules/zod/v4/classic/')
+    expect(printed.trim()).toBe('Invalid input: expected string, received number')
   })
 })

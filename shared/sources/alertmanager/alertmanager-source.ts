@@ -1,10 +1,10 @@
-import * as z from 'zod'
+import * as z from '../../zod-mini.js'
 import { parseJsonBody } from '../parse-body.js'
 import type { WebhookSource } from '../webhook-source.js'
 import { describeAlert } from './describe-alert.js'
 import { readAlertmanagerPayload } from './read-payload.js'
 
-export const AlertmanagerOptionsSchema = z.object({}).strict()
+export const AlertmanagerOptionsSchema = z.strictObject({})
 export type AlertmanagerOptions = z.infer<typeof AlertmanagerOptionsSchema>
 
 /**

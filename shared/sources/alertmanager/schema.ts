@@ -1,4 +1,4 @@
-import * as z from 'zod'
+import * as z from '../../zod-mini.js'
 import { lenient, lenientText, lenientTextMap } from '../lenient.js'
 
 /** Label maps: Alertmanager marshals them as string-to-string objects. */
@@ -20,7 +20,7 @@ export const AlertmanagerAlertSchema = z.looseObject({
   endsAt: lenient(z.string()),
   generatorURL: lenientText(),
   /** Hash of the label set; older senders omit it. */
-  fingerprint: z.string().min(1).optional(),
+  fingerprint: z.optional(z.string().check(z.minLength(1))),
 })
 
 /** The webhook body Alertmanager posts for one alert group (`version` "4"). */
@@ -30,7 +30,7 @@ export const AlertmanagerPayloadSchema = z.looseObject({
   receiver: lenientText(),
   status: lenient(z.enum(['firing', 'resolved'])),
   externalURL: lenientText(),
-  truncatedAlerts: lenient(z.number().int().nonnegative()),
+  truncatedAlerts: lenient(z.number().check(z.int(), z.nonnegative())),
   alerts: z.array(AlertmanagerAlertSchema),
 })
 

@@ -1,21 +1,21 @@
-import * as z from 'zod'
+import * as z from '../../zod-mini.js'
 import { lenient, lenientList, lenientText } from '../lenient.js'
 
 const signed = {
-  MessageId: z.string().min(1).max(256),
-  TopicArn: z.string().min(1).max(1024),
+  MessageId: z.string().check(z.minLength(1), z.maxLength(256)),
+  TopicArn: z.string().check(z.minLength(1), z.maxLength(1024)),
   Message: z.string(),
-  Timestamp: z.string().min(1).max(64),
+  Timestamp: z.string().check(z.minLength(1), z.maxLength(64)),
   SignatureVersion: z.string(),
-  Signature: z.string().min(1).max(4096),
-  SigningCertURL: z.string().min(1).max(2048),
+  Signature: z.string().check(z.minLength(1), z.maxLength(4096)),
+  SigningCertURL: z.string().check(z.minLength(1), z.maxLength(2048)),
 }
 
 /** A message published to the topic. `Subject` is signed only when present. */
 export const SnsNotificationSchema = z.looseObject({
   ...signed,
   Type: z.literal('Notification'),
-  Subject: z.string().nullish(),
+  Subject: z.nullish(z.string()),
   /** Not signed, and not needed: any other type reads as absent. */
   UnsubscribeURL: lenientText(),
 })
@@ -24,8 +24,8 @@ export const SnsNotificationSchema = z.looseObject({
 export const SnsConfirmationSchema = z.looseObject({
   ...signed,
   Type: z.enum(['SubscriptionConfirmation', 'UnsubscribeConfirmation']),
-  SubscribeURL: z.string().min(1).max(4096),
-  Token: z.string().min(1).max(4096),
+  SubscribeURL: z.string().check(z.minLength(1), z.maxLength(4096)),
+  Token: z.string().check(z.minLength(1), z.maxLength(4096)),
 })
 
 /** The JSON body SNS POSTs to an HTTP(S) subscription (raw message delivery off). */
@@ -45,14 +45,14 @@ export type SnsMessage = z.infer<typeof SnsMessageSchema>
  * other field of another type reads as absent.
  */
 export const CloudWatchAlarmSchema = z.looseObject({
-  AlarmName: z.string().min(1),
+  AlarmName: z.string().check(z.minLength(1)),
   AlarmDescription: lenientText(),
-  AWSAccountId: z.string().optional(),
-  NewStateValue: z.string().min(1),
+  AWSAccountId: z.optional(z.string()),
+  NewStateValue: z.string().check(z.minLength(1)),
   NewStateReason: lenientText(),
   StateChangeTime: lenient(z.string()),
   Region: lenientText(),
-  AlarmArn: z.string().optional(),
+  AlarmArn: z.optional(z.string()),
   OldStateValue: lenientText(),
   Trigger: lenient(
     z.looseObject({

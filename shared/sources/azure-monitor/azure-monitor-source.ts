@@ -1,10 +1,10 @@
-import * as z from 'zod'
 import { normalizeSeverity } from '../../alert.js'
+import * as z from '../../zod-mini.js'
 import { parseJsonBody, validatePayload } from '../parse-body.js'
 import type { WebhookSource } from '../webhook-source.js'
 import { type AzureEssentials, AzureMonitorPayloadSchema } from './schema.js'
 
-export const AzureMonitorOptionsSchema = z.object({}).strict()
+export const AzureMonitorOptionsSchema = z.strictObject({})
 export type AzureMonitorOptions = z.infer<typeof AzureMonitorOptionsSchema>
 
 /** Custom property names an operator may set on the action group to name the customer. */

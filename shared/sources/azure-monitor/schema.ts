@@ -1,4 +1,4 @@
-import * as z from 'zod'
+import * as z from '../../zod-mini.js'
 import { lenient, lenientList, lenientText } from '../lenient.js'
 
 /**
@@ -8,7 +8,7 @@ import { lenient, lenientList, lenientText } from '../lenient.js'
  */
 export const AzureEssentialsSchema = z.looseObject({
   /** The alert instance's resource id: the same on Fired and Resolved. */
-  alertId: z.string().min(1),
+  alertId: z.string().check(z.minLength(1)),
   alertRule: lenientText(),
   /** `Sev0` (critical) to `Sev4` (verbose). */
   severity: lenientText(),
@@ -32,7 +32,7 @@ export const AzureMonitorPayloadSchema = z.looseObject({
   }),
   data: z.looseObject({
     essentials: AzureEssentialsSchema,
-    alertContext: z.unknown().optional(),
+    alertContext: z.optional(z.unknown()),
     customProperties: lenient(z.record(z.string(), z.unknown())),
   }),
 })

@@ -1,10 +1,10 @@
-import * as z from 'zod'
 import { normalizeSeverity } from '../../alert.js'
+import * as z from '../../zod-mini.js'
 import { parseJsonBody, validatePayload } from '../parse-body.js'
 import type { WebhookSource } from '../webhook-source.js'
 import { type DattoAlert, DattoAlertSchema } from './schema.js'
 
-export const DattoRmmOptionsSchema = z.object({}).strict()
+export const DattoRmmOptionsSchema = z.strictObject({})
 export type DattoRmmOptions = z.infer<typeof DattoRmmOptionsSchema>
 
 /** An optional sender timestamp as ISO text; one we cannot read falls back to receipt time. */

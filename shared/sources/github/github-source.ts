@@ -1,6 +1,6 @@
-import * as z from 'zod'
 import { type AlertInput, normalizeSeverity } from '../../alert.js'
 import { PayloadError } from '../../errors.js'
+import * as z from '../../zod-mini.js'
 import { bodyText, parseJsonBody, validatePayload } from '../parse-body.js'
 import type { InboundRequest, SourceResult, WebhookSource } from '../webhook-source.js'
 import { verifyHubSignature } from './hub-signature.js'
@@ -16,20 +16,16 @@ import {
 const EVENTS = ['issues', 'workflow_run', 'dependabot_alert', 'code_scanning_alert'] as const
 
 /** Per-route options of the `github` source. */
-export const GitHubOptionsSchema = z
-  .object({
-    /** GitHub events (`X-GitHub-Event`) this route acts on; others are acknowledged and ignored. */
-    events: z
-      .array(z.enum(EVENTS))
-      .min(1)
-      .default([...EVENTS]),
-    /** `workflow_run` conclusions that raise an alert; a later `success` on the branch resolves it. */
-    failureConclusions: z
-      .array(z.string().min(1))
-      .min(1)
-      .default(['failure', 'timed_out', 'startup_failure']),
-  })
-  .strict()
+export const GitHubOptionsSchema = z.strictObject({
+  /** GitHub events (`X-GitHub-Event`) this route acts on; others are acknowledged and ignored. */
+  events: z._default(z.array(z.enum(EVENTS)).check(z.minLength(1)), [...EVENTS]),
+  /** `workflow_run` conclusions that raise an alert; a later `success` on the branch resolves it. */
+  failureConclusions: z._default(z.array(z.string().check(z.minLength(1))).check(z.minLength(1)), [
+    'failure',
+    'timed_out',
+    'startup_failure',
+  ]),
+})
 
 export type GitHubOptions = z.infer<typeof GitHubOptionsSchema>
 

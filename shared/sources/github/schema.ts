@@ -1,4 +1,4 @@
-import * as z from 'zod'
+import * as z from '../../zod-mini.js'
 import { lenient, lenientList, lenientText } from '../lenient.js'
 
 // Only the fields halo-hooks reads. Objects are loose: GitHub adds fields often, and a new field
@@ -6,7 +6,7 @@ import { lenient, lenientList, lenientText } from '../lenient.js'
 // key, status or event type comes from it (the action, the repository id, the issue or alert
 // number, the workflow and branch, the conclusion): any other reads as absent.
 
-const id = z.union([z.number(), z.string()]).transform(String)
+const id = z.pipe(z.union([z.number(), z.string()]), z.transform(String))
 
 /** An account (owner or organization): only ever a tenant hint. */
 const AccountSchema = z.looseObject({ id: lenient(id), login: lenientText() })
@@ -21,7 +21,7 @@ export const GitHubRepositorySchema = z.looseObject({
 
 /** What every event we act on carries besides its own object. */
 const base = {
-  action: z.string().optional(),
+  action: z.optional(z.string()),
   repository: GitHubRepositorySchema,
   organization: lenient(AccountSchema),
 }
@@ -51,10 +51,10 @@ export const GitHubWorkflowRunEventSchema = z.looseObject({
     id: lenient(id),
     name: lenientText(),
     workflow_id: id,
-    head_branch: z.string().nullish(),
+    head_branch: z.nullish(z.string()),
     head_sha: lenientText(),
     status: lenientText(),
-    conclusion: z.string().nullish(),
+    conclusion: z.nullish(z.string()),
     html_url: lenientText(),
     run_number: lenient(z.number()),
     run_attempt: lenient(z.number()),

@@ -1,9 +1,9 @@
-import * as z from 'zod'
+import * as z from '../../zod-mini.js'
 import { AlertmanagerAlertSchema, AlertmanagerPayloadSchema } from '../alertmanager/schema.js'
 import { lenient, lenientText } from '../lenient.js'
 
 /** One alert of a Grafana notification: Alertmanager's shape plus Grafana's links and values. */
-export const GrafanaAlertSchema = AlertmanagerAlertSchema.extend({
+export const GrafanaAlertSchema = z.extend(AlertmanagerAlertSchema, {
   silenceURL: lenientText(),
   dashboardURL: lenientText(),
   panelURL: lenientText(),
@@ -14,7 +14,7 @@ export const GrafanaAlertSchema = AlertmanagerAlertSchema.extend({
  * The body of Grafana's webhook contact point (unified alerting, `version` "1"): an Alertmanager
  * notification with Grafana's `orgId`, `title`, `state` and `message` added.
  */
-export const GrafanaPayloadSchema = AlertmanagerPayloadSchema.extend({
+export const GrafanaPayloadSchema = z.extend(AlertmanagerPayloadSchema, {
   orgId: lenient(z.number()),
   title: lenientText(),
   state: lenientText(),

@@ -1,20 +1,18 @@
-import * as z from 'zod'
 import { haloDateToIso } from '../../halo/halo-date.js'
 import { EFFECT_REFERENCE_PREFIX } from '../../lifecycle/effects.js'
 import type { TicketEvent } from '../../ticket-event.js'
+import * as z from '../../zod-mini.js'
 import { parseJsonBody, validatePayload } from '../parse-body.js'
 import type { SourceResult, WebhookSource } from '../webhook-source.js'
 import { type HaloTicketFields, type HaloWebhook, HaloWebhookSchema } from './schema.js'
 
-export const HaloSourceOptionsSchema = z
-  .object({
-    /**
-     * The Halo agent id halo-hooks' API application acts as (`GET /api/Agent/me`): a closure or
-     * action by it is our own write coming back, and changes nothing.
-     */
-    agentId: z.number().int().positive().optional(),
-  })
-  .strict()
+export const HaloSourceOptionsSchema = z.strictObject({
+  /**
+   * The Halo agent id halo-hooks' API application acts as (`GET /api/Agent/me`): a closure or
+   * action by it is our own write coming back, and changes nothing.
+   */
+  agentId: z.optional(z.number().check(z.int(), z.positive())),
+})
 
 export type HaloSourceOptions = z.infer<typeof HaloSourceOptionsSchema>
 

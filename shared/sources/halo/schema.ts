@@ -1,10 +1,10 @@
-import * as z from 'zod'
+import * as z from '../../zod-mini.js'
 
 /** An id as Halo sends it: a number, or digits in a string; anything else is a display value. */
-const idOrDisplay = z.union([z.number(), z.string().max(500)])
+const idOrDisplay = z.union([z.number(), z.string().check(z.maxLength(500))])
 
 /** A Halo date: ISO 8601, often with .NET's seven fractional digits; an unset one is null. */
-const haloDate = z.string().max(64).nullable()
+const haloDate = z.nullable(z.string().check(z.maxLength(64)))
 
 /**
  * The ticket fields halo-hooks reads, wherever the payload carries the ticket (`ticket`,
@@ -12,23 +12,23 @@ const haloDate = z.string().max(64).nullable()
  * untouched: "key fields only", "full object" and custom payloads all differ.
  */
 export const HaloTicketFieldsSchema = z.looseObject({
-  id: idOrDisplay.optional(),
-  ticket_id: idOrDisplay.optional(),
-  status_id: idOrDisplay.nullable().optional(),
-  status_name: z.string().max(500).nullable().optional(),
-  status: z.string().max(500).nullable().optional(),
-  hasbeenclosed: z.boolean().nullable().optional(),
-  dateclosed: haloDate.optional(),
-  closure_agent_id: idOrDisplay.nullable().optional(),
-  merged_into_id: idOrDisplay.nullable().optional(),
-  deleted: z.boolean().nullable().optional(),
+  id: z.optional(idOrDisplay),
+  ticket_id: z.optional(idOrDisplay),
+  status_id: z.optional(z.nullable(idOrDisplay)),
+  status_name: z.optional(z.nullable(z.string().check(z.maxLength(500)))),
+  status: z.optional(z.nullable(z.string().check(z.maxLength(500)))),
+  hasbeenclosed: z.optional(z.nullable(z.boolean())),
+  dateclosed: z.optional(haloDate),
+  closure_agent_id: z.optional(z.nullable(idOrDisplay)),
+  merged_into_id: z.optional(z.nullable(idOrDisplay)),
+  deleted: z.optional(z.nullable(z.boolean())),
 })
 
 /** The action an event is about, when the payload carries one (full object). */
 export const HaloActionFieldsSchema = z.looseObject({
-  note: z.string().nullable().optional(),
-  who_agentid: idOrDisplay.nullable().optional(),
-  actionby_agent_id: idOrDisplay.nullable().optional(),
+  note: z.optional(z.nullable(z.string())),
+  who_agentid: z.optional(z.nullable(idOrDisplay)),
+  actionby_agent_id: z.optional(z.nullable(idOrDisplay)),
 })
 
 /**
@@ -36,14 +36,14 @@ export const HaloActionFieldsSchema = z.looseObject({
  * id, timestamp) and the ticket, in any of the documented payload types.
  */
 export const HaloWebhookSchema = z.looseObject({
-  id: z.union([z.string().max(200), z.number()]).optional(),
-  event: z.string().max(500).optional(),
-  object_id: idOrDisplay.nullable().optional(),
-  timestamp: haloDate.optional(),
-  ticket: HaloTicketFieldsSchema.nullable().optional(),
-  object: HaloTicketFieldsSchema.nullable().optional(),
-  data: HaloTicketFieldsSchema.nullable().optional(),
-  action: HaloActionFieldsSchema.nullable().optional(),
+  id: z.optional(z.union([z.string().check(z.maxLength(200)), z.number()])),
+  event: z.optional(z.string().check(z.maxLength(500))),
+  object_id: z.optional(z.nullable(idOrDisplay)),
+  timestamp: z.optional(haloDate),
+  ticket: z.optional(z.nullable(HaloTicketFieldsSchema)),
+  object: z.optional(z.nullable(HaloTicketFieldsSchema)),
+  data: z.optional(z.nullable(HaloTicketFieldsSchema)),
+  action: z.optional(z.nullable(HaloActionFieldsSchema)),
 })
 
 export type HaloWebhook = z.infer<typeof HaloWebhookSchema>

@@ -1,13 +1,15 @@
-import * as z from 'zod'
 import { PayloadError } from '../../errors.js'
+import * as z from '../../zod-mini.js'
 import { bodyText, parseJsonText, validatePayload } from '../parse-body.js'
 import type { WebhookSource } from '../webhook-source.js'
 
 const text = (max: number) =>
-  z
-    .union([z.string(), z.number()])
-    .transform((value) => String(value).trim().slice(0, max))
-    .optional()
+  z.optional(
+    z.pipe(
+      z.union([z.string(), z.number()]),
+      z.transform((value) => String(value).trim().slice(0, max)),
+    ),
+  )
 
 /**
  * One ping. Every field may come in the body (JSON or a form) or the query string; the body wins.
@@ -15,21 +17,21 @@ const text = (max: number) =>
  */
 export const HeartbeatPingSchema = z.looseObject({
   /** What is alive: the correlation key its deadline is kept under. */
-  key: z.union([z.string(), z.number()]).transform((value) => String(value).trim()),
+  key: z.pipe(
+    z.union([z.string(), z.number()]),
+    z.transform((value) => String(value).trim()),
+  ),
   /** How the sender names itself in the missed ticket's title (`title` is the same). */
   name: text(200),
   title: text(200),
   /** The sender's id of this ping, if it has one (a resend of the same ping is then dropped). */
-  id: z
-    .string()
-    .regex(/^[\x21-\x7e]{1,128}$/)
-    .optional(),
+  id: z.optional(z.string().check(z.regex(/^[\x21-\x7e]{1,128}$/))),
   /** The sender's own time; kept on the alert, never used for the deadline. */
-  timestamp: z.union([z.string(), z.number()]).optional(),
+  timestamp: z.optional(z.union([z.string(), z.number()])),
   /** Tenant hints for routing the missed ticket to a Halo client. */
   tenantId: text(200),
   tenantName: text(200),
-  tenant: z.object({ id: text(200), name: text(200) }).optional(),
+  tenant: z.optional(z.object({ id: text(200), name: text(200) })),
   resource: text(255),
   message: text(4_000),
 })
@@ -64,7 +66,7 @@ const bodyFields = (body: Uint8Array, type: string | undefined): Record<string, 
 export const heartbeatSource: WebhookSource<Record<string, never>> = {
   id: 'heartbeat',
   description: "a dead-man's switch: pings with a key; a key that stops pinging opens a ticket",
-  options: z.object({}).strict(),
+  options: z.strictObject({}),
   needsRouteAuth: true,
   needsHeartbeatPolicy: true,
   acceptsGet: true,

@@ -1,19 +1,17 @@
-import * as z from 'zod'
 import { type Alert, normalizeSeverity } from '../../alert.js'
+import * as z from '../../zod-mini.js'
 import { verifyHubSignature } from '../github/hub-signature.js'
 import { parseJsonBody, validatePayload } from '../parse-body.js'
 import type { SourceResult, WebhookSource } from '../webhook-source.js'
 import { JiraAnyWebhookSchema, type JiraIssue, JiraIssueWebhookSchema } from './schema.js'
 
 /** Per-route options of the `jira` source. */
-export const JiraOptionsSchema = z
-  .object({
-    /** Project keys whose issues become alerts. @default every project the webhook covers */
-    projects: z.array(z.string().min(1)).min(1).optional(),
-    /** Issue type names (`Bug`, `Incident`, ...) that become alerts. @default every type */
-    issueTypes: z.array(z.string().min(1)).min(1).optional(),
-  })
-  .strict()
+export const JiraOptionsSchema = z.strictObject({
+  /** Project keys whose issues become alerts. @default every project the webhook covers */
+  projects: z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1))),
+  /** Issue type names (`Bug`, `Incident`, ...) that become alerts. @default every type */
+  issueTypes: z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1))),
+})
 
 export type JiraOptions = z.infer<typeof JiraOptionsSchema>
 

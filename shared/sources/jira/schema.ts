@@ -1,4 +1,4 @@
-import * as z from 'zod'
+import * as z from '../../zod-mini.js'
 import { lenient, lenientText } from '../lenient.js'
 
 // Only the fields halo-hooks reads; objects are loose so custom fields and new ones pass through.
@@ -10,45 +10,47 @@ const named = z.looseObject({ id: lenientText(), name: lenientText() })
 
 /** The issue as Jira's REST API shows it, as far as halo-hooks reads it. */
 export const JiraIssueSchema = z.looseObject({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   /** `PROJ-123`: changes when the issue moves to another project, so it is not the key. */
-  key: lenientText(z.string().min(1)),
+  key: lenientText(z.string().check(z.minLength(1))),
   self: lenientText(),
   fields: z.looseObject({
     summary: lenientText(),
-    description: z.unknown().optional(),
+    description: z.optional(z.unknown()),
     updated: lenient(z.string()),
-    resolution: z.unknown().optional(),
+    resolution: z.optional(z.unknown()),
     priority: lenient(named),
     issuetype: lenient(named),
     project: lenient(
       z.looseObject({
         id: lenientText(),
-        key: lenientText(z.string().min(1)),
+        key: lenientText(z.string().check(z.minLength(1))),
         name: lenientText(),
       }),
     ),
-    status: z
-      .looseObject({
+    status: z.nullish(
+      z.looseObject({
         name: lenientText(),
-        statusCategory: z.looseObject({ key: z.string().nullish() }).nullish(),
-      })
-      .nullish(),
+        statusCategory: z.nullish(z.looseObject({ key: z.nullish(z.string()) })),
+      }),
+    ),
   }),
 })
 
 /** An admin (or REST-registered) Jira webhook about an issue. */
 export const JiraIssueWebhookSchema = z.looseObject({
-  webhookEvent: z.string().min(1),
+  webhookEvent: z.string().check(z.minLength(1)),
   timestamp: lenient(z.number()),
   issue: JiraIssueSchema,
-  changelog: z
-    .looseObject({ items: z.array(z.looseObject({ field: z.string().nullish() })).nullish() })
-    .nullish(),
+  changelog: z.nullish(
+    z.looseObject({ items: z.nullish(z.array(z.looseObject({ field: z.nullish(z.string()) }))) }),
+  ),
 })
 
 /** Enough of any Jira webhook to route it. */
-export const JiraAnyWebhookSchema = z.looseObject({ webhookEvent: z.string().min(1) })
+export const JiraAnyWebhookSchema = z.looseObject({
+  webhookEvent: z.string().check(z.minLength(1)),
+})
 
 export type JiraIssue = z.infer<typeof JiraIssueSchema>
 export type JiraIssueWebhook = z.infer<typeof JiraIssueWebhookSchema>

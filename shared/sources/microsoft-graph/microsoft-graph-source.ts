@@ -1,25 +1,20 @@
-import * as z from 'zod'
 import { SEVERITIES } from '../../alert.js'
 import { safeEqual } from '../../auth/safe-equal.js'
+import * as z from '../../zod-mini.js'
 import { parseJsonBody, validatePayload } from '../parse-body.js'
 import type { AlertDraft, AuthVerdict, WebhookSource } from '../webhook-source.js'
 import { type GraphNotification, GraphNotificationCollectionSchema } from './schema.js'
 
 const CHANGE_TYPES = ['created', 'updated', 'deleted'] as const
 
-export const MicrosoftGraphOptionsSchema = z
-  .object({
-    /** Change types that become alerts; others are acknowledged and ignored. @default all */
-    changeTypes: z
-      .array(z.enum(CHANGE_TYPES))
-      .min(1)
-      .default([...CHANGE_TYPES]),
-    /** Whether lifecycle notifications (`subscriptionRemoved`, ...) open alerts. @default "alert" */
-    lifecycleNotifications: z.enum(['alert', 'ignore']).default('alert'),
-    /** Severity of change notifications (Graph sends none). @default "medium" */
-    severity: z.enum(SEVERITIES).default('medium'),
-  })
-  .strict()
+export const MicrosoftGraphOptionsSchema = z.strictObject({
+  /** Change types that become alerts; others are acknowledged and ignored. @default all */
+  changeTypes: z._default(z.array(z.enum(CHANGE_TYPES)).check(z.minLength(1)), [...CHANGE_TYPES]),
+  /** Whether lifecycle notifications (`subscriptionRemoved`, ...) open alerts. @default "alert" */
+  lifecycleNotifications: z._default(z.enum(['alert', 'ignore']), 'alert'),
+  /** Severity of change notifications (Graph sends none). @default "medium" */
+  severity: z._default(z.enum(SEVERITIES), 'medium'),
+})
 
 export type MicrosoftGraphOptions = z.infer<typeof MicrosoftGraphOptionsSchema>
 

@@ -1,4 +1,4 @@
-import * as z from 'zod'
+import * as z from '../../zod-mini.js'
 import { lenientText } from '../lenient.js'
 
 /**
@@ -10,27 +10,27 @@ import { lenientText } from '../lenient.js'
  */
 export const GraphNotificationSchema = z.looseObject({
   id: lenientText(),
-  subscriptionId: z.string().min(1),
+  subscriptionId: z.string().check(z.minLength(1)),
   subscriptionExpirationDateTime: lenientText(),
-  clientState: z.string().optional(),
-  changeType: z.string().optional(),
-  resource: z.string().optional(),
+  clientState: z.optional(z.string()),
+  changeType: z.optional(z.string()),
+  resource: z.optional(z.string()),
   tenantId: lenientText(),
-  lifecycleEvent: z.string().optional(),
-  resourceData: z
-    .looseObject({
-      id: z.string().optional(),
+  lifecycleEvent: z.optional(z.string()),
+  resourceData: z.optional(
+    z.looseObject({
+      id: z.optional(z.string()),
       '@odata.type': lenientText(),
-      '@odata.id': z.string().optional(),
-    })
-    .optional(),
+      '@odata.id': z.optional(z.string()),
+    }),
+  ),
 })
 
 export type GraphNotification = z.infer<typeof GraphNotificationSchema>
 
 /** The body Graph POSTs: one or more notifications, possibly from several subscriptions. */
 export const GraphNotificationCollectionSchema = z.looseObject({
-  value: z.array(GraphNotificationSchema).min(1),
+  value: z.array(GraphNotificationSchema).check(z.minLength(1)),
 })
 
 export type GraphNotificationCollection = z.infer<typeof GraphNotificationCollectionSchema>

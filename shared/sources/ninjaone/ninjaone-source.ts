@@ -1,15 +1,15 @@
-import * as z from 'zod'
 import type { Alert } from '../../alert.js'
+import * as z from '../../zod-mini.js'
 import { parseJsonBody, validatePayload } from '../parse-body.js'
 import type { WebhookSource } from '../webhook-source.js'
 import { type NinjaActivity, NinjaActivitySchema } from './schema.js'
 
-export const NinjaOneOptionsSchema = z
-  .object({
-    /** Activity types that can become alerts; others are acknowledged and ignored. */
-    activityTypes: z.array(z.string().min(1)).min(1).default(['CONDITION']),
-  })
-  .strict()
+export const NinjaOneOptionsSchema = z.strictObject({
+  /** Activity types that can become alerts; others are acknowledged and ignored. */
+  activityTypes: z._default(z.array(z.string().check(z.minLength(1))).check(z.minLength(1)), [
+    'CONDITION',
+  ]),
+})
 
 export type NinjaOneOptions = z.infer<typeof NinjaOneOptionsSchema>
 

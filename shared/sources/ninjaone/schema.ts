@@ -1,8 +1,8 @@
-import * as z from 'zod'
+import * as z from '../../zod-mini.js'
 import { lenient, lenientText } from '../lenient.js'
 
-const id = z.union([z.number(), z.string().min(1)])
-const text = z.string().max(10_000)
+const id = z.union([z.number(), z.string().check(z.minLength(1))])
+const text = z.string().check(z.maxLength(10_000))
 /**
  * Text for the ticket: a number is kept as its text; another type, or text over 10,000
  * characters, is left out.
@@ -35,18 +35,18 @@ const NinjaDeviceSchema = z.looseObject({
 export const NinjaActivitySchema = z
   .looseObject({
     /** The activity id: unique per activity, so it is the delivery id. */
-    id: id.optional(),
+    id: z.optional(id),
     /** Unix seconds, with a fraction. */
     activityTime: lenient(z.number()),
-    deviceId: id.optional(),
-    seriesUid: text.optional(),
-    activityType: text.optional(),
-    statusCode: text.optional(),
+    deviceId: z.optional(id),
+    seriesUid: z.optional(text),
+    activityType: z.optional(text),
+    statusCode: z.optional(text),
     status: note,
     /** The condition (policy rule) that fired. */
-    sourceConfigUid: text.optional(),
+    sourceConfigUid: z.optional(text),
     /** The condition's target, e.g. `_average_` or a disk. */
-    sourceName: text.optional(),
+    sourceName: z.optional(text),
     subject: note,
     message: note,
     type: note,
@@ -54,12 +54,14 @@ export const NinjaActivitySchema = z
     priority: note,
     device: lenient(NinjaDeviceSchema),
   })
-  .refine(
-    (activity) =>
-      (activity.deviceId !== undefined && activity.sourceConfigUid) ||
-      activity.seriesUid ||
-      activity.id !== undefined,
-    { message: 'needs deviceId + sourceConfigUid, seriesUid or id to identify the alert' },
+  .check(
+    z.refine(
+      (activity) =>
+        (activity.deviceId !== undefined && activity.sourceConfigUid) ||
+        activity.seriesUid ||
+        activity.id !== undefined,
+      { message: 'needs deviceId + sourceConfigUid, seriesUid or id to identify the alert' },
+    ),
   )
 
 export type NinjaActivity = z.infer<typeof NinjaActivitySchema>

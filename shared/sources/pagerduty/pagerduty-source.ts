@@ -1,6 +1,6 @@
-import * as z from 'zod'
 import { normalizeSeverity } from '../../alert.js'
 import { hmac, safeEqual } from '../../auth/safe-equal.js'
+import * as z from '../../zod-mini.js'
 import { parseJsonBody, validatePayload } from '../parse-body.js'
 import type { AuthVerdict, SourceResult, WebhookSource } from '../webhook-source.js'
 import { PagerDutyIncidentSchema, PagerDutyWebhookSchema } from './schema.js'
@@ -8,23 +8,25 @@ import { PagerDutyIncidentSchema, PagerDutyWebhookSchema } from './schema.js'
 const DEFAULT_EVENTS = ['incident.triggered', 'incident.reopened', 'incident.resolved']
 
 /** Per-route options of the `pagerduty` source. */
-export const PagerDutyOptionsSchema = z
-  .object({
-    /**
-     * Incident event types this route acts on. Add `incident.acknowledged`,
-     * `incident.escalated`, `incident.priority_updated`, ... to note them on the open ticket.
-     * @default ["incident.triggered", "incident.reopened", "incident.resolved"]
-     */
-    events: z
+export const PagerDutyOptionsSchema = z.strictObject({
+  /**
+   * Incident event types this route acts on. Add `incident.acknowledged`,
+   * `incident.escalated`, `incident.priority_updated`, ... to note them on the open ticket.
+   * @default ["incident.triggered", "incident.reopened", "incident.resolved"]
+   */
+  events: z._default(
+    z
       .array(
         z
           .string()
-          .regex(/^incident\.[a-z_]+$/, 'an incident event type, e.g. incident.acknowledged'),
+          .check(
+            z.regex(/^incident\.[a-z_]+$/, 'an incident event type, e.g. incident.acknowledged'),
+          ),
       )
-      .min(1)
-      .default(DEFAULT_EVENTS),
-  })
-  .strict()
+      .check(z.minLength(1)),
+    DEFAULT_EVENTS,
+  ),
+})
 
 export type PagerDutyOptions = z.infer<typeof PagerDutyOptionsSchema>
 

@@ -1,4 +1,4 @@
-import * as z from 'zod'
+import * as z from '../../zod-mini.js'
 import { lenient, lenientList, lenientText } from '../lenient.js'
 
 // Only the fields halo-hooks reads; objects are loose so new PagerDuty fields pass through. Only
@@ -15,8 +15,8 @@ const reference = z.looseObject({
 export const PagerDutyWebhookSchema = z.looseObject({
   event: z.looseObject({
     /** The delivery id when `X-Webhook-Id` is absent; without either, the body's hash is. */
-    id: lenientText(z.string().min(1)),
-    event_type: z.string().min(1),
+    id: lenientText(z.string().check(z.minLength(1))),
+    event_type: z.string().check(z.minLength(1)),
     resource_type: lenientText(),
     occurred_at: lenient(z.string()),
     agent: lenient(reference),
@@ -26,7 +26,7 @@ export const PagerDutyWebhookSchema = z.looseObject({
 
 /** `data` of `incident.*` events. */
 export const PagerDutyIncidentSchema = z.looseObject({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   number: lenient(z.number()),
   title: lenientText(),
   status: lenientText(),
@@ -37,7 +37,7 @@ export const PagerDutyIncidentSchema = z.looseObject({
   service: lenient(reference),
   escalation_policy: lenient(reference),
   assignees: lenientList(reference),
-  resolve_reason: z.unknown().optional(),
+  resolve_reason: z.optional(z.unknown()),
 })
 
 export type PagerDutyWebhook = z.infer<typeof PagerDutyWebhookSchema>

@@ -1,11 +1,11 @@
-import * as z from 'zod'
+import * as z from '../../zod-mini.js'
 import { lenient, lenientList, lenientText } from '../lenient.js'
 
 // Only the fields halo-hooks reads; objects are loose so new Sentry fields pass through. Only what
 // an alert's key, status and event type come from (the action, the issue, event or incident and
 // rule ids) may refuse a payload: any other field of another type reads as absent.
 
-const id = z.union([z.string(), z.number()]).transform(String)
+const id = z.pipe(z.union([z.string(), z.number()]), z.transform(String))
 
 const installation = lenient(z.looseObject({ uuid: z.string() }))
 
@@ -82,8 +82,8 @@ export const SentryMetricAlertWebhookSchema = z.looseObject({
 
 /** Enough of any body to tell its resource when the header is absent. */
 export const SentryAnyWebhookSchema = z.looseObject({
-  action: z.string().optional(),
-  data: z.looseObject({}).optional(),
+  action: z.optional(z.string()),
+  data: z.optional(z.looseObject({})),
 })
 
 export type SentryIssueWebhook = z.infer<typeof SentryIssueWebhookSchema>

@@ -1,6 +1,6 @@
-import * as z from 'zod'
 import { type AlertInput, normalizeSeverity } from '../../alert.js'
 import { hmac, safeEqual } from '../../auth/safe-equal.js'
+import * as z from '../../zod-mini.js'
 import { parseJsonBody, validatePayload } from '../parse-body.js'
 import type { SourceResult, WebhookSource } from '../webhook-source.js'
 import {
@@ -13,15 +13,10 @@ import {
 const RESOURCES = ['issue', 'event_alert', 'metric_alert'] as const
 
 /** Per-route options of the `sentry` source. */
-export const SentryOptionsSchema = z
-  .object({
-    /** `Sentry-Hook-Resource`s this route acts on; others are acknowledged and ignored. */
-    resources: z
-      .array(z.enum(RESOURCES))
-      .min(1)
-      .default([...RESOURCES]),
-  })
-  .strict()
+export const SentryOptionsSchema = z.strictObject({
+  /** `Sentry-Hook-Resource`s this route acts on; others are acknowledged and ignored. */
+  resources: z._default(z.array(z.enum(RESOURCES)).check(z.minLength(1)), [...RESOURCES]),
+})
 
 export type SentryOptions = z.infer<typeof SentryOptionsSchema>
 

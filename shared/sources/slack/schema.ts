@@ -1,4 +1,4 @@
-import * as z from 'zod'
+import * as z from '../../zod-mini.js'
 import { lenient, lenientText } from '../lenient.js'
 
 // Only the fields halo-hooks reads; everything else Slack sends passes through untouched. Only
@@ -9,24 +9,28 @@ import { lenient, lenientText } from '../lenient.js'
 /** Slack's handshake when a Request URL is saved. */
 export const SlackUrlVerificationSchema = z.looseObject({
   type: z.literal('url_verification'),
-  challenge: z.string().min(1).max(1000),
+  challenge: z.string().check(z.minLength(1), z.maxLength(1000)),
 })
 
 /** The inner event: a message, an app mention or a reaction. */
 export const SlackMessageEventSchema = z.looseObject({
   type: z.string(),
-  subtype: z.string().optional(),
-  channel: z.string().optional(),
+  subtype: z.optional(z.string()),
+  channel: z.optional(z.string()),
   user: lenientText(),
-  bot_id: z.string().optional(),
+  bot_id: z.optional(z.string()),
   text: lenientText(),
-  ts: z.string().optional(),
-  thread_ts: z.string().optional(),
+  ts: z.optional(z.string()),
+  thread_ts: z.optional(z.string()),
   event_ts: lenientText(),
-  reaction: z.string().optional(),
-  item: z
-    .looseObject({ type: z.string(), channel: z.string().optional(), ts: z.string().optional() })
-    .optional(),
+  reaction: z.optional(z.string()),
+  item: z.optional(
+    z.looseObject({
+      type: z.string(),
+      channel: z.optional(z.string()),
+      ts: z.optional(z.string()),
+    }),
+  ),
 })
 
 /** The Events API envelope around one event. */
@@ -35,7 +39,7 @@ export const SlackEventCallbackSchema = z.looseObject({
   team_id: z.string(),
   api_app_id: lenientText(),
   /** The delivery id (Slack repeats it on retries); without it, the body's hash is. */
-  event_id: lenientText(z.string().min(1)),
+  event_id: lenientText(z.string().check(z.minLength(1))),
   event_time: lenient(z.number()),
   event: SlackMessageEventSchema,
 })

@@ -1,4 +1,4 @@
-import * as z from 'zod'
+import * as z from '../../zod-mini.js'
 import { lenient } from '../lenient.js'
 
 /**
@@ -8,9 +8,9 @@ import { lenient } from '../lenient.js'
  * `timestamp` of another type reads as absent.
  */
 export const StandardWebhookPayloadSchema = z.looseObject({
-  type: z.string().min(1).optional(),
+  type: z.optional(z.string().check(z.minLength(1))),
   timestamp: lenient(z.string()),
-  data: z.unknown().optional(),
+  data: z.optional(z.unknown()),
 })
 
 export type StandardWebhookPayload = z.infer<typeof StandardWebhookPayloadSchema>

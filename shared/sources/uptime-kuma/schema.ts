@@ -1,4 +1,4 @@
-import * as z from 'zod'
+import * as z from '../../zod-mini.js'
 import { lenient, lenientList, lenientText } from '../lenient.js'
 
 // Only the heartbeat's status and the monitor's id (the status and the key), and whether the two
@@ -9,7 +9,7 @@ import { lenient, lenientList, lenientText } from '../lenient.js'
 export const UptimeKumaHeartbeatSchema = z.looseObject({
   monitorID: lenient(z.number()),
   /** 0 down, 1 up, 2 pending (retrying), 3 maintenance. */
-  status: z.number().int(),
+  status: z.number().check(z.int()),
   /** UTC, as `YYYY-MM-DD HH:mm:ss.SSS` without a zone. */
   time: lenient(z.string()),
   msg: lenientText(),
@@ -33,8 +33,8 @@ export const UptimeKumaMonitorSchema = z.looseObject({
  * `heartbeat` and `monitor` are null when the notification is the "Test" button's.
  */
 export const UptimeKumaPayloadSchema = z.looseObject({
-  heartbeat: UptimeKumaHeartbeatSchema.nullish(),
-  monitor: UptimeKumaMonitorSchema.nullish(),
+  heartbeat: z.nullish(UptimeKumaHeartbeatSchema),
+  monitor: z.nullish(UptimeKumaMonitorSchema),
   msg: lenientText(),
 })
 

@@ -1,16 +1,14 @@
-import * as z from 'zod'
 import { SEVERITIES } from '../../alert.js'
+import * as z from '../../zod-mini.js'
 import { validatePayload } from '../parse-body.js'
 import type { WebhookSource } from '../webhook-source.js'
 import { readKumaBody } from './read-kuma-body.js'
 import { type UptimeKumaMonitor, UptimeKumaPayloadSchema } from './schema.js'
 
-export const UptimeKumaOptionsSchema = z
-  .object({
-    /** Severity of a monitor that is down (Kuma has no severity of its own). @default "high" */
-    severity: z.enum(SEVERITIES).default('high'),
-  })
-  .strict()
+export const UptimeKumaOptionsSchema = z.strictObject({
+  /** Severity of a monitor that is down (Kuma has no severity of its own). @default "high" */
+  severity: z._default(z.enum(SEVERITIES), 'high'),
+})
 export type UptimeKumaOptions = z.infer<typeof UptimeKumaOptionsSchema>
 
 const DOWN = 0

@@ -1,8 +1,8 @@
-import * as z from 'zod'
+import * as z from '../../zod-mini.js'
 import { lenientText } from '../lenient.js'
 
 /** A variable's value: text, or a number when the POST value left it unquoted. */
-const value = z.union([z.string(), z.number()]).transform(String).optional()
+const value = z.optional(z.pipe(z.union([z.string(), z.number()]), z.transform(String)))
 
 /**
  * A variable no key, status or event type comes from: as `value`, plus a boolean kept as its

@@ -1,16 +1,14 @@
-import * as z from 'zod'
 import { SEVERITIES } from '../../alert.js'
 import { PayloadError } from '../../errors.js'
+import * as z from '../../zod-mini.js'
 import { bodyText, parseJsonBody, validatePayload } from '../parse-body.js'
 import type { InboundRequest, WebhookSource } from '../webhook-source.js'
 import { type UptimeRobotPayload, UptimeRobotPayloadSchema } from './schema.js'
 
-export const UptimeRobotOptionsSchema = z
-  .object({
-    /** Severity of a monitor that is down (UptimeRobot has none). @default "high" */
-    severity: z.enum(SEVERITIES).default('high'),
-  })
-  .strict()
+export const UptimeRobotOptionsSchema = z.strictObject({
+  /** Severity of a monitor that is down (UptimeRobot has none). @default "high" */
+  severity: z._default(z.enum(SEVERITIES), 'high'),
+})
 export type UptimeRobotOptions = z.infer<typeof UptimeRobotOptionsSchema>
 
 const DOWN = '1'

@@ -1,8 +1,8 @@
-import * as z from 'zod'
+import * as z from '../../zod-mini.js'
 import { lenient, lenientList, lenientText } from '../lenient.js'
 
 /** Zabbix resolves macros to text; a hand-written script may send numbers. */
-const text = z.union([z.string(), z.number()]).transform(String)
+const text = z.pipe(z.union([z.string(), z.number()]), z.transform(String))
 
 /**
  * A macro no key, status or event type comes from: as `text`, plus a boolean kept as its text;
@@ -30,9 +30,9 @@ export const ZabbixEventSchema = z.looseObject({
   /** `{EVENT.VALUE}`: 1 problem, 0 recovery. */
   event_value: text,
   /** `{EVENT.SOURCE}`: 0 trigger, 1 discovery, 2 autoregistration, 3 internal. */
-  event_source: text.optional(),
+  event_source: z.optional(text),
   /** `{EVENT.UPDATE.STATUS}`: 1 when the message is about an update (acknowledgement, ...). */
-  event_update_status: text.optional(),
+  event_update_status: z.optional(text),
   event_name: note,
   event_severity: note,
   /** `{EVENT.NSEVERITY}`: 0 not classified ... 5 disaster. */
@@ -58,7 +58,7 @@ export const ZulipStyleEventSchema = z.looseObject({
   status: text,
   severity: note,
   item: note,
-  link: text.optional(),
+  link: z.optional(text),
 })
 
 export type ZabbixEvent = z.infer<typeof ZabbixEventSchema>

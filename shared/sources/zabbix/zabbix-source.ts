@@ -1,6 +1,6 @@
-import * as z from 'zod'
 import { type AlertInput, normalizeSeverity } from '../../alert.js'
 import { PayloadError } from '../../errors.js'
+import * as z from '../../zod-mini.js'
 import { parseJsonBody, validatePayload } from '../parse-body.js'
 import type { SourceResult, WebhookSource } from '../webhook-source.js'
 import {
@@ -10,7 +10,7 @@ import {
   ZulipStyleEventSchema,
 } from './schema.js'
 
-export const ZabbixOptionsSchema = z.object({}).strict()
+export const ZabbixOptionsSchema = z.strictObject({})
 export type ZabbixOptions = z.infer<typeof ZabbixOptionsSchema>
 
 /** `{EVENT.NSEVERITY}` → ours: not classified, information, warning, average, high, disaster. */

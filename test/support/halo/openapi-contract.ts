@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import type * as z from 'zod'
+import type * as z from '../../../shared/zod-mini.js'
 import { SUBSET_PATH } from './extract-openapi-subset.js'
 
 // Checks names and types of what we send against Halo's OpenAPI subset. Used by the contract
@@ -25,23 +25,41 @@ export const loadSubset = (): OpenApi => JSON.parse(readFileSync(SUBSET_PATH, 'u
 /** The kinds we compare: what a zod schema or a JSON value can be. */
 export type Kind = 'int' | 'number' | 'string' | 'boolean' | 'array' | 'object' | 'unknown' | 'null'
 
+/** What the contract reads of a zod schema's definition (the same in classic zod and zod/mini). */
+type Def = {
+  type: string
+  format?: string
+  innerType?: z.core.$ZodType
+  out?: z.core.$ZodType
+  element?: z.core.$ZodType
+  shape?: Record<string, z.core.$ZodType>
+}
+
+const defOf = (schema: z.core.$ZodType) => schema._zod.def as unknown as Def
+
+/** The field schemas of a zod object schema. */
+export const shapeOf = (schema: z.core.$ZodType): Record<string, z.core.$ZodType> =>
+  defOf(schema).shape ?? {}
+
+/** The item schema of a zod array schema. */
+export const elementOf = (schema: z.core.$ZodType): z.core.$ZodType =>
+  defOf(schema).element as z.core.$ZodType
+
 /** Peels optional/nullable wrappers off a zod schema and names its kind. */
-export const zodKind = (schema: z.ZodType): { kind: Kind; inner: z.ZodType } => {
-  let current = schema as z.ZodType & {
-    def: { type: string; innerType?: z.ZodType; out?: z.ZodType }
-  }
+export const zodKind = (schema: z.core.$ZodType): { kind: Kind; inner: z.core.$ZodType } => {
+  let current = schema
   for (;;) {
-    if (['optional', 'nullable', 'default', 'readonly', 'catch'].includes(current.def.type)) {
-      current = current.def.innerType as typeof current
-    } else if (current.def.type === 'pipe') {
-      // `z.preprocess(fn, schema)`: what is read in the end is `schema`.
-      current = current.def.out as typeof current
+    const def = defOf(current)
+    if (['optional', 'nullable', 'default', 'readonly', 'catch'].includes(def.type)) {
+      current = def.innerType as z.core.$ZodType
+    } else if (def.type === 'pipe') {
+      // A read-side preprocess (`readInt`): what is read in the end is its output schema.
+      current = def.out as z.core.$ZodType
     } else break
   }
-  const type = current.def.type
+  const { type, format } = defOf(current)
   if (type === 'number') {
-    const integer = (current as unknown as { format?: string | null }).format === 'safeint'
-    return { kind: integer ? 'int' : 'number', inner: current }
+    return { kind: format === 'safeint' ? 'int' : 'number', inner: current }
   }
   if (type === 'string' || type === 'boolean' || type === 'array' || type === 'object') {
     return { kind: type, inner: current }
@@ -88,7 +106,7 @@ export const createContractChecker = (spec: OpenApi = loadSubset()) => {
 
   /** Problems with a zod object schema we send as `target`; empty when every field fits. */
   const checkZodBody = (
-    shape: Record<string, z.ZodType>,
+    shape: Record<string, z.core.$ZodType>,
     target: OpenApiSchema,
     at = '',
   ): string[] => {
@@ -107,17 +125,14 @@ export const createContractChecker = (spec: OpenApi = loadSubset()) => {
         continue
       }
       if (kind === 'array') {
-        const element = zodKind((inner as unknown as { element: z.ZodType }).element)
+        const element = zodKind(elementOf(inner))
         const items = resolve(property.items)
         if (element.kind === 'object' && items) {
-          const elementShape = (element.inner as unknown as { shape: Record<string, z.ZodType> })
-            .shape
-          problems.push(...checkZodBody(elementShape, items, `${path}[].`))
+          problems.push(...checkZodBody(shapeOf(element.inner), items, `${path}[].`))
         }
       }
       if (kind === 'object') {
-        const innerShape = (inner as unknown as { shape: Record<string, z.ZodType> }).shape
-        problems.push(...checkZodBody(innerShape, property, `${path}.`))
+        problems.push(...checkZodBody(shapeOf(inner), property, `${path}.`))
       }
     }
     return problems
@@ -196,7 +211,7 @@ export const createContractChecker = (spec: OpenApi = loadSubset()) => {
 }
 
 /** Kinds of a zod query schema's parameters. */
-export const queryKinds = (shape: Record<string, z.ZodType>): Record<string, Kind> =>
+export const queryKinds = (shape: Record<string, z.core.$ZodType>): Record<string, Kind> =>
   Object.fromEntries(Object.entries(shape).map(([name, schema]) => [name, zodKind(schema).kind]))
 
 /**

@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import * as z from 'zod'
 import {
   ELEMENT_TYPES,
   FIELD_TYPES,
@@ -10,6 +9,7 @@ import { createHaloClient } from '../../../shared/halo/halo-client.js'
 import * as queries from '../../../shared/halo/queries.js'
 import * as schemas from '../../../shared/halo/schemas.js'
 import { HaloActionInputSchema, HaloTicketInputSchema } from '../../../shared/halo/schemas.js'
+import * as z from '../../../shared/zod-mini.js'
 import {
   extractSubset,
   SOURCE_PATH,
@@ -17,8 +17,10 @@ import {
 } from '../../support/halo/extract-openapi-subset.js'
 import {
   createContractChecker,
+  elementOf,
   type Kind,
   queryKinds,
+  shapeOf,
   wireQueryNames,
   zodKind,
 } from '../../support/halo/openapi-contract.js'
@@ -35,12 +37,12 @@ const UNDOCUMENTED_QUERY: Record<string, Record<string, string>> = {
   },
 }
 
-const BODY_CONTRACTS: [string, string, z.ZodObject][] = [
+const BODY_CONTRACTS: [string, string, z.ZodMiniObject][] = [
   ['HaloTicketInputSchema', 'Faults', HaloTicketInputSchema],
   ['HaloActionInputSchema', 'Actions', HaloActionInputSchema],
 ]
 
-const QUERY_CONTRACTS: [string, string, z.ZodObject][] = [
+const QUERY_CONTRACTS: [string, string, z.ZodMiniObject][] = [
   ['HaloTicketQuerySchema', '/Tickets', queries.HaloTicketQuerySchema],
   ['HaloActionQuerySchema', '/Actions', queries.HaloActionQuerySchema],
   ['HaloClientQuerySchema', '/Client', queries.HaloClientQuerySchema],
@@ -53,7 +55,7 @@ const QUERY_CONTRACTS: [string, string, z.ZodObject][] = [
 
 // What the client reads, each against the schema Halo documents for that answer. Fields we read
 // that Halo does not document would always be absent; a wrong type would fail every read.
-const READ_CONTRACTS: [string, string, z.ZodObject][] = [
+const READ_CONTRACTS: [string, string, z.ZodMiniObject][] = [
   ['HaloTicketSchema', 'Faults', schemas.HaloTicketSchema],
   ['HaloActionSchema', 'Actions', schemas.HaloActionSchema],
   ['HaloCustomerSchema', 'Area', schemas.HaloCustomerSchema],
@@ -69,7 +71,7 @@ const READ_CONTRACTS: [string, string, z.ZodObject][] = [
 ]
 
 /** A value of the right kind for every field of a zod object, so every field goes on the wire. */
-const sampleOf = (schema: z.ZodType): unknown => {
+const sampleOf = (schema: z.core.$ZodType): unknown => {
   const { kind, inner } = zodKind(schema)
   switch (kind) {
     case 'int':
@@ -81,18 +83,14 @@ const sampleOf = (schema: z.ZodType): unknown => {
     case 'boolean':
       return true
     case 'array':
-      return [sampleOf((inner as unknown as { element: z.ZodType }).element)]
+      return [sampleOf(elementOf(inner))]
     case 'object':
-      return Object.fromEntries(
-        Object.entries((inner as unknown as { shape: Record<string, z.ZodType> }).shape).map(
-          ([k, v]) => [k, sampleOf(v)],
-        ),
-      )
+      return Object.fromEntries(Object.entries(shapeOf(inner)).map(([k, v]) => [k, sampleOf(v)]))
     default:
       return 'sample'
   }
 }
-const sampleObject = <S extends z.ZodObject>(schema: S) => sampleOf(schema) as z.infer<S>
+const sampleObject = <S extends z.ZodMiniObject>(schema: S) => sampleOf(schema) as z.infer<S>
 
 describe('Halo OpenAPI subset', () => {
   it("is an unchanged extract of Halo's document beside the repository", () => {
@@ -130,7 +128,7 @@ describe('request contract: what the client can send matches Halo OpenAPI schema
 
   it('catches a read field Halo does not document, nested ones included (the checker can fail)', () => {
     const agent = checker.schemaNamed('Uname')
-    const misread = schemas.HaloAgentSchema.extend({
+    const misread = z.extend(schemas.HaloAgentSchema, {
       teams: z.array(z.looseObject({ teamid: z.int() })),
     })
 
