@@ -1,6 +1,6 @@
 import { HaloApiError } from '../errors.js'
 import type { HaloClient } from '../halo/halo-client.js'
-import { effectReference } from '../lifecycle/effects.js'
+import { effectReference } from '../lifecycle/effect-reference.js'
 import type { HaloCommand, HaloCommandKind } from '../mapping/halo-command.js'
 
 /** The Halo calls delivery makes. */

@@ -9,6 +9,7 @@ import {
   type KeptAlert,
   MAX_KEPT_LABELS_CHARS,
 } from './correlation-store.js'
+import { effectReference } from './effect-reference.js'
 import { heartbeatBackNote } from './heartbeat.js'
 import { allResolved, incidentDetails, incidentSummary, mergedNote } from './incident-text.js'
 import type { LifecyclePolicy } from './lifecycle-policy.js'
@@ -56,15 +57,6 @@ type Effect<Decision extends LifecycleDecision> = {
 }
 
 type EffectTable = { [Kind in LifecycleKind]: Effect<Extract<LifecycleDecision, { kind: Kind }>> }
-
-/**
- * The reference every action we add carries, so that after a timeout we can tell whether Halo
- * saved it (Halo has no idempotency key): the envelope id is unique per event.
- */
-export const effectReference = (envelopeId: string) => `${EFFECT_REFERENCE_PREFIX}${envelopeId}]`
-
-/** How every reference of ours begins: an action carrying it was written by halo-hooks. */
-export const EFFECT_REFERENCE_PREFIX = '[halo-hooks ref '
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`
 

@@ -91,6 +91,29 @@ describe('the functions’ bundles', () => {
     },
   )
 
+  it('build none of the delivery side’s schemas at ingest’s cold start (a halo route included)', async () => {
+    const routes = { alerts: route('generic'), halo: route('halo') }
+    const entry = await bundleFunction({
+      fn: 'ingest',
+      routes,
+      outdir: join(outdir, 'ingest-halo'),
+      sourcemap: true,
+    })
+
+    const modules = bundledModules(staticGraph(entry))
+
+    // Halo's API schemas, the correlation state's and the lifecycle policies' were half of the
+    // schemas ingest built at load, through one constant the halo sender reads.
+    expect(
+      modules.filter((path) =>
+        /shared\/(halo\/schemas|lifecycle\/(correlation-store|effects|lifecycle-policy))\.ts$/.test(
+          path,
+        ),
+      ),
+    ).toEqual([])
+    expect(modules.some((path) => path.endsWith('shared/sources/halo/halo-source.ts'))).toBe(true)
+  })
+
   it('give zod’s English issue messages without classic zod, which alone loads a locale', async () => {
     const { outputFiles } = await build({
       stdin: {

@@ -1,5 +1,5 @@
 import { haloDateToIso } from '../../halo/halo-date.js'
-import { EFFECT_REFERENCE_PREFIX } from '../../lifecycle/effects.js'
+import { EFFECT_REFERENCE_PREFIX } from '../../lifecycle/effect-reference.js'
 import type { TicketEvent } from '../../ticket-event.js'
 import * as z from '../../zod-mini.js'
 import { parseJsonBody, validatePayload } from '../parse-body.js'
