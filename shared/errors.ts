@@ -12,6 +12,9 @@ export type AppErrorOptions = ErrorOptions & {
  * succeed later, `retryAfterMs` when; `issues` are the field paths and rules that failed. The
  * message is safe detail: it never holds a secret, a signature or a payload value. No HTTP
  * status lives here: each edge maps codes to its own protocol in one table.
+ *
+ * Each class sets its own `name`: the Lambda bundles are minified without keeping names, so the
+ * class's name is not there to read (test/unit/error-names.test.ts bundles this file so).
  */
 export abstract class AppError extends Error {
   abstract readonly code: string
@@ -22,7 +25,6 @@ export abstract class AppError extends Error {
   constructor(message: string, options: AppErrorOptions = {}) {
     const { issues = [], retryAfterMs, ...errorOptions } = options
     super(message, errorOptions)
-    this.name = new.target.name // bundles use keepNames so this survives minification
     this.issues = issues
     this.retryAfterMs = retryAfterMs
   }
@@ -59,6 +61,7 @@ export const describeError = (error: AppError) => ({
 
 /** The request did not prove it came from the route's sender. `code` names the rule that failed. */
 export class AuthenticationError extends AppError {
+  override name = 'AuthenticationError'
   readonly retryable = false
 
   constructor(
@@ -71,6 +74,7 @@ export class AuthenticationError extends AppError {
 
 /** The body is not something the route accepts. Carries field paths and rules, never values. */
 export class PayloadError extends AppError {
+  override name = 'PayloadError'
   readonly retryable = false
 
   constructor(
@@ -82,12 +86,15 @@ export class PayloadError extends AppError {
   }
 }
 
-export class UnknownRouteError extends errorClass('route_unknown', false) {}
+export class UnknownRouteError extends errorClass('route_unknown', false) {
+  override name = 'UnknownRouteError'
+}
 
 // ── configuration: what the operator set ───────────────────────────────────────────────────────
 
 /** A configuration, environment or secret file is invalid. `issues` lists every problem at once. */
 export class ConfigError extends AppError {
+  override name = 'ConfigError'
   readonly code = 'config_invalid'
   readonly retryable = false
 
@@ -105,41 +112,61 @@ export class ConfigError extends AppError {
 }
 
 /** The deployment is missing a setting deliver needs; messages wait (deferred) until it is set. */
-export class DeployIncompleteError extends errorClass('deploy_incomplete', true) {}
+export class DeployIncompleteError extends errorClass('deploy_incomplete', true) {
+  override name = 'DeployIncompleteError'
+}
 
 /** A JSONata template failed while rendering an alert (not at compile time). */
-export class TemplateError extends errorClass('template_failed', false) {}
+export class TemplateError extends errorClass('template_failed', false) {
+  override name = 'TemplateError'
+}
 
 /** No rule routed the alert to a Halo client, and the route names no fallback. */
-export class UnroutableError extends errorClass('unroutable', false) {}
+export class UnroutableError extends errorClass('unroutable', false) {
+  override name = 'UnroutableError'
+}
 
 // ── infrastructure: the queue, the stores, the secret ──────────────────────────────────────────
 
 /** The queue did not accept every envelope; the sender must retry. */
-export class QueueError extends errorClass('queue_unavailable', true) {}
+export class QueueError extends errorClass('queue_unavailable', true) {
+  override name = 'QueueError'
+}
 
 /** The state store failed (throttled, unreachable): the delivery is retried later. */
-export class StateStoreError extends errorClass('state_store_unavailable', true) {}
+export class StateStoreError extends errorClass('state_store_unavailable', true) {
+  override name = 'StateStoreError'
+}
 
 /** Another worker changed the record between our read and our write: retry shortly. */
 export class StateConflictError extends errorClass('state_conflict', true, {
   retryAfterMs: 1_000,
-}) {}
+}) {
+  override name = 'StateConflictError'
+}
 
 /** A sender's signing key (an SNS certificate) could not be fetched; the sender should retry. */
-export class SigningKeyUnavailableError extends errorClass('signing_key_unavailable', true) {}
+export class SigningKeyUnavailableError extends errorClass('signing_key_unavailable', true) {
+  override name = 'SigningKeyUnavailableError'
+}
 
 /**
  * An earlier envelope's write to Halo (stored as intended, not recorded as done) could not be
  * confirmed or completed yet; the envelope behind it waits rather than guess.
  */
-export class InterruptedWriteError extends errorClass('interrupted_write_unresolved', true) {}
+export class InterruptedWriteError extends errorClass('interrupted_write_unresolved', true) {
+  override name = 'InterruptedWriteError'
+}
 
 /** The secret store could not be read; the request or delivery is retried later. */
-export class SecretUnavailableError extends errorClass('secret_unavailable', true) {}
+export class SecretUnavailableError extends errorClass('secret_unavailable', true) {
+  override name = 'SecretUnavailableError'
+}
 
 /** The shared rate budget could not be read or written; deliveries are retried later. */
-export class RateBudgetUnavailableError extends errorClass('rate_budget_unavailable', true) {}
+export class RateBudgetUnavailableError extends errorClass('rate_budget_unavailable', true) {
+  override name = 'RateBudgetUnavailableError'
+}
 
 /**
  * The local gateway's state file cannot be used as it is: held by another running process, not
@@ -147,6 +174,7 @@ export class RateBudgetUnavailableError extends errorClass('rate_budget_unavaila
  * names the file and the fix; nothing was changed in it.
  */
 export class LocalStateError extends AppError {
+  override name = 'LocalStateError'
   readonly retryable = false
 
   constructor(
@@ -226,6 +254,7 @@ const MAY_HAVE_WRITTEN: Record<HaloFailureKind, (status: number | undefined) => 
  * retry, defer and park, and whether a write it carried may have been committed.
  */
 export class HaloApiError extends AppError {
+  override name = 'HaloApiError'
   readonly code = 'halo_request_failed'
   readonly retryable: boolean
   readonly kind: HaloFailureKind
@@ -268,6 +297,7 @@ export class HaloApiError extends AppError {
  * 408, 429 and 5xx (with the wait the API named), and permanent for any other answer.
  */
 export class OutboundApiError extends AppError {
+  override name = 'OutboundApiError'
   readonly code: 'outbound_request_failed' | 'outbound_credentials_refused'
   readonly retryable: boolean
 
@@ -293,4 +323,6 @@ export class OutboundApiError extends AppError {
 }
 
 /** The alert carries nothing the source's API could find it by (no incident id, no labels). */
-export class SourceReferenceError extends errorClass('source_reference_missing', false) {}
+export class SourceReferenceError extends errorClass('source_reference_missing', false) {
+  override name = 'SourceReferenceError'
+}
