@@ -1,4 +1,4 @@
-import { type Alert, AlertSchema, SEVERITIES } from './alert.js'
+import { type Alert, alertObject, SEVERITIES } from './alert.js'
 
 // `AlertSchema`'s answer for the alerts ingest makes every time (plain objects of the right types),
 // computed by direct checks instead of zod's general object walk, which copied every alert and its
@@ -8,14 +8,13 @@ import { type Alert, AlertSchema, SEVERITIES } from './alert.js'
 
 const STATUSES: readonly unknown[] = ['firing', 'resolved']
 const SEVERITY_WORDS: readonly unknown[] = SEVERITIES
-const { occurredAt: OccurredAtSchema } = AlertSchema.shape
 
 /** The instant last accepted: the alerts of a delivery mostly share one (when it was received). */
 let lastInstant: unknown
 
 const isInstant = (value: unknown): boolean => {
   if (value === lastInstant) return true
-  if (!OccurredAtSchema.safeParse(value).success) return false
+  if (!alertObject().shape.occurredAt.safeParse(value).success) return false
   lastInstant = value
   return true
 }

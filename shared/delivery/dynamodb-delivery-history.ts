@@ -55,19 +55,22 @@ const TICKET_ATTRIBUTE = 'ticket'
  */
 const MAX_REASON = 600
 
-const StoredRecordSchema = z.object({
-  envelopeId: z.string(),
-  route: z.optional(z.string()),
-  key: z.optional(z.string()),
-  outcome: z.enum(DELIVERY_RECORD_OUTCOMES),
-  at: z.string(),
-  action: z.optional(z.string()),
-  ticketId: z.optional(z.number()),
-  reason: z.optional(z.string()),
-  code: z.optional(z.string()),
-  nextAttemptAt: z.optional(z.string()),
-  receiveCount: z.number(),
-}) satisfies z.ZodMiniType<DeliveryRecord>
+// Built on the first read (only the history's readers read it), not at deliver's module load.
+const StoredRecordSchema = z.lazy(() =>
+  z.object({
+    envelopeId: z.string(),
+    route: z.optional(z.string()),
+    key: z.optional(z.string()),
+    outcome: z.enum(DELIVERY_RECORD_OUTCOMES),
+    at: z.string(),
+    action: z.optional(z.string()),
+    ticketId: z.optional(z.number()),
+    reason: z.optional(z.string()),
+    code: z.optional(z.string()),
+    nextAttemptAt: z.optional(z.string()),
+    receiveCount: z.number(),
+  }),
+) satisfies z.ZodMiniType<DeliveryRecord>
 
 /** An item as {@link StoredRecordSchema} reads it: the ticket id under its record name. */
 const recordFields = (item: Record<string, unknown> | undefined) => {

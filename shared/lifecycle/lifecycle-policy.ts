@@ -1,5 +1,6 @@
 import { SEVERITIES } from '../alert.js'
 import * as z from '../zod-mini.js'
+import { DAYS } from './weekly-hours.js'
 
 const minutes = z.number().check(z.int(), z.nonnegative())
 
@@ -51,7 +52,6 @@ export const LifecyclePolicySchema = z
     ),
   )
 
-const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const
 const CLOCK = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24 h)'))
 
 /** An IANA time zone name, checked against the runtime's time zone data. */
@@ -155,4 +155,3 @@ export type MaintenanceWindow = z.infer<typeof MaintenanceWindowSchema>
 export type FlappingPolicy = z.infer<typeof FlappingPolicySchema>
 export type BusinessHours = z.infer<typeof BusinessHoursSchema>
 export type WeeklySpan = BusinessHours['weekly'][number]
-export { DAYS }

@@ -1,4 +1,8 @@
-import { DAYS } from './lifecycle-policy.js'
+/**
+ * The days of the week as routes name them, Sunday first (as `Date#getUTCDay` counts). Here rather
+ * than beside the policy schemas that use them, so deliver's timers do not build those (issue 15).
+ */
+export const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const
 
 /** Days of the week and a span of local time on each; `to` before `from` runs past midnight. */
 export type Weekly = { days: readonly (typeof DAYS)[number][]; from: string; to: string }

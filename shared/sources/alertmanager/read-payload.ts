@@ -1,10 +1,12 @@
+import { once } from '../../once.js'
 import { isTextMap } from '../lenient.js'
 import { validatePayload } from '../parse-body.js'
 import {
   type AlertmanagerAlert,
-  AlertmanagerAlertSchema,
   type AlertmanagerPayload,
   AlertmanagerPayloadSchema,
+  alertmanagerAlertObject,
+  alertmanagerPayloadObject,
 } from './schema.js'
 
 // An Alertmanager notification as `AlertmanagerPayloadSchema` reads it, read directly when it is
@@ -12,8 +14,6 @@ import {
 // was the largest part of reading one. Anything unusual (a field of another type, an object that
 // is not plain, an own `__proto__` key) is left to the schema, which answers it or names what is
 // wrong. test/unit/sources/alertmanager-read.property.test.ts holds the answers to the schema's.
-
-const { shape: PAYLOAD } = AlertmanagerPayloadSchema
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' &&
@@ -33,8 +33,17 @@ const lenientText = (value: unknown): string | undefined =>
 const lenientString = (value: unknown): string | undefined =>
   typeof value === 'string' ? value : undefined
 
-const ALERT_KEYS = new Set(Object.keys(AlertmanagerAlertSchema.shape))
-const PAYLOAD_KEYS = new Set(Object.keys(PAYLOAD))
+/** What the schemas name, read from them on the first notification (they are built then). */
+const shapes = once(() => {
+  const payload = alertmanagerPayloadObject().shape
+  const alertKeys = new Set(Object.keys(alertmanagerAlertObject().shape))
+  return {
+    payload,
+    alertKeys,
+    alertOrder: [...alertKeys],
+    payloadKeys: new Set(Object.keys(payload)),
+  }
+})
 
 /** The input's keys the shape does not name, copied after the shape's own (a loose object). */
 const copyUnknown = (
@@ -45,7 +54,6 @@ const copyUnknown = (
   for (const key of Object.keys(from)) if (!known.has(key)) to[key] = from[key]
 }
 
-const ALERT_ORDER = [...ALERT_KEYS]
 const TEXT_FIELDS = ['startsAt', 'endsAt', 'generatorURL']
 
 /**
@@ -58,14 +66,15 @@ const isAsRead = (value: Record<string, unknown>): boolean => {
   for (const name of TEXT_FIELDS) {
     if (name in value && typeof value[name] !== 'string') return false
   }
+  const { alertKeys, alertOrder } = shapes()
   let next = 0
   let otherSeen = false
   for (const key of Object.keys(value)) {
-    if (!ALERT_KEYS.has(key)) {
+    if (!alertKeys.has(key)) {
       otherSeen = true
       continue
     }
-    const at = ALERT_ORDER.indexOf(key, next)
+    const at = alertOrder.indexOf(key, next)
     if (otherSeen || at < 0) return false
     next = at + 1
   }
@@ -93,7 +102,7 @@ const directAlert = (value: unknown): AlertmanagerAlert | undefined => {
   if ('endsAt' in value) alert.endsAt = lenientString(value.endsAt)
   if ('generatorURL' in value) alert.generatorURL = lenientText(value.generatorURL)
   if ('fingerprint' in value) alert.fingerprint = fingerprint
-  copyUnknown(value, ALERT_KEYS, alert)
+  copyUnknown(value, shapes().alertKeys, alert)
   return alert as AlertmanagerAlert
 }
 
@@ -117,10 +126,10 @@ export const directAlertmanagerPayload = (value: unknown): AlertmanagerPayload |
   if ('externalURL' in value) payload.externalURL = lenientText(value.externalURL)
   // Rare and particular (a safe non-negative integer): its own schema reads it.
   if ('truncatedAlerts' in value) {
-    payload.truncatedAlerts = PAYLOAD.truncatedAlerts.safeParse(value.truncatedAlerts).data
+    payload.truncatedAlerts = shapes().payload.truncatedAlerts.safeParse(value.truncatedAlerts).data
   }
   payload.alerts = alerts
-  copyUnknown(value, PAYLOAD_KEYS, payload)
+  copyUnknown(value, shapes().payloadKeys, payload)
   return payload as AlertmanagerPayload
 }
 

@@ -37,13 +37,17 @@ type Def = {
 
 const defOf = (schema: z.core.$ZodType) => schema._zod.def as unknown as Def
 
+/** The schema a `z.lazy` stands for (built on first use), or the schema itself. */
+export const unlazy = (schema: z.core.$ZodType): z.core.$ZodType =>
+  defOf(schema).type === 'lazy' ? (schema as z.core.$ZodLazy)._zod.innerType : schema
+
 /** The field schemas of a zod object schema. */
 export const shapeOf = (schema: z.core.$ZodType): Record<string, z.core.$ZodType> =>
-  defOf(schema).shape ?? {}
+  defOf(unlazy(schema)).shape ?? {}
 
 /** The item schema of a zod array schema. */
 export const elementOf = (schema: z.core.$ZodType): z.core.$ZodType =>
-  defOf(schema).element as z.core.$ZodType
+  defOf(unlazy(schema)).element as z.core.$ZodType
 
 /** Peels optional/nullable wrappers off a zod schema and names its kind. */
 export const zodKind = (schema: z.core.$ZodType): { kind: Kind; inner: z.core.$ZodType } => {
@@ -55,6 +59,8 @@ export const zodKind = (schema: z.core.$ZodType): { kind: Kind; inner: z.core.$Z
     } else if (def.type === 'pipe') {
       // A read-side preprocess (`readInt`): what is read in the end is its output schema.
       current = def.out as z.core.$ZodType
+    } else if (def.type === 'lazy') {
+      current = unlazy(current)
     } else break
   }
   const { type, format } = defOf(current)
