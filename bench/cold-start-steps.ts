@@ -27,7 +27,10 @@ if (commits.length === 0) throw new Error('usage: npx tsx bench/cold-start-steps
 const ENV = {
   QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/q.fifo',
   DEAD_LETTER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/dlq.fifo',
+  // One secret before the stack split it in two, then one for each side.
   HALO_HOOKS_SECRET_ID: 'halo-hooks',
+  SIGNING_SECRET_ID: 'halo-hooks',
+  HALO_SECRET_ID: 'halo-hooks-halo',
   STATE_TABLE_NAME: 'state',
   HALO_BASE_URL: 'https://acme.halopsa.com',
   AWS_REGION: 'eu-west-1',
