@@ -6,6 +6,7 @@ import { describeIssues } from '../describe-issues.js'
 import { PayloadError, TemplateError } from '../errors.js'
 import type { AlertDraft } from '../sources/webhook-source.js'
 import { withGroup } from './group-key.js'
+import { normalizeInstant } from './normalize-instant.js'
 
 const FIRING = [
   'firing',
@@ -41,26 +42,6 @@ const normalizeStatus = (value: unknown): unknown => {
   if (FIRING.includes(word)) return 'firing'
   if (RESOLVED.includes(word)) return 'resolved'
   return value // left as is: the schema names the rule it breaks
-}
-
-const ZONELESS = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/
-
-/**
- * The instant as ISO 8601, or `fallback` when there is none or it cannot be read: when an event
- * happened is not worth losing the alert over.
- */
-const normalizeInstant = (value: unknown, fallback: string): string => {
-  if (typeof value !== 'string' && typeof value !== 'number') return fallback
-  // Unix time in seconds or milliseconds, as many senders send it.
-  // A time without a zone is read as UTC, not as this server's local time.
-  const written = String(value)
-  const zoned = ZONELESS.test(written) ? `${written.replace(' ', 'T')}Z` : written
-  const date =
-    typeof value === 'number' ? new Date(value < 1e12 ? value * 1000 : value) : new Date(zoned)
-  if (Number.isNaN(date.getTime())) return fallback
-  const iso = date.toISOString()
-  // Years before 0 or after 9999 print as ±YYYYYY, which no ISO 8601 reader expects.
-  return /^\d{4}-/.test(iso) ? iso : fallback
 }
 
 const text = (value: unknown): string | undefined =>
