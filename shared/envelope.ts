@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import { AlertSchema } from './alert.js'
 import { problemKeyOf } from './lifecycle/incident-key.js'
 import { once } from './once.js'
@@ -110,11 +110,8 @@ export const envelopeKey = (envelope: Envelope): string =>
  * identity, so a delivery that carries several alerts yields one stable id per alert.
  */
 export const envelopeId = (delivery: string, alert: { key: string; status: string }): string =>
-  createHash('sha256')
-    .update(`${delivery}\u0000${alert.key}\u0000${alert.status}`)
-    .digest('base64url')
-    .slice(0, 43)
+  // One-shot `hash` rather than a Hash object: about half the CPU for inputs this small.
+  hash('sha256', `${delivery}\u0000${alert.key}\u0000${alert.status}`, 'base64url')
 
 /** A delivery identity for senders that send no id: the hash of the exact bytes received. */
-export const contentHash = (body: Uint8Array): string =>
-  `sha256:${createHash('sha256').update(body).digest('hex')}`
+export const contentHash = (body: Uint8Array): string => `sha256:${hash('sha256', body)}`

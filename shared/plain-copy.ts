@@ -5,6 +5,8 @@
 
 /** Marks a value frozen throughout by `freezeInPlace` (a WeakSet would weigh on every GC). */
 const DEEPLY_FROZEN = Symbol('deeply frozen')
+/** Marks a value its creator handed over whole (`handOver`), to be frozen when first shared. */
+const HANDED_OVER = Symbol('handed over')
 
 const copyObject = (value: object): object => {
   const prototype = Object.getPrototypeOf(value)
@@ -52,10 +54,31 @@ export const freezeInPlace = <T>(value: T): T => {
   return value
 }
 
+const isHandedOver = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && Object.hasOwn(value, HANDED_OVER)
+
+/**
+ * Marks `value` as handed over by a creator that will not change it (ingest's new envelopes):
+ * `heldCopy` then keeps it as it is, and `frozenCopy` freezes it in place, with no copy. The walk
+ * that freezes it is paid when it is first read, so not at all for a value nobody reads.
+ */
+export const handOver = <T extends object>(value: T): T => {
+  if (Object.isExtensible(value)) Object.defineProperty(value, HANDED_OVER, { value: true })
+  return value
+}
+
 /**
  * A deep copy of `value` frozen throughout, safe to hand out to any number of readers: a change
  * throws instead of reaching the copy. A value already frozen by `freezeInPlace` (or made here)
- * is answered as it is.
+ * is answered as it is, and a handed-over one frozen in place.
  */
 export const frozenCopy = <T>(value: T): T =>
-  isDeeplyFrozen(value) ? value : freezeInPlace(copyPlain(value))
+  isDeeplyFrozen(value) || isHandedOver(value)
+    ? freezeInPlace(value)
+    : freezeInPlace(copyPlain(value))
+
+/**
+ * What a holder keeps of `value` so that no later change by its caller reaches it: a handed-over
+ * value as it is (to be frozen by `frozenCopy` when read), anything else as a frozen copy.
+ */
+export const heldCopy = <T>(value: T): T => (isHandedOver(value) ? value : frozenCopy(value))

@@ -72,33 +72,37 @@ export const readNodeBody = (incoming: IncomingMessage, limit: number): Promise<
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
-    const stop = () => {
-      incoming.off('data', onData)
-      incoming.off('end', onEnd)
-      incoming.off('error', onEarlyEnd)
-      incoming.off('close', onEarlyEnd)
+    // Methods, not named arrow functions: a bundle built with keepNames (and tsx) renames every
+    // named function it makes with a defineProperty, about 1.5 µs a request for these four.
+    const reading = {
+      stop() {
+        incoming.off('data', reading.onData)
+        incoming.off('end', reading.onEnd)
+        incoming.off('error', reading.onEarlyEnd)
+        incoming.off('close', reading.onEarlyEnd)
+      },
+      onData(chunk: Buffer) {
+        size += chunk.byteLength
+        if (size > limit) {
+          reading.stop()
+          incoming.pause()
+          reject(tooLarge(limit))
+          return
+        }
+        chunks.push(chunk)
+      },
+      onEnd() {
+        reading.stop()
+        resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size))
+      },
+      onEarlyEnd() {
+        reading.stop()
+        reject(new PayloadError('body_invalid', 'the request ended before its body was complete'))
+      },
     }
-    const onData = (chunk: Buffer) => {
-      size += chunk.byteLength
-      if (size > limit) {
-        stop()
-        incoming.pause()
-        reject(tooLarge(limit))
-        return
-      }
-      chunks.push(chunk)
-    }
-    const onEnd = () => {
-      stop()
-      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size))
-    }
-    const onEarlyEnd = () => {
-      stop()
-      reject(new PayloadError('body_invalid', 'the request ended before its body was complete'))
-    }
-    incoming.on('data', onData)
-    incoming.on('end', onEnd)
-    incoming.on('error', onEarlyEnd)
-    incoming.on('close', onEarlyEnd)
+    incoming.on('data', reading.onData)
+    incoming.on('end', reading.onEnd)
+    incoming.on('error', reading.onEarlyEnd)
+    incoming.on('close', reading.onEarlyEnd)
   })
 }

@@ -1,6 +1,6 @@
 import type { AuthVerdict, InboundRequest } from '../sources/webhook-source.js'
 import type { RouteAuth } from './route-auth-schema.js'
-import { hmac, safeEqual, safeEqualSecret } from './safe-equal.js'
+import { hmac, safeEqualSecret, safeEqualSignature } from './safe-equal.js'
 
 export type { RouteAuth }
 
@@ -9,6 +9,10 @@ const anyMatches = (given: string, candidates: readonly string[], equal = safeEq
   // Every candidate is compared (no early exit) so timing does not tell which secret matched.
   candidates.map((candidate) => equal(given, candidate)).includes(true)
 
+/** The route's HMAC scheme as a rejection names it. */
+const schemeOf = (auth: Extract<RouteAuth, { type: 'hmac' }>) =>
+  `HMAC-${auth.algorithm.toUpperCase()} ${auth.encoding}${auth.prefix ? ` with prefix "${auth.prefix}"` : ''}`
+
 const verifyHmac = (
   auth: Extract<RouteAuth, { type: 'hmac' }>,
   request: InboundRequest,
@@ -16,9 +20,12 @@ const verifyHmac = (
 ): AuthVerdict => {
   const given = request.headers[auth.header]
   if (!given) return missing(`header ${auth.header} is missing`)
-  const scheme = `HMAC-${auth.algorithm.toUpperCase()} ${auth.encoding}${auth.prefix ? ` with prefix "${auth.prefix}"` : ''}`
   if (!given.startsWith(auth.prefix)) {
-    return { ok: false, code: 'signature_invalid', detail: `${auth.header} is not ${scheme}` }
+    return {
+      ok: false,
+      code: 'signature_invalid',
+      detail: `${auth.header} is not ${schemeOf(auth)}`,
+    }
   }
   const digest = given.slice(auth.prefix.length).trim()
   // Hex is case-insensitive; base64 is not.
@@ -26,12 +33,12 @@ const verifyHmac = (
   const expected = secrets.map((secret) =>
     hmac(auth.algorithm, secret, request.body, auth.encoding),
   )
-  return anyMatches(normalized, expected, safeEqual)
+  return anyMatches(normalized, expected, safeEqualSignature)
     ? { ok: true }
     : {
         ok: false,
         code: 'signature_invalid',
-        detail: `${auth.header} does not match the body (${scheme} of the raw body)`,
+        detail: `${auth.header} does not match the body (${schemeOf(auth)} of the raw body)`,
       }
 }
 

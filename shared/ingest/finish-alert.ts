@@ -6,6 +6,8 @@ import { describeIssues } from '../describe-issues.js'
 import { PayloadError, TemplateError } from '../errors.js'
 import type { AlertDraft } from '../sources/webhook-source.js'
 import { withGroup } from './group-key.js'
+import { normalizeInstant } from './normalize-instant.js'
+import { spreadUnder } from './spread-under.js'
 
 const FIRING = [
   'firing',
@@ -43,26 +45,6 @@ const normalizeStatus = (value: unknown): unknown => {
   return value // left as is: the schema names the rule it breaks
 }
 
-const ZONELESS = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/
-
-/**
- * The instant as ISO 8601, or `fallback` when there is none or it cannot be read: when an event
- * happened is not worth losing the alert over.
- */
-const normalizeInstant = (value: unknown, fallback: string): string => {
-  if (typeof value !== 'string' && typeof value !== 'number') return fallback
-  // Unix time in seconds or milliseconds, as many senders send it.
-  // A time without a zone is read as UTC, not as this server's local time.
-  const written = String(value)
-  const zoned = ZONELESS.test(written) ? `${written.replace(' ', 'T')}Z` : written
-  const date =
-    typeof value === 'number' ? new Date(value < 1e12 ? value * 1000 : value) : new Date(zoned)
-  if (Number.isNaN(date.getTime())) return fallback
-  const iso = date.toISOString()
-  // Years before 0 or after 9999 print as ±YYYYYY, which no ISO 8601 reader expects.
-  return /^\d{4}-/.test(iso) ? iso : fallback
-}
-
 const text = (value: unknown): string | undefined =>
   value === undefined || value === null
     ? undefined
@@ -95,11 +77,12 @@ const withRendered = (
   draft: AlertDraft['alert'],
   rendered: Record<string, unknown>,
 ): Record<string, unknown> => {
-  const fields: Record<string, unknown> = { ...draft }
   // Every rendered field over the draft's but the tenant's two, which go into `tenant` below.
+  const fields: Record<string, unknown> = {}
   for (const name of Object.keys(rendered)) {
     if (name !== 'tenantId' && name !== 'tenantName') fields[name] = rendered[name]
   }
+  spreadUnder(fields, draft)
   const { tenantId, tenantName } = rendered
   if (tenantId !== undefined || tenantName !== undefined) {
     fields.tenant = {
@@ -113,20 +96,22 @@ const withRendered = (
 
 /** Fills defaults, normalizes and validates the alert's fields (throws `PayloadError`, 422). */
 const completeAlert = (fields: Record<string, unknown>, receivedAt: string): Alert => {
-  const candidate = {
-    ...fields,
-    key: boundedKey(text(fields.key)),
-    // Over-long text is cut rather than refused: a long message must not lose the alert.
-    // An empty title (a template reading a field that is null or absent) falls back to the key.
-    title: (text(fields.title) || text(fields.key))?.slice(0, 500),
-    description: text(fields.description)?.slice(0, 100_000),
-    status: normalizeStatus(fields.status),
-    severity: normalizeSeverity(fields.severity),
-    occurredAt: normalizeInstant(fields.occurredAt, receivedAt),
-    url: text(fields.url)?.slice(0, 2048),
-    resource: text(fields.resource)?.slice(0, 255),
-    labels: stringRecord(fields.labels),
-  }
+  const candidate = spreadUnder(
+    {
+      key: boundedKey(text(fields.key)),
+      // Over-long text is cut rather than refused: a long message must not lose the alert.
+      // An empty title (a template reading a field that is null or absent) falls back to the key.
+      title: (text(fields.title) || text(fields.key))?.slice(0, 500),
+      description: text(fields.description)?.slice(0, 100_000),
+      status: normalizeStatus(fields.status),
+      severity: normalizeSeverity(fields.severity),
+      occurredAt: normalizeInstant(fields.occurredAt, receivedAt),
+      url: text(fields.url)?.slice(0, 2048),
+      resource: text(fields.resource)?.slice(0, 255),
+      labels: stringRecord(fields.labels),
+    },
+    fields,
+  )
   const checked = checkedAlert(candidate)
   if (checked) return checked
   const result = AlertSchema.safeParse(candidate)

@@ -10,7 +10,7 @@ import {
 } from '../envelope.js'
 import { AuthenticationError, ConfigError, PayloadError, UnknownRouteError } from '../errors.js'
 import type { Logger } from '../observability.js'
-import { freezeInPlace } from '../plain-copy.js'
+import { handOver } from '../plain-copy.js'
 import type { EventQueue } from '../queue/event-queue.js'
 import {
   RECHECK_MISSING_SECRET_MS,
@@ -139,7 +139,7 @@ export const authenticate = async (
   context: SourceContext<unknown>,
 ): Promise<AuthVerdict> => verdictOf(route, request, context)
 
-/** The envelope of one finished alert. Frozen: nothing changes it once made. */
+/** The envelope of one finished alert. Handed over: nothing changes it once made. */
 const envelopeOf = (
   route: CompiledRoute,
   result: Alerts,
@@ -148,8 +148,8 @@ const envelopeOf = (
   alert: Alert,
   raw: unknown,
 ): AlertEnvelope =>
-  // The memory queue then keeps it as it is, with no copy.
-  freezeInPlace({
+  // The memory queue then keeps it as it is, with no copy, and freezes it when it is read.
+  handOver({
     v: 1 as const,
     id: envelopeId(delivery, alert),
     route: route.name,

@@ -1,5 +1,5 @@
 import type { Envelope } from '../envelope.js'
-import { frozenCopy } from '../plain-copy.js'
+import { frozenCopy, heldCopy } from '../plain-copy.js'
 import { createFifoQueue, type FifoStorage } from './fifo-queue.js'
 import type { DeadLetter, LocalEventQueueOptions } from './local-event-queue.js'
 
@@ -34,9 +34,10 @@ const memoryStorage = (): FifoStorage<Stored> => {
     },
     messageCount: () => messages.length,
     append(envelope, groupId) {
-      // A copy, as a real queue would hold; frozen, so every reader can be handed it as it is.
+      // A frozen copy, as a real queue would hold, or the envelope its creator handed over, which
+      // is frozen when first read: either way every reader can be handed it as it is.
       messages.push({
-        envelope: frozenCopy(envelope),
+        envelope: heldCopy(envelope),
         groupId,
         receiveCount: 0,
         invisibleUntil: 0,
@@ -54,7 +55,7 @@ const memoryStorage = (): FifoStorage<Stored> => {
     },
     lease(message, lease) {
       Object.assign(message, lease)
-      return message.envelope
+      return frozenCopy(message.envelope)
     },
     leasedWith: (receiptHandle) =>
       messages.find((message) => message.receiptHandle === receiptHandle),
@@ -64,7 +65,11 @@ const memoryStorage = (): FifoStorage<Stored> => {
     },
     deadLetter(message, reason) {
       remove(message)
-      deadLetters.push({ envelope: message.envelope, reason, receiveCount: message.receiveCount })
+      deadLetters.push({
+        envelope: frozenCopy(message.envelope),
+        reason,
+        receiveCount: message.receiveCount,
+      })
     },
     takeDeadLetter(envelopeId) {
       const index = deadLetters.findIndex((letter) => letter.envelope.id === envelopeId)
@@ -72,7 +77,7 @@ const memoryStorage = (): FifoStorage<Stored> => {
     },
     deadLetters: () => [...deadLetters],
     deadLetterCount: () => deadLetters.length,
-    envelopes: () => messages.map((message) => message.envelope),
+    envelopes: () => messages.map((message) => frozenCopy(message.envelope)),
     invisibleCount: (at) => messages.filter((message) => message.invisibleUntil > at).length,
   }
 }

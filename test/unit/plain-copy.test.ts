@@ -1,6 +1,12 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { copyPlain, freezeInPlace, frozenCopy } from '../../shared/plain-copy.js'
+import {
+  copyPlain,
+  freezeInPlace,
+  frozenCopy,
+  handOver,
+  heldCopy,
+} from '../../shared/plain-copy.js'
 
 /** JSON values as JSON.parse makes them, own `__proto__` and `constructor` keys included. */
 const parsedJson = fc
@@ -74,5 +80,31 @@ describe('frozenCopy', () => {
     expect(copy).not.toBe(surface)
     inside.title = 'changed'
     expect(copy.alert.title).toBe('t')
+  })
+})
+
+describe('heldCopy', () => {
+  it('keeps a handed-over value as it is, unfrozen until frozenCopy reads it', () => {
+    const value = handOver({ alert: { title: 't', labels: { a: 'b' } } })
+    expect(heldCopy(value)).toBe(value)
+    expect(Object.isFrozen(value)).toBe(false)
+
+    const read = frozenCopy(value)
+
+    expect(read).toBe(value)
+    expect(everyObjectIn(value).every((object) => Object.isFrozen(object))).toBe(true)
+    expect(frozenCopy(value)).toBe(value)
+  })
+
+  it('keeps anything else as a frozen copy', () => {
+    fc.assert(
+      fc.property(parsedJson, (value) => {
+        const held = heldCopy(value)
+        expect(held).toEqual(structuredClone(value))
+        expect(everyObjectIn(held).every((object) => Object.isFrozen(object))).toBe(true)
+        if (typeof value === 'object' && value !== null) expect(held).not.toBe(value)
+      }),
+      { numRuns: 100 },
+    )
   })
 })

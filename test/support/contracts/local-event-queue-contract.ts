@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import type { AlertEnvelope } from '../../../shared/envelope.js'
 import { QueueError } from '../../../shared/errors.js'
+import { handOver } from '../../../shared/plain-copy.js'
 import type {
   LocalEventQueue,
   LocalEventQueueOptions,
@@ -170,6 +172,20 @@ export const localEventQueueContract = (
       const envelope = envelopeFor()
       await queue.send([envelope])
       envelope.alert.title = 'changed'
+      expect(pendingAlerts(queue)[0]?.alert.title).toBe('Disk almost full on db01')
+    })
+
+    it('hands out an envelope its creator handed over as sent; a reader cannot change it', async () => {
+      const queue = create()
+      await queue.send([handOver(envelopeFor())])
+      const [message] = queue.receive()
+      const envelope = message?.envelope as AlertEnvelope
+      expect(envelope).toEqual(envelopeFor())
+      try {
+        envelope.alert.title = 'changed'
+      } catch {
+        // The memory queue's envelopes are frozen; the SQLite queue's are copies.
+      }
       expect(pendingAlerts(queue)[0]?.alert.title).toBe('Disk almost full on db01')
     })
 

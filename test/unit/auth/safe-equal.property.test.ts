@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { safeEqual, safeEqualSecret } from '../../../shared/auth/safe-equal.js'
+import { safeEqual, safeEqualSecret, safeEqualSignature } from '../../../shared/auth/safe-equal.js'
 
 describe('safeEqualSecret', () => {
   it('answers as safeEqual, with secrets repeated, rotated and past its memory of them', () => {
@@ -17,5 +17,24 @@ describe('safeEqualSecret', () => {
       ),
       { numRuns: 200 },
     )
+  })
+})
+
+describe('safeEqualSignature', () => {
+  it('answers as safeEqual, lone surrogates and same-length near misses included', () => {
+    const hex = fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), maxLength: 64 })
+    const anyText = fc.string({ unit: 'binary', maxLength: 70 })
+    // A lone surrogate and U+FFFD encode alike in UTF-8, as safeEqual's digests see them.
+    const surrogates = fc.constantFrom('\ud800', '\udfff', '\ufffd', 'a\ud83d', 'a\ufffd')
+    const text = fc.oneof(hex, anyText, surrogates)
+    const nearMiss = hex.map((value) => value.replace(/.$/, (last) => (last === 'a' ? 'b' : 'a')))
+    fc.assert(
+      fc.property(fc.oneof(text, nearMiss), text, (given, expected) => {
+        expect(safeEqualSignature(given, expected)).toBe(safeEqual(given, expected))
+        expect(safeEqualSignature(expected, expected)).toBe(true)
+      }),
+      { numRuns: 2000 },
+    )
+    expect(safeEqualSignature('\ud800', '\ufffd')).toBe(safeEqual('\ud800', '\ufffd'))
   })
 })
