@@ -61,70 +61,6 @@ const bytesUnder = (dir: string): number =>
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`
 
-/**
- * AWS list prices (USD, us-east-1, on-demand, checked 2026-11) and the per-event usage the cost
- * model assumes. docs/deploy.md explains each assumption.
- */
-export const PRICES = {
-  httpApiPerMillion: 1.0,
-  lambdaArmGbSecond: 0.0000133334,
-  lambdaRequestsPerMillion: 0.2,
-  sqsFifoRequestsPerMillion: 0.5,
-  dynamoWriteUnitsPerMillion: 0.625,
-  dynamoReadUnitsPerMillion: 0.125,
-  logsIngestPerGb: 0.5,
-  transferOutPerGb: 0.09,
-} as const
-
-export const USAGE = {
-  memoryGb: 0.5,
-  ingestSeconds: 0.05,
-  deliverSeconds: 0.6,
-  /** Envelopes per SQS batch the deliver function receives (1 = quiet traffic, the worst case). */
-  batchSize: 1,
-  haloRequestsPerEvent: 2,
-  /** The budget item (≤ 250 timestamps) is ~3 KB: 1 RRU to read strongly, 3 WRU to write. */
-  budgetReadUnits: 1,
-  budgetWriteUnits: 3,
-  correlationReadUnits: 1,
-  correlationWriteUnits: 1,
-  /** The envelope's outcome in the delivery history: one put of an item under 1 KB. */
-  historyWriteUnits: 1,
-  logBytesPerEvent: 3_000,
-  bytesToHaloPerEvent: 2_000,
-} as const
-
-/** Cost of one million events, per service, from {@link PRICES} and {@link USAGE}. */
-export const costPerMillionEvents = (usage = USAGE, prices = PRICES) => {
-  const million = 1_000_000
-  const gbSeconds = usage.memoryGb * (usage.ingestSeconds + usage.deliverSeconds) * million
-  const lambdaInvocations = million + million / usage.batchSize
-  // Send (one batch per webhook), then receive and delete once per deliver batch.
-  const sqsRequests = million + (2 * million) / usage.batchSize
-  const readUnits =
-    (usage.haloRequestsPerEvent * usage.budgetReadUnits + usage.correlationReadUnits) * million
-  const writeUnits =
-    (usage.haloRequestsPerEvent * usage.budgetWriteUnits +
-      usage.correlationWriteUnits +
-      usage.historyWriteUnits) *
-    million
-  const lines = {
-    'API Gateway HTTP API': prices.httpApiPerMillion,
-    Lambda:
-      gbSeconds * prices.lambdaArmGbSecond +
-      (lambdaInvocations / million) * prices.lambdaRequestsPerMillion,
-    'SQS FIFO': (sqsRequests / million) * prices.sqsFifoRequestsPerMillion,
-    DynamoDB:
-      (readUnits / million) * prices.dynamoReadUnitsPerMillion +
-      (writeUnits / million) * prices.dynamoWriteUnitsPerMillion,
-    'CloudWatch Logs': ((usage.logBytesPerEvent * million) / 1e9) * prices.logsIngestPerGb,
-    'Data transfer to Halo':
-      ((usage.bytesToHaloPerEvent * million) / 1e9) * prices.transferOutPerGb,
-  }
-  const total = Object.values(lines).reduce((sum, value) => sum + value, 0)
-  return { lines, total }
-}
-
 const wall = (runs: readonly Timing[]) => runs.map((run) => run.ms)
 const cpu = (runs: readonly Timing[]) => runs.map((run) => run.cpuMs)
 
@@ -226,14 +162,6 @@ export async function benchLambdaBundles(): Promise<string[]> {
       `lambda-bundles ingest cold first request (process start → 202; SQS and Secrets Manager stand-ins on loopback; ${RUNS} interleaved rounds): ` +
         `ingest ${spread(wall(cold.ingest))}, CPU ${spread(cpu(cold.ingest))}; minimal ingest ${spread(wall(cold.minimal))}, CPU ${spread(cpu(cold.minimal))} → ${ratios(cold.ingest, cold.minimal)}`,
       `lambda-bundles sent to the SQS stand-in: ${standIn.calls('SendMessageBatch').length + standIn.calls('SendMessage').length} calls; secret reads: ${standIn.calls('GetSecretValue').length}`,
-    )
-    const cost = costPerMillionEvents()
-    lines.push(
-      `lambda-bundles cost per million events: $${cost.total.toFixed(2)} (${Object.entries(
-        cost.lines,
-      )
-        .map(([name, usd]) => `${name} $${usd.toFixed(2)}`)
-        .join(', ')}); assumptions in docs/deploy.md`,
     )
     return lines
   } finally {
