@@ -1,10 +1,16 @@
 import { availableParallelism } from 'node:os'
 import { defineConfig } from 'vitest/config'
+import { OWN_MODULE_GRAPH } from './test/support/own-module-graph.js'
 
 // Most of the suite's time is spent waiting (on the Halo sandbox, DynamoDB Local, gateways and
 // their timers), not computing: twice as many test files as cores run at once. Vitest's default
 // (one fewer than the cores) ran one file at a time on a 2-core machine: 110 s against 48 s.
 const maxWorkers = Math.max(2, availableParallelism() * 2)
+
+const INTEGRATION = {
+  testTimeout: 20_000,
+  globalSetup: ['test/support/dynamodb-local-setup.ts'],
+}
 
 // One project per test layer, so `vitest run --project unit` stays fast while CI runs them all.
 export default defineConfig({
@@ -30,17 +36,32 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          testTimeout: 20_000,
-          globalSetup: ['test/support/dynamodb-local-setup.ts'],
+          exclude: OWN_MODULE_GRAPH,
+          isolate: false,
+          ...INTEGRATION,
         },
       },
       {
         extends: true,
-        test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 120_000 },
+        test: { name: 'integration-isolated', include: OWN_MODULE_GRAPH, ...INTEGRATION },
       },
       {
         extends: true,
-        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 60_000 },
+        test: {
+          name: 'infra',
+          include: ['test/infra/**/*.test.ts'],
+          isolate: false,
+          testTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          isolate: false,
+          testTimeout: 60_000,
+        },
       },
     ],
   },

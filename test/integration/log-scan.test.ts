@@ -270,11 +270,6 @@ describe('log scan: no secret, token or signature in any log line or response', 
         if (stats.queued + stats.inFlight === 0) break
         await new Promise((resolve) => setTimeout(resolve, 100))
       }
-      console.log(
-        captured.map((c) => c.where).join('\n'),
-        logs.slice(-30).join('\n'),
-        gateway.queue.deadLetters().map((d) => d.reason),
-      )
       expect(sandbox.sandbox.tickets().length).toBeGreaterThanOrEqual(SENDERS.length - 2)
       expect(issuedTokens.length).toBeGreaterThan(0)
       for (const token of issuedTokens) forbidden.add(token)

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node'
-import { launchDynamoDbLocal } from './dynamodb-local.js'
+import { type DynamoDbLocal, launchDynamoDbLocal } from './dynamodb-local.js'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -7,12 +7,25 @@ declare module 'vitest' {
   }
 }
 
+// Both integration projects (shared and own module graphs) name this setup: they share one
+// DynamoDB Local, stopped when the last of them is torn down.
+const SHARED = Symbol.for('halo-hooks.dynamodb-local')
+type Shared = { local: Promise<DynamoDbLocal>; users: number }
+const registry = globalThis as typeof globalThis & { [SHARED]?: Shared }
+
 /**
- * The integration project's global setup: one DynamoDB Local for the whole run (it takes seconds
+ * The integration projects' global setup: one DynamoDB Local for the whole run (it takes seconds
  * of CPU to start), shared by every file through `startDynamoDbLocal`.
  */
 export default async function setup(project: TestProject) {
-  const local = await launchDynamoDbLocal()
+  registry[SHARED] ??= { local: launchDynamoDbLocal(), users: 0 }
+  const shared = registry[SHARED]
+  shared.users++
+  const local = await shared.local
   project.provide('dynamoDbLocalEndpoint', local.endpoint)
-  return () => local.stop()
+  return async () => {
+    if (--shared.users > 0) return
+    registry[SHARED] = undefined
+    await local.stop()
+  }
 }

@@ -1,0 +1,55 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { OWN_MODULE_GRAPH } from '../support/own-module-graph.js'
+import { REPO_ROOT } from '../support/processes.js'
+
+/** What makes a test file change state that later files in its worker would see. */
+const GLOBAL_CHANGES: [string, RegExp][] = [
+  [
+    'sets process.env',
+    /Object\.assign\(\s*process\.env|process\.env(\.\w+|\[[^\]]+\])\s*=[^=]|delete process\.env/,
+  ],
+  ['mocks a module', /\bvi\.(mock|doMock|stubGlobal|stubEnv)\(/],
+  ['replaces a global', /\bglobalThis\.\w+\s*=[^=]/],
+  ['imports a Lambda handler (it reads process.env at load)', /functions\/\w+\/handler\.js/],
+]
+
+/** Test files of the layers that share module graphs (the unit layer shares no global state). */
+const sharedLayerFiles = (): string[] =>
+  ['test/integration', 'test/e2e', 'test/infra'].flatMap((dir) =>
+    readdirSync(join(REPO_ROOT, dir), { recursive: true, encoding: 'utf8' })
+      .filter((name) => name.endsWith('.test.ts'))
+      .map((name) => `${dir}/${name}`),
+  )
+
+describe('test files with a module graph of their own', () => {
+  it('lists every file that changes global state, so no other file inherits it', () => {
+    const unlisted = sharedLayerFiles().flatMap((file) => {
+      if (OWN_MODULE_GRAPH.includes(file)) return []
+      const text = readFileSync(join(REPO_ROOT, file), 'utf8')
+      return GLOBAL_CHANGES.filter(([, pattern]) => pattern.test(text)).map(
+        ([why]) => `${file} ${why}`,
+      )
+    })
+    expect(unlisted).toEqual([])
+  })
+
+  it('lists only files that exist and need it', () => {
+    for (const file of OWN_MODULE_GRAPH) {
+      expect(existsSync(join(REPO_ROOT, file)), file).toBe(true)
+      const text = readFileSync(join(REPO_ROOT, file), 'utf8')
+      expect(
+        GLOBAL_CHANGES.some(([, pattern]) => pattern.test(text)),
+        file,
+      ).toBe(true)
+    }
+  })
+
+  it('sees a file that sets process.env (the check is not blind)', () => {
+    const [, pattern] = GLOBAL_CHANGES[0] as [string, RegExp]
+    expect(pattern.test("Object.assign(process.env, { A: '1' })")).toBe(true)
+    expect(pattern.test("process.env.HALO_URL = 'x'")).toBe(true)
+    expect(pattern.test('const url = process.env.HALO_URL')).toBe(false)
+  })
+})
