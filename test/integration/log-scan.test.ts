@@ -233,6 +233,9 @@ describe('log scan: no secret, token or signature in any log line or response', 
         port: 0,
         // A Halo that allows plenty in a short window, so injected 429s cost seconds, not minutes.
         budget: { limit: 1_000, windowSeconds: 5 },
+        // Retries after a tenth of a second, not two: the deliveries' retries are logged all the
+        // same, and the queue drains in seconds however loaded the machine is.
+        worker: { retryBaseMs: 100 },
       })
     })
 
