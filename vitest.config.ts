@@ -13,9 +13,12 @@ const INTEGRATION = {
 }
 
 // One project per test layer, so `vitest run --project unit` stays fast while CI runs them all.
+// The files of a layer share their worker's module graph (a fresh graph per file was most of the
+// suite's CPU time); those that change global state get one each (`OWN_MODULE_GRAPH`).
 export default defineConfig({
   test: {
     maxWorkers,
+    isolate: false,
     // Worker threads, not processes: less to start and to switch between on two cores.
     pool: 'threads',
     // Transformed modules are kept in node_modules/.experimental-vitest-cache for the next run
@@ -23,14 +26,12 @@ export default defineConfig({
     experimental: { fsModuleCache: true },
     env: { CDK_VALIDATION: 'false', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     projects: [
-      // Unit tests share no global state, so they share module instances too: a fresh module
-      // graph per file was most of the unit layer's time.
       {
         extends: true,
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
-          isolate: false,
+          exclude: OWN_MODULE_GRAPH,
           // Property tests run hundreds of requests each; the default 5 s is too near on a loaded
           // 2-core machine while the other layers run beside them.
           testTimeout: 30_000,
@@ -42,20 +43,15 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           exclude: OWN_MODULE_GRAPH,
-          isolate: false,
           ...INTEGRATION,
         },
-      },
-      {
-        extends: true,
-        test: { name: 'integration-isolated', include: OWN_MODULE_GRAPH, ...INTEGRATION },
       },
       {
         extends: true,
         test: {
           name: 'infra',
           include: ['test/infra/**/*.test.ts'],
-          isolate: false,
+          exclude: OWN_MODULE_GRAPH,
           testTimeout: 120_000,
         },
       },
@@ -64,8 +60,17 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
-          isolate: false,
+          exclude: OWN_MODULE_GRAPH,
           testTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'own-module-graph',
+          include: OWN_MODULE_GRAPH,
+          isolate: true,
+          ...INTEGRATION,
         },
       },
     ],

@@ -7,7 +7,7 @@ declare module 'vitest' {
   }
 }
 
-// Both integration projects (shared and own module graphs) name this setup: they share one
+// The integration project and the own-module-graph project name this setup: they share one
 // DynamoDB Local, stopped when the last of them is torn down.
 const SHARED = Symbol.for('halo-hooks.dynamodb-local')
 type Shared = { local: Promise<DynamoDbLocal>; users: number }

@@ -15,7 +15,7 @@ const GLOBAL_CHANGES: [string, RegExp][] = [
   ['imports a Lambda handler (it reads process.env at load)', /functions\/\w+\/handler\.js/],
 ]
 
-/** Test files of the layers that share module graphs (the unit layer shares no global state). */
+/** Test files of the integration, infra and e2e layers (the unit layer's mocks predate the list). */
 const sharedLayerFiles = (): string[] =>
   ['test/integration', 'test/e2e', 'test/infra'].flatMap((dir) =>
     readdirSync(join(REPO_ROOT, dir), { recursive: true, encoding: 'utf8' })
