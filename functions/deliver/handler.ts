@@ -3,7 +3,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { AWS_ENV, METRIC } from '../../shared/aws-env.js'
-import { parseSettings } from '../../shared/config/parse-settings.js'
+import { parseEnv } from '../../shared/config/function-env.js'
 import { deliveryRecordOf } from '../../shared/delivery/delivery-history.js'
 import { createDynamoDbDeliveryHistory } from '../../shared/delivery/dynamodb-delivery-history.js'
 import {
@@ -30,19 +30,18 @@ import type { ResolveAtSourceFn } from '../../shared/outbound/resolve-at-source.
 import { createPowertoolsObservability } from '../../shared/powertools-observability.js'
 import { type SqsBatchMessage, sqsBatchMessage } from '../../shared/queue/sqs-batch-message.js'
 import { createAwsSecretStore } from '../../shared/secrets/aws-secret-store.js'
-import * as z from '../../shared/zod-mini.js'
 import { deliverEvent } from './deliver-event.js'
 import { routes } from './routes.js'
 
-const env = parseSettings(
-  z.object({
-    [AWS_ENV.queueUrl]: z.url(),
-    [AWS_ENV.deadLetterQueueUrl]: z.url(),
+const env = parseEnv(
+  {
+    [AWS_ENV.queueUrl]: { type: 'url' },
+    [AWS_ENV.deadLetterQueueUrl]: { type: 'url' },
     ...HALO_FUNCTION_SETTINGS,
-    [AWS_ENV.maxReceiveCount]: z.optional(z.coerce.number().check(z.int(), z.gte(1))),
-    [AWS_ENV.queueRetentionSeconds]: z.optional(z.coerce.number().check(z.int(), z.gte(60))),
-    [AWS_ENV.deliveryHistory]: z._default(z.enum(['all', 'changes']), 'all'),
-  }),
+    [AWS_ENV.maxReceiveCount]: { type: 'int', min: 1, optional: true },
+    [AWS_ENV.queueRetentionSeconds]: { type: 'int', min: 60, optional: true },
+    [AWS_ENV.deliveryHistory]: { type: 'enum', values: ['all', 'changes'], default: 'all' },
+  },
   process.env,
   'deliver environment',
 )

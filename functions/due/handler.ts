@@ -3,20 +3,19 @@ import { SQSClient } from '@aws-sdk/client-sqs'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import type { Context } from 'aws-lambda'
 import { AWS_ENV, METRIC } from '../../shared/aws-env.js'
-import { parseSettings } from '../../shared/config/parse-settings.js'
+import { parseEnv } from '../../shared/config/function-env.js'
 import { createDynamoDbCorrelationStore } from '../../shared/lifecycle/dynamodb-correlation-store.js'
 import { createPowertoolsObservability } from '../../shared/powertools-observability.js'
 import { createSqsEventQueue } from '../../shared/queue/sqs-event-queue.js'
 import { type DueSweepReport, runDueSweep } from '../../shared/timers/run-due-sweep.js'
-import * as z from '../../shared/zod-mini.js'
 import { routes as configured } from './routes.js'
 
 // The table's due index and the queue: nothing else, no secret (it never calls Halo).
-const env = parseSettings(
-  z.object({
-    [AWS_ENV.queueUrl]: z.url(),
-    [AWS_ENV.tableName]: z.string().check(z.minLength(1)),
-  }),
+const env = parseEnv(
+  {
+    [AWS_ENV.queueUrl]: { type: 'url' },
+    [AWS_ENV.tableName]: { type: 'text' },
+  },
   process.env,
   'due sweep environment',
 )

@@ -3,28 +3,27 @@ import { SQSClient } from '@aws-sdk/client-sqs'
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda'
 import { handle, type LambdaEvent } from 'hono/aws-lambda'
 import { AWS_ENV, METRIC } from '../../shared/aws-env.js'
-import { parseSettings } from '../../shared/config/parse-settings.js'
+import { parseEnv } from '../../shared/config/function-env.js'
 import { SECRET_CACHE_SETTING } from '../../shared/function-settings.js'
 import type { CorrelationStore } from '../../shared/lifecycle/correlation-store.js'
 import { createPowertoolsObservability } from '../../shared/powertools-observability.js'
 import { createSqsEventQueue } from '../../shared/queue/sqs-event-queue.js'
 import { createAwsSecretStore } from '../../shared/secrets/aws-secret-store.js'
-import * as z from '../../shared/zod-mini.js'
 import { createIngestApp, type WebhookResult } from './app.js'
 import { routes } from './routes.js'
 
-const env = parseSettings(
-  z.object({
-    [AWS_ENV.queueUrl]: z.url(),
-    [AWS_ENV.signingSecretId]: z.string().check(z.minLength(1)),
+const env = parseEnv(
+  {
+    [AWS_ENV.queueUrl]: { type: 'url' },
+    [AWS_ENV.signingSecretId]: { type: 'text' },
     ...SECRET_CACHE_SETTING,
     /**
      * Set by the stack so the dry run can show the stored state and a Halo ticket event about a
      * ticket no problem owns is ignored at once; without it the dry run is off and every ticket
      * event is queued.
      */
-    [AWS_ENV.tableName]: z.optional(z.string().check(z.minLength(1))),
-  }),
+    [AWS_ENV.tableName]: { type: 'text', optional: true },
+  },
   process.env,
   'ingest environment',
 )

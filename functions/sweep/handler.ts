@@ -4,7 +4,7 @@ import { SQSClient } from '@aws-sdk/client-sqs'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import type { Context } from 'aws-lambda'
 import { AWS_ENV, METRIC } from '../../shared/aws-env.js'
-import { parseSettings } from '../../shared/config/parse-settings.js'
+import { parseEnv } from '../../shared/config/function-env.js'
 import { ReconcileSchema } from '../../shared/config/reconcile-config.js'
 import { HALO_FUNCTION_SETTINGS } from '../../shared/function-settings.js'
 import { createDynamoDbRateBudget } from '../../shared/halo/dynamodb-rate-budget.js'
@@ -18,16 +18,15 @@ import { createDynamoDbSweepCursor } from '../../shared/reconcile/dynamodb-sweep
 import { runSweep, type SweepReport } from '../../shared/reconcile/run-sweep.js'
 import { sweepPace } from '../../shared/reconcile/sweep-pace.js'
 import { createAwsSecretStore } from '../../shared/secrets/aws-secret-store.js'
-import * as z from '../../shared/zod-mini.js'
 import { routes as configured } from './routes.js'
 
-const env = parseSettings(
-  z.object({
-    [AWS_ENV.queueUrl]: z.url(),
+const env = parseEnv(
+  {
+    [AWS_ENV.queueUrl]: { type: 'url' },
     ...HALO_FUNCTION_SETTINGS,
-    [AWS_ENV.reconcileMaxTickets]: z.optional(z.coerce.number()),
-    [AWS_ENV.reconcileMaxBudgetShare]: z.optional(z.coerce.number()),
-  }),
+    [AWS_ENV.reconcileMaxTickets]: { type: 'number', optional: true },
+    [AWS_ENV.reconcileMaxBudgetShare]: { type: 'number', optional: true },
+  },
   process.env,
   'sweep environment',
 )

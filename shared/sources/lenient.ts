@@ -1,3 +1,4 @@
+import { once } from '../once.js'
 import * as z from '../zod-mini.js'
 
 // Only the fields an alert's key, status and event type come from (and those a sender's protocol
@@ -106,7 +107,8 @@ export const lenientTextMap = () =>
     }),
   )
 
-const RecordSchema = z.record(z.string(), z.unknown())
+const recordSchema = once(() => z.record(z.string(), z.unknown()))
 
 /** Anything else z.record itself reads (or refuses, as `{}`). */
-const readRecord = (value: unknown): Record<string, unknown> => accepted(RecordSchema)(value) ?? {}
+const readRecord = (value: unknown): Record<string, unknown> =>
+  accepted(recordSchema())(value) ?? {}

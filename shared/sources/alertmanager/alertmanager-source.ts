@@ -4,7 +4,7 @@ import type { WebhookSource } from '../webhook-source.js'
 import { describeAlert } from './describe-alert.js'
 import { readAlertmanagerPayload } from './read-payload.js'
 
-export const AlertmanagerOptionsSchema = z.strictObject({})
+export const AlertmanagerOptionsSchema = z.lazy(() => z.strictObject({}))
 export type AlertmanagerOptions = z.infer<typeof AlertmanagerOptionsSchema>
 
 /**

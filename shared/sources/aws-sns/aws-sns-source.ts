@@ -22,20 +22,22 @@ import {
 
 const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d+:[A-Za-z0-9_.-]+$/
 
-export const AwsSnsOptionsSchema = z.strictObject({
-  /** Topics this route accepts. Required: any AWS account can sign for its own topics. */
-  topicArns: z
-    .array(z.string().check(z.regex(TOPIC_ARN, 'must be an SNS topic ARN')))
-    .check(z.minLength(1)),
-  /** Visit the `SubscribeURL` of a verified confirmation ourselves. @default false */
-  autoConfirm: z._default(z.boolean(), false),
-  /** Oldest (or most future) `Timestamp` accepted, in seconds. @default 3600 */
-  toleranceSeconds: z._default(z.number().check(z.int(), z.gte(60), z.lte(30 * 24 * 3600)), 3600),
-  /** Severity of alarms and other alerts (SNS and CloudWatch carry none). @default "high" */
-  severity: z._default(z.enum(SEVERITIES), 'high'),
-  /** What a notification that is not a CloudWatch alarm becomes. @default "alert" */
-  otherMessages: z._default(z.enum(['alert', 'ignore']), 'alert'),
-})
+export const AwsSnsOptionsSchema = z.lazy(() =>
+  z.strictObject({
+    /** Topics this route accepts. Required: any AWS account can sign for its own topics. */
+    topicArns: z
+      .array(z.string().check(z.regex(TOPIC_ARN, 'must be an SNS topic ARN')))
+      .check(z.minLength(1)),
+    /** Visit the `SubscribeURL` of a verified confirmation ourselves. @default false */
+    autoConfirm: z._default(z.boolean(), false),
+    /** Oldest (or most future) `Timestamp` accepted, in seconds. @default 3600 */
+    toleranceSeconds: z._default(z.number().check(z.int(), z.gte(60), z.lte(30 * 24 * 3600)), 3600),
+    /** Severity of alarms and other alerts (SNS and CloudWatch carry none). @default "high" */
+    severity: z._default(z.enum(SEVERITIES), 'high'),
+    /** What a notification that is not a CloudWatch alarm becomes. @default "alert" */
+    otherMessages: z._default(z.enum(['alert', 'ignore']), 'alert'),
+  }),
+)
 
 export type AwsSnsOptions = z.infer<typeof AwsSnsOptionsSchema>
 

@@ -4,7 +4,7 @@ import { parseJsonBody, validatePayload } from '../parse-body.js'
 import type { WebhookSource } from '../webhook-source.js'
 import { type AzureEssentials, AzureMonitorPayloadSchema } from './schema.js'
 
-export const AzureMonitorOptionsSchema = z.strictObject({})
+export const AzureMonitorOptionsSchema = z.lazy(() => z.strictObject({}))
 export type AzureMonitorOptions = z.infer<typeof AzureMonitorOptionsSchema>
 
 /** Custom property names an operator may set on the action group to name the customer. */

@@ -4,7 +4,7 @@ import { parseJsonBody, validatePayload } from '../parse-body.js'
 import type { WebhookSource } from '../webhook-source.js'
 import { type DattoAlert, DattoAlertSchema } from './schema.js'
 
-export const DattoRmmOptionsSchema = z.strictObject({})
+export const DattoRmmOptionsSchema = z.lazy(() => z.strictObject({}))
 export type DattoRmmOptions = z.infer<typeof DattoRmmOptionsSchema>
 
 /** An optional sender timestamp as ISO text; one we cannot read falls back to receipt time. */

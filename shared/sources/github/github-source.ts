@@ -16,16 +16,17 @@ import {
 const EVENTS = ['issues', 'workflow_run', 'dependabot_alert', 'code_scanning_alert'] as const
 
 /** Per-route options of the `github` source. */
-export const GitHubOptionsSchema = z.strictObject({
-  /** GitHub events (`X-GitHub-Event`) this route acts on; others are acknowledged and ignored. */
-  events: z._default(z.array(z.enum(EVENTS)).check(z.minLength(1)), [...EVENTS]),
-  /** `workflow_run` conclusions that raise an alert; a later `success` on the branch resolves it. */
-  failureConclusions: z._default(z.array(z.string().check(z.minLength(1))).check(z.minLength(1)), [
-    'failure',
-    'timed_out',
-    'startup_failure',
-  ]),
-})
+export const GitHubOptionsSchema = z.lazy(() =>
+  z.strictObject({
+    /** GitHub events (`X-GitHub-Event`) this route acts on; others are acknowledged and ignored. */
+    events: z._default(z.array(z.enum(EVENTS)).check(z.minLength(1)), [...EVENTS]),
+    /** `workflow_run` conclusions that raise an alert; a later `success` on the branch resolves it. */
+    failureConclusions: z._default(
+      z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
+      ['failure', 'timed_out', 'startup_failure'],
+    ),
+  }),
+)
 
 export type GitHubOptions = z.infer<typeof GitHubOptionsSchema>
 

@@ -6,13 +6,15 @@ import { parseJsonBody, validatePayload } from '../parse-body.js'
 import type { SourceResult, WebhookSource } from '../webhook-source.js'
 import { type HaloTicketFields, type HaloWebhook, HaloWebhookSchema } from './schema.js'
 
-export const HaloSourceOptionsSchema = z.strictObject({
-  /**
-   * The Halo agent id halo-hooks' API application acts as (`GET /api/Agent/me`): a closure or
-   * action by it is our own write coming back, and changes nothing.
-   */
-  agentId: z.optional(z.number().check(z.int(), z.positive())),
-})
+export const HaloSourceOptionsSchema = z.lazy(() =>
+  z.strictObject({
+    /**
+     * The Halo agent id halo-hooks' API application acts as (`GET /api/Agent/me`): a closure or
+     * action by it is our own write coming back, and changes nothing.
+     */
+    agentId: z.optional(z.number().check(z.int(), z.positive())),
+  }),
+)
 
 export type HaloSourceOptions = z.infer<typeof HaloSourceOptionsSchema>
 

@@ -6,12 +6,14 @@ import type { SourceResult, WebhookSource } from '../webhook-source.js'
 import { JiraAnyWebhookSchema, type JiraIssue, JiraIssueWebhookSchema } from './schema.js'
 
 /** Per-route options of the `jira` source. */
-export const JiraOptionsSchema = z.strictObject({
-  /** Project keys whose issues become alerts. @default every project the webhook covers */
-  projects: z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1))),
-  /** Issue type names (`Bug`, `Incident`, ...) that become alerts. @default every type */
-  issueTypes: z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1))),
-})
+export const JiraOptionsSchema = z.lazy(() =>
+  z.strictObject({
+    /** Project keys whose issues become alerts. @default every project the webhook covers */
+    projects: z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1))),
+    /** Issue type names (`Bug`, `Incident`, ...) that become alerts. @default every type */
+    issueTypes: z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1))),
+  }),
+)
 
 export type JiraOptions = z.infer<typeof JiraOptionsSchema>
 

@@ -7,14 +7,16 @@ import { type GraphNotification, GraphNotificationCollectionSchema } from './sch
 
 const CHANGE_TYPES = ['created', 'updated', 'deleted'] as const
 
-export const MicrosoftGraphOptionsSchema = z.strictObject({
-  /** Change types that become alerts; others are acknowledged and ignored. @default all */
-  changeTypes: z._default(z.array(z.enum(CHANGE_TYPES)).check(z.minLength(1)), [...CHANGE_TYPES]),
-  /** Whether lifecycle notifications (`subscriptionRemoved`, ...) open alerts. @default "alert" */
-  lifecycleNotifications: z._default(z.enum(['alert', 'ignore']), 'alert'),
-  /** Severity of change notifications (Graph sends none). @default "medium" */
-  severity: z._default(z.enum(SEVERITIES), 'medium'),
-})
+export const MicrosoftGraphOptionsSchema = z.lazy(() =>
+  z.strictObject({
+    /** Change types that become alerts; others are acknowledged and ignored. @default all */
+    changeTypes: z._default(z.array(z.enum(CHANGE_TYPES)).check(z.minLength(1)), [...CHANGE_TYPES]),
+    /** Whether lifecycle notifications (`subscriptionRemoved`, ...) open alerts. @default "alert" */
+    lifecycleNotifications: z._default(z.enum(['alert', 'ignore']), 'alert'),
+    /** Severity of change notifications (Graph sends none). @default "medium" */
+    severity: z._default(z.enum(SEVERITIES), 'medium'),
+  }),
+)
 
 export type MicrosoftGraphOptions = z.infer<typeof MicrosoftGraphOptionsSchema>
 

@@ -4,12 +4,14 @@ import { parseJsonBody, validatePayload } from '../parse-body.js'
 import type { WebhookSource } from '../webhook-source.js'
 import { type NinjaActivity, NinjaActivitySchema } from './schema.js'
 
-export const NinjaOneOptionsSchema = z.strictObject({
-  /** Activity types that can become alerts; others are acknowledged and ignored. */
-  activityTypes: z._default(z.array(z.string().check(z.minLength(1))).check(z.minLength(1)), [
-    'CONDITION',
-  ]),
-})
+export const NinjaOneOptionsSchema = z.lazy(() =>
+  z.strictObject({
+    /** Activity types that can become alerts; others are acknowledged and ignored. */
+    activityTypes: z._default(z.array(z.string().check(z.minLength(1))).check(z.minLength(1)), [
+      'CONDITION',
+    ]),
+  }),
+)
 
 export type NinjaOneOptions = z.infer<typeof NinjaOneOptionsSchema>
 

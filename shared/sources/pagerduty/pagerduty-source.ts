@@ -8,25 +8,27 @@ import { PagerDutyIncidentSchema, PagerDutyWebhookSchema } from './schema.js'
 const DEFAULT_EVENTS = ['incident.triggered', 'incident.reopened', 'incident.resolved']
 
 /** Per-route options of the `pagerduty` source. */
-export const PagerDutyOptionsSchema = z.strictObject({
-  /**
-   * Incident event types this route acts on. Add `incident.acknowledged`,
-   * `incident.escalated`, `incident.priority_updated`, ... to note them on the open ticket.
-   * @default ["incident.triggered", "incident.reopened", "incident.resolved"]
-   */
-  events: z._default(
-    z
-      .array(
-        z
-          .string()
-          .check(
-            z.regex(/^incident\.[a-z_]+$/, 'an incident event type, e.g. incident.acknowledged'),
-          ),
-      )
-      .check(z.minLength(1)),
-    DEFAULT_EVENTS,
-  ),
-})
+export const PagerDutyOptionsSchema = z.lazy(() =>
+  z.strictObject({
+    /**
+     * Incident event types this route acts on. Add `incident.acknowledged`,
+     * `incident.escalated`, `incident.priority_updated`, ... to note them on the open ticket.
+     * @default ["incident.triggered", "incident.reopened", "incident.resolved"]
+     */
+    events: z._default(
+      z
+        .array(
+          z
+            .string()
+            .check(
+              z.regex(/^incident\.[a-z_]+$/, 'an incident event type, e.g. incident.acknowledged'),
+            ),
+        )
+        .check(z.minLength(1)),
+      DEFAULT_EVENTS,
+    ),
+  }),
+)
 
 export type PagerDutyOptions = z.infer<typeof PagerDutyOptionsSchema>
 

@@ -13,10 +13,12 @@ import {
 const RESOURCES = ['issue', 'event_alert', 'metric_alert'] as const
 
 /** Per-route options of the `sentry` source. */
-export const SentryOptionsSchema = z.strictObject({
-  /** `Sentry-Hook-Resource`s this route acts on; others are acknowledged and ignored. */
-  resources: z._default(z.array(z.enum(RESOURCES)).check(z.minLength(1)), [...RESOURCES]),
-})
+export const SentryOptionsSchema = z.lazy(() =>
+  z.strictObject({
+    /** `Sentry-Hook-Resource`s this route acts on; others are acknowledged and ignored. */
+    resources: z._default(z.array(z.enum(RESOURCES)).check(z.minLength(1)), [...RESOURCES]),
+  }),
+)
 
 export type SentryOptions = z.infer<typeof SentryOptionsSchema>
 

@@ -10,23 +10,25 @@ import {
 import { verifySlackSignature } from './slack-signature.js'
 
 /** Per-route options of the `slack` source. */
-export const SlackOptionsSchema = z.strictObject({
-  /** Channel ids (`C…`) whose messages become alerts. @default every channel the app is in */
-  channels: z.optional(
-    z
-      .array(z.string().check(z.regex(/^[A-Z0-9]+$/, 'a Slack channel id such as C06NRA6JLER')))
-      .check(z.minLength(1)),
-  ),
-  /**
-   * Reactions (names without colons) that resolve the alert of the message they are added to,
-   * e.g. `white_check_mark`. Needs the `reaction_added` event subscription. @default none
-   */
-  resolveReactions: z._default(z.array(z.string().check(z.regex(/^[a-z0-9_+-]+$/))), []),
-  /** Messages posted by bots (including halo-hooks' own Halo notices) are ignored. @default true */
-  ignoreBots: z._default(z.boolean(), true),
-  /** How far `X-Slack-Request-Timestamp` may be from now. @default 300 (Slack's five minutes) */
-  toleranceSeconds: z._default(z.number().check(z.int(), z.gte(30), z.lte(3600)), 300),
-})
+export const SlackOptionsSchema = z.lazy(() =>
+  z.strictObject({
+    /** Channel ids (`C…`) whose messages become alerts. @default every channel the app is in */
+    channels: z.optional(
+      z
+        .array(z.string().check(z.regex(/^[A-Z0-9]+$/, 'a Slack channel id such as C06NRA6JLER')))
+        .check(z.minLength(1)),
+    ),
+    /**
+     * Reactions (names without colons) that resolve the alert of the message they are added to,
+     * e.g. `white_check_mark`. Needs the `reaction_added` event subscription. @default none
+     */
+    resolveReactions: z._default(z.array(z.string().check(z.regex(/^[a-z0-9_+-]+$/))), []),
+    /** Messages posted by bots (including halo-hooks' own Halo notices) are ignored. @default true */
+    ignoreBots: z._default(z.boolean(), true),
+    /** How far `X-Slack-Request-Timestamp` may be from now. @default 300 (Slack's five minutes) */
+    toleranceSeconds: z._default(z.number().check(z.int(), z.gte(30), z.lte(3600)), 300),
+  }),
+)
 
 export type SlackOptions = z.infer<typeof SlackOptionsSchema>
 

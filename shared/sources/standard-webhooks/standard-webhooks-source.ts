@@ -5,24 +5,28 @@ import { StandardWebhookPayloadSchema } from './schema.js'
 import { messageIdOf, verifyStandardWebhook } from './standard-webhooks-signature.js'
 
 /** Per-route options of the `standard-webhooks` source. */
-export const StandardWebhooksOptionsSchema = z.strictObject({
-  /**
-   * Payload `type`s this route acts on (`invoice.paid`, or a prefix such as `invoice.*`); others
-   * are acknowledged and ignored. @default every type
-   */
-  eventTypes: z.optional(
-    z
-      .array(z.string().check(z.regex(/^[^\s*]+(\.\*)?$|^\*$/, 'a type, or a prefix ending in .*')))
-      .check(z.minLength(1)),
-  ),
-  /** How far the signed timestamp may be from now, either way. @default 300 (the spec's 5 minutes) */
-  toleranceSeconds: z._default(z.number().check(z.int(), z.gte(30), z.lte(3600)), 300),
-  /**
-   * `base64`: the secret is `whsec_<base64>` (or bare base64), as Standard Webhooks and Svix
-   * senders show it. `raw`: the secret's own UTF-8 bytes are the key. @default "base64"
-   */
-  secretFormat: z._default(z.enum(['base64', 'raw']), 'base64'),
-})
+export const StandardWebhooksOptionsSchema = z.lazy(() =>
+  z.strictObject({
+    /**
+     * Payload `type`s this route acts on (`invoice.paid`, or a prefix such as `invoice.*`); others
+     * are acknowledged and ignored. @default every type
+     */
+    eventTypes: z.optional(
+      z
+        .array(
+          z.string().check(z.regex(/^[^\s*]+(\.\*)?$|^\*$/, 'a type, or a prefix ending in .*')),
+        )
+        .check(z.minLength(1)),
+    ),
+    /** How far the signed timestamp may be from now, either way. @default 300 (the spec's 5 minutes) */
+    toleranceSeconds: z._default(z.number().check(z.int(), z.gte(30), z.lte(3600)), 300),
+    /**
+     * `base64`: the secret is `whsec_<base64>` (or bare base64), as Standard Webhooks and Svix
+     * senders show it. `raw`: the secret's own UTF-8 bytes are the key. @default "base64"
+     */
+    secretFormat: z._default(z.enum(['base64', 'raw']), 'base64'),
+  }),
+)
 
 export type StandardWebhooksOptions = z.infer<typeof StandardWebhooksOptionsSchema>
 

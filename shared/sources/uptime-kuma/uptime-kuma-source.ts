@@ -5,10 +5,12 @@ import type { WebhookSource } from '../webhook-source.js'
 import { readKumaBody } from './read-kuma-body.js'
 import { type UptimeKumaMonitor, UptimeKumaPayloadSchema } from './schema.js'
 
-export const UptimeKumaOptionsSchema = z.strictObject({
-  /** Severity of a monitor that is down (Kuma has no severity of its own). @default "high" */
-  severity: z._default(z.enum(SEVERITIES), 'high'),
-})
+export const UptimeKumaOptionsSchema = z.lazy(() =>
+  z.strictObject({
+    /** Severity of a monitor that is down (Kuma has no severity of its own). @default "high" */
+    severity: z._default(z.enum(SEVERITIES), 'high'),
+  }),
+)
 export type UptimeKumaOptions = z.infer<typeof UptimeKumaOptionsSchema>
 
 const DOWN = 0

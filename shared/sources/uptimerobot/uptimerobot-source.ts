@@ -5,10 +5,12 @@ import { bodyText, parseJsonBody, validatePayload } from '../parse-body.js'
 import type { InboundRequest, WebhookSource } from '../webhook-source.js'
 import { type UptimeRobotPayload, UptimeRobotPayloadSchema } from './schema.js'
 
-export const UptimeRobotOptionsSchema = z.strictObject({
-  /** Severity of a monitor that is down (UptimeRobot has none). @default "high" */
-  severity: z._default(z.enum(SEVERITIES), 'high'),
-})
+export const UptimeRobotOptionsSchema = z.lazy(() =>
+  z.strictObject({
+    /** Severity of a monitor that is down (UptimeRobot has none). @default "high" */
+    severity: z._default(z.enum(SEVERITIES), 'high'),
+  }),
+)
 export type UptimeRobotOptions = z.infer<typeof UptimeRobotOptionsSchema>
 
 const DOWN = '1'

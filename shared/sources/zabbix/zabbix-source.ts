@@ -10,7 +10,7 @@ import {
   ZulipStyleEventSchema,
 } from './schema.js'
 
-export const ZabbixOptionsSchema = z.strictObject({})
+export const ZabbixOptionsSchema = z.lazy(() => z.strictObject({}))
 export type ZabbixOptions = z.infer<typeof ZabbixOptionsSchema>
 
 /** `{EVENT.NSEVERITY}` → ours: not classified, information, warning, average, high, disaster. */
