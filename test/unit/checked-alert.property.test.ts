@@ -1,7 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { AlertSchema, SEVERITIES } from '../../shared/alert.js'
-import { checkedAlert } from '../../shared/checked-alert.js'
+import { checkedAlert, isIsoInstant } from '../../shared/checked-alert.js'
+import * as z from '../../shared/zod-mini.js'
 
 // checkedAlert answers for AlertSchema on the hot path: whatever it answers must be exactly the
 // schema's answer (same fields, same undefined-valued keys, same order), and it must never answer
@@ -99,7 +100,6 @@ describe('checkedAlert', () => {
       { numRuns: 2_000 },
     )
     // Enough candidates are answered (rather than left to the schema) for the comparison to count.
-    console.log('ANSWERED', answered)
     expect(answered).toBeGreaterThan(200)
   })
 
@@ -125,5 +125,55 @@ describe('checkedAlert', () => {
       occurredAt: alert.occurredAt,
     }
     expect(checkedAlert(bare)).toStrictEqual(AlertSchema.parse(bare))
+  })
+
+  it("reads an instant exactly as zod's `iso.datetime({ offset: true })` does", () => {
+    const zodInstant = z.iso.datetime({ offset: true })
+    const often = <T>(valid: fc.Arbitrary<T>, ...misses: fc.Arbitrary<T>[]) =>
+      fc.oneof(
+        { arbitrary: valid, weight: 8 },
+        ...misses.map((arbitrary) => ({ arbitrary, weight: 1 })),
+      )
+    const digits = (length: number) =>
+      fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: length, maxLength: length })
+    // Near misses of every part: the calendar (29 February, 31 April), the clock, the fraction,
+    // the offset, and the separators.
+    const nearInstant = fc
+      .tuple(
+        often(fc.constantFrom('2026', '2000', '1900', '2024', '2100', '1600'), digits(4)),
+        often(
+          fc.constantFrom('01', '02', '04', '11', '12'),
+          fc.constantFrom('13', '00'),
+          digits(2),
+        ),
+        often(
+          fc.constantFrom('01', '28', '29', '30', '31'),
+          fc.constantFrom('00', '32'),
+          digits(2),
+        ),
+        often(fc.constant('T'), fc.constantFrom('t', ' ')),
+        often(fc.constantFrom('00', '07', '23'), fc.constantFrom('24'), digits(2)),
+        often(fc.constantFrom('00', '59'), fc.constantFrom('60'), digits(2)),
+        often(fc.constantFrom('00', '59'), fc.constantFrom('', ':60'), digits(2)),
+        often(fc.constantFrom('', '.1', '.123', '.123456789'), fc.constantFrom('.', '.x')),
+        often(
+          fc.constantFrom('Z', '+02:00', '-23:59', '+00:00'),
+          fc.constantFrom('z', '', '+24:00', '+0200', '+02', '-00:60'),
+        ),
+      )
+      .map(([y, m, d, t, hh, mm, ss, fraction, zone]) => {
+        const seconds = ss.startsWith(':') ? ss : ss ? `:${ss}` : ''
+        return `${y}-${m}-${d}${t}${hh}:${mm}${seconds}${fraction}${zone}`
+      })
+    let accepted = 0
+    fc.assert(
+      fc.property(fc.oneof(nearInstant, fc.string(), fc.anything()), (value) => {
+        const expected = zodInstant.safeParse(value).success
+        if (expected) accepted++
+        expect(isIsoInstant(value)).toBe(expected)
+      }),
+      { numRuns: 5_000 },
+    )
+    expect(accepted).toBeGreaterThan(100)
   })
 })
