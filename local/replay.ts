@@ -10,7 +10,8 @@ import {
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs'
 import { PARKED_ATTRIBUTE } from '../shared/aws-env.js'
-import { EnvelopeSchema, envelopeKey } from '../shared/envelope.js'
+import { envelopeKey } from '../shared/envelope.js'
+import { EnvelopeSchema } from '../shared/envelope-schema.js'
 import { replayLocal } from './replay-local.js'
 
 const USAGE = `npm run replay -- [options]

@@ -7,7 +7,8 @@ import {
   deliverEnvelope,
 } from '../../shared/delivery/deliver-envelope.js'
 import { describeIssues } from '../../shared/describe-issues.js'
-import { type Envelope, parseEnvelope } from '../../shared/envelope.js'
+import type { Envelope } from '../../shared/envelope.js'
+import { parseEnvelope } from '../../shared/envelope-schema.js'
 import { PayloadError, UnknownRouteError } from '../../shared/errors.js'
 import type { ResolveAtSourceFn } from '../../shared/outbound/resolve-at-source.js'
 

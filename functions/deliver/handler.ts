@@ -33,7 +33,7 @@ import { createAwsSecretStore } from '../../shared/secrets/aws-secret-store.js'
 import { deliverEvent } from './deliver-event.js'
 import { routes } from './routes.js'
 
-const env = parseEnv(
+const env = await parseEnv(
   {
     [AWS_ENV.queueUrl]: { type: 'url' },
     [AWS_ENV.deadLetterQueueUrl]: { type: 'url' },

@@ -11,7 +11,7 @@ import { type DueSweepReport, runDueSweep } from '../../shared/timers/run-due-sw
 import { routes as configured } from './routes.js'
 
 // The table's due index and the queue: nothing else, no secret (it never calls Halo).
-const env = parseEnv(
+const env = await parseEnv(
   {
     [AWS_ENV.queueUrl]: { type: 'url' },
     [AWS_ENV.tableName]: { type: 'text' },

@@ -12,7 +12,7 @@ import { createAwsSecretStore } from '../../shared/secrets/aws-secret-store.js'
 import { createIngestApp, type WebhookResult } from './app.js'
 import { routes } from './routes.js'
 
-const env = parseEnv(
+const env = await parseEnv(
   {
     [AWS_ENV.queueUrl]: { type: 'url' },
     [AWS_ENV.signingSecretId]: { type: 'text' },

@@ -20,7 +20,7 @@ import { sweepPace } from '../../shared/reconcile/sweep-pace.js'
 import { createAwsSecretStore } from '../../shared/secrets/aws-secret-store.js'
 import { routes as configured } from './routes.js'
 
-const env = parseEnv(
+const env = await parseEnv(
   {
     [AWS_ENV.queueUrl]: { type: 'url' },
     ...HALO_FUNCTION_SETTINGS,

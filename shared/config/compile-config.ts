@@ -10,7 +10,7 @@ import type { BusinessHours, LifecyclePolicy, NoisePolicy } from '../lifecycle/l
 import { type CompiledTemplate, compileTemplate, type TemplateIssue } from '../mapping/template.js'
 import type { TenantPolicy } from '../mapping/tenant-policy.js'
 import type { ResolveAtSource } from '../outbound/resolve-at-source-config.js'
-import { findSource, sources } from '../sources/registry.js'
+import { findSource, sourceOptions, sources } from '../sources/registry.js'
 import type { WebhookSource } from '../sources/webhook-source.js'
 import { type Config, ConfigSchema, ROUTE_NAME, type Route, RouteSchema } from './config-schema.js'
 
@@ -104,12 +104,13 @@ const compileRoute = (
     reportTemplateIssues(name, route, issues)
     return undefined
   }
-  const options = z.safeParse(source.options, route.options ?? {})
+  const optionsSchema = sourceOptions[route.source] as z.core.$ZodType
+  const options = z.safeParse(optionsSchema, route.options ?? {})
   if (!options.success) {
     issues.push(
       ...describeIssues(options.error, {
         prefix: ['routes', name, 'options'],
-        schema: source.options,
+        schema: optionsSchema,
       }),
     )
   }

@@ -1,11 +1,9 @@
-import * as z from '../zod-mini.js'
-import { parseSettings } from './parse-settings.js'
-
 /**
  * One environment variable a function reads at cold start, as plain data: the stack sets these,
  * so they are nearly always well formed, and a function reads them directly instead of building
- * a schema at every cold start (issue 15). The same rules build the zod schema that answers
- * anything else, so a bad value is named exactly as before and the two cannot drift.
+ * a schema (and loading zod) at every cold start (issue 15). The same rules build the zod schema
+ * that answers anything else (`envSchema`), so a bad value is named exactly as before and the two
+ * cannot drift.
  */
 export type EnvRule =
   /** A non-empty string. */
@@ -54,27 +52,6 @@ export type EnvOf<Rules extends EnvRules> = {
   >
 }
 
-const ruleSchema = (rule: EnvRule): z.ZodMiniType => {
-  const inner =
-    rule.type === 'text'
-      ? z.string().check(z.minLength(1))
-      : rule.type === 'url'
-        ? z.url()
-        : rule.type === 'int'
-          ? z.coerce.number().check(z.int(), z.gte(rule.min))
-          : rule.type === 'number'
-            ? z.coerce.number()
-            : z.enum(rule.values)
-  if ('default' in rule && rule.default !== undefined) return z._default(inner, rule.default)
-  return 'optional' in rule && rule.optional ? z.optional(inner) : inner
-}
-
-/** The zod schema of `rules`: what answers an environment {@link readEnv} does not read. */
-export const envSchema = (rules: EnvRules) =>
-  z.object(
-    Object.fromEntries(Object.entries(rules).map(([name, rule]) => [name, ruleSchema(rule)])),
-  )
-
 const WHOLE = /^\d{1,15}$/
 const DECIMAL = /^\d{1,15}(\.\d{1,15})?$/
 /** What `z.url()` would trim or delete: such a value is left to it. */
@@ -99,7 +76,7 @@ const readValue = (rule: EnvRule, value: string): unknown => {
 
 /**
  * `rules` read from `env` when every value is plainly well formed (as the stack sets them),
- * answering exactly as {@link envSchema} would; `undefined` when any is not, for the schema to
+ * answering exactly as `envSchema` would; `undefined` when any is not, for the schema to
  * answer (test/unit/config/function-env.property.test.ts holds the two together).
  */
 export const readEnv = <const Rules extends EnvRules>(
@@ -122,12 +99,12 @@ export const readEnv = <const Rules extends EnvRules>(
 }
 
 /**
- * A function's settings from its environment. Throws one `ConfigError` naming every variable and
- * the rule it broke (never a value), as `parseSettings` does.
+ * A function's settings from its environment. Rejects with one `ConfigError` naming every variable
+ * and the rule it broke (never a value), as `parseSettings` does; only then is the schema loaded.
  */
-export const parseEnv = <const Rules extends EnvRules>(
+export const parseEnv = async <const Rules extends EnvRules>(
   rules: Rules,
   env: Readonly<Record<string, string | undefined>>,
   what: string,
-): EnvOf<Rules> =>
-  readEnv(rules, env) ?? (parseSettings(envSchema(rules), env, what) as EnvOf<Rules>)
+): Promise<EnvOf<Rules>> =>
+  readEnv(rules, env) ?? (await import('./function-env-schema.js')).parseEnvSchema(rules, env, what)

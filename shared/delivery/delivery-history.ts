@@ -1,4 +1,5 @@
-import { envelopeKey, parseEnvelope } from '../envelope.js'
+import { envelopeKey } from '../envelope.js'
+import { parseEnvelope } from '../envelope-schema.js'
 import type { BatchMessage, RecordResult } from './process-batch.js'
 
 /** What the history says became of an envelope. */

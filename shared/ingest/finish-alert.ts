@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { type Alert, AlertSchema, normalizeSeverity } from '../alert.js'
+import { type Alert, normalizeSeverity } from '../alert.js'
 import { checkedAlert, isTextRecord } from '../checked-alert.js'
 import type { CompiledRoute } from '../config/compile-config.js'
 import { describeIssues } from '../describe-issues.js'
@@ -94,8 +94,33 @@ const withRendered = (
   return fields
 }
 
-/** Fills defaults, normalizes and validates the alert's fields (throws `PayloadError`, 422). */
-const completeAlert = (fields: Record<string, unknown>, receivedAt: string): Alert => {
+/**
+ * The alert schema's answer for a candidate `checkedAlert` leaves to it (a value of an unusual
+ * type, one out of range): only then is the schema (and zod) loaded, so a cold start whose alerts
+ * are well formed never pays for it.
+ */
+const schemaAlert = async (candidate: unknown): Promise<Alert> => {
+  const { AlertSchema } = await import('../alert-schema.js')
+  const result = AlertSchema.safeParse(candidate)
+  if (!result.success) {
+    throw new PayloadError(
+      'payload_invalid',
+      'the payload did not yield a valid alert',
+      describeIssues(result.error, { prefix: ['alert'], root: 'alert' }),
+    )
+  }
+  return result.data
+}
+
+/**
+ * Fills defaults, normalizes and validates the alert's fields (throws or rejects with
+ * `PayloadError`, 422): the alert itself when it is well formed, a promise of the schema's answer
+ * otherwise.
+ */
+const completeAlert = (
+  fields: Record<string, unknown>,
+  receivedAt: string,
+): Alert | Promise<Alert> => {
   const candidate = spreadUnder(
     {
       key: boundedKey(text(fields.key)),
@@ -112,26 +137,18 @@ const completeAlert = (fields: Record<string, unknown>, receivedAt: string): Ale
     },
     fields,
   )
-  const checked = checkedAlert(candidate)
-  if (checked) return checked
-  const result = AlertSchema.safeParse(candidate)
-  if (!result.success) {
-    throw new PayloadError(
-      'payload_invalid',
-      'the payload did not yield a valid alert',
-      describeIssues(result.error, { prefix: ['alert'], root: 'alert' }),
-    )
-  }
-  return result.data
+  return checkedAlert(candidate) ?? schemaAlert(candidate)
 }
 
 /** The completed alert with its incident group (routes with a `group` policy). */
 const groupedAlert = (
-  alert: Alert,
+  alert: Alert | Promise<Alert>,
   draft: AlertDraft,
   route: CompiledRoute,
   receivedAt: string,
 ): Alert | Promise<Alert> => {
+  if (alert instanceof Promise)
+    return alert.then((done) => groupedAlert(done, draft, route, receivedAt))
   const result = withGroup(alert, route, draft.raw, receivedAt)
   return result instanceof Promise ? result.catch(asPayloadError) : result
 }

@@ -1,4 +1,5 @@
-import { type AlertInput, AlertSchema } from '../alert.js'
+import type { AlertInput } from '../alert.js'
+import { AlertSchema } from '../alert-schema.js'
 import type { DeliveryRoute } from '../config/compile-config.js'
 import type { AlertEnvelope, DueEnvelope } from '../envelope.js'
 import type { HaloTicketInput } from '../halo/schemas.js'

@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-secrets-manager'
 import { AppError, ConfigError, SecretUnavailableError } from '../errors.js'
 import type { Logger } from '../observability.js'
-import { parseSecrets } from './parse-secrets.js'
+import { readSecrets, secretJson } from './read-secrets.js'
 import {
   onlyPart,
   type SecretPart,
@@ -73,7 +73,10 @@ export const createAwsSecretStore = (options: AwsSecretStoreOptions): SecretStor
       throw new SecretUnavailableError(`${origin} could not be read (${name})`, { cause: error })
     }
     if (text === undefined) throw new ConfigError(`${origin} has no string value`)
-    const secrets = parseSecrets(text, origin)
+    const json = secretJson(text, origin)
+    // The schema (and zod) only for a secret that is not plainly well formed.
+    const secrets =
+      readSecrets(json) ?? (await import('./parse-secrets.js')).parseSecretJson(json, origin)
     if (!options.holds) return secrets
     const stray = strayPartOf(secrets, options.holds)
     if (stray) {

@@ -1,6 +1,4 @@
-import { describeIssues } from '../describe-issues.js'
 import { PayloadError } from '../errors.js'
-import * as z from '../zod-mini.js'
 
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
@@ -76,13 +74,3 @@ export const parseJsonText = (text: string, what = 'body'): unknown => {
 
 /** Parses the body as JSON; anything else is a 400 naming the rule. */
 export const parseJsonBody = (body: Uint8Array): unknown => parseJsonText(bodyText(body))
-
-/** Validates a parsed body with the sender's schema; failures carry field paths only. */
-export const validatePayload = <T>(schema: z.core.$ZodType<T>, value: unknown, what: string): T => {
-  const result = z.safeParse(schema, value)
-  if (!result.success) {
-    const issues = describeIssues(result.error, { root: '(body)' })
-    throw new PayloadError('payload_invalid', `${what} failed validation`, issues)
-  }
-  return result.data
-}

@@ -1,23 +1,37 @@
+import type * as z from '../zod-mini.js'
+import { AlertmanagerOptionsSchema } from './alertmanager/alertmanager-options.js'
 import { alertmanagerSource } from './alertmanager/alertmanager-source.js'
-import { awsSnsSource } from './aws-sns/aws-sns-source.js'
-import { azureMonitorSource } from './azure-monitor/azure-monitor-source.js'
-import { dattoRmmSource } from './datto-rmm/datto-rmm-source.js'
+import { AwsSnsOptionsSchema, awsSnsSource } from './aws-sns/aws-sns-source.js'
+import {
+  AzureMonitorOptionsSchema,
+  azureMonitorSource,
+} from './azure-monitor/azure-monitor-source.js'
+import { DattoRmmOptionsSchema, dattoRmmSource } from './datto-rmm/datto-rmm-source.js'
+import { GenericOptionsSchema } from './generic/generic-options.js'
 import { genericSource } from './generic/generic-source.js'
-import { githubSource } from './github/github-source.js'
+import { GitHubOptionsSchema, githubSource } from './github/github-source.js'
+import { GrafanaOptionsSchema } from './grafana/grafana-options.js'
 import { grafanaSource } from './grafana/grafana-source.js'
+import { HaloSourceOptionsSchema } from './halo/halo-options.js'
 import { haloSource } from './halo/halo-source.js'
-import { heartbeatSource } from './heartbeat/heartbeat-source.js'
-import { jiraSource } from './jira/jira-source.js'
-import { microsoftGraphSource } from './microsoft-graph/microsoft-graph-source.js'
-import { ninjaOneSource } from './ninjaone/ninjaone-source.js'
-import { pagerDutySource } from './pagerduty/pagerduty-source.js'
-import { sentrySource } from './sentry/sentry-source.js'
-import { slackSource } from './slack/slack-source.js'
-import { standardWebhooksSource } from './standard-webhooks/standard-webhooks-source.js'
-import { uptimeKumaSource } from './uptime-kuma/uptime-kuma-source.js'
-import { uptimeRobotSource } from './uptimerobot/uptimerobot-source.js'
+import { HeartbeatOptionsSchema, heartbeatSource } from './heartbeat/heartbeat-source.js'
+import { JiraOptionsSchema, jiraSource } from './jira/jira-source.js'
+import {
+  MicrosoftGraphOptionsSchema,
+  microsoftGraphSource,
+} from './microsoft-graph/microsoft-graph-source.js'
+import { NinjaOneOptionsSchema, ninjaOneSource } from './ninjaone/ninjaone-source.js'
+import { PagerDutyOptionsSchema, pagerDutySource } from './pagerduty/pagerduty-source.js'
+import { SentryOptionsSchema, sentrySource } from './sentry/sentry-source.js'
+import { SlackOptionsSchema, slackSource } from './slack/slack-source.js'
+import {
+  StandardWebhooksOptionsSchema,
+  standardWebhooksSource,
+} from './standard-webhooks/standard-webhooks-source.js'
+import { UptimeKumaOptionsSchema, uptimeKumaSource } from './uptime-kuma/uptime-kuma-source.js'
+import { UptimeRobotOptionsSchema, uptimeRobotSource } from './uptimerobot/uptimerobot-source.js'
 import type { WebhookSource } from './webhook-source.js'
-import { zabbixSource } from './zabbix/zabbix-source.js'
+import { ZabbixOptionsSchema, zabbixSource } from './zabbix/zabbix-source.js'
 
 /** Sources are listed without their option types: each validates its own options at load. */
 const erase = <Options>(source: WebhookSource<Options>) =>
@@ -44,6 +58,33 @@ export const sources: Readonly<Record<string, WebhookSource<unknown>>> = {
   zabbix: erase(zabbixSource),
   halo: erase(haloSource),
   heartbeat: erase(heartbeatSource),
+}
+
+/**
+ * The schema of each sender's per-route `options`, by id: the config side's (validated at synth
+ * and by the local gateway), kept apart from the sources so that a function's bundle, which gets
+ * its routes' options already validated, loads no schema for them (issue 15).
+ */
+export const sourceOptions: Readonly<Record<string, z.core.$ZodType>> = {
+  generic: GenericOptionsSchema,
+  github: GitHubOptionsSchema,
+  'standard-webhooks': StandardWebhooksOptionsSchema,
+  slack: SlackOptionsSchema,
+  sentry: SentryOptionsSchema,
+  pagerduty: PagerDutyOptionsSchema,
+  jira: JiraOptionsSchema,
+  'microsoft-graph': MicrosoftGraphOptionsSchema,
+  'datto-rmm': DattoRmmOptionsSchema,
+  ninjaone: NinjaOneOptionsSchema,
+  'aws-sns': AwsSnsOptionsSchema,
+  alertmanager: AlertmanagerOptionsSchema,
+  grafana: GrafanaOptionsSchema,
+  'azure-monitor': AzureMonitorOptionsSchema,
+  'uptime-kuma': UptimeKumaOptionsSchema,
+  uptimerobot: UptimeRobotOptionsSchema,
+  zabbix: ZabbixOptionsSchema,
+  halo: HaloSourceOptionsSchema,
+  heartbeat: HeartbeatOptionsSchema,
 }
 
 export const findSource = (id: string): WebhookSource<unknown> | undefined =>

@@ -1,4 +1,3 @@
-import type * as z from 'zod'
 import type { AlertInput } from '../alert.js'
 import type { TicketEvent } from '../ticket-event.js'
 
@@ -82,8 +81,6 @@ export interface WebhookSource<Options = unknown> {
   readonly id: string
   /** One line for `npm run validate` and the docs. */
   readonly description: string
-  /** Schema of this source's per-route `options`. */
-  readonly options: z.core.$ZodType<Options>
   /**
    * True when the route must name an `auth` (a secret token in a header, the query string or
    * Basic auth, or an HMAC the operator configures) because the sender has no signature scheme

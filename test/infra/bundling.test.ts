@@ -114,10 +114,29 @@ describe('the functions’ bundles', () => {
     expect(modules.some((path) => path.endsWith('shared/sources/halo/halo-source.ts'))).toBe(true)
   })
 
+  it('load no zod at all at ingest’s cold start when its senders read well-formed requests without it', async () => {
+    const routes = { alerts: route('generic'), prom: route('alertmanager'), halo: route('halo') }
+    const entry = await bundleFunction({
+      fn: 'ingest',
+      routes,
+      outdir: join(outdir, 'ingest-no-zod'),
+      sourcemap: true,
+    })
+
+    const modules = bundledModules(staticGraph(entry))
+
+    // The environment, the secret, the options (validated at synth) and well-formed alerts and
+    // notifications are read directly; zod loads with the first request that needs a schema.
+    expect(modules.filter((path) => path.includes('node_modules/zod/'))).toEqual([])
+    expect(
+      modules.some((path) => path.endsWith('shared/sources/alertmanager/read-payload.ts')),
+    ).toBe(true)
+  })
+
   it('give zod’s English issue messages without classic zod, which alone loads a locale', async () => {
     const { outputFiles } = await build({
       stdin: {
-        contents: `import { AlertSchema } from './shared/alert.ts'
+        contents: `import { AlertSchema } from './shared/alert-schema.ts'
           console.log(AlertSchema.safeParse({ key: 5 }).error.issues[0].message)`,
         resolveDir: PROJECT_ROOT,
         loader: 'ts',

@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { AlertSchema, SEVERITIES } from '../../shared/alert.js'
+import { SEVERITIES } from '../../shared/alert.js'
+import { AlertSchema } from '../../shared/alert-schema.js'
 import { checkedAlert, isIsoInstant } from '../../shared/checked-alert.js'
 import * as z from '../../shared/zod-mini.js'
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { EnvelopeSchema, parseEnvelope } from '../../shared/envelope.js'
+import { EnvelopeSchema, parseEnvelope } from '../../shared/envelope-schema.js'
 import { envelopeFor } from '../support/envelopes.js'
 
 afterEach(() => {

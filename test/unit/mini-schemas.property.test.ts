@@ -8,8 +8,8 @@ import {
   LifecyclePolicySchema,
   MaintenanceWindowSchema,
 } from '../../shared/lifecycle/lifecycle-policy.js'
-import { SecretsSchema } from '../../shared/secrets/secret-store.js'
-import { GenericOptionsSchema } from '../../shared/sources/generic/generic-source.js'
+import { SecretsSchema } from '../../shared/secrets/secrets-schema.js'
+import { GenericOptionsSchema } from '../../shared/sources/generic/generic-options.js'
 
 // Issue 15 moved the functions' schemas from classic zod to zod/mini. These are the subtle ones
 // (transforms, catch, coerce, defaults, strict objects, refinements) as they were written in

@@ -33,7 +33,7 @@ describe('schemas built on first use (issue 15)', () => {
     ['the Halo API schemas', '../../shared/halo/schemas.js'],
     ['the Halo query schemas', '../../shared/halo/queries.js'],
     ['the correlation record schemas', '../../shared/lifecycle/correlation-store.js'],
-    ['the queue message schemas', '../../shared/envelope.js'],
+    ['the queue message schemas', '../../shared/envelope-schema.js'],
     ["the Halo sender's payload schemas", '../../shared/sources/halo/schema.js'],
     ["Alertmanager's payload schemas", '../../shared/sources/alertmanager/read-payload.js'],
     ["Grafana's payload schemas", '../../shared/sources/grafana/schema.js'],
@@ -59,7 +59,7 @@ describe('schemas built on first use (issue 15)', () => {
   })
 
   it('builds the queue message schemas on the first message read', async () => {
-    const { EnvelopeSchema } = await import('../../shared/envelope.js')
+    const { EnvelopeSchema } = await import('../../shared/envelope-schema.js')
 
     const result = EnvelopeSchema.safeParse({ v: 3 })
 

@@ -1,11 +1,8 @@
-import * as z from '../../zod-mini.js'
 import { parseJsonBody } from '../parse-body.js'
 import type { WebhookSource } from '../webhook-source.js'
+import type { AlertmanagerOptions } from './alertmanager-options.js'
 import { describeAlert } from './describe-alert.js'
 import { readAlertmanagerPayload } from './read-payload.js'
-
-export const AlertmanagerOptionsSchema = z.lazy(() => z.strictObject({}))
-export type AlertmanagerOptions = z.infer<typeof AlertmanagerOptionsSchema>
 
 /**
  * Prometheus Alertmanager's webhook receiver. Alertmanager signs nothing (its `http_config` adds
@@ -20,11 +17,11 @@ export const alertmanagerSource: WebhookSource<AlertmanagerOptions> = {
   id: 'alertmanager',
   description:
     'Prometheus Alertmanager webhook receiver; one Alert per alert, keyed by fingerprint',
-  options: AlertmanagerOptionsSchema,
   needsRouteAuth: true,
 
   async normalize(request) {
-    const payload = readAlertmanagerPayload(parseJsonBody(request.body))
+    const read = readAlertmanagerPayload(parseJsonBody(request.body))
+    const payload = read instanceof Promise ? await read : read
     return {
       kind: 'alerts',
       type: 'alertmanager.notification',

@@ -1,13 +1,5 @@
-import { once } from '../../once.js'
-import { isTextMap } from '../lenient.js'
-import { validatePayload } from '../parse-body.js'
-import {
-  type AlertmanagerAlert,
-  type AlertmanagerPayload,
-  AlertmanagerPayloadSchema,
-  alertmanagerAlertObject,
-  alertmanagerPayloadObject,
-} from './schema.js'
+import { isTextRecord } from '../../checked-alert.js'
+import type { AlertmanagerAlert, AlertmanagerPayload } from './schema.js'
 
 // An Alertmanager notification as `AlertmanagerPayloadSchema` reads it, read directly when it is
 // well formed (as Alertmanager sends it): zod's walk through a dozen lenient transforms per alert
@@ -33,17 +25,32 @@ const lenientText = (value: unknown): string | undefined =>
 const lenientString = (value: unknown): string | undefined =>
   typeof value === 'string' ? value : undefined
 
-/** What the schemas name, read from them on the first notification (they are built then). */
-const shapes = once(() => {
-  const payload = alertmanagerPayloadObject().shape
-  const alertKeys = new Set(Object.keys(alertmanagerAlertObject().shape))
-  return {
-    payload,
-    alertKeys,
-    alertOrder: [...alertKeys],
-    payloadKeys: new Set(Object.keys(payload)),
-  }
-})
+/**
+ * The fields the schemas name, in their order (the schema puts them first): the schema module (and
+ * zod) loads only for a notification this reader leaves to it. The property test checks these
+ * against the schemas' shapes.
+ */
+export const ALERT_FIELDS = [
+  'status',
+  'labels',
+  'annotations',
+  'startsAt',
+  'endsAt',
+  'generatorURL',
+  'fingerprint',
+] as const
+export const PAYLOAD_FIELDS = [
+  'version',
+  'groupKey',
+  'receiver',
+  'status',
+  'externalURL',
+  'truncatedAlerts',
+  'alerts',
+] as const
+const ALERT_KEYS: ReadonlySet<string> = new Set(ALERT_FIELDS)
+const PAYLOAD_KEYS: ReadonlySet<string> = new Set(PAYLOAD_FIELDS)
+const ALERT_ORDER: readonly string[] = ALERT_FIELDS
 
 /** The input's keys the shape does not name, copied after the shape's own (a loose object). */
 const copyUnknown = (
@@ -66,15 +73,14 @@ const isAsRead = (value: Record<string, unknown>): boolean => {
   for (const name of TEXT_FIELDS) {
     if (name in value && typeof value[name] !== 'string') return false
   }
-  const { alertKeys, alertOrder } = shapes()
   let next = 0
   let otherSeen = false
   for (const key of Object.keys(value)) {
-    if (!alertKeys.has(key)) {
+    if (!ALERT_KEYS.has(key)) {
       otherSeen = true
       continue
     }
-    const at = alertOrder.indexOf(key, next)
+    const at = ALERT_ORDER.indexOf(key, next)
     if (otherSeen || at < 0) return false
     next = at + 1
   }
@@ -85,10 +91,8 @@ const directAlert = (value: unknown): AlertmanagerAlert | undefined => {
   if (!isPlainObject(value)) return undefined
   const { status, labels, annotations, fingerprint } = value
   if (status !== 'firing' && status !== 'resolved') return undefined
-  if (!isPlainObject(labels) || !isTextMap(labels)) return undefined
-  if (annotations !== undefined && (!isPlainObject(annotations) || !isTextMap(annotations))) {
-    return undefined
-  }
+  if (!isTextRecord(labels)) return undefined
+  if (annotations !== undefined && !isTextRecord(annotations)) return undefined
   if (fingerprint !== undefined && (typeof fingerprint !== 'string' || fingerprint === '')) {
     return undefined
   }
@@ -102,7 +106,7 @@ const directAlert = (value: unknown): AlertmanagerAlert | undefined => {
   if ('endsAt' in value) alert.endsAt = lenientString(value.endsAt)
   if ('generatorURL' in value) alert.generatorURL = lenientText(value.generatorURL)
   if ('fingerprint' in value) alert.fingerprint = fingerprint
-  copyUnknown(value, shapes().alertKeys, alert)
+  copyUnknown(value, ALERT_KEYS, alert)
   return alert as AlertmanagerAlert
 }
 
@@ -124,16 +128,32 @@ export const directAlertmanagerPayload = (value: unknown): AlertmanagerPayload |
     payload.status = status === 'firing' || status === 'resolved' ? status : undefined
   }
   if ('externalURL' in value) payload.externalURL = lenientText(value.externalURL)
-  // Rare and particular (a safe non-negative integer): its own schema reads it.
+  // Rare: a count is kept as it is, anything else is left to the schema.
   if ('truncatedAlerts' in value) {
-    payload.truncatedAlerts = shapes().payload.truncatedAlerts.safeParse(value.truncatedAlerts).data
+    const { truncatedAlerts } = value
+    if (!(Number.isSafeInteger(truncatedAlerts) && (truncatedAlerts as number) >= 0))
+      return undefined
+    payload.truncatedAlerts = truncatedAlerts
   }
   payload.alerts = alerts
-  copyUnknown(value, shapes().payloadKeys, payload)
+  copyUnknown(value, PAYLOAD_KEYS, payload)
   return payload as AlertmanagerPayload
 }
 
-/** Reads a parsed notification (throws `PayloadError`, 422, naming what is wrong). */
-export const readAlertmanagerPayload = (value: unknown): AlertmanagerPayload =>
-  directAlertmanagerPayload(value) ??
-  validatePayload(AlertmanagerPayloadSchema, value, 'Alertmanager notification')
+/** The schema's answer (or a `PayloadError`, 422, naming what is wrong): loaded for this only. */
+const schemaPayload = async (value: unknown): Promise<AlertmanagerPayload> => {
+  const [{ AlertmanagerPayloadSchema }, { validatePayload }] = await Promise.all([
+    import('./schema.js'),
+    import('../validate-payload.js'),
+  ])
+  return validatePayload(AlertmanagerPayloadSchema, value, 'Alertmanager notification')
+}
+
+/**
+ * Reads a parsed notification: the notification itself when it is well formed, else a promise of
+ * the schema's answer (rejecting with a `PayloadError`, 422, naming what is wrong).
+ */
+export const readAlertmanagerPayload = (
+  value: unknown,
+): AlertmanagerPayload | Promise<AlertmanagerPayload> =>
+  directAlertmanagerPayload(value) ?? schemaPayload(value)

@@ -1,7 +1,8 @@
 import { SEVERITIES } from '../../alert.js'
 import { AuthenticationError, SigningKeyUnavailableError } from '../../errors.js'
 import * as z from '../../zod-mini.js'
-import { bodyText, parseJsonBody, parseJsonText, validatePayload } from '../parse-body.js'
+import { bodyText, parseJsonBody, parseJsonText } from '../parse-body.js'
+import { validatePayload } from '../validate-payload.js'
 import type { AuthVerdict, InboundRequest, SourceResult, WebhookSource } from '../webhook-source.js'
 import { cloudWatchAlarmIn, draftFromAlarm } from './cloudwatch-alarm.js'
 import {
@@ -252,7 +253,6 @@ export const createAwsSnsSource = (deps: AwsSnsDeps = {}): WebhookSource<AwsSnsO
   return {
     id: 'aws-sns',
     description: 'AWS SNS HTTP(S) subscriptions (signature v1/v2), CloudWatch alarms understood',
-    options: AwsSnsOptionsSchema,
     needsRouteAuth: false,
     // AWS signs with its own key; the route's secret plays no part.
     needsSecret: false,

@@ -1,6 +1,7 @@
 import { normalizeSeverity } from '../../alert.js'
 import * as z from '../../zod-mini.js'
-import { parseJsonBody, validatePayload } from '../parse-body.js'
+import { parseJsonBody } from '../parse-body.js'
+import { validatePayload } from '../validate-payload.js'
 import type { WebhookSource } from '../webhook-source.js'
 import { type AzureEssentials, AzureMonitorPayloadSchema } from './schema.js'
 
@@ -42,7 +43,6 @@ export const azureMonitorSource: WebhookSource<AzureMonitorOptions> = {
   id: 'azure-monitor',
   description:
     'Azure Monitor action group webhook (common alert schema); Fired/Resolved by alertId',
-  options: AzureMonitorOptionsSchema,
   needsRouteAuth: true,
 
   async normalize(request) {

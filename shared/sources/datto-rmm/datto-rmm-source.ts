@@ -1,6 +1,7 @@
 import { normalizeSeverity } from '../../alert.js'
 import * as z from '../../zod-mini.js'
-import { parseJsonBody, validatePayload } from '../parse-body.js'
+import { parseJsonBody } from '../parse-body.js'
+import { validatePayload } from '../validate-payload.js'
 import type { WebhookSource } from '../webhook-source.js'
 import { type DattoAlert, DattoAlertSchema } from './schema.js'
 
@@ -26,7 +27,6 @@ const isResolved = (flag: DattoAlert['resolved']) =>
 export const dattoRmmSource: WebhookSource<DattoRmmOptions> = {
   id: 'datto-rmm',
   description: 'Datto RMM monitor webhooks (alert + resolution payloads); token via route auth',
-  options: DattoRmmOptionsSchema,
   needsRouteAuth: true,
 
   async normalize(request) {

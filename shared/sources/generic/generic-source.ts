@@ -1,33 +1,7 @@
 import { PayloadError } from '../../errors.js'
-import * as z from '../../zod-mini.js'
 import { parseJsonBody } from '../parse-body.js'
 import type { WebhookSource } from '../webhook-source.js'
-
-export const GenericOptionsSchema = z.lazy(() =>
-  z.strictObject({
-    /** Header carrying the sender's delivery id, if it sends one (redeliveries then dedupe). */
-    deliveryIdHeader: z.optional(
-      z.pipe(
-        z.string().check(z.regex(/^[A-Za-z0-9-]+$/)),
-        z.transform((name) => name.toLowerCase()),
-      ),
-    ),
-    /** The event type recorded on envelopes. @default "generic.alert" */
-    eventType: z._default(
-      z
-        .string()
-        .check(
-          z.regex(
-            /^[a-z0-9_]+(\.[a-z0-9_]+)*$/,
-            'must be lower-case and dotted, e.g. "acme.alert"',
-          ),
-        ),
-      'generic.alert',
-    ),
-  }),
-)
-
-export type GenericOptions = z.infer<typeof GenericOptionsSchema>
+import type { GenericOptions } from './generic-options.js'
 
 /**
  * Any sender that POSTs JSON. It has no signature scheme of its own (the route's `auth` says how
@@ -37,7 +11,6 @@ export type GenericOptions = z.infer<typeof GenericOptionsSchema>
 export const genericSource: WebhookSource<GenericOptions> = {
   id: 'generic',
   description: 'any JSON sender; HMAC, bearer, header, query or Basic auth; JSONata mapping',
-  options: GenericOptionsSchema,
   needsRouteAuth: true,
   requiredAlertTemplates: ['key', 'title'],
 

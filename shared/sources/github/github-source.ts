@@ -1,7 +1,8 @@
 import { type AlertInput, normalizeSeverity } from '../../alert.js'
 import { PayloadError } from '../../errors.js'
 import * as z from '../../zod-mini.js'
-import { bodyText, parseJsonBody, validatePayload } from '../parse-body.js'
+import { bodyText, parseJsonBody } from '../parse-body.js'
+import { validatePayload } from '../validate-payload.js'
 import type { InboundRequest, SourceResult, WebhookSource } from '../webhook-source.js'
 import { verifyHubSignature } from './hub-signature.js'
 import {
@@ -114,7 +115,6 @@ const githubBody = (request: InboundRequest): unknown => {
 export const githubSource: WebhookSource<GitHubOptions> = {
   id: 'github',
   description: 'GitHub webhooks: issues, failed workflow runs, Dependabot and code scanning alerts',
-  options: GitHubOptionsSchema,
   needsRouteAuth: false,
 
   verify(request, { secrets }) {

@@ -1,7 +1,8 @@
 import { describeAlert } from '../alertmanager/describe-alert.js'
-import { parseJsonBody, validatePayload } from '../parse-body.js'
+import { parseJsonBody } from '../parse-body.js'
+import { validatePayload } from '../validate-payload.js'
 import type { AlertDraft, WebhookSource } from '../webhook-source.js'
-import { type GrafanaOptions, GrafanaOptionsSchema } from './grafana-options.js'
+import type { GrafanaOptions } from './grafana-options.js'
 import { verifyGrafanaSignature } from './grafana-signature.js'
 import { type GrafanaAlert, GrafanaPayloadSchema } from './schema.js'
 
@@ -39,7 +40,6 @@ export const grafanaSource: WebhookSource<GrafanaOptions> = {
   id: 'grafana',
   description:
     'Grafana alerting webhook contact point; optional HMAC (with timestamp) or route auth',
-  options: GrafanaOptionsSchema,
   // Grafana's HMAC is optional; without it the route's auth (Basic or a header) must verify.
   needsRouteAuth: (options) => !options.hmac,
 

@@ -1,22 +1,10 @@
 import { haloDateToIso } from '../../halo/halo-date.js'
 import { EFFECT_REFERENCE_PREFIX } from '../../lifecycle/effect-reference.js'
 import type { TicketEvent } from '../../ticket-event.js'
-import * as z from '../../zod-mini.js'
-import { parseJsonBody, validatePayload } from '../parse-body.js'
+import { parseJsonBody } from '../parse-body.js'
 import type { SourceResult, WebhookSource } from '../webhook-source.js'
-import { type HaloTicketFields, type HaloWebhook, HaloWebhookSchema } from './schema.js'
-
-export const HaloSourceOptionsSchema = z.lazy(() =>
-  z.strictObject({
-    /**
-     * The Halo agent id halo-hooks' API application acts as (`GET /api/Agent/me`): a closure or
-     * action by it is our own write coming back, and changes nothing.
-     */
-    agentId: z.optional(z.number().check(z.int(), z.positive())),
-  }),
-)
-
-export type HaloSourceOptions = z.infer<typeof HaloSourceOptionsSchema>
+import type { HaloSourceOptions } from './halo-options.js'
+import type { HaloTicketFields, HaloWebhook } from './schema.js'
 
 /** A whole positive number, or undefined for a display value, a blank or anything else. */
 const idOf = (value: unknown): number | undefined => {
@@ -115,10 +103,15 @@ export const readHaloWebhook = (
 export const haloSource: WebhookSource<HaloSourceOptions> = {
   id: 'halo',
   description: "HaloPSA's own outbound webhooks: ticket closed, reopened, deleted, merged",
-  options: HaloSourceOptionsSchema,
   needsRouteAuth: true,
 
   async normalize(request, { now }): Promise<SourceResult> {
+    // Halo's payload schema (and zod) load with the first Halo webhook, not with every cold start
+    // of an ingest that also serves other senders.
+    const [{ HaloWebhookSchema }, { validatePayload }] = await Promise.all([
+      import('./schema.js'),
+      import('../validate-payload.js'),
+    ])
     const payload = validatePayload(HaloWebhookSchema, parseJsonBody(request.body), 'Halo webhook')
     const read = readHaloWebhook(payload, now)
     const type = typeOf(eventName(payload.event))

@@ -1,6 +1,7 @@
 import { PayloadError } from '../../errors.js'
 import * as z from '../../zod-mini.js'
-import { bodyText, parseJsonText, validatePayload } from '../parse-body.js'
+import { bodyText, parseJsonText } from '../parse-body.js'
+import { validatePayload } from '../validate-payload.js'
 import type { WebhookSource } from '../webhook-source.js'
 
 const text = (max: number) =>
@@ -63,10 +64,12 @@ const bodyFields = (body: Uint8Array, type: string | undefined): Record<string, 
  * that stops pinging gets a ticket, which its next ping closes. No signature scheme of its own:
  * the route's `auth` authenticates (a query token for senders that can only call a URL).
  */
+/** A heartbeat route takes no options: its `heartbeat` policy says how often pings come. */
+export const HeartbeatOptionsSchema = z.lazy(() => z.strictObject({}))
+
 export const heartbeatSource: WebhookSource<Record<string, never>> = {
   id: 'heartbeat',
   description: "a dead-man's switch: pings with a key; a key that stops pinging opens a ticket",
-  options: z.strictObject({}),
   needsRouteAuth: true,
   needsHeartbeatPolicy: true,
   acceptsGet: true,

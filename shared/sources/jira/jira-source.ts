@@ -1,7 +1,8 @@
 import { type Alert, normalizeSeverity } from '../../alert.js'
 import * as z from '../../zod-mini.js'
 import { verifyHubSignature } from '../github/hub-signature.js'
-import { parseJsonBody, validatePayload } from '../parse-body.js'
+import { parseJsonBody } from '../parse-body.js'
+import { validatePayload } from '../validate-payload.js'
 import type { SourceResult, WebhookSource } from '../webhook-source.js'
 import { JiraAnyWebhookSchema, type JiraIssue, JiraIssueWebhookSchema } from './schema.js'
 
@@ -66,7 +67,6 @@ const word = (value: string) =>
 export const jiraSource: WebhookSource<JiraOptions> = {
   id: 'jira',
   description: 'Jira admin webhooks (with secret): issues from creation to Done',
-  options: JiraOptionsSchema,
   needsRouteAuth: false,
 
   verify(request, { secrets }) {

@@ -1,7 +1,8 @@
 import { SEVERITIES } from '../../alert.js'
 import { safeEqual } from '../../auth/safe-equal.js'
 import * as z from '../../zod-mini.js'
-import { parseJsonBody, validatePayload } from '../parse-body.js'
+import { parseJsonBody } from '../parse-body.js'
+import { validatePayload } from '../validate-payload.js'
 import type { AlertDraft, AuthVerdict, WebhookSource } from '../webhook-source.js'
 import { type GraphNotification, GraphNotificationCollectionSchema } from './schema.js'
 
@@ -134,7 +135,6 @@ const changeDraft = (
 export const microsoftGraphSource: WebhookSource<MicrosoftGraphOptions> = {
   id: 'microsoft-graph',
   description: 'Microsoft Graph change and lifecycle notifications; clientState = route secret',
-  options: MicrosoftGraphOptionsSchema,
   needsRouteAuth: false,
 
   handshake(request) {

@@ -1,6 +1,7 @@
 import type { Alert } from '../../alert.js'
 import * as z from '../../zod-mini.js'
-import { parseJsonBody, validatePayload } from '../parse-body.js'
+import { parseJsonBody } from '../parse-body.js'
+import { validatePayload } from '../validate-payload.js'
 import type { WebhookSource } from '../webhook-source.js'
 import { type NinjaActivity, NinjaActivitySchema } from './schema.js'
 
@@ -73,7 +74,6 @@ const stringLabels = (entries: Record<string, unknown>): Record<string, string> 
 export const ninjaOneSource: WebhookSource<NinjaOneOptions> = {
   id: 'ninjaone',
   description: 'NinjaOne notification-channel webhooks (condition triggered/reset); token auth',
-  options: NinjaOneOptionsSchema,
   needsRouteAuth: true,
 
   async normalize(request, { options }) {

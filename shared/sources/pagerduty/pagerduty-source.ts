@@ -1,7 +1,8 @@
 import { normalizeSeverity } from '../../alert.js'
 import { hmac, safeEqual } from '../../auth/safe-equal.js'
 import * as z from '../../zod-mini.js'
-import { parseJsonBody, validatePayload } from '../parse-body.js'
+import { parseJsonBody } from '../parse-body.js'
+import { validatePayload } from '../validate-payload.js'
 import type { AuthVerdict, SourceResult, WebhookSource } from '../webhook-source.js'
 import { PagerDutyIncidentSchema, PagerDutyWebhookSchema } from './schema.js'
 
@@ -91,7 +92,6 @@ const word = (value: string) =>
 export const pagerDutySource: WebhookSource<PagerDutyOptions> = {
   id: 'pagerduty',
   description: 'PagerDuty v3 webhooks: incidents from trigger to resolution',
-  options: PagerDutyOptionsSchema,
   needsRouteAuth: false,
 
   verify(request, { secrets }) {

@@ -1,7 +1,8 @@
 import { type AlertInput, normalizeSeverity } from '../../alert.js'
 import { hmac, safeEqual } from '../../auth/safe-equal.js'
 import * as z from '../../zod-mini.js'
-import { parseJsonBody, validatePayload } from '../parse-body.js'
+import { parseJsonBody } from '../parse-body.js'
+import { validatePayload } from '../validate-payload.js'
 import type { SourceResult, WebhookSource } from '../webhook-source.js'
 import {
   SentryAnyWebhookSchema,
@@ -60,7 +61,6 @@ const tenantOf = (installation: { uuid: string } | null | undefined) =>
 export const sentrySource: WebhookSource<SentryOptions> = {
   id: 'sentry',
   description: 'Sentry integration webhooks: issues, issue alerts and metric alerts',
-  options: SentryOptionsSchema,
   needsRouteAuth: false,
 
   verify(request, { secrets }) {

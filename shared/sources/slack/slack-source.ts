@@ -1,5 +1,6 @@
 import * as z from '../../zod-mini.js'
-import { parseJsonBody, validatePayload } from '../parse-body.js'
+import { parseJsonBody } from '../parse-body.js'
+import { validatePayload } from '../validate-payload.js'
 import type { AlertDraft, SourceResult, WebhookSource } from '../webhook-source.js'
 import {
   SlackEnvelopeSchema,
@@ -61,7 +62,6 @@ const firstLine = (text: string) => text.trim().split('\n', 1)[0]?.slice(0, 200)
 export const slackSource: WebhookSource<SlackOptions> = {
   id: 'slack',
   description: 'Slack Events API: channel messages become alerts; url_verification answered',
-  options: SlackOptionsSchema,
   needsRouteAuth: false,
 
   verify(request, { secrets, now, options }) {

@@ -1,5 +1,6 @@
 import * as z from '../../zod-mini.js'
-import { parseJsonBody, validatePayload } from '../parse-body.js'
+import { parseJsonBody } from '../parse-body.js'
+import { validatePayload } from '../validate-payload.js'
 import type { WebhookSource } from '../webhook-source.js'
 import { StandardWebhookPayloadSchema } from './schema.js'
 import { messageIdOf, verifyStandardWebhook } from './standard-webhooks-signature.js'
@@ -58,7 +59,6 @@ const typeSuffix = (type: string | undefined) =>
 export const standardWebhooksSource: WebhookSource<StandardWebhooksOptions> = {
   id: 'standard-webhooks',
   description: 'Standard Webhooks and Svix senders (webhook-*/svix-* headers, v1 HMAC signatures)',
-  options: StandardWebhooksOptionsSchema,
   needsRouteAuth: false,
   requiredAlertTemplates: ['key', 'title'],
 

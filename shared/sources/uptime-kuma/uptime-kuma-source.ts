@@ -1,6 +1,6 @@
 import { SEVERITIES } from '../../alert.js'
 import * as z from '../../zod-mini.js'
-import { validatePayload } from '../parse-body.js'
+import { validatePayload } from '../validate-payload.js'
 import type { WebhookSource } from '../webhook-source.js'
 import { readKumaBody } from './read-kuma-body.js'
 import { type UptimeKumaMonitor, UptimeKumaPayloadSchema } from './schema.js'
@@ -46,7 +46,6 @@ const hostOf = (monitor: UptimeKumaMonitor) => {
 export const uptimeKumaSource: WebhookSource<UptimeKumaOptions> = {
   id: 'uptime-kuma',
   description: 'Uptime Kuma webhook notification; monitor down/up keyed by monitor id',
-  options: UptimeKumaOptionsSchema,
   needsRouteAuth: true,
 
   async normalize(request, { options }) {

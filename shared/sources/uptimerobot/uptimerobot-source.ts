@@ -1,7 +1,8 @@
 import { SEVERITIES } from '../../alert.js'
 import { PayloadError } from '../../errors.js'
 import * as z from '../../zod-mini.js'
-import { bodyText, parseJsonBody, validatePayload } from '../parse-body.js'
+import { bodyText, parseJsonBody } from '../parse-body.js'
+import { validatePayload } from '../validate-payload.js'
 import type { InboundRequest, WebhookSource } from '../webhook-source.js'
 import { type UptimeRobotPayload, UptimeRobotPayloadSchema } from './schema.js'
 
@@ -52,7 +53,6 @@ const hostOf = (url: string | undefined) => {
 export const uptimeRobotSource: WebhookSource<UptimeRobotOptions> = {
   id: 'uptimerobot',
   description: 'UptimeRobot webhook alert contact; monitor down/up keyed by monitor id',
-  options: UptimeRobotOptionsSchema,
   needsRouteAuth: true,
 
   async normalize(request, { options }) {

@@ -1,7 +1,8 @@
 import { type AlertInput, normalizeSeverity } from '../../alert.js'
 import { PayloadError } from '../../errors.js'
 import * as z from '../../zod-mini.js'
-import { parseJsonBody, validatePayload } from '../parse-body.js'
+import { parseJsonBody } from '../parse-body.js'
+import { validatePayload } from '../validate-payload.js'
 import type { SourceResult, WebhookSource } from '../webhook-source.js'
 import {
   type ZabbixEvent,
@@ -130,7 +131,6 @@ const fromZulipStyle = (event: ZulipStyleEvent): SourceResult => {
 export const zabbixSource: WebhookSource<ZabbixOptions> = {
   id: 'zabbix',
   description: 'Zabbix webhook media type (our script); problem/recovery keyed by event id',
-  options: ZabbixOptionsSchema,
   needsRouteAuth: true,
 
   async normalize(request) {

@@ -10,7 +10,8 @@ import {
   startHaloSandbox,
 } from '../../../local/halo-sandbox/start-halo-sandbox.js'
 import { AWS_ENV } from '../../../shared/aws-env.js'
-import { EnvelopeSchema, type TicketEventEnvelope } from '../../../shared/envelope.js'
+import type { TicketEventEnvelope } from '../../../shared/envelope.js'
+import { EnvelopeSchema } from '../../../shared/envelope-schema.js'
 import { createDynamoDbRateBudget } from '../../../shared/halo/dynamodb-rate-budget.js'
 import { createHaloClient } from '../../../shared/halo/halo-client.js'
 import { createDynamoDbCorrelationStore } from '../../../shared/lifecycle/dynamodb-correlation-store.js'

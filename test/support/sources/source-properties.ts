@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { expect } from 'vitest'
-import { EnvelopeSchema } from '../../../shared/envelope.js'
+import { EnvelopeSchema } from '../../../shared/envelope-schema.js'
 import { createSourceHarness, type MemoryEventQueue } from './source-harness.js'
 
 /** How many random inputs each sender property tries. */

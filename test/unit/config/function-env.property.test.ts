@@ -1,7 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { AWS_ENV } from '../../../shared/aws-env.js'
-import { envSchema, parseEnv, readEnv } from '../../../shared/config/function-env.js'
+import { parseEnv, readEnv } from '../../../shared/config/function-env.js'
+import { envSchema } from '../../../shared/config/function-env-schema.js'
 import { parseSettings } from '../../../shared/config/parse-settings.js'
 import { ConfigError } from '../../../shared/errors.js'
 import { HALO_FUNCTION_SETTINGS } from '../../../shared/function-settings.js'
@@ -131,28 +132,26 @@ describe('a function environment read directly', () => {
     )
   })
 
-  it('answers through the schema otherwise: the same settings, or the same issues', () => {
-    fc.assert(
-      fc.property(environment, (env) => {
+  it('answers through the schema otherwise: the same settings, or the same issues', async () => {
+    await fc.assert(
+      fc.asyncProperty(environment, async (env) => {
         const answer = schemaAnswer(env)
-        if (answer.settings) expect(parseEnv(RULES, env, 'environment')).toEqual(answer.settings)
-        else {
-          expect(() => parseEnv(RULES, env, 'environment')).toThrow(ConfigError)
-          try {
-            parseEnv(RULES, env, 'environment')
-          } catch (error) {
-            expect((error as ConfigError).issues).toEqual(answer.issues)
-          }
+        if (answer.settings) {
+          await expect(parseEnv(RULES, env, 'environment')).resolves.toEqual(answer.settings)
+        } else {
+          const error = await parseEnv(RULES, env, 'environment').catch((caught: unknown) => caught)
+          expect(error).toBeInstanceOf(ConfigError)
+          expect((error as ConfigError).issues).toEqual(answer.issues)
         }
       }),
       { numRuns: 1_000 },
     )
   })
 
-  it('names a missing variable and a bad one, never the value', () => {
-    expect(() =>
+  it('names a missing variable and a bad one, never the value', async () => {
+    await expect(
       parseEnv(RULES, { [AWS_ENV.queueUrl]: 'not a url', [AWS_ENV.tableName]: 'state' }, 'env'),
-    ).toThrow(
+    ).rejects.toThrow(
       expect.objectContaining({
         issues: [
           `${AWS_ENV.haloSecretId}: Invalid input: expected string, received undefined`,

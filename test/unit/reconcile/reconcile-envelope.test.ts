@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { EnvelopeSchema } from '../../../shared/envelope.js'
+import { EnvelopeSchema } from '../../../shared/envelope-schema.js'
 import { reconcileEnvelope } from '../../../shared/reconcile/reconcile-envelope.js'
 
 const open = {

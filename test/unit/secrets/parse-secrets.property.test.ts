@@ -2,8 +2,9 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { parseSettings } from '../../../shared/config/parse-settings.js'
 import { ConfigError } from '../../../shared/errors.js'
-import { parseSecrets, readSecrets } from '../../../shared/secrets/parse-secrets.js'
-import { SecretsSchema } from '../../../shared/secrets/secret-store.js'
+import { parseSecrets } from '../../../shared/secrets/parse-secrets.js'
+import { readSecrets } from '../../../shared/secrets/read-secrets.js'
+import { SecretsSchema } from '../../../shared/secrets/secrets-schema.js'
 
 // readSecrets answers for SecretsSchema on every cold start: whatever it answers must be exactly
 // the schema's answer, and it must never answer a secret the schema refuses. parseSecrets, which

@@ -1,7 +1,17 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { directAlertmanagerPayload } from '../../../shared/sources/alertmanager/read-payload.js'
-import { AlertmanagerPayloadSchema } from '../../../shared/sources/alertmanager/schema.js'
+import { PayloadError } from '../../../shared/errors.js'
+import {
+  ALERT_FIELDS,
+  directAlertmanagerPayload,
+  PAYLOAD_FIELDS,
+  readAlertmanagerPayload,
+} from '../../../shared/sources/alertmanager/read-payload.js'
+import {
+  AlertmanagerPayloadSchema,
+  alertmanagerAlertObject,
+  alertmanagerPayloadObject,
+} from '../../../shared/sources/alertmanager/schema.js'
 
 // directAlertmanagerPayload answers for AlertmanagerPayloadSchema on the hot path: whatever it
 // answers must be exactly the schema's answer (same fields, same undefined-valued keys, same key
@@ -92,5 +102,21 @@ describe('directAlertmanagerPayload', () => {
     )
     // Enough payloads are answered (rather than left to the schema) for the comparison to count.
     expect(answered).toBeGreaterThan(200)
+  })
+
+  it("names the schemas' fields, in their order, without loading them", () => {
+    expect(ALERT_FIELDS).toEqual(Object.keys(alertmanagerAlertObject().shape))
+    expect(PAYLOAD_FIELDS).toEqual(Object.keys(alertmanagerPayloadObject().shape))
+  })
+
+  it("answers a notification it leaves to the schema with the schema's answer or its issues", async () => {
+    const unusual = { truncatedAlerts: -1, alerts: [{ status: 'firing', labels: { a: 'b' } }] }
+    expect(directAlertmanagerPayload(unusual)).toBeUndefined()
+    await expect(readAlertmanagerPayload(unusual)).resolves.toStrictEqual(
+      AlertmanagerPayloadSchema.parse(unusual),
+    )
+    const refused = readAlertmanagerPayload({ alerts: [{ status: 'on fire', labels: {} }] })
+    await expect(refused).rejects.toBeInstanceOf(PayloadError)
+    await expect(refused).rejects.toMatchObject({ code: 'payload_invalid' })
   })
 })

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { signers } from '../../../local/signers/registry.js'
-import { sources } from '../../../shared/sources/registry.js'
+import { sourceOptions, sources } from '../../../shared/sources/registry.js'
 import type { WebhookSource } from '../../../shared/sources/webhook-source.js'
 import { EVERY_SENDER_CONFIG } from '../../integration/hostile/every-sender.js'
 
@@ -70,6 +70,10 @@ const gapsOf = (id: string, source: WebhookSource<unknown>): string[] => {
 describe('the sender checklist (docs/contributing.md, "Adding a sender")', () => {
   it.each(Object.entries(sources))('is complete for %s', (id, source) => {
     expect(gapsOf(id, source), `sender "${id}" lacks`).toEqual([])
+  })
+
+  it('has an options schema registered for every sender, and none for a sender that is not', () => {
+    expect(Object.keys(sourceOptions).sort()).toEqual(Object.keys(sources).sort())
   })
 
   it('has no local signer for a sender that is not registered or has no scheme of its own', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { EnvelopeSchema, envelopeKey } from '../../../shared/envelope.js'
+import { envelopeKey } from '../../../shared/envelope.js'
+import { EnvelopeSchema } from '../../../shared/envelope-schema.js'
 import { messageGroupId } from '../../../shared/queue/event-queue.js'
 import { dueEnvelope } from '../../../shared/timers/due-envelope.js'
 
