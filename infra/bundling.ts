@@ -120,8 +120,9 @@ const senderImport = async (id: string) => {
 
 /**
  * The module that stands for a function's routes in its bundle: the routes' data (validated at
- * synth), the senders they name and nothing else (deliver and sweep: none), each template compiled on first
- * use (`routesFromData`).
+ * synth), each template compiled on first use (`routesFromData`), and for ingest the senders they
+ * name and nothing else (deliver and sweep: none), each loaded with the first request to one of
+ * its routes (`senderLoader`: a code-split chunk of its own).
  */
 export const routesModuleSource = async (
   fn: LambdaFunctionName,
@@ -133,12 +134,16 @@ export const routesModuleSource = async (
     lines.push(`export const routes = routesFromData(${JSON.stringify(routes)})`)
     return lines.join('\n')
   }
+  const loader = join(PROJECT_ROOT, 'shared/sources/sender-loader.ts')
+  lines.push(`import { senderLoader } from ${JSON.stringify(loader)}`)
   const ids = [...new Set(Object.values(routes).map((route) => route.source ?? ''))].sort()
   const senders: string[] = []
-  for (const [index, id] of ids.entries()) {
+  for (const id of ids) {
     const { path, name } = await senderImport(id)
-    lines.push(`import { ${name} as sender${index} } from ${JSON.stringify(path)}`)
-    senders.push(`${JSON.stringify(id)}: sender${index}`)
+    const acceptsGet = sources[id]?.acceptsGet === true
+    senders.push(
+      `${JSON.stringify(id)}: senderLoader(${JSON.stringify(id)}, ${acceptsGet}, () => import(${JSON.stringify(path)}).then((module) => module.${name}))`,
+    )
   }
   lines.push(
     `export const routes = routesFromData(${JSON.stringify(routes)}, { ${senders.join(', ')} })`,

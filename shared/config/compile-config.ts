@@ -11,6 +11,7 @@ import { type CompiledTemplate, compileTemplate, type TemplateIssue } from '../m
 import type { TenantPolicy } from '../mapping/tenant-policy.js'
 import type { ResolveAtSource } from '../outbound/resolve-at-source-config.js'
 import { findSource, sourceOptions, sources } from '../sources/registry.js'
+import type { SenderLoader } from '../sources/sender-loader.js'
 import type { WebhookSource } from '../sources/webhook-source.js'
 import { type Config, ConfigSchema, ROUTE_NAME, type Route, RouteSchema } from './config-schema.js'
 
@@ -20,7 +21,11 @@ export type CompiledRoute = {
   name: string
   /** What the route is for, shown by `npm start` and `npm run validate`. */
   description: string | undefined
-  source: WebhookSource<unknown>
+  /**
+   * The route's sender; in a function's bundle, until its first request, the means to load it
+   * (`routeWithSender` answers the route with it loaded).
+   */
+  source: WebhookSource<unknown> | SenderLoader
   /** The source's validated options. */
   options: unknown
   auth: RouteAuth | undefined
@@ -55,6 +60,9 @@ export type CompiledRoute = {
    */
   haloAgentId: number | undefined
 }
+
+/** A route with its sender loaded: what verifying and reading a request take. */
+export type ReceivingRoute = CompiledRoute & { source: WebhookSource<unknown> }
 
 /** What delivering an alert needs of its route: the deliver function's bundle has no sender. */
 export type DeliveryRoute = Pick<

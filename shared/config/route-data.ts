@@ -7,6 +7,7 @@ import type { BusinessHours, LifecyclePolicy, NoisePolicy } from '../lifecycle/l
 import type { CompiledTemplate, TemplateIssue } from '../mapping/template.js'
 import type { TenantPolicy } from '../mapping/tenant-policy.js'
 import type { ResolveAtSource } from '../outbound/resolve-at-source-config.js'
+import type { SenderLoader } from '../sources/sender-loader.js'
 import type { WebhookSource } from '../sources/webhook-source.js'
 import type { CompiledConfig, CompiledRoute, DeliveryRoute } from './compile-config.js'
 import type { Route } from './config-schema.js'
@@ -152,14 +153,14 @@ const deliveryRoute = (name: string, route: RouteData): DeliveryRoute => ({
 
 /** Deliver's routes from its bundle's data. */
 export function routesFromData(data: Record<string, RouteData>): ReadonlyMap<string, DeliveryRoute>
-/** Ingest's routes from its bundle's data and the senders they name. */
+/** Ingest's routes from its bundle's data and the senders they name (each, in a bundle, loaded on first use). */
 export function routesFromData(
   data: Record<string, RouteData>,
-  senders: Readonly<Record<string, WebhookSource<unknown>>>,
+  senders: Readonly<Record<string, WebhookSource<unknown> | SenderLoader>>,
 ): ReadonlyMap<string, CompiledRoute>
 export function routesFromData(
   data: Record<string, RouteData>,
-  senders?: Readonly<Record<string, WebhookSource<unknown>>>,
+  senders?: Readonly<Record<string, WebhookSource<unknown> | SenderLoader>>,
 ): ReadonlyMap<string, DeliveryRoute | CompiledRoute> {
   const routes = new Map<string, DeliveryRoute | CompiledRoute>()
   for (const [name, route] of Object.entries(data)) {

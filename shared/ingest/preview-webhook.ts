@@ -5,7 +5,7 @@ import { AppError, describeError } from '../errors.js'
 import type { CorrelationRecord, CorrelationStore } from '../lifecycle/correlation-store.js'
 import type { SecretStore } from '../secrets/secret-store.js'
 import type { InboundRequest } from '../sources/webhook-source.js'
-import { authenticate, readWebhook, sourceContext } from './receive-webhook.js'
+import { authenticate, readWebhook, routeWithSender, sourceContext } from './receive-webhook.js'
 
 /** An AppError as the dry run reports it; anything else is a real failure. */
 const reported = (error: unknown) => {
@@ -20,7 +20,7 @@ const reported = (error: unknown) => {
  * nothing, queues nothing, calls neither Halo nor a source.
  */
 export const previewWebhook = async (
-  route: CompiledRoute,
+  compiled: CompiledRoute,
   request: InboundRequest,
   deps: {
     secrets: SecretStore
@@ -29,6 +29,7 @@ export const previewWebhook = async (
     now: () => Date
   },
 ) => {
+  const route = await routeWithSender(compiled)
   const context = { ...(await sourceContext(route, deps)), dryRun: true }
   const handshake = route.source.handshake?.(request, context)
   if (handshake) return { route: route.name, handshake }

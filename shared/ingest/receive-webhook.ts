@@ -1,7 +1,7 @@
 import type { Alert } from '../alert.js'
 import { verifyRouteAuth } from '../auth/route-auth.js'
 import type { RouteAuth } from '../auth/route-auth-schema.js'
-import type { CompiledRoute } from '../config/compile-config.js'
+import type { CompiledRoute, ReceivingRoute } from '../config/compile-config.js'
 import {
   type AlertEnvelope,
   contentHash,
@@ -108,9 +108,23 @@ const renewedContext = async (
  */
 const RECHECK_REFUSED_SIGNATURE_MS = 60_000
 
+/**
+ * The route with its sender loaded: itself, but for the first request to a sender a function's
+ * bundle loads on first use (`SenderLoader`), which waits for it.
+ */
+export const routeWithSender = (route: CompiledRoute): ReceivingRoute | Promise<ReceivingRoute> => {
+  const { source } = route
+  if (!('load' in source)) return route as ReceivingRoute
+  return source.load().then((loaded) => {
+    // Kept in the route (this bundle's, made once per cold start): later requests find it loaded.
+    route.source = loaded
+    return route as ReceivingRoute
+  })
+}
+
 /** `authenticate`'s verdict, without a promise when no check is asynchronous. */
 const verdictOf = (
-  route: CompiledRoute,
+  route: ReceivingRoute,
   request: InboundRequest,
   context: SourceContext<unknown>,
 ): AuthVerdict | Promise<AuthVerdict> => {
@@ -134,7 +148,7 @@ const verdictOf = (
  * route's secret is missing: failing closed, never open.
  */
 export const authenticate = async (
-  route: CompiledRoute,
+  route: ReceivingRoute,
   request: InboundRequest,
   context: SourceContext<unknown>,
 ): Promise<AuthVerdict> => verdictOf(route, request, context)
@@ -259,7 +273,7 @@ const outcomeOfResult = (
  * (or an ignore, or a reply).
  */
 export const readWebhook = async (
-  route: CompiledRoute,
+  route: ReceivingRoute,
   request: InboundRequest,
   context: SourceContext<unknown>,
 ): Promise<ReadOutcome> =>
@@ -272,13 +286,15 @@ export const readWebhook = async (
  * throws an `AppError` naming the rule that failed otherwise.
  */
 export const receiveWebhook = async (
-  route: CompiledRoute,
+  compiled: CompiledRoute,
   request: InboundRequest,
   deps: IngestDeps,
 ): Promise<IngestOutcome> => {
-  if (request.body.byteLength > route.maxBodyBytes) {
-    throw new PayloadError('payload_too_large', `body exceeds ${route.maxBodyBytes} bytes`)
+  if (request.body.byteLength > compiled.maxBodyBytes) {
+    throw new PayloadError('payload_too_large', `body exceeds ${compiled.maxBodyBytes} bytes`)
   }
+  const withSender = routeWithSender(compiled)
+  const route = withSender instanceof Promise ? await withSender : withSender
   let context = contextWith(route, await deps.secrets.get(), deps.now())
   if (route.needsSecret && context.secrets.length === 0) {
     // None yet: one may have been stored since the value held was read (a first setup).

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { build } from 'esbuild'
@@ -18,27 +18,36 @@ const route = (source?: string): RouteData => ({
 })
 
 const importsOf = (code: string) => [...code.matchAll(/^import .* from "(.*)"$/gm)].map((m) => m[1])
+const loadsOf = (code: string) => [...code.matchAll(/import\("([^"]*)"\)/g)].map((m) => m[1])
 
 describe('routesModuleSource (what stands for a function’s routes in its bundle)', () => {
-  it('imports, for ingest, exactly the senders its routes name', async () => {
+  it('loads, for ingest, exactly the senders its routes name, each with its first request', async () => {
     const code = await routesModuleSource('ingest', {
       a: route('github'),
       b: route('generic'),
       c: route('github'),
     })
 
-    expect(importsOf(code).filter((path) => path?.includes('/sources/'))).toEqual([
+    expect(loadsOf(code)).toEqual([
       expect.stringMatching(/\/shared\/sources\/generic\/generic-source\.ts$/),
       expect.stringMatching(/\/shared\/sources\/github\/github-source\.ts$/),
     ])
-    expect(code).toContain('"generic": sender0, "github": sender1')
+    expect(importsOf(code).filter((path) => path?.includes('-source.ts'))).toEqual([])
+    expect(code).toContain('"generic": senderLoader("generic", false, () => import(')
   })
 
   it('finds the module of every registered sender (docs/contributing.md, adding a sender)', async () => {
     for (const id of Object.keys(sources)) {
       const code = await routesModuleSource('ingest', { r: route(id) })
-      expect(code).toMatch(new RegExp(`/shared/sources/${id}/${id}-source\\.ts"$`, 'm'))
+      expect(code).toMatch(new RegExp(`import\\("[^"]*/shared/sources/${id}/${id}-source\\.ts"\\)`))
     }
+  })
+
+  it('tells which senders take GET before loading them', async () => {
+    const code = await routesModuleSource('ingest', { a: route('heartbeat'), b: route('generic') })
+
+    expect(code).toContain(`senderLoader("heartbeat", ${sources.heartbeat?.acceptsGet === true}`)
+    expect(sources.heartbeat?.acceptsGet).toBe(true)
   })
 
   it('imports no sender for deliver', async () => {
@@ -64,6 +73,21 @@ const staticGraph = (entry: string): string[] => {
   return [...seen]
 }
 
+/** Every `.mjs` file under `dir`: the entry and all its chunks. */
+const mapsUnder = (dir: string): string[] =>
+  readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.mjs'))
+    .map((name) => join(dir, name))
+
+/** The file under `dir` that holds the module whose path ends with `suffix`. */
+const chunkHolding = (dir: string, suffix: string): string => {
+  const file = mapsUnder(dir).find((candidate) =>
+    bundledModules([candidate]).some((path) => path.endsWith(suffix)),
+  )
+  if (!file) throw new Error(`no chunk under ${dir} holds ${suffix}`)
+  return file
+}
+
 /** The modules bundled into `files`, as their source maps name them. */
 const bundledModules = (files: readonly string[]): string[] =>
   files.flatMap(
@@ -76,13 +100,15 @@ describe('the functions’ bundles', () => {
 
   // Issue 15: classic zod's own evaluation and the methods it binds on every schema built at load
   // were the largest part of a cold start; the functions' schemas are zod/mini's.
-  it.each(['ingest', 'deliver', 'due', 'sweep'] as const)(
-    'load no classic zod at %s’s cold start (every sender’s route, for ingest)',
+  it.each(['deliver', 'due', 'sweep'] as const)(
+    'load no classic zod at %s’s cold start',
     async (fn) => {
-      const routes = Object.fromEntries(
-        Object.keys(sources).map((id) => [`r-${id}`, route(fn === 'ingest' ? id : undefined)]),
-      )
-      const entry = await bundleFunction({ fn, routes, outdir: join(outdir, fn), sourcemap: true })
+      const entry = await bundleFunction({
+        fn,
+        routes: { r: route() },
+        outdir: join(outdir, fn),
+        sourcemap: true,
+      })
 
       const modules = bundledModules(staticGraph(entry))
 
@@ -90,6 +116,26 @@ describe('the functions’ bundles', () => {
       expect(modules.some((path) => path.includes('node_modules/zod/v4/mini/'))).toBe(true)
     },
   )
+
+  it('load no zod at ingest’s cold start, and no classic zod with any sender’s first request', async () => {
+    const routes = Object.fromEntries(Object.keys(sources).map((id) => [`r-${id}`, route(id)]))
+    const entry = await bundleFunction({
+      fn: 'ingest',
+      routes,
+      outdir: join(outdir, 'ingest'),
+      sourcemap: true,
+    })
+
+    // Senders load with their first request: at cold start, none of them and none of their schemas.
+    const atColdStart = bundledModules(staticGraph(entry))
+    expect(atColdStart.filter((path) => path.includes('node_modules/zod/'))).toEqual([])
+    expect(atColdStart.filter((path) => /shared\/sources\/[^/]+\//.test(path))).toEqual([])
+    const everyChunk = bundledModules(mapsUnder(dirname(entry)))
+    expect(everyChunk.filter((path) => path.includes('node_modules/zod/v4/classic/'))).toEqual([])
+    expect(everyChunk.some((path) => path.endsWith('shared/sources/github/github-source.ts'))).toBe(
+      true,
+    )
+  })
 
   it('build none of the delivery side’s schemas at ingest’s cold start (a halo route included)', async () => {
     const routes = { alerts: route('generic'), halo: route('halo') }
@@ -111,11 +157,15 @@ describe('the functions’ bundles', () => {
         ),
       ),
     ).toEqual([])
-    expect(modules.some((path) => path.endsWith('shared/sources/halo/halo-source.ts'))).toBe(true)
+    expect(
+      bundledModules(mapsUnder(join(outdir, 'ingest-halo'))).some((path) =>
+        path.endsWith('shared/sources/halo/halo-source.ts'),
+      ),
+    ).toBe(true)
   })
 
-  it('load no zod at all at ingest’s cold start when its senders read well-formed requests without it', async () => {
-    const routes = { alerts: route('generic'), prom: route('alertmanager'), halo: route('halo') }
+  it('load no zod with the first request to a sender that reads well-formed requests without it', async () => {
+    const routes = { alerts: route('generic'), prom: route('alertmanager'), gh: route('github') }
     const entry = await bundleFunction({
       fn: 'ingest',
       routes,
@@ -123,13 +173,18 @@ describe('the functions’ bundles', () => {
       sourcemap: true,
     })
 
-    const modules = bundledModules(staticGraph(entry))
-
     // The environment, the secret, the options (validated at synth) and well-formed alerts and
     // notifications are read directly; zod loads with the first request that needs a schema.
-    expect(modules.filter((path) => path.includes('node_modules/zod/'))).toEqual([])
+    const withSender = (suffix: string) => {
+      const chunk = chunkHolding(dirname(entry), suffix)
+      return bundledModules([...new Set([...staticGraph(entry), ...staticGraph(chunk)])])
+    }
+    for (const sender of ['generic/generic-source.ts', 'alertmanager/alertmanager-source.ts']) {
+      expect(withSender(sender).filter((path) => path.includes('node_modules/zod/'))).toEqual([])
+    }
+    // A sender whose payloads need a schema brings zod with its first request.
     expect(
-      modules.some((path) => path.endsWith('shared/sources/alertmanager/read-payload.ts')),
+      withSender('github/github-source.ts').some((path) => path.includes('node_modules/zod/')),
     ).toBe(true)
   })
 
