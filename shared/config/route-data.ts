@@ -153,7 +153,7 @@ const deliveryRoute = (name: string, route: RouteData): DeliveryRoute => ({
 
 /** Deliver's routes from its bundle's data. */
 export function routesFromData(data: Record<string, RouteData>): ReadonlyMap<string, DeliveryRoute>
-/** Ingest's routes from its bundle's data and the senders they name (each, in a bundle, loaded on first use). */
+/** Ingest's routes from its bundle's data and the senders they name (in a bundle, loaders). */
 export function routesFromData(
   data: Record<string, RouteData>,
   senders: Readonly<Record<string, WebhookSource<unknown> | SenderLoader>>,

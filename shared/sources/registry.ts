@@ -93,6 +93,7 @@ export const findSource = (id: string): WebhookSource<unknown> | undefined =>
 /**
  * The module a sender lives in, relative to this folder, as docs/contributing.md lays it out
  * (`<id>/<id>-source.ts`, exporting the source). A Lambda bundle imports from here only the
- * senders its routes name, each loaded with the first request to one of them (infra/bundling.ts checks that the module exports the registered one).
+ * senders its routes name, each loaded with the first request to one of them (infra/bundling.ts
+ * checks that the module exports the registered one).
  */
 export const sourceModule = (id: string): string => `./${id}/${id}-source.ts`
