@@ -10,7 +10,10 @@ import { standInEnv, startAwsStandIn } from '../test/support/aws/aws-stand-in.js
 import {
   COLD_ROUTE,
   COLD_SECRET,
+  coldRequestInstructions,
   coldRequestOnce,
+  hasValgrind,
+  importInstructions,
   importOnce,
   median,
   signedSampleEvent,
@@ -163,6 +166,37 @@ export async function benchLambdaBundles(): Promise<string[]> {
         `ingest ${spread(wall(cold.ingest))}, CPU ${spread(cpu(cold.ingest))}; minimal ingest ${spread(wall(cold.minimal))}, CPU ${spread(cpu(cold.minimal))} → ${ratios(cold.ingest, cold.minimal)}`,
       `lambda-bundles sent to the SQS stand-in: ${standIn.calls('SendMessageBatch').length + standIn.calls('SendMessage').length} calls; secret reads: ${standIn.calls('GetSecretValue').length}`,
     )
+
+    // The same three figures as instructions executed (callgrind), which the machine's other load
+    // does not move: the check on a ratio that CPU time on a shared machine can only bracket.
+    if (hasValgrind()) {
+      const empty = join(dir, 'empty.mjs')
+      writeFileSync(empty, '')
+      const node = importInstructions(empty, HANDLER_ENV)
+      const initOf = (name: string) => importInstructions(files.get(name) ?? '', HANDLER_ENV) - node
+      const millions = (count: number) => `${(count / 1e6).toFixed(1)} M`
+      lines.push(
+        `lambda-bundles instructions (valgrind callgrind, one run each; module init less a bare Node's start and an empty import, ${millions(node)}):`,
+      )
+      for (const [name, minimal] of [
+        ['ingest', 'minimal ingest'],
+        ['deliver', 'minimal deliver'],
+      ] as const) {
+        const [base, own] = [initOf(minimal), initOf(name)]
+        lines.push(
+          `lambda-bundles   ${name.padEnd(8)} module init ${millions(own)} against ${millions(base)}: ${(own / base).toFixed(2)}× its minimal equivalent`,
+        )
+      }
+      const [base, own] = [
+        await coldRequestInstructions(files.get('minimal ingest') ?? '', event, coldEnv),
+        await coldRequestInstructions(files.get('ingest') ?? '', event, coldEnv),
+      ]
+      lines.push(
+        `lambda-bundles   ingest   cold first request (process start → 202) ${millions(own)} against ${millions(base)}: ${(own / base).toFixed(2)}×`,
+      )
+    } else {
+      lines.push('lambda-bundles instructions: valgrind is not installed; CPU time only')
+    }
     return lines
   } finally {
     await standIn.close()

@@ -123,3 +123,69 @@ export const signedSampleEvent = (root: string) => {
     isBase64Encoded: false,
   }
 }
+
+/** Whether valgrind is installed (every machine of this workplace has it; CI does not need it). */
+export const hasValgrind = (): boolean =>
+  spawnSync('valgrind', ['--version'], { encoding: 'utf8' }).status === 0
+
+const CALLGRIND = ['--tool=callgrind', '--callgrind-out-file=/dev/null']
+const collected = (stderr: string): number => {
+  const count = /Collected : (\d+)/.exec(stderr)?.[1]
+  if (count === undefined) throw new Error(`no instruction count from callgrind:\n${stderr}`)
+  return Number(count)
+}
+
+/**
+ * Instructions executed (valgrind's callgrind) by a new Node process that imports `file` and
+ * exits: the same each run to within a fraction of a per cent whatever else the machine is doing,
+ * where CPU time on a shared machine is not. It counts instructions, not their cost: cache misses,
+ * page faults and the kernel's share are in the CPU time alone.
+ */
+export const importInstructions = (file: string, env: Record<string, string>): number => {
+  const script = `await import(${JSON.stringify(pathToFileURL(file).href)})`
+  const child = spawnSync(
+    'valgrind',
+    [...CALLGRIND, process.execPath, '--input-type=module', '-e', script],
+    { env: { ...process.env, ...env }, encoding: 'utf8' },
+  )
+  if (child.status !== 0)
+    throw new Error(`import of ${file} under callgrind failed:\n${child.stderr}`)
+  return collected(child.stderr)
+}
+
+/** {@link coldRequestOnce} under callgrind: the instructions from process start to the answer. */
+export const coldRequestInstructions = (
+  file: string,
+  event: unknown,
+  env: Record<string, string>,
+): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(
+      'valgrind',
+      [
+        ...CALLGRIND,
+        process.execPath,
+        '--input-type=module',
+        '-e',
+        COLD_REQUEST,
+        pathToFileURL(file).href,
+        JSON.stringify(event),
+      ],
+      { env: { ...process.env, ...env } },
+    )
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8')
+    })
+    child.stdout.resume()
+    child.on('error', reject)
+    child.on('close', (code) => {
+      try {
+        if (code !== 0)
+          throw new Error(`cold request to ${file} under callgrind failed (${code}):\n${stderr}`)
+        resolve(collected(stderr))
+      } catch (error) {
+        reject(error)
+      }
+    })
+  })
