@@ -15,6 +15,10 @@ const GLOBAL_CHANGES: [string, RegExp][] = [
   ['imports a Lambda handler (it reads process.env at load)', /functions\/\w+\/handler\.js/],
 ]
 
+/** `setEnv` puts the environment back only when its restore is called (in `afterAll`). */
+const SETS_ENV = /\bsetEnv\(/
+const RESTORES_ENV = /afterAll\([^]*\brestoreEnv\(\)/
+
 /** Test files of the integration, infra and e2e layers (the unit layer's mocks predate the list). */
 const sharedLayerFiles = (): string[] =>
   ['test/integration', 'test/e2e', 'test/infra'].flatMap((dir) =>
@@ -28,11 +32,24 @@ describe('test files with a module graph of their own', () => {
     const unlisted = sharedLayerFiles().flatMap((file) => {
       if (OWN_MODULE_GRAPH.includes(file)) return []
       const text = readFileSync(join(REPO_ROOT, file), 'utf8')
-      return GLOBAL_CHANGES.filter(([, pattern]) => pattern.test(text)).map(
-        ([why]) => `${file} ${why}`,
-      )
+      const unrestored =
+        SETS_ENV.test(text) && !RESTORES_ENV.test(text)
+          ? [`${file} sets process.env with setEnv and never calls restoreEnv() in afterAll`]
+          : []
+      return [
+        ...GLOBAL_CHANGES.filter(([, pattern]) => pattern.test(text)).map(
+          ([why]) => `${file} ${why}`,
+        ),
+        ...unrestored,
+      ]
     })
     expect(unlisted).toEqual([])
+  })
+
+  it('sees a file that sets the environment and never puts it back', () => {
+    expect(SETS_ENV.test('restoreEnv = setEnv({ A: "1" })')).toBe(true)
+    expect(RESTORES_ENV.test('afterAll(async () => {\n  await x()\n  restoreEnv()\n})')).toBe(true)
+    expect(RESTORES_ENV.test('afterAll(async () => {\n  await x()\n})\nrestoreEnv')).toBe(false)
   })
 
   it('lists only files that exist and need it', () => {

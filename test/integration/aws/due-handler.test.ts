@@ -16,6 +16,7 @@ import {
   standInDueAtOf,
 } from '../../support/contracts/correlation-store-contract.js'
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../support/dynamodb-local.js'
+import { setEnv } from '../../support/scoped-env.js'
 
 type Handler = (event: unknown, context: Context) => Promise<DueSweepReport>
 let handler: Handler
@@ -25,24 +26,28 @@ const table = `state-${randomUUID()}`
 // The bundle's own (bundled) SDK clients talk to DynamoDB Local and a local stand-in of SQS.
 let aws: AwsStandIn
 
+let restoreEnv: () => void = () => {}
+
 beforeAll(async () => {
   ;[local, aws] = await Promise.all([startDynamoDbLocal(), startAwsStandIn()])
   await local.createStateTable(table)
   // Only what the stack gives it: no Halo URL, no secret.
-  Object.assign(process.env, {
+  restoreEnv = setEnv({
     ...standInEnv(aws),
     [AWS_ENV.queueUrl]: aws.queueUrl('halo-hooks-queue.fifo'),
     [AWS_ENV.tableName]: table,
     AWS_ENDPOINT_URL_DYNAMODB: local.endpoint,
     POWERTOOLS_LOG_LEVEL: 'CRITICAL',
     POWERTOOLS_METRICS_DISABLED: 'true',
+    [AWS_ENV.haloSecretId]: undefined,
+    [AWS_ENV.haloBaseUrl]: undefined,
   })
-  for (const name of [AWS_ENV.haloSecretId, AWS_ENV.haloBaseUrl]) delete process.env[name]
   const url = await bundleHandler('due', 'due', join(ROOT, 'test/support/aws/handler-config.ts'))
   handler = (await import(url)).handler
 }, 60_000)
 
 afterAll(async () => {
+  restoreEnv()
   await Promise.all([local?.stop(), aws?.close()])
   removeBundles('due')
 })

@@ -7,6 +7,7 @@ import { AWS_ENV } from '../../../shared/aws-env.js'
 import { type AwsStandIn, standInEnv, startAwsStandIn } from '../../support/aws/aws-stand-in.js'
 import { bundleHandler, ROOT, removeBundles } from '../../support/aws/bundle-handler.js'
 import { functionUrlEvent, httpApiEvent, lambdaContext } from '../../support/aws/lambda-events.js'
+import { setEnv } from '../../support/scoped-env.js'
 
 type Result = { statusCode: number; body: string; headers?: Record<string, string> }
 let handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<Result>
@@ -16,9 +17,11 @@ let aws: AwsStandIn
 const SECRET = 'route-signing-secret'
 const HALO_PASSWORD = 'halo-webhook-password'
 
+let restoreEnv: () => void = () => {}
+
 beforeAll(async () => {
   aws = await startAwsStandIn()
-  Object.assign(process.env, {
+  restoreEnv = setEnv({
     ...standInEnv(aws),
     [AWS_ENV.queueUrl]: aws.queueUrl('halo-hooks-queue.fifo'),
     [AWS_ENV.signingSecretId]:
@@ -52,6 +55,7 @@ afterEach(() => {
 })
 
 afterAll(async () => {
+  restoreEnv()
   await aws?.close()
   removeBundles('ingest')
 })

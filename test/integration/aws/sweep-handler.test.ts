@@ -22,6 +22,7 @@ import { bundleHandler, ROOT, removeBundles } from '../../support/aws/bundle-han
 import { lambdaContext } from '../../support/aws/lambda-events.js'
 import { correlationRecord } from '../../support/contracts/correlation-store-contract.js'
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../support/dynamodb-local.js'
+import { setEnv } from '../../support/scoped-env.js'
 
 type Handler = (event: unknown, context: Context) => Promise<SweepReport>
 let handler: Handler
@@ -33,6 +34,8 @@ const table = `state-${randomUUID()}`
 let aws: AwsStandIn
 const BUDGET = { limit: 20, windowSeconds: 300 }
 
+let restoreEnv: () => void = () => {}
+
 beforeAll(async () => {
   ;[local, halo, aws] = await Promise.all([
     startDynamoDbLocal(),
@@ -40,7 +43,7 @@ beforeAll(async () => {
     startAwsStandIn(),
   ])
   await local.createStateTable(table)
-  Object.assign(process.env, {
+  restoreEnv = setEnv({
     ...standInEnv(aws),
     [AWS_ENV.queueUrl]: aws.queueUrl('halo-hooks-queue.fifo'),
     [AWS_ENV.haloSecretId]: 'halo-hooks/halo',
@@ -62,6 +65,7 @@ beforeAll(async () => {
 }, 60_000)
 
 afterAll(async () => {
+  restoreEnv()
   await Promise.all([local?.stop(), halo?.close(), aws?.close()])
   removeBundles('sweep')
 })
