@@ -17,7 +17,7 @@ const GLOBAL_CHANGES: [string, RegExp][] = [
 
 /** `setEnv` puts the environment back only when its restore is called (in `afterAll`). */
 const SETS_ENV = /\bsetEnv\(/
-const RESTORES_ENV = /afterAll\([^]*\brestoreEnv\(\)/
+const RESTORES_ENV = /afterAll\([\s\S]*\brestoreEnv\(\)/
 
 /** Test files of the integration, infra and e2e layers (the unit layer's mocks predate the list). */
 const sharedLayerFiles = (): string[] =>
