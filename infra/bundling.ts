@@ -119,10 +119,41 @@ const senderImport = async (id: string) => {
 }
 
 /**
+ * Whether a sender's module loads zod when it loads (it validates every payload with a schema):
+ * read from its static imports, as esbuild resolves them.
+ */
+const loadsZod = async (path: string): Promise<boolean> => {
+  const { metafile } = await build({
+    entryPoints: [path],
+    bundle: true,
+    write: false,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    metafile: true,
+    logLevel: 'silent',
+  })
+  const start = Object.keys(metafile.inputs).find((input) => path.endsWith(input))
+  const seen = new Set<string>()
+  const reaches = (input: string): boolean => {
+    if (seen.has(input)) return false
+    seen.add(input)
+    return (metafile.inputs[input]?.imports ?? []).some(
+      (item) =>
+        item.kind === 'import-statement' &&
+        (item.path.startsWith('zod') || item.path.endsWith('zod-mini.ts') || reaches(item.path)),
+    )
+  }
+  return start !== undefined && reaches(start)
+}
+
+/**
  * The module that stands for a function's routes in its bundle: the routes' data (validated at
  * synth), each template compiled on first use (`routesFromData`), and for ingest the senders they
- * name and nothing else (deliver and sweep: none), each loaded with the first request to one of
- * its routes (`senderLoader`: a code-split chunk of its own).
+ * name and nothing else (deliver and sweep: none). A sender that reads its requests without zod is
+ * part of the cold start (a module loaded then costs less than one loaded by a request); one that
+ * validates every payload with a schema loads, with zod, on the first request to one of its routes
+ * (`senderLoader`: a chunk of its own), so that the other senders' cold starts never pay for it.
  */
 export const routesModuleSource = async (
   fn: LambdaFunctionName,
@@ -134,12 +165,19 @@ export const routesModuleSource = async (
     lines.push(`export const routes = routesFromData(${JSON.stringify(routes)})`)
     return lines.join('\n')
   }
-  const loader = join(PROJECT_ROOT, 'shared/sources/sender-loader.ts')
-  lines.push(`import { senderLoader } from ${JSON.stringify(loader)}`)
   const ids = [...new Set(Object.values(routes).map((route) => route.source ?? ''))].sort()
   const senders: string[] = []
-  for (const id of ids) {
+  for (const [index, id] of ids.entries()) {
     const { path, name } = await senderImport(id)
+    if (!(await loadsZod(path))) {
+      lines.push(`import { ${name} as sender${index} } from ${JSON.stringify(path)}`)
+      senders.push(`${JSON.stringify(id)}: sender${index}`)
+      continue
+    }
+    if (!lines.some((line) => line.includes('senderLoader'))) {
+      const loader = join(PROJECT_ROOT, 'shared/sources/sender-loader.ts')
+      lines.push(`import { senderLoader } from ${JSON.stringify(loader)}`)
+    }
     const acceptsGet = sources[id]?.acceptsGet === true
     senders.push(
       `${JSON.stringify(id)}: senderLoader(${JSON.stringify(id)}, ${acceptsGet}, () => import(${JSON.stringify(path)}).then((module) => module.${name}))`,

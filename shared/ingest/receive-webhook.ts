@@ -293,14 +293,16 @@ export const receiveWebhook = async (
   if (request.body.byteLength > compiled.maxBodyBytes) {
     throw new PayloadError('payload_too_large', `body exceeds ${compiled.maxBodyBytes} bytes`)
   }
+  // A sender not loaded yet loads while the secret is read (both wait on I/O at a cold start).
   const withSender = routeWithSender(compiled)
-  const route = withSender instanceof Promise ? await withSender : withSender
-  let context = contextWith(route, await deps.secrets.get(), deps.now())
-  if (route.needsSecret && context.secrets.length === 0) {
+  if (withSender instanceof Promise) withSender.catch(() => {}) // awaited below, unless this throws
+  let context = contextWith(compiled, await deps.secrets.get(), deps.now())
+  if (compiled.needsSecret && context.secrets.length === 0) {
     // None yet: one may have been stored since the value held was read (a first setup).
     const fresh = await deps.secrets.get({ maxAgeMs: RECHECK_MISSING_SECRET_MS })
-    context = contextWith(route, fresh, context.now)
+    context = contextWith(compiled, fresh, context.now)
   }
+  const route = withSender instanceof Promise ? await withSender : withSender
   const handshake = route.source.handshake?.(request, context)
   if (handshake) {
     return {
