@@ -2,9 +2,10 @@ import type { WebhookSource } from './webhook-source.js'
 
 /**
  * A sender that a function's bundle loads with the first request one of its routes gets, not at
- * cold start: a bundle serving several senders compiles only those its requests need, and a
- * sender's payload schemas (and zod) load only with a request to it (issue 15). What is read of a
- * sender before that (its id, whether it takes GET) was read from it at synth.
+ * cold start: one whose module loads zod (it validates every payload with a schema), so that its
+ * schemas load only with a request to it and the other senders' cold starts never pay for them
+ * (issue 15; `infra/bundling.ts` decides). What is read of a sender before that (its id, whether
+ * it takes GET) was read from it at synth.
  */
 export type SenderLoader = {
   readonly id: string
