@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js'
+import { isPlainJsonObject } from '../plain-json-object.js'
 import type { RotatingSecret, Secrets } from './secret-store.js'
 
 // A secret as `SecretsSchema` reads it, read directly when it is well formed (as `npm run
@@ -7,12 +8,6 @@ import type { RotatingSecret, Secrets } from './secret-store.js'
 // schema (`parseSecretJson`), which answers it or names what is wrong;
 // test/unit/secrets/parse-secrets.property.test.ts holds the two together.
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' &&
-  value !== null &&
-  Object.getPrototypeOf(value) === Object.prototype &&
-  !Object.hasOwn(value, '__proto__')
-
 const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0
 
 /** Whether `value` has no keys but `allowed`. */
@@ -20,25 +15,26 @@ const only = (value: Record<string, unknown>, allowed: readonly string[]) =>
   Object.keys(value).every((key) => allowed.includes(key))
 
 const isRotatingSecret = (value: unknown): value is RotatingSecret =>
-  isPlainObject(value) &&
+  isPlainJsonObject(value) &&
   only(value, ['current', 'previous']) &&
   isText(value.current) &&
   (value.previous === undefined || isText(value.previous))
 
 const isRecordOf = <T>(value: unknown, item: (entry: unknown) => entry is T) =>
-  isPlainObject(value) && Object.values(value).every(item)
+  isPlainJsonObject(value) && Object.values(value).every(item)
 
 const isTextRecord = (value: unknown): value is Record<string, string> =>
   isRecordOf(value, (entry): entry is string => typeof entry === 'string')
 
 /** `json` as the schema answers it when it is well formed; `undefined` for anything else. */
 export const readSecrets = (json: unknown): Secrets | undefined => {
-  if (!isPlainObject(json) || !only(json, ['halo', 'resolveAtSource', 'routes'])) return undefined
+  if (!isPlainJsonObject(json) || !only(json, ['halo', 'resolveAtSource', 'routes']))
+    return undefined
   const { halo, resolveAtSource, routes } = json
   if (
     halo !== undefined &&
     !(
-      isPlainObject(halo) &&
+      isPlainJsonObject(halo) &&
       only(halo, ['clientId', 'clientSecret']) &&
       isText(halo.clientId) &&
       isText(halo.clientSecret)

@@ -1,4 +1,5 @@
 import { isTextRecord } from '../../checked-alert.js'
+import { isPlainJsonObject } from '../../plain-json-object.js'
 import type { AlertmanagerAlert, AlertmanagerPayload } from './schema.js'
 
 // An Alertmanager notification as `AlertmanagerPayloadSchema` reads it, read directly when it is
@@ -6,12 +7,6 @@ import type { AlertmanagerAlert, AlertmanagerPayload } from './schema.js'
 // was the largest part of reading one. Anything unusual (a field of another type, an object that
 // is not plain, an own `__proto__` key) is left to the schema, which answers it or names what is
 // wrong. test/unit/sources/alertmanager-read.property.test.ts holds the answers to the schema's.
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' &&
-  value !== null &&
-  Object.getPrototypeOf(value) === Object.prototype &&
-  !Object.hasOwn(value, '__proto__')
 
 /** `lenientText()`: text as it is, numbers and booleans as their text, anything else absent. */
 const lenientText = (value: unknown): string | undefined =>
@@ -88,7 +83,7 @@ const isAsRead = (value: Record<string, unknown>): boolean => {
 }
 
 const directAlert = (value: unknown): AlertmanagerAlert | undefined => {
-  if (!isPlainObject(value)) return undefined
+  if (!isPlainJsonObject(value)) return undefined
   const { status, labels, annotations, fingerprint } = value
   if (status !== 'firing' && status !== 'resolved') return undefined
   if (!isTextRecord(labels)) return undefined
@@ -112,7 +107,7 @@ const directAlert = (value: unknown): AlertmanagerAlert | undefined => {
 
 /** The schema's answer for a well-formed notification; `undefined` to leave it to the schema. */
 export const directAlertmanagerPayload = (value: unknown): AlertmanagerPayload | undefined => {
-  if (!isPlainObject(value) || !Array.isArray(value.alerts)) return undefined
+  if (!isPlainJsonObject(value) || !Array.isArray(value.alerts)) return undefined
   const alerts: AlertmanagerAlert[] = []
   for (const item of value.alerts as unknown[]) {
     const alert = directAlert(item)
