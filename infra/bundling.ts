@@ -1,4 +1,4 @@
-import { dirname, join, resolve } from 'node:path'
+import { dirname, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { build, type Plugin } from 'esbuild'
 import type { RouteData } from '../shared/config/route-data.js'
@@ -125,6 +125,8 @@ const senderImport = async (id: string) => {
 const loadsZod = async (path: string): Promise<boolean> => {
   const { metafile } = await build({
     entryPoints: [path],
+    // The metafile names inputs relative to this, whatever directory synth runs in.
+    absWorkingDir: PROJECT_ROOT,
     bundle: true,
     write: false,
     platform: 'node',
@@ -133,7 +135,7 @@ const loadsZod = async (path: string): Promise<boolean> => {
     metafile: true,
     logLevel: 'silent',
   })
-  const start = Object.keys(metafile.inputs).find((input) => path.endsWith(input))
+  const start = relative(PROJECT_ROOT, path).split(sep).join('/')
   const seen = new Set<string>()
   const reaches = (input: string): boolean => {
     if (seen.has(input)) return false
@@ -144,7 +146,8 @@ const loadsZod = async (path: string): Promise<boolean> => {
         (item.path.startsWith('zod') || item.path.endsWith('zod-mini.ts') || reaches(item.path)),
     )
   }
-  return start !== undefined && reaches(start)
+  if (!metafile.inputs[start]) throw new Error(`sender module ${path}: not in its own build`)
+  return reaches(start)
 }
 
 /**
