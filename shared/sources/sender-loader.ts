@@ -13,12 +13,20 @@ export type SenderLoader = {
   load(): Promise<WebhookSource<unknown>>
 }
 
-/** A {@link SenderLoader} that imports the sender once, however many requests wait for it. */
+/**
+ * A {@link SenderLoader} that imports the sender once, however many requests wait for it. A load
+ * that failed is tried again by the next request rather than failing every later one.
+ */
 export const senderLoader = (
   id: string,
   acceptsGet: boolean,
   load: () => Promise<WebhookSource<unknown>>,
 ): SenderLoader => {
   let loading: Promise<WebhookSource<unknown>> | undefined
-  return { id, ...(acceptsGet ? { acceptsGet } : {}), load: () => (loading ??= load()) }
+  const start = () =>
+    load().catch((error: unknown) => {
+      loading = undefined
+      throw error
+    })
+  return { id, ...(acceptsGet ? { acceptsGet } : {}), load: () => (loading ??= start()) }
 }

@@ -88,4 +88,19 @@ describe('a sender loaded with the first request to its routes', () => {
     expect(response.status).toBe(413)
     expect(loads).toEqual([])
   })
+
+  it('is tried again by the next request when loading it failed', async () => {
+    let attempts = 0
+    const generic = genericSource as WebhookSource<unknown>
+    const loader = senderLoader('generic', false, async () => {
+      attempts++
+      if (attempts === 1) throw new Error('EMFILE: too many open files')
+      return generic
+    })
+
+    await expect(loader.load()).rejects.toThrow('EMFILE')
+    await expect(loader.load()).resolves.toBe(generic)
+    await expect(loader.load()).resolves.toBe(generic)
+    expect(attempts).toBe(2)
+  })
 })
