@@ -170,6 +170,7 @@ export const routesModuleSource = async (
   }
   const ids = [...new Set(Object.values(routes).map((route) => route.source ?? ''))].sort()
   const senders: string[] = []
+  let loaders = false
   for (const [index, id] of ids.entries()) {
     const { path, name } = await senderImport(id)
     if (!(await loadsZod(path))) {
@@ -177,14 +178,15 @@ export const routesModuleSource = async (
       senders.push(`${JSON.stringify(id)}: sender${index}`)
       continue
     }
-    if (!lines.some((line) => line.includes('senderLoader'))) {
-      const loader = join(PROJECT_ROOT, 'shared/sources/sender-loader.ts')
-      lines.push(`import { senderLoader } from ${JSON.stringify(loader)}`)
-    }
+    loaders = true
     const acceptsGet = sources[id]?.acceptsGet === true
     senders.push(
       `${JSON.stringify(id)}: senderLoader(${JSON.stringify(id)}, ${acceptsGet}, () => import(${JSON.stringify(path)}).then((module) => module.${name}))`,
     )
+  }
+  if (loaders) {
+    const loader = join(PROJECT_ROOT, 'shared/sources/sender-loader.ts')
+    lines.push(`import { senderLoader } from ${JSON.stringify(loader)}`)
   }
   lines.push(
     `export const routes = routesFromData(${JSON.stringify(routes)}, { ${senders.join(', ')} })`,

@@ -57,8 +57,9 @@ const DECIMAL = /^\d{1,15}(\.\d{1,15})?$/
 /** What `z.url()` would trim or delete: such a value is left to it. */
 const URL_UNUSUAL = /^\s|\s$|[\t\n\r]/
 
-/** A value as `rule` reads it when it is plainly well formed; `invalid` for anything else. */
 const invalid = Symbol('invalid')
+
+/** A value as `rule` reads it when it is plainly well formed; `invalid` for anything else. */
 const readValue = (rule: EnvRule, value: string): unknown => {
   switch (rule.type) {
     case 'text':

@@ -1,5 +1,6 @@
 import { isTextRecord } from '../../checked-alert.js'
 import { isPlainJsonObject } from '../../plain-json-object.js'
+import { validateOnFirstUse } from '../validate-on-first-use.js'
 import type { AlertmanagerAlert, AlertmanagerPayload } from './schema.js'
 
 // An Alertmanager notification as `AlertmanagerPayloadSchema` reads it, read directly when it is
@@ -136,13 +137,10 @@ export const directAlertmanagerPayload = (value: unknown): AlertmanagerPayload |
 }
 
 /** The schema's answer (or a `PayloadError`, 422, naming what is wrong): loaded for this only. */
-const schemaPayload = async (value: unknown): Promise<AlertmanagerPayload> => {
-  const [{ AlertmanagerPayloadSchema }, { validatePayload }] = await Promise.all([
-    import('./schema.js'),
-    import('../validate-payload.js'),
-  ])
-  return validatePayload(AlertmanagerPayloadSchema, value, 'Alertmanager notification')
-}
+const schemaPayload = validateOnFirstUse(
+  async () => (await import('./schema.js')).AlertmanagerPayloadSchema,
+  'Alertmanager notification',
+)
 
 /**
  * Reads a parsed notification: the notification itself when it is well formed, else a promise of

@@ -2,6 +2,7 @@ import { haloDateToIso } from '../../halo/halo-date.js'
 import { EFFECT_REFERENCE_PREFIX } from '../../lifecycle/effect-reference.js'
 import type { TicketEvent } from '../../ticket-event.js'
 import { parseJsonBody } from '../parse-body.js'
+import { validateOnFirstUse } from '../validate-on-first-use.js'
 import type { SourceResult, WebhookSource } from '../webhook-source.js'
 import type { HaloSourceOptions } from './halo-options.js'
 import type { HaloTicketFields, HaloWebhook } from './schema.js'
@@ -100,19 +101,20 @@ export const readHaloWebhook = (
  * Halo. Each delivery is one event about one ticket, queued for delivery to apply to the stored
  * state of the problem that owns the ticket; deliveries about anything else are ignored (200).
  */
+// Halo's payload schema (and zod) load with the first Halo webhook, not with every cold start of
+// an ingest that also serves other senders.
+const validateHaloWebhook = validateOnFirstUse(
+  async () => (await import('./schema.js')).HaloWebhookSchema,
+  'Halo webhook',
+)
+
 export const haloSource: WebhookSource<HaloSourceOptions> = {
   id: 'halo',
   description: "HaloPSA's own outbound webhooks: ticket closed, reopened, deleted, merged",
   needsRouteAuth: true,
 
   async normalize(request, { now }): Promise<SourceResult> {
-    // Halo's payload schema (and zod) load with the first Halo webhook, not with every cold start
-    // of an ingest that also serves other senders.
-    const [{ HaloWebhookSchema }, { validatePayload }] = await Promise.all([
-      import('./schema.js'),
-      import('../validate-payload.js'),
-    ])
-    const payload = validatePayload(HaloWebhookSchema, parseJsonBody(request.body), 'Halo webhook')
+    const payload = await validateHaloWebhook(parseJsonBody(request.body))
     const read = readHaloWebhook(payload, now)
     const type = typeOf(eventName(payload.event))
     if ('ignored' in read) return { kind: 'ignored', type, reason: read.ignored }
