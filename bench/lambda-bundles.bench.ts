@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { bundleFunction, bundleLambda, type LambdaFunctionName } from '../infra/bundling.js'
+import { staticGraph } from '../infra/static-graph.js'
 import { AWS_ENV } from '../shared/aws-env.js'
 import { loadConfigFile } from '../shared/config/load-config-file.js'
 import { routeDataOf } from '../shared/config/route-data.js'
@@ -80,6 +81,36 @@ const ratios = (runs: readonly Timing[], baseline: readonly Timing[]) =>
 type Target = { name: string; entry: string; fn?: LambdaFunctionName; minimal?: string }
 
 /**
+ * Instructions a cold start spends on each module file it loads, whatever the file holds: ten
+ * one-line modules imported from ten files, against the same ten declared in one file. A bundle
+ * split into chunks pays it for each chunk in its static graph.
+ */
+const moduleFileCost = (dir: string, env: Record<string, string>): number => {
+  const files = join(dir, 'module-files')
+  mkdirSync(files, { recursive: true })
+  const ids = Array.from({ length: 10 }, (_, index) => index)
+  for (const id of ids)
+    writeFileSync(join(files, `m${id}.mjs`), `export const v${id} = () => ${id}\n`)
+  const all = `export const all = [${ids.map((id) => `v${id}`).join(', ')}]\n`
+  writeFileSync(
+    join(files, 'ten.mjs'),
+    ids.map((id) => `import { v${id} } from './m${id}.mjs'\n`).join('') + all,
+  )
+  writeFileSync(
+    join(files, 'one.mjs'),
+    ids.map((id) => `const v${id} = () => ${id}\n`).join('') + all,
+  )
+  const rounds = 3
+  const ten: number[] = []
+  const one: number[] = []
+  for (let round = 0; round < rounds; round++) {
+    ten.push(importInstructions(join(files, 'ten.mjs'), env))
+    one.push(importInstructions(join(files, 'one.mjs'), env))
+  }
+  return (median(ten) - median(one)) / ids.length
+}
+
+/**
  * Bundles the two Lambda handlers, the minimal equivalent of each (bench/minimal/) and a bare Hono
  * handler with the stack's esbuild settings, and reports each bundle's size and cold module
  * initialisation (fresh imports in child processes, interleaved), each function against its
@@ -128,7 +159,9 @@ export async function benchLambdaBundles(): Promise<string[]> {
       const file = files.get(target.name) ?? ''
       const runs = init.get(target.name) ?? []
       const size = `${kb(statSync(file).size)} (gzip ${kb(gzipSync(readFileSync(file)).length)}; all chunks ${kb(bytesUnder(dirname(file)))})`
-      let line = `lambda-bundles   ${target.name.padEnd(16)} ${size.padEnd(48)} init ${spread(wall(runs))}, CPU ${spread(cpu(runs))}`
+      const loaded = staticGraph(file)
+      const loadedBytes = loaded.reduce((sum, path) => sum + statSync(path).size, 0)
+      let line = `lambda-bundles   ${target.name.padEnd(16)} ${size.padEnd(48)} init loads ${loaded.length} file${loaded.length === 1 ? '' : 's'}, ${kb(loadedBytes)}; init ${spread(wall(runs))}, CPU ${spread(cpu(runs))}`
       if (target.minimal) {
         line += ` → ${ratios(runs, init.get(target.minimal) ?? [])} its minimal equivalent`
       }
@@ -209,6 +242,7 @@ export async function benchLambdaBundles(): Promise<string[]> {
       const [base, own] = [median(cold.minimal), median(cold.ingest)]
       lines.push(
         `lambda-bundles   ingest   process start → 202 (cold first request) ${millions(own)} against ${millions(base)}: ${(own / base).toFixed(3)}×, ${millions(own - base)} more`,
+        `lambda-bundles   one more module file at init (ten tiny modules imported from ten files against from one): ${millions(moduleFileCost(dir, HANDLER_ENV))}`,
       )
     } else {
       lines.push('lambda-bundles instructions: valgrind is not installed; CPU time only')

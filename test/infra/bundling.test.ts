@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, join } from 'node:path'
 import { build } from 'esbuild'
 import { afterAll, describe, expect, it } from 'vitest'
 import { bundleFunction, PROJECT_ROOT, routesModuleSource } from '../../infra/bundling.js'
+import { staticGraph } from '../../infra/static-graph.js'
 import type { RouteData } from '../../shared/config/route-data.js'
 import { sources } from '../../shared/sources/registry.js'
 
@@ -64,22 +65,6 @@ describe('routesModuleSource (what stands for a function’s routes in its bundl
     expect(importsOf(code)).toEqual([expect.stringMatching(/\/shared\/config\/route-data\.ts$/)])
   })
 })
-
-/** Every file `index.mjs` imports statically, itself included: what a cold start evaluates. */
-const staticGraph = (entry: string): string[] => {
-  const seen = new Set<string>()
-  const walk = (file: string) => {
-    if (seen.has(file)) return
-    seen.add(file)
-    const code = readFileSync(file, 'utf8')
-    // Minified static imports: `import{a as b}from"./chunks/x.mjs"` or `import"./chunks/x.mjs"`.
-    for (const [, path] of code.matchAll(/import(?:[\w$*{}\s,]+from)?\s*"(\.[^"]+)"/g)) {
-      walk(resolve(dirname(file), path as string))
-    }
-  }
-  walk(entry)
-  return [...seen]
-}
 
 /** Every `.mjs` file under `dir`: the entry and all its chunks. */
 const mapsUnder = (dir: string): string[] =>
