@@ -3,6 +3,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { build, type Plugin } from 'esbuild'
 import type { RouteData } from '../shared/config/route-data.js'
 import { sourceModule, sources } from '../shared/sources/registry.js'
+import { mergeStaticChunks } from './merge-static-chunks.js'
 
 /** The project root (lockfile, handlers, config file). */
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
@@ -86,20 +87,25 @@ const replaceModules = (replace: Readonly<Record<string, string>>): Plugin => ({
 /** Bundles one Lambda entry point with {@link LAMBDA_BUNDLING}. Returns the path of `index.mjs`. */
 export const bundleLambda = async (options: BundleOptions): Promise<string> => {
   const { banner, ...settings } = LAMBDA_BUNDLING
-  await build({
+  const outdir = resolve(options.outdir)
+  const sourcemap = options.sourcemap ?? false
+  const { metafile } = await build({
     ...settings,
     external: [...settings.external],
     mainFields: [...settings.mainFields],
     conditions: [...settings.conditions],
     entryPoints: [resolve(PROJECT_ROOT, options.entry)],
-    outdir: options.outdir,
+    outdir,
+    absWorkingDir: PROJECT_ROOT,
     bundle: true,
-    sourcemap: options.sourcemap ?? false,
+    sourcemap,
+    metafile: true,
     banner: { js: banner },
     plugins: options.replace ? [replaceModules(options.replace)] : [],
     logLevel: 'silent',
   })
-  return join(options.outdir, 'index.mjs')
+  await mergeStaticChunks({ outdir, metafile, workingDir: PROJECT_ROOT, sourcemap })
+  return join(outdir, 'index.mjs')
 }
 
 /** The name under which a sender's module exports the registered source (found by identity). */

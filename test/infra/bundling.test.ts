@@ -1,7 +1,8 @@
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { dirname, join, relative } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { build } from 'esbuild'
 import { afterAll, describe, expect, it } from 'vitest'
 import { bundleFunction, PROJECT_ROOT, routesModuleSource } from '../../infra/bundling.js'
@@ -182,6 +183,49 @@ describe('the functions’ bundles', () => {
     expect(
       withSender('github/github-source.ts').some((path) => path.includes('node_modules/zod/')),
     ).toBe(true)
+  })
+
+  // Each file a cold start loads costs it about 0.9 M instructions whatever it holds (`npm run
+  // bench -- cold`): the chunks the entry imports statically are merged into one.
+  it.each(['ingest', 'deliver', 'due', 'sweep'] as const)(
+    'load two files at %s’s cold start: the entry and one chunk',
+    async (fn) => {
+      const entry = await bundleFunction({
+        fn,
+        routes: { r: route(fn === 'ingest' ? 'github' : undefined) },
+        outdir: join(outdir, `files-${fn}`),
+      })
+
+      expect(staticGraph(entry).map((file) => relative(dirname(entry), file))).toEqual([
+        'index.mjs',
+        expect.stringMatching(/^chunks\/chunk-\w+\.mjs$/),
+      ])
+    },
+  )
+
+  it('refuse an invalid environment at init, though the check loads its chunk while the entry waits for it', async () => {
+    const entry = await bundleFunction({
+      fn: 'ingest',
+      routes: { r: route('generic') },
+      outdir: join(outdir, 'invalid-environment'),
+    })
+
+    // The schema's chunk uses modules of the merged chunk, not of the entry, which is still held
+    // at its top-level await: importing the entry from there would wait for ever.
+    const child = spawnSync(
+      process.execPath,
+      ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(entry).href)})`],
+      {
+        encoding: 'utf8',
+        timeout: 20_000,
+        env: { ...process.env, QUEUE_URL: 'not a url', SIGNING_SECRET_ID: 'halo-hooks' },
+      },
+    )
+
+    expect(child.signal).toBeNull()
+    expect(child.status).toBe(1)
+    expect(child.stderr).toContain('invalid ingest environment')
+    expect(child.stderr).toContain('QUEUE_URL')
   })
 
   it('give zod’s English issue messages without classic zod, which alone loads a locale', async () => {
