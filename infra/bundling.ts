@@ -39,7 +39,8 @@ export const LAMBDA_BUNDLING = {
   /**
    * What is imported with `await import()` (the dry run's DynamoDB store, the template compiler
    * and JSONata, the SDK's own credential providers other than the environment's) goes into
-   * chunks of its own, read only when first used: the entry is `index.mjs` beside them.
+   * chunks of its own, read only when first used: the entry is `index.mjs` beside them. The
+   * chunks the entry imports statically are then merged into one (`mergeStaticChunks`).
    */
   splitting: true,
   entryNames: 'index',
