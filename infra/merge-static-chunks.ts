@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join, relative, resolve, sep } from 'node:path'
 import { build, type Metafile, type Plugin } from 'esbuild'
 
@@ -54,7 +54,8 @@ export const mergeStaticChunks = async (options: {
   workingDir: string
   sourcemap: boolean
 }): Promise<void> => {
-  const { outdir, metafile, workingDir, sourcemap } = options
+  const { metafile, workingDir, sourcemap } = options
+  const outdir = resolve(options.outdir)
   const entryKey = Object.keys(metafile.outputs).find(
     (key) => resolve(workingDir, key) === join(outdir, 'index.mjs'),
   )
@@ -73,68 +74,66 @@ export const mergeStaticChunks = async (options: {
     })
     .join('\n')
 
-  const merged = mkdtempSync(join(outdir, '.merge-'))
-  try {
-    // Everything loaded by `import()` stays where it is, and so does its path from the code
-    // importing it: the merged chunk lands in `chunks/`, beside the chunks it came from.
-    const keepLoadedOnUse: Plugin = {
-      name: 'halo-hooks-keep-loaded-on-use',
-      setup(builder) {
-        builder.onResolve({ filter: /^halo-hooks-core$/ }, () => ({
-          path: 'core',
-          namespace: 'halo-hooks-core',
-        }))
-        builder.onLoad({ filter: /.*/, namespace: 'halo-hooks-core' }, () => ({
-          contents: core,
-          loader: 'js',
-          resolveDir: outdir,
-        }))
-        builder.onResolve({ filter: /.*/ }, (args) =>
-          args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined,
-        )
-      },
+  // Everything loaded by `import()` stays where it is, and so does its path from the code
+  // importing it: the merged chunk lands in `chunks/`, beside the chunks it came from.
+  const keepLoadedOnUse: Plugin = {
+    name: 'halo-hooks-keep-loaded-on-use',
+    setup(builder) {
+      builder.onResolve({ filter: /^halo-hooks-core$/ }, () => ({
+        path: 'core',
+        namespace: 'halo-hooks-core',
+      }))
+      builder.onLoad({ filter: /.*/, namespace: 'halo-hooks-core' }, () => ({
+        contents: core,
+        loader: 'js',
+        resolveDir: outdir,
+      }))
+      builder.onResolve({ filter: /.*/ }, (args) =>
+        args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined,
+      )
+    },
+  }
+  // Built in memory for the bundle's own directory (its maps' paths are relative to it), and
+  // written only once the whole pass has succeeded.
+  const { outputFiles } = await build({
+    entryPoints: [
+      { in: join(outdir, 'index.mjs'), out: 'index' },
+      { in: 'halo-hooks-core', out: 'core' },
+    ],
+    outdir,
+    write: false,
+    allowOverwrite: true,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node24',
+    minify: true,
+    sourcemap,
+    entryNames: '[name]',
+    chunkNames: 'chunks/[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
+    plugins: [keepLoadedOnUse],
+    logLevel: 'silent',
+  })
+  // Chunk names carry a hash of their content: a merged chunk never replaces another.
+  for (const { path, contents } of outputFiles) {
+    mkdirSync(dirname(path), { recursive: true })
+    writeFileSync(path, contents)
+  }
+  for (const [chunk, file] of files.entries()) {
+    const names = exportsOf[chunk] ?? []
+    const from = JSON.stringify(specifier(dirname(file), join(outdir, CORE)))
+    const stub =
+      names.length === 0
+        ? `import ${from};\n`
+        : `export { ${names.map((name) => `${coreName(chunk, name)} as ${name}`).join(', ')} } from ${from};\n`
+    if (sourcemap) {
+      // A stub holds no source of its own, but every file of a bundle with maps has one.
+      writeFileSync(file, `${stub}//# sourceMappingURL=${basename(file)}.map\n`)
+      writeFileSync(`${file}.map`, JSON.stringify(EMPTY_SOURCE_MAP))
+    } else {
+      writeFileSync(file, stub)
     }
-    await build({
-      entryPoints: [
-        { in: join(outdir, 'index.mjs'), out: 'index' },
-        { in: 'halo-hooks-core', out: 'core' },
-      ],
-      outdir: merged,
-      bundle: true,
-      splitting: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node24',
-      minify: true,
-      sourcemap,
-      entryNames: '[name]',
-      chunkNames: 'chunks/[name]-[hash]',
-      outExtension: { '.js': '.mjs' },
-      plugins: [keepLoadedOnUse],
-      logLevel: 'silent',
-    })
-
-    for (const [chunk, file] of files.entries()) {
-      const names = exportsOf[chunk] ?? []
-      const from = JSON.stringify(specifier(dirname(file), join(outdir, CORE)))
-      const stub =
-        names.length === 0
-          ? `import ${from};\n`
-          : `export { ${names.map((name) => `${coreName(chunk, name)} as ${name}`).join(', ')} } from ${from};\n`
-      if (sourcemap) {
-        // A stub holds no source of its own, but every file of a bundle with maps has one.
-        writeFileSync(file, `${stub}//# sourceMappingURL=${basename(file)}.map\n`)
-        writeFileSync(`${file}.map`, JSON.stringify(EMPTY_SOURCE_MAP))
-      } else {
-        writeFileSync(file, stub)
-      }
-    }
-    // Chunk names carry a hash of their content: a merged chunk never replaces another.
-    for (const name of readdirSync(merged, { recursive: true, encoding: 'utf8' })) {
-      if (name.endsWith('.mjs') || name.endsWith('.map'))
-        renameSync(join(merged, name), join(outdir, name))
-    }
-  } finally {
-    rmSync(merged, { recursive: true, force: true })
   }
 }
