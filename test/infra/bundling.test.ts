@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, relative } from 'node:path'
+import { dirname, join, relative, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { build } from 'esbuild'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -202,6 +202,29 @@ describe('the functions’ bundles', () => {
       ])
     },
   )
+
+  it('map every file loaded at init to sources that exist, through both passes', async () => {
+    // Inside the project, as `cdk.out` is: a map one directory off would still reach the sources
+    // from a directory near the file system's root, and miss them from here.
+    mkdirSync(join(PROJECT_ROOT, '.tmp'), { recursive: true })
+    const dir = mkdtempSync(join(PROJECT_ROOT, '.tmp', 'bundle-maps-'))
+    try {
+      const entry = await bundleFunction({
+        fn: 'ingest',
+        routes: { r: route('generic') },
+        outdir: dir,
+        sourcemap: true,
+      })
+
+      for (const file of staticGraph(entry)) {
+        const { sources } = JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] }
+        expect(sources.length).toBeGreaterThan(0)
+        expect(sources.filter((source) => !existsSync(resolve(dirname(file), source)))).toEqual([])
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
 
   it('refuse an invalid environment at init, though the check loads its chunk while the entry waits for it', async () => {
     const entry = await bundleFunction({
