@@ -105,7 +105,13 @@ export const bundleLambda = async (options: BundleOptions): Promise<string> => {
     plugins: options.replace ? [replaceModules(options.replace)] : [],
     logLevel: 'silent',
   })
-  await mergeStaticChunks({ outdir, metafile, workingDir: PROJECT_ROOT, sourcemap })
+  await mergeStaticChunks({
+    outdir,
+    metafile,
+    workingDir: PROJECT_ROOT,
+    sourcemap,
+    settings: { target: settings.target, minify: settings.minify, chunkNames: settings.chunkNames },
+  })
   return join(outdir, 'index.mjs')
 }
 

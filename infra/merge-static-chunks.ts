@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join, relative, resolve, sep } from 'node:path'
-import { build, type Metafile, type Plugin } from 'esbuild'
+import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild'
 
 /** Where, in the bundle's directory, the merged chunks' exports are re-exported from. */
 const CORE = 'core.mjs'
@@ -53,8 +53,10 @@ export const mergeStaticChunks = async (options: {
   metafile: Metafile
   workingDir: string
   sourcemap: boolean
+  /** The first pass's: the merged chunk goes where its chunks were, and runs where they ran. */
+  settings: Pick<BuildOptions, 'target' | 'minify' | 'chunkNames'>
 }): Promise<void> => {
-  const { metafile, workingDir, sourcemap } = options
+  const { metafile, workingDir, sourcemap, settings } = options
   const outdir = resolve(options.outdir)
   const entryKey = Object.keys(metafile.outputs).find(
     (key) => resolve(workingDir, key) === join(outdir, 'index.mjs'),
@@ -107,11 +109,9 @@ export const mergeStaticChunks = async (options: {
     splitting: true,
     format: 'esm',
     platform: 'node',
-    target: 'node24',
-    minify: true,
+    ...settings,
     sourcemap,
     entryNames: '[name]',
-    chunkNames: 'chunks/[name]-[hash]',
     outExtension: { '.js': '.mjs' },
     plugins: [keepLoadedOnUse],
     logLevel: 'silent',
