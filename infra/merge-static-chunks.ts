@@ -33,7 +33,7 @@ const staticChunksOf = (metafile: Metafile, entry: string): string[] => {
 
 /**
  * Puts the chunks a bundle's entry imports statically into one, so that a cold start reads,
- * resolves and links two files instead of one per chunk (about 0.9 M instructions each: `npm run
+ * resolves and links two files instead of one per chunk (0.3 to 1.2 M instructions each: `npm run
  * bench -- cold`). esbuild's code splitting gives a module the entry shares with a chunk loaded by
  * `import()` a chunk of its own for each set of importers, and has no option to merge them.
  *

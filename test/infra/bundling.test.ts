@@ -185,7 +185,7 @@ describe('the functions’ bundles', () => {
     ).toBe(true)
   })
 
-  // Each file a cold start loads costs it about 0.9 M instructions whatever it holds (`npm run
+  // Each file a cold start loads costs it up to about 1 M instructions whatever it holds (`npm run
   // bench -- cold`): the chunks the entry imports statically are merged into one.
   it.each(['ingest', 'deliver', 'due', 'sweep'] as const)(
     'load two files at %s’s cold start: the entry and one chunk',
