@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join, relative, resolve, sep } from 'node:path'
 import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild'
+import { staticGraph } from './static-graph.js'
 
 /** Where, in the bundle's directory, the merged chunks' exports are re-exported from. */
 const CORE = 'core.mjs'
@@ -16,21 +17,6 @@ const specifier = (fromDir: string, to: string) => {
 /** The name a merged chunk's export has in `core.mjs`: its chunk's number, then its own name. */
 const coreName = (chunk: number, name: string) => `m${chunk}_${name}`
 
-/** The chunks `entry` imports statically, directly or through each other (not itself). */
-const staticChunksOf = (metafile: Metafile, entry: string): string[] => {
-  const seen = new Set<string>([entry])
-  const walk = (output: string) => {
-    for (const { path, kind } of metafile.outputs[output]?.imports ?? []) {
-      if (kind !== 'import-statement' || seen.has(path) || !metafile.outputs[path]) continue
-      seen.add(path)
-      walk(path)
-    }
-  }
-  walk(entry)
-  seen.delete(entry)
-  return [...seen]
-}
-
 /**
  * Puts the chunks a bundle's entry imports statically into one, so that a cold start reads,
  * resolves and links two files instead of one per chunk (0.3 to 1.2 M instructions each: `npm run
@@ -45,7 +31,8 @@ const staticChunksOf = (metafile: Metafile, entry: string): string[] => {
  * zod fallback) would otherwise import a module still evaluating, and never finish (Node exits
  * with 13 when nothing else runs; Lambda waits out the init timeout) instead of naming the error.
  *
- * `metafile` is the first pass's, its paths relative to `workingDir`. Chunks loaded by `import()`
+ * The chunks are those {@link staticGraph} finds; `metafile` is the first pass's (for their
+ * exports), its paths relative to `workingDir`. Chunks loaded by `import()`
  * are left as they are. Source maps, when written, map through both passes to the sources.
  */
 export const mergeStaticChunks = async (options: {
@@ -58,23 +45,29 @@ export const mergeStaticChunks = async (options: {
 }): Promise<void> => {
   const { metafile, workingDir, sourcemap, settings } = options
   const outdir = resolve(options.outdir)
-  const entryKey = Object.keys(metafile.outputs).find(
-    (key) => resolve(workingDir, key) === join(outdir, 'index.mjs'),
-  )
-  if (!entryKey) throw new Error(`bundle in ${outdir}: the first pass wrote no index.mjs`)
-  const chunks = staticChunksOf(metafile, entryKey)
-  if (chunks.length < 2) return
+  const entry = join(outdir, 'index.mjs')
+  const files = staticGraph(entry).filter((file) => file !== entry)
+  if (files.length < 2) return
 
-  const files = chunks.map((key) => resolve(workingDir, key))
-  const exportsOf = chunks.map((key) => metafile.outputs[key]?.exports ?? [])
+  const outputs = new Map(
+    Object.entries(metafile.outputs).map(([key, output]) => [resolve(workingDir, key), output]),
+  )
+  const exportsOf = files.map((file) => {
+    const output = outputs.get(file)
+    if (!output) throw new Error(`bundle in ${outdir}: ${file} is not in the first pass's output`)
+    return output.exports
+  })
+  /** The import or re-export of a chunk's exports, renamed one way or the other. */
+  const reexport = (chunk: number, from: string, rename: (name: string) => string) => {
+    const names = exportsOf[chunk] ?? []
+    const source = JSON.stringify(from)
+    return names.length === 0
+      ? `import ${source};\n`
+      : `export { ${names.map(rename).join(', ')} } from ${source};\n`
+  }
   const core = files
-    .map((file, chunk) => {
-      const names = exportsOf[chunk] ?? []
-      const from = JSON.stringify(file)
-      if (names.length === 0) return `import ${from}`
-      return `export { ${names.map((name) => `${name} as ${coreName(chunk, name)}`).join(', ')} } from ${from}`
-    })
-    .join('\n')
+    .map((file, chunk) => reexport(chunk, file, (name) => `${name} as ${coreName(chunk, name)}`))
+    .join('')
 
   // Everything loaded by `import()` stays where it is, and so does its path from the code
   // importing it: the merged chunk lands in `chunks/`, beside the chunks it came from.
@@ -122,12 +115,8 @@ export const mergeStaticChunks = async (options: {
     writeFileSync(path, contents)
   }
   for (const [chunk, file] of files.entries()) {
-    const names = exportsOf[chunk] ?? []
-    const from = JSON.stringify(specifier(dirname(file), join(outdir, CORE)))
-    const stub =
-      names.length === 0
-        ? `import ${from};\n`
-        : `export { ${names.map((name) => `${coreName(chunk, name)} as ${name}`).join(', ')} } from ${from};\n`
+    const from = specifier(dirname(file), join(outdir, CORE))
+    const stub = reexport(chunk, from, (name) => `${coreName(chunk, name)} as ${name}`)
     if (sourcemap) {
       // A stub holds no source of its own, but every file of a bundle with maps has one.
       writeFileSync(file, `${stub}//# sourceMappingURL=${basename(file)}.map\n`)
