@@ -8,7 +8,7 @@ import {
 } from '../../shared/delivery/deliver-envelope.js'
 import { describeIssues } from '../../shared/describe-issues.js'
 import type { Envelope } from '../../shared/envelope.js'
-import { parseEnvelope } from '../../shared/envelope-schema.js'
+import { readEnvelope } from '../../shared/envelope-reading.js'
 import { PayloadError, UnknownRouteError } from '../../shared/errors.js'
 import type { ResolveAtSourceFn } from '../../shared/outbound/resolve-at-source.js'
 
@@ -21,7 +21,7 @@ export type DeliverDeps = DeliverEnvelopeDeps & {
 }
 
 /** Reads a queue message as an envelope; an unreadable one is permanent (parked with reason). */
-export const decodeEnvelope = (message: unknown): Envelope => {
+export const decodeEnvelope = async (message: unknown): Promise<Envelope> => {
   let json = message
   if (typeof message === 'string') {
     try {
@@ -30,7 +30,7 @@ export const decodeEnvelope = (message: unknown): Envelope => {
       throw new PayloadError('body_invalid', 'queue message is not JSON')
     }
   }
-  const result = parseEnvelope(json)
+  const result = await readEnvelope(json)
   if (!result.success) {
     throw new PayloadError(
       'payload_invalid',
@@ -52,7 +52,7 @@ export const deliverEvent = async (
   message: unknown,
   deps: DeliverDeps,
 ): Promise<DeliveryOutcome> => {
-  const envelope = decodeEnvelope(message)
+  const envelope = await decodeEnvelope(message)
   const route = deps.routes.get(envelope.route)
   if (!route) throw new UnknownRouteError(`route "${envelope.route}" is no longer configured`)
   if (envelope.v === 1) return deliverEnvelope(envelope, route, deps)

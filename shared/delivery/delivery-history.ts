@@ -1,5 +1,5 @@
 import { envelopeKey } from '../envelope.js'
-import { parseEnvelope } from '../envelope-schema.js'
+import { envelopeIfKnown, readEnvelope } from '../envelope-reading.js'
 import type { BatchMessage, RecordResult } from './process-batch.js'
 
 /** What the history says became of an envelope. */
@@ -74,18 +74,29 @@ export interface DeliveryHistory {
   get(envelopeId: string): Promise<DeliveryRecord | undefined>
 }
 
-/** The route and key of a queue message's envelope, when it is one. */
-const envelopeOf = (body: unknown) => {
-  let json = body
-  if (typeof body === 'string') {
-    try {
-      json = JSON.parse(body)
-    } catch {
-      return undefined
-    }
+/** A queue message's body as JSON: parsed when it is text; undefined when that is not JSON. */
+const jsonOf = (body: unknown): unknown => {
+  if (typeof body !== 'string') return body
+  try {
+    return JSON.parse(body)
+  } catch {
+    return undefined
   }
-  const result = parseEnvelope(json)
-  return result.success ? result.data : undefined
+}
+
+/** The envelope of a queue message, when it is one (and known: see {@link readEnvelopes}). */
+const envelopeOf = (body: unknown) => {
+  const json = jsonOf(body)
+  return json === undefined ? undefined : envelopeIfKnown(json)
+}
+
+/**
+ * Reads the envelopes of a batch's messages, so that {@link envelopeFieldsOf} knows each one,
+ * even one only the envelope schema can read. Never rejects: a message that cannot be read is
+ * not an envelope, which its delivery then says.
+ */
+export const readEnvelopes = async (bodies: readonly unknown[]): Promise<void> => {
+  await Promise.all(bodies.map((body) => readEnvelope(jsonOf(body)).catch(() => undefined)))
 }
 
 /**

@@ -6,9 +6,9 @@ import {
 } from '@aws-sdk/lib-dynamodb'
 import { clipText } from '../clip-text.js'
 import { StateStoreError } from '../errors.js'
-import * as z from '../zod-mini.js'
+import { readStoredDeliveryRecord } from '../schema-readers.generated.js'
+import { type Parser, safeRead, schemaReading } from '../schema-reading.js'
 import {
-  DELIVERY_RECORD_OUTCOMES,
   type DeliveryFilter,
   type DeliveryHistory,
   type DeliveryRecord,
@@ -55,24 +55,18 @@ const TICKET_ATTRIBUTE = 'ticket'
  */
 const MAX_REASON = 600
 
-// Built on the first read (only the history's readers read it), not at deliver's module load.
-const StoredRecordSchema = z.lazy(() =>
-  z.object({
-    envelopeId: z.string(),
-    route: z.optional(z.string()),
-    key: z.optional(z.string()),
-    outcome: z.enum(DELIVERY_RECORD_OUTCOMES),
-    at: z.string(),
-    action: z.optional(z.string()),
-    ticketId: z.optional(z.number()),
-    reason: z.optional(z.string()),
-    code: z.optional(z.string()),
-    nextAttemptAt: z.optional(z.string()),
-    receiveCount: z.number(),
-  }),
-) satisfies z.ZodMiniType<DeliveryRecord>
+/**
+ * A history item as `StoredDeliveryRecordSchema` reads it: by its compiled reader, and by the
+ * schema (loaded with zod then) for an item the reader is not sure of.
+ */
+const STORED_RECORD = schemaReading<DeliveryRecord>(
+  readStoredDeliveryRecord,
+  async () =>
+    (await import('./stored-delivery-record-schema.js'))
+      .StoredDeliveryRecordSchema as unknown as Parser<DeliveryRecord>,
+)
 
-/** An item as {@link StoredRecordSchema} reads it: the ticket id under its record name. */
+/** An item as {@link STORED_RECORD} reads it: the ticket id under its record name. */
 const recordFields = (item: Record<string, unknown> | undefined) => {
   if (!item || !(TICKET_ATTRIBUTE in item)) return item
   const { [TICKET_ATTRIBUTE]: ticketId, ...rest } = item
@@ -126,7 +120,7 @@ export const createDynamoDbDeliveryHistory = (
           }),
         )
         .catch((error: unknown) => translate('GetItem', error))
-      const parsed = StoredRecordSchema.safeParse(recordFields(Item))
+      const parsed = await safeRead(STORED_RECORD, recordFields(Item))
       return Item && parsed.success ? parsed.data : undefined
     },
 
@@ -164,7 +158,7 @@ export const createDynamoDbDeliveryHistory = (
           )
           .catch((error: unknown) => translate('Scan', error))
         for (const item of page.Items ?? []) {
-          const parsed = StoredRecordSchema.safeParse(recordFields(item))
+          const parsed = await safeRead(STORED_RECORD, recordFields(item))
           if (parsed.success) records.push(parsed.data)
         }
         startKey = page.LastEvaluatedKey

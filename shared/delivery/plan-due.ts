@@ -47,7 +47,7 @@ export const planDue = async (
     }
   }
   const decision = decideDue({ record, route, now, envelopeId: timer.id })
-  const envelope = dueAlertOf(record, route, timer)
+  const envelope = await dueAlertOf(record, route, timer)
   let routing: TenantRouting | undefined
   const planned = await planEffect(
     decision,

@@ -1,7 +1,7 @@
 import { MIN_ATTEMPT_MS } from '../halo/halo-requester.js'
 import type { Logger } from '../observability.js'
 import type { DeliveryOutcome } from './deliver-envelope.js'
-import { envelopeFieldsOf } from './delivery-history.js'
+import { envelopeFieldsOf, readEnvelopes } from './delivery-history.js'
 import { classifyFailure, type FailureAction } from './failure-policy.js'
 
 /** One received message of a batch, whichever queue it came from. */
@@ -284,6 +284,8 @@ export const processBatch = async <Message extends BatchMessage>(
     }
   }
 
+  // Every line of a message names its envelope: each is read before the first line is written.
+  await readEnvelopes(messages.map((message) => message.body))
   const groups = new Map<string, Message[]>()
   for (const message of messages) {
     groups.set(message.group, [...(groups.get(message.group) ?? []), message])

@@ -1,50 +1,36 @@
-import { $ZodError } from 'zod/v4/core'
 import { describeIssues } from '../describe-issues.js'
 import { HaloApiError } from '../errors.js'
-import * as z from '../zod-mini.js'
+import { NOT_SURE } from '../schema-readers.generated.js'
+import { type Parser, type SchemaReading, safeRead } from '../schema-reading.js'
 import { type BackoffOptions, DEFAULT_BACKOFF } from './backoff.js'
 import { createHaloCallCounter, type HaloCallCounter } from './halo-call-counter.js'
+import { HALO_READINGS } from './halo-readings.js'
 import { createHaloRequester, type HaloRequest } from './halo-requester.js'
 import { createHaloTokenSource, type HaloGrant, requestAuthInfo } from './halo-token-source.js'
 import { createMemoryRateBudget } from './memory-rate-budget.js'
-import {
-  type HaloActionQuery,
-  type HaloAssetQuery,
-  type HaloClientQuery,
-  type HaloPriorityQuery,
-  type HaloQueryValues,
-  type HaloStatusQuery,
-  type HaloTicketQuery,
-  type HaloTicketTypeQuery,
-  type HaloUserQuery,
-  toQueryString,
+import type {
+  HaloActionQuery,
+  HaloAssetQuery,
+  HaloClientQuery,
+  HaloPriorityQuery,
+  HaloStatusQuery,
+  HaloTicketQuery,
+  HaloTicketTypeQuery,
+  HaloUserQuery,
 } from './queries.js'
+import { type HaloQueryValues, toQueryString } from './query-string.js'
 import { type BudgetLane, DEFAULT_RATE_BUDGET, type RateBudget } from './rate-budget.js'
-import {
-  type HaloAction,
-  type HaloActionInput,
-  HaloActionInputSchema,
-  HaloActionSchema,
-  type HaloAgent,
-  HaloAgentSchema,
-  type HaloAsset,
-  HaloAssetSchema,
-  type HaloAuthInfo,
-  type HaloCustomer,
-  HaloCustomerSchema,
-  HaloOutcomeSchema,
-  HaloPrioritySchema,
-  type HaloSite,
-  HaloSiteSchema,
-  HaloStatusSchema,
-  HaloTeamSchema,
-  type HaloTicket,
-  type HaloTicketInput,
-  HaloTicketInputSchema,
-  HaloTicketSchema,
-  type HaloTicketType,
-  HaloTicketTypeSchema,
-  HaloUserSchema,
+import type {
+  HaloAction,
+  HaloActionInput,
+  HaloAgent,
+  HaloAsset,
+  HaloAuthInfo,
+  HaloCustomer,
+  HaloSite,
+  HaloTicket,
+  HaloTicketInput,
+  HaloTicketType,
 } from './schemas.js'
 
 export type HaloClientOptions = {
@@ -185,7 +171,7 @@ export const createHaloClient = (options: HaloClientOptions) => {
     try {
       return JSON.parse(response.text)
     } catch (error) {
-      throw invalidResponse(request.endpoint, 'body is not JSON', error)
+      throw invalidResponse(request.endpoint, 'body is not JSON', { cause: error })
     }
   }
 
@@ -208,8 +194,8 @@ export const createHaloClient = (options: HaloClientOptions) => {
     })
 
   /** Validates what we are about to send; a bad field is our bug, so it is not retryable. */
-  const checked = <S extends z.ZodMiniType>(schema: S, value: unknown, endpoint: string) => {
-    const result = schema.safeParse(value)
+  const checked = async <T>(reading: SchemaReading<T>, value: unknown, endpoint: string) => {
+    const result = await safeRead(reading, value)
     if (!result.success) {
       throw new HaloApiError(undefined, `${endpoint}: refusing to send an invalid body`, {
         kind: 'invalid_request',
@@ -218,43 +204,70 @@ export const createHaloClient = (options: HaloClientOptions) => {
         issues: describeIssues(result.error, { root: '(body)' }),
       })
     }
-    return result.data as z.infer<S>
+    return result.data
   }
 
-  const parsed = <S extends z.ZodMiniType>(schema: S, value: unknown, endpoint: string) => {
-    const result = schema.safeParse(value)
+  const parsedWith = <T>(result: ReturnType<Parser<T>['safeParse']>, endpoint: string): T => {
     if (!result.success) {
-      throw invalidResponse(endpoint, 'the body does not have the expected shape', result.error)
+      throw invalidResponse(endpoint, 'the body does not have the expected shape', {
+        cause: result.error,
+        issues: describeIssues(result.error, { root: '(body)' }),
+      })
     }
-    return result.data as z.infer<S>
+    return result.data
   }
+
+  const parsed = async <T>(reading: SchemaReading<T>, value: unknown, endpoint: string) =>
+    parsedWith(await safeRead(reading, value), endpoint)
 
   /** A one-element POST answers with the saved object; tolerate an array answer too. */
-  const savedOne = <S extends z.ZodMiniType>(schema: S, body: unknown, endpoint: string) =>
-    parsed(schema, Array.isArray(body) ? body.at(-1) : body, endpoint)
+  const savedOne = <T>(reading: SchemaReading<T>, body: unknown, endpoint: string) =>
+    parsed(reading, Array.isArray(body) ? body.at(-1) : body, endpoint)
+
+  /**
+   * The rows of a list as `z.array(schema)` reads them: each by the reader while it is sure; the
+   * whole list by the schema (and its error) from the first row it is not.
+   */
+  const parsedRows = async <T>(
+    reading: SchemaReading<T>,
+    rows: readonly unknown[],
+    endpoint: string,
+  ): Promise<T[]> => {
+    const items: T[] = []
+    for (const row of rows) {
+      const answer = reading.read(row)
+      if (answer === NOT_SURE) {
+        const [z, schema] = await Promise.all([import('../zod-mini.js'), reading.schema()])
+        const list = z.array(schema as unknown as Parameters<typeof z.array>[0])
+        return parsedWith((list as unknown as Parser<T[]>).safeParse(rows), endpoint)
+      }
+      items.push(answer as T)
+    }
+    return items
+  }
 
   /** Lists come as `{record_count, <key>: [...]}` or as a plain array depending on the endpoint. */
-  const listOf = <S extends z.ZodMiniType>(
-    schema: S,
+  const listOf = async <T>(
+    reading: SchemaReading<T>,
     body: unknown,
     key: string,
     endpoint: string,
-  ): HaloPage<z.infer<S>> => {
+  ): Promise<HaloPage<T>> => {
     const rows = Array.isArray(body) ? body : isRecord(body) ? body[key] : undefined
     if (!Array.isArray(rows)) throw invalidResponse(endpoint, `no "${key}" list in the answer`)
-    const items = parsed(z.array(schema), rows, endpoint)
+    const items = await parsedRows(reading, rows, endpoint)
     const total =
       isRecord(body) && typeof body.record_count === 'number' ? body.record_count : items.length
     return { recordCount: total, items }
   }
 
   /** `GET <path>` read as a list: `{record_count, <key>: [...]}` or a plain array. */
-  const getList = async <S extends z.ZodMiniType>(
-    schema: S,
+  const getList = async <T>(
+    reading: SchemaReading<T>,
     path: string,
     key: string,
     query?: HaloQueryValues,
-  ) => listOf(schema, await get(path, `GET ${path}`, query), key, `GET ${path}`)
+  ) => listOf(reading, await get(path, `GET ${path}`, query), key, `GET ${path}`)
 
   /**
    * Every ticket matching `query`, walking Halo's pages (`pageinate`, `page_size`, `page_no`)
@@ -273,7 +286,7 @@ export const createHaloClient = (options: HaloClientOptions) => {
         page_no: pageNo,
       }
       const body = await get('/Tickets', endpoint, query)
-      const page = listOf(HaloTicketSchema, body, 'tickets', endpoint)
+      const page = await listOf(HALO_READINGS.ticket, body, 'tickets', endpoint)
       yield* page.items
       seen += page.items.length
       // A short or empty page ends the walk even if record_count disagrees, so a
@@ -283,21 +296,21 @@ export const createHaloClient = (options: HaloClientOptions) => {
   }
 
   /** `GET <resource>/{id}` read as one object; a missing id is a non-retryable 404. */
-  const getOne = async <S extends z.ZodMiniType>(
-    schema: S,
+  const getOne = async <T>(
+    reading: SchemaReading<T>,
     resource: string,
     id: number | string,
     query?: HaloQueryValues,
     lane?: BudgetLane,
-  ): Promise<z.infer<S>> => {
+  ): Promise<T> => {
     const endpoint = `GET ${resource}/${typeof id === 'number' ? '{id}' : id}`
     const body = await get(`${resource}/${encodeURIComponent(id)}`, endpoint, query, lane)
-    return parsed(schema, body, endpoint)
+    return parsed(reading, body, endpoint)
   }
 
   /** One page of assets (schema `Device`), filtered as Halo filters them. */
   const listAssets = (query: HaloAssetQuery = {}) =>
-    getList(HaloAssetSchema, '/Asset', 'assets', query)
+    getList(HALO_READINGS.asset, '/Asset', 'assets', query)
 
   /**
    * One ticket; a missing id is a non-retryable 404 {@link HaloApiError}. In the `sweep` lane
@@ -305,7 +318,7 @@ export const createHaloClient = (options: HaloClientOptions) => {
    * `budget` error.
    */
   const getTicket = (id: number, options: { lane?: BudgetLane } = {}): Promise<HaloTicket> =>
-    getOne(HaloTicketSchema, '/Tickets', id, undefined, options.lane)
+    getOne(HALO_READINGS.ticket, '/Tickets', id, undefined, options.lane)
 
   return {
     /** Creates one ticket and returns it as Halo saved it (with its numeric `id`). */
@@ -314,10 +327,10 @@ export const createHaloClient = (options: HaloClientOptions) => {
       const body = await post(
         '/Tickets',
         endpoint,
-        [checked(HaloTicketInputSchema, ticket, endpoint)],
+        [await checked(HALO_READINGS.ticketInput, ticket, endpoint)],
         'write',
       )
-      return savedOne(HaloTicketSchema, body, endpoint)
+      return savedOne(HALO_READINGS.ticket, body, endpoint)
     },
 
     getTicket,
@@ -348,8 +361,7 @@ export const createHaloClient = (options: HaloClientOptions) => {
           throw invalidResponse(
             endpoint,
             `more than ${MAX_THIRD_PARTY_MATCHES} tickets match third_party_id_string; this Halo seems to ignore the filter`,
-            undefined,
-            false, // an older Halo: asking again will not change it
+            { retryable: false }, // an older Halo: asking again will not change it
           )
         }
         if (ticket.id <= afterId) continue
@@ -374,10 +386,10 @@ export const createHaloClient = (options: HaloClientOptions) => {
       const body = await post(
         '/Actions',
         endpoint,
-        [checked(HaloActionInputSchema, action, endpoint)],
+        [await checked(HALO_READINGS.actionInput, action, endpoint)],
         lane,
       )
-      return savedOne(HaloActionSchema, body, endpoint)
+      return savedOne(HALO_READINGS.action, body, endpoint)
     },
 
     /** The actions of one ticket, in Halo's order; `excludeSystem` leaves out Halo's own. */
@@ -389,19 +401,19 @@ export const createHaloClient = (options: HaloClientOptions) => {
       const query: HaloActionQuery = { ticket_id: ticketId }
       if (excludeSystem) query.excludesys = true
       const body = await get('/Actions', endpoint, query)
-      return listOf(HaloActionSchema, body, 'actions', endpoint).items
+      return (await listOf(HALO_READINGS.action, body, 'actions', endpoint)).items
     },
 
     /** One page of clients (Halo's `Client`, schema `Area`). */
     async listClients(query: HaloClientQuery = {}) {
-      return getList(HaloCustomerSchema, '/Client', 'clients', query)
+      return getList(HALO_READINGS.customer, '/Client', 'clients', query)
     },
 
     listAssets,
 
     /** One page of end users (schema `Users`), filtered as Halo filters them. */
     async listUsers(query: HaloUserQuery = {}) {
-      return getList(HaloUserSchema, '/Users', 'users', query)
+      return getList(HALO_READINGS.user, '/Users', 'users', query)
     },
 
     /**
@@ -445,38 +457,38 @@ export const createHaloClient = (options: HaloClientOptions) => {
     grant: (): Promise<HaloGrant> => tokens.grant(now() + maxWaitMs),
 
     /** The agent the API application acts as (`GET /Agent/me`). */
-    currentAgent: (): Promise<HaloAgent> => getOne(HaloAgentSchema, '/Agent', 'me'),
+    currentAgent: (): Promise<HaloAgent> => getOne(HALO_READINGS.agent, '/Agent', 'me'),
 
     /** One ticket type with its fields and the teams and categories it allows. */
     getTicketType: (id: number): Promise<HaloTicketType> => {
       const query: HaloTicketTypeQuery = { includedetails: true }
-      return getOne(HaloTicketTypeSchema, '/TicketType', id, query)
+      return getOne(HALO_READINGS.ticketType, '/TicketType', id, query)
     },
 
     /** One client (customer) by id. */
-    getClient: (id: number): Promise<HaloCustomer> => getOne(HaloCustomerSchema, '/Client', id),
+    getClient: (id: number): Promise<HaloCustomer> => getOne(HALO_READINGS.customer, '/Client', id),
 
     /** One site by id. */
-    getSite: (id: number): Promise<HaloSite> => getOne(HaloSiteSchema, '/Site', id),
+    getSite: (id: number): Promise<HaloSite> => getOne(HALO_READINGS.site, '/Site', id),
 
     /** Ticket statuses; `excludeclosed` leaves out those that close a ticket. */
     async listStatuses(query: HaloStatusQuery = {}) {
-      return (await getList(HaloStatusSchema, '/Status', 'statuses', query)).items
+      return (await getList(HALO_READINGS.status, '/Status', 'statuses', query)).items
     },
 
     /** Action outcomes: what an action's `outcome` names. */
     async listOutcomes() {
-      return (await getList(HaloOutcomeSchema, '/Outcome', 'outcomes')).items
+      return (await getList(HALO_READINGS.outcome, '/Outcome', 'outcomes')).items
     },
 
     /** Priorities, of one SLA when `slaid` is given. */
     async listPriorities(query: HaloPriorityQuery = {}) {
-      return (await getList(HaloPrioritySchema, '/Priority', 'priorities', query)).items
+      return (await getList(HALO_READINGS.priority, '/Priority', 'priorities', query)).items
     },
 
     /** Teams; tickets name theirs by `name`. */
     async listTeams() {
-      return (await getList(HaloTeamSchema, '/Team', 'teams')).items
+      return (await getList(HALO_READINGS.team, '/Team', 'teams')).items
     },
 
     /**
@@ -495,9 +507,12 @@ export type HaloClient = ReturnType<typeof createHaloClient>
 const invalidResponse = (
   endpoint: string,
   detail: string,
-  cause?: unknown,
-  // An unreadable read is worth asking again; a write may have happened and is not resent.
-  retryable = endpoint.startsWith('GET '),
+  {
+    cause,
+    issues,
+    // An unreadable read is worth asking again; a write may have happened and is not resent.
+    retryable = endpoint.startsWith('GET '),
+  }: { cause?: unknown; issues?: string[]; retryable?: boolean } = {},
 ) =>
   new HaloApiError(
     undefined,
@@ -507,7 +522,7 @@ const invalidResponse = (
       kind: 'invalid_response',
       endpoint,
       retryable,
-      ...(cause instanceof $ZodError ? { issues: describeIssues(cause, { root: '(body)' }) } : {}),
+      ...(issues ? { issues } : {}),
     },
     { cause },
   )

@@ -1,7 +1,8 @@
-import type * as z from 'zod'
 import { ConfigError, HaloApiError } from '../errors.js'
+import { readOrThrow, safeRead } from '../schema-reading.js'
+import { HALO_READINGS } from './halo-readings.js'
 import type { BearerTokens, HaloRequester } from './halo-requester.js'
-import { type HaloAuthInfo, HaloAuthInfoSchema, HaloTokenResponseSchema } from './schemas.js'
+import type { HaloAuthInfo, HaloTokenResponse } from './schemas.js'
 
 export type HaloTokenSourceOptions = {
   /** Instance root, e.g. `https://acme.halopsa.com`; `/api` and `/auth` are appended. */
@@ -80,7 +81,7 @@ export const requestAuthInfo = async (
       { cause: error },
     )
   }
-  const info = HaloAuthInfoSchema.safeParse(body)
+  const info = await safeRead(HALO_READINGS.authInfo, body)
   if (!info.success) {
     throw new HaloApiError(
       response.status,
@@ -217,9 +218,9 @@ export const createHaloTokenSource = (options: HaloTokenSourceOptions): HaloToke
       throw error
     }
 
-    let body: z.infer<typeof HaloTokenResponseSchema>
+    let body: HaloTokenResponse
     try {
-      body = HaloTokenResponseSchema.parse(JSON.parse(text))
+      body = await readOrThrow(HALO_READINGS.tokenResponse, JSON.parse(text))
     } catch (error) {
       throw new HaloApiError(
         200,

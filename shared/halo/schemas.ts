@@ -1,3 +1,4 @@
+import { selfContained } from '../self-contained.js'
 import * as z from '../zod-mini.js'
 
 // Each schema is built the first time it parses (`z.lazy` builds its inner schema once and keeps
@@ -18,8 +19,10 @@ const maybe = <T extends z.ZodMiniType>(schema: T) => z.nullish(schema)
  */
 const readInt = z.lazy(() =>
   z.pipe(
-    z.transform((value) =>
-      typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value,
+    z.transform(
+      selfContained((value: unknown) =>
+        typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value,
+      ),
     ),
     z.int(),
   ),
@@ -354,3 +357,4 @@ export const HaloTokenResponseSchema = z.lazy(() =>
     scope: z.catch(z.optional(z.string()), undefined),
   }),
 )
+export type HaloTokenResponse = z.infer<typeof HaloTokenResponseSchema>

@@ -1,8 +1,9 @@
 import type { AlertInput } from '../alert.js'
-import { AlertSchema } from '../alert-schema.js'
+import { ALERT } from '../alert-reading.js'
 import type { DeliveryRoute } from '../config/compile-config.js'
 import type { AlertEnvelope, DueEnvelope } from '../envelope.js'
 import type { HaloTicketInput } from '../halo/schemas.js'
+import { readOrThrow } from '../schema-reading.js'
 import { wasApplied } from './applied-ids.js'
 import { dueDeferred } from './business-hours.js'
 import type { CorrelationRecord, CorrelationState } from './correlation-store.js'
@@ -96,7 +97,7 @@ export const dueAlertOf = (
   record: CorrelationRecord,
   route: Pick<DeliveryRoute, 'name' | 'lifecycle' | 'noise' | 'heartbeat'>,
   timer: DueEnvelope,
-): AlertEnvelope =>
+): Promise<AlertEnvelope> =>
   route.heartbeat && record.heartbeat
     ? timerAlertEnvelope(timer, heartbeatAlertOf(record, route, new Date(timer.due.at)), {
         heartbeat: record.heartbeat,
@@ -115,18 +116,18 @@ export const dueAlertOf = (
  * `envelope.type` 'timer.due', `envelope.source` 'timer') with the alert a policy made for it.
  * It carries no sender's payload (`payload` is `raw`: the policy's own, else empty).
  */
-export const timerAlertEnvelope = (
+export const timerAlertEnvelope = async (
   timer: DueEnvelope,
   alert: AlertInput,
   raw: unknown = {},
-): AlertEnvelope => ({
+): Promise<AlertEnvelope> => ({
   v: 1,
   id: timer.id,
   route: timer.route,
   source: timer.source,
   type: timer.type,
   receivedAt: timer.receivedAt,
-  alert: AlertSchema.parse(alert),
+  alert: await readOrThrow(ALERT, alert),
   raw,
 })
 

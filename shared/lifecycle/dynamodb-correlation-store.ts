@@ -6,10 +6,11 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb'
 import { StateStoreError } from '../errors.js'
+import { readOrThrow } from '../schema-reading.js'
 import { appliedMark } from './applied-ids.js'
+import { CORRELATION_RECORD } from './correlation-record-reading.js'
 import {
   type CorrelationRecord,
-  CorrelationRecordSchema,
   type CorrelationState,
   type CorrelationStore,
   type DueProblem,
@@ -229,7 +230,7 @@ export const createDynamoDbCorrelationStore = (
         pending && typeof pending === 'object' && 'changes' in pending
           ? expandPending(state, pending as StoredPending)
           : pending
-      return CorrelationRecordSchema.parse({
+      return readOrThrow(CORRELATION_RECORD, {
         ...state,
         version,
         ...(expanded ? { pending: expanded } : {}),
@@ -247,7 +248,7 @@ export const createDynamoDbCorrelationStore = (
         pending,
         version: _,
         ...state
-      } = withoutUndefined(CorrelationRecordSchema.parse(record))
+      } = withoutUndefined(await readOrThrow(CORRELATION_RECORD, record))
       const recordPut = {
         TableName: tableName,
         Item: {

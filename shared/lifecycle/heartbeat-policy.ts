@@ -28,7 +28,3 @@ export const HeartbeatPolicySchema = z.lazy(() =>
 )
 
 export type HeartbeatPolicy = z.output<typeof HeartbeatPolicySchema>
-
-/** How long after a ping the next one is overdue, in milliseconds. */
-export const heartbeatSilenceMs = (policy: HeartbeatPolicy): number =>
-  (policy.expectEveryMinutes + policy.graceMinutes) * 60_000

@@ -41,8 +41,3 @@ export const IncidentSchema = z.lazy(() =>
 export type Incident = z.infer<typeof IncidentSchema>
 export type IncidentMember = z.infer<typeof IncidentMemberSchema>
 export type JoinedMember = z.infer<typeof JoinedMemberSchema>
-
-/** Members tracked one by one in an incident's record. */
-export const MAX_TRACKED_MEMBERS = 200
-/** Members named in one note (or in the incident ticket's details); the rest are counted. */
-export const MAX_LISTED_MEMBERS = 25

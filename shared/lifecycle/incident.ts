@@ -2,13 +2,8 @@ import type { Alert } from '../alert.js'
 import { wasApplied } from './applied-ids.js'
 import type { CorrelationRecord } from './correlation-store.js'
 import type { GroupPolicy } from './group-policy.js'
-import {
-  type Incident,
-  type IncidentMember,
-  type JoinedMember,
-  MAX_LISTED_MEMBERS,
-  MAX_TRACKED_MEMBERS,
-} from './incident-state.js'
+import { MAX_LISTED_MEMBERS, MAX_TRACKED_MEMBERS } from './incident-limits.js'
+import type { Incident, IncidentMember, JoinedMember } from './incident-state.js'
 import { activeWindow } from './maintenance.js'
 import {
   type LifecycleDecision,

@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3'
 import { StateStoreError } from '../errors.js'
 import type { SqliteDatabase } from '../sqlite-database.js'
+import { CorrelationRecordSchema } from './correlation-record-schema.js'
 import {
   type CorrelationRecord,
-  CorrelationRecordSchema,
   type CorrelationStore,
   type DueProblem,
   type OpenTicket,

@@ -3,10 +3,12 @@ import type { DeliveryRoute } from '../config/compile-config.js'
 import { describeIssues } from '../describe-issues.js'
 import type { AlertEnvelope } from '../envelope.js'
 import { PayloadError, TemplateError } from '../errors.js'
-import { type HaloTicketInput, HaloTicketInputSchema } from '../halo/schemas.js'
+import { HALO_READINGS } from '../halo/halo-readings.js'
+import type { HaloTicketInput } from '../halo/schemas.js'
 import { inBusinessHours } from '../lifecycle/business-hours.js'
 import { problemKeyOf } from '../lifecycle/incident-key.js'
 import { problemIdentity } from '../lifecycle/problem-identity.js'
+import { safeRead } from '../schema-reading.js'
 import type { ContactHints } from './route-tenant.js'
 
 /**
@@ -61,7 +63,7 @@ export const mapTicket = async (
     }
     throw error
   }
-  const result = HaloTicketInputSchema.safeParse({
+  const result = await safeRead(HALO_READINGS.ticketInput, {
     ...(rendered as object),
     third_party_id_string: problemIdentity(route.name, problemKeyOf(envelope.alert, route)),
   })

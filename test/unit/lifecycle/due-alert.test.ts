@@ -10,13 +10,13 @@ const timer = dueEnvelope(
 const route = { name: 'alerts' } as Parameters<typeof dueAlertOf>[1]
 
 describe('dueAlertOf', () => {
-  it('is the alert the record keeps, under the timer’s identity, when no policy makes its own', () => {
+  it('is the alert the record keeps, under the timer’s identity, when no policy makes its own', async () => {
     const record = correlationRecord({
       key: 'disk-full',
       alert: { title: 'Disk full', labels: { alertname: 'DiskFull' } },
     })
 
-    expect(dueAlertOf(record, route, timer)).toEqual({
+    expect(await dueAlertOf(record, route, timer)).toEqual({
       v: 1,
       id: timer.id,
       route: 'alerts',
@@ -36,16 +36,16 @@ describe('dueAlertOf', () => {
     })
   })
 
-  it('is titled by the problem’s key where the route keeps no alert', () => {
+  it('is titled by the problem’s key where the route keeps no alert', async () => {
     const record = correlationRecord({ key: 'k'.repeat(512) })
 
-    expect(dueAlertOf(record, route, timer).alert.title).toBe('k'.repeat(500))
+    expect((await dueAlertOf(record, route, timer)).alert.title).toBe('k'.repeat(500))
   })
 })
 
 describe('timerAlertEnvelope', () => {
-  it('fills the alert’s defaults and carries the policy’s own payload for templates', () => {
-    const envelope = timerAlertEnvelope(
+  it('fills the alert’s defaults and carries the policy’s own payload for templates', async () => {
+    const envelope = await timerAlertEnvelope(
       timer,
       {
         key: 'disk-full',
