@@ -140,12 +140,6 @@ export async function benchLambdaBundles(): Promise<string[]> {
         fn: 'deliver',
         minimal: 'minimal deliver',
       },
-      // What zod and the schemas weigh in deliver's init: the minimal function with them beside it.
-      {
-        name: 'min. + schemas',
-        entry: join(ROOT, 'bench/minimal/deliver-with-schemas.ts'),
-        minimal: 'minimal deliver',
-      },
     ]
     const files = new Map<string, string>()
     const lines: string[] = [
@@ -214,13 +208,7 @@ export async function benchLambdaBundles(): Promise<string[]> {
       // V8 compiles and collects on helper threads too, so a single count moves by a few per cent
       // of a module's init: the median of a few rounds, interleaved.
       const rounds = Number(process.env.BENCH_CALLGRIND_ROUNDS ?? 3)
-      const names = [
-        'minimal ingest',
-        'ingest',
-        'minimal deliver',
-        'deliver',
-        'min. + schemas',
-      ] as const
+      const names = ['minimal ingest', 'ingest', 'minimal deliver', 'deliver'] as const
       const counts = new Map<string, number[]>([
         ['empty', []],
         ...names.map((name) => [name, []] as [string, number[]]),
@@ -245,16 +233,15 @@ export async function benchLambdaBundles(): Promise<string[]> {
       for (const [name, minimal] of [
         ['ingest', 'minimal ingest'],
         ['deliver', 'minimal deliver'],
-        ['min. + schemas', 'minimal deliver'],
       ] as const) {
         const [base, own] = [of(minimal), of(name)]
         lines.push(
-          `lambda-bundles   ${name.padEnd(14)} process start → module loaded ${millions(own)} against ${millions(base)}: ${(own / base).toFixed(3)}×, ${millions(own - base)} more than its minimal equivalent`,
+          `lambda-bundles   ${name.padEnd(8)} process start → module loaded ${millions(own)} against ${millions(base)}: ${(own / base).toFixed(3)}×, ${millions(own - base)} more than its minimal equivalent`,
         )
       }
       const [base, own] = [median(cold.minimal), median(cold.ingest)]
       lines.push(
-        `lambda-bundles   ingest         process start → 202 (cold first request) ${millions(own)} against ${millions(base)}: ${(own / base).toFixed(3)}×, ${millions(own - base)} more`,
+        `lambda-bundles   ingest   process start → 202 (cold first request) ${millions(own)} against ${millions(base)}: ${(own / base).toFixed(3)}×, ${millions(own - base)} more`,
         `lambda-bundles   one more module file at init (ten tiny modules imported from ten files against from one): ${millions(moduleFileCost(dir, HANDLER_ENV))}`,
       )
     } else {
