@@ -9,12 +9,15 @@ const same: Read = (v) => v
 
 /**
  * An object zod reads as a plain record (`isPlainObject`), made as JSON makes objects: the
- * object prototype, no symbol keys, and no `__proto__` key of its own (which zod skips).
+ * object prototype and no `__proto__` key of its own (which zod skips). Symbol keys are not
+ * read by an object's schema; a record's reads the enumerable ones, so a reader leaves those.
  */
 const isPlainRecord = (v: any): boolean =>
   typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype &&
   (typeof v.constructor !== 'function' || v.constructor === Object) &&
-  !Object.hasOwn(v, '__proto__') && Object.getOwnPropertySymbols(v).length === 0
+  !Object.hasOwn(v, '__proto__')
+const hasEnumerableSymbols = (v: object): boolean =>
+  Object.getOwnPropertySymbols(v).some((key) => Object.prototype.propertyIsEnumerable.call(v, key))
 
 const optional = (read: Read): Read => (v) => (v === undefined ? undefined : read(v))
 const nullable = (read: Read): Read => (v) => (v === null ? null : read(v))
@@ -38,7 +41,7 @@ const array = (read: Read, min = 0, max = Number.POSITIVE_INFINITY): Read => (v)
   return out
 }
 const record = (read: Read): Read => (v) => {
-  if (!isPlainRecord(v)) return NOT_SURE
+  if (!isPlainRecord(v) || hasEnumerableSymbols(v)) return NOT_SURE
   const out: Record<string, unknown> = {}
   for (const key of Object.keys(v)) {
     const item = read(v[key])

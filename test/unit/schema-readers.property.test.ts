@@ -173,6 +173,22 @@ describe('readers compiled from the schemas', () => {
     expect(generated.readHaloTicket(ticket)).toMatchObject({ id: 12 })
   })
 
+  it('read past a symbol an object’s schema does not read, and leave a record’s own to its schema', () => {
+    const alert = {
+      key: 'k',
+      status: 'firing',
+      severity: 'high',
+      title: 't',
+      occurredAt: INSTANTS[0],
+    }
+    // The memory queue marks envelopes it is handed with a hidden symbol (plain-copy.ts).
+    const marked = Object.defineProperty({ ...alert }, Symbol('handed over'), { value: true })
+    const labels = { ...alert, labels: { [Symbol('label')]: 'x', a: 'b' } }
+
+    expect(generated.readAlert(marked)).toEqual(READER_SCHEMAS.Alert.parse(marked))
+    expect(generated.readAlert(labels)).toBe(generated.NOT_SURE)
+  })
+
   it('are never sure of a check they do not know, nor of a transform not marked self-contained', async () => {
     const source = compileReaders({
       Refined: z.string().check(z.refine((text) => text.startsWith('a'))),

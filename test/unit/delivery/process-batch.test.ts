@@ -239,3 +239,30 @@ describe('a batch running out of time', () => {
     ])
   })
 })
+
+describe('the log lines of a batch', () => {
+  it('name an envelope only the envelope schema can read, as every other one', async () => {
+    // JSON.parse makes `__proto__` an own key: the compiled reader leaves such a message to the
+    // schema, which the batch loads before its first line.
+    const envelope = envelopeFor({ key: 'db01' })
+    const body = JSON.parse(JSON.stringify(envelope).replace(/^\{/, '{"__proto__":{"x":1},'))
+    const lines: Record<string, unknown>[] = []
+    const logger = createJsonLogger({ write: (line) => lines.push(JSON.parse(line)) })
+
+    await processBatch([{ id: 'm1', group: 'g', body, receiveCount: 1, correlationId: 'm1' }], {
+      queue: { complete: async () => {}, defer: async () => {}, park: async () => {} },
+      deliver: async () => {
+        throw haloDown()
+      },
+      logger,
+    })
+
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        message: 'envelope deferred',
+        envelopeId: envelope.id,
+        key: 'db01',
+      }),
+    )
+  })
+})
