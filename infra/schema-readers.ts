@@ -64,6 +64,14 @@ const sourceOf = (fn: (value: unknown) => unknown): string =>
     .replace(/^const f=/, '')
     .replace(/;$/, '')
 
+/** An enum's values as zod takes them: a numeric TypeScript enum without its reverse mapping. */
+const enumValues = (entries: Record<string, unknown>): unknown[] => {
+  const numeric = Object.values(entries).filter((value) => typeof value === 'number')
+  return Object.entries(entries)
+    .filter(([key]) => !numeric.includes(Number(key)))
+    .map(([, value]) => value)
+}
+
 const regexLiteral = (pattern: unknown): string | undefined =>
   pattern instanceof RegExp && !pattern.global && !pattern.sticky ? String(pattern) : undefined
 
@@ -73,14 +81,20 @@ const regexLiteral = (pattern: unknown): string | undefined =>
  */
 const checkCondition = (check: CheckDef): string | undefined => {
   const { check: kind } = check
+  // zod counts a string's length in code points: a code point is one or two UTF-16 units, so a
+  // string of at least twice the floor in units clears it, and one within the ceiling in units
+  // is within it in code points; in between, the code points are counted.
   if (kind === 'min_length' && typeof check.minimum === 'number') {
-    return `v.length >= ${check.minimum}`
+    const { minimum } = check
+    return minimum <= 1
+      ? `v.length >= ${minimum}`
+      : `(v.length >= ${minimum * 2} || codePoints(v) >= ${minimum})`
   }
   if (kind === 'max_length' && typeof check.maximum === 'number') {
     return `v.length <= ${check.maximum}`
   }
   if (kind === 'length_equals' && typeof check.length === 'number') {
-    return `v.length === ${check.length}`
+    return `codePoints(v) === ${check.length}`
   }
   if (kind === 'string_format' && (check.format === 'regex' || check.format === 'datetime')) {
     const pattern = regexLiteral(check.pattern)
@@ -176,7 +190,7 @@ export const compileReaders = (schemas: Readonly<Record<string, unknown>>): stri
         const values =
           def.type === 'literal'
             ? (def.values as unknown[])
-            : Object.values(def.entries as Record<string, unknown>)
+            : enumValues(def.entries as Record<string, unknown>)
         const written = values.map(literal)
         if (!unchecked || written.some((value) => value === undefined)) return never
         return leaf([`(${written.map((value) => `v === ${value}`).join(' || ')})`])
@@ -206,7 +220,10 @@ export const compileReaders = (schemas: Readonly<Record<string, unknown>>): stri
         if (!unchecked) return never
         if (inDef.type === 'transform') {
           const transform = inDef.transform as (value: unknown) => unknown
-          if (inDef.checks?.length || !isSelfContained(transform)) return never
+          // One argument: a transform that reads the payload (to add an issue) is the schema's.
+          if (inDef.checks?.length || !isSelfContained(transform) || transform.length > 1) {
+            return never
+          }
           return `pipe(${sourceOf(transform)}, ${readerOf(output)})`
         }
         return `pipe(${readerOf(input)}, ${readerOf(output)})`
@@ -282,6 +299,8 @@ export const compileReaders = (schemas: Readonly<Record<string, unknown>>): stri
     const options = def.options as Schema[]
     const discriminator = def.discriminator
     if (typeof discriminator !== 'string') {
+      // An exclusive union (`z.xor`) refuses a value two options accept: only the schema knows.
+      if (def.inclusive === false) return never
       const first = options[0]
       return first ? readerOf(first) : never
     }
@@ -318,16 +337,33 @@ const never: Read = () => NOT_SURE
 const same: Read = (v) => v
 
 /**
- * An object zod reads as a plain record (\`isPlainObject\`), made as JSON makes objects: the
- * object prototype and no \`__proto__\` key of its own (which zod skips). Symbol keys are not
- * read by an object's schema; a record's reads the enumerable ones, so a reader leaves those.
+ * An object as JSON makes objects: the object prototype, and no \`__proto__\` key of its own
+ * (which zod skips). Symbol keys are not read by an object's schema.
  */
-const isPlainRecord = (v: any): boolean =>
+const isJsonObject = (v: any): boolean =>
   typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype &&
-  (typeof v.constructor !== 'function' || v.constructor === Object) &&
   !Object.hasOwn(v, '__proto__')
-const hasEnumerableSymbols = (v: object): boolean =>
-  Object.getOwnPropertySymbols(v).some((key) => Object.prototype.propertyIsEnumerable.call(v, key))
+/**
+ * A JSON object zod reads as a record (\`isPlainObject\`, which reads \`constructor\` once), with no
+ * enumerable symbol key (a record's schema reads those).
+ */
+const isPlainRecord = (v: any): boolean => {
+  if (!isJsonObject(v)) return false
+  const made = v.constructor
+  return (typeof made !== 'function' || made === Object) &&
+    !Object.getOwnPropertySymbols(v).some((key) => Object.prototype.propertyIsEnumerable.call(v, key))
+}
+/** A string's length in code points, as zod counts it. */
+const codePoints = (v: string): number => {
+  let count = v.length
+  for (let index = 0; index < v.length - 1; index++) {
+    if ((v.charCodeAt(index) & 0xfc00) === 0xd800 && (v.charCodeAt(index + 1) & 0xfc00) === 0xdc00) {
+      count--
+      index++
+    }
+  }
+  return count
+}
 
 const optional = (read: Read): Read => (v) => (v === undefined ? undefined : read(v))
 const nullable = (read: Read): Read => (v) => (v === null ? null : read(v))
@@ -351,7 +387,7 @@ const array = (read: Read, min = 0, max = Number.POSITIVE_INFINITY): Read => (v)
   return out
 }
 const record = (read: Read): Read => (v) => {
-  if (!isPlainRecord(v) || hasEnumerableSymbols(v)) return NOT_SURE
+  if (!isPlainRecord(v)) return NOT_SURE
   const out: Record<string, unknown> = {}
   for (const key of Object.keys(v)) {
     const item = read(v[key])
@@ -367,7 +403,7 @@ const record = (read: Read): Read => (v) => {
 const object = (fields: readonly (readonly [string, Read, 0 | 1 | 2 | 3])[], rest: Read | null | undefined): Read => {
   const keys = new Set(fields.map(([key]) => key))
   return (v) => {
-    if (!isPlainRecord(v)) return NOT_SURE
+    if (!isJsonObject(v)) return NOT_SURE
     const out: Record<string, unknown> = {}
     for (const [key, read, mode] of fields) {
       const present = key in v
@@ -391,7 +427,7 @@ const object = (fields: readonly (readonly [string, Read, 0 | 1 | 2 | 3])[], res
   }
 }
 const tagged = (key: string, cases: readonly (readonly [readonly unknown[], Read])[]): Read => (v) => {
-  if (!isPlainRecord(v)) return NOT_SURE
+  if (!isJsonObject(v)) return NOT_SURE
   const tag = v[key]
   for (const [values, read] of cases) if (values.includes(tag)) return read(v)
   return NOT_SURE

@@ -8,16 +8,33 @@ const never: Read = () => NOT_SURE
 const same: Read = (v) => v
 
 /**
- * An object zod reads as a plain record (`isPlainObject`), made as JSON makes objects: the
- * object prototype and no `__proto__` key of its own (which zod skips). Symbol keys are not
- * read by an object's schema; a record's reads the enumerable ones, so a reader leaves those.
+ * An object as JSON makes objects: the object prototype, and no `__proto__` key of its own
+ * (which zod skips). Symbol keys are not read by an object's schema.
  */
-const isPlainRecord = (v: any): boolean =>
+const isJsonObject = (v: any): boolean =>
   typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype &&
-  (typeof v.constructor !== 'function' || v.constructor === Object) &&
   !Object.hasOwn(v, '__proto__')
-const hasEnumerableSymbols = (v: object): boolean =>
-  Object.getOwnPropertySymbols(v).some((key) => Object.prototype.propertyIsEnumerable.call(v, key))
+/**
+ * A JSON object zod reads as a record (`isPlainObject`, which reads `constructor` once), with no
+ * enumerable symbol key (a record's schema reads those).
+ */
+const isPlainRecord = (v: any): boolean => {
+  if (!isJsonObject(v)) return false
+  const made = v.constructor
+  return (typeof made !== 'function' || made === Object) &&
+    !Object.getOwnPropertySymbols(v).some((key) => Object.prototype.propertyIsEnumerable.call(v, key))
+}
+/** A string's length in code points, as zod counts it. */
+const codePoints = (v: string): number => {
+  let count = v.length
+  for (let index = 0; index < v.length - 1; index++) {
+    if ((v.charCodeAt(index) & 0xfc00) === 0xd800 && (v.charCodeAt(index + 1) & 0xfc00) === 0xdc00) {
+      count--
+      index++
+    }
+  }
+  return count
+}
 
 const optional = (read: Read): Read => (v) => (v === undefined ? undefined : read(v))
 const nullable = (read: Read): Read => (v) => (v === null ? null : read(v))
@@ -41,7 +58,7 @@ const array = (read: Read, min = 0, max = Number.POSITIVE_INFINITY): Read => (v)
   return out
 }
 const record = (read: Read): Read => (v) => {
-  if (!isPlainRecord(v) || hasEnumerableSymbols(v)) return NOT_SURE
+  if (!isPlainRecord(v)) return NOT_SURE
   const out: Record<string, unknown> = {}
   for (const key of Object.keys(v)) {
     const item = read(v[key])
@@ -57,7 +74,7 @@ const record = (read: Read): Read => (v) => {
 const object = (fields: readonly (readonly [string, Read, 0 | 1 | 2 | 3])[], rest: Read | null | undefined): Read => {
   const keys = new Set(fields.map(([key]) => key))
   return (v) => {
-    if (!isPlainRecord(v)) return NOT_SURE
+    if (!isJsonObject(v)) return NOT_SURE
     const out: Record<string, unknown> = {}
     for (const [key, read, mode] of fields) {
       const present = key in v
@@ -81,7 +98,7 @@ const object = (fields: readonly (readonly [string, Read, 0 | 1 | 2 | 3])[], res
   }
 }
 const tagged = (key: string, cases: readonly (readonly [readonly unknown[], Read])[]): Read => (v) => {
-  if (!isPlainRecord(v)) return NOT_SURE
+  if (!isJsonObject(v)) return NOT_SURE
   const tag = v[key]
   for (const [values, read] of cases) if (values.includes(tag)) return read(v)
   return NOT_SURE

@@ -7,6 +7,7 @@ import { PROJECT_ROOT } from '../../infra/bundling.js'
 import { READER_SCHEMAS } from '../../infra/reader-schemas.js'
 import { compileReaders } from '../../infra/schema-readers.js'
 import * as generated from '../../shared/schema-readers.generated.js'
+import { selfContained } from '../../shared/self-contained.js'
 import * as z from '../../shared/zod-mini.js'
 
 // The readers compiled from the schemas deliver reads every event with (queue messages, state
@@ -203,5 +204,57 @@ describe('readers compiled from the schemas', () => {
 
     expect(own.readRefined('abc')).toBe(own.NOT_SURE)
     expect(own.readTransformed('abc')).toBe(own.NOT_SURE)
+  })
+
+  // Cases a review found the first compiler wrong on, though no schema of ours has them yet.
+  it('answer as zod does where zod’s rules are its own', async () => {
+    enum Numeric {
+      A = 0,
+    }
+    const schemas = {
+      // zod counts a string's length in code points.
+      AtLeastTwo: z.string().check(z.minLength(2)),
+      ExactlyTwo: z.string().check(z.length(2)),
+      // An exclusive union refuses a value two options accept.
+      Exclusive: z.xor([z.string(), z.string().check(z.maxLength(3))]),
+      // A numeric TypeScript enum without its reverse mapping.
+      NumericEnum: z.enum(Numeric),
+      // A transform that may add an issue through the payload is the schema's to run.
+      Payloaded: z.pipe(
+        z.transform(selfContained((value: unknown, _payload: unknown) => value)),
+        z.string(),
+      ),
+      Loose: z.looseObject({ id: z.number() }),
+    }
+    const file = join(tmp, 'zod-rules.ts')
+    writeFileSync(file, compileReaders(schemas))
+    const own = await import(file)
+    let reads = 0
+    const getter = () =>
+      Object.defineProperty({ id: 1 }, 'constructor', { get: () => ++reads, enumerable: true })
+    const cases: [keyof typeof schemas, unknown][] = [
+      ['AtLeastTwo', '😀'],
+      ['AtLeastTwo', '😀😀'],
+      ['AtLeastTwo', 'ab'],
+      ['ExactlyTwo', '😀'],
+      ['ExactlyTwo', '😀😀'],
+      ['Exclusive', 'ab'],
+      ['NumericEnum', 'A'],
+      ['NumericEnum', 0],
+      ['Payloaded', 'abc'],
+    ]
+
+    for (const [name, value] of cases) {
+      const answer = own[`read${name}`](value)
+      const parsed = (schemas[name] as AnySchema).safeParse(value)
+      if (answer === own.NOT_SURE) continue
+      expect({ name, value, success: parsed.success }).toEqual({ name, value, success: true })
+      expect(answer).toEqual(parsed.data)
+    }
+    expect(own.readExclusive('ab')).toBe(own.NOT_SURE)
+    expect(own.readPayloaded('abc')).toBe(own.NOT_SURE)
+    // `constructor` read once, as zod reads it: a getter answers the same to both.
+    expect(own.readLoose(getter())).toEqual({ id: 1, constructor: 1 })
+    expect(schemas.Loose.parse(getter())).toEqual({ id: 1, constructor: 2 })
   })
 })
