@@ -24,14 +24,22 @@ const remember = (json: unknown, result: z.core.util.SafeParseResult<Envelope>) 
   return result
 }
 
+/** The envelope `json` was read as before, or the reader's answer when it is sure. */
+const knownOrSure = (json: unknown): Envelope | undefined => {
+  const held = typeof json === 'object' && json !== null ? known.get(json) : undefined
+  if (held) return held
+  const answer = readSure(json)
+  return answer === NOT_SURE
+    ? undefined
+    : remember(json, { success: true, data: answer as Envelope }).data
+}
+
 /** `EnvelopeSchema.safeParse(json)`, once per parsed body. */
 export const readEnvelope = async (
   json: unknown,
 ): Promise<z.core.util.SafeParseResult<Envelope>> => {
-  const held = typeof json === 'object' && json !== null ? known.get(json) : undefined
-  if (held) return { success: true, data: held }
-  const answer = readSure(json)
-  if (answer !== NOT_SURE) return remember(json, { success: true, data: answer as Envelope })
+  const envelope = knownOrSure(json)
+  if (envelope) return { success: true, data: envelope }
   loaded ??= await ENVELOPE.schema()
   return remember(json, loaded.safeParse(json))
 }
@@ -42,10 +50,8 @@ export const readEnvelope = async (
  * {@link readEnvelope} knows). A batch reads its messages first, so that it is known for each.
  */
 export const envelopeIfKnown = (json: unknown): Envelope | undefined => {
-  const held = typeof json === 'object' && json !== null ? known.get(json) : undefined
-  if (held) return held
-  const answer = readSure(json)
-  if (answer !== NOT_SURE) return remember(json, { success: true, data: answer as Envelope }).data
+  const envelope = knownOrSure(json)
+  if (envelope) return envelope
   const result = loaded?.safeParse(json)
   return result?.success ? remember(json, result).data : undefined
 }

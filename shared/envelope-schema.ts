@@ -1,12 +1,12 @@
 import { AlertSchema } from './alert-schema.js'
-import type { Envelope } from './envelope.js'
 import { once } from './once.js'
 import { TicketEventSchema } from './ticket-event-schema.js'
 import * as z from './zod-mini.js'
 
 // The queue message's schemas: built on the first message read (`z.lazy`), and only deliver,
 // the sweeps and the local tools read messages; ingest, which only writes them, never loads this
-// module (issue 15).
+// module (issue 15). Deliver reads them through the reader compiled from EnvelopeSchema
+// (envelope-reading.ts) and loads this module only for a message that reader is not sure of.
 
 /** What every version of the queue message shares. */
 const envelopeBase = once(() =>
@@ -69,20 +69,3 @@ export const EnvelopeV3Schema = z.lazy(envelopeV3)
 export const EnvelopeSchema = z.lazy(() =>
   z.discriminatedUnion('v', [envelopeV1(), envelopeV2(), envelopeV3()]),
 )
-
-/** Parsed message bodies already validated, and the envelope each was read as. */
-const validated = new WeakMap<object, Envelope>()
-
-/**
- * `EnvelopeSchema.safeParse`, once per parsed body: deliver reads each message three times (the
- * batch's log fields, the delivery, the history), and a body validated before is answered with
- * the envelope it was read as. Text is validated on every call.
- */
-export const parseEnvelope = (json: unknown): z.core.util.SafeParseResult<Envelope> => {
-  const key = typeof json === 'object' && json !== null ? json : undefined
-  const known = key && validated.get(key)
-  if (known) return { success: true, data: known }
-  const result = EnvelopeSchema.safeParse(json)
-  if (key && result.success) validated.set(key, result.data)
-  return result
-}

@@ -25,14 +25,12 @@ export const schemaReading = <T>(
   let schema: Promise<Parser<T>> | undefined
   return {
     read,
-    schema: () => {
-      schema ??= load()
-      // A failed load (a missing chunk) is tried again by the next value, not kept.
-      schema.catch(() => {
+    schema: () =>
+      (schema ??= load().catch((error: unknown) => {
+        // A failed load (a missing chunk) is tried again by the next value, not kept.
         schema = undefined
-      })
-      return schema
-    },
+        throw error
+      })),
   }
 }
 

@@ -184,7 +184,7 @@ const onResult = (result: RecordResult, message: BatchMessage) => {
 
 /**
  * A record as a batch message whose body is parsed once, when it is a JSON object: the batch,
- * the delivery and the history each read it, and validate it once (`parseEnvelope`). Any other
+ * the delivery and the history each read it, and validate it once (`readEnvelope`). Any other
  * body stays text, for deliverEvent to refuse as before.
  */
 const batchMessageOf = (record: SQSRecord): SqsBatchMessage => {
