@@ -237,9 +237,11 @@ export const createHaloClient = (options: HaloClientOptions) => {
     for (const row of rows) {
       const answer = reading.read(row)
       if (answer === NOT_SURE) {
-        const [z, schema] = await Promise.all([import('../zod-mini.js'), reading.schema()])
-        const list = z.array(schema as unknown as Parameters<typeof z.array>[0])
-        return parsedWith((list as unknown as Parser<T[]>).safeParse(rows), endpoint)
+        const [{ listSchemaOf }, schema] = await Promise.all([
+          import('../list-schema.js'),
+          reading.schema(),
+        ])
+        return parsedWith(listSchemaOf(schema).safeParse(rows), endpoint)
       }
       items.push(answer as T)
     }

@@ -123,6 +123,12 @@ describe('the functions’ bundles', () => {
 
     expect(modules.filter((path) => path.includes('node_modules/zod/'))).toEqual([])
     expect(modules.some((path) => path.endsWith('shared/schema-readers.generated.ts'))).toBe(true)
+    // What a reader's fallback loads: zod with its English messages, not every locale of
+    // zod/mini (400 KB), which a module that `import()`s zod-mini.js itself would keep.
+    const locales = bundledModules(mapsUnder(join(outdir, fn))).filter((path) =>
+      path.includes('node_modules/zod/v4/locales/'),
+    )
+    expect(new Set(locales.map((path) => path.split('/').at(-1)))).toEqual(new Set(['en.js']))
   })
 
   it('load no zod at ingest’s cold start, and no classic zod with any sender’s first request', async () => {
