@@ -1,6 +1,4 @@
 import type { DeliveryRoute } from '../../shared/config/compile-config.js'
-import { applyTicketEvent } from '../../shared/delivery/apply-ticket-event.js'
-import { deliverDue } from '../../shared/delivery/deliver-due.js'
 import {
   type DeliverEnvelopeDeps,
   type DeliveryOutcome,
@@ -56,6 +54,12 @@ export const deliverEvent = async (
   const route = deps.routes.get(envelope.route)
   if (!route) throw new UnknownRouteError(`route "${envelope.route}" is no longer configured`)
   if (envelope.v === 1) return deliverEnvelope(envelope, route, deps)
-  if (envelope.v === 3) return deliverDue(envelope, route, deps)
+  // Timers and Halo's ticket events come to a few routes, and to each far less often than alerts:
+  // their code loads with the first of them, not at every cold start.
+  if (envelope.v === 3) {
+    const { deliverDue } = await import('../../shared/delivery/deliver-due.js')
+    return deliverDue(envelope, route, deps)
+  }
+  const { applyTicketEvent } = await import('../../shared/delivery/apply-ticket-event.js')
   return applyTicketEvent(envelope, route, deps)
 }

@@ -131,6 +131,24 @@ describe('the functions’ bundles', () => {
     expect(new Set(locales.map((path) => path.split('/').at(-1)))).toEqual(new Set(['en.js']))
   })
 
+  // Most deliver invocations carry alerts; a timer or a Halo ticket event loads its code with the
+  // first of them.
+  it('load neither the timers’ nor the ticket events’ code at deliver’s cold start', async () => {
+    const entry = await bundleFunction({
+      fn: 'deliver',
+      routes: { r: route() },
+      outdir: join(outdir, 'deliver-lazy'),
+      sourcemap: true,
+    })
+
+    const atColdStart = bundledModules(staticGraph(entry))
+    const everywhere = bundledModules(mapsUnder(join(outdir, 'deliver-lazy')))
+    const handlers = /shared\/delivery\/(deliver-due|apply-ticket-event)\.ts$/
+
+    expect(atColdStart.filter((path) => handlers.test(path))).toEqual([])
+    expect(everywhere.filter((path) => handlers.test(path))).toHaveLength(2)
+  })
+
   it('load no zod at ingest’s cold start, and no classic zod with any sender’s first request', async () => {
     const routes = Object.fromEntries(Object.keys(sources).map((id) => [`r-${id}`, route(id)]))
     const entry = await bundleFunction({
