@@ -10,6 +10,7 @@ import {
   haloTicketUrl,
   parseDeliveryQuery,
 } from './delivery-view.js'
+import { importConfigModule } from './import-config-module.js'
 
 const USAGE = `npm run deliveries -- [options]
   Prints the deployed stack's delivery history as JSON: each envelope's latest outcome, newest
@@ -99,7 +100,7 @@ export const runDeliveries = async (
 /** The Halo the stack delivers to, as the config file deploys it; none when it cannot be read. */
 const configuredHaloUrl = async () => {
   try {
-    const compiled = await loadConfigFile(configPath({}))
+    const compiled = await loadConfigFile(configPath({}), importConfigModule)
     return compiled.config.deploy?.haloUrl
   } catch {
     return undefined

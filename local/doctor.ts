@@ -11,6 +11,7 @@ import { type DoctorFinding, formatFinding, type HaloTarget } from './doctor-fin
 import { formatReport, runHaloDoctor } from './halo-doctor.js'
 import { SANDBOX_CREDENTIALS } from './halo-sandbox/halo-sandbox.js'
 import { startHaloSandbox } from './halo-sandbox/start-halo-sandbox.js'
+import { importConfigModule } from './import-config-module.js'
 import { localHaloTarget, localSecretStore, readLocalEnv } from './local-env.js'
 
 const USAGE = `npm run doctor -- [options]
@@ -227,7 +228,7 @@ export const runDoctor = async (argv: readonly string[], deps: DoctorDeps): Prom
   try {
     let compiled: CompiledConfig
     try {
-      compiled = await loadConfigFile(path)
+      compiled = await loadConfigFile(path, importConfigModule)
     } catch (error) {
       throw setupProblem(
         'config',

@@ -16,6 +16,7 @@ import {
 import { parseSecrets } from '../shared/secrets/parse-secrets.js'
 import { type SecretPart, type Secrets, signingSecretsOf } from '../shared/secrets/secret-store.js'
 import { findStackSecret } from './aws-stack-secret.js'
+import { importConfigModule } from './import-config-module.js'
 import { planSecretWrites, planSplit, type SecretIds, type SecretsPlan } from './secret-writes.js'
 
 const USAGE = `npm run secrets                  print the secrets' JSON shape for this config
@@ -237,7 +238,7 @@ export const runSecrets = async (
     out(`${USAGE}\n`)
     return 0
   }
-  const { config, routes } = await loadConfigFile(configPath(env))
+  const { config, routes } = await loadConfigFile(configPath(env), importConfigModule)
   if (command === undefined) {
     out(`${secretTemplate(routes.values())}\n`)
     err(`\n${USAGE}\n`)

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { configPath, loadConfigFile } from '../shared/config/load-config-file.js'
 import { ConfigError } from '../shared/errors.js'
 import { signingSecretsOf } from '../shared/secrets/secret-store.js'
+import { importConfigModule } from './import-config-module.js'
 import { localSecretStore, readLocalEnv } from './local-env.js'
 import { signRequest } from './sign-request.js'
 
@@ -17,7 +18,7 @@ const main = async () => {
   const [routeName, file] = process.argv.slice(2)
   if (!routeName) throw new ConfigError(USAGE)
   const env = readLocalEnv(process.env)
-  const compiled = await loadConfigFile(configPath(process.env))
+  const compiled = await loadConfigFile(configPath(process.env), importConfigModule)
   const route = compiled.routes.get(routeName)
   if (!route) {
     throw new ConfigError(

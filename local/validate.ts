@@ -4,6 +4,7 @@ import { configPath, loadConfigFile } from '../shared/config/load-config-file.js
 import { ConfigError } from '../shared/errors.js'
 import { type Secrets, signingSecretsOf } from '../shared/secrets/secret-store.js'
 import { runDoctor } from './doctor.js'
+import { importConfigModule } from './import-config-module.js'
 import { localSecretStore, readLocalEnv } from './local-env.js'
 
 /**
@@ -33,7 +34,7 @@ export const describeRoutes = (
 const main = async (argv: readonly string[]): Promise<number> => {
   const halo = argv.includes('--halo')
   const path = argv.find((arg) => arg !== '--halo') ?? configPath(process.env)
-  const compiled = await loadConfigFile(path)
+  const compiled = await loadConfigFile(path, importConfigModule)
   const { store, origin } = localSecretStore(readLocalEnv(process.env))
   const lines = [
     `${path}: valid, ${compiled.routes.size} route(s)`,

@@ -1,7 +1,8 @@
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { importBundled } from '../../../local/launch/cached-bundle.mjs'
 
@@ -52,5 +53,23 @@ describe('importBundled', () => {
   it('says what failed to build', async () => {
     const entry = write('src/main.ts', "export { missing } from './nowhere.js'\n")
     await expect(importBundled(entry)).rejects.toThrow(/nowhere/)
+  })
+
+  // How package.json runs the project's commands (`npm run send` is `node local/launch.mjs
+  // local/send.ts`): the command gets its own arguments and finds itself the main module.
+  it('runs a command from its bundle with its own arguments, as the main module', () => {
+    const command = write(
+      'src/command.ts',
+      `import { fileURLToPath } from 'node:url'
+      const main = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]
+      console.log(JSON.stringify({ args: process.argv.slice(2), main }))\n`,
+    )
+    const launch = fileURLToPath(new URL('../../../local/launch.mjs', import.meta.url))
+
+    const printed = execFileSync(process.execPath, [launch, command, 'prometheus', '--x'], {
+      encoding: 'utf8',
+    })
+
+    expect(JSON.parse(printed)).toEqual({ args: ['prometheus', '--x'], main: true })
   })
 })
