@@ -1,7 +1,6 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
 import { SQSClient } from '@aws-sdk/client-sqs'
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda'
-import { handle, type LambdaEvent } from 'hono/aws-lambda'
 import { AWS_ENV, METRIC } from '../../shared/aws-env.js'
 import { parseEnv } from '../../shared/config/function-env.js'
 import { SECRET_CACHE_SETTING } from '../../shared/function-settings.js'
@@ -9,7 +8,8 @@ import type { CorrelationStore } from '../../shared/lifecycle/correlation-store.
 import { createPowertoolsObservability } from '../../shared/powertools-observability.js'
 import { createSqsEventQueue } from '../../shared/queue/sqs-event-queue.js'
 import { createAwsSecretStore } from '../../shared/secrets/aws-secret-store.js'
-import { createIngestApp, type WebhookResult } from './app.js'
+import { createIngestEndpoints, type WebhookResult } from './ingest-endpoints.js'
+import { answerHttpEvent } from './lambda-http.js'
 import { routes } from './routes.js'
 
 const env = await parseEnv(
@@ -57,7 +57,7 @@ const lazyStore = (tableName: string): CorrelationStore => {
 
 const tableName = env[AWS_ENV.tableName]
 const store = tableName ? lazyStore(tableName) : undefined
-const app = createIngestApp({
+const endpoints = createIngestEndpoints({
   routes,
   queue: createSqsEventQueue(new SQSClient({}), env[AWS_ENV.queueUrl]),
   secrets: createAwsSecretStore({
@@ -72,28 +72,11 @@ const app = createIngestApp({
   onResult,
   ...(store ? { preview: { store }, ticketOwners: store } : {}),
 })
-// hono/aws-lambda decodes `isBase64Encoded` bodies to the exact bytes before the app (and so
-// the signature check) sees them.
-const serve = handle(app)
-
-/**
- * A named HTTP API stage puts its name in front of `rawPath` (`/prod/hooks/x`); the app's routes
- * start at `/hooks`, so the stage prefix is removed. The `$default` stage has none.
- */
-const withoutStage = (event: APIGatewayProxyEventV2): APIGatewayProxyEventV2 => {
-  const stage = event.requestContext?.stage
-  if (!stage || stage === '$default') return event
-  const prefix = `/${stage}`
-  if (event.rawPath !== prefix && !event.rawPath.startsWith(`${prefix}/`)) return event
-  return { ...event, rawPath: event.rawPath.slice(prefix.length) || '/' }
-}
-
-/** API Gateway HTTP API (payload v2) entry point. */
+/** API Gateway HTTP API (payload v2) and function URL entry point. */
 export const handler = async (event: APIGatewayProxyEventV2, context: Context) => {
   observability.addContext(context)
   try {
-    // Hono's event type and @types/aws-lambda differ only in how optional `body` is declared.
-    return await serve(withoutStage(event) as unknown as LambdaEvent, context)
+    return await answerHttpEvent(event, endpoints)
   } finally {
     await observability.flush()
   }

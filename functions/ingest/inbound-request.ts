@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import type { InboundRequest } from '../../shared/sources/webhook-source.js'
+import { headerValue } from './header-value.js'
 import { readBody, readNodeBody, unreadNodeRequest } from './read-body.js'
 
 /** The headers of a Web `Request`, as the sources see them. */
@@ -9,18 +10,6 @@ export const webHeadersOf = (headers: Headers): Record<string, string> => {
     record[name] = value
   })
   return record
-}
-
-const isHttpWhitespace = (code: number | undefined) =>
-  code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d
-
-/** A header value as the Web `Headers` would hold it: without surrounding HTTP whitespace. */
-const headerValue = (value: string): string => {
-  let start = 0
-  let end = value.length
-  while (start < end && isHttpWhitespace(value.charCodeAt(start))) start++
-  while (end > start && isHttpWhitespace(value.charCodeAt(end - 1))) end--
-  return start === 0 && end === value.length ? value : value.slice(start, end)
 }
 
 /**

@@ -170,6 +170,9 @@ describe('the functions’ bundles', () => {
     expect(everyChunk.some((path) => path.endsWith('shared/sources/github/github-source.ts'))).toBe(
       true,
     )
+    // The function answers its events as they come (lambda-http.ts): no web framework, and no Web
+    // Request, whose first use loads Node's fetch implementation.
+    expect(everyChunk.filter((path) => path.includes('node_modules/hono/'))).toEqual([])
   })
 
   it('build none of the delivery side’s schemas at ingest’s cold start (a halo route included)', async () => {

@@ -8,6 +8,10 @@ export const httpApiEvent = (options: {
   headers?: Record<string, string>
   isBase64Encoded?: boolean
   stage?: string
+  /** The query string as sent, without its `?`. */
+  query?: string
+  /** Cookies, which payload v2 carries apart from the headers. */
+  cookies?: string[]
 }): APIGatewayProxyEventV2 => {
   const stage = options.stage ?? '$default'
   const rawPath = stage === '$default' ? options.path : `/${stage}${options.path}`
@@ -16,7 +20,8 @@ export const httpApiEvent = (options: {
     version: '2.0',
     routeKey: `${method} ${options.path.replace(/[^/]+$/, '{route}')}`,
     rawPath,
-    rawQueryString: '',
+    rawQueryString: options.query ?? '',
+    ...(options.cookies ? { cookies: options.cookies } : {}),
     headers: { host: 'abc123.execute-api.eu-west-1.amazonaws.com', ...options.headers },
     requestContext: {
       accountId: '123456789012',
