@@ -41,7 +41,7 @@ const headersOf = (event: APIGatewayProxyEventV2): Record<string, string> => {
  * over, so its length is known before anything reads it.
  */
 const readerOf =
-  (event: APIGatewayProxyEventV2, path: string): ReadRequest =>
+  (event: APIGatewayProxyEventV2, method: string, path: string): ReadRequest =>
   async (limit) => {
     const headers = headersOf(event)
     // Signatures cover the bytes as sent; no sender we know compresses, so say so plainly.
@@ -55,6 +55,9 @@ const readerOf =
     const body = event.body
       ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8')
       : new Uint8Array()
+    if (body.length > 0 && (method === 'GET' || method === 'HEAD')) {
+      throw new PayloadError('body_invalid', `a ${method} request carries no body`)
+    }
     if (body.length > limit) {
       throw new PayloadError('payload_too_large', `body exceeds ${limit} bytes`)
     }
@@ -62,7 +65,7 @@ const readerOf =
     const query = event.rawQueryString ? `?${event.rawQueryString}` : ''
     let url: URL | undefined
     const request: InboundRequest = {
-      method: event.requestContext.http.method,
+      method,
       // Parsed when a source asks (a query-string token, a handshake); most never do.
       get url() {
         url ??= new URL(`https://${host}${path}${query}`)
@@ -85,38 +88,60 @@ const segment = (text: string): string => {
 
 const ENDPOINT = /^\/(hooks|dry-run)\/([^/]+)$/
 
-const resultOf = (answer: IngestAnswer): APIGatewayProxyStructuredResultV2 => ({
+const resultOf = (answer: IngestAnswer, method: string): APIGatewayProxyStructuredResultV2 => ({
   statusCode: answer.status,
   headers: { 'content-type': answer.contentType, ...answer.headers },
-  body: answer.body,
+  // A HEAD is answered as its GET would be, without the body.
+  body: method === 'HEAD' ? '' : answer.body,
   isBase64Encoded: false,
 })
+
+/** Methods a Web `Request` upper-cases, as the Hono app sees them. */
+const NORMALIZED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT'])
+
+const methodOf = (given: string): string => {
+  const upper = given.toUpperCase()
+  return NORMALIZED_METHODS.has(upper) ? upper : given
+}
 
 /**
  * Answers an API Gateway HTTP API (payload v2) or function URL event from the ingest endpoints,
  * reading the event as it is: no Web `Request` is built for it, so a cold start does not load
- * Node's fetch implementation, and no body is streamed that arrived whole.
+ * Node's fetch implementation, and no body is streamed that arrived whole. The path is matched
+ * as it came, never resolved: `/hooks/../dry-run/x` is no route and no dry run.
  */
 export const answerHttpEvent = async (
   event: APIGatewayProxyEventV2,
   endpoints: IngestEndpoints,
 ): Promise<APIGatewayProxyStructuredResultV2> => {
-  const method = event.requestContext.http.method
-  const path = pathOf(event)
+  const given = event?.requestContext?.http?.method
+  if (typeof given !== 'string' || typeof event.rawPath !== 'string') {
+    // The stack sends payload 2.0 only: anything else is a misconfigured integration.
+    const answer = endpoints.failed(
+      new PayloadError(
+        'body_invalid',
+        'not an API Gateway HTTP API (payload format 2.0) or function URL event',
+      ),
+    )
+    return resultOf(answer, 'POST')
+  }
+  const method = methodOf(given)
   try {
+    const path = pathOf(event)
     const [, endpoint, name] = ENDPOINT.exec(path) ?? []
     if (endpoint === 'hooks' && name) {
-      return resultOf(await endpoints.webhook(method, segment(name), readerOf(event, path)))
+      const read = readerOf(event, method, path)
+      return resultOf(await endpoints.webhook(method, segment(name), read), method)
     }
     if (endpoint === 'dry-run' && name && method === 'POST') {
-      return resultOf(await endpoints.dryRun(segment(name), readerOf(event, path)))
+      const read = readerOf(event, method, path)
+      return resultOf(await endpoints.dryRun(segment(name), read), method)
     }
     if (path === '/health' && (method === 'GET' || method === 'HEAD')) {
-      const answer = endpoints.health()
-      return resultOf(method === 'HEAD' ? { ...answer, body: '' } : answer)
+      return resultOf(endpoints.health(), method)
     }
-    return resultOf(endpoints.notFound(method, path))
+    return resultOf(endpoints.notFound(method, path), method)
   } catch (error) {
-    return resultOf(endpoints.failed(error))
+    return resultOf(endpoints.failed(error), method)
   }
 }

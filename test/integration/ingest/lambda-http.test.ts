@@ -36,6 +36,13 @@ const config = {
     polled: { source: 'generic', auth: { type: 'query', param: 'token' }, alert, ticket },
     // A sender that can only set a cookie: payload v2 hands cookies over apart from the headers.
     cookied: { source: 'generic', auth: { type: 'header', header: 'cookie' }, alert, ticket },
+    // A heartbeat takes GET: a monitor that can only call a URL pings it.
+    beats: {
+      source: 'heartbeat',
+      auth: { type: 'query', param: 'token' },
+      heartbeat: { expectEveryMinutes: 60, graceMinutes: 10 },
+      ticket,
+    },
   },
 }
 
@@ -44,6 +51,7 @@ const secrets = {
     alerts: { current: HMAC_SECRET },
     polled: { current: QUERY_TOKEN },
     cookied: { current: COOKIE },
+    beats: { current: QUERY_TOKEN },
   },
 }
 
@@ -158,6 +166,14 @@ const CASES: [string, Request, number][] = [
   ['a dry run where none is enabled', { path: '/dry-run/alerts', body }, 404],
   ['a GET to a dry run', { method: 'GET', path: '/dry-run/alerts' }, 404],
   ['the health check', { method: 'GET', path: '/health' }, 200],
+  ['a HEAD to the health check', { method: 'HEAD', path: '/health' }, 200],
+  ['a HEAD to a route', { method: 'HEAD', path: '/hooks/alerts' }, 405],
+  ['a method in lower case', { method: 'post', path: '/hooks/alerts', body, headers: signed }, 202],
+  [
+    'a heartbeat’s ping by GET',
+    { method: 'GET', path: '/hooks/beats', query: `token=${QUERY_TOKEN}&key=nightly-backup` },
+    202,
+  ],
 ]
 
 describe('the Lambda function’s answers and the local gateway’s', () => {
@@ -184,5 +200,43 @@ describe('the Lambda function’s answers and the local gateway’s', () => {
     const queued = local.queue.pending()
     expect(queued).toHaveLength(1)
     expect(viaLambda.queue.pending()).toEqual(queued)
+  })
+
+  // What the Hono app cannot be asked (a Web Request refuses these), the function answers itself.
+  const lambdaOnly = async (event: ReturnType<typeof httpApiEvent>) => {
+    const { deps, queue } = pipeline()
+    const result = await answerHttpEvent(event, createIngestEndpoints(deps))
+    return { result, queued: queue.pending(), error: JSON.parse(result.body || '{}').error }
+  }
+
+  it('refuses a GET that carries a body, and queues nothing', async () => {
+    const { result, queued, error } = await lambdaOnly(
+      httpApiEvent({ method: 'GET', path: '/hooks/beats', query: `token=${QUERY_TOKEN}`, body }),
+    )
+
+    expect([result.statusCode, error]).toEqual([400, 'body_invalid'])
+    expect(queued).toEqual([])
+  })
+
+  // The path is matched as it came: were it resolved as a URL is, a public route's path could
+  // name the dry run, which API Gateway serves only to IAM-signed callers.
+  it.each([
+    '/hooks/../dry-run/alerts',
+    '/hooks/%2e%2e/dry-run/alerts',
+    '/hooks/..\\dry-run\\alerts',
+    '/x/../hooks/alerts',
+  ])('resolves no dot segment in %s', async (path) => {
+    const { result, queued } = await lambdaOnly(httpApiEvent({ path, body, headers: signed }))
+
+    expect(result.statusCode).toBe(404)
+    expect(queued).toEqual([])
+  })
+
+  it('answers 400, naming what it expected, for an event that is not payload 2.0', async () => {
+    const v1 = { httpMethod: 'POST', path: '/hooks/alerts', headers: signed, body }
+    const { result, error } = await lambdaOnly(v1 as unknown as ReturnType<typeof httpApiEvent>)
+
+    expect([result.statusCode, error]).toEqual([400, 'body_invalid'])
+    expect(result.body).toContain('payload format 2.0')
   })
 })
