@@ -87,6 +87,85 @@ export const coldRequestOnce = (
     })
   })
 
+// The child of a warm run: import the bundle, invoke its handler once (the cold request), then
+// with `count` more events, each the sample with its own id, signed again; the CPU and wall time
+// of those alone, per invocation, is what an instance already running pays for each webhook.
+const WARM_REQUESTS = `
+import { createHmac } from 'node:crypto'
+const [url, eventJson, secret, count] = process.argv.slice(1)
+const base = JSON.parse(eventJson)
+const events = Array.from({ length: Number(count) }, (_, index) => {
+  const body = base.body.replace(/"id": *"([^"]*)"/, (_, id) => '"id": "' + id + '-' + index + '"')
+  const signature = 'sha256=' + createHmac('sha256', secret).update(body).digest('hex')
+  return { ...base, body, headers: { ...base.headers, 'x-signature': signature } }
+})
+const { handler } = await import(url)
+const context = {
+  functionName: 'warm', awsRequestId: 'warm-1', invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:warm',
+  memoryLimitInMB: '512', getRemainingTimeInMillis: () => 10_000, callbackWaitsForEmptyEventLoop: false,
+}
+const first = await handler(base, context)
+const cpu = process.cpuUsage()
+const started = performance.now()
+for (const event of events) {
+  const response = await handler(event, context)
+  if (response.statusCode !== 202) throw new Error('answered ' + response.statusCode + ': ' + response.body)
+}
+const used = process.cpuUsage(cpu)
+process.stdout.write(JSON.stringify({ ms: (performance.now() - started) / events.length, cpuMs: (used.user + used.system) / 1000 / events.length, status: first.statusCode, body: first.body }))
+process.exit(0)
+`
+
+/**
+ * Wall-clock and CPU time per invocation of an instance already running: a fresh process imports
+ * `file`, answers `event` once (its cold request), then `count` more signed variants of it, which
+ * alone are timed. Asynchronous, so a stand-in server in this process can answer the child.
+ */
+export const warmRequests = (
+  file: string,
+  event: { body: string },
+  secret: string,
+  count: number,
+  env: Record<string, string>,
+): Promise<Timing & { status: number; body: string }> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        WARM_REQUESTS,
+        pathToFileURL(file).href,
+        JSON.stringify(event),
+        secret,
+        String(count),
+      ],
+      { env: { ...process.env, ...env } },
+    )
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8')
+    })
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8')
+    })
+    child.on('error', reject)
+    child.on('close', (code) => {
+      // The handlers log to stdout too: the result is the last line.
+      const last = stdout.trim().split('\n').at(-1) ?? ''
+      if (code !== 0 || !last.startsWith('{"ms"')) {
+        reject(
+          new Error(
+            `warm requests to ${file} failed (${code}):\n${stderr}\n${stdout.slice(-2000)}`,
+          ),
+        )
+        return
+      }
+      resolve(JSON.parse(last) as Timing & { status: number; body: string })
+    })
+  })
+
 /** The route both ingest bundles serve in the cold request: generic, HMAC-SHA256 hex. */
 export const COLD_ROUTE = 'example-hmac'
 export const COLD_SECRET = 'cold-start-bench-secret'
