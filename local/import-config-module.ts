@@ -2,14 +2,32 @@ import { fileURLToPath } from 'node:url'
 import { importBundled } from './launch/cached-bundle.mjs'
 
 /**
- * Imports the config file natively where a TypeScript loader runs (tsx, vitest), else (npm start
- * runs in plain Node) from a cached esbuild bundle of it.
+ * How Node refuses a TypeScript module it cannot run as it is: without a loader it does not know
+ * the extension (Node 20); with its own type stripping (Node 22.18 and later) it runs the file but
+ * not its imports written `./x.js` for `./x.ts`, nor TypeScript it cannot strip.
  */
-export const importConfigModule = async (href: string): Promise<{ default?: unknown }> => {
+const REFUSALS_OF_TYPESCRIPT = new Set([
+  'ERR_UNKNOWN_FILE_EXTENSION',
+  'ERR_MODULE_NOT_FOUND',
+  'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX',
+  'ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING',
+])
+
+/**
+ * Imports the config file natively where that works (a TypeScript loader runs: tsx, vitest; or
+ * a JavaScript config), else from a cached esbuild bundle of it (`npm start` and the commands run
+ * in plain Node), which resolves `./x.js` to `./x.ts` as TypeScript does.
+ */
+export const importConfigModule = async (
+  href: string,
+  importNatively: (href: string) => Promise<{ default?: unknown }> = (url) => import(url),
+): Promise<{ default?: unknown }> => {
   try {
-    return await import(href)
+    return await importNatively(href)
   } catch (error) {
-    if ((error as { code?: unknown }).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error
-    return importBundled(fileURLToPath(href))
+    const code = (error as { code?: unknown }).code
+    const path = fileURLToPath(href)
+    if (!/\.[cm]?ts$/.test(path) || !REFUSALS_OF_TYPESCRIPT.has(String(code))) throw error
+    return importBundled(path)
   }
 }

@@ -36,8 +36,9 @@ const isFresh = (manifest) =>
   Object.entries(manifest.inputs).every(([path, print]) => fingerprint(path) === print)
 
 /**
- * Keeps each source file's own `import.meta.url` inside the bundle, so a file that finds its
- * neighbours relative to itself (the dev secrets file, samples) still finds them.
+ * Keeps each source file's own `import.meta.url` (and `dirname`, `filename`) inside the bundle, so
+ * a file that finds its neighbours relative to itself (the dev secrets file, samples, a config's
+ * own files) still finds them.
  */
 const ownImportMetaUrl = {
   name: 'own-import-meta-url',
@@ -45,17 +46,24 @@ const ownImportMetaUrl = {
     build.onLoad({ filter: /\.[cm]?ts$/ }, (args) => {
       const source = readFileSync(args.path, 'utf8')
       return {
-        contents: source.replaceAll(
-          'import.meta.url',
-          JSON.stringify(pathToFileURL(args.path).href),
-        ),
+        contents: source
+          .replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href))
+          .replaceAll('import.meta.dirname', JSON.stringify(dirname(args.path)))
+          .replaceAll('import.meta.filename', JSON.stringify(args.path)),
         loader: 'ts',
       }
     })
   },
 }
 
+/**
+ * Files changed this close to a build's start may have changed while it read them: they are
+ * recorded as unseen, so the next start builds again (a second or two of coarse file times).
+ */
+const EDIT_MARGIN_MS = 2_000
+
 const build = async (entry, outfile, manifestFile) => {
+  const started = Date.now()
   const esbuild = await import('esbuild')
   const result = await esbuild.build({
     entryPoints: [entry],
@@ -78,7 +86,9 @@ const build = async (entry, outfile, manifestFile) => {
   const inputs = Object.fromEntries(
     Object.keys(result.metafile.inputs).map((input) => {
       const path = resolve(input)
-      return [path, fingerprint(path)]
+      const stat = statSync(path, { throwIfNoEntry: false })
+      const settled = stat !== undefined && stat.mtimeMs < started - EDIT_MARGIN_MS
+      return [path, settled ? fingerprint(path) : 'changed while building']
     }),
   )
   // Renamed into place, so a second process starting at the same moment never reads half a file.

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { importBundled } from '../../../local/launch/cached-bundle.mjs'
@@ -16,7 +16,9 @@ describe('importBundled', () => {
   })
   afterEach(() => rmSync(project, { recursive: true, force: true }))
 
-  const write = (file: string, text: string, secondsFromNow = 0) => {
+  // Written ten seconds ago unless said otherwise: a file changed as a build starts is built
+  // again by the next one (below).
+  const write = (file: string, text: string, secondsFromNow = -10) => {
     const path = join(project, file)
     writeFileSync(path, text)
     const when = new Date(Date.now() + secondsFromNow * 1000)
@@ -43,11 +45,23 @@ describe('importBundled', () => {
     expect(changed.answer).toBe(2)
   })
 
+  it('builds again next time when a file changed as the last build read it', async () => {
+    // An editor's save that lands while esbuild reads the file: its time is the build's own.
+    const entry = write('src/main.ts', 'export const loadedAt = Math.random()\n', 0)
+    const first = await importBundled(entry)
+    const again = await importBundled(entry)
+    expect(again.loadedAt).not.toBe(first.loadedAt)
+  })
+
   it("keeps each source file's own import.meta.url inside the bundle", async () => {
-    write('src/where.ts', 'export const where = import.meta.url\n')
+    write(
+      'src/where.ts',
+      'export const where = [import.meta.url, import.meta.dirname, import.meta.filename]\n',
+    )
     const entry = write('src/main.ts', "export { where } from './where.js'\n")
     const module = await importBundled(entry)
-    expect(module.where).toBe(pathToFileURL(join(project, 'src/where.ts')).href)
+    const file = join(project, 'src/where.ts')
+    expect(module.where).toEqual([pathToFileURL(file).href, join(project, 'src'), file])
   })
 
   it('says what failed to build', async () => {
@@ -66,10 +80,19 @@ describe('importBundled', () => {
     )
     const launch = fileURLToPath(new URL('../../../local/launch.mjs', import.meta.url))
 
-    const printed = execFileSync(process.execPath, [launch, command, 'prometheus', '--x'], {
-      encoding: 'utf8',
-    })
+    // Once as named, once through a symbolic link to the project (a temp folder on macOS is one).
+    const link = join(mkdtempSync(join(tmpdir(), 'cached-bundle-link-')), 'project')
+    symlinkSync(project, link)
+    const through = (path: string) =>
+      JSON.parse(
+        execFileSync(process.execPath, [launch, path, 'prometheus', '--x'], { encoding: 'utf8' }),
+      )
 
-    expect(JSON.parse(printed)).toEqual({ args: ['prometheus', '--x'], main: true })
+    expect(through(command)).toEqual({ args: ['prometheus', '--x'], main: true })
+    expect(through(join(link, 'src/command.ts'))).toEqual({
+      args: ['prometheus', '--x'],
+      main: true,
+    })
+    rmSync(dirname(link), { recursive: true, force: true })
   })
 })
