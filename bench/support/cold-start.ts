@@ -36,6 +36,40 @@ export const importOnce = (file: string, env: Record<string, string>): Timing =>
   return JSON.parse(child.stdout) as Timing
 }
 
+/**
+ * Runs `script` as an ES module in a fresh Node process with `args` and `env`, and reads the
+ * timing it prints last. Asynchronous, so a stand-in server in this process can answer the child.
+ */
+const timedChild = (
+  script: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  what: string,
+): Promise<Timing & { status: number; body: string }> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script, ...args], {
+      env: { ...process.env, ...env },
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8')
+    })
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8')
+    })
+    child.on('error', reject)
+    child.on('close', (code) => {
+      // The handlers log to stdout too: the result is the last line.
+      const last = stdout.trim().split('\n').at(-1) ?? ''
+      if (code !== 0 || !last.startsWith('{"ms"')) {
+        reject(new Error(`${what} failed (${code}):\n${stderr}\n${stdout.slice(-2000)}`))
+        return
+      }
+      resolve(JSON.parse(last) as Timing & { status: number; body: string })
+    })
+  })
+
 // The child of a cold request: import the bundle, invoke its handler once, and report the time
 // since the process started (Node's performance clock starts with the process) and its CPU time.
 const COLD_REQUEST = `
@@ -61,31 +95,12 @@ export const coldRequestOnce = (
   event: unknown,
   env: Record<string, string>,
 ): Promise<Timing & { status: number; body: string }> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--input-type=module', '-e', COLD_REQUEST, pathToFileURL(file).href, JSON.stringify(event)],
-      { env: { ...process.env, ...env } },
-    )
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8')
-    })
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8')
-    })
-    child.on('error', reject)
-    child.on('close', (code) => {
-      // The handlers log to stdout too: the result is the last line.
-      const last = stdout.trim().split('\n').at(-1) ?? ''
-      if (code !== 0 || !last.startsWith('{"ms"')) {
-        reject(new Error(`cold request to ${file} failed (${code}):\n${stderr}\n${stdout}`))
-        return
-      }
-      resolve(JSON.parse(last) as Timing & { status: number; body: string })
-    })
-  })
+  timedChild(
+    COLD_REQUEST,
+    [pathToFileURL(file).href, JSON.stringify(event)],
+    env,
+    `cold request to ${file}`,
+  )
 
 // The child of a warm run: import the bundle, invoke its handler once (the cold request), then
 // with `count` more events, each the sample with its own id, signed again; the CPU and wall time
@@ -128,43 +143,12 @@ export const warmRequests = (
   count: number,
   env: Record<string, string>,
 ): Promise<Timing & { status: number; body: string }> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        WARM_REQUESTS,
-        pathToFileURL(file).href,
-        JSON.stringify(event),
-        secret,
-        String(count),
-      ],
-      { env: { ...process.env, ...env } },
-    )
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8')
-    })
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8')
-    })
-    child.on('error', reject)
-    child.on('close', (code) => {
-      // The handlers log to stdout too: the result is the last line.
-      const last = stdout.trim().split('\n').at(-1) ?? ''
-      if (code !== 0 || !last.startsWith('{"ms"')) {
-        reject(
-          new Error(
-            `warm requests to ${file} failed (${code}):\n${stderr}\n${stdout.slice(-2000)}`,
-          ),
-        )
-        return
-      }
-      resolve(JSON.parse(last) as Timing & { status: number; body: string })
-    })
-  })
+  timedChild(
+    WARM_REQUESTS,
+    [pathToFileURL(file).href, JSON.stringify(event), secret, String(count)],
+    env,
+    `warm requests to ${file}`,
+  )
 
 /** The route both ingest bundles serve in the cold request: generic, HMAC-SHA256 hex. */
 export const COLD_ROUTE = 'example-hmac'
