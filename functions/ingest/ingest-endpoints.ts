@@ -67,9 +67,11 @@ const json = (status: number, value: unknown, headers?: Record<string, string>):
 export const createIngestEndpoints = (deps: IngestAppDeps) => {
   const { logger, onResult } = deps
 
-  /** A failure as the sender sees it (5xx details stay in the log), with its code. */
-  const failure = (error: unknown, route: string | undefined): IngestAnswer & { code: string } => {
-    const code = error instanceof AppError ? error.code : 'internal'
+  const codeOf = (error: unknown) => (error instanceof AppError ? error.code : 'internal')
+
+  /** A failure as the sender sees it (5xx details stay in the log). */
+  const failure = (error: unknown, route: string | undefined): IngestAnswer => {
+    const code = codeOf(error)
     const status = STATUS[code] ?? 500
     if (status >= 500) {
       logger.error('webhook failed', { route, code, error })
@@ -82,7 +84,7 @@ export const createIngestEndpoints = (deps: IngestAppDeps) => {
       status >= 500 || !(error instanceof AppError)
         ? 'the webhook was not accepted; retry later'
         : error.detail
-    return { ...json(status, { error: code, detail }), code }
+    return json(status, { error: code, detail })
   }
 
   const receive = async (
@@ -141,7 +143,7 @@ export const createIngestEndpoints = (deps: IngestAppDeps) => {
       try {
         answer = await receive(method, name, read)
       } catch (error) {
-        answer = failure(error, name)
+        answer = { ...failure(error, name), code: codeOf(error) }
       }
       const { code, accepted, ...sent } = answer
       onResult?.({
@@ -166,8 +168,7 @@ export const createIngestEndpoints = (deps: IngestAppDeps) => {
         const { previewWebhook } = await import('../../shared/ingest/preview-webhook.js')
         return json(200, await previewWebhook(route, request, { ...deps, store: preview.store }))
       } catch (error) {
-        const { code: _code, ...sent } = failure(error, name)
-        return sent
+        return failure(error, name)
       }
     },
 
@@ -175,10 +176,7 @@ export const createIngestEndpoints = (deps: IngestAppDeps) => {
       json(404, { error: 'not_found', detail: `no endpoint ${method} ${path}` }),
 
     /** Anything that failed outside the endpoints themselves. */
-    failed: (error: unknown): IngestAnswer => {
-      const { code: _code, ...sent } = failure(error, undefined)
-      return sent
-    },
+    failed: (error: unknown): IngestAnswer => failure(error, undefined),
   }
 }
 

@@ -17,10 +17,8 @@ const cacheDirFor = (entry) => {
 
 const NOT_BUNDLED = ['better-sqlite3', 'esbuild']
 
-const fingerprint = (path) => {
-  const stat = statSync(path, { throwIfNoEntry: false })
-  return stat ? `${stat.mtimeMs}:${stat.size}` : 'missing'
-}
+const fingerprintOf = (stat) => (stat ? `${stat.mtimeMs}:${stat.size}` : 'missing')
+const fingerprint = (path) => fingerprintOf(statSync(path, { throwIfNoEntry: false }))
 
 const readManifest = (file) => {
   try {
@@ -88,7 +86,7 @@ const build = async (entry, outfile, manifestFile) => {
       const path = resolve(input)
       const stat = statSync(path, { throwIfNoEntry: false })
       const settled = stat !== undefined && stat.mtimeMs < started - EDIT_MARGIN_MS
-      return [path, settled ? fingerprint(path) : 'changed while building']
+      return [path, settled ? fingerprintOf(stat) : 'changed while building']
     }),
   )
   // Renamed into place, so a second process starting at the same moment never reads half a file.
