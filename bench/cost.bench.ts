@@ -10,6 +10,7 @@ import {
   PRICES_CHECKED,
   type StackFacts,
   stackFactsOf,
+  type TimeModel,
 } from './support/cost-model.js'
 
 // What the deployed stack costs per million events and per month, computed from the synthesized
@@ -67,6 +68,13 @@ const literalEnvOf = (template: Template, prefix: string): Record<string, string
 
 const usd = (value: number) => `$${value.toFixed(value < 0.1 ? 3 : 2)}`
 
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor((sorted.length - 1) / 2)] ?? 0
+}
+const mean = (values: readonly number[]) =>
+  values.length ? values.reduce((sum, value) => sum + value, 0) / values.length : 0
+
 const perEvent = (metering: Metering) => {
   const per = (n: number) => (n / metering.events).toFixed(2)
   const calls = (record: Record<string, number>) =>
@@ -80,6 +88,7 @@ const perEvent = (metering: Metering) => {
     `  per event: DynamoDB ${calls(metering.dynamodb.calls)}; ${per(metering.dynamodb.readUnits)} RRU, ${per(metering.dynamodb.writeUnits)} WRU (${metering.dynamodb.refusedWrites} refused writes)`,
     `  per event: Halo ${per(metering.halo.requests)} requests (${JSON.stringify(metering.halo.byEndpoint)}), ${per(metering.halo.bytesOut)} bytes out; Secrets Manager ${per(metering.secretsManager.getSecretValue)} reads (warm)`,
     `  per event: logs ingest ${per(metering.ingest.logEvents)} lines ${per(metering.ingest.logBytes)} B, deliver ${per(metering.deliver.logEvents)} lines ${per(metering.deliver.logBytes)} B`,
+    `  per event: deliver had a DynamoDB call outstanding for ${per(metering.deliver.dynamodb.openMs)} ms of its wall time; DynamoDB Local answered its calls in ${median(metering.deliver.dynamodb.callMs).toFixed(1)} ms (median; mean ${mean(metering.deliver.dynamodb.callMs).toFixed(1)} ms)`,
     `  per event: wall ms ingest ${per(metering.ingest.wallMs)} (cpu ${per(metering.ingest.cpuMs)}), deliver ${per(metering.deliver.wallMs)} (cpu ${per(metering.deliver.cpuMs)}); init ingest ${metering.ingest.init.wallMs.toFixed(0)} ms (cpu ${metering.ingest.init.cpuMs.toFixed(0)}), deliver ${metering.deliver.init.wallMs.toFixed(0)} ms (cpu ${metering.deliver.init.cpuMs.toFixed(0)}); max RSS ingest ${(metering.ingest.maxRssBytes / 2 ** 20).toFixed(0)} MiB, deliver ${(metering.deliver.maxRssBytes / 2 ** 20).toFixed(0)} MiB`,
   ]
 }
@@ -94,7 +103,7 @@ const table = (title: string, rows: { service: string; perMillion: number; usage
 export const costReport = (
   runs: Metering[],
   stack: StackFacts,
-  alternatives: { label: string; stack: StackFacts }[] = [],
+  alternatives: { label: string; stack: StackFacts; model?: TimeModel }[] = [],
 ) => {
   const lines: string[] = []
   const costs = runs.map((metering) => ({ metering, cost: costPerMillion(metering, stack) }))
@@ -113,7 +122,7 @@ export const costReport = (
         costs
           .map(
             ({ metering }) =>
-              `${usd(costPerMillion(metering, alternative.stack).total)} at ${metering.eventsPerInvocation}`,
+              `${usd(costPerMillion(metering, alternative.stack, alternative.model).total)} at ${metering.eventsPerInvocation}`,
           )
           .join(', '),
     )
@@ -153,6 +162,8 @@ export const costReport = (
   return lines
 }
 
+const AT_DYNAMODB_SPEED: TimeModel = { dynamoDbCallMs: ASSUMPTIONS.dynamoDbCallMs }
+
 /** `npm run bench` section: the measured counts and the cost tables docs/deploy.md carries. */
 export async function benchCost(): Promise<string[]> {
   const template = await synthesize()
@@ -170,6 +181,16 @@ export async function benchCost(): Promise<string[]> {
     return costReport(runs, stack, [
       { label: 'the HTTP API in place of a function URL', stack: { ...stack, httpApi: true } },
       { label: 'a function URL in place of the HTTP API', stack: { ...stack, httpApi: false } },
+      {
+        label: `DynamoDB answering in ${ASSUMPTIONS.dynamoDbCallMs} ms a call, as in AWS (the measured time with DynamoDB Local's share scaled to it)`,
+        stack,
+        model: AT_DYNAMODB_SPEED,
+      },
+      {
+        label: `both (a function URL, DynamoDB at ${ASSUMPTIONS.dynamoDbCallMs} ms a call)`,
+        stack: { ...stack, httpApi: false },
+        model: AT_DYNAMODB_SPEED,
+      },
     ])
   } finally {
     await pipeline.stop()

@@ -53,6 +53,21 @@ export const itemSize = (item: Record<string, AttributeValue>): number =>
     0,
   )
 
+/** One call through the proxy: from its request's arrival to its answer's (ms, `performance.now()`). */
+export type CallSpan = { start: number; end: number }
+
+/** How long at least one of `spans` was open (ms): the time a caller had a call outstanding. */
+export const openMs = (spans: readonly CallSpan[]): number => {
+  let total = 0
+  let until = Number.NEGATIVE_INFINITY
+  for (const span of [...spans].sort((a, b) => a.start - b.start)) {
+    if (span.end <= until) continue
+    total += span.end - Math.max(span.start, until)
+    until = span.end
+  }
+  return total
+}
+
 /**
  * An HTTP proxy in front of DynamoDB (Local) that asks for `ReturnConsumedCapacity: TOTAL` on every
  * request and adds up what each operation consumed, so a test can count what the code under test
@@ -62,9 +77,12 @@ export const itemSize = (item: Record<string, AttributeValue>): number =>
 export const startCapacityProxy = async (upstream: string) => {
   const target = new URL(upstream)
   let tally: DynamoDbTally = { calls: {}, readUnits: 0, writeUnits: 0, refusedWrites: 0 }
+  /** When each call was open, on this process's `performance.now()` clock. */
+  let spans: CallSpan[] = []
 
   const server = createServer(async (incoming, outgoing) => {
     const operation = String(incoming.headers['x-amz-target'] ?? '').split('.')[1] ?? 'unknown'
+    const start = performance.now()
     const original = await readBody(incoming)
     let body = original
     let request: Record<string, unknown> = {}
@@ -101,6 +119,7 @@ export const startCapacityProxy = async (upstream: string) => {
         } catch {
           // Not JSON: nothing to count.
         }
+        spans.push({ start, end: performance.now() })
         outgoing.writeHead(answer.statusCode ?? 500, answer.headers)
         outgoing.end(text)
       },
@@ -118,8 +137,12 @@ export const startCapacityProxy = async (upstream: string) => {
     endpoint: `http://127.0.0.1:${port}`,
     /** What was counted since the start or the last `reset`. */
     tally: (): DynamoDbTally => structuredClone(tally),
+    /** The calls answered since the start or the last `reset` that began within `[from, to]`. */
+    spansWithin: (from: number, to: number): CallSpan[] =>
+      spans.filter((span) => span.start >= from && span.start <= to),
     reset() {
       tally = { calls: {}, readUnits: 0, writeUnits: 0, refusedWrites: 0 }
+      spans = []
     },
     close: () =>
       new Promise<void>((resolve) => {

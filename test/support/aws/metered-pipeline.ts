@@ -8,7 +8,7 @@ import { AWS_ENV } from '../../../shared/aws-env.js'
 import { type AmAlert, alertmanagerNotification } from '../alertmanager.js'
 import { type DynamoDbLocal, startDynamoDbLocal } from '../dynamodb-local.js'
 import { bundleHandler, ROOT, removeBundles } from './bundle-handler.js'
-import { type DynamoDbTally, startCapacityProxy } from './capacity-proxy.js'
+import { type DynamoDbTally, openMs, startCapacityProxy } from './capacity-proxy.js'
 import { httpApiEvent, sqsEvent, sqsFifoRecord } from './lambda-events.js'
 import { type InvocationCost, type LambdaProcess, startLambdaProcess } from './lambda-process.js'
 
@@ -26,6 +26,13 @@ export type FunctionMetering = {
   maxRssBytes: number
   /** The cold start: module init, measured once when the process started. */
   init: { wallMs: number; cpuMs: number; logEvents: number; logBytes: number }
+  /**
+   * Its DynamoDB calls during the invocations: how long each took (ms, as the proxy saw it), and
+   * for how much of the invocations at least one was outstanding (`openMs`). DynamoDB Local is
+   * slower than DynamoDB, so the cost model can say what the wall time would be at DynamoDB's
+   * own speed.
+   */
+  dynamodb: { callMs: number[]; openMs: number }
 }
 
 /** Counts of one metered run: N events through ingest, the queue and deliver, warm. */
@@ -104,6 +111,7 @@ const count = (into: Record<string, number>, key: string, by = 1) => {
 }
 
 const emptyFunction = (init: InvocationCost): FunctionMetering => ({
+  dynamodb: { callMs: [], openMs: 0 },
   invocations: 0,
   wallMs: 0,
   cpuMs: 0,
@@ -371,7 +379,9 @@ export const startMeteredPipeline = async (options: MeteredPipelineOptions = {})
       const drain = async () => {
         while (queue.length > 0) {
           const batch = queue.splice(0, k)
+          const startedAt = performance.now()
           const { response, cost } = await deliver.invoke(sqsEvent(batch))
+          const spans = proxy.spansWithin(startedAt, performance.now())
           const failed = (response as SQSBatchResponse).batchItemFailures
           if (failed.length > 0) {
             throw new Error(`deliver failed ${failed.length} records: ${cost.logLines.join('\n')}`)
@@ -382,6 +392,8 @@ export const startMeteredPipeline = async (options: MeteredPipelineOptions = {})
           sqs.receiveUnits += Math.max(1, Math.ceil(bytes / SQS_UNIT))
           sqs.deleteCalls += 1
           add(deliverRun, cost)
+          deliverRun.dynamodb.callMs.push(...spans.map((span) => span.end - span.start))
+          deliverRun.dynamodb.openMs += openMs(spans)
           tallyCalls(cost, sqs.deliverCalls)
           logs.deliver.push(...cost.logLines)
           for (const line of cost.logLines) {
