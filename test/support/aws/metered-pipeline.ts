@@ -422,13 +422,15 @@ export const startMeteredPipeline = async (options: MeteredPipelineOptions = {})
 
       // Each run starts as if the last one was long ago: the budget's window is its own.
       await later(60 * 60_000)
-      // Warm the containers (secret read, Halo token) on an alert of its own, then count.
+      // A fresh sandbox, then the containers warmed (secret read, Halo token) on an alert of its
+      // own, then count. (Reset after the warm-up, the sandbox forgot the token the warm-up got:
+      // every metered invocation's first requests were refused and sent again with a new one.)
+      halo.sandbox.reset()
+      halo.sandbox.setFaults({ latencyMs: options.haloLatencyMs ?? 0 })
       await send([
         { fingerprint: randomUUID().slice(0, 16), status: 'firing', labels: { customer: 'acme' } },
       ])
       proxy.reset()
-      halo.sandbox.reset()
-      halo.sandbox.setFaults({ latencyMs: options.haloLatencyMs ?? 0 })
       metering = true
 
       // Each problem: it fires (a ticket), fires again with a new value (counted on the ticket),
