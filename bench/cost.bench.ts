@@ -2,10 +2,12 @@ import { fileURLToPath } from 'node:url'
 import { AWS_ENV } from '../shared/aws-env.js'
 import type { Metering } from '../test/support/aws/metered-pipeline.js'
 import { startMeteredPipeline } from '../test/support/aws/metered-pipeline.js'
+import { median } from './support/cold-start.js'
 import {
   ASSUMPTIONS,
   costPerMillion,
   customMetricsOf,
+  meanOf,
   monthlyCost,
   PRICES_CHECKED,
   type StackFacts,
@@ -68,13 +70,6 @@ const literalEnvOf = (template: Template, prefix: string): Record<string, string
 
 const usd = (value: number) => `$${value.toFixed(value < 0.1 ? 3 : 2)}`
 
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor((sorted.length - 1) / 2)] ?? 0
-}
-const mean = (values: readonly number[]) =>
-  values.length ? values.reduce((sum, value) => sum + value, 0) / values.length : 0
-
 const perEvent = (metering: Metering) => {
   const per = (n: number) => (n / metering.events).toFixed(2)
   const calls = (record: Record<string, number>) =>
@@ -88,7 +83,7 @@ const perEvent = (metering: Metering) => {
     `  per event: DynamoDB ${calls(metering.dynamodb.calls)}; ${per(metering.dynamodb.readUnits)} RRU, ${per(metering.dynamodb.writeUnits)} WRU (${metering.dynamodb.refusedWrites} refused writes)`,
     `  per event: Halo ${per(metering.halo.requests)} requests (${JSON.stringify(metering.halo.byEndpoint)}), ${per(metering.halo.bytesOut)} bytes out; Secrets Manager ${per(metering.secretsManager.getSecretValue)} reads (warm)`,
     `  per event: logs ingest ${per(metering.ingest.logEvents)} lines ${per(metering.ingest.logBytes)} B, deliver ${per(metering.deliver.logEvents)} lines ${per(metering.deliver.logBytes)} B`,
-    `  per event: deliver had a DynamoDB call outstanding for ${per(metering.deliver.dynamodb.openMs)} ms of its wall time; DynamoDB Local answered its calls in ${median(metering.deliver.dynamodb.callMs).toFixed(1)} ms (median; mean ${mean(metering.deliver.dynamodb.callMs).toFixed(1)} ms)`,
+    `  per event: deliver had a DynamoDB call outstanding for ${per(metering.deliver.dynamodb.openMs)} ms of its wall time; DynamoDB Local answered its calls in ${median(metering.deliver.dynamodb.callMs).toFixed(1)} ms (median; mean ${meanOf(metering.deliver.dynamodb.callMs).toFixed(1)} ms)`,
     `  per event: wall ms ingest ${per(metering.ingest.wallMs)} (cpu ${per(metering.ingest.cpuMs)}), deliver ${per(metering.deliver.wallMs)} (cpu ${per(metering.deliver.cpuMs)}); init ingest ${metering.ingest.init.wallMs.toFixed(0)} ms (cpu ${metering.ingest.init.cpuMs.toFixed(0)}), deliver ${metering.deliver.init.wallMs.toFixed(0)} ms (cpu ${metering.deliver.init.cpuMs.toFixed(0)}); max RSS ingest ${(metering.ingest.maxRssBytes / 2 ** 20).toFixed(0)} MiB, deliver ${(metering.deliver.maxRssBytes / 2 ** 20).toFixed(0)} MiB`,
   ]
 }

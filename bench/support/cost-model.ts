@@ -86,7 +86,7 @@ export const ASSUMPTIONS = {
   /**
    * How long a DynamoDB call takes from a function in its region: "single-digit millisecond
    * performance at any scale" (https://aws.amazon.com/dynamodb/), taken at the top of that range.
-   * The runs measure DynamoDB Local, which answers far slower on a loaded 2-core machine.
+   * The runs measure DynamoDB Local, which answers slower when the machine is loaded.
    */
   dynamoDbCallMs: 10,
 } as const
@@ -109,12 +109,15 @@ export type TimeModel = {
   dynamoDbCallMs?: number
 }
 
+/** Mean of `values` (0 for none). */
+export const meanOf = (values: readonly number[]) =>
+  values.length ? values.reduce((sum, value) => sum + value, 0) / values.length : 0
+
 /** A function's warm wall time (ms), as `model` reads it. */
 const wallMsOf = (fn: Metering['ingest'], model: TimeModel) => {
   const { callMs, openMs } = fn.dynamodb
   if (model.dynamoDbCallMs === undefined || callMs.length === 0) return fn.wallMs
-  const mean = callMs.reduce((sum, ms) => sum + ms, 0) / callMs.length
-  return fn.wallMs - openMs * (1 - Math.min(1, model.dynamoDbCallMs / mean))
+  return fn.wallMs - openMs * (1 - Math.min(1, model.dynamoDbCallMs / meanOf(callMs)))
 }
 
 /** GB-seconds per event of one function, warm invocations plus its share of cold starts. */
