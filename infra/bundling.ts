@@ -1,5 +1,5 @@
 import { dirname, join, relative, resolve, sep } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 import { build, type Plugin } from 'esbuild'
 import type { RouteData } from '../shared/config/route-data.js'
 import { sourceModule, sources } from '../shared/sources/registry.js'
@@ -115,27 +115,18 @@ export const bundleLambda = async (options: BundleOptions): Promise<string> => {
   return join(outdir, 'index.mjs')
 }
 
-/** The name under which a sender's module exports the registered source (found by identity). */
-const senderImport = async (id: string) => {
-  const path = join(PROJECT_ROOT, 'shared/sources', sourceModule(id))
-  const module = (await import(pathToFileURL(path).href).catch(() => ({}))) as Record<
-    string,
-    unknown
-  >
-  const name = Object.keys(module).find((key) => module[key] === sources[id])
-  if (!name) {
-    throw new Error(
-      `sender ${id}: ${path} does not export the registered source (docs/contributing.md, adding a sender)`,
-    )
-  }
-  return { path, name }
-}
+/** `datto-rmm` → `dattormmsource`: how a sender's id and its source's export name compare. */
+const exportKey = (name: string) => name.replaceAll('-', '').toLowerCase()
 
 /**
- * Whether a sender's module loads zod when it loads (it validates every payload with a schema):
- * read from its static imports, as esbuild resolves them.
+ * A sender's module as its bundle will use it, read by esbuild without running it (synth bundles
+ * in a process with no TypeScript loader): the name it exports its source under (`acmeSource` for
+ * `acme`, docs/contributing.md), and whether it loads zod when it loads (it validates every
+ * payload with a schema), from its static imports as esbuild resolves them.
  */
-const loadsZod = async (path: string): Promise<boolean> => {
+const senderModule = async (id: string) => {
+  const path = join(PROJECT_ROOT, 'shared/sources', sourceModule(id))
+  const start = relative(PROJECT_ROOT, path).split(sep).join('/')
   const { metafile } = await build({
     entryPoints: [path],
     // The metafile names inputs relative to this, whatever directory synth runs in.
@@ -147,8 +138,18 @@ const loadsZod = async (path: string): Promise<boolean> => {
     packages: 'external',
     metafile: true,
     logLevel: 'silent',
+  }).catch((error: unknown) => {
+    throw new Error(`sender ${id}: cannot read ${path} (docs/contributing.md, adding a sender)`, {
+      cause: error,
+    })
   })
-  const start = relative(PROJECT_ROOT, path).split(sep).join('/')
+  const exports = Object.values(metafile.outputs).find((output) => output.entryPoint === start)
+  const name = exports?.exports.find((key) => exportKey(key) === exportKey(`${id}Source`))
+  if (!name) {
+    throw new Error(
+      `sender ${id}: ${path} exports no ${id}Source (docs/contributing.md, adding a sender)`,
+    )
+  }
   const seen = new Set<string>()
   const reaches = (input: string): boolean => {
     if (seen.has(input)) return false
@@ -159,8 +160,7 @@ const loadsZod = async (path: string): Promise<boolean> => {
         (item.path.startsWith('zod') || item.path.endsWith('zod-mini.ts') || reaches(item.path)),
     )
   }
-  if (!metafile.inputs[start]) throw new Error(`sender module ${path}: not in its own build`)
-  return reaches(start)
+  return { path, name, loadsZod: reaches(start) }
 }
 
 /**
@@ -185,8 +185,8 @@ export const routesModuleSource = async (
   const senders: string[] = []
   let loaders = false
   for (const [index, id] of ids.entries()) {
-    const { path, name } = await senderImport(id)
-    if (!(await loadsZod(path))) {
+    const { path, name, loadsZod } = await senderModule(id)
+    if (!loadsZod) {
       lines.push(`import { ${name} as sender${index} } from ${JSON.stringify(path)}`)
       senders.push(`${JSON.stringify(id)}: sender${index}`)
       continue

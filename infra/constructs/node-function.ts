@@ -109,11 +109,15 @@ export class NodeFunction extends Construct {
   }
 }
 
-/** Runs infra/build-lambda.ts (esbuild's asynchronous API, with plugins) and waits for it. */
+/**
+ * Runs infra/build-lambda.ts (esbuild's asynchronous API, with plugins) and waits for it: from the
+ * cached bundle `npm start` uses (local/launch.mjs), which starts in a fraction of the time a
+ * TypeScript loader takes to register, once per function and synth.
+ */
 const bundleInChild = (projectRoot: string, request: object) => {
   const child = spawnSync(
     process.execPath,
-    ['--import', 'tsx', join(projectRoot, 'infra/build-lambda.ts')],
+    [join(projectRoot, 'local/launch.mjs'), join(projectRoot, 'infra/build-lambda.ts')],
     { cwd: projectRoot, input: JSON.stringify(request), stdio: ['pipe', 'inherit', 'inherit'] },
   )
   if (child.status !== 0) {

@@ -33,23 +33,39 @@ const isFresh = (manifest) =>
   manifest.node === process.version &&
   Object.entries(manifest.inputs).every(([path, print]) => fingerprint(path) === print)
 
+/** The compiler options of the `tsconfig.json` nearest above `file`, as esbuild reads them. */
+const tsconfigOf = (file) => {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    const path = join(dir, 'tsconfig.json')
+    if (existsSync(path)) return readFileSync(path, 'utf8')
+    if (dirname(dir) === dir) return '{}'
+  }
+}
+
 /**
  * Keeps each source file's own `import.meta.url` (and `dirname`, `filename`) inside the bundle, so
  * a file that finds its neighbours relative to itself (the dev secrets file, samples, a config's
- * own files) still finds them.
+ * own files) still finds them. Replaced as expressions by esbuild (`define`), so the same words
+ * inside a string (a banner of generated code) stay as written.
  */
 const ownImportMetaUrl = {
   name: 'own-import-meta-url',
   setup(build) {
-    build.onLoad({ filter: /\.[cm]?ts$/ }, (args) => {
+    build.onLoad({ filter: /\.[cm]?ts$/ }, async (args) => {
       const source = readFileSync(args.path, 'utf8')
-      return {
-        contents: source
-          .replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href))
-          .replaceAll('import.meta.dirname', JSON.stringify(dirname(args.path)))
-          .replaceAll('import.meta.filename', JSON.stringify(args.path)),
+      if (!source.includes('import.meta')) return { contents: source, loader: 'ts' }
+      const { code } = await build.esbuild.transform(source, {
         loader: 'ts',
-      }
+        format: 'esm',
+        sourcefile: args.path,
+        tsconfigRaw: tsconfigOf(args.path),
+        define: {
+          'import.meta.url': JSON.stringify(pathToFileURL(args.path).href),
+          'import.meta.dirname': JSON.stringify(dirname(args.path)),
+          'import.meta.filename': JSON.stringify(args.path),
+        },
+      })
+      return { contents: code, loader: 'js' }
     })
   },
 }

@@ -1,6 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { build } from 'esbuild'
@@ -50,6 +49,14 @@ describe('routesModuleSource (what stands for a function’s routes in its bundl
       expect(code).toMatch(
         new RegExp(`(from |import\\()"[^"]*/shared/sources/${id}/${id}-source\\.ts"`),
       )
+      // The name the bundle imports is the registered source itself (read without running it).
+      const eager = code.match(/import \{ (?<name>\w+) as sender0 \} from "(?<path>[^"]+)"/)
+      const lazy = code.match(
+        /import\("(?<path>[^"]+)"\)\.then\(\(module\) => module\.(?<name>\w+)\)/,
+      )
+      const { name = '', path = '' } = (eager ?? lazy)?.groups ?? {}
+      const module = (await import(path)) as Record<string, unknown>
+      expect(module[name]).toBe(sources[id])
     }
   })
 
@@ -89,18 +96,32 @@ const bundledModules = (files: readonly string[]): string[] =>
   )
 
 describe('the functions’ bundles', () => {
-  const outdir = mkdtempSync(join(tmpdir(), 'halo-hooks-bundles-'))
+  // Inside the project, as `cdk.out` is: a map one directory off would still reach the sources
+  // from a directory near the file system's root, and miss them from here.
+  mkdirSync(join(PROJECT_ROOT, '.tmp'), { recursive: true })
+  const outdir = mkdtempSync(join(PROJECT_ROOT, '.tmp', 'bundles-'))
   afterAll(() => rmSync(outdir, { recursive: true, force: true }))
+
+  // Each bundle is built once for the tests that read it (a build is seconds of CPU), with source
+  // maps: they name the modules each file holds, and change nothing else the tests look at.
+  const builds = new Map<string, Promise<string>>()
+  const bundled = (
+    fn: 'ingest' | 'deliver' | 'due' | 'sweep',
+    routes: Record<string, RouteData> = { r: route() },
+  ): Promise<string> => {
+    const key = JSON.stringify({ fn, routes })
+    const built =
+      builds.get(key) ??
+      bundleFunction({ fn, routes, outdir: join(outdir, `${fn}-${builds.size}`), sourcemap: true })
+    builds.set(key, built)
+    return built
+  }
+  const everySender = Object.fromEntries(Object.keys(sources).map((id) => [`r-${id}`, route(id)]))
 
   // Issue 15: classic zod's own evaluation and the methods it binds on every schema built at load
   // were the largest part of a cold start; the functions' schemas are zod/mini's.
   it('load no classic zod at sweep’s cold start', async () => {
-    const entry = await bundleFunction({
-      fn: 'sweep',
-      routes: { r: route() },
-      outdir: join(outdir, 'sweep'),
-      sourcemap: true,
-    })
+    const entry = await bundled('sweep')
 
     const modules = bundledModules(staticGraph(entry))
 
@@ -112,12 +133,7 @@ describe('the functions’ bundles', () => {
   // from their schemas: zod loads only with a value a reader is not sure of (then the schema says
   // what is wrong), and not at all at a cold start. The due sweep shares the delivery side's code.
   it.each(['deliver', 'due'] as const)('load no zod at %s’s cold start', async (fn) => {
-    const entry = await bundleFunction({
-      fn,
-      routes: { r: route() },
-      outdir: join(outdir, fn),
-      sourcemap: true,
-    })
+    const entry = await bundled(fn)
 
     const modules = bundledModules(staticGraph(entry))
 
@@ -125,7 +141,7 @@ describe('the functions’ bundles', () => {
     expect(modules.some((path) => path.endsWith('shared/schema-readers.generated.ts'))).toBe(true)
     // What a reader's fallback loads: zod with its English messages, not every locale of
     // zod/mini (400 KB), which a module that `import()`s zod-mini.js itself would keep.
-    const locales = bundledModules(mapsUnder(join(outdir, fn))).filter((path) =>
+    const locales = bundledModules(mapsUnder(dirname(entry))).filter((path) =>
       path.includes('node_modules/zod/v4/locales/'),
     )
     expect(new Set(locales.map((path) => path.split('/').at(-1)))).toEqual(new Set(['en.js']))
@@ -134,15 +150,10 @@ describe('the functions’ bundles', () => {
   // Most deliver invocations carry alerts; a timer or a Halo ticket event loads its code with the
   // first of them.
   it('load neither the timers’ nor the ticket events’ code at deliver’s cold start', async () => {
-    const entry = await bundleFunction({
-      fn: 'deliver',
-      routes: { r: route() },
-      outdir: join(outdir, 'deliver-lazy'),
-      sourcemap: true,
-    })
+    const entry = await bundled('deliver')
 
     const atColdStart = bundledModules(staticGraph(entry))
-    const everywhere = bundledModules(mapsUnder(join(outdir, 'deliver-lazy')))
+    const everywhere = bundledModules(mapsUnder(dirname(entry)))
     const handlers = /shared\/delivery\/(deliver-due|apply-ticket-event)\.ts$/
 
     expect(atColdStart.filter((path) => handlers.test(path))).toEqual([])
@@ -150,13 +161,7 @@ describe('the functions’ bundles', () => {
   })
 
   it('load no zod at ingest’s cold start, and no classic zod with any sender’s first request', async () => {
-    const routes = Object.fromEntries(Object.keys(sources).map((id) => [`r-${id}`, route(id)]))
-    const entry = await bundleFunction({
-      fn: 'ingest',
-      routes,
-      outdir: join(outdir, 'ingest'),
-      sourcemap: true,
-    })
+    const entry = await bundled('ingest', everySender)
 
     // Senders that need zod load with their first request: at cold start, none of their schemas.
     const atColdStart = bundledModules(staticGraph(entry))
@@ -176,13 +181,7 @@ describe('the functions’ bundles', () => {
   })
 
   it('build none of the delivery side’s schemas at ingest’s cold start (a halo route included)', async () => {
-    const routes = { alerts: route('generic'), halo: route('halo') }
-    const entry = await bundleFunction({
-      fn: 'ingest',
-      routes,
-      outdir: join(outdir, 'ingest-halo'),
-      sourcemap: true,
-    })
+    const entry = await bundled('ingest', { alerts: route('generic'), halo: route('halo') })
 
     const modules = bundledModules(staticGraph(entry))
 
@@ -196,19 +195,17 @@ describe('the functions’ bundles', () => {
       ),
     ).toEqual([])
     expect(
-      bundledModules(mapsUnder(join(outdir, 'ingest-halo'))).some((path) =>
+      bundledModules(mapsUnder(dirname(entry))).some((path) =>
         path.endsWith('shared/sources/halo/halo-source.ts'),
       ),
     ).toBe(true)
   })
 
   it('load no zod with the first request to a sender that reads well-formed requests without it', async () => {
-    const routes = { alerts: route('generic'), prom: route('alertmanager'), gh: route('github') }
-    const entry = await bundleFunction({
-      fn: 'ingest',
-      routes,
-      outdir: join(outdir, 'ingest-no-zod'),
-      sourcemap: true,
+    const entry = await bundled('ingest', {
+      alerts: route('generic'),
+      prom: route('alertmanager'),
+      gh: route('github'),
     })
 
     // The environment, the secret, the options (validated at synth) and well-formed alerts and
@@ -231,11 +228,7 @@ describe('the functions’ bundles', () => {
   it.each(['ingest', 'deliver', 'due', 'sweep'] as const)(
     'load two files at %s’s cold start: the entry and one chunk',
     async (fn) => {
-      const entry = await bundleFunction({
-        fn,
-        routes: { r: route(fn === 'ingest' ? 'github' : undefined) },
-        outdir: join(outdir, `files-${fn}`),
-      })
+      const entry = await (fn === 'ingest' ? bundled(fn, everySender) : bundled(fn))
 
       expect(staticGraph(entry).map((file) => relative(dirname(entry), file))).toEqual([
         'index.mjs',
@@ -245,34 +238,17 @@ describe('the functions’ bundles', () => {
   )
 
   it('map every file loaded at init to sources that exist, through both passes', async () => {
-    // Inside the project, as `cdk.out` is: a map one directory off would still reach the sources
-    // from a directory near the file system's root, and miss them from here.
-    mkdirSync(join(PROJECT_ROOT, '.tmp'), { recursive: true })
-    const dir = mkdtempSync(join(PROJECT_ROOT, '.tmp', 'bundle-maps-'))
-    try {
-      const entry = await bundleFunction({
-        fn: 'ingest',
-        routes: { r: route('generic') },
-        outdir: dir,
-        sourcemap: true,
-      })
+    const entry = await bundled('ingest', everySender)
 
-      for (const file of staticGraph(entry)) {
-        const { sources } = JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] }
-        expect(sources.length).toBeGreaterThan(0)
-        expect(sources.filter((source) => !existsSync(resolve(dirname(file), source)))).toEqual([])
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
+    for (const file of staticGraph(entry)) {
+      const { sources } = JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] }
+      expect(sources.length).toBeGreaterThan(0)
+      expect(sources.filter((source) => !existsSync(resolve(dirname(file), source)))).toEqual([])
     }
   })
 
   it('refuse an invalid environment at init, though the check loads its chunk while the entry waits for it', async () => {
-    const entry = await bundleFunction({
-      fn: 'ingest',
-      routes: { r: route('generic') },
-      outdir: join(outdir, 'invalid-environment'),
-    })
+    const entry = await bundled('ingest', everySender)
 
     // The schema's chunk uses modules of the merged chunk, not of the entry, which is still held
     // at its top-level await: importing the entry from there would wait for ever.

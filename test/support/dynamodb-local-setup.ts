@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node'
-import { type DynamoDbLocal, launchDynamoDbLocal } from './dynamodb-local.js'
+import { type DynamoDbLocal, spawnDynamoDbLocal } from './dynamodb-local.js'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -15,10 +15,11 @@ const registry = globalThis as typeof globalThis & { [SHARED]?: Shared }
 
 /**
  * The integration projects' global setup: one DynamoDB Local for the whole run (it takes seconds
- * of CPU to start), shared by every file through `startDynamoDbLocal`.
+ * of CPU to start), shared by every file through `startDynamoDbLocal`. The tests start while the
+ * JVM does: a file waits for its first answer only when it connects.
  */
 export default async function setup(project: TestProject) {
-  registry[SHARED] ??= { local: launchDynamoDbLocal(), users: 0 }
+  registry[SHARED] ??= { local: spawnDynamoDbLocal(), users: 0 }
   const shared = registry[SHARED]
   shared.users++
   const local = await shared.local

@@ -127,6 +127,24 @@ const sharedEndpoint = async (): Promise<string | undefined> => {
   return inject('dynamoDbLocalEndpoint')
 }
 
+/** Resolves once DynamoDB Local answers `ListTables` at `client`'s endpoint, else rejects. */
+const answering = async (client: DynamoDBClient, timeoutMs: number, output: () => string) => {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    try {
+      await client.send(new ListTablesCommand({}))
+      return
+    } catch (error) {
+      if (Date.now() > deadline) {
+        throw new Error(`DynamoDB Local did not answer within ${timeoutMs} ms:\n${output()}`, {
+          cause: error,
+        })
+      }
+      await new Promise((done) => setTimeout(done, 100))
+    }
+  }
+}
+
 /**
  * DynamoDB Local for a test file: the one the integration project started for the whole run
  * (`test/support/dynamodb-local-setup.ts`; tables are named per test, so files do not meet),
@@ -134,21 +152,35 @@ const sharedEndpoint = async (): Promise<string | undefined> => {
  */
 export const startDynamoDbLocal = async (timeoutMs = 30_000): Promise<DynamoDbLocal> => {
   const shared = await sharedEndpoint()
-  if (shared) return connect(shared, async (client) => client.destroy())
-  return launchDynamoDbLocal(timeoutMs)
+  if (!shared) return launchDynamoDbLocal(timeoutMs)
+  const local = connect(shared, async (client) => client.destroy())
+  // The global setup hands out the endpoint as the JVM starts: the first files wait here.
+  await answering(local.client, timeoutMs, () => 'started by the global setup (see its output)')
+  return local
 }
 
 /**
- * Starts Amazon's DynamoDB Local (in memory, on a free port) with the machine's `java`, and waits
- * until it answers `ListTables` over HTTP. Rejects, rather than skipping, when Java is missing:
- * the DynamoDB adapters must be tested against the real thing.
+ * Java options for a server that lives for one test run: the JIT's first tier only and one
+ * compiler thread, serial GC. It answers sooner, on about half the CPU (measured on the 2-core
+ * machine: 2.7 → 2.2 s to the first answer, 4.7 → 2.5 s of CPU).
  */
-export const launchDynamoDbLocal = async (timeoutMs = 30_000): Promise<DynamoDbLocal> => {
+const JVM_OPTIONS = ['-XX:TieredStopAtLevel=1', '-XX:CICompilerCount=1', '-XX:+UseSerialGC']
+
+/**
+ * Starts Amazon's DynamoDB Local (in memory, on a free port) with the machine's `java` and
+ * returns as soon as the process runs: `ready` resolves once it answers `ListTables` over HTTP.
+ * Rejects, rather than skipping, when Java is missing: the DynamoDB adapters must be tested
+ * against the real thing.
+ */
+export const spawnDynamoDbLocal = async (
+  timeoutMs = 30_000,
+): Promise<DynamoDbLocal & { ready: Promise<void> }> => {
   const dir = jarDirectory()
   const port = await freePort()
   const child = spawn(
     'java',
     [
+      ...JVM_OPTIONS,
       `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
       '-jar',
       join(dir, 'DynamoDBLocal.jar'),
@@ -166,48 +198,38 @@ export const launchDynamoDbLocal = async (timeoutMs = 30_000): Promise<DynamoDbL
   child.stderr?.on('data', (chunk) => {
     output += chunk
   })
-  const spawnError = new Promise<never>((_, reject) => {
+  await new Promise<void>((resolve, reject) => {
+    child.once('spawn', resolve)
     child.once('error', (error) =>
       reject(
         new Error(`cannot start DynamoDB Local with java: ${error.message}`, { cause: error }),
       ),
     )
+  })
+  const exitedEarly = new Promise<never>((_, reject) => {
     child.once('exit', (code) =>
       reject(new Error(`DynamoDB Local exited with ${code} before it was ready:\n${output}`)),
     )
   })
-  spawnError.catch(() => {}) // observed below; avoid an unhandled rejection after `stop`
 
-  const endpoint = `http://127.0.0.1:${port}`
-  const local = connect(endpoint, async (own) => {
+  const local = connect(`http://127.0.0.1:${port}`, async (own) => {
     own.destroy()
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
     await exited(child)
   })
-  const { client, stop } = local
+  const ready = Promise.race([answering(local.client, timeoutMs, () => output), exitedEarly])
+  ready.catch(() => {}) // observed by whoever awaits `ready`; no unhandled rejection after `stop`
+  return { ...local, ready }
+}
 
-  const ready = async () => {
-    const deadline = Date.now() + timeoutMs
-    for (;;) {
-      try {
-        await client.send(new ListTablesCommand({}))
-        return
-      } catch (error) {
-        if (Date.now() > deadline) {
-          throw new Error(`DynamoDB Local did not answer within ${timeoutMs} ms:\n${output}`, {
-            cause: error,
-          })
-        }
-        await new Promise((done) => setTimeout(done, 200))
-      }
-    }
-  }
+/** {@link spawnDynamoDbLocal}, returning once it answers (stopped again if it never does). */
+export const launchDynamoDbLocal = async (timeoutMs = 30_000): Promise<DynamoDbLocal> => {
+  const { ready, ...local } = await spawnDynamoDbLocal(timeoutMs)
   try {
-    await Promise.race([ready(), spawnError])
+    await ready
   } catch (error) {
-    await stop()
+    await local.stop()
     throw error
   }
-
   return local
 }

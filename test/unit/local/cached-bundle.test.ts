@@ -64,6 +64,20 @@ describe('importBundled', () => {
     expect(module.where).toEqual([pathToFileURL(file).href, join(project, 'src'), file])
   })
 
+  // infra/bundling.ts writes generated code that mentions import.meta.url (a Lambda bundle's
+  // banner), and synth runs it from its bundle.
+  it('leaves the words import.meta.url inside a string as written', async () => {
+    const entry = write(
+      'src/main.ts',
+      'export const banner: string = "createRequire(import.meta.url)"\nexport const url = import.meta.url\n',
+    )
+    const module = await importBundled(entry)
+    expect(module).toMatchObject({
+      banner: 'createRequire(import.meta.url)',
+      url: pathToFileURL(entry).href,
+    })
+  })
+
   it('says what failed to build', async () => {
     const entry = write('src/main.ts', "export { missing } from './nowhere.js'\n")
     await expect(importBundled(entry)).rejects.toThrow(/nowhere/)
