@@ -85,8 +85,15 @@ const replaceModules = (replace: Readonly<Record<string, string>>): Plugin => ({
   },
 })
 
+/** A bundle on disk: its `index.mjs`, and every source file it was built from (absolute paths). */
+export type BuiltBundle = { entry: string; inputs: string[] }
+
 /** Bundles one Lambda entry point with {@link LAMBDA_BUNDLING}. Returns the path of `index.mjs`. */
-export const bundleLambda = async (options: BundleOptions): Promise<string> => {
+export const bundleLambda = async (options: BundleOptions): Promise<string> =>
+  (await buildLambda(options)).entry
+
+/** {@link bundleLambda}, telling also which files the bundle was built from. */
+export const buildLambda = async (options: BundleOptions): Promise<BuiltBundle> => {
   const { banner, ...settings } = LAMBDA_BUNDLING
   const outdir = resolve(options.outdir)
   const sourcemap = options.sourcemap ?? false
@@ -112,7 +119,10 @@ export const bundleLambda = async (options: BundleOptions): Promise<string> => {
     sourcemap,
     settings: { target: settings.target, minify: settings.minify, chunkNames: settings.chunkNames },
   })
-  return join(outdir, 'index.mjs')
+  return {
+    entry: join(outdir, 'index.mjs'),
+    inputs: Object.keys(metafile.inputs).map((input) => resolve(PROJECT_ROOT, input)),
+  }
 }
 
 /** `datto-rmm` → `dattormmsource`: how a sender's id and its source's export name compare. */
@@ -211,14 +221,20 @@ export const routesModuleSource = async (
  * Bundles one of the stack's functions with `routes` compiled in: its routes module replaced by
  * {@link routesModuleSource}, so the bundle carries neither the config file nor its compiler.
  */
-export const bundleFunction = async (options: {
+export const bundleFunction = async (options: FunctionBundleOptions): Promise<string> =>
+  (await buildFunction(options)).entry
+
+export type FunctionBundleOptions = {
   fn: LambdaFunctionName
   routes: Readonly<Record<string, RouteData>>
   outdir: string
   sourcemap?: boolean
-}): Promise<string> => {
+}
+
+/** {@link bundleFunction}, telling also which files the bundle was built from. */
+export const buildFunction = async (options: FunctionBundleOptions): Promise<BuiltBundle> => {
   const { entry, routes } = LAMBDA_FUNCTIONS[options.fn]
-  return bundleLambda({
+  return buildLambda({
     entry,
     outdir: options.outdir,
     sourcemap: options.sourcemap,

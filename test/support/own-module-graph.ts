@@ -7,4 +7,5 @@
 export const OWN_MODULE_GRAPH = [
   'test/integration/deliver/deliver-due.test.ts',
   'test/integration/log-scan.test.ts',
+  'test/unit/schemas-built-on-use.test.ts',
 ]
