@@ -62,6 +62,12 @@ const unchanged = (manifest: Manifest) => {
   return Object.entries(manifest.inputs).every(([file, digest]) => now[file] === digest)
 }
 
+/** Whether the bundle kept in `cache` was built from files that all still hold what they held. */
+export const isCurrent = (cache: string): boolean => {
+  const manifest = readManifest(join(cache, 'manifest.json'))
+  return manifest !== undefined && unchanged(manifest)
+}
+
 /** Bundles kept at most: a config edited often leaves one per version of its routes. */
 const KEPT_BUNDLES = 16
 
@@ -92,8 +98,7 @@ export const bundleCacheDir = (options: Omit<FunctionBundleOptions, 'outdir'>): 
  */
 export const cachedBundleFunction = async (options: FunctionBundleOptions): Promise<string> => {
   const cache = bundleCacheDir(options)
-  const manifest = readManifest(join(cache, 'manifest.json'))
-  if (manifest && unchanged(manifest)) {
+  if (isCurrent(cache)) {
     cpSync(join(cache, 'bundle'), options.outdir, { recursive: true })
     const now = new Date()
     utimesSync(cache, now, now) // last used: the bundles least recently used go first

@@ -16,9 +16,20 @@ import { ROOT } from '../support/aws/bundle-handler.js'
 
 const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] }
 
+const synthesized = new Map<string, { stack: HaloHooksStack; template: Template }>()
+
+/**
+ * The stack with `context` and its template, synthesized once for the tests that only read them
+ * (a synth is a third of a second of CPU).
+ */
 const synth = (context: Record<string, unknown> = {}) => {
+  const key = JSON.stringify(context)
+  const known = synthesized.get(key)
+  if (known) return known
   const { stack } = createApp(new App({ context: { ...NO_BUNDLING, ...context } }))
-  return { stack, template: Template.fromStack(stack) }
+  const result = { stack, template: Template.fromStack(stack) }
+  synthesized.set(key, result)
+  return result
 }
 
 type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>
