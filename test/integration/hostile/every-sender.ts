@@ -9,7 +9,7 @@ import { createMemorySecretStore } from '../../../shared/secrets/memory-secret-s
 import type { Secrets } from '../../../shared/secrets/secret-store.js'
 import { createAwsSnsSource } from '../../../shared/sources/aws-sns/aws-sns-source.js'
 import type { WebhookSource } from '../../../shared/sources/webhook-source.js'
-import { createSnsKeyPair } from '../../support/sources/aws-sns-harness.js'
+import { snsKeyPair } from '../../support/sources/aws-sns-harness.js'
 
 /** The clock every request is signed and received at. */
 export const NOW = new Date('2026-11-28T07:00:00Z')
@@ -101,18 +101,10 @@ export const secretValues = (): string[] => [
   ...(SECRETS.halo ? [SECRETS.halo.clientSecret] : []),
 ]
 
-let snsPair: { key: string; cert: string } | undefined
-let otherPair: { key: string; cert: string } | undefined
 /** The pair whose certificate the injected fetch answers for every SNS URL. */
-const snsKeys = () => {
-  snsPair ??= createSnsKeyPair('hostile-sns-')
-  return snsPair
-}
+const snsKeys = () => snsKeyPair('signer')
 /** A second pair: what a forger who is not AWS could sign with. */
-const forgerKeys = () => {
-  otherPair ??= createSnsKeyPair('hostile-sns-')
-  return otherPair
-}
+const forgerKeys = () => snsKeyPair('other')
 
 /**
  * Signs an SNS message as AWS does (the developer guide's string to sign, RSA-SHA1 for

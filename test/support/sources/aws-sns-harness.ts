@@ -10,13 +10,20 @@ import { createSourceHarness } from './source-harness.js'
 /** A PEM private key and the self-signed certificate that verifies it. */
 export type SnsKeyPair = { key: string; cert: string }
 
+const generated = new Map<string, SnsKeyPair>()
+
 /**
- * A throwaway RSA key and self-signed certificate, standing in for AWS's signing pair.
+ * A throwaway RSA key and self-signed certificate, standing in for AWS's signing pair: the pair
+ * named `name`, made once for all the test files that share this module graph (an RSA key is a
+ * quarter of a second of CPU, during which a test worker waits). Two names, two pairs: one that
+ * signs, and another whose signatures the first one's certificate must refuse.
  *
  * @throws when `openssl` is not on the PATH.
  */
-export const createSnsKeyPair = (prefix = 'sns-test-'): SnsKeyPair => {
-  const dir = mkdtempSync(join(tmpdir(), prefix))
+export const snsKeyPair = (name: 'signer' | 'other'): SnsKeyPair => {
+  const known = generated.get(name)
+  if (known) return known
+  const dir = mkdtempSync(join(tmpdir(), `sns-test-${name}-`))
   try {
     const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')]
     execFileSync(
@@ -29,7 +36,9 @@ export const createSnsKeyPair = (prefix = 'sns-test-'): SnsKeyPair => {
       ]),
       { stdio: 'ignore' },
     )
-    return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') }
+    const pair = { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') }
+    generated.set(name, pair)
+    return pair
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

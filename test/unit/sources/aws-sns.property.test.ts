@@ -3,8 +3,8 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
   createSnsHarness,
-  createSnsKeyPair,
   signSnsMessage,
+  snsKeyPair,
 } from '../../support/sources/aws-sns-harness.js'
 import { assertLenientBeyondEssentials } from '../../support/sources/lenience-properties.js'
 import { readFixture } from '../../support/sources/source-harness.js'
@@ -15,7 +15,7 @@ import {
   withOneCharReplaced,
 } from '../../support/sources/source-properties.js'
 
-const { key: KEY, cert: CERT } = createSnsKeyPair('sns-property-')
+const { key: KEY, cert: CERT } = snsKeyPair('signer')
 
 const ALARM = readFixture('aws-sns', 'cloudwatch-alarm.json')
 const FIELDS = ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type']

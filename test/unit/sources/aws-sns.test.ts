@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { pendingAlerts } from '../../support/envelopes.js'
 import {
   createSnsHarness,
-  createSnsKeyPair,
   signSnsMessage,
+  snsKeyPair,
 } from '../../support/sources/aws-sns-harness.js'
 import {
   answer,
@@ -16,8 +16,8 @@ import {
 
 const fixture = fixtureReader('aws-sns')
 
-const AWS = createSnsKeyPair()
-const OTHER = createSnsKeyPair()
+const AWS = snsKeyPair('signer')
+const OTHER = snsKeyPair('other')
 
 /** Re-signs a published sample in place: only its Signature (and version) bytes change. */
 const sign = (body: string, key = AWS.key, version: '1' | '2' = '1'): string =>
