@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os'
 import { defineConfig } from 'vitest/config'
 import { OWN_MODULE_GRAPH } from './test/support/own-module-graph.js'
+import { WaitingApartSequencer } from './test/support/waiting-apart-sequencer.js'
 
 // Much of the suite's time is spent waiting (on the Halo sandbox, DynamoDB Local, gateways and
 // their timers), not computing: one more test file than cores runs at once. Vitest's default (one
@@ -28,6 +29,8 @@ export default defineConfig({
     isolate: false,
     // Worker threads, not processes: less to start and to switch between on two cores.
     pool: 'threads',
+    // The files that mostly wait on real time run one after another, beside the others.
+    sequence: { sequencer: WaitingApartSequencer },
     // Transformed modules are kept in node_modules/.experimental-vitest-cache for the next run
     // (and for the other workers of this one).
     experimental: { fsModuleCache: true },

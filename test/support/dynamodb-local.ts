@@ -127,14 +127,23 @@ const sharedEndpoint = async (): Promise<string | undefined> => {
   return inject('dynamoDbLocalEndpoint')
 }
 
-/** Resolves once DynamoDB Local answers `ListTables` at `client`'s endpoint, else rejects. */
-const answering = async (client: DynamoDBClient, timeoutMs: number, output: () => string) => {
+/**
+ * Resolves once DynamoDB Local answers `ListTables` at `client`'s endpoint; rejects when it has
+ * not within `timeoutMs`, or once `stopped` (a run shorter than the JVM's start ends it so).
+ */
+const answering = async (
+  client: DynamoDBClient,
+  timeoutMs: number,
+  output: () => string,
+  stopped?: AbortSignal,
+) => {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     try {
       await client.send(new ListTablesCommand({}))
       return
     } catch (error) {
+      if (stopped?.aborted) throw new Error('DynamoDB Local was stopped before it answered')
       if (Date.now() > deadline) {
         throw new Error(`DynamoDB Local did not answer within ${timeoutMs} ms:\n${output()}`, {
           cause: error,
@@ -212,12 +221,17 @@ export const spawnDynamoDbLocal = async (
     )
   })
 
+  const stopped = new AbortController()
   const local = connect(`http://127.0.0.1:${port}`, async (own) => {
+    stopped.abort()
     own.destroy()
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
     await exited(child)
   })
-  const ready = Promise.race([answering(local.client, timeoutMs, () => output), exitedEarly])
+  const ready = Promise.race([
+    answering(local.client, timeoutMs, () => output, stopped.signal),
+    exitedEarly,
+  ])
   ready.catch(() => {}) // observed by whoever awaits `ready`; no unhandled rejection after `stop`
   return { ...local, ready }
 }
