@@ -156,8 +156,9 @@ const senderModule = async (id: string) => {
   const exports = Object.values(metafile.outputs).find((output) => output.entryPoint === start)
   const name = exports?.exports.find((key) => exportKey(key) === exportKey(`${id}Source`))
   if (!name) {
+    const expected = `${id.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase())}Source`
     throw new Error(
-      `sender ${id}: ${path} exports no ${id}Source (docs/contributing.md, adding a sender)`,
+      `sender ${id}: ${path} exports no ${expected} (docs/contributing.md, adding a sender)`,
     )
   }
   const seen = new Set<string>()

@@ -19,7 +19,7 @@ const registry = globalThis as typeof globalThis & { [SHARED]?: Shared }
  * JVM does: a file waits for its first answer only when it connects.
  */
 export default async function setup(project: TestProject) {
-  registry[SHARED] ??= { local: spawnDynamoDbLocal(), users: 0 }
+  registry[SHARED] ??= { local: spawnShared(), users: 0 }
   const shared = registry[SHARED]
   shared.users++
   const local = await shared.local
@@ -28,5 +28,24 @@ export default async function setup(project: TestProject) {
     if (--shared.users > 0) return
     registry[SHARED] = undefined
     await local.stop()
+  }
+}
+
+/**
+ * Starts the shared one. The files that connect wait for its first answer and fail on their own
+ * when it never comes; why (Java's output, or its exit) is printed here, where it is known.
+ */
+const spawnShared = async (): Promise<DynamoDbLocal> => {
+  const { ready, ...local } = await spawnDynamoDbLocal()
+  let stopping = false
+  ready.catch((error: unknown) => {
+    if (!stopping) console.error(error instanceof Error ? error.message : error)
+  })
+  return {
+    ...local,
+    stop: () => {
+      stopping = true
+      return local.stop()
+    },
   }
 }
