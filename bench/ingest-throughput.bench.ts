@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto'
 import { Agent, request as httpRequest } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
+import { standInEnv } from '../test/support/aws/aws-stand-in.js'
 import { BENCH_SECRETS, sequencedBody } from './support/bench-config.js'
 import { type ChildServer, startChildServer } from './support/child-server.js'
 import { ms, ratio, us } from './support/format.js'
@@ -177,9 +178,37 @@ const runFresh = async (mode: Server, target: Target) => {
   }
 }
 
+/**
+ * One load run of an app that sends to SQS (`minimal-sqs`, `ingest-sqs`), with a fresh SQS
+ * stand-in in its own process: the server's CPU is its own work and its SDK client's.
+ */
+const runFreshWithSqs = async (mode: SqsServer, target: Target) => {
+  const standIn = await startChildServer('sqs-stand-in')
+  let run: Run
+  try {
+    const env = { ...standInEnv(standIn), BENCH_QUEUE_URL: standIn.queueUrl as string }
+    const server = await startChildServer(mode, env)
+    try {
+      run = await measureWithCpu(server, target)
+    } finally {
+      await server.stop()
+    }
+  } catch (error) {
+    await standIn.stop()
+    throw error
+  }
+  return { run, stats: await standIn.stop() }
+}
+
+const SQS_SERVERS = ['minimal-sqs', 'ingest-sqs'] as const satisfies IngestServerMode[]
+type SqsServer = (typeof SQS_SERVERS)[number]
+
 /** The median of per-round ratios, with their range. */
-const ratioLine = (rounds: Record<Server, Run>[], field: 'rps' | 'cpuPerRequest') => {
-  return (a: Server, b: Server) => {
+const ratioLine = <Mode extends string>(
+  rounds: Record<Mode, Run>[],
+  field: 'rps' | 'cpuPerRequest',
+) => {
+  return (a: Mode, b: Mode) => {
     const each = rounds.map((round) => round[a][field] / round[b][field])
     const low = Math.min(...each).toFixed(2)
     const high = Math.max(...each).toFixed(2)
@@ -238,6 +267,44 @@ export const benchIngestThroughput = async (): Promise<string[]> => {
       `  latency under load (Little's law, ${CONNECTIONS} connections ÷ median throughput): ${SERVERS.map((mode) => `${LABEL[mode]} ${ms(littles(med(mode, 'rps')))}`).join(', ')}; autocannon p99 (whole ms) ${SERVERS.map((mode) => `${ms(med(mode, 'p99'))}`).join(', ')}`,
       `  latency one request at a time (µs timer) p50 / p99: ${SERVERS.map((mode) => `${LABEL[mode]} ${us(at(mode).p50)} / ${us(at(mode).p99)}`).join(', ')}; ingest alone vs minimal p50 ${ratio(at('ingest').p50, at('minimal').p50)}`,
       `  failed under load: ${SERVERS.map((mode) => `${LABEL[mode]} ${rounds.reduce((sum, round) => sum + round[mode].failed, 0)}`).join(', ')} (of ${rounds.reduce((sum, round) => sum + SERVERS.reduce((all, mode) => all + round[mode].total, 0), 0)}); last stops: ingest ${JSON.stringify(stops.ingest)}, gateway ${JSON.stringify(stops.gateway)}`,
+    )
+  }
+  lines.push(...(await benchWithSqs()))
+  return lines
+}
+
+/**
+ * The same comparison with both apps sending to SQS through the official client, as the deployed
+ * ingest function does and as the cold-start bench's minimal equivalent does (`SendMessageBatch`
+ * to a local SQS stand-in in a third process): what a request costs on the deployed path.
+ */
+const benchWithSqs = async (): Promise<string[]> => {
+  const lines = [
+    'with the official SQS client: the same two apps sending each delivery in one SendMessageBatch (the AWS SDK v3 client, signing and parsing for real) to a local SQS stand-in in its own process, whose CPU is not counted; same rounds, a fresh stand-in per run',
+  ]
+  for (const target of TARGETS) {
+    const rounds: Record<SqsServer, Run>[] = []
+    let sent: Record<string, unknown> = {}
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 ? [...SQS_SERVERS].reverse() : SQS_SERVERS
+      const runs: Partial<Record<SqsServer, Run>> = {}
+      for (const mode of order) {
+        const { run, stats } = await runFreshWithSqs(mode, target)
+        runs[mode] = run
+        if (mode === 'ingest-sqs') sent = stats
+      }
+      rounds.push(runs as Record<SqsServer, Run>)
+    }
+    const rps = ratioLine(rounds, 'rps')
+    const cpu = ratioLine(rounds, 'cpuPerRequest')
+    const med = (mode: SqsServer, field: keyof Run) =>
+      median(rounds.map((round) => round[mode][field]))
+    const failed = (mode: SqsServer) => rounds.reduce((sum, round) => sum + round[mode].failed, 0)
+    lines.push(
+      `ingest ${target.name}, sending to SQS:`,
+      `  median throughput: minimal Hono ${med('minimal-sqs', 'rps').toFixed(0)} req/s, ingest alone ${med('ingest-sqs', 'rps').toFixed(0)} req/s; median CPU per request: ${med('minimal-sqs', 'cpuPerRequest').toFixed(0)} µs, ${med('ingest-sqs', 'cpuPerRequest').toFixed(0)} µs`,
+      `  ingest alone vs minimal Hono: throughput ${rps('ingest-sqs', 'minimal-sqs')}, CPU per request ${cpu('ingest-sqs', 'minimal-sqs')} (issue 15's goal: throughput ≥ ${GOAL.throughput}×, CPU per request ≤ ${GOAL.cpuPerRequest}×)`,
+      `  failed under load: minimal Hono ${failed('minimal-sqs')}, ingest alone ${failed('ingest-sqs')}; the last run's stand-in: ${JSON.stringify(sent)}`,
     )
   }
   return lines

@@ -4,6 +4,8 @@ import type { IngestServerMode } from './ingest-server.js'
 
 export type ChildServer = {
   url: string
+  /** The queue URL the SQS stand-in serves (`sqs-stand-in` only). */
+  queueUrl?: string
   /** The child's `process.cpuUsage()`, user + system, in µs. */
   cpu(): Promise<number>
   /** Stops the child (SIGTERM, by its pid) and resolves with the stats it printed, if any. */
@@ -12,12 +14,18 @@ export type ChildServer = {
 
 const SERVER = fileURLToPath(new URL('./ingest-server.ts', import.meta.url))
 
-/** Starts `ingest-server.ts <mode>` in a child Node process (through tsx) and waits for READY. */
-export const startChildServer = (mode: IngestServerMode): Promise<ChildServer> =>
+/**
+ * Starts `ingest-server.ts <mode>` in a child Node process (through tsx), with `env` added to its
+ * environment, and waits for READY.
+ */
+export const startChildServer = (
+  mode: IngestServerMode,
+  env: Record<string, string> = {},
+): Promise<ChildServer> =>
   new Promise((resolve, reject) => {
     const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', SERVER, mode], {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      env: { ...process.env, NODE_ENV: 'production' },
+      env: { ...process.env, NODE_ENV: 'production', ...env },
     })
     let output = ''
     let errors = ''
@@ -35,11 +43,12 @@ export const startChildServer = (mode: IngestServerMode): Promise<ChildServer> =
     })
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString()
-      const ready = /READY (\S+)/.exec(output)
+      const ready = /READY (\S+)(?: (\S+))?\n/.exec(output)
       if (!ready?.[1] || output.indexOf('READY') !== output.lastIndexOf('READY')) return
       clearTimeout(timer)
       resolve({
         url: ready[1],
+        ...(ready[2] ? { queueUrl: ready[2] } : {}),
         cpu: () =>
           new Promise((answered) => {
             child.once('message', (message) => {

@@ -1,12 +1,14 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
+import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs'
 import { Hono } from 'hono'
 import { BENCH_SECRETS } from './bench-config.js'
 
 // The minimal Hono equivalent of the ingest app on the two bench routes, the baseline the ingest
 // app is held to: read the body (with a declared-length check), authenticate it (HMAC-SHA256 of
 // the bytes, or the bearer token, compared in constant time), parse the JSON, derive a sha-256
-// envelope id per alert from the body's hash, and push the envelopes onto an array. No
-// validation, no templates, no error table: what anyone would write for these two routes alone.
+// envelope id per alert from the body's hash, and push the envelopes onto an array (or send them to
+// SQS in one `SendMessageBatch`, as the deployed function would). No validation, no templates, no
+// error table: what anyone would write for these two routes alone.
 
 const LIMIT = 262_144
 
@@ -21,10 +23,36 @@ const sameText = (given: string, expected: string) => {
 const envelopeId = (delivery: string, key: string, status: string) =>
   createHash('sha256').update(`${delivery}\u0000${key}\u0000${status}`).digest('base64url')
 
-export type Queued = { id: string; route: string; receivedAt: string; payload: unknown }
+export type Queued = {
+  id: string
+  route: string
+  key: string
+  receivedAt: string
+  payload: unknown
+}
 
-/** The minimal app, queueing into `queue`. */
-export const createMinimalIngestApp = (queue: Queued[]) => {
+/** Where the minimal app's envelopes go: an array, or SQS (`sqsEnqueue`). */
+export type Enqueue = (items: Queued[]) => void | Promise<void>
+
+/** The minimal app's SQS queue: one `SendMessageBatch` per delivery, as the least code would. */
+export const sqsEnqueue =
+  (sqs: SQSClient, queueUrl: string): Enqueue =>
+  async (items) => {
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: items.map((item, index) => ({
+          Id: String(index),
+          MessageBody: JSON.stringify(item),
+          MessageGroupId: `${item.route}:${item.key}`,
+          MessageDeduplicationId: item.id,
+        })),
+      }),
+    )
+  }
+
+/** The minimal app, handing its envelopes to `enqueue` before it answers. */
+export const createMinimalIngestApp = (enqueue: Enqueue) => {
   const app = new Hono()
   app.post('/hooks/generic-hmac', async (c) => {
     if (Number(c.req.header('content-length')) > LIMIT) return c.json({ error: 'too_large' }, 413)
@@ -36,7 +64,9 @@ export const createMinimalIngestApp = (queue: Queued[]) => {
     const payload = JSON.parse(body.toString('utf8')) as { id: string; status: string }
     const delivery = createHash('sha256').update(body).digest('hex')
     const id = envelopeId(delivery, payload.id, payload.status)
-    queue.push({ id, route: 'generic-hmac', receivedAt: new Date().toISOString(), payload })
+    const receivedAt = new Date().toISOString()
+    const queued = enqueue([{ id, route: 'generic-hmac', key: payload.id, receivedAt, payload }])
+    if (queued) await queued
     return c.json({ accepted: 1, ids: [id] }, 202)
   })
   app.post('/hooks/alertmanager', async (c) => {
@@ -49,12 +79,16 @@ export const createMinimalIngestApp = (queue: Queued[]) => {
     }
     const delivery = createHash('sha256').update(body).digest('hex')
     const receivedAt = new Date().toISOString()
-    const ids = payload.alerts.map((alert) => {
-      const id = envelopeId(delivery, alert.fingerprint, alert.status)
-      queue.push({ id, route: 'alertmanager', receivedAt, payload: alert })
-      return id
-    })
-    return c.json({ accepted: ids.length, ids }, 202)
+    const items = payload.alerts.map((alert) => ({
+      id: envelopeId(delivery, alert.fingerprint, alert.status),
+      route: 'alertmanager',
+      key: alert.fingerprint,
+      receivedAt,
+      payload: alert,
+    }))
+    const queued = enqueue(items)
+    if (queued) await queued
+    return c.json({ accepted: items.length, ids: items.map((item) => item.id) }, 202)
   })
   return app
 }

@@ -87,16 +87,15 @@ export const createIngestEndpoints = (deps: IngestAppDeps) => {
     return json(status, { error: code, detail })
   }
 
-  const receive = async (
-    method: string,
-    name: string,
-    read: ReadRequest,
-  ): Promise<IngestAnswer & { code?: string; accepted?: number }> => {
+  /** An answer, with what became of the webhook for `onResult`. */
+  type Received = { answer: IngestAnswer; code?: string; accepted?: number }
+
+  const receive = async (method: string, name: string, read: ReadRequest): Promise<Received> => {
     // A GET is a webhook only for senders that can do no more than call a URL (heartbeats).
     const gets = method === 'GET' && deps.routes.get(name)?.source.acceptsGet
     if (method !== 'POST' && !gets) {
       return {
-        ...json(
+        answer: json(
           405,
           { error: 'method_not_allowed', detail: 'webhooks are delivered with POST' },
           { allow: 'POST' },
@@ -114,9 +113,11 @@ export const createIngestEndpoints = (deps: IngestAppDeps) => {
           type: outcome.type,
         })
         return {
-          status: outcome.reply.status,
-          contentType: outcome.reply.contentType,
-          body: outcome.reply.body,
+          answer: {
+            status: outcome.reply.status,
+            contentType: outcome.reply.contentType,
+            body: outcome.reply.body,
+          },
         }
       case 'ignored':
         logger.info('webhook ignored', {
@@ -124,11 +125,11 @@ export const createIngestEndpoints = (deps: IngestAppDeps) => {
           type: outcome.type,
           reason: outcome.reason,
         })
-        return json(200, { accepted: 0, ids: [], ignored: outcome.reason })
+        return { answer: json(200, { accepted: 0, ids: [], ignored: outcome.reason }) }
       case 'accepted':
         logger.info('webhook accepted', { route: route.name, type: outcome.type, ids: outcome.ids })
         return {
-          ...json(202, { accepted: outcome.ids.length, ids: outcome.ids }),
+          answer: json(202, { accepted: outcome.ids.length, ids: outcome.ids }),
           accepted: outcome.ids.length,
         }
     }
@@ -139,20 +140,20 @@ export const createIngestEndpoints = (deps: IngestAppDeps) => {
 
     /** `/hooks/:route`, any method: the webhook, or the reason it was refused. */
     webhook: async (method: string, name: string, read: ReadRequest): Promise<IngestAnswer> => {
-      let answer: IngestAnswer & { code?: string; accepted?: number }
+      let received: Received
       try {
-        answer = await receive(method, name, read)
+        received = await receive(method, name, read)
       } catch (error) {
-        answer = { ...failure(error, name), code: codeOf(error) }
+        received = { answer: failure(error, name), code: codeOf(error) }
       }
-      const { code, accepted, ...sent } = answer
+      const { answer, code, accepted } = received
       onResult?.({
         route: name,
-        status: sent.status,
+        status: answer.status,
         ...(code === undefined ? {} : { code }),
         ...(accepted === undefined ? {} : { accepted }),
       })
-      return sent
+      return answer
     },
 
     /** `POST /dry-run/:route`: what the webhook would do, read from the state, nothing written. */
