@@ -162,18 +162,32 @@ const envelopeOf = (
   alert: Alert,
   raw: unknown,
 ): AlertEnvelope =>
-  // The memory queue then keeps it as it is, with no copy, and freezes it when it is read.
-  handOver({
-    v: 1 as const,
-    id: envelopeId(delivery, alert),
-    route: route.name,
-    source: route.source.id,
-    type: result.type,
-    ...(result.deliveryId ? { deliveryId: result.deliveryId } : {}),
-    receivedAt,
-    alert,
-    raw,
-  })
+  // The memory queue then keeps it as it is, with no copy, and freezes it when it is read. Two
+  // literals, not a spread in the middle of one: the same keys in the same order, built faster.
+  handOver(
+    result.deliveryId
+      ? {
+          v: 1 as const,
+          id: envelopeId(delivery, alert),
+          route: route.name,
+          source: route.source.id,
+          type: result.type,
+          deliveryId: result.deliveryId,
+          receivedAt,
+          alert,
+          raw,
+        }
+      : {
+          v: 1 as const,
+          id: envelopeId(delivery, alert),
+          route: route.name,
+          source: route.source.id,
+          type: result.type,
+          receivedAt,
+          alert,
+          raw,
+        },
+  )
 
 /** The envelopes of a source's alerts, one per distinct id, in order. */
 const outcomeOf = (
