@@ -81,6 +81,7 @@ export const createFifoQueue = <Ref>(
   let unavailable = false
 
   const wakeWaiters = () => {
+    if (waiters.size === 0) return
     for (const wake of waiters) wake()
     waiters.clear()
   }

@@ -16,6 +16,8 @@ const memoryStorage = (): FifoStorage<Stored> => {
   const messages: Stored[] = []
   const deadLetters: DeadLetter[] = []
   const seen = new Map<string, number>()
+  /** When the window of the oldest id remembered ends: until then there is nothing to forget. */
+  let firstExpiry = Number.POSITIVE_INFINITY
   const remove = (message: Stored) => {
     messages.splice(messages.indexOf(message), 1)
   }
@@ -23,13 +25,20 @@ const memoryStorage = (): FifoStorage<Stored> => {
   return {
     transaction: (step) => step(),
     forgetSeen(at) {
+      if (firstExpiry > at) return
       for (const [id, expiresAt] of seen) {
-        if (expiresAt > at) break // insertion order is expiry order
+        if (expiresAt > at) {
+          // Insertion order is expiry order: the rest are younger still.
+          firstExpiry = expiresAt
+          return
+        }
         seen.delete(id)
       }
+      firstExpiry = Number.POSITIVE_INFINITY
     },
     hasSeen: (envelopeId) => seen.has(envelopeId),
     remember(envelopeId, until) {
+      if (seen.size === 0) firstExpiry = until
       seen.set(envelopeId, until)
     },
     messageCount: () => messages.length,

@@ -82,6 +82,31 @@ export const localEventQueueContract = (
       expect(pendingAlerts(queue)).toHaveLength(1)
     })
 
+    it('ends the deduplication window of each envelope id on its own', async () => {
+      const time = clock()
+      const queue = create({ deduplicationWindowMs: 5000, now: time.now })
+      const first = envelopeFor({ key: 'first' })
+      const second = envelopeFor({ key: 'second' })
+      const drain = () => {
+        for (const message of queue.receive(10)) queue.ack(message.receiptHandle)
+      }
+      await queue.send([first])
+      time.advance(3000)
+      await queue.send([second])
+      drain()
+
+      time.advance(2500) // the first's window is over, the second's is not
+      await queue.send([second])
+      expect(pendingAlerts(queue)).toHaveLength(0)
+      await queue.send([first])
+      expect(pendingAlerts(queue)).toHaveLength(1)
+      drain()
+
+      time.advance(2501) // now the second's too
+      await queue.send([second])
+      expect(pendingAlerts(queue)).toHaveLength(1)
+    })
+
     it('moves a message to the dead-letter list after maxReceiveCount receives, and lets its group go on', async () => {
       const time = clock()
       const queue = create({ visibilityTimeoutMs: 10, maxReceiveCount: 2, now: time.now })
