@@ -184,6 +184,7 @@ const runFresh = async (mode: Server, target: Target) => {
  */
 const runFreshWithSqs = async (mode: SqsServer, target: Target) => {
   const standIn = await startChildServer('sqs-stand-in')
+  let stats: Record<string, unknown>
   let run: Run
   try {
     const env = { ...standInEnv(standIn), BENCH_QUEUE_URL: standIn.queueUrl as string }
@@ -193,11 +194,33 @@ const runFreshWithSqs = async (mode: SqsServer, target: Target) => {
     } finally {
       await server.stop()
     }
-  } catch (error) {
-    await standIn.stop()
-    throw error
+  } finally {
+    stats = await standIn.stop()
   }
-  return { run, stats: await standIn.stop() }
+  return { run, stats }
+}
+
+/**
+ * `ROUNDS` rounds of `runOne` over `modes`, each round in an order reversed every other round;
+ * the runs of each round, and what each mode's last run stopped with.
+ */
+const roundsOf = async <Mode extends string>(
+  modes: readonly Mode[],
+  runOne: (mode: Mode) => Promise<{ run: Run; stats: Record<string, unknown> }>,
+) => {
+  const rounds: Record<Mode, Run>[] = []
+  const stops: Partial<Record<Mode, Record<string, unknown>>> = {}
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 ? [...modes].reverse() : modes
+    const runs: Partial<Record<Mode, Run>> = {}
+    for (const mode of order) {
+      const { run, stats } = await runOne(mode)
+      runs[mode] = run
+      stops[mode] = stats
+    }
+    rounds.push(runs as Record<Mode, Run>)
+  }
+  return { rounds, stops }
 }
 
 const SQS_SERVERS = ['minimal-sqs', 'ingest-sqs'] as const satisfies IngestServerMode[]
@@ -229,18 +252,7 @@ export const benchIngestThroughput = async (): Promise<string[]> => {
     'subjects: ingest alone (the ingest app on @hono/node-server with its memory queue; no worker); full gateway (npm start pipeline with the memory queue, the worker and the Halo sandbox)',
   ]
   for (const target of TARGETS) {
-    const rounds: Record<Server, Run>[] = []
-    const stops: Partial<Record<Server, Record<string, unknown>>> = {}
-    for (let round = 0; round < ROUNDS; round++) {
-      const order = round % 2 ? [...SERVERS].reverse() : SERVERS
-      const runs: Partial<Record<Server, Run>> = {}
-      for (const mode of order) {
-        const { run, stats } = await runFresh(mode, target)
-        runs[mode] = run
-        stops[mode] = stats
-      }
-      rounds.push(runs as Record<Server, Run>)
-    }
+    const { rounds, stops } = await roundsOf(SERVERS, (mode) => runFresh(mode, target))
     const servers = await Promise.all(SERVERS.map((mode) => startChildServer(mode)))
     let idle: ReturnType<typeof summary>[]
     try {
@@ -283,18 +295,7 @@ const benchWithSqs = async (): Promise<string[]> => {
     'with the official SQS client: the same two apps sending each delivery in one SendMessageBatch (the AWS SDK v3 client, signing and parsing for real) to a local SQS stand-in in its own process, whose CPU is not counted; same rounds, a fresh stand-in per run',
   ]
   for (const target of TARGETS) {
-    const rounds: Record<SqsServer, Run>[] = []
-    let sent: Record<string, unknown> = {}
-    for (let round = 0; round < ROUNDS; round++) {
-      const order = round % 2 ? [...SQS_SERVERS].reverse() : SQS_SERVERS
-      const runs: Partial<Record<SqsServer, Run>> = {}
-      for (const mode of order) {
-        const { run, stats } = await runFreshWithSqs(mode, target)
-        runs[mode] = run
-        if (mode === 'ingest-sqs') sent = stats
-      }
-      rounds.push(runs as Record<SqsServer, Run>)
-    }
+    const { rounds, stops } = await roundsOf(SQS_SERVERS, (mode) => runFreshWithSqs(mode, target))
     const rps = ratioLine(rounds, 'rps')
     const cpu = ratioLine(rounds, 'cpuPerRequest')
     const med = (mode: SqsServer, field: keyof Run) =>
@@ -304,7 +305,7 @@ const benchWithSqs = async (): Promise<string[]> => {
       `ingest ${target.name}, sending to SQS:`,
       `  median throughput: minimal Hono ${med('minimal-sqs', 'rps').toFixed(0)} req/s, ingest alone ${med('ingest-sqs', 'rps').toFixed(0)} req/s; median CPU per request: ${med('minimal-sqs', 'cpuPerRequest').toFixed(0)} µs, ${med('ingest-sqs', 'cpuPerRequest').toFixed(0)} µs`,
       `  ingest alone vs minimal Hono: throughput ${rps('ingest-sqs', 'minimal-sqs')}, CPU per request ${cpu('ingest-sqs', 'minimal-sqs')} (issue 15's goal: throughput ≥ ${GOAL.throughput}×, CPU per request ≤ ${GOAL.cpuPerRequest}×)`,
-      `  failed under load: minimal Hono ${failed('minimal-sqs')}, ingest alone ${failed('ingest-sqs')}; the last run's stand-in: ${JSON.stringify(sent)}`,
+      `  failed under load: minimal Hono ${failed('minimal-sqs')}, ingest alone ${failed('ingest-sqs')}; the last run's stand-in: ${JSON.stringify(stops['ingest-sqs'])}`,
     )
   }
   return lines
