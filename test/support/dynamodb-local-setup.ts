@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node'
-import { type DynamoDbLocal, spawnDynamoDbLocal } from './dynamodb-local.js'
+import { type DynamoDbLocalProcess, spawnDynamoDbLocalProcess } from './dynamodb-local-process.js'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -10,13 +10,14 @@ declare module 'vitest' {
 // The integration project and the own-module-graph project name this setup: they share one
 // DynamoDB Local, stopped when the last of them is torn down.
 const SHARED = Symbol.for('halo-hooks.dynamodb-local')
-type Shared = { local: Promise<DynamoDbLocal>; users: number }
+type Shared = { local: Promise<DynamoDbLocalProcess>; users: number }
 const registry = globalThis as typeof globalThis & { [SHARED]?: Shared }
 
 /**
- * The integration projects' global setup: one DynamoDB Local for the whole run (it takes seconds
- * of CPU to start), shared by every file through `startDynamoDbLocal`. The tests start while the
- * JVM does: a file waits for its first answer only when it connects.
+ * The projects' global setup: one DynamoDB Local for the whole run (it takes seconds of CPU to
+ * start), shared by every file through `startDynamoDbLocal`. The tests start while the JVM does:
+ * a file waits for its first answer only when it connects. No AWS SDK is loaded here: the setup
+ * runs before any file may start.
  */
 export default async function setup(project: TestProject) {
   registry[SHARED] ??= { local: spawnShared(), users: 0 }
@@ -33,19 +34,12 @@ export default async function setup(project: TestProject) {
 
 /**
  * Starts the shared one. The files that connect wait for its first answer and fail on their own
- * when it never comes; why (Java's output, or its exit) is printed here, where it is known.
+ * when it never comes; why it exited (Java's output) is printed here, where it is known.
  */
-const spawnShared = async (): Promise<DynamoDbLocal> => {
-  const { ready, ...local } = await spawnDynamoDbLocal()
-  let stopping = false
-  ready.catch((error: unknown) => {
-    if (!stopping) console.error(error instanceof Error ? error.message : error)
+const spawnShared = async (): Promise<DynamoDbLocalProcess> => {
+  const local = await spawnDynamoDbLocalProcess()
+  local.exitedEarly.catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error)
   })
-  return {
-    ...local,
-    stop: () => {
-      stopping = true
-      return local.stop()
-    },
-  }
+  return local
 }

