@@ -74,6 +74,12 @@ const SECTIONS: Section[] = [
     run: 'benchLocalStart',
   },
   {
+    name: 'loop',
+    title: 'npm test: the developer loop',
+    module: './test-loop.bench.ts',
+    run: 'benchTestLoop',
+  },
+  {
     name: 'sweep',
     title: "The reconcile sweep's share of the Halo budget",
     module: './reconcile-sweep.bench.ts',
