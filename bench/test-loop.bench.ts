@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { median } from './support/cold-start.js'
 import { ratio } from './support/format.js'
 
 // How long `npm test` takes (typecheck, lint and every test suite), against the same tests with
@@ -67,11 +68,6 @@ const timed = (command: Command): Promise<Run> =>
       })
     })
   })
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN
-}
 
 const seconds = (value: number) => `${value.toFixed(1)} s`
 
